@@ -1,0 +1,35 @@
+//! The Peer Challenge domain: who people are, what they may do, and the values the rest of
+//! the system trusts because they were validated once, here. No IO, no async.
+
+pub mod application;
+pub mod audit;
+pub mod authority;
+pub mod case_sample;
+pub mod challenge;
+pub mod email;
+pub mod ids;
+pub mod lifecycle;
+pub mod password;
+pub mod personal_data;
+pub mod policy;
+pub mod pool;
+pub mod principal;
+pub mod role;
+pub mod text;
+pub mod theme;
+pub mod timetable;
+pub mod training;
+
+pub use audit::{AuditEvent, AuditObject};
+pub use authority::{AuthorityKind, AuthoritySlug};
+pub use email::EmailAddress;
+pub use ids::{
+    ActivityId, ApplicationId, CaseId, ChallengeId, DocumentId, GuidanceId, OutboxId, PoolMemberId,
+    TeamMemberId, TrainingSessionId, UserId,
+};
+pub use password::{NewPassword, PasswordHash, PasswordProblem};
+pub use policy::{Action, Denied, authorise};
+pub use principal::Principal;
+pub use role::{Role, RoleGrant, RoleGrantError};
+pub use text::{PersonName, TextProblem};
+pub use theme::{FrameworkFamily, ThemeCode};

@@ -1,0 +1,424 @@
+//! A challenge's lifecycle as an explicit state machine: the states, the transitions between
+//! them, who may make each one, and what must be true first. The policy asks [`Transition::who`]
+//! whether a person may make a move; [`check_transition`] says whether the challenge is ready.
+
+use chrono::NaiveDate;
+use thiserror::Error;
+
+/// Where a challenge is, from the authority's request to the board's last look at its next steps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChallengeState {
+    Requested,
+    Scoping,
+    TeamProposed,
+    TeamConfirmed,
+    Scheduled,
+    Visit,
+    Reporting,
+    NextSteps,
+    Closed,
+    Cancelled,
+}
+
+impl ChallengeState {
+    pub const ALL: [ChallengeState; 10] = [
+        Self::Requested,
+        Self::Scoping,
+        Self::TeamProposed,
+        Self::TeamConfirmed,
+        Self::Scheduled,
+        Self::Visit,
+        Self::Reporting,
+        Self::NextSteps,
+        Self::Closed,
+        Self::Cancelled,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Requested => "requested",
+            Self::Scoping => "scoping",
+            Self::TeamProposed => "team_proposed",
+            Self::TeamConfirmed => "team_confirmed",
+            Self::Scheduled => "scheduled",
+            Self::Visit => "visit",
+            Self::Reporting => "reporting",
+            Self::NextSteps => "next_steps",
+            Self::Closed => "closed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|state| state.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Requested => "Requested",
+            Self::Scoping => "Scoping",
+            Self::TeamProposed => "Team proposed",
+            Self::TeamConfirmed => "Team confirmed",
+            Self::Scheduled => "Scheduled",
+            Self::Visit => "Visit",
+            Self::Reporting => "Reporting",
+            Self::NextSteps => "Next steps",
+            Self::Closed => "Closed",
+            Self::Cancelled => "Cancelled",
+        }
+    }
+
+    /// The GOV.UK tag colour class for this state.
+    pub fn tag_class(self) -> &'static str {
+        match self {
+            Self::Requested => "govuk-tag--blue",
+            Self::Scoping => "govuk-tag--light-blue",
+            Self::TeamProposed | Self::TeamConfirmed => "govuk-tag--purple",
+            Self::Scheduled | Self::Visit => "govuk-tag--green",
+            Self::Reporting | Self::NextSteps => "govuk-tag--yellow",
+            Self::Closed => "govuk-tag--grey",
+            Self::Cancelled => "govuk-tag--red",
+        }
+    }
+
+    /// Closed and cancelled challenges take no more transitions.
+    pub fn is_open(self) -> bool {
+        !matches!(self, Self::Closed | Self::Cancelled)
+    }
+
+    /// KLOEs can be drafted until the visit is being planned in earnest.
+    pub fn kloes_editable(self) -> bool {
+        matches!(self, Self::Requested | Self::Scoping)
+    }
+
+    /// The team may be (re-)proposed and changed until the visit starts.
+    pub fn team_editable(self) -> bool {
+        matches!(
+            self,
+            Self::Scoping | Self::TeamProposed | Self::TeamConfirmed | Self::Scheduled
+        )
+    }
+
+    /// The host builds the timetable, case sample and pre-reading once a team is being formed.
+    pub fn visit_preparation_open(self) -> bool {
+        matches!(
+            self,
+            Self::Scoping
+                | Self::TeamProposed
+                | Self::TeamConfirmed
+                | Self::Scheduled
+                | Self::Visit
+        )
+    }
+}
+
+/// Who may make a transition. `HostLead` is an LA lead of the challenge's own authority.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mover {
+    Coordinator,
+    ProjectManager,
+    HostLead,
+}
+
+/// One allowed move, with who may make it and the words on its button.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Transition {
+    pub from: ChallengeState,
+    pub to: ChallengeState,
+    pub who: &'static [Mover],
+    pub action: &'static str,
+}
+
+use ChallengeState as S;
+use Mover::{Coordinator as C, HostLead as L, ProjectManager as P};
+
+/// Every transition except cancelling, which [`transition`] allows from any open state.
+const TRANSITIONS: &[Transition] = &[
+    Transition {
+        from: S::Requested,
+        to: S::Scoping,
+        who: &[C, P],
+        action: "Accept the request and start scoping",
+    },
+    Transition {
+        from: S::Scoping,
+        to: S::TeamProposed,
+        who: &[C, P],
+        action: "Propose a team",
+    },
+    Transition {
+        from: S::TeamProposed,
+        to: S::TeamConfirmed,
+        who: &[C, P],
+        action: "Confirm the team and send invitations",
+    },
+    Transition {
+        from: S::TeamConfirmed,
+        to: S::Scheduled,
+        who: &[C, P, L],
+        action: "Publish the timetable",
+    },
+    Transition {
+        from: S::Scheduled,
+        to: S::Visit,
+        who: &[C, P],
+        action: "Start the visit",
+    },
+    Transition {
+        from: S::Visit,
+        to: S::Reporting,
+        who: &[C, P],
+        action: "End the visit and start reporting",
+    },
+    Transition {
+        from: S::Reporting,
+        to: S::NextSteps,
+        who: &[C, P],
+        action: "Move to next steps",
+    },
+    Transition {
+        from: S::NextSteps,
+        to: S::Closed,
+        who: &[C],
+        action: "Close the challenge",
+    },
+];
+
+/// The host's LA lead may withdraw their own request before a team is proposed; after that only
+/// the people running the scheme cancel, because reviewers have been asked.
+const CANCEL_EARLY: &[Mover] = &[C, P, L];
+const CANCEL_LATE: &[Mover] = &[C, P];
+
+/// The transition from `from` to `to`, if the lifecycle has one.
+pub fn transition(from: ChallengeState, to: ChallengeState) -> Option<Transition> {
+    if to == S::Cancelled {
+        return from.is_open().then_some(Transition {
+            from,
+            to,
+            who: if matches!(from, S::Requested | S::Scoping) {
+                CANCEL_EARLY
+            } else {
+                CANCEL_LATE
+            },
+            action: "Cancel the challenge",
+        });
+    }
+    TRANSITIONS
+        .iter()
+        .find(|t| t.from == from && t.to == to)
+        .copied()
+}
+
+/// The forward moves out of `from` (cancelling excluded), in lifecycle order.
+pub fn next_states(from: ChallengeState) -> Vec<ChallengeState> {
+    TRANSITIONS
+        .iter()
+        .filter(|t| t.from == from)
+        .map(|t| t.to)
+        .collect()
+}
+
+impl Transition {
+    pub fn allows(&self, mover: Mover) -> bool {
+        self.who.contains(&mover)
+    }
+}
+
+/// What the lifecycle needs to know about a challenge to decide whether a move is ready.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Readiness {
+    pub kloes_agreed: bool,
+    pub visit_days: Vec<NaiveDate>,
+    pub seats_unfilled: usize,
+    pub members_not_accepted: usize,
+    pub visit_days_without_activities: usize,
+    pub clashes: usize,
+    pub today: Option<NaiveDate>,
+    pub cancel_reason: Option<String>,
+}
+
+/// Why a move is refused, in words for the page.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum TransitionRefused {
+    #[error("A challenge cannot move from {} to {}", .0.label().to_lowercase(), .1.label().to_lowercase())]
+    NoSuchTransition(ChallengeState, ChallengeState),
+    #[error("The KLOEs must be agreed by the co-ordinator first")]
+    KloesNotAgreed,
+    #[error("Set the visit dates and seats first")]
+    NoVisitDates,
+    #[error("{0} seat(s) still need someone before the team can be confirmed")]
+    SeatsUnfilled(usize),
+    #[error("{0} member(s) of the team have not accepted yet")]
+    NotAllAccepted(usize),
+    #[error("{0} visit day(s) have no activities in the timetable")]
+    TimetableIncomplete(usize),
+    #[error("The timetable has {0} clash(es) to fix first")]
+    Clashes(usize),
+    #[error("The visit cannot start before its first day")]
+    VisitNotStarted,
+    #[error("Enter the reason for cancelling")]
+    NoCancelReason,
+}
+
+/// Whether `from → to` exists and the challenge is ready for it (who may make it is the policy's
+/// question, answered with [`Transition::allows`]).
+pub fn check_transition(
+    from: ChallengeState,
+    to: ChallengeState,
+    readiness: &Readiness,
+) -> Result<Transition, TransitionRefused> {
+    let found = transition(from, to).ok_or(TransitionRefused::NoSuchTransition(from, to))?;
+    let refusal = match to {
+        S::Cancelled
+            if readiness
+                .cancel_reason
+                .as_deref()
+                .is_none_or(|r| r.trim().is_empty()) =>
+        {
+            Some(TransitionRefused::NoCancelReason)
+        }
+        S::TeamProposed if !readiness.kloes_agreed => Some(TransitionRefused::KloesNotAgreed),
+        S::TeamProposed if readiness.visit_days.is_empty() => Some(TransitionRefused::NoVisitDates),
+        S::TeamConfirmed if readiness.seats_unfilled > 0 => {
+            Some(TransitionRefused::SeatsUnfilled(readiness.seats_unfilled))
+        }
+        S::Scheduled if readiness.members_not_accepted > 0 => Some(
+            TransitionRefused::NotAllAccepted(readiness.members_not_accepted),
+        ),
+        S::Scheduled if readiness.visit_days_without_activities > 0 => Some(
+            TransitionRefused::TimetableIncomplete(readiness.visit_days_without_activities),
+        ),
+        S::Scheduled if readiness.clashes > 0 => {
+            Some(TransitionRefused::Clashes(readiness.clashes))
+        }
+        S::Visit => match (readiness.today, readiness.visit_days.first()) {
+            (Some(today), Some(first)) if today >= *first => None,
+            _ => Some(TransitionRefused::VisitNotStarted),
+        },
+        _ => None,
+    };
+    refusal.map_or(Ok(found), Err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ready() -> Readiness {
+        let day = NaiveDate::from_ymd_opt(2027, 3, 11).unwrap_or_default();
+        Readiness {
+            kloes_agreed: true,
+            visit_days: vec![day],
+            today: Some(day),
+            cancel_reason: Some("The authority asked to postpone".into()),
+            ..Readiness::default()
+        }
+    }
+
+    #[test]
+    fn the_lifecycle_runs_forward_one_step_at_a_time() {
+        let forward = [
+            S::Requested,
+            S::Scoping,
+            S::TeamProposed,
+            S::TeamConfirmed,
+            S::Scheduled,
+            S::Visit,
+            S::Reporting,
+            S::NextSteps,
+            S::Closed,
+        ];
+        for pair in forward.windows(2) {
+            assert_eq!(next_states(pair[0]), vec![pair[1]]);
+            assert!(check_transition(pair[0], pair[1], &ready()).is_ok());
+        }
+        assert!(next_states(S::Closed).is_empty());
+    }
+
+    #[test]
+    fn skipping_a_state_or_going_back_is_refused_with_a_message() {
+        let refused = check_transition(S::Requested, S::TeamConfirmed, &ready());
+        assert_eq!(
+            refused.map_err(|e| e.to_string()),
+            Err("A challenge cannot move from requested to team confirmed".to_owned())
+        );
+        assert!(check_transition(S::Scheduled, S::Scoping, &ready()).is_err());
+    }
+
+    #[test]
+    fn any_open_state_can_be_cancelled_with_a_reason_and_closed_ones_cannot() {
+        for state in ChallengeState::ALL {
+            let result = check_transition(state, S::Cancelled, &ready());
+            assert_eq!(result.is_ok(), state.is_open(), "{state:?}");
+        }
+        let no_reason = Readiness {
+            cancel_reason: Some("  ".into()),
+            ..ready()
+        };
+        assert_eq!(
+            check_transition(S::Scoping, S::Cancelled, &no_reason),
+            Err(TransitionRefused::NoCancelReason)
+        );
+    }
+
+    #[test]
+    fn the_host_lead_may_withdraw_a_request_but_not_cancel_a_confirmed_team() {
+        let early = transition(S::Scoping, S::Cancelled).map(|t| t.allows(Mover::HostLead));
+        let late = transition(S::TeamConfirmed, S::Cancelled).map(|t| t.allows(Mover::HostLead));
+        assert_eq!((early, late), (Some(true), Some(false)));
+    }
+
+    #[test]
+    fn each_transition_names_who_may_make_it() {
+        let confirm = transition(S::TeamProposed, S::TeamConfirmed);
+        assert_eq!(confirm.map(|t| t.allows(Mover::HostLead)), Some(false));
+        assert_eq!(confirm.map(|t| t.allows(Mover::ProjectManager)), Some(true));
+        let publish = transition(S::TeamConfirmed, S::Scheduled);
+        assert_eq!(publish.map(|t| t.allows(Mover::HostLead)), Some(true));
+        let close = transition(S::NextSteps, S::Closed);
+        assert_eq!(close.map(|t| t.allows(Mover::ProjectManager)), Some(false));
+    }
+
+    #[test]
+    fn moves_wait_for_what_they_need() {
+        let not_agreed = Readiness {
+            kloes_agreed: false,
+            ..ready()
+        };
+        assert_eq!(
+            check_transition(S::Scoping, S::TeamProposed, &not_agreed),
+            Err(TransitionRefused::KloesNotAgreed)
+        );
+        let unfilled = Readiness {
+            seats_unfilled: 1,
+            ..ready()
+        };
+        assert_eq!(
+            check_transition(S::TeamProposed, S::TeamConfirmed, &unfilled),
+            Err(TransitionRefused::SeatsUnfilled(1))
+        );
+        let clashing = Readiness {
+            clashes: 2,
+            ..ready()
+        };
+        assert_eq!(
+            check_transition(S::TeamConfirmed, S::Scheduled, &clashing),
+            Err(TransitionRefused::Clashes(2))
+        );
+        let early = Readiness {
+            today: NaiveDate::from_ymd_opt(2027, 3, 10),
+            ..ready()
+        };
+        assert_eq!(
+            check_transition(S::Scheduled, S::Visit, &early),
+            Err(TransitionRefused::VisitNotStarted)
+        );
+    }
+
+    #[test]
+    fn state_codes_round_trip() {
+        for state in ChallengeState::ALL {
+            assert_eq!(ChallengeState::parse(state.code()), Some(state));
+        }
+    }
+}

@@ -1,0 +1,341 @@
+//! The one access policy: may this principal do this? Every protected route asks it, and
+//! nothing else decides access. Deny by default: an action is allowed only by an explicit
+//! arm below, and anonymous visitors are never allowed a protected action.
+
+use thiserror::Error;
+
+use crate::lifecycle::{ChallengeState, Mover, transition};
+use crate::pool::ReviewerType;
+use crate::{AuthoritySlug, Principal, Role};
+
+/// What the policy needs to know about one challenge: whose it is, and whether the person
+/// asking sits on its team (invited or accepted), as which kind of reviewer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChallengeAccess {
+    pub authority: AuthoritySlug,
+    pub team_member: Option<ReviewerType>,
+}
+
+/// Something a signed-in person may try to do. Object-scoped actions carry the object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// See their own dashboard.
+    ViewDashboard,
+    /// See the list of local authorities and their reference facts.
+    ViewAuthorities,
+    /// See one authority's page.
+    ViewAuthority(AuthoritySlug),
+    /// See staff accounts and their roles.
+    ViewStaff,
+    /// Invite a member of staff, choosing their role and scope.
+    InviteStaff,
+    /// Read the audit log.
+    ViewAuditLog,
+    /// See what the outbox has sent or is trying to send.
+    ViewOutbox,
+    /// Publish a new version of the scheme guidance.
+    ManageGuidance,
+    /// Search the reviewer pool and read members' profiles and exports.
+    ViewPool,
+    /// Change any member's profile or status, and record training.
+    ManagePool,
+    /// Read applications to the pool and decide them.
+    VetApplications,
+    /// Arrange training sessions, invite the waiting list and record attendance.
+    ManageTraining,
+    /// See and edit one's own pool profile (the handler finds it by the principal's account).
+    EditOwnPoolProfile,
+    /// See the list of challenges (an LA lead's list holds only their own authority's).
+    ListChallenges,
+    /// Ask for a one-day or two-day challenge for this authority.
+    RequestChallenge(AuthoritySlug),
+    /// See a challenge's page: its request, KLOEs, team, timetable and case references.
+    ViewChallenge(ChallengeAccess),
+    /// Draft the KLOEs with the co-ordinator (until the co-ordinator agrees them).
+    DraftKloes(ChallengeAccess),
+    /// Agree the KLOEs, which fixes them.
+    AgreeKloes,
+    /// Plan the visit's days and seats, ask the engine for a team, change and confirm it.
+    ComposeTeam,
+    /// Move a challenge along its lifecycle; who may make each move is the lifecycle's table.
+    MoveChallenge {
+        access: ChallengeAccess,
+        from: ChallengeState,
+        to: ChallengeState,
+    },
+    /// See one's own challenges and answer invitations (the handler finds the seats by account).
+    ViewOwnChallenges,
+    /// Build the visit: timetable, case sample and pre-reading uploads.
+    PrepareVisit(ChallengeAccess),
+    /// Read a sampled case's age band, need type, setting and notes, not just its reference.
+    ViewCaseDetails(ChallengeAccess),
+    /// Download the pre-reading.
+    ReadPreReading(ChallengeAccess),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
+pub enum Denied {
+    #[error("You need to sign in to see this page")]
+    SignInRequired,
+    #[error("You do not have permission to do this")]
+    Forbidden,
+}
+
+/// Decide whether `principal` (None when nobody is signed in) may take `action`.
+pub fn authorise(principal: Option<&Principal>, action: &Action) -> Result<(), Denied> {
+    let principal = principal.ok_or(Denied::SignInRequired)?;
+    if allows(principal, action) {
+        Ok(())
+    } else {
+        Err(Denied::Forbidden)
+    }
+}
+
+fn allows(principal: &Principal, action: &Action) -> bool {
+    let any_role = !principal.grants().is_empty();
+    match action {
+        Action::ViewDashboard | Action::ViewAuthorities | Action::ViewAuthority(_) => any_role,
+        Action::ViewStaff
+        | Action::InviteStaff
+        | Action::ViewAuditLog
+        | Action::ViewOutbox
+        | Action::ManageGuidance => principal.has_role(Role::Coordinator),
+        // The pool holds personal data: only the two people who run it see it. The board
+        // monitors areas' progress, not individuals; LA leads never see the pool.
+        Action::ViewPool
+        | Action::ManagePool
+        | Action::VetApplications
+        | Action::ManageTraining => {
+            principal.has_role(Role::Coordinator) || principal.has_role(Role::ProjectManager)
+        }
+        Action::EditOwnPoolProfile | Action::ViewOwnChallenges => {
+            principal.has_role(Role::Reviewer)
+        }
+        Action::ListChallenges => runs_scheme(principal) || principal.has_role(Role::LaLead),
+        Action::RequestChallenge(authority) => principal.leads(authority),
+        Action::AgreeKloes => principal.has_role(Role::Coordinator),
+        Action::ComposeTeam => runs_scheme(principal),
+        Action::ViewChallenge(access) | Action::ReadPreReading(access) => {
+            runs_scheme(principal)
+                || principal.leads(&access.authority)
+                || access.team_member.is_some()
+        }
+        Action::DraftKloes(access) => {
+            principal.has_role(Role::Coordinator) || principal.leads(&access.authority)
+        }
+        Action::PrepareVisit(access) => {
+            runs_scheme(principal) || principal.leads(&access.authority)
+        }
+        // A parent carer or young ambassador on the team sees the case references only.
+        Action::ViewCaseDetails(access) => {
+            runs_scheme(principal)
+                || principal.leads(&access.authority)
+                || access
+                    .team_member
+                    .is_some_and(ReviewerType::is_professional)
+        }
+        Action::MoveChallenge { access, from, to } => transition(*from, *to).is_some_and(|move_| {
+            movers(principal, access)
+                .into_iter()
+                .any(|mover| move_.allows(mover))
+        }),
+    }
+}
+
+/// The co-ordinator and the project manager run the scheme across the region.
+fn runs_scheme(principal: &Principal) -> bool {
+    principal.has_role(Role::Coordinator) || principal.has_role(Role::ProjectManager)
+}
+
+/// The lifecycle parts this person can play for this challenge.
+fn movers(principal: &Principal, access: &ChallengeAccess) -> Vec<Mover> {
+    let mut movers = Vec::new();
+    if principal.has_role(Role::Coordinator) {
+        movers.push(Mover::Coordinator);
+    }
+    if principal.has_role(Role::ProjectManager) {
+        movers.push(Mover::ProjectManager);
+    }
+    if principal.leads(&access.authority) {
+        movers.push(Mover::HostLead);
+    }
+    movers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{EmailAddress, RoleGrant, UserId};
+
+    fn person(grants: Vec<RoleGrant>) -> Principal {
+        let email = EmailAddress::parse("someone@example.org").unwrap_or_else(|_| unreachable!());
+        Principal::new(UserId::new(), "Someone".into(), email, grants)
+    }
+
+    fn grant(role: Role) -> RoleGrant {
+        let authority = role
+            .needs_authority()
+            .then(|| AuthoritySlug::parse("derby").unwrap_or_else(|_| unreachable!()));
+        RoleGrant::new(role, authority).unwrap_or_else(|_| unreachable!())
+    }
+
+    #[test]
+    fn anonymous_visitors_are_asked_to_sign_in() {
+        assert_eq!(
+            authorise(None, &Action::ViewDashboard),
+            Err(Denied::SignInRequired)
+        );
+    }
+
+    #[test]
+    fn an_account_without_roles_may_do_nothing() {
+        let nobody = person(vec![]);
+        assert_eq!(
+            authorise(Some(&nobody), &Action::ViewDashboard),
+            Err(Denied::Forbidden)
+        );
+    }
+
+    #[test]
+    fn only_the_coordinator_administers() {
+        for role in Role::ALL {
+            let someone = person(vec![grant(role)]);
+            let expected = if role == Role::Coordinator {
+                Ok(())
+            } else {
+                Err(Denied::Forbidden)
+            };
+            for action in [
+                Action::InviteStaff,
+                Action::ViewAuditLog,
+                Action::ViewOutbox,
+                Action::ManageGuidance,
+            ] {
+                assert_eq!(
+                    authorise(Some(&someone), &action),
+                    expected,
+                    "{role:?} {action:?}"
+                );
+            }
+            assert_eq!(authorise(Some(&someone), &Action::ViewDashboard), Ok(()));
+        }
+    }
+
+    #[test]
+    fn only_the_people_who_run_the_pool_see_it() {
+        for role in Role::ALL {
+            let someone = person(vec![grant(role)]);
+            let runs_pool = matches!(role, Role::Coordinator | Role::ProjectManager);
+            for action in [
+                Action::ViewPool,
+                Action::ManagePool,
+                Action::VetApplications,
+                Action::ManageTraining,
+            ] {
+                assert_eq!(
+                    authorise(Some(&someone), &action).is_ok(),
+                    runs_pool,
+                    "{role:?} {action:?}"
+                );
+            }
+            assert_eq!(
+                authorise(Some(&someone), &Action::EditOwnPoolProfile).is_ok(),
+                role == Role::Reviewer
+            );
+        }
+    }
+
+    #[test]
+    fn holding_several_roles_grants_their_union() {
+        let both = person(vec![grant(Role::Reviewer), grant(Role::Coordinator)]);
+        assert_eq!(authorise(Some(&both), &Action::InviteStaff), Ok(()));
+    }
+
+    fn access(authority: &str, team_member: Option<ReviewerType>) -> ChallengeAccess {
+        ChallengeAccess {
+            authority: AuthoritySlug::parse(authority).unwrap_or_else(|_| unreachable!()),
+            team_member,
+        }
+    }
+
+    fn allowed(someone: &Principal, action: Action) -> bool {
+        authorise(Some(someone), &action).is_ok()
+    }
+
+    #[test]
+    fn a_challenge_is_seen_by_its_host_its_team_and_the_people_who_run_the_scheme() {
+        let lead_of_derby = person(vec![grant(Role::LaLead)]);
+        let reviewer = person(vec![grant(Role::Reviewer)]);
+        let board = person(vec![grant(Role::Board)]);
+        let pm = person(vec![grant(Role::ProjectManager)]);
+        let derby = access("derby", None);
+        let nottingham = access("nottingham", None);
+        assert!(allowed(
+            &lead_of_derby,
+            Action::ViewChallenge(derby.clone())
+        ));
+        assert!(!allowed(
+            &lead_of_derby,
+            Action::ViewChallenge(nottingham.clone())
+        ));
+        assert!(!allowed(
+            &reviewer,
+            Action::ViewChallenge(nottingham.clone())
+        ));
+        assert!(allowed(
+            &reviewer,
+            Action::ViewChallenge(access("nottingham", Some(ReviewerType::ParentCarer)))
+        ));
+        assert!(!allowed(&board, Action::ViewChallenge(derby.clone())));
+        assert!(allowed(&pm, Action::ViewChallenge(nottingham)));
+        assert!(allowed(
+            &lead_of_derby,
+            Action::RequestChallenge(derby.authority.clone())
+        ));
+        assert!(!allowed(&pm, Action::RequestChallenge(derby.authority)));
+    }
+
+    #[test]
+    fn a_parent_carer_on_the_team_sees_case_references_but_not_details() {
+        let reviewer = person(vec![grant(Role::Reviewer)]);
+        let as_parent = access("nottingham", Some(ReviewerType::ParentCarer));
+        let as_officer = access("nottingham", Some(ReviewerType::LaOfficer));
+        assert!(allowed(&reviewer, Action::ViewChallenge(as_parent.clone())));
+        assert!(!allowed(&reviewer, Action::ViewCaseDetails(as_parent)));
+        assert!(allowed(
+            &reviewer,
+            Action::ViewCaseDetails(as_officer.clone())
+        ));
+        assert!(!allowed(&reviewer, Action::PrepareVisit(as_officer)));
+    }
+
+    #[test]
+    fn moves_follow_the_lifecycle_table() {
+        let lead_of_derby = person(vec![grant(Role::LaLead)]);
+        let pm = person(vec![grant(Role::ProjectManager)]);
+        let move_ = |from, to, authority| Action::MoveChallenge {
+            access: access(authority, None),
+            from,
+            to,
+        };
+        use ChallengeState as S;
+        assert!(allowed(
+            &lead_of_derby,
+            move_(S::TeamConfirmed, S::Scheduled, "derby")
+        ));
+        assert!(!allowed(
+            &lead_of_derby,
+            move_(S::TeamConfirmed, S::Scheduled, "rutland")
+        ));
+        assert!(!allowed(
+            &lead_of_derby,
+            move_(S::TeamProposed, S::TeamConfirmed, "derby")
+        ));
+        assert!(allowed(
+            &pm,
+            move_(S::TeamProposed, S::TeamConfirmed, "derby")
+        ));
+        assert!(!allowed(&pm, move_(S::NextSteps, S::Closed, "derby")));
+        assert!(!allowed(&pm, move_(S::Requested, S::Closed, "derby")));
+    }
+}

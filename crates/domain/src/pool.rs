@@ -1,0 +1,440 @@
+//! The reviewer pool's vocabulary: who reviewers are, how deep their expertise goes, when
+//! they cannot take part, and the dates and answers an application is made of.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::{AuthoritySlug, EmailAddress, PersonName, ThemeCode};
+
+/// Who a reviewer is, as they describe themselves when applying.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewerType {
+    LaOfficer,
+    ParentCarer,
+    YoungAmbassador,
+    /// A Designated Clinical Officer or another health professional.
+    Health,
+    Education,
+    SocialCare,
+    Other,
+}
+
+impl ReviewerType {
+    pub const ALL: [ReviewerType; 7] = [
+        Self::LaOfficer,
+        Self::ParentCarer,
+        Self::YoungAmbassador,
+        Self::Health,
+        Self::Education,
+        Self::SocialCare,
+        Self::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::LaOfficer => "la_officer",
+            Self::ParentCarer => "parent_carer",
+            Self::YoungAmbassador => "young_ambassador",
+            Self::Health => "health",
+            Self::Education => "education",
+            Self::SocialCare => "social_care",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn parse(input: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.code() == input)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::LaOfficer => "Local authority officer",
+            Self::ParentCarer => "Parent or carer",
+            Self::YoungAmbassador => "Young ambassador",
+            Self::Health => "Designated Clinical Officer or other health professional",
+            Self::Education => "Education professional",
+            Self::SocialCare => "Social care professional",
+            Self::Other => "Something else",
+        }
+    }
+
+    /// Works in SEND professionally (as opposed to bringing lived experience as a parent carer
+    /// or young ambassador). Only professionals see a case's details or lead a team.
+    pub fn is_professional(self) -> bool {
+        !matches!(self, Self::ParentCarer | Self::YoungAmbassador)
+    }
+}
+
+/// How well someone knows a SEND practice theme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpertiseLevel {
+    Some,
+    Strong,
+    Specialist,
+}
+
+impl ExpertiseLevel {
+    pub const ALL: [ExpertiseLevel; 3] = [Self::Some, Self::Strong, Self::Specialist];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Some => "some",
+            Self::Strong => "strong",
+            Self::Specialist => "specialist",
+        }
+    }
+
+    pub fn parse(input: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|level| level.code() == input)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Some => "Some knowledge",
+            Self::Strong => "Strong knowledge",
+            Self::Specialist => "Specialist",
+        }
+    }
+
+    /// Strong or specialist knowledge is what covers a theme on a team.
+    pub fn covers_a_theme(self) -> bool {
+        matches!(self, Self::Strong | Self::Specialist)
+    }
+}
+
+/// A young ambassador's age band. Under 18 needs a parent or carer's consent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgeBand {
+    Under16,
+    SixteenToSeventeen,
+    EighteenToTwentyFive,
+}
+
+impl AgeBand {
+    pub const ALL: [AgeBand; 3] = [
+        Self::Under16,
+        Self::SixteenToSeventeen,
+        Self::EighteenToTwentyFive,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Under16 => "under_16",
+            Self::SixteenToSeventeen => "16_to_17",
+            Self::EighteenToTwentyFive => "18_to_25",
+        }
+    }
+
+    pub fn parse(input: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|band| band.code() == input)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Under16 => "Under 16",
+            Self::SixteenToSeventeen => "16 or 17",
+            Self::EighteenToTwentyFive => "18 to 25",
+        }
+    }
+
+    pub fn needs_consent(self) -> bool {
+        !matches!(self, Self::EighteenToTwentyFive)
+    }
+}
+
+/// Where a reviewer is based: an authority of the region, or somewhere else in England.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HomeArea {
+    Authority(AuthoritySlug),
+    /// Outside the East Midlands, with the region they name.
+    OutsideRegion(String),
+}
+
+/// Whether a member can be asked to sit on a team.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberStatus {
+    Active,
+    /// Taking a break; not asked until they return.
+    Paused,
+    /// Left the pool; kept only as long as the retention rules say.
+    Left,
+}
+
+impl MemberStatus {
+    pub const ALL: [MemberStatus; 3] = [Self::Active, Self::Paused, Self::Left];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Paused => "paused",
+            Self::Left => "left",
+        }
+    }
+
+    pub fn parse(input: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.code() == input)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Active => "Active",
+            Self::Paused => "Paused",
+            Self::Left => "Left the pool",
+        }
+    }
+}
+
+/// Everything known about a member when they join or update their profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberProfile {
+    pub name: PersonName,
+    pub email: EmailAddress,
+    pub phone: Option<String>,
+    pub reviewer_type: ReviewerType,
+    pub organisation: String,
+    pub home: HomeArea,
+    pub experience: String,
+    pub adjustments: String,
+    pub needs_training: bool,
+    pub trained_on: Option<NaiveDate>,
+    pub online_only: bool,
+    pub max_per_year: u8,
+    pub expertise: Vec<(ThemeCode, ExpertiseLevel)>,
+    pub unavailable: Vec<DateRange>,
+    /// Authorities they must not review, and why.
+    pub conflicts: Vec<(AuthoritySlug, String)>,
+    /// Authorities they can travel to (empty with `online_only`).
+    pub travel_to: Vec<AuthoritySlug>,
+}
+
+/// What is wrong with a date typed as day, month and year, in the GOV.UK pattern's words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
+pub enum DateProblem {
+    #[error("Enter {0}")]
+    Missing(&'static str),
+    #[error("{0} must include a {1}")]
+    Incomplete(&'static str, &'static str),
+    #[error("{0} must be a real date")]
+    NotReal(&'static str),
+    #[error("The end date must be the same as or after the start date")]
+    EndBeforeStart,
+}
+
+/// Read a date from the three boxes of the GOV.UK date input. `what` names the date in
+/// messages ("Start date"). Month names ("March", "mar") are accepted as the pattern advises.
+pub fn parse_date_parts(
+    what: &'static str,
+    day: &str,
+    month: &str,
+    year: &str,
+) -> Result<NaiveDate, DateProblem> {
+    let (day, month, year) = (day.trim(), month.trim(), year.trim());
+    if day.is_empty() && month.is_empty() && year.is_empty() {
+        return Err(DateProblem::Missing(what));
+    }
+    for (value, part) in [(day, "day"), (month, "month"), (year, "year")] {
+        if value.is_empty() {
+            return Err(DateProblem::Incomplete(what, part));
+        }
+    }
+    let month = month_number(month).ok_or(DateProblem::NotReal(what))?;
+    let day: u32 = day.parse().map_err(|_| DateProblem::NotReal(what))?;
+    let year: i32 = year.parse().map_err(|_| DateProblem::NotReal(what))?;
+    if !(1900..=2200).contains(&year) {
+        return Err(DateProblem::NotReal(what));
+    }
+    NaiveDate::from_ymd_opt(year, month, day).ok_or(DateProblem::NotReal(what))
+}
+
+fn month_number(text: &str) -> Option<u32> {
+    if let Ok(number) = text.parse::<u32>() {
+        return (1..=12).contains(&number).then_some(number);
+    }
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let lower = text.to_lowercase();
+    let prefix = lower.get(..3)?;
+    MONTHS
+        .iter()
+        .position(|month| *month == prefix)
+        .and_then(|index| u32::try_from(index + 1).ok())
+}
+
+/// A span of days, both ends included, whose end is not before its start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct DateRange {
+    start: NaiveDate,
+    end: NaiveDate,
+}
+
+impl DateRange {
+    pub fn new(start: NaiveDate, end: NaiveDate) -> Result<Self, DateProblem> {
+        if end < start {
+            Err(DateProblem::EndBeforeStart)
+        } else {
+            Ok(Self { start, end })
+        }
+    }
+
+    pub fn start(&self) -> NaiveDate {
+        self.start
+    }
+
+    pub fn end(&self) -> NaiveDate {
+        self.end
+    }
+
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        self.start <= day && day <= self.end
+    }
+}
+
+impl fmt::Display for DateRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.start == self.end {
+            write!(f, "{}", self.start.format("%-d %B %Y"))
+        } else {
+            write!(
+                f,
+                "{} to {}",
+                self.start.format("%-d %B %Y"),
+                self.end.format("%-d %B %Y")
+            )
+        }
+    }
+}
+
+/// An application's short reference, quoted in emails and on the phone: `PC-` and six
+/// characters from an alphabet without look-alikes (no 0/O, 1/I/L).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ApplicationReference(String);
+
+impl ApplicationReference {
+    const ALPHABET: &'static [u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+    /// A reference from six random bytes (the caller supplies the randomness: no IO here).
+    pub fn from_random(bytes: [u8; 6]) -> Self {
+        let code: String = bytes
+            .iter()
+            .map(|byte| char::from(Self::ALPHABET[usize::from(*byte) % Self::ALPHABET.len()]))
+            .collect();
+        Self(format!("PC-{code}"))
+    }
+
+    pub fn parse(input: &str) -> Option<Self> {
+        let upper = input.trim().to_uppercase();
+        let code = upper.strip_prefix("PC-")?;
+        let valid = code.len() == 6 && code.bytes().all(|byte| Self::ALPHABET.contains(&byte));
+        valid.then_some(Self(upper))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ApplicationReference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    #[test]
+    fn dates_are_read_the_gov_uk_way() {
+        assert_eq!(
+            parse_date_parts("Start date", "12", "3", "2027"),
+            Ok(day(2027, 3, 12))
+        );
+        assert_eq!(
+            parse_date_parts("Start date", "12", "March", "2027"),
+            Ok(day(2027, 3, 12))
+        );
+        assert_eq!(
+            parse_date_parts("Start date", " 1 ", "dec", "2026"),
+            Ok(day(2026, 12, 1))
+        );
+        assert_eq!(
+            parse_date_parts("Start date", "", "", ""),
+            Err(DateProblem::Missing("Start date"))
+        );
+        assert_eq!(
+            parse_date_parts("Start date", "12", "", "2027"),
+            Err(DateProblem::Incomplete("Start date", "month"))
+        );
+        assert_eq!(
+            parse_date_parts("Start date", "31", "2", "2027"),
+            Err(DateProblem::NotReal("Start date"))
+        );
+        assert_eq!(
+            parse_date_parts("Start date", "1", "13", "2027"),
+            Err(DateProblem::NotReal("Start date"))
+        );
+        assert_eq!(
+            parse_date_parts("Start date", "1", "1", "27"),
+            Err(DateProblem::NotReal("Start date"))
+        );
+        assert_eq!(
+            parse_date_parts("Start date", "12", "", "2027").map_err(|problem| problem.to_string()),
+            Err("Start date must include a month".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_range_never_ends_before_it_starts() {
+        assert_eq!(
+            DateRange::new(day(2027, 3, 12), day(2027, 3, 11)),
+            Err(DateProblem::EndBeforeStart)
+        );
+        let range =
+            DateRange::new(day(2027, 3, 12), day(2027, 3, 14)).unwrap_or_else(|_| unreachable!());
+        assert!(range.contains(day(2027, 3, 14)) && !range.contains(day(2027, 3, 15)));
+        assert_eq!(range.to_string(), "12 March 2027 to 14 March 2027");
+    }
+
+    #[test]
+    fn references_avoid_look_alike_characters() {
+        let reference = ApplicationReference::from_random([0, 1, 2, 30, 31, 255]);
+        assert_eq!(reference.as_str().len(), 9);
+        assert!(!reference.as_str()[3..].contains(['0', 'O', '1', 'I', 'L']));
+        assert_eq!(
+            ApplicationReference::parse(&reference.as_str().to_lowercase()),
+            Some(reference)
+        );
+        assert_eq!(ApplicationReference::parse("PC-O0O0O0"), None);
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for kind in ReviewerType::ALL {
+            assert_eq!(ReviewerType::parse(kind.code()), Some(kind));
+        }
+        for level in ExpertiseLevel::ALL {
+            assert_eq!(ExpertiseLevel::parse(level.code()), Some(level));
+        }
+        for band in AgeBand::ALL {
+            assert_eq!(AgeBand::parse(band.code()), Some(band));
+        }
+        assert!(
+            AgeBand::SixteenToSeventeen.needs_consent()
+                && !AgeBand::EighteenToTwentyFive.needs_consent()
+        );
+        assert!(ExpertiseLevel::Strong.covers_a_theme() && !ExpertiseLevel::Some.covers_a_theme());
+    }
+}

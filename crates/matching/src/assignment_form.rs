@@ -1,0 +1,412 @@
+//! The plain assignment form that other reviewer-assignment tools read and write:
+//! `scores.csv` rows `challenge,reviewer,score`; `constraints.csv` rows `challenge,reviewer,-1|0|1`
+//! (−1 forbids the pair, 1 forces it); `max_load.csv` rows `reviewer,max`; a team size N.
+//! The output is `{challenge: [{"user": reviewer, "aggregate_score": score}]}`.
+//!
+//! The form maps onto the team problem: one seat group of N per challenge, each reviewer their own
+//! authority, the score as the pair's cost (`(best − score)` in thousandths, carried in the travel
+//! table), load balancing off. So the optimum maximises the total score. A header row is allowed when
+//! its third (or second) column is not a number; blank lines and lines starting with `#` are skipped.
+
+use crate::ids::{AuthorityId, ChallengeId, ReviewerId, Role};
+use crate::problem::{Challenge, Options, Problem, Reviewer, Seat, SeatMember, Travel, TravelCost};
+use crate::solution::Solution;
+use crate::solver::{Progress, SolveError, solve_with_progress};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreRow {
+    pub challenge: String,
+    pub reviewer: String,
+    pub score: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairConstraint {
+    Forbid,
+    Neutral,
+    Force,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConstraintRow {
+    pub challenge: String,
+    pub reviewer: String,
+    pub constraint: PairConstraint,
+}
+
+/// A malformed file, with the file, row and column (1-based) in question.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormError {
+    #[error("{file}, row {row}: expected {expected} columns, found {found}")]
+    Columns {
+        file: &'static str,
+        row: usize,
+        expected: usize,
+        found: usize,
+    },
+    #[error("{file}, row {row}, column {column}: {message}")]
+    Value {
+        file: &'static str,
+        row: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("team size must be at least 1")]
+    TeamSize,
+    #[error("no challenges: scores.csv and constraints.csv name none")]
+    Empty,
+    #[error("no valid assignment: {0}")]
+    Infeasible(String),
+    #[error("{0}")]
+    Solve(String),
+}
+
+/// One row's cells, trimmed, with simple double-quote support.
+fn split_row(line: &str) -> Vec<String> {
+    let mut cells = Vec::new();
+    let mut cell = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => cells.push(std::mem::take(&mut cell).trim().to_owned()),
+            _ => cell.push(ch),
+        }
+    }
+    cells.push(cell.trim().to_owned());
+    cells
+}
+
+/// Data rows as (1-based row number, cells), skipping blanks, comments and a header row.
+fn rows(
+    text: &str,
+    file: &'static str,
+    columns: usize,
+    numeric_column: usize,
+) -> Result<Vec<(usize, Vec<String>)>, FormError> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let row = i + 1;
+        let line = line.trim_start_matches('\u{feff}');
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let cells = split_row(line);
+        if cells.len() != columns {
+            return Err(FormError::Columns {
+                file,
+                row,
+                expected: columns,
+                found: cells.len(),
+            });
+        }
+        let is_header = out.is_empty() && cells[numeric_column].parse::<f64>().is_err();
+        if is_header {
+            continue;
+        }
+        for (c, cell) in cells.iter().enumerate() {
+            if cell.is_empty() {
+                return Err(FormError::Value {
+                    file,
+                    row,
+                    column: c + 1,
+                    message: "empty cell".to_owned(),
+                });
+            }
+        }
+        out.push((row, cells));
+    }
+    Ok(out)
+}
+
+pub fn parse_scores(text: &str) -> Result<Vec<ScoreRow>, FormError> {
+    rows(text, "scores.csv", 3, 2)?
+        .into_iter()
+        .map(|(row, cells)| {
+            let score: f64 = cells[2].parse().map_err(|_| FormError::Value {
+                file: "scores.csv",
+                row,
+                column: 3,
+                message: format!("score {:?} is not a number", cells[2]),
+            })?;
+            if !score.is_finite() {
+                return Err(FormError::Value {
+                    file: "scores.csv",
+                    row,
+                    column: 3,
+                    message: "score must be finite".to_owned(),
+                });
+            }
+            Ok(ScoreRow {
+                challenge: cells[0].clone(),
+                reviewer: cells[1].clone(),
+                score,
+            })
+        })
+        .collect()
+}
+
+pub fn parse_constraints(text: &str) -> Result<Vec<ConstraintRow>, FormError> {
+    rows(text, "constraints.csv", 3, 2)?
+        .into_iter()
+        .map(|(row, cells)| {
+            let constraint = match cells[2].as_str() {
+                "-1" => PairConstraint::Forbid,
+                "0" => PairConstraint::Neutral,
+                "1" | "+1" => PairConstraint::Force,
+                other => {
+                    return Err(FormError::Value {
+                        file: "constraints.csv",
+                        row,
+                        column: 3,
+                        message: format!("{other:?} must be -1 (forbid), 0 or 1 (force)"),
+                    });
+                }
+            };
+            Ok(ConstraintRow {
+                challenge: cells[0].clone(),
+                reviewer: cells[1].clone(),
+                constraint,
+            })
+        })
+        .collect()
+}
+
+pub fn parse_max_load(text: &str) -> Result<Vec<(String, u32)>, FormError> {
+    rows(text, "max_load.csv", 2, 1)?
+        .into_iter()
+        .map(|(row, cells)| {
+            let max: u32 = cells[1].parse().map_err(|_| FormError::Value {
+                file: "max_load.csv",
+                row,
+                column: 2,
+                message: format!("{:?} is not a whole number of challenges", cells[1]),
+            })?;
+            Ok((cells[0].clone(), max))
+        })
+        .collect()
+}
+
+/// One assigned reviewer in the output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AssignedUser {
+    pub user: String,
+    pub aggregate_score: f64,
+}
+
+/// The parsed form, ready to solve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssignmentForm {
+    pub scores: Vec<ScoreRow>,
+    pub constraints: Vec<ConstraintRow>,
+    pub max_load: Vec<(String, u32)>,
+    pub team_size: u32,
+}
+
+const SCORE_SCALE: f64 = 1000.0;
+
+impl AssignmentForm {
+    /// Parses the three files' text.
+    pub fn parse(
+        scores: &str,
+        constraints: &str,
+        max_load: &str,
+        team_size: u32,
+    ) -> Result<Self, FormError> {
+        if team_size == 0 {
+            return Err(FormError::TeamSize);
+        }
+        Ok(Self {
+            scores: parse_scores(scores)?,
+            constraints: parse_constraints(constraints)?,
+            max_load: parse_max_load(max_load)?,
+            team_size,
+        })
+    }
+
+    fn score_map(&self) -> BTreeMap<(&str, &str), f64> {
+        self.scores
+            .iter()
+            .map(|s| ((s.challenge.as_str(), s.reviewer.as_str()), s.score))
+            .collect()
+    }
+
+    /// The team problem this form describes. Reviewers without a max load row are uncapped; pairs
+    /// without a score row score 0.
+    pub fn to_problem(&self, time_limit_seconds: f64) -> Result<Problem, FormError> {
+        let challenges: BTreeSet<&str> = self
+            .scores
+            .iter()
+            .map(|s| s.challenge.as_str())
+            .chain(self.constraints.iter().map(|c| c.challenge.as_str()))
+            .collect();
+        if challenges.is_empty() {
+            return Err(FormError::Empty);
+        }
+        let reviewers: BTreeSet<&str> = self
+            .scores
+            .iter()
+            .map(|s| s.reviewer.as_str())
+            .chain(self.constraints.iter().map(|c| c.reviewer.as_str()))
+            .chain(self.max_load.iter().map(|(r, _)| r.as_str()))
+            .collect();
+        let caps: BTreeMap<&str, u32> = self
+            .max_load
+            .iter()
+            .map(|(r, m)| (r.as_str(), *m))
+            .collect();
+        let scores = self.score_map();
+        let best = scores.values().copied().fold(0.0f64, f64::max);
+        let role = Role::new("reviewer");
+        let day = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
+        let mut table = Vec::new();
+        for &c in &challenges {
+            for &r in &reviewers {
+                let score = scores.get(&(c, r)).copied().unwrap_or(0.0);
+                let cost = ((best - score) * SCORE_SCALE)
+                    .round()
+                    .clamp(0.0, f64::from(u32::MAX)) as u32;
+                table.push(TravelCost {
+                    from: reviewer_place(r),
+                    to: challenge_place(c),
+                    cost,
+                });
+            }
+        }
+        let problem_challenges = challenges
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| {
+                let of = |wanted: PairConstraint| -> Vec<&str> {
+                    self.constraints
+                        .iter()
+                        .filter(|row| row.challenge == c && row.constraint == wanted)
+                        .map(|row| row.reviewer.as_str())
+                        .collect()
+                };
+                // Each challenge gets its own day so that one reviewer may sit on several.
+                let date = day + chrono::Duration::days(i as i64);
+                Challenge {
+                    id: ChallengeId::new(c),
+                    dates: vec![date],
+                    host_authority: challenge_place(c),
+                    host_nhs_board: None,
+                    themes: Vec::new(),
+                    seats: vec![Seat {
+                        role: role.clone(),
+                        count: self.team_size,
+                        shadowing: false,
+                    }],
+                    pinned: of(PairConstraint::Force)
+                        .into_iter()
+                        .map(|r| SeatMember {
+                            seat: 0,
+                            reviewer: ReviewerId::new(r),
+                        })
+                        .collect(),
+                    declined: of(PairConstraint::Forbid)
+                        .into_iter()
+                        .map(ReviewerId::new)
+                        .collect(),
+                }
+            })
+            .collect();
+        let uncapped = challenges.len() as u32;
+        let problem_reviewers = reviewers
+            .iter()
+            .map(|&r| Reviewer {
+                id: ReviewerId::new(r),
+                name: None,
+                roles: vec![role.clone()],
+                home_authority: reviewer_place(r),
+                nhs_board: None,
+                trained: true,
+                expertise: BTreeMap::new(),
+                unavailable: Vec::new(),
+                conflicts: Vec::new(),
+                max_per_year: caps.get(r).copied().unwrap_or(uncapped),
+                current_load: 0,
+                past_challenges: 1,
+                location: None,
+            })
+            .collect();
+        Ok(Problem {
+            challenges: problem_challenges,
+            reviewers: problem_reviewers,
+            travel: Travel {
+                table,
+                coordinates: BTreeMap::new(),
+                default_cost: 0,
+            },
+            options: Options {
+                time_limit_seconds,
+                balance_load: false,
+                ..Options::default()
+            },
+            authority_names: BTreeMap::new(),
+        })
+    }
+
+    /// `{challenge: [{"user": id, "aggregate_score": s}]}`, members by score, highest first.
+    pub fn assignment_json(&self, solution: &Solution) -> BTreeMap<String, Vec<AssignedUser>> {
+        let scores = self.score_map();
+        solution
+            .teams
+            .iter()
+            .map(|team| {
+                let c = team.challenge.as_str();
+                let mut users: Vec<AssignedUser> = team
+                    .members()
+                    .map(|r| AssignedUser {
+                        user: r.to_string(),
+                        aggregate_score: scores.get(&(c, r.as_str())).copied().unwrap_or(0.0),
+                    })
+                    .collect();
+                users.sort_by(|a, b| {
+                    b.aggregate_score
+                        .total_cmp(&a.aggregate_score)
+                        .then_with(|| a.user.cmp(&b.user))
+                });
+                (c.to_owned(), users)
+            })
+            .collect()
+    }
+}
+
+fn reviewer_place(reviewer: &str) -> AuthorityId {
+    AuthorityId::new(format!("reviewer:{reviewer}"))
+}
+
+fn challenge_place(challenge: &str) -> AuthorityId {
+    AuthorityId::new(format!("challenge:{challenge}"))
+}
+
+/// Parses the three files, solves, and returns the output JSON text.
+pub fn solve_assignment_form(
+    scores_csv: &str,
+    constraints_csv: &str,
+    max_load_csv: &str,
+    team_size: u32,
+    time_limit_seconds: f64,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<String, FormError> {
+    let form = AssignmentForm::parse(scores_csv, constraints_csv, max_load_csv, team_size)?;
+    let problem = form.to_problem(time_limit_seconds)?;
+    let solution = match solve_with_progress(&problem, progress) {
+        Ok(solution) => solution,
+        Err(SolveError::Infeasible(infeasibility)) => {
+            return Err(FormError::Infeasible(infeasibility.to_string()));
+        }
+        Err(SolveError::Model(error)) => return Err(FormError::Solve(error.to_string())),
+    };
+    serde_json::to_string_pretty(&form.assignment_json(&solution))
+        .map_err(|e| FormError::Solve(e.to_string()))
+}

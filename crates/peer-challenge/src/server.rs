@@ -1,0 +1,129 @@
+//! Running the service: the HTTP server and the outbox worker side by side, both stopping
+//! cleanly on Ctrl-C or SIGTERM.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use anyhow::Context;
+use metrics_exporter_prometheus::PrometheusBuilder;
+use store::Store;
+use tokio::sync::watch;
+use web::AppState;
+use web::mail::Mailer;
+
+use crate::config::Config;
+
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let store = Store::open(&config.database_url()?)
+        .await
+        .context("opening the database")?;
+    serve_store(config, store).await
+}
+
+pub async fn serve_store(config: Config, store: Store) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let metrics = PrometheusBuilder::new()
+        .install_recorder()
+        .context("installing the metrics recorder")?;
+    let mailer = Mailer::new(store.clone(), &config.web.mail).context("setting up email")?;
+    let session_policy = config.web.session_policy();
+    let retention_months = config.web.retention_months;
+    let state = AppState::new(store.clone(), config.web.clone(), metrics).await?;
+    let app = web::router(state);
+
+    let (stop, stopped) = watch::channel(false);
+    let worker = tokio::spawn(mailer.run_until_shutdown(stopped.clone()));
+    let sweeper = tokio::spawn(purge_sessions(
+        store.clone(),
+        session_policy,
+        stopped.clone(),
+    ));
+    let retention = tokio::spawn(purge_personal_data(
+        store.clone(),
+        retention_months,
+        stopped.clone(),
+    ));
+
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("listening on {}", config.addr))?;
+    tracing::info!(
+        addr = %config.addr,
+        ready_ms = started.elapsed().as_millis() as u64,
+        "Peer Challenge is ready at {}",
+        config.web.base_url
+    );
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving")?;
+    tracing::info!("shutting down: finishing the email in progress");
+    let _ = stop.send(true);
+    let _ = worker.await;
+    let _ = sweeper.await;
+    let _ = retention.await;
+    store.close().await?;
+    Ok(())
+}
+
+/// Remove sessions that have ended, every ten minutes.
+async fn purge_sessions(
+    store: Store,
+    policy: store::SessionPolicy,
+    mut stopped: watch::Receiver<bool>,
+) {
+    loop {
+        if let Err(error) = store
+            .purge_expired_sessions(policy, chrono::Utc::now())
+            .await
+        {
+            tracing::warn!(%error, "could not purge expired sessions");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
+            _ = stopped.changed() => return,
+        }
+    }
+}
+
+/// Delete personal data past its retention period: at start-up, then daily.
+async fn purge_personal_data(store: Store, months: u32, mut stopped: watch::Receiver<bool>) {
+    loop {
+        match store
+            .purge_expired_personal_data(months, chrono::Utc::now())
+            .await
+        {
+            Ok(report) if report.is_empty() => {}
+            Ok(report) => tracing::info!(%report, "retention purge"),
+            Err(error) => tracing::warn!(%error, "could not run the retention purge"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(24 * 60 * 60)) => {}
+            _ = stopped.changed() => return,
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+}

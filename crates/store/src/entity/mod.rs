@@ -1,0 +1,36 @@
+//! SeaORM entities, one per table. Private to the store: callers get domain types.
+
+pub mod activity;
+pub mod activity_reviewer;
+pub mod application_draft;
+pub mod audit_log;
+pub mod case_sample;
+pub mod challenge;
+pub mod challenge_document;
+pub mod challenge_event;
+pub mod challenge_kloe_version;
+pub mod challenge_seat;
+pub mod challenge_visit_day;
+pub mod guidance_document;
+pub mod instance_secret;
+pub mod local_authority;
+pub mod nhs_board;
+pub mod one_time_token;
+pub mod outbox;
+pub mod outbox_attachment;
+pub mod pool_member;
+pub mod pool_member_conflict;
+pub mod pool_member_expertise;
+pub mod pool_member_travel;
+pub mod pool_member_unavailability;
+pub mod rate_limit;
+pub mod region;
+pub mod reviewer_application;
+pub mod role_grant;
+pub mod send_theme;
+pub mod session;
+pub mod sign_in_throttle;
+pub mod team_member;
+pub mod training_place;
+pub mod training_session;
+pub mod user;

@@ -1,0 +1,102 @@
+//! Peer Challenge persistence. One codebase for SQLite (the embedded default) and PostgreSQL
+//! (several app instances). All SQL lives in this crate; callers see domain types and one
+//! method per unit of work, each its own transaction.
+
+mod applications;
+mod audit;
+mod authorities;
+mod case_samples;
+mod challenges;
+mod connect;
+mod entity;
+mod error;
+mod guidance;
+mod migration;
+mod outbox;
+mod pool;
+mod pool_admin;
+mod pool_import;
+mod pre_reading;
+mod reference;
+mod retention;
+mod secrets;
+mod sessions;
+mod teams;
+mod throttle;
+mod timetable;
+mod tokens;
+mod training;
+mod users;
+
+#[cfg(feature = "test-support")]
+pub mod test_support;
+
+pub use applications::{StoredApplication, Submission};
+pub use audit::{AuditEntry, AuditFilter};
+pub use authorities::{Authority, Theme};
+pub use case_samples::{CaseReferenceOnly, SampledCase};
+pub use challenges::{
+    ChallengeEvent, ChallengeFilter, ChallengeRecord, ChallengeSummary, KloeVersion,
+};
+pub use connect::Backend;
+pub use error::StoreError;
+pub use guidance::{GuidanceDocument, GuidanceSummary, NewGuidance};
+pub use outbox::{EmailAttachment, NewEmail, OutboxEmail, OutboxStatus};
+pub use pool::{HomeFilter, PoolFilter, PoolMember};
+pub use pool_import::ImportedMember;
+pub use pre_reading::{DocumentFile, DocumentKind, DocumentSummary, NewDocument};
+pub use retention::{DEFAULT_RETENTION_MONTHS, DRAFT_RETENTION_DAYS, PurgeReport};
+pub use sessions::{SessionPolicy, SessionToken};
+pub use teams::{Bookings, NewTeamMember, TeamMember};
+pub use throttle::{SignInThrottle, ThrottleVerdict};
+pub use timetable::Activity;
+pub use tokens::TokenPurpose;
+pub use training::{
+    HomeDemand, NewTrainingSession, Trainee, TrainingDemand, TrainingPlace, TrainingSession,
+    TrainingSessionDetail, WaitingMember,
+};
+pub use users::{NewUser, StaffMember};
+
+use sea_orm::DatabaseConnection;
+
+/// The application database. Cheap to clone: it wraps a connection pool.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connect to `url` (`sqlite://path?mode=rwc` or `postgres://…`), run pending migrations
+    /// and bring the reference data up to date. Safe to run any number of times.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let store = Self::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connect without migrating.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let (db, backend) = connect::connect(url).await?;
+        Ok(Self { db, backend })
+    }
+
+    /// Apply pending migrations, then upsert the reference data.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        migration::run(&self.db).await?;
+        reference::upsert_all(&self.db).await
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Whether the database answers: for `/healthz`.
+    pub async fn ping(&self) -> bool {
+        self.db.ping().await.is_ok()
+    }
+
+    pub async fn close(self) -> Result<(), StoreError> {
+        self.db.close().await.map_err(StoreError::from)
+    }
+}

@@ -1,0 +1,27 @@
+//! Versioned schema migrations, identical on SQLite and PostgreSQL. Never edit a released
+//! migration: add a new one.
+
+mod m0001_foundation;
+mod m0002_reviewer_pool;
+mod m0003_challenges;
+
+use sea_orm::DatabaseConnection;
+use sea_orm_migration::{MigrationTrait, MigratorTrait};
+
+use crate::StoreError;
+
+struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m0001_foundation::Migration),
+            Box::new(m0002_reviewer_pool::Migration),
+            Box::new(m0003_challenges::Migration),
+        ]
+    }
+}
+
+pub(crate) async fn run(db: &DatabaseConnection) -> Result<(), StoreError> {
+    Migrator::up(db, None).await.map_err(StoreError::from)
+}

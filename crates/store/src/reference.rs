@@ -1,0 +1,271 @@
+//! The reference data shipped in the binary (`reference/*.csv`): regions, NHS boards, local
+//! authorities and SEND practice themes. Upserted after every migration, in one transaction,
+//! so the database always holds this release's facts.
+
+use chrono::NaiveDate;
+use domain::{AuthorityKind, AuthoritySlug, FrameworkFamily, ThemeCode};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
+
+use crate::StoreError;
+use crate::entity::{local_authority, nhs_board, region, send_theme};
+
+const LOCAL_AUTHORITIES_CSV: &str = include_str!("../reference/local-authorities.csv");
+const SEND_THEMES_CSV: &str = include_str!("../reference/send-themes.csv");
+
+pub(crate) async fn upsert_all(db: &DatabaseConnection) -> Result<(), StoreError> {
+    let authorities = parse_authorities(LOCAL_AUTHORITIES_CSV)?;
+    let themes = parse_themes(SEND_THEMES_CSV)?;
+    let txn = db.begin().await?;
+    for row in &authorities {
+        upsert_region(&txn, &row.region).await?;
+        upsert_board(&txn, &row.nhs_board).await?;
+    }
+    // Predecessors first, so the self-reference is always satisfied.
+    let (roots, successors): (Vec<_>, Vec<_>) = authorities
+        .iter()
+        .partition(|row| row.predecessor.is_none());
+    for row in roots.into_iter().chain(successors) {
+        upsert_authority(&txn, row).await?;
+    }
+    for (position, theme) in themes.iter().enumerate() {
+        upsert_theme(&txn, theme, position).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+struct AuthorityRow {
+    slug: AuthoritySlug,
+    name: String,
+    gss_code: String,
+    dfe_number: i32,
+    kind: AuthorityKind,
+    nhs_board: String,
+    region: String,
+    valid_from: Option<NaiveDate>,
+    valid_to: Option<NaiveDate>,
+    predecessor: Option<AuthoritySlug>,
+}
+
+struct ThemeRow {
+    code: ThemeCode,
+    label: String,
+    family: FrameworkFamily,
+}
+
+/// A slug for a display name: "NHS Derby and Derbyshire ICB" → "nhs-derby-and-derbyshire-icb".
+pub(crate) fn slug_of(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_owned()
+}
+
+fn parse_authorities(csv: &str) -> Result<Vec<AuthorityRow>, StoreError> {
+    csv_records(csv)
+        .skip(1)
+        .map(|fields| {
+            let field = |i: usize| fields.get(i).map(String::as_str).unwrap_or("");
+            let optional_date = |i: usize| -> Result<Option<NaiveDate>, StoreError> {
+                match field(i) {
+                    "" => Ok(None),
+                    text => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                        .map(Some)
+                        .map_err(StoreError::corrupt),
+                }
+            };
+            Ok(AuthorityRow {
+                slug: AuthoritySlug::parse(field(0)).map_err(StoreError::corrupt)?,
+                name: field(1).to_owned(),
+                gss_code: field(2).to_owned(),
+                dfe_number: field(3).parse().map_err(StoreError::corrupt)?,
+                kind: AuthorityKind::parse(field(4))
+                    .ok_or_else(|| StoreError::corrupt(field(4)))?,
+                nhs_board: field(5).to_owned(),
+                region: field(6).to_owned(),
+                valid_from: optional_date(7)?,
+                valid_to: optional_date(8)?,
+                predecessor: match field(9) {
+                    "" => None,
+                    slug => Some(AuthoritySlug::parse(slug).map_err(StoreError::corrupt)?),
+                },
+            })
+        })
+        .collect()
+}
+
+fn parse_themes(csv: &str) -> Result<Vec<ThemeRow>, StoreError> {
+    csv_records(csv)
+        .skip(1)
+        .map(|fields| {
+            let field = |i: usize| fields.get(i).map(String::as_str).unwrap_or("");
+            Ok(ThemeRow {
+                code: ThemeCode::parse(field(0)).ok_or_else(|| StoreError::corrupt(field(0)))?,
+                label: field(1).to_owned(),
+                family: FrameworkFamily::parse(field(2))
+                    .ok_or_else(|| StoreError::corrupt(field(2)))?,
+            })
+        })
+        .collect()
+}
+
+/// Records of a small, trusted CSV file: comma-separated, double quotes around fields that
+/// hold commas, `""` for a quote inside one. Blank lines are skipped.
+fn csv_records(csv: &str) -> impl Iterator<Item = Vec<String>> + '_ {
+    csv.lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let mut fields = vec![String::new()];
+            let mut quoted = false;
+            let mut chars = line.chars().peekable();
+            while let Some(c) = chars.next() {
+                match (c, quoted) {
+                    ('"', true) if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        push_char(&mut fields, '"');
+                    }
+                    ('"', _) => quoted = !quoted,
+                    (',', false) => fields.push(String::new()),
+                    (c, _) => {
+                        push_char(&mut fields, c);
+                    }
+                }
+            }
+            fields
+        })
+}
+
+fn push_char(fields: &mut [String], c: char) {
+    if let Some(field) = fields.last_mut() {
+        field.push(c);
+    }
+}
+
+async fn upsert_region(db: &impl ConnectionTrait, name: &str) -> Result<(), StoreError> {
+    let model = region::ActiveModel {
+        slug: Set(slug_of(name)),
+        name: Set(name.to_owned()),
+    };
+    region::Entity::insert(model)
+        .on_conflict(
+            OnConflict::column(region::Column::Slug)
+                .update_column(region::Column::Name)
+                .to_owned(),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+async fn upsert_board(db: &impl ConnectionTrait, name: &str) -> Result<(), StoreError> {
+    let model = nhs_board::ActiveModel {
+        slug: Set(slug_of(name)),
+        name: Set(name.to_owned()),
+    };
+    nhs_board::Entity::insert(model)
+        .on_conflict(
+            OnConflict::column(nhs_board::Column::Slug)
+                .update_column(nhs_board::Column::Name)
+                .to_owned(),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+async fn upsert_authority(db: &impl ConnectionTrait, row: &AuthorityRow) -> Result<(), StoreError> {
+    use local_authority::Column;
+    let model = local_authority::ActiveModel {
+        slug: Set(row.slug.to_string()),
+        name: Set(row.name.clone()),
+        gss_code: Set(row.gss_code.clone()),
+        dfe_number: Set(row.dfe_number),
+        kind: Set(row.kind.code().to_owned()),
+        nhs_board_slug: Set(slug_of(&row.nhs_board)),
+        region_slug: Set(slug_of(&row.region)),
+        valid_from: Set(row.valid_from),
+        valid_to: Set(row.valid_to),
+        predecessor_slug: Set(row.predecessor.as_ref().map(ToString::to_string)),
+    };
+    local_authority::Entity::insert(model)
+        .on_conflict(
+            OnConflict::column(Column::Slug)
+                .update_columns([
+                    Column::Name,
+                    Column::GssCode,
+                    Column::DfeNumber,
+                    Column::Kind,
+                    Column::NhsBoardSlug,
+                    Column::RegionSlug,
+                    Column::ValidFrom,
+                    Column::ValidTo,
+                    Column::PredecessorSlug,
+                ])
+                .to_owned(),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+async fn upsert_theme(
+    db: &impl ConnectionTrait,
+    row: &ThemeRow,
+    position: usize,
+) -> Result<(), StoreError> {
+    use send_theme::Column;
+    let model = send_theme::ActiveModel {
+        code: Set(row.code.to_string()),
+        label: Set(row.label.clone()),
+        framework_family: Set(row.family.code().to_owned()),
+        position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+    };
+    send_theme::Entity::insert(model)
+        .on_conflict(
+            OnConflict::column(Column::Code)
+                .update_columns([Column::Label, Column::FrameworkFamily, Column::Position])
+                .to_owned(),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_reference_data_parses() {
+        let authorities = parse_authorities(LOCAL_AUTHORITIES_CSV).unwrap_or_default();
+        assert_eq!(
+            authorities.len(),
+            11,
+            "ten current authorities and the old Northamptonshire county"
+        );
+        let leicester = authorities.iter().find(|a| a.slug.as_str() == "leicester");
+        assert_eq!(
+            leicester.map(|a| a.nhs_board.as_str()),
+            Some("NHS Leicester, Leicestershire and Rutland ICB")
+        );
+        assert_eq!(
+            parse_themes(SEND_THEMES_CSV).map(|t| t.len()).ok(),
+            Some(20)
+        );
+    }
+
+    #[test]
+    fn slugs_of_names() {
+        assert_eq!(
+            slug_of("NHS Leicester, Leicestershire and Rutland ICB"),
+            "nhs-leicester-leicestershire-and-rutland-icb"
+        );
+        assert_eq!(slug_of("East Midlands"), "east-midlands");
+    }
+}

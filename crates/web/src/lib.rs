@@ -1,0 +1,54 @@
+//! The Peer Challenge web front: the axum router, its middleware, thin handlers and the
+//! GOV.UK Design System pages they render. Handlers parse, ask the policy, make one store
+//! call and render; everything else lives in `domain` and `store`.
+
+mod assets;
+mod components;
+pub mod composition;
+mod dates;
+mod error;
+mod forms;
+pub mod mail;
+mod middleware;
+mod pages;
+pub mod routes;
+mod settings;
+mod visitor;
+
+use std::sync::Arc;
+
+use metrics_exporter_prometheus::PrometheusHandle;
+use store::Store;
+
+pub use error::AppError;
+pub use routes::router;
+pub use settings::{ContactSettings, MailSettings, MailTransport, Secret, Settings, SmtpSecurity};
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub store: Store,
+    pub settings: Arc<Settings>,
+    /// Signs form tokens; shared by every instance through the database.
+    form_key: Arc<Vec<u8>>,
+    metrics: PrometheusHandle,
+}
+
+impl AppState {
+    /// Build the state, fetching (or creating) the deployment's shared form-token key.
+    pub async fn new(
+        store: Store,
+        settings: Settings,
+        metrics: PrometheusHandle,
+    ) -> Result<Self, store::StoreError> {
+        let form_key = store
+            .shared_key("form-token-key", chrono::Utc::now())
+            .await?;
+        Ok(Self {
+            store,
+            settings: Arc::new(settings),
+            form_key: Arc::new(form_key),
+            metrics,
+        })
+    }
+}

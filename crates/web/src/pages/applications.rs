@@ -1,0 +1,346 @@
+//! The project manager's queue of applications to the pool, and the three decisions: approve
+//! (the applicant joins the pool and gets an account), ask for more information, or decline.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use domain::application::ApplicationStatus;
+use domain::{Action, ApplicationId};
+use serde::Deserialize;
+use store::{NewEmail, StoreError, StoredApplication};
+
+use crate::components::{ErrorSummary, NotificationBanner, Textarea};
+use crate::forms::FormErrors;
+use crate::pages::apply::{AnswerRow, answer_rows, reference};
+use crate::pages::{Chrome, see_other};
+use crate::visitor::Visitor;
+use crate::{AppError, AppState, dates};
+
+struct QueueRow {
+    href: String,
+    reference: String,
+    name: String,
+    kind: String,
+    submitted: String,
+}
+
+struct QueueSection {
+    heading: &'static str,
+    rows: Vec<QueueRow>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/applications/queue.html")]
+pub struct QueuePage {
+    chrome: Chrome,
+    banner: Option<NotificationBanner>,
+    sections: Vec<QueueSection>,
+}
+
+fn queue_row(application: &StoredApplication) -> QueueRow {
+    QueueRow {
+        href: format!("/pool/applications/{}", application.id),
+        reference: application.reference.to_string(),
+        name: application.answers.full_name.clone(),
+        kind: domain::pool::ReviewerType::parse(&application.answers.reviewer_type)
+            .map_or_else(String::new, |kind| kind.label().to_owned()),
+        submitted: dates::date(application.submitted_at.date_naive()),
+    }
+}
+
+pub async fn show_queue(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<QueuePage, AppError> {
+    visitor.authorise(&Action::VetApplications)?;
+    let mut sections = Vec::new();
+    for (heading, status) in [
+        ("To review", ApplicationStatus::Submitted),
+        (
+            "Waiting for a parent or carer's consent",
+            ApplicationStatus::AwaitingConsent,
+        ),
+        (
+            "Waiting for the applicant's answer",
+            ApplicationStatus::MoreInformationRequested,
+        ),
+    ] {
+        let rows = state
+            .store
+            .applications(&[status])
+            .await?
+            .iter()
+            .map(queue_row)
+            .collect();
+        sections.push(QueueSection { heading, rows });
+    }
+    Ok(QueuePage {
+        chrome: Chrome::new(&visitor, "Applications to the pool", "/pool/applications"),
+        banner: decision_banner(&query),
+        sections,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/applications/decide.html")]
+pub struct DecidePage {
+    chrome: Chrome,
+    summary: Option<ErrorSummary>,
+    id: String,
+    reference: String,
+    name: String,
+    status: &'static str,
+    open: bool,
+    submitted: String,
+    note: Option<String>,
+    consent: Option<String>,
+    rows: Vec<AnswerRow>,
+    problems: Vec<String>,
+    question: Textarea,
+    reason: Textarea,
+}
+
+async fn decide_page(
+    state: &AppState,
+    visitor: &Visitor,
+    application: &StoredApplication,
+    errors: &FormErrors,
+    typed: (&str, &str),
+) -> Result<DecidePage, AppError> {
+    let reference_data = reference(state).await?;
+    let vocabulary = state.store.vocabulary().await?;
+    let problems = match application.answers.complete(&vocabulary) {
+        Ok(_) => Vec::new(),
+        Err(problems) => problems
+            .into_iter()
+            .map(|(_, problem)| problem.message)
+            .collect(),
+    };
+    Ok(DecidePage {
+        chrome: Chrome::new(visitor, format!("Application {}", application.reference), "/pool/applications")
+            .with_errors(!errors.is_empty()),
+        summary: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
+        id: application.id.to_string(),
+        reference: application.reference.to_string(),
+        name: application.answers.full_name.clone(),
+        status: application.status.label(),
+        open: application.status.is_open(),
+        submitted: dates::date_time(application.submitted_at),
+        note: application.decision_note.clone(),
+        consent: application.consent_confirmed_at.map(dates::date_time),
+        rows: answer_rows(&application.answers, &reference_data),
+        problems,
+        question: Textarea::new("question", "Your question", typed.0)
+            .hint("We will email it to the applicant with a link to update their application.")
+            .errors(errors),
+        reason: Textarea::new("reason", "Reason", typed.1)
+            .hint(&format!(
+                "We will email it to the applicant. It is deleted with the application after {} months.",
+                state.settings.retention_months
+            ))
+            .errors(errors),
+    })
+}
+
+fn application_id(raw: &str) -> Result<ApplicationId, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+async fn load(state: &AppState, raw_id: &str) -> Result<StoredApplication, AppError> {
+    state
+        .store
+        .application(application_id(raw_id)?)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn show_application(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<DecidePage, AppError> {
+    visitor.authorise(&Action::VetApplications)?;
+    let application = load(&state, &id).await?;
+    decide_page(
+        &state,
+        &visitor,
+        &application,
+        &FormErrors::default(),
+        ("", ""),
+    )
+    .await
+}
+
+/// A decision that lost a race with another (the application was decided meanwhile).
+fn already_decided(id: &str) -> Response {
+    see_other(&format!("/pool/applications/{id}"))
+}
+
+pub async fn approve(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let principal = visitor.authorise(&Action::VetApplications)?.clone();
+    let stored = load(&state, &id).await?;
+    let vocabulary = state.store.vocabulary().await?;
+    let Ok(application) = stored.answers.complete(&vocabulary) else {
+        // Reference data changed since it was sent: ask the applicant instead.
+        let page = decide_page(&state, &visitor, &stored, &FormErrors::default(), ("", "")).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let settings = state.settings.clone();
+    let to = application.profile.email.clone();
+    let name = application.profile.name.to_string();
+    let result = state
+        .store
+        .approve_application(stored.id, &application, principal.user_id, Utc::now(), |invitation| {
+            let account = match invitation {
+                Some(token) => format!(
+                    "To see your profile and the challenges you are asked to join, set up your account by choosing a password within 14 days:\n\n{}",
+                    settings.link(&format!("/set-password/{token}"))
+                ),
+                None => format!("Sign in with your existing account to see your profile: {}", settings.link("/sign-in")),
+            };
+            NewEmail::text(
+                to,
+                "Welcome to the SEND peer challenge pool of reviewers",
+                format!(
+                    "Dear {name},\n\nYour application ({}) has been approved: you are now a member of the East Midlands SEND peer challenge pool of reviewers.\n\n{account}\n\nThe project manager will contact you when a team needs you.\n",
+                    stored.reference
+                ),
+            )
+        })
+        .await;
+    match result {
+        Ok(member) => Ok(see_other(&format!("/pool/applications?approved={member}"))),
+        Err(StoreError::Conflict(_)) => Ok(already_decided(&id)),
+        Err(error) => Err(error.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct QuestionForm {
+    #[serde(default)]
+    question: String,
+}
+
+pub async fn ask_for_more_information(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<QuestionForm>,
+) -> Result<Response, AppError> {
+    let principal = visitor.authorise(&Action::VetApplications)?.clone();
+    let stored = load(&state, &id).await?;
+    let question = form.question.trim();
+    let mut errors = FormErrors::default();
+    if question.is_empty() {
+        errors.add("question", "Enter the question to ask the applicant");
+    } else if question.chars().count() > 2000 {
+        errors.add("question", "Your question must be 2000 characters or fewer");
+    }
+    if !errors.is_empty() {
+        let page = decide_page(&state, &visitor, &stored, &errors, (&form.question, "")).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let settings = state.settings.clone();
+    let to = domain::EmailAddress::parse(&stored.answers.email)
+        .map_err(|_| AppError::Internal("stored email".into()))?;
+    let name = stored.answers.full_name.clone();
+    let result = state
+        .store
+        .request_more_information(stored.id, question, principal.user_id, Utc::now(), |token| {
+            NewEmail::text(
+                to,
+                format!("A question about your application {}", stored.reference),
+                format!(
+                    "Dear {name},\n\nThank you for applying to join the SEND peer challenge pool. Before we can decide, the project manager asks:\n\n{question}\n\n\
+                     Your answers are saved. To update your application and send it again, open this link:\n\n{}\n",
+                    settings.link(&format!("/apply/reopen/{token}"))
+                ),
+            )
+        })
+        .await;
+    match result {
+        Ok(()) => Ok(see_other("/pool/applications?asked=1")),
+        Err(StoreError::Conflict(_)) => Ok(already_decided(&id)),
+        Err(error) => Err(error.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DeclineForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn decline(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<DeclineForm>,
+) -> Result<Response, AppError> {
+    let principal = visitor.authorise(&Action::VetApplications)?.clone();
+    let stored = load(&state, &id).await?;
+    let reason = form.reason.trim();
+    let mut errors = FormErrors::default();
+    if reason.is_empty() {
+        errors.add("reason", "Enter the reason for declining the application");
+    } else if reason.chars().count() > 2000 {
+        errors.add("reason", "The reason must be 2000 characters or fewer");
+    }
+    if !errors.is_empty() {
+        let page = decide_page(&state, &visitor, &stored, &errors, ("", &form.reason)).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let contact = state.settings.contact.clone();
+    let to = domain::EmailAddress::parse(&stored.answers.email)
+        .map_err(|_| AppError::Internal("stored email".into()))?;
+    let name = stored.answers.full_name.clone();
+    let result = state
+        .store
+        .decline_application(stored.id, reason, principal.user_id, Utc::now(), || {
+            NewEmail::text(
+                to,
+                format!("Your application {} to the SEND peer challenge pool", stored.reference),
+                format!(
+                    "Dear {name},\n\nThank you for applying to join the East Midlands SEND peer challenge pool. We are sorry, but we cannot accept your application:\n\n{reason}\n\n\
+                     If you have a question, contact {} at {}.\n",
+                    contact.project_manager_name, contact.project_manager_email
+                ),
+            )
+        })
+        .await;
+    match result {
+        Ok(()) => Ok(see_other("/pool/applications?declined=1")),
+        Err(StoreError::Conflict(_)) => Ok(already_decided(&id)),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// The banner after a decision, read from the redirect's query.
+fn decision_banner(query: &HashMap<String, String>) -> Option<NotificationBanner> {
+    if query.contains_key("approved") {
+        Some(NotificationBanner::success(
+            "Application approved: they have joined the pool and been emailed",
+        ))
+    } else if query.contains_key("asked") {
+        Some(NotificationBanner::success(
+            "Your question has been emailed to the applicant",
+        ))
+    } else if query.contains_key("declined") {
+        Some(NotificationBanner::success(
+            "Application declined: the applicant has been emailed",
+        ))
+    } else {
+        None
+    }
+}

@@ -1,0 +1,83 @@
+//! The local authorities of the region and their reference facts.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use chrono::Utc;
+use domain::{Action, AuthoritySlug};
+use store::Authority;
+
+use crate::pages::Chrome;
+use crate::visitor::Visitor;
+use crate::{AppError, AppState, dates};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/authorities.html")]
+pub struct AuthoritiesPage {
+    chrome: Chrome,
+    current: Vec<Authority>,
+    former: Vec<Authority>,
+}
+
+pub async fn list_authorities(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<AuthoritiesPage, AppError> {
+    visitor.authorise(&Action::ViewAuthorities)?;
+    let today = Utc::now().date_naive();
+    let (current, former) = state
+        .store
+        .authorities()
+        .await?
+        .into_iter()
+        .partition(|a| a.is_current(today));
+    Ok(AuthoritiesPage {
+        chrome: Chrome::new(&visitor, "Local authorities", "/authorities"),
+        current,
+        former,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/authority.html")]
+pub struct AuthorityPage {
+    chrome: Chrome,
+    authority: Authority,
+    predecessor: Option<Authority>,
+    successors: Vec<Authority>,
+    valid_from: Option<String>,
+    valid_to: Option<String>,
+}
+
+pub async fn show_authority(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(slug): Path<String>,
+) -> Result<AuthorityPage, AppError> {
+    let slug = AuthoritySlug::parse(&slug).map_err(|_| AppError::NotFound)?;
+    visitor.authorise(&Action::ViewAuthority(slug.clone()))?;
+    let all = state.store.authorities().await?;
+    let authority = all
+        .iter()
+        .find(|a| a.slug == slug)
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    let predecessor = authority
+        .predecessor
+        .as_ref()
+        .and_then(|p| all.iter().find(|a| &a.slug == p))
+        .cloned();
+    let successors = all
+        .iter()
+        .filter(|a| a.predecessor.as_ref() == Some(&slug))
+        .cloned()
+        .collect();
+    Ok(AuthorityPage {
+        chrome: Chrome::new(&visitor, authority.name.clone(), "/authorities"),
+        valid_from: authority.valid_from.map(dates::date),
+        valid_to: authority.valid_to.map(dates::date),
+        authority,
+        predecessor,
+        successors,
+    })
+}

@@ -1,0 +1,966 @@
+//! A challenge's team: the engine's proposal with reasons, alternates and unfilled seats; the
+//! project manager's swaps and additions (the engine's rules checked, warnings shown);
+//! confirmation, which sends each member an email with a calendar invitation; members'
+//! answers with their conflict declaration and confidentiality undertaking; re-composition
+//! after a decline; and a reviewer's own list of challenges.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::Form;
+use chrono::{NaiveTime, Utc};
+use documents::ics::{Attendee, CalendarEvent, CalendarMethod, calendar};
+use domain::challenge::{MemberStatus, ResponseAnswers, SeatRole};
+use domain::lifecycle::{ChallengeState, check_transition};
+use domain::pool::MemberStatus as PoolStatus;
+use domain::training::uk_to_utc;
+use domain::{Action, PoolMemberId, TeamMemberId};
+use serde::Deserialize;
+use store::{
+    EmailAttachment, NewEmail, NewTeamMember, PoolFilter, PoolMember, StoreError, TeamMember,
+};
+
+use crate::components::{ErrorSummary, Radios, SelectItem, Textarea};
+use crate::composition::{CompositionError, Proposal, check_team, compose, fits_seat};
+use crate::forms::FormErrors;
+use crate::pages::challenges::{
+    ChallengeRow, LoadedChallenge, Notice, load_challenge, readiness, today,
+};
+use crate::pages::{Chrome, see_other};
+use crate::visitor::Visitor;
+use crate::{AppError, AppState, Settings, dates};
+
+const NAV: &str = "/challenges";
+
+fn runs_scheme(visitor: &Visitor) -> bool {
+    domain::authorise(visitor.principal.as_ref(), &Action::ComposeTeam).is_ok()
+}
+
+// ---- The team page --------------------------------------------------------------------
+
+struct MemberRow {
+    name: String,
+    seat: String,
+    status: &'static str,
+    tag: &'static str,
+    why: String,
+    answer: Option<String>,
+}
+
+struct SeatChoice {
+    seat_id: String,
+    label: String,
+    candidates: Vec<SelectItem>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/challenges/team.html")]
+pub struct TeamPage {
+    chrome: Chrome,
+    banner: Option<crate::components::NotificationBanner>,
+    refusal: Option<String>,
+    id: String,
+    heading: String,
+    state: &'static str,
+    members: Vec<MemberRow>,
+    proposal: Option<Proposal>,
+    warnings: Vec<String>,
+    manage: bool,
+    may_propose: bool,
+    may_confirm: bool,
+    confirm_label: &'static str,
+    may_recompose: bool,
+    swaps: Vec<SeatChoice>,
+    add_roles: Vec<SelectItem>,
+    add_candidates: Vec<SelectItem>,
+}
+
+fn member_row(member: &TeamMember, manage: bool) -> MemberRow {
+    let answer = match member.status {
+        MemberStatus::Declined => Some(format!(
+            "Declined{}",
+            member
+                .decline_reason
+                .as_deref()
+                .filter(|r| !r.is_empty())
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default()
+        )),
+        MemberStatus::ConflictDeclared => member
+            .conflict_details
+            .as_ref()
+            .map(|d| format!("Declared a conflict: {d}")),
+        MemberStatus::Accepted => member.confidentiality_at.map(|at| {
+            format!(
+                "Accepted and signed the confidentiality undertaking on {}",
+                dates::date_time(at)
+            )
+        }),
+        _ => None,
+    };
+    MemberRow {
+        name: member.name.clone(),
+        seat: format!(
+            "{}{}",
+            member.seat_role.label(),
+            if member.shadowing { " (shadowing)" } else { "" }
+        ),
+        status: member.status.label(),
+        tag: member.status.tag_class(),
+        why: if manage {
+            member.reasons.clone()
+        } else {
+            String::new()
+        },
+        answer: if manage { answer } else { None },
+    }
+}
+
+fn candidates(pool: &[PoolMember], role: SeatRole, loaded: &LoadedChallenge) -> Vec<SelectItem> {
+    let taken: Vec<PoolMemberId> = loaded
+        .team
+        .iter()
+        .filter(|m| m.status.holds_seat())
+        .map(|m| m.member)
+        .collect();
+    std::iter::once(SelectItem {
+        value: String::new(),
+        text: "Choose someone".into(),
+        selected: true,
+    })
+    .chain(
+        pool.iter()
+            .filter(|m| fits_seat(m, role, &loaded.record.authority) && !taken.contains(&m.id))
+            .map(|m| SelectItem {
+                value: m.id.to_string(),
+                text: format!("{} ({})", m.profile.name, m.profile.reviewer_type.label()),
+                selected: false,
+            }),
+    )
+    .collect()
+}
+
+async fn team_page(
+    state: &AppState,
+    visitor: &Visitor,
+    loaded: &LoadedChallenge,
+    banner: Option<crate::components::NotificationBanner>,
+    refusal: Option<String>,
+) -> Result<TeamPage, AppError> {
+    let record = &loaded.record;
+    let manage = runs_scheme(visitor);
+    let editable = manage && record.state.team_editable();
+    let shown: Vec<&TeamMember> = loaded
+        .team
+        .iter()
+        .filter(|m| manage || m.status.is_on_team())
+        .filter(|m| m.status != MemberStatus::Removed)
+        .collect();
+    let pool = if editable {
+        state
+            .store
+            .search_pool(&PoolFilter {
+                status: Some(PoolStatus::Active),
+                ..PoolFilter::default()
+            })
+            .await?
+    } else {
+        Vec::new()
+    };
+    let warnings = if editable && loaded.team.iter().any(|m| m.status.holds_seat()) {
+        check_team(&state.store, record, &loaded.team, today())
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+    } else {
+        Vec::new()
+    };
+    let proposed = loaded
+        .team
+        .iter()
+        .any(|m| m.status == MemberStatus::Proposed);
+    let freed = loaded.team.iter().any(|m| {
+        matches!(
+            m.status,
+            MemberStatus::Declined | MemberStatus::ConflictDeclared
+        )
+    });
+    Ok(TeamPage {
+        chrome: Chrome::new(visitor, format!("Team: {}", record.reference), NAV)
+            .with_errors(refusal.is_some()),
+        banner,
+        refusal,
+        id: record.id.to_string(),
+        heading: loaded.title(),
+        state: record.state.label(),
+        members: shown.iter().map(|m| member_row(m, manage)).collect(),
+        proposal: if manage {
+            record
+                .proposal
+                .as_deref()
+                .and_then(|json| serde_json::from_str(json).ok())
+        } else {
+            None
+        },
+        warnings,
+        manage,
+        may_propose: editable && !record.visit_days.is_empty() && record.kloes_agreed(),
+        may_confirm: editable && proposed,
+        confirm_label: if record.state == ChallengeState::TeamProposed {
+            "Confirm the team and send invitations"
+        } else {
+            "Send invitations to the new members"
+        },
+        may_recompose: editable && freed,
+        swaps: if editable {
+            shown
+                .iter()
+                .filter(|m| m.status.holds_seat())
+                .map(|m| SeatChoice {
+                    seat_id: m.id.to_string(),
+                    label: format!(
+                        "Replace {} ({})",
+                        m.name,
+                        m.seat_role.label().to_lowercase()
+                    ),
+                    candidates: candidates(&pool, m.seat_role, loaded),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        add_roles: SeatRole::ALL
+            .iter()
+            .map(|r| SelectItem {
+                value: r.code().to_owned(),
+                text: r.label().to_owned(),
+                selected: false,
+            })
+            .collect(),
+        add_candidates: if editable {
+            pool.iter()
+                .filter(|m| {
+                    !loaded
+                        .team
+                        .iter()
+                        .any(|t| t.member == m.id && t.status.holds_seat())
+                        && m.profile.home
+                            != domain::pool::HomeArea::Authority(record.authority.clone())
+                })
+                .map(|m| SelectItem {
+                    value: m.id.to_string(),
+                    text: format!("{} ({})", m.profile.name, m.profile.reviewer_type.label()),
+                    selected: false,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+    })
+}
+
+fn may_see_team(visitor: &Visitor, loaded: &LoadedChallenge) -> Result<(), AppError> {
+    if runs_scheme(visitor) || loaded.membership.is_some() {
+        return Ok(());
+    }
+    visitor.authorise(&Action::PrepareVisit(loaded.access.clone()))?;
+    Ok(())
+}
+
+pub async fn show_team(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Query(notice): Query<Notice>,
+) -> Result<TeamPage, AppError> {
+    let loaded = load_challenge(&state, &visitor, &id).await?;
+    may_see_team(&visitor, &loaded)?;
+    let banner = match notice.notice.as_str() {
+        "proposed" => Some("The engine has proposed a team"),
+        "changed" => Some("The team has been changed"),
+        "invited" => Some("The invitations have been sent"),
+        _ => None,
+    }
+    .map(crate::components::NotificationBanner::success);
+    team_page(&state, &visitor, &loaded, banner, None).await
+}
+
+async fn refuse(
+    state: &AppState,
+    visitor: &Visitor,
+    loaded: &LoadedChallenge,
+    message: String,
+) -> Result<Response, AppError> {
+    let page = team_page(state, visitor, loaded, None, Some(message)).await?;
+    Ok((StatusCode::CONFLICT, page).into_response())
+}
+
+/// Load the challenge for a change to its team by the people who run the scheme.
+async fn load_for_change(
+    state: &AppState,
+    visitor: &Visitor,
+    id: &str,
+) -> Result<LoadedChallenge, AppError> {
+    let loaded = load_challenge(state, visitor, id).await?;
+    visitor.authorise(&Action::ComposeTeam)?;
+    Ok(loaded)
+}
+
+async fn propose(
+    state: &AppState,
+    visitor: &Visitor,
+    loaded: &LoadedChallenge,
+    minimise_changes: bool,
+) -> Result<Response, AppError> {
+    let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
+    let record = &loaded.record;
+    if !record.state.team_editable() {
+        return refuse(
+            state,
+            visitor,
+            loaded,
+            "The team can no longer be changed at this stage".into(),
+        )
+        .await;
+    }
+    if record.state == ChallengeState::Scoping {
+        let ready = readiness(state, loaded, None).await?;
+        if let Err(refused) = check_transition(record.state, ChallengeState::TeamProposed, &ready) {
+            return refuse(state, visitor, loaded, refused.to_string()).await;
+        }
+    }
+    let composed = match compose(
+        &state.store,
+        record,
+        &loaded.team,
+        minimise_changes,
+        today(),
+    )
+    .await
+    {
+        Ok(composed) => composed,
+        Err(CompositionError::NoTeam(why)) => {
+            return refuse(
+                state,
+                visitor,
+                loaded,
+                format!("The engine cannot form a team: {why}"),
+            )
+            .await;
+        }
+        Err(other) => return Err(AppError::Internal(other.to_string())),
+    };
+    let proposal =
+        serde_json::to_string(&composed.proposal).map_err(|e| AppError::Internal(e.to_string()))?;
+    match state
+        .store
+        .save_proposal(
+            principal,
+            record.id,
+            record.state,
+            &composed.seats,
+            proposal,
+            Utc::now(),
+        )
+        .await
+    {
+        Ok(()) | Err(StoreError::Conflict(_)) => Ok(see_other(&format!(
+            "{}/team?notice=proposed",
+            loaded.href()
+        ))),
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn propose_team(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let loaded = load_for_change(&state, &visitor, &id).await?;
+    propose(&state, &visitor, &loaded, false).await
+}
+
+/// After a decline or a declared conflict: keep everyone else, change as few seats as possible.
+pub async fn recompose_team(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let loaded = load_for_change(&state, &visitor, &id).await?;
+    propose(&state, &visitor, &loaded, true).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ChangeForm {
+    #[serde(default)]
+    seat: String,
+    #[serde(default)]
+    member: String,
+    #[serde(default)]
+    role: String,
+}
+
+fn parse_member(raw: &str) -> Option<PoolMemberId> {
+    raw.parse().ok()
+}
+
+/// Swap one person for another in the same seat.
+pub async fn swap_member(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<ChangeForm>,
+) -> Result<Response, AppError> {
+    let loaded = load_for_change(&state, &visitor, &id).await?;
+    let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
+    let seat = form.seat.parse::<TeamMemberId>().ok().and_then(|seat| {
+        loaded
+            .team
+            .iter()
+            .find(|m| m.id == seat && m.status.holds_seat())
+    });
+    let (Some(seat), Some(member)) = (seat, parse_member(&form.member)) else {
+        return refuse(
+            &state,
+            &visitor,
+            &loaded,
+            "Choose the person to put in the seat".into(),
+        )
+        .await;
+    };
+    if !loaded.record.state.team_editable() {
+        return refuse(
+            &state,
+            &visitor,
+            &loaded,
+            "The team can no longer be changed at this stage".into(),
+        )
+        .await;
+    }
+    let new_seat = NewTeamMember {
+        member,
+        seat_role: seat.seat_role,
+        shadowing: seat.shadowing,
+        reasons: "Chosen by the project manager.".into(),
+    };
+    state
+        .store
+        .add_team_member(
+            principal,
+            loaded.record.id,
+            &new_seat,
+            Some(seat.id),
+            Utc::now(),
+        )
+        .await?;
+    Ok(see_other(&format!("{}/team?notice=changed", loaded.href())))
+}
+
+/// Add someone to a seat of a role (for a seat the engine could not fill, or an extra one).
+pub async fn add_member(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<ChangeForm>,
+) -> Result<Response, AppError> {
+    let loaded = load_for_change(&state, &visitor, &id).await?;
+    let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
+    let (Some(role), Some(member)) = (SeatRole::parse(&form.role), parse_member(&form.member))
+    else {
+        return refuse(
+            &state,
+            &visitor,
+            &loaded,
+            "Choose a seat and the person to put in it".into(),
+        )
+        .await;
+    };
+    if !loaded.record.state.team_editable() {
+        return refuse(
+            &state,
+            &visitor,
+            &loaded,
+            "The team can no longer be changed at this stage".into(),
+        )
+        .await;
+    }
+    let seat = NewTeamMember {
+        member,
+        seat_role: role,
+        shadowing: false,
+        reasons: "Added by the project manager.".into(),
+    };
+    state
+        .store
+        .add_team_member(principal, loaded.record.id, &seat, None, Utc::now())
+        .await?;
+    Ok(see_other(&format!("{}/team?notice=changed", loaded.href())))
+}
+
+pub async fn remove_member(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<ChangeForm>,
+) -> Result<Response, AppError> {
+    let loaded = load_for_change(&state, &visitor, &id).await?;
+    let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
+    let Some(seat) = form
+        .seat
+        .parse::<TeamMemberId>()
+        .ok()
+        .filter(|seat| loaded.team.iter().any(|m| m.id == *seat))
+    else {
+        return refuse(
+            &state,
+            &visitor,
+            &loaded,
+            "Choose the person to take off the team".into(),
+        )
+        .await;
+    };
+    state
+        .store
+        .remove_team_member(principal, seat, Utc::now())
+        .await?;
+    Ok(see_other(&format!("{}/team?notice=changed", loaded.href())))
+}
+
+/// Confirm the team: every proposed seat is invited (an email with a calendar invitation each).
+/// Nobody hears of a proposal before this.
+pub async fn confirm_team(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let loaded = load_for_change(&state, &visitor, &id).await?;
+    let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
+    let record = &loaded.record;
+    if record.state == ChallengeState::TeamProposed {
+        let ready = readiness(&state, &loaded, None).await?;
+        if let Err(refused) = check_transition(record.state, ChallengeState::TeamConfirmed, &ready)
+        {
+            return refuse(&state, &visitor, &loaded, refused.to_string()).await;
+        }
+    } else if !record.state.team_editable() || record.state == ChallengeState::Scoping {
+        return refuse(
+            &state,
+            &visitor,
+            &loaded,
+            "There is no proposed team to confirm".into(),
+        )
+        .await;
+    }
+    let invitations: Vec<(TeamMemberId, NewEmail)> = loaded
+        .team
+        .iter()
+        .filter(|m| m.status == MemberStatus::Proposed)
+        .map(|m| (m.id, invitation_email(&state.settings, &loaded, m)))
+        .collect();
+    if invitations.is_empty() {
+        return refuse(
+            &state,
+            &visitor,
+            &loaded,
+            "There is nobody new to invite".into(),
+        )
+        .await;
+    }
+    match state
+        .store
+        .invite_team(principal, record.id, record.state, invitations, Utc::now())
+        .await
+    {
+        Ok(()) | Err(StoreError::Conflict(_)) => {
+            Ok(see_other(&format!("{}/team?notice=invited", loaded.href())))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+// ---- The invitation -------------------------------------------------------------------
+
+/// The visit as calendar events, one per day, 9am to 5pm UK time; the uid is stable per
+/// challenge and day so a re-sent invitation updates rather than duplicates.
+fn visit_events(
+    settings: &Settings,
+    loaded: &LoadedChallenge,
+    attendee: Option<&TeamMember>,
+) -> Vec<CalendarEvent> {
+    let record = &loaded.record;
+    let host = settings
+        .base_url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', ':']).next())
+        .filter(|h| !h.is_empty())
+        .unwrap_or("peer-challenge")
+        .to_owned();
+    let contact = &settings.contact;
+    let (nine, five) = (
+        NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default(),
+        NaiveTime::from_hms_opt(17, 0, 0).unwrap_or_default(),
+    );
+    let count = record.visit_days.len();
+    record
+        .visit_days
+        .iter()
+        .enumerate()
+        .map(|(index, day)| CalendarEvent {
+            uid: format!("challenge-{}-day-{}@{host}", record.id, index + 1),
+            sequence: 0,
+            starts: uk_to_utc(day.and_time(nine)),
+            ends: uk_to_utc(day.and_time(five)),
+            summary: if count > 1 {
+                format!(
+                    "Peer challenge: {} (day {} of {count})",
+                    record.authority_name,
+                    index + 1
+                )
+            } else {
+                format!("Peer challenge: {}", record.authority_name)
+            },
+            description: format!(
+                "{} {} ({}). The timetable and pre-reading are at {}",
+                record.authority_name,
+                record.kind.label().to_lowercase(),
+                record.reference,
+                settings.link(&loaded.href())
+            ),
+            location: Some(format!(
+                "{} ({})",
+                record.authority_name,
+                record.format.label()
+            )),
+            url: Some(settings.link(&loaded.href())),
+            organizer: Some(Attendee {
+                name: contact.project_manager_name.clone(),
+                email: contact.project_manager_email.clone(),
+            }),
+            attendees: attendee
+                .map(|m| Attendee {
+                    name: m.name.clone(),
+                    email: m.email.to_string(),
+                })
+                .into_iter()
+                .collect(),
+            created: Utc::now(),
+        })
+        .collect()
+}
+
+fn invitation_email(
+    settings: &Settings,
+    loaded: &LoadedChallenge,
+    member: &TeamMember,
+) -> NewEmail {
+    let record = &loaded.record;
+    let days = record
+        .visit_days
+        .iter()
+        .map(|d| dates::date(*d))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let body = format!(
+        "Dear {},\n\n\
+         You are invited to join the team for a {} in {} on {days}, as {}.\n\n\
+         Please sign in and answer at {}: accepting asks you to declare any conflict of interest \
+         with this local area and to agree to keep what you learn confidential.\n\n\
+         The attached calendar invitation holds the visit days. Questions, or adjustments you need: \
+         {} ({}).\n",
+        member.name,
+        record.kind.label().to_lowercase(),
+        record.authority_name,
+        member.seat_role.label().to_lowercase(),
+        settings.link(&format!("{}/respond", loaded.href())),
+        settings.contact.project_manager_name,
+        settings.contact.project_manager_email,
+    );
+    let ics = calendar(
+        CalendarMethod::Request,
+        &visit_events(settings, loaded, Some(member)),
+    );
+    NewEmail::text(
+        member.email.clone(),
+        format!(
+            "Invitation: peer challenge in {} on {days}",
+            record.authority_name
+        ),
+        body,
+    )
+    .with_attachment(EmailAttachment {
+        file_name: format!("{}.ics", record.reference),
+        content_type: "text/calendar; method=REQUEST; charset=UTF-8".into(),
+        bytes: ics.into_bytes(),
+    })
+}
+
+pub async fn download_invitation(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let loaded = load_challenge(&state, &visitor, &id).await?;
+    visitor.authorise(&Action::ViewChallenge(loaded.access.clone()))?;
+    if loaded.record.visit_days.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let ics = calendar(
+        CalendarMethod::Publish,
+        &visit_events(&state.settings, &loaded, loaded.membership.as_ref()),
+    );
+    let disposition = format!("attachment; filename=\"{}.ics\"", loaded.record.reference);
+    Ok((
+        [
+            (
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/calendar; charset=utf-8"),
+            ),
+            (
+                CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition)
+                    .map_err(|e| AppError::Internal(e.to_string()))?,
+            ),
+        ],
+        ics,
+    )
+        .into_response())
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ResponseForm {
+    #[serde(default)]
+    response: String,
+    #[serde(default)]
+    conflict: String,
+    #[serde(default)]
+    conflict_details: String,
+    #[serde(default)]
+    confidentiality: String,
+    #[serde(default)]
+    decline_reason: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/challenges/respond.html")]
+pub struct RespondPage {
+    chrome: Chrome,
+    summary: Option<ErrorSummary>,
+    id: String,
+    heading: String,
+    seat: String,
+    days: String,
+    response: Radios,
+    conflict: Radios,
+    conflict_details: Textarea,
+    confidentiality_checked: bool,
+    confidentiality_error: Option<String>,
+    decline_reason: Textarea,
+}
+
+fn respond_page(
+    visitor: &Visitor,
+    loaded: &LoadedChallenge,
+    seat: &TeamMember,
+    form: &ResponseForm,
+    errors: &FormErrors,
+) -> RespondPage {
+    let mut details = Textarea::new("conflict_details", "Describe the conflict", &form.conflict_details)
+        .hint("For example, a recent employer, a family member, or a case of your own in this area. Do not name a child.")
+        .errors(errors);
+    details.rows = 3;
+    let mut reason = Textarea::new(
+        "decline_reason",
+        "Why can you not take part? (optional)",
+        &form.decline_reason,
+    )
+    .errors(errors);
+    reason.rows = 3;
+    RespondPage {
+        chrome: Chrome::new(
+            visitor,
+            format!("Your invitation: {}", loaded.record.reference),
+            "/my-challenges",
+        )
+        .with_errors(!errors.is_empty()),
+        summary: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
+        id: loaded.record.id.to_string(),
+        heading: loaded.title(),
+        seat: seat.seat_role.label().to_owned(),
+        days: loaded
+            .record
+            .visit_days
+            .iter()
+            .map(|d| dates::date(*d))
+            .collect::<Vec<_>>()
+            .join(" and "),
+        response: Radios::new(
+            "response",
+            "Can you take part?",
+            &[("accept", "Yes, I accept"), ("decline", "No, I decline")],
+            &form.response,
+        )
+        .errors(errors),
+        conflict: Radios::new(
+            "conflict",
+            "Conflict of interest (if you accept)",
+            &[
+                (
+                    "none",
+                    "I have no conflict of interest with this local area",
+                ),
+                ("conflict", "I have a conflict of interest to declare"),
+            ],
+            &form.conflict,
+        )
+        .hint("The project manager decides what happens if you declare one.")
+        .errors(errors),
+        conflict_details: details,
+        confidentiality_checked: form.confidentiality == "agreed",
+        confidentiality_error: errors.get("confidentiality"),
+        decline_reason: reason,
+    }
+}
+
+fn invited_seat(loaded: &LoadedChallenge) -> Result<TeamMember, AppError> {
+    loaded
+        .membership
+        .clone()
+        .filter(|m| m.status == MemberStatus::Invited)
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn show_respond(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<RespondPage, AppError> {
+    visitor.authorise(&Action::ViewOwnChallenges)?;
+    let loaded = load_challenge(&state, &visitor, &id).await?;
+    visitor.authorise(&Action::ViewChallenge(loaded.access.clone()))?;
+    let seat = invited_seat(&loaded)?;
+    Ok(respond_page(
+        &visitor,
+        &loaded,
+        &seat,
+        &ResponseForm::default(),
+        &FormErrors::default(),
+    ))
+}
+
+pub async fn respond(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<ResponseForm>,
+) -> Result<Response, AppError> {
+    let principal = visitor.authorise(&Action::ViewOwnChallenges)?;
+    let loaded = load_challenge(&state, &visitor, &id).await?;
+    visitor.authorise(&Action::ViewChallenge(loaded.access.clone()))?;
+    let seat = invited_seat(&loaded)?;
+    let answers = ResponseAnswers {
+        response: form.response.clone(),
+        conflict: form.conflict.clone(),
+        conflict_details: form.conflict_details.clone(),
+        confidentiality: form.confidentiality.clone(),
+        decline_reason: form.decline_reason.clone(),
+    };
+    let response = match answers.check() {
+        Ok(response) => response,
+        Err(problems) => {
+            let errors = FormErrors::from_problems(problems);
+            let page = respond_page(&visitor, &loaded, &seat, &form, &errors);
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let notify = notify_project_manager(&state.settings, &loaded, &seat, &response);
+    match state
+        .store
+        .respond_to_invitation(principal, seat.id, &response, notify, Utc::now())
+        .await
+    {
+        Ok(()) | Err(StoreError::Conflict(_)) => Ok(see_other("/my-challenges?notice=answered")),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// A decline or a declared conflict needs the project manager: tell them, with no detail
+/// beyond what they can read on the team page.
+fn notify_project_manager(
+    settings: &Settings,
+    loaded: &LoadedChallenge,
+    seat: &TeamMember,
+    response: &domain::challenge::InvitationResponse,
+) -> Option<NewEmail> {
+    use domain::challenge::InvitationResponse as R;
+    let what = match response {
+        R::Accept => return None,
+        R::Decline(_) => "declined",
+        R::DeclareConflict(_) => "declared a conflict of interest for",
+    };
+    let to = domain::EmailAddress::parse(&settings.contact.project_manager_email).ok()?;
+    Some(NewEmail::text(
+        to,
+        format!(
+            "{}: a team member {what} the challenge",
+            loaded.record.reference
+        ),
+        format!(
+            "{} ({}) has {what} {}.\n\nThe team page offers a re-composition that changes as few seats as possible: {}\n",
+            seat.name,
+            seat.seat_role.label().to_lowercase(),
+            loaded.title(),
+            settings.link(&format!("{}/team", loaded.href()))
+        ),
+    ))
+}
+
+// ---- My challenges --------------------------------------------------------------------
+
+struct MySeatRow {
+    challenge: ChallengeRow,
+    seat: String,
+    status: &'static str,
+    tag: &'static str,
+    respond_href: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/challenges/mine.html")]
+pub struct MyChallengesPage {
+    chrome: Chrome,
+    banner: Option<crate::components::NotificationBanner>,
+    rows: Vec<MySeatRow>,
+}
+
+pub async fn show_my_challenges(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(notice): Query<Notice>,
+) -> Result<MyChallengesPage, AppError> {
+    let principal = visitor.authorise(&Action::ViewOwnChallenges)?;
+    let seats = state.store.seats_of_user(principal.user_id).await?;
+    Ok(MyChallengesPage {
+        chrome: Chrome::new(&visitor, "My challenges", "/my-challenges"),
+        banner: (notice.notice == "answered").then(|| {
+            crate::components::NotificationBanner::success(
+                "Thank you: your answer has been sent to the project manager",
+            )
+        }),
+        rows: seats
+            .iter()
+            .filter(|(_, seat)| seat.status != MemberStatus::Removed)
+            .map(|(summary, seat)| MySeatRow {
+                challenge: ChallengeRow::from(summary),
+                seat: seat.seat_role.label().to_owned(),
+                status: seat.status.label(),
+                tag: seat.status.tag_class(),
+                respond_href: (seat.status == MemberStatus::Invited)
+                    .then(|| format!("/challenges/{}/respond", summary.id)),
+            })
+            .collect(),
+    })
+}

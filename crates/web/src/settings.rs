@@ -1,0 +1,161 @@
+//! The web layer's typed configuration. The binary fills it from a file and
+//! `PEER_CHALLENGE_*` environment variables; nothing reads the environment at run time.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+/// A value that must never reach a log: Debug prints a placeholder.
+#[derive(Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(..)")
+    }
+}
+
+/// The binary flattens this into its own configuration, so unknown keys are caught there.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// The address people reach the service at, used in links in emails.
+    pub base_url: String,
+    /// Mark cookies `Secure`. Turn off only for a plain-http local demo.
+    pub secure_cookies: bool,
+    /// Minutes of inactivity after which a session ends.
+    pub session_idle_minutes: i64,
+    /// Hours after sign-in after which a session ends regardless.
+    pub session_absolute_hours: i64,
+    /// Largest guidance document accepted, in bytes.
+    pub guidance_max_bytes: usize,
+    /// Largest pre-reading document a host may upload for a challenge, in bytes. Data packs
+    /// run to many pages of charts, so this is larger than the guidance limit.
+    pub pre_reading_max_bytes: usize,
+    /// Origins other than the service's own allowed to post forms (rarely needed).
+    pub trusted_origins: Vec<String>,
+    /// Months declined and withdrawn applications, and members who left, are kept before
+    /// the daily purge deletes them.
+    pub retention_months: u32,
+    pub contact: ContactSettings,
+    pub mail: MailSettings,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            base_url: "http://127.0.0.1:8080".into(),
+            secure_cookies: true,
+            session_idle_minutes: 60,
+            session_absolute_hours: 12,
+            guidance_max_bytes: 10 * 1024 * 1024,
+            pre_reading_max_bytes: 20 * 1024 * 1024,
+            trusted_origins: Vec::new(),
+            retention_months: store::DEFAULT_RETENTION_MONTHS,
+            contact: ContactSettings::default(),
+            mail: MailSettings::default(),
+        }
+    }
+}
+
+impl Settings {
+    pub fn session_policy(&self) -> store::SessionPolicy {
+        store::SessionPolicy {
+            idle_timeout: chrono::Duration::minutes(self.session_idle_minutes),
+            absolute_timeout: chrono::Duration::hours(self.session_absolute_hours),
+        }
+    }
+
+    /// An absolute link to `path` (which starts with `/`).
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url.trim_end_matches('/'))
+    }
+}
+
+/// Who the public contact page names.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ContactSettings {
+    pub coordinator_name: String,
+    pub coordinator_email: String,
+    pub project_manager_name: String,
+    pub project_manager_email: String,
+}
+
+impl Default for ContactSettings {
+    fn default() -> Self {
+        Self {
+            coordinator_name: "Regional SEND co-ordinator".into(),
+            coordinator_email: "send.coordinator@example.org".into(),
+            project_manager_name: "SEND peer challenge project manager".into(),
+            project_manager_email: "send.peerchallenge@example.org".into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailSettings {
+    /// The From address, e.g. `Peer Challenge <no-reply@example.org>`.
+    pub from: String,
+    pub transport: MailTransport,
+    /// Attempts before an email is marked failed.
+    pub max_attempts: i32,
+    /// Seconds between outbox sweeps.
+    pub poll_seconds: u64,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            from: "Peer Challenge <no-reply@example.org>".into(),
+            transport: MailTransport::Files {
+                dir: PathBuf::from("data/outbox"),
+            },
+            max_attempts: 8,
+            poll_seconds: 10,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum MailTransport {
+    /// Write each email as an `.eml` file: for the demo and for trying things out.
+    Files { dir: PathBuf },
+    /// Send through an SMTP relay.
+    Smtp {
+        host: String,
+        port: u16,
+        #[serde(default)]
+        security: SmtpSecurity,
+        #[serde(default)]
+        username: Option<String>,
+        #[serde(default)]
+        password: Option<Secret>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpSecurity {
+    /// Upgrade with STARTTLS (port 587): the usual choice.
+    #[default]
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No encryption: only for a relay on the same host or a test server.
+    None,
+}

@@ -1,0 +1,239 @@
+//! The challenge pages through the real router on both databases: a request with errors and
+//! without, lifecycle moves refused until the challenge is ready, confirmation sending
+//! invitations, and re-composition after a decline changing only the freed seat.
+
+mod support;
+
+use axum::http::StatusCode;
+use chrono::Utc;
+use domain::challenge::{InvitationResponse, MemberStatus};
+use domain::lifecycle::ChallengeState;
+use domain::pool::ReviewerType;
+use support::challenge_fixture::{challenge_in, future_weekday, member_profile};
+use support::{TestApp, Who};
+
+async fn request_keeps_answers_and_lists_problems(app: TestApp) {
+    let mut lead = app.browser_as(Who::LeadOfDerby).await;
+    let page = lead
+        .post(
+            "/challenges/new",
+            &[
+                ("focus", "Preparing for adulthood"),
+                ("kloe_1", "How well do young people prepare for adulthood?"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body
+            .contains("Select a one-day or a two-day challenge")
+    );
+    assert!(
+        page.body
+            .contains("Select at least one practice theme for KLOE 1")
+    );
+    assert!(
+        page.body
+            .contains("How well do young people prepare for adulthood?")
+    );
+    assert!(page.body.contains("<title>Error:"));
+
+    let day = future_weekday();
+    let (d, m, y) = (
+        day.format("%d").to_string(),
+        day.format("%m").to_string(),
+        day.format("%Y").to_string(),
+    );
+    let page = lead
+        .post(
+            "/challenges/new",
+            &[
+                ("kind", "two_day"),
+                ("format", "hybrid"),
+                ("partners", "nhs_board"),
+                ("window_1_from-day", &d),
+                ("window_1_from-month", &m),
+                ("window_1_from-year", &y),
+                ("window_1_to-day", &d),
+                ("window_1_to-month", &m),
+                ("window_1_to-year", &y),
+                ("focus", "Preparing for adulthood"),
+                ("kloe_1", "How well do young people prepare for adulthood?"),
+                ("kloe_1_themes", "PFA"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let location = page.location().expect("redirect").to_owned();
+    let page = lead.get(&location).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Your request has been sent"));
+    assert!(page.body.contains("Requested"));
+
+    // Another authority's lead cannot see it; the project manager can.
+    let mut pm = app.browser_as(Who::ProjectManager).await;
+    assert_eq!(
+        pm.get(location.split('?').next().unwrap_or_default())
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let summaries = app
+        .store
+        .challenges(&store::ChallengeFilter::default())
+        .await
+        .expect("list");
+    assert_eq!(summaries.len(), 1);
+    assert_eq!(summaries[0].authority.as_str(), "derby");
+}
+
+app_test!(
+    a_request_keeps_answers_and_lists_problems,
+    request_keeps_answers_and_lists_problems
+);
+
+async fn moves_wait_until_the_challenge_is_ready(app: TestApp) {
+    let fixture = challenge_in(&app.store, "nottingham", ChallengeState::TeamConfirmed).await;
+    let mut pm = app.browser_as(Who::ProjectManager).await;
+    let path = format!("/challenges/{}/move", fixture.challenge);
+    let page = pm.post(&path, &[("to", "scheduled")]).await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert!(
+        page.body
+            .contains("3 member(s) of the team have not accepted yet"),
+        "{}",
+        page.body
+    );
+    let page = pm.post(&path, &[("to", "closed")]).await;
+    assert_eq!(
+        page.status,
+        StatusCode::FORBIDDEN,
+        "a move the lifecycle does not have is nobody's to make"
+    );
+    let record = app
+        .store
+        .challenge(fixture.challenge)
+        .await
+        .expect("load")
+        .expect("exists");
+    assert_eq!(record.state, ChallengeState::TeamConfirmed);
+}
+
+app_test!(
+    moves_wait_until_the_challenge_is_ready,
+    moves_wait_until_the_challenge_is_ready
+);
+
+async fn recomposition_changes_only_the_freed_seat(app: TestApp) {
+    let fixture = challenge_in(&app.store, "nottingham", ChallengeState::TeamConfirmed).await;
+    // Someone else who could sit in the parent carer seat.
+    app.store
+        .add_pool_member(
+            &member_profile("Quinn Parent", ReviewerType::ParentCarer, "lincolnshire"),
+            None,
+            None,
+            Utc::now(),
+        )
+        .await
+        .expect("member");
+    let before = app.store.team(fixture.challenge).await.expect("team");
+    let leaver = before
+        .iter()
+        .find(|m| m.reviewer_type == ReviewerType::ParentCarer)
+        .expect("a parent carer")
+        .clone();
+    app.store
+        .respond_to_invitation(
+            &fixture.coordinator,
+            leaver.id,
+            &InvitationResponse::Decline("Away".into()),
+            None,
+            Utc::now(),
+        )
+        .await
+        .expect("decline");
+
+    let mut pm = app.browser_as(Who::ProjectManager).await;
+    let team_page = format!("/challenges/{}/team", fixture.challenge);
+    let page = pm.get(&team_page).await;
+    assert!(page.body.contains("Re-compose the team"));
+    let page = pm.post(&format!("{team_page}/recompose"), &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+
+    let after = app.store.team(fixture.challenge).await.expect("team");
+    for member in before.iter().filter(|m| m.id != leaver.id) {
+        let still = after.iter().find(|m| m.id == member.id).expect("kept");
+        assert_eq!(
+            (still.member, still.status),
+            (member.member, MemberStatus::Invited)
+        );
+    }
+    let newcomers: Vec<_> = after
+        .iter()
+        .filter(|m| m.status == MemberStatus::Proposed)
+        .collect();
+    assert_eq!(newcomers.len(), 1, "exactly one seat changes");
+    assert_eq!(newcomers[0].name, "Quinn Parent");
+    assert_ne!(newcomers[0].member, leaver.member);
+
+    // Only the newcomer is invited: one more email in the outbox, to them.
+    let outbox_before = app.store.outbox_emails(100).await.expect("outbox").len();
+    let page = pm.post(&format!("{team_page}/confirm"), &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let emails = app.store.outbox_emails(100).await.expect("outbox");
+    assert_eq!(emails.len(), outbox_before + 1);
+    assert!(
+        emails
+            .iter()
+            .any(|e| e.to.as_str() == "quinn.parent@example.org")
+    );
+}
+
+app_test!(
+    recomposition_changes_only_the_freed_seat,
+    recomposition_changes_only_the_freed_seat
+);
+
+async fn a_team_the_rules_forbid_is_explained_not_an_error(app: TestApp) {
+    let fixture = challenge_in(&app.store, "nottingham", ChallengeState::Scoping).await;
+    // Everyone who could sit comes from Derby, and a team takes at most two from one authority.
+    for (name, kind) in [
+        ("Dee Lead", ReviewerType::LaOfficer),
+        ("Eli Officer", ReviewerType::LaOfficer),
+        ("Fay Parent", ReviewerType::ParentCarer),
+    ] {
+        app.store
+            .add_pool_member(&member_profile(name, kind, "derby"), None, None, Utc::now())
+            .await
+            .expect("member");
+    }
+    let mut pm = app.browser_as(Who::ProjectManager).await;
+    let page = pm
+        .post(
+            &format!("/challenges/{}/team/propose", fixture.challenge),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
+    assert!(
+        page.body.contains("The engine cannot form a team"),
+        "{}",
+        page.body
+    );
+    let record = app
+        .store
+        .challenge(fixture.challenge)
+        .await
+        .expect("load")
+        .expect("exists");
+    assert_eq!(
+        record.state,
+        ChallengeState::Scoping,
+        "nothing was proposed"
+    );
+}
+
+app_test!(
+    a_team_the_rules_forbid_is_explained_not_an_error,
+    a_team_the_rules_forbid_is_explained_not_an_error
+);
