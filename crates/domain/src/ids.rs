@@ -96,6 +96,22 @@ uuid_id!(
     /// A pre-reading document uploaded for a challenge.
     DocumentId
 );
+uuid_id!(
+    /// A note a reviewer recorded on the day: evidence against a KLOE.
+    EvidenceId
+);
+uuid_id!(
+    /// A strength, area for development or recommendation written for a KLOE.
+    FindingId
+);
+uuid_id!(
+    /// A team member's comment on a finding.
+    FindingCommentId
+);
+uuid_id!(
+    /// One generated version of a challenge's slide deck or written report.
+    ReportVersionId
+);
 
 #[cfg(test)]
 mod tests {

@@ -7,6 +7,7 @@ pub mod authority;
 pub mod case_sample;
 pub mod challenge;
 pub mod email;
+pub mod findings;
 pub mod ids;
 pub mod lifecycle;
 pub mod password;
@@ -24,8 +25,9 @@ pub use audit::{AuditEvent, AuditObject};
 pub use authority::{AuthorityKind, AuthoritySlug};
 pub use email::EmailAddress;
 pub use ids::{
-    ActivityId, ApplicationId, CaseId, ChallengeId, DocumentId, GuidanceId, OutboxId, PoolMemberId,
-    TeamMemberId, TrainingSessionId, UserId,
+    ActivityId, ApplicationId, CaseId, ChallengeId, DocumentId, EvidenceId, FindingCommentId,
+    FindingId, GuidanceId, OutboxId, PoolMemberId, ReportVersionId, TeamMemberId,
+    TrainingSessionId, UserId,
 };
 pub use password::{NewPassword, PasswordHash, PasswordProblem};
 pub use policy::{Action, Denied, authorise};

@@ -14,6 +14,13 @@ use crate::{AuthoritySlug, Principal, Role};
 pub struct ChallengeAccess {
     pub authority: AuthoritySlug,
     pub team_member: Option<ReviewerType>,
+    /// On the team and has accepted the invitation (and with it the confidentiality
+    /// undertaking): only then may they record evidence and read the team's notes.
+    pub accepted: bool,
+    /// Sits in the lead reviewer's seat, accepted.
+    pub lead_reviewer: bool,
+    /// A two-day challenge, which the co-ordinator leads; a lead reviewer leads a one-day.
+    pub led_by_coordinator: bool,
 }
 
 /// Something a signed-in person may try to do. Object-scoped actions carry the object.
@@ -71,6 +78,19 @@ pub enum Action {
     ViewCaseDetails(ChallengeAccess),
     /// Download the pre-reading.
     ReadPreReading(ChallengeAccess),
+    /// Record evidence on the day (the handler finds the author's own notes by account).
+    RecordEvidence(ChallengeAccess),
+    /// Read the team's evidence notes.
+    ViewEvidence(ChallengeAccess),
+    /// Read the findings and comment on them.
+    DiscussFindings(ChallengeAccess),
+    /// Write the findings and produce, share and finalise the reports: whoever leads the
+    /// challenge.
+    WriteFindings(ChallengeAccess),
+    /// Read the reports (the host reads only versions shared with them; the handler filters).
+    ViewReports(ChallengeAccess),
+    /// Comment on a shared report version as the host's factual-accuracy check.
+    CheckReportAccuracy(ChallengeAccess),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
@@ -134,6 +154,16 @@ fn allows(principal: &Principal, action: &Action) -> bool {
                     .team_member
                     .is_some_and(ReviewerType::is_professional)
         }
+        // Evidence is the team's working notes: neither the host nor the board reads them.
+        Action::RecordEvidence(access) => access.accepted || leads_challenge(principal, access),
+        Action::ViewEvidence(access) | Action::DiscussFindings(access) => {
+            runs_scheme(principal) || access.accepted
+        }
+        Action::WriteFindings(access) => leads_challenge(principal, access),
+        Action::ViewReports(access) => {
+            runs_scheme(principal) || access.accepted || principal.leads(&access.authority)
+        }
+        Action::CheckReportAccuracy(access) => principal.leads(&access.authority),
         Action::MoveChallenge { access, from, to } => transition(*from, *to).is_some_and(|move_| {
             movers(principal, access)
                 .into_iter()
@@ -145,6 +175,12 @@ fn allows(principal: &Principal, action: &Action) -> bool {
 /// The co-ordinator and the project manager run the scheme across the region.
 fn runs_scheme(principal: &Principal) -> bool {
     principal.has_role(Role::Coordinator) || principal.has_role(Role::ProjectManager)
+}
+
+/// Whoever leads the challenge's findings: the co-ordinator always (they lead two-day
+/// challenges and stand behind every report), and a one-day challenge's lead reviewer.
+fn leads_challenge(principal: &Principal, access: &ChallengeAccess) -> bool {
+    principal.has_role(Role::Coordinator) || (access.lead_reviewer && !access.led_by_coordinator)
 }
 
 /// The lifecycle parts this person can play for this challenge.
@@ -255,6 +291,71 @@ mod tests {
         ChallengeAccess {
             authority: AuthoritySlug::parse(authority).unwrap_or_else(|_| unreachable!()),
             team_member,
+            accepted: false,
+            lead_reviewer: false,
+            led_by_coordinator: false,
+        }
+    }
+
+    #[test]
+    fn evidence_is_the_teams_and_findings_are_the_leaders() {
+        let reviewer = person(vec![grant(Role::Reviewer)]);
+        let coordinator = person(vec![grant(Role::Coordinator)]);
+        let pm = person(vec![grant(Role::ProjectManager)]);
+        let lead_of_derby = person(vec![grant(Role::LaLead)]);
+        let board = person(vec![grant(Role::Board)]);
+        let invited = access("derby", Some(ReviewerType::ParentCarer));
+        let accepted = ChallengeAccess {
+            accepted: true,
+            ..invited.clone()
+        };
+        let lead = ChallengeAccess {
+            lead_reviewer: true,
+            ..accepted.clone()
+        };
+        let two_day_lead = ChallengeAccess {
+            led_by_coordinator: true,
+            ..lead.clone()
+        };
+        assert!(!allowed(&reviewer, Action::RecordEvidence(invited.clone())));
+        assert!(!allowed(&reviewer, Action::ViewEvidence(invited.clone())));
+        assert!(allowed(&reviewer, Action::RecordEvidence(accepted.clone())));
+        assert!(allowed(
+            &reviewer,
+            Action::DiscussFindings(accepted.clone())
+        ));
+        assert!(!allowed(&reviewer, Action::WriteFindings(accepted.clone())));
+        assert!(allowed(&reviewer, Action::WriteFindings(lead.clone())));
+        assert!(!allowed(
+            &reviewer,
+            Action::WriteFindings(two_day_lead.clone())
+        ));
+        assert!(allowed(&coordinator, Action::WriteFindings(two_day_lead)));
+        assert!(!allowed(&pm, Action::WriteFindings(invited.clone())));
+        assert!(allowed(&pm, Action::ViewEvidence(invited.clone())));
+        assert!(!allowed(
+            &lead_of_derby,
+            Action::ViewEvidence(invited.clone())
+        ));
+        assert!(allowed(
+            &lead_of_derby,
+            Action::ViewReports(invited.clone())
+        ));
+        assert!(allowed(
+            &lead_of_derby,
+            Action::CheckReportAccuracy(invited.clone())
+        ));
+        assert!(!allowed(
+            &lead_of_derby,
+            Action::CheckReportAccuracy(access("rutland", None))
+        ));
+        assert!(!allowed(&reviewer, Action::CheckReportAccuracy(lead)));
+        for action in [
+            Action::ViewEvidence(invited.clone()),
+            Action::ViewReports(invited.clone()),
+            Action::WriteFindings(invited),
+        ] {
+            assert!(!allowed(&board, action));
         }
     }
 

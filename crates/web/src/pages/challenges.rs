@@ -62,9 +62,18 @@ pub async fn load_challenge(
         .filter(|m| m.user == Some(principal.user_id) && m.status.is_on_team())
         .max_by_key(|m| m.status == domain::challenge::MemberStatus::Accepted)
         .cloned();
+    let accepted = membership
+        .as_ref()
+        .is_some_and(|m| m.status == domain::challenge::MemberStatus::Accepted);
     let access = ChallengeAccess {
         authority: record.authority.clone(),
         team_member: membership.as_ref().map(|m| m.reviewer_type),
+        accepted,
+        lead_reviewer: accepted
+            && membership
+                .as_ref()
+                .is_some_and(|m| m.seat_role == domain::challenge::SeatRole::LeadReviewer),
+        led_by_coordinator: record.kind.led_by_coordinator(),
     };
     Ok(LoadedChallenge {
         record,
