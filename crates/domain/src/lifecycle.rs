@@ -235,6 +235,9 @@ pub struct Readiness {
     pub clashes: usize,
     pub today: Option<NaiveDate>,
     pub cancel_reason: Option<String>,
+    /// Reports the challenge owes that have no final version yet: the slide deck, and for a
+    /// two-day challenge the written report too.
+    pub reports_not_final: usize,
 }
 
 /// Why a move is refused, in words for the page.
@@ -258,6 +261,8 @@ pub enum TransitionRefused {
     VisitNotStarted,
     #[error("Enter the reason for cancelling")]
     NoCancelReason,
+    #[error("{0} report(s) must be made final before next steps")]
+    ReportsNotFinal(usize),
 }
 
 /// Whether `from → to` exists and the challenge is ready for it (who may make it is the policy's
@@ -291,6 +296,9 @@ pub fn check_transition(
         S::Scheduled if readiness.clashes > 0 => {
             Some(TransitionRefused::Clashes(readiness.clashes))
         }
+        S::NextSteps if readiness.reports_not_final > 0 => Some(
+            TransitionRefused::ReportsNotFinal(readiness.reports_not_final),
+        ),
         S::Visit => match (readiness.today, readiness.visit_days.first()) {
             (Some(today), Some(first)) if today >= *first => None,
             _ => Some(TransitionRefused::VisitNotStarted),
@@ -333,6 +341,18 @@ mod tests {
             assert!(check_transition(pair[0], pair[1], &ready()).is_ok());
         }
         assert!(next_states(S::Closed).is_empty());
+    }
+
+    #[test]
+    fn next_steps_wait_for_the_final_reports() {
+        let owed = Readiness {
+            reports_not_final: 2,
+            ..ready()
+        };
+        assert_eq!(
+            check_transition(S::Reporting, S::NextSteps, &owed).map_err(|e| e.to_string()),
+            Err("2 report(s) must be made final before next steps".to_owned())
+        );
     }
 
     #[test]

@@ -487,6 +487,7 @@ impl Store {
         let seats: usize = record.seats.iter().map(|s| usize::from(s.count)).sum();
         let holding = team.iter().filter(|m| m.status.holds_seat()).count();
         let unfilled = seats.saturating_sub(holding);
+        let reports_not_final = self.reports_not_final(&record).await?;
         Ok(domain::lifecycle::Readiness {
             kloes_agreed: record.kloes_agreed(),
             seats_unfilled: unfilled,
@@ -504,6 +505,7 @@ impl Store {
             visit_days: record.visit_days,
             today: Some(today),
             cancel_reason,
+            reports_not_final,
         })
     }
 

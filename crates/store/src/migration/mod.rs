@@ -4,6 +4,7 @@
 mod m0001_foundation;
 mod m0002_reviewer_pool;
 mod m0003_challenges;
+mod m0004_findings;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_reviewer_pool::Migration),
             Box::new(m0003_challenges::Migration),
+            Box::new(m0004_findings::Migration),
         ]
     }
 }
