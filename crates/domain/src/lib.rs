@@ -10,6 +10,7 @@ pub mod email;
 pub mod findings;
 pub mod ids;
 pub mod lifecycle;
+pub mod next_steps;
 pub mod password;
 pub mod personal_data;
 pub mod policy;

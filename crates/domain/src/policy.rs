@@ -91,6 +91,12 @@ pub enum Action {
     ViewReports(ChallengeAccess),
     /// Comment on a shared report version as the host's factual-accuracy check.
     CheckReportAccuracy(ChallengeAccess),
+    /// Build and update the area's action plan from a challenge's recommendations.
+    ManageActionPlan(ChallengeAccess),
+    /// Read one area's next steps and their history.
+    ViewAreaProgress(AuthoritySlug),
+    /// Read every area's next steps across the region, with the board's exports.
+    ViewRegionalProgress,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
@@ -164,6 +170,14 @@ fn allows(principal: &Principal, action: &Action) -> bool {
             runs_scheme(principal) || access.accepted || principal.leads(&access.authority)
         }
         Action::CheckReportAccuracy(access) => principal.leads(&access.authority),
+        // The area owns its plan; the co-ordinator may help keep it.
+        Action::ManageActionPlan(access) => {
+            principal.leads(&access.authority) || principal.has_role(Role::Coordinator)
+        }
+        Action::ViewAreaProgress(authority) => {
+            monitors_region(principal) || principal.leads(authority)
+        }
+        Action::ViewRegionalProgress => monitors_region(principal),
         Action::MoveChallenge { access, from, to } => transition(*from, *to).is_some_and(|move_| {
             movers(principal, access)
                 .into_iter()
@@ -175,6 +189,11 @@ fn allows(principal: &Principal, action: &Action) -> bool {
 /// The co-ordinator and the project manager run the scheme across the region.
 fn runs_scheme(principal: &Principal) -> bool {
     principal.has_role(Role::Coordinator) || principal.has_role(Role::ProjectManager)
+}
+
+/// The board monitors every area's next steps, with the people who run the scheme.
+fn monitors_region(principal: &Principal) -> bool {
+    runs_scheme(principal) || principal.has_role(Role::Board)
 }
 
 /// Whoever leads the challenge's findings: the co-ordinator always (they lead two-day
@@ -295,6 +314,39 @@ mod tests {
             lead_reviewer: false,
             led_by_coordinator: false,
         }
+    }
+
+    #[test]
+    fn the_board_sees_every_areas_progress_and_a_lead_only_their_own() {
+        let board = person(vec![grant(Role::Board)]);
+        let lead_of_derby = person(vec![grant(Role::LaLead)]);
+        let reviewer = person(vec![grant(Role::Reviewer)]);
+        let derby = access("derby", None);
+        let rutland = access("rutland", None);
+        assert!(allowed(&board, Action::ViewRegionalProgress));
+        assert!(allowed(
+            &board,
+            Action::ViewAreaProgress(rutland.authority.clone())
+        ));
+        assert!(!allowed(&board, Action::ManageActionPlan(derby.clone())));
+        assert!(!allowed(&lead_of_derby, Action::ViewRegionalProgress));
+        assert!(allowed(
+            &lead_of_derby,
+            Action::ViewAreaProgress(derby.authority.clone())
+        ));
+        assert!(!allowed(
+            &lead_of_derby,
+            Action::ViewAreaProgress(rutland.authority.clone())
+        ));
+        assert!(allowed(
+            &lead_of_derby,
+            Action::ManageActionPlan(derby.clone())
+        ));
+        assert!(!allowed(&lead_of_derby, Action::ManageActionPlan(rutland)));
+        assert!(!allowed(
+            &reviewer,
+            Action::ViewAreaProgress(derby.authority)
+        ));
     }
 
     #[test]

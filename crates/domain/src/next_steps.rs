@@ -1,0 +1,479 @@
+//! Next steps: the area's action plan built from a challenge's recommendations, which the
+//! regional board monitors until every action is done. An action is checked here whether it
+//! was typed into the web form or read from a row of the uploaded spreadsheet, so both paths
+//! keep the same rules and the same messages.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::application::FieldProblem;
+use crate::personal_data::find_personal_data;
+use crate::pool::parse_date_parts;
+use crate::theme::ThemeCode;
+
+const SHORT_LIMIT: usize = 200;
+const LONG_LIMIT: usize = 2000;
+
+/// Where an action stands: red, amber or green while open; complete when done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Rag {
+    Red,
+    Amber,
+    Green,
+    Complete,
+}
+
+impl Rag {
+    pub const ALL: [Rag; 4] = [Self::Red, Self::Amber, Self::Green, Self::Complete];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Red => "red",
+            Self::Amber => "amber",
+            Self::Green => "green",
+            Self::Complete => "complete",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Red => "Red",
+            Self::Amber => "Amber",
+            Self::Green => "Green",
+            Self::Complete => "Complete",
+        }
+    }
+
+    /// Codes and the words a spreadsheet uses, in any case.
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim().to_lowercase();
+        Self::ALL
+            .into_iter()
+            .find(|rag| rag.code() == text || rag.label().to_lowercase() == text)
+    }
+
+    pub fn tag_class(self) -> &'static str {
+        match self {
+            Self::Red => "govuk-tag--red",
+            Self::Amber => "govuk-tag--orange",
+            Self::Green => "govuk-tag--green",
+            Self::Complete => "govuk-tag--blue",
+        }
+    }
+
+    pub fn is_open(self) -> bool {
+        self != Self::Complete
+    }
+}
+
+/// A progress note: what happened, and on which day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProgressNote {
+    pub on: NaiveDate,
+    pub text: String,
+}
+
+/// One action of a plan, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionEntry {
+    /// The area's own reference, such as `DER-3`; unique within the plan.
+    pub reference: String,
+    /// The finding or recommendation it answers, in words.
+    pub answers: String,
+    pub theme: ThemeCode,
+    pub action: String,
+    pub owner: String,
+    pub partners: String,
+    pub start: NaiveDate,
+    pub due: NaiveDate,
+    pub milestones: String,
+    pub baseline: String,
+    pub target: String,
+    pub rag: Rag,
+    pub progress: Vec<ProgressNote>,
+    /// Including the voice of children, young people and families.
+    pub impact: String,
+}
+
+impl ActionEntry {
+    /// Open and past its due date on `today`.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.rag.is_open() && self.due < today
+    }
+}
+
+/// An action as typed, or as read from a spreadsheet row: text everywhere, dates as
+/// `dd/mm/yyyy` or `yyyy-mm-dd`, progress notes one per line, each starting with its date.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ActionAnswers {
+    pub reference: String,
+    pub answers: String,
+    pub theme: String,
+    pub action: String,
+    pub owner: String,
+    pub partners: String,
+    pub start: String,
+    pub due: String,
+    pub milestones: String,
+    pub baseline: String,
+    pub target: String,
+    pub rag: String,
+    pub progress: String,
+    pub impact: String,
+}
+
+/// The field keys, in the order of the form and the spreadsheet's columns, with the words a
+/// person knows them by.
+pub const ACTION_FIELDS: [(&str, &str); 14] = [
+    ("reference", "Reference"),
+    ("answers", "Answers (finding or recommendation)"),
+    ("theme", "Theme"),
+    ("action", "Action"),
+    ("owner", "Owner"),
+    ("partners", "Partners"),
+    ("start", "Start date"),
+    ("due", "Due date"),
+    ("milestones", "Milestones"),
+    ("baseline", "Baseline"),
+    ("target", "Target"),
+    ("rag", "RAG status"),
+    ("progress", "Progress notes"),
+    ("impact", "Evidence of impact"),
+];
+
+impl ActionAnswers {
+    pub fn from_entry(entry: &ActionEntry) -> Self {
+        Self {
+            reference: entry.reference.clone(),
+            answers: entry.answers.clone(),
+            theme: entry.theme.to_string(),
+            action: entry.action.clone(),
+            owner: entry.owner.clone(),
+            partners: entry.partners.clone(),
+            start: uk_date(entry.start),
+            due: uk_date(entry.due),
+            milestones: entry.milestones.clone(),
+            baseline: entry.baseline.clone(),
+            target: entry.target.clone(),
+            rag: entry.rag.label().to_owned(),
+            progress: progress_text(&entry.progress),
+            impact: entry.impact.clone(),
+        }
+    }
+
+    /// The action, or every problem keyed by field in the order of [`ACTION_FIELDS`].
+    /// `themes` are the codes that exist.
+    pub fn check(&self, themes: &[ThemeCode]) -> Result<ActionEntry, Vec<FieldProblem>> {
+        let mut problems = Vec::new();
+        let mut text = |field: &str, value: &str, limit: usize, required: bool| {
+            checked_text(field, value, limit, required)
+                .map_err(|problem| problems.push(problem))
+                .unwrap_or_default()
+        };
+        let reference = text("reference", &self.reference, 20, true);
+        let answers = text("answers", &self.answers, LONG_LIMIT, true);
+        let action = text("action", &self.action, LONG_LIMIT, true);
+        let owner = text("owner", &self.owner, SHORT_LIMIT, true);
+        let partners = text("partners", &self.partners, SHORT_LIMIT, false);
+        let milestones = text("milestones", &self.milestones, LONG_LIMIT, false);
+        let baseline = text("baseline", &self.baseline, SHORT_LIMIT, false);
+        let target = text("target", &self.target, SHORT_LIMIT, false);
+        let impact = text("impact", &self.impact, LONG_LIMIT, false);
+        let theme = ThemeCode::parse(self.theme.trim().to_uppercase().as_str())
+            .filter(|code| themes.contains(code));
+        let start = parse_date("start", "Start date", &self.start);
+        let due = parse_date("due", "Due date", &self.due);
+        let rag = Rag::parse(&self.rag);
+        let progress = parse_progress(&self.progress);
+        let mut keyed: Vec<FieldProblem> = Vec::new();
+        if theme.is_none() {
+            keyed.push(problem("theme", "Select the theme the action addresses"));
+        }
+        if let Err(found) = &start {
+            keyed.push(found.clone());
+        }
+        if let Err(found) = &due {
+            keyed.push(found.clone());
+        }
+        if let (Ok(start), Ok(due)) = (&start, &due) {
+            if due < start {
+                keyed.push(problem(
+                    "due",
+                    "The due date must be the same as or after the start date",
+                ));
+            }
+        }
+        if rag.is_none() {
+            keyed.push(problem(
+                "rag",
+                "Select the RAG status: red, amber, green or complete",
+            ));
+        }
+        if let Err(found) = &progress {
+            keyed.push(found.clone());
+        }
+        problems.extend(keyed);
+        sort_by_form_order(&mut problems);
+        match (theme, start, due, rag, progress) {
+            (Some(theme), Ok(start), Ok(due), Some(rag), Ok(progress)) if problems.is_empty() => {
+                Ok(ActionEntry {
+                    reference: reference.to_uppercase(),
+                    answers,
+                    theme,
+                    action,
+                    owner,
+                    partners,
+                    start,
+                    due,
+                    milestones,
+                    baseline,
+                    target,
+                    rag,
+                    progress,
+                    impact,
+                })
+            }
+            _ => Err(problems),
+        }
+    }
+}
+
+/// Check a whole plan, as uploaded: every row's problems, and references used twice.
+/// `rows` pairs each row's spreadsheet row number with its answers.
+pub fn check_plan(
+    rows: &[(usize, ActionAnswers)],
+    themes: &[ThemeCode],
+) -> Result<Vec<ActionEntry>, Vec<(usize, FieldProblem)>> {
+    let mut entries = Vec::new();
+    let mut problems = Vec::new();
+    for (row, answers) in rows {
+        match answers.check(themes) {
+            Ok(entry) => {
+                if entries
+                    .iter()
+                    .any(|seen: &ActionEntry| seen.reference == entry.reference)
+                {
+                    problems.push((
+                        *row,
+                        problem(
+                            "reference",
+                            "Reference is used by an earlier row: each action needs its own",
+                        ),
+                    ));
+                }
+                entries.push(entry);
+            }
+            Err(found) => problems.extend(found.into_iter().map(|p| (*row, p))),
+        }
+    }
+    if rows.is_empty() {
+        problems.push((
+            1,
+            problem(
+                "reference",
+                "The spreadsheet has no actions: add a row for each action",
+            ),
+        ));
+    }
+    if problems.is_empty() {
+        Ok(entries)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The label of a field key, for messages that name a spreadsheet column.
+pub fn field_label(field: &str) -> &'static str {
+    ACTION_FIELDS
+        .iter()
+        .find(|(key, _)| *key == field)
+        .map_or("", |(_, label)| label)
+}
+
+/// `14/03/2027`, as the form and the spreadsheet show a date.
+pub fn uk_date(date: NaiveDate) -> String {
+    format!("{:02}/{:02}/{}", date.day(), date.month(), date.year())
+}
+
+/// Progress notes one per line, `dd/mm/yyyy: text`.
+pub fn progress_text(notes: &[ProgressNote]) -> String {
+    notes
+        .iter()
+        .map(|note| format!("{}: {}", uk_date(note.on), note.text))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn problem(field: &str, message: &str) -> FieldProblem {
+    FieldProblem {
+        field: field.to_owned(),
+        message: message.to_owned(),
+    }
+}
+
+fn sort_by_form_order(problems: &mut [FieldProblem]) {
+    let position = |field: &str| ACTION_FIELDS.iter().position(|(key, _)| *key == field);
+    problems.sort_by_key(|found| position(&found.field));
+}
+
+fn checked_text(
+    field: &str,
+    value: &str,
+    limit: usize,
+    required: bool,
+) -> Result<String, FieldProblem> {
+    let label = field_label(field);
+    let trimmed = value.trim();
+    if required && trimmed.is_empty() {
+        return Err(problem(
+            field,
+            &format!("Enter the {}", label.to_lowercase()),
+        ));
+    }
+    if trimmed.chars().count() > limit {
+        return Err(problem(
+            field,
+            &format!("{label} must be {limit} characters or fewer"),
+        ));
+    }
+    match find_personal_data(trimmed) {
+        Some(found) => Err(problem(field, found.message())),
+        None => Ok(trimmed.to_owned()),
+    }
+}
+
+/// `dd/mm/yyyy` (or `d/m/yyyy`) as people type it, or `yyyy-mm-dd` as a spreadsheet's
+/// date cell reads back.
+fn parse_date(field: &str, what: &'static str, text: &str) -> Result<NaiveDate, FieldProblem> {
+    let text = text.trim();
+    let parts: Vec<&str> = text.split(['/', '-', '.']).collect();
+    let parsed = match parts.as_slice() {
+        [year, month, day] if year.len() == 4 => parse_date_parts(what, day, month, year),
+        [day, month, year] => parse_date_parts(what, day, month, year),
+        [""] => parse_date_parts(what, "", "", ""),
+        _ => parse_date_parts(what, text, "", ""),
+    };
+    parsed.map_err(|found| {
+        let message = match found {
+            crate::pool::DateProblem::Missing(_) => format!("Enter the {}", what.to_lowercase()),
+            _ => format!("{what} must be a real date, like 14/03/2027"),
+        };
+        problem(field, &message)
+    })
+}
+
+fn parse_progress(text: &str) -> Result<Vec<ProgressNote>, FieldProblem> {
+    let mut notes = Vec::new();
+    for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
+        let invalid = || {
+            problem(
+                "progress",
+                "Start each progress note on its own line with its date, like 14/03/2027: what happened",
+            )
+        };
+        let (date, words) = line.split_once(':').ok_or_else(invalid)?;
+        let on = parse_date("progress", "Progress note date", date).map_err(|_| invalid())?;
+        let words = checked_text("progress", words, LONG_LIMIT, true)?;
+        notes.push(ProgressNote { on, text: words });
+    }
+    notes.sort_by_key(|note| note.on);
+    Ok(notes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn themes() -> Vec<ThemeCode> {
+        vec![ThemeCode::parse("EHCP_QUALITY").unwrap_or_else(|| unreachable!())]
+    }
+
+    fn answers() -> ActionAnswers {
+        ActionAnswers {
+            reference: "der-1".into(),
+            answers: "Recommendation 1: co-produce plans".into(),
+            theme: "ehcp_quality".into(),
+            action: "Train caseworkers in co-production".into(),
+            owner: "Head of SEND".into(),
+            partners: "Parent carer forum".into(),
+            start: "1/4/2027".into(),
+            due: "2027-09-30".into(),
+            milestones: "Training designed by June".into(),
+            baseline: "40% of plans co-produced".into(),
+            target: "80%".into(),
+            rag: "Amber".into(),
+            progress: "14/05/2027: First session held\n01/04/2027: Started".into(),
+            impact: "Parents say they were heard".into(),
+        }
+    }
+
+    fn fields(result: Result<ActionEntry, Vec<FieldProblem>>) -> Vec<String> {
+        result
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| p.field)
+            .collect()
+    }
+
+    #[test]
+    fn a_complete_action_round_trips_through_its_answers() {
+        let entry = answers()
+            .check(&themes())
+            .unwrap_or_else(|p| panic!("{p:?}"));
+        assert_eq!(entry.reference, "DER-1");
+        assert_eq!(entry.rag, Rag::Amber);
+        assert_eq!(entry.progress.len(), 2);
+        assert_eq!(entry.progress[0].text, "Started");
+        let again = ActionAnswers::from_entry(&entry).check(&themes());
+        assert_eq!(again.as_ref(), Ok(&entry));
+        let today = NaiveDate::from_ymd_opt(2027, 10, 1).unwrap_or_default();
+        assert!(entry.is_overdue(today));
+    }
+
+    #[test]
+    fn every_problem_is_named_in_the_order_of_the_form() {
+        assert_eq!(
+            fields(ActionAnswers::default().check(&themes())),
+            [
+                "reference",
+                "answers",
+                "theme",
+                "action",
+                "owner",
+                "start",
+                "due",
+                "rag"
+            ]
+        );
+        let bad = ActionAnswers {
+            theme: "NOT_A_THEME".into(),
+            start: "31/02/2027".into(),
+            due: "01/01/2027".into(),
+            rag: "purple".into(),
+            progress: "no date here".into(),
+            owner: "Call about NHS number 943 476 5919".into(),
+            ..answers()
+        };
+        assert_eq!(
+            fields(bad.check(&themes())),
+            ["theme", "owner", "start", "rag", "progress"]
+        );
+        let backwards = ActionAnswers {
+            start: "01/10/2027".into(),
+            ..answers()
+        };
+        assert_eq!(fields(backwards.check(&themes())), ["due"]);
+    }
+
+    #[test]
+    fn a_plan_refuses_a_reference_used_twice_and_names_the_row() {
+        let rows = vec![(2, answers()), (3, answers())];
+        let problems = check_plan(&rows, &themes()).err().unwrap_or_default();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            (problems[0].0, problems[0].1.field.as_str()),
+            (3, "reference")
+        );
+        assert!(check_plan(&[], &themes()).is_err());
+    }
+}
