@@ -112,6 +112,10 @@ uuid_id!(
     /// One generated version of a challenge's slide deck or written report.
     ReportVersionId
 );
+uuid_id!(
+    /// One action of an area's next steps.
+    ActionId
+);
 
 #[cfg(test)]
 mod tests {

@@ -26,8 +26,8 @@ pub use audit::{AuditEvent, AuditObject};
 pub use authority::{AuthorityKind, AuthoritySlug};
 pub use email::EmailAddress;
 pub use ids::{
-    ActivityId, ApplicationId, CaseId, ChallengeId, DocumentId, EvidenceId, FindingCommentId,
-    FindingId, GuidanceId, OutboxId, PoolMemberId, ReportVersionId, TeamMemberId,
+    ActionId, ActivityId, ApplicationId, CaseId, ChallengeId, DocumentId, EvidenceId,
+    FindingCommentId, FindingId, GuidanceId, OutboxId, PoolMemberId, ReportVersionId, TeamMemberId,
     TrainingSessionId, UserId,
 };
 pub use password::{NewPassword, PasswordHash, PasswordProblem};

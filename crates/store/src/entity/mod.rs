@@ -1,5 +1,9 @@
 //! SeaORM entities, one per table. Private to the store: callers get domain types.
 
+pub mod action;
+pub mod action_history;
+pub mod action_progress;
+pub mod action_reminder;
 pub mod activity;
 pub mod activity_reviewer;
 pub mod application_draft;

@@ -5,6 +5,7 @@ mod m0001_foundation;
 mod m0002_reviewer_pool;
 mod m0003_challenges;
 mod m0004_findings;
+mod m0005_next_steps;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_reviewer_pool::Migration),
             Box::new(m0003_challenges::Migration),
             Box::new(m0004_findings::Migration),
+            Box::new(m0005_next_steps::Migration),
         ]
     }
 }
