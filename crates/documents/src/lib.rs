@@ -1,9 +1,40 @@
-//! File formats Peer Challenge produces: data in, bytes out. No IO beyond the bytes, so every
-//! writer is tested by reading its output back with an independent reader.
+//! File formats Peer Challenge produces and reads: data in, bytes out. No IO beyond the bytes,
+//! so every writer is tested by reading its output back with an independent reader.
+//!
+//! - [`csv`], [`xlsx`], [`ics`]: exports and calendar invitations.
+//! - [`report`]: the plain content of a challenge's report, shared by [`pptx::slide_deck`] and
+//!   [`docx::written_report`].
+//! - [`board`] and [`pptx::board_pack`]: the regional board's progress pack.
+//! - [`action_plan`]: an area's action plan as a workbook to download, fill in and upload.
+//! - [`chart`]: progress over time as an accessible SVG.
 
+pub mod board;
 pub mod csv;
 pub mod ics;
+pub mod pptx;
+pub mod report;
 pub mod xlsx;
+
+mod opc;
+mod xml;
 
 #[cfg(test)]
 mod read_back;
+
+use chrono::NaiveDate;
+
+/// Why a document could not be written. None of these follow from the content alone except
+/// a date Excel cannot show; the rest mean a bug or a failing writer, worth logging.
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    #[error("could not write the file's zip package")]
+    Package(#[from] zip::result::ZipError),
+    #[error("could not write the file")]
+    Io(#[from] std::io::Error),
+    #[error("could not write the Word document")]
+    Word(#[from] docx_rs::DocxError),
+    #[error("could not write the workbook")]
+    Workbook(#[from] rust_xlsxwriter::XlsxError),
+    #[error("{date} is outside the dates Excel can show (1900 to 9999)")]
+    DateOutOfRange { date: NaiveDate },
+}

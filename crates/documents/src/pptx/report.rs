@@ -1,0 +1,242 @@
+//! The findings deck's slides, in the order the team presents them at the end of a visit.
+
+use super::fit::{continued_titles, fit_size, pages};
+use super::slides::{CONTENT_BODY, Layout, PARA_SPACE, Para, ParaStyle, SECTION_BODY, Slide};
+use crate::report::{KloeFindings, ReportContent, long_date};
+
+/// More bullets than this on a slide are hard to take in, whatever their length.
+pub(super) const MAX_BULLETS: usize = 6;
+
+pub(super) fn slides(report: &ReportContent) -> Vec<Slide> {
+    let mut slides = vec![title_slide(report)];
+    slides.extend(list_slides("Scope of the challenge", scope(report)));
+    slides.extend(list_slides("The peer team", team(report)));
+    slides.extend(list_slides("How we gathered evidence", method(report)));
+    for kloe in &report.kloes {
+        slides.push(section_slide(kloe));
+        for (heading, findings) in [
+            ("Strengths", &kloe.strengths),
+            ("Areas for development", &kloe.areas_for_development),
+            ("Recommendations", &kloe.recommendations),
+        ] {
+            let title = format!("{}: {heading}", kloe.label());
+            let texts = findings.iter().map(|finding| finding.text.as_str());
+            slides.extend(list_slides(&title, bullets(texts)));
+        }
+    }
+    slides.extend(list_slides(
+        "What happens next",
+        bullets(report.what_happens_next.iter().map(String::as_str)),
+    ));
+    slides
+}
+
+fn title_slide(report: &ReportContent) -> Slide {
+    let dates = report.visit_dates_in_words();
+    let visit = if dates.is_empty() {
+        report.kind.clone()
+    } else {
+        format!("{}: {dates}", report.kind)
+    };
+    let version = format!(
+        "{} · {} · {}",
+        report.version,
+        report.reference,
+        long_date(report.generated_on)
+    );
+    let subtitle = [report.area.as_str(), &visit, &version]
+        .into_iter()
+        .map(|line| Para::new(ParaStyle::Plain, line))
+        .collect();
+    Slide::new(Layout::Title, report.title.clone(), subtitle)
+}
+
+/// The section slide opening a KLOE: its question as the title, its themes beneath, shrunk
+/// rather than continued since a section slide stands alone.
+fn section_slide(kloe: &KloeFindings) -> Slide {
+    let title = format!("{}: {}", kloe.label(), kloe.question);
+    let mut slide = Slide::new(Layout::Section, title, Vec::new());
+    if !kloe.themes.is_empty() {
+        let themes = Para::new(
+            ParaStyle::Plain,
+            &format!("Themes: {}", kloe.themes.join("; ")),
+        );
+        let room = SECTION_BODY.room(1);
+        slide.body_size = Some(fit_size(
+            &themes.text,
+            false,
+            room.width,
+            room.height - PARA_SPACE,
+            &[20.0, 18.0, 16.0, 14.0],
+        ));
+        slide.body = vec![themes];
+    }
+    slide
+}
+
+fn scope(report: &ReportContent) -> Vec<Para> {
+    let dates = report.visit_dates_in_words();
+    let mut summary = format!("{} for {}", report.kind, report.area);
+    if !dates.is_empty() {
+        summary.push_str(&format!(", {dates}"));
+    }
+    let mut paras = vec![Para::new(ParaStyle::Plain, &format!("{summary}."))];
+    if !report.focus.is_empty() {
+        paras.push(Para::new(ParaStyle::Heading, "Areas of focus"));
+        paras.extend(bullets(report.focus.iter().map(String::as_str)));
+    }
+    paras
+}
+
+fn team(report: &ReportContent) -> Vec<Para> {
+    report
+        .team
+        .iter()
+        .map(|member| {
+            Para::new(
+                ParaStyle::Bullet,
+                &format!("{} – {}", member.name, member.seat),
+            )
+        })
+        .collect()
+}
+
+/// How many activities of each kind, in the order the timetable first has them.
+fn method(report: &ReportContent) -> Vec<Para> {
+    if report.activities.is_empty() {
+        return Vec::new();
+    }
+    let mut kinds: Vec<(&str, usize)> = Vec::new();
+    for activity in &report.activities {
+        match kinds.iter_mut().find(|(kind, _)| *kind == activity.kind) {
+            Some((_, count)) => *count += 1,
+            None => kinds.push((&activity.kind, 1)),
+        }
+    }
+    let mut dates: Vec<_> = report.activities.iter().map(|a| a.date).collect();
+    dates.sort();
+    dates.dedup();
+    let activities = match report.activities.len() {
+        1 => "1 activity".to_owned(),
+        n => format!("{n} activities"),
+    };
+    let days = match dates.len() {
+        1 => "1 day".to_owned(),
+        n => format!("{n} days"),
+    };
+    let mut paras = vec![Para::new(
+        ParaStyle::Plain,
+        &format!("The team took part in {activities} over {days}:"),
+    )];
+    paras.extend(
+        kinds
+            .into_iter()
+            .map(|(kind, count)| Para::new(ParaStyle::Bullet, &format!("{kind}: {count}"))),
+    );
+    paras
+}
+
+fn bullets<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<Para> {
+    texts
+        .map(|text| Para::new(ParaStyle::Bullet, text))
+        .collect()
+}
+
+/// `paras` on as many title-and-content slides as they need, titled `title` and numbered when
+/// there is more than one. An empty list still gets its slide, saying so, so a draft shows
+/// what is missing.
+pub(super) fn list_slides(title: &str, paras: Vec<Para>) -> Vec<Slide> {
+    let paras = if paras.is_empty() {
+        vec![Para::new(ParaStyle::Plain, "None recorded yet.")]
+    } else {
+        paras
+    };
+    let pages = pages(paras, &CONTENT_BODY.room(MAX_BULLETS));
+    continued_titles(title, pages.len())
+        .into_iter()
+        .zip(pages)
+        .map(|(title, body)| Slide::new(Layout::Content, title, body))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::sample;
+
+    fn titles(slides: &[Slide]) -> Vec<&str> {
+        slides.iter().map(|slide| slide.title.as_str()).collect()
+    }
+
+    #[test]
+    fn the_deck_follows_the_presentation_order() {
+        let report = sample(2, 2);
+        let slides = slides(&report);
+        assert_eq!(
+            titles(&slides),
+            [
+                report.title.as_str(),
+                "Scope of the challenge",
+                "The peer team",
+                "How we gathered evidence",
+                &format!("KLOE 1: {}", report.kloes[0].question),
+                "KLOE 1: Strengths",
+                "KLOE 1: Areas for development",
+                "KLOE 1: Recommendations",
+                &format!("KLOE 2: {}", report.kloes[1].question),
+                "KLOE 2: Strengths",
+                "KLOE 2: Areas for development",
+                "KLOE 2: Recommendations",
+                "What happens next",
+            ]
+        );
+        assert_eq!(slides[0].layout, Layout::Title);
+        assert_eq!(slides[4].layout, Layout::Section);
+        assert_eq!(slides[5].layout, Layout::Content);
+    }
+
+    #[test]
+    fn long_lists_continue_on_numbered_slides() {
+        let slides = slides(&sample(1, 14));
+        let strengths: Vec<&str> = titles(&slides)
+            .into_iter()
+            .filter(|title| title.starts_with("KLOE 1: Strengths"))
+            .collect();
+        assert!(strengths.len() >= 3, "{strengths:?}");
+        assert_eq!(
+            strengths[0],
+            format!("KLOE 1: Strengths (1 of {})", strengths.len())
+        );
+        assert!(strengths[1].starts_with("KLOE 1: Strengths (continued, 2 of"));
+        for slide in &slides {
+            assert!(slide.body.len() <= MAX_BULLETS, "{}", slide.title);
+        }
+    }
+
+    #[test]
+    fn the_method_counts_activities_by_kind() {
+        let mut report = sample(1, 1);
+        let extra = report.activities[0].clone();
+        report.activities.push(extra);
+        let texts: Vec<String> = method(&report).into_iter().map(|p| p.text).collect();
+        assert_eq!(
+            texts,
+            [
+                "The team took part in 3 activities over 2 days:",
+                "Focus group: 2",
+                "Case review: 1"
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_lists_say_so() {
+        let mut report = sample(1, 0);
+        report.what_happens_next.clear();
+        report.activities.clear();
+        let slides = slides(&report);
+        let next = slides.last().expect("slides");
+        assert_eq!(next.title, "What happens next");
+        assert_eq!(next.body[0].text, "None recorded yet.");
+    }
+}
