@@ -11,6 +11,7 @@ mod forms;
 pub mod mail;
 mod middleware;
 mod pages;
+pub mod report_files;
 pub mod routes;
 mod settings;
 mod visitor;

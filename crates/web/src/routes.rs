@@ -355,6 +355,8 @@ pub fn route_table(settings: &crate::Settings) -> Vec<Route> {
     ]
     .into_iter()
     .chain(crate::pages::visit::routes(settings))
+    .chain(crate::pages::findings::routes())
+    .chain(crate::pages::reports::routes())
     .collect()
 }
 

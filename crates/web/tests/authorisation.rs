@@ -6,6 +6,7 @@ mod support;
 use axum::http::{Method, StatusCode};
 use domain::lifecycle::ChallengeState;
 use support::challenge_fixture::challenge_in;
+use support::findings_fixture::reporting_challenge;
 use support::visit_fixture::add_visit_fixtures;
 use support::{TestApp, Who};
 
@@ -86,6 +87,10 @@ const CHALLENGE: &str = "/challenges/{challenge}";
 /// The visit preparation's rows: timetable, case sample and pre-reading.
 #[path = "authorisation_rows/visit.rs"]
 mod visit_rows;
+
+/// Evidence, findings and reports.
+#[path = "authorisation_rows/findings.rs"]
+mod findings_rows;
 
 // One line per route reads as the table it is.
 #[rustfmt::skip]
@@ -177,6 +182,7 @@ fn table() -> Vec<Row> {
         row(Method::POST, "/admin/guidance",         "/admin/guidance",                   COORDINATOR_POSTS),
     ];
     rows.extend(visit_rows::rows());
+    rows.extend(findings_rows::rows());
     rows
 }
 
@@ -210,6 +216,7 @@ async fn walk_every_route(app: TestApp) {
     let fixture = challenge_in(&app.store, "nottingham", ChallengeState::TeamConfirmed).await;
     let challenge = fixture.challenge.to_string();
     let visit = add_visit_fixtures(&app.store, fixture.challenge, &fixture.team).await;
+    let reporting = reporting_challenge(&app.store, "lincolnshire").await;
     let mut failures = Vec::new();
     for (index, who) in Who::ALL.into_iter().enumerate() {
         for row in table() {
@@ -218,7 +225,11 @@ async fn walk_every_route(app: TestApp) {
                 .replace("{challenge}", &challenge)
                 .replace("{activity}", &visit.activity.to_string())
                 .replace("{case}", &visit.case.to_string())
-                .replace("{document}", &visit.document.to_string());
+                .replace("{document}", &visit.document.to_string())
+                .replace("{reporting}", &reporting.challenge.to_string())
+                .replace("{note}", &reporting.note.to_string())
+                .replace("{finding}", &reporting.finding.to_string())
+                .replace("{version}", &reporting.version.to_string());
             // A fresh session per request: signing out must not end the walk.
             let mut browser = app.browser_as(who).await;
             let page = if row.method == Method::GET {

@@ -72,7 +72,7 @@ pub async fn load_challenge(
         lead_reviewer: accepted
             && membership
                 .as_ref()
-                .is_some_and(|m| m.seat_role == domain::challenge::SeatRole::LeadReviewer),
+                .is_some_and(|m| m.seat_role == SeatRole::LeadReviewer),
         led_by_coordinator: record.kind.led_by_coordinator(),
     };
     Ok(LoadedChallenge {

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod challenge_fixture;
+pub mod findings_fixture;
 pub mod visit_fixture;
 
 use axum::Router;
