@@ -15,6 +15,7 @@ use std::time::Instant;
 use chrono::{NaiveDate, NaiveTime};
 use documents::DocumentError;
 use documents::board::{AreaProgress, BoardPack};
+use documents::docx::written_report;
 use documents::pptx::{board_pack, slide_deck};
 use documents::report::{ActivityLine, Finding, KloeFindings, ReportContent, TeamLine};
 
@@ -27,6 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&folder)?;
     let report = report();
     save(&folder, "findings.pptx", || slide_deck(&report))?;
+    save(&folder, "report.docx", || written_report(&report))?;
     save(&folder, "board-pack.pptx", || board_pack(&board()))?;
     Ok(())
 }

@@ -10,6 +10,7 @@
 
 pub mod board;
 pub mod csv;
+pub mod docx;
 pub mod ics;
 pub mod pptx;
 pub mod report;

@@ -2,11 +2,11 @@
 //! the document properties (title, author, dates) that Office shows under File > Info and that
 //! screen readers and PDF exports use as the document's title.
 
-use std::io::{Cursor, Write};
+use std::io::{Cursor, Read, Write};
 
 use chrono::{Datelike, NaiveDate};
 use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
+use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
 use crate::DocumentError;
 use crate::xml::escape;
@@ -58,6 +58,29 @@ fn zip_time(date: NaiveDate) -> DateTime {
     }
 }
 
+/// A copy of the package `bytes` with the parts named in `names` rewritten by `edit`, which
+/// is given each one's name and text; every other part is copied as it was, still compressed.
+pub(crate) fn edit_parts(
+    bytes: &[u8],
+    names: &[&str],
+    edit: impl Fn(&str, String) -> String,
+    written_on: NaiveDate,
+) -> Result<Vec<u8>, DocumentError> {
+    let mut source = ZipArchive::new(Cursor::new(bytes))?;
+    let mut package = Package::new(written_on);
+    for index in 0..source.len() {
+        let name = source.by_index_raw(index)?.name()?.into_owned();
+        if names.contains(&name.as_str()) {
+            let mut text = String::new();
+            source.by_index(index)?.read_to_string(&mut text)?;
+            package.add(&name, edit(&name, text).as_bytes())?;
+        } else {
+            package.zip.raw_copy_file(source.by_index_raw(index)?)?;
+        }
+    }
+    package.finish()
+}
+
 /// What `docProps/core.xml` says about a document.
 pub(crate) struct CoreProperties<'a> {
     pub(crate) title: &'a str,
@@ -83,6 +106,34 @@ mod tests {
 
     fn date(year: i32, month: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(year, month, day).expect("valid date")
+    }
+
+    #[test]
+    fn named_parts_are_edited_and_the_rest_kept() {
+        let day = date(2027, 3, 12);
+        let mut package = Package::new(day);
+        package.add("a.xml", b"<a/>").expect("add");
+        package.add("b.xml", b"<b/>").expect("add");
+        let bytes = package.finish().expect("finish");
+        let replaced = edit_parts(
+            &bytes,
+            &["a.xml"],
+            |name, text| format!("{name}: {text}"),
+            day,
+        )
+        .expect("edit");
+        let mut archive = ZipArchive::new(Cursor::new(replaced)).expect("zip");
+        let mut read = |name: &str| {
+            let mut text = String::new();
+            archive
+                .by_name(name)
+                .expect("part")
+                .read_to_string(&mut text)
+                .expect("read");
+            text
+        };
+        assert_eq!(read("a.xml"), "a.xml: <a/>");
+        assert_eq!(read("b.xml"), "<b/>");
     }
 
     #[test]
