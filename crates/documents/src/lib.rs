@@ -8,6 +8,7 @@
 //! - [`action_plan`]: an area's action plan as a workbook to download, fill in and upload.
 //! - [`chart`]: progress over time as an accessible SVG.
 
+pub mod action_plan;
 pub mod board;
 pub mod csv;
 pub mod docx;

@@ -1,0 +1,892 @@
+//! An area's action plan as an Excel workbook: the template an area downloads (with its
+//! actions so far), fills in and uploads again, and the reader for the upload. Also the
+//! board's export of every area's actions in the same columns.
+//!
+//! The reader only reports the sheet's structure: which row holds what text. Whether a RAG
+//! word, a date or a theme code is acceptable is the domain's decision, made by the caller,
+//! so every problem with the values can be listed together against its row.
+
+use std::io::Cursor;
+
+use calamine::{Data, Range, Reader, Xlsx};
+use chrono::{Datelike, NaiveDate};
+use rust_xlsxwriter::{
+    ColNum, DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format, FormatAlign,
+    FormatBorder, Formula, RowNum, Workbook, Worksheet,
+};
+
+use crate::DocumentError;
+use crate::opc::AUTHOR;
+
+/// The action plan's columns, in order, as the header row names them. The reader insists
+/// on these headings in these places, so a plan is never read into the wrong fields.
+pub const COLUMNS: [&str; 14] = [
+    "Reference",
+    "Answers (finding or recommendation)",
+    "Theme (code)",
+    "Action",
+    "Owner",
+    "Partners",
+    "Start date",
+    "Due date",
+    "Milestones",
+    "Baseline",
+    "Target",
+    "RAG status",
+    "Progress notes",
+    "Evidence of impact",
+];
+
+/// The words the RAG status column offers.
+pub const RAG_STATUSES: [&str; 4] = ["Red", "Amber", "Green", "Complete"];
+
+/// What goes in each column, for the Instructions sheet, and how wide it is shown.
+const GUIDANCE: [(&str, f64); 14] = [
+    (
+        "A short reference of your own for the action, for example DER-1. Keep it the same \
+         when you update the plan.",
+        12.0,
+    ),
+    (
+        "The finding or recommendation from the report that this action answers.",
+        40.0,
+    ),
+    (
+        "The code of the practice theme the action belongs to: choose from the list (the \
+         Themes sheet says what each code means).",
+        24.0,
+    ),
+    ("What will be done.", 40.0),
+    (
+        "Who is accountable for the action: a role, not only a name.",
+        22.0,
+    ),
+    (
+        "Who else is involved: services, partners, the parent carer forum.",
+        24.0,
+    ),
+    ("When work starts, as dd/mm/yyyy.", 12.0),
+    (
+        "When the action is due to be complete, as dd/mm/yyyy.",
+        12.0,
+    ),
+    ("The steps on the way, with their dates.", 30.0),
+    ("Where things stand now: a number or a description.", 20.0),
+    ("What success looks like, and by when.", 20.0),
+    ("Red, Amber, Green or Complete: choose from the list.", 12.0),
+    ("What has happened since the last update.", 40.0),
+    (
+        "What difference the action has made to children, young people and families, and how \
+         you know.",
+        40.0,
+    ),
+];
+
+/// Rows below the header that offer the drop-down lists and date checks, beyond those filled.
+const SPARE_ROWS: usize = 500;
+
+/// The plan as the template is written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActionPlanSheet {
+    /// "Derby", for the title and the Instructions sheet.
+    pub area: String,
+    /// The practice themes the Theme column offers, in the order to list them.
+    pub themes: Vec<ThemeLine>,
+    pub rows: Vec<ActionPlanRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ThemeLine {
+    pub code: String,
+    pub label: String,
+}
+
+/// One action, as plain text and dates.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ActionPlanRow {
+    pub reference: String,
+    pub answers: String,
+    pub theme: String,
+    pub action: String,
+    pub owner: String,
+    pub partners: String,
+    pub start_date: Option<NaiveDate>,
+    pub due_date: Option<NaiveDate>,
+    pub milestones: String,
+    pub baseline: String,
+    pub target: String,
+    pub rag: String,
+    pub progress_notes: String,
+    pub evidence_of_impact: String,
+}
+
+/// One non-blank row of an uploaded plan, each cell as trimmed text. A cell Excel holds as a
+/// date comes back as `YYYY-MM-DD`; a date typed as text comes back as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RawActionRow {
+    /// The row's number as the spreadsheet shows it (the header is row 1).
+    pub row: u32,
+    pub reference: String,
+    pub answers: String,
+    pub theme: String,
+    pub action: String,
+    pub owner: String,
+    pub partners: String,
+    pub start_date: String,
+    pub due_date: String,
+    pub milestones: String,
+    pub baseline: String,
+    pub target: String,
+    pub rag: String,
+    pub progress_notes: String,
+    pub evidence_of_impact: String,
+}
+
+/// Why an upload cannot be read as an action plan, in words to show the person who sent it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SheetProblem {
+    #[error(
+        "The file is not an Excel workbook (.xlsx). Download the action plan template, fill it \
+         in and upload it as an .xlsx file."
+    )]
+    NotAWorkbook,
+    #[error("The workbook has no sheets. The action plan must be on the first sheet.")]
+    NoSheet,
+    #[error("The first sheet of the workbook could not be read. Save it again in Excel and retry.")]
+    UnreadableSheet,
+    #[error("The header row has no \"{name}\" column: it should be column {letter}.")]
+    MissingColumn { name: &'static str, letter: String },
+    #[error("Column {letter} should be headed \"{name}\", not \"{found}\".")]
+    RenamedColumn {
+        name: &'static str,
+        letter: String,
+        found: String,
+    },
+    #[error("The \"{name}\" column should be column {letter}, not column {found_letter}.")]
+    MovedColumn {
+        name: &'static str,
+        letter: String,
+        found_letter: String,
+    },
+}
+
+impl ActionPlanRow {
+    fn cells(&self) -> [Value<'_>; 14] {
+        [
+            Value::Text(&self.reference),
+            Value::Text(&self.answers),
+            Value::Text(&self.theme),
+            Value::Text(&self.action),
+            Value::Text(&self.owner),
+            Value::Text(&self.partners),
+            Value::Date(self.start_date),
+            Value::Date(self.due_date),
+            Value::Text(&self.milestones),
+            Value::Text(&self.baseline),
+            Value::Text(&self.target),
+            Value::Text(&self.rag),
+            Value::Text(&self.progress_notes),
+            Value::Text(&self.evidence_of_impact),
+        ]
+    }
+}
+
+impl RawActionRow {
+    fn new(row: u32, cells: [String; 14]) -> Self {
+        let [
+            reference,
+            answers,
+            theme,
+            action,
+            owner,
+            partners,
+            start_date,
+            due_date,
+            milestones,
+            baseline,
+            target,
+            rag,
+            progress_notes,
+            evidence_of_impact,
+        ] = cells;
+        Self {
+            row,
+            reference,
+            answers,
+            theme,
+            action,
+            owner,
+            partners,
+            start_date,
+            due_date,
+            milestones,
+            baseline,
+            target,
+            rag,
+            progress_notes,
+            evidence_of_impact,
+        }
+    }
+}
+
+/// A cell to write.
+enum Value<'a> {
+    Text(&'a str),
+    Date(Option<NaiveDate>),
+}
+
+/// The template: the plan on the first sheet (the reader reads that one), then instructions,
+/// then the themes the Theme column's list offers.
+pub fn write_action_plan(plan: &ActionPlanSheet) -> Result<Vec<u8>, DocumentError> {
+    let formats = Formats::new();
+    let mut book = Workbook::new();
+    book.set_properties(
+        &DocProperties::new()
+            .set_title(format!("Action plan: {}", plan.area))
+            .set_author(AUTHOR),
+    );
+
+    let sheet = book.add_worksheet();
+    sheet.set_name("Action plan")?;
+    write_header(sheet, &[], &formats)?;
+    for (index, row) in plan.rows.iter().enumerate() {
+        write_row(sheet, data_row(index)?, &[], row, &formats)?;
+    }
+    let last = data_row(plan.rows.len() + SPARE_ROWS - 1)?;
+    add_validations(sheet, last, plan.themes.len())?;
+
+    instructions(book.add_worksheet(), plan, &formats)?;
+    themes(book.add_worksheet(), &plan.themes, &formats)?;
+    Ok(book.save_to_buffer()?)
+}
+
+/// One area's actions, for the board's export.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AreaActions {
+    pub area: String,
+    pub rows: Vec<ActionPlanRow>,
+}
+
+/// Every area's actions on one sheet: the area first, then the action plan's columns.
+pub fn actions_export(areas: &[AreaActions]) -> Result<Vec<u8>, DocumentError> {
+    let formats = Formats::new();
+    let mut book = Workbook::new();
+    book.set_properties(
+        &DocProperties::new()
+            .set_title("Action plans: every area")
+            .set_author(AUTHOR),
+    );
+    let sheet = book.add_worksheet();
+    sheet.set_name("Actions")?;
+    write_header(sheet, &[("Area", 18.0)], &formats)?;
+    let rows = areas
+        .iter()
+        .flat_map(|area| area.rows.iter().map(move |row| (area.area.as_str(), row)));
+    for (index, (area, row)) in rows.enumerate() {
+        write_row(sheet, data_row(index)?, &[area], row, &formats)?;
+    }
+    Ok(book.save_to_buffer()?)
+}
+
+/// The spreadsheet row (0-based, below the header) of the `index`th action.
+fn data_row(index: usize) -> Result<RowNum, DocumentError> {
+    RowNum::try_from(index + 1).map_err(|_| rust_xlsxwriter::XlsxError::RowColumnLimitError.into())
+}
+
+struct Formats {
+    header: Format,
+    text: Format,
+    /// The cell stays text even when someone edits it, so "=..." or "-2" never turns into a
+    /// formula or a number.
+    literal: Format,
+    date: Format,
+    heading: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        let text = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+        Self {
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
+                .set_background_color("#F3F2F1")
+                .set_border_bottom(FormatBorder::Medium),
+            literal: text.clone().set_quote_prefix(),
+            date: Format::new()
+                .set_num_format("dd/mm/yyyy")
+                .set_align(FormatAlign::Top)
+                .set_align(FormatAlign::Left),
+            heading: Format::new().set_bold().set_font_size(14),
+            text,
+        }
+    }
+}
+
+/// The header row, frozen, with a filter; `leading` columns come before the plan's own.
+/// Every column is formatted for what people type into it, so new rows look like old ones.
+fn write_header(
+    sheet: &mut Worksheet,
+    leading: &[(&str, f64)],
+    formats: &Formats,
+) -> Result<(), DocumentError> {
+    let columns = leading.iter().copied().chain(
+        COLUMNS
+            .iter()
+            .zip(GUIDANCE)
+            .map(|(name, (_, width))| (*name, width)),
+    );
+    let mut count: ColNum = 0;
+    for (col, (name, width)) in (0..).zip(columns) {
+        sheet.write_string_with_format(0, col, name, &formats.header)?;
+        sheet.set_column_width(col, width)?;
+        let format = if is_date_column(col, leading.len()) {
+            &formats.date
+        } else {
+            &formats.text
+        };
+        sheet.set_column_format(col, format)?;
+        count = col + 1;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofilter(0, 0, 0, count.saturating_sub(1))?;
+    Ok(())
+}
+
+/// The plan's start and due dates are its 7th and 8th columns.
+fn is_date_column(col: ColNum, leading: usize) -> bool {
+    let own = usize::from(col).checked_sub(leading);
+    matches!(own, Some(6 | 7))
+}
+
+fn write_row(
+    sheet: &mut Worksheet,
+    row: RowNum,
+    leading: &[&str],
+    action: &ActionPlanRow,
+    formats: &Formats,
+) -> Result<(), DocumentError> {
+    let leading = leading.iter().map(|text| Value::Text(text));
+    for (col, value) in (0..).zip(leading.chain(action.cells())) {
+        match value {
+            Value::Text(text) => write_text(sheet, row, col, text, formats)?,
+            Value::Date(Some(date)) => {
+                sheet.write_datetime_with_format(row, col, excel_date(date)?, &formats.date)?;
+            }
+            Value::Date(None) => {}
+        }
+    }
+    Ok(())
+}
+
+fn write_text(
+    sheet: &mut Worksheet,
+    row: RowNum,
+    col: ColNum,
+    text: &str,
+    formats: &Formats,
+) -> Result<(), DocumentError> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    let format = if text.starts_with(['=', '+', '-', '@']) {
+        &formats.literal
+    } else {
+        &formats.text
+    };
+    sheet.write_string_with_format(row, col, text, format)?;
+    Ok(())
+}
+
+fn excel_date(date: NaiveDate) -> Result<ExcelDateTime, DocumentError> {
+    let out_of_range = || DocumentError::DateOutOfRange { date };
+    let year = u16::try_from(date.year()).map_err(|_| out_of_range())?;
+    let month = u8::try_from(date.month()).map_err(|_| out_of_range())?;
+    let day = u8::try_from(date.day()).map_err(|_| out_of_range())?;
+    ExcelDateTime::from_ymd(year, month, day).map_err(|_| out_of_range())
+}
+
+/// Drop-down lists for the RAG status and the theme, and a date check on the two dates, from
+/// the first data row to `last`. Each explains itself when someone types something else.
+fn add_validations(
+    sheet: &mut Worksheet,
+    last: RowNum,
+    themes: usize,
+) -> Result<(), DocumentError> {
+    let rag = DataValidation::new()
+        .allow_list_strings(&RAG_STATUSES)?
+        .set_error_title("RAG status")?
+        .set_error_message("Choose Red, Amber, Green or Complete from the list.")?;
+    sheet.add_data_validation(1, 11, last, 11, &rag)?;
+
+    if themes > 0 {
+        let list = Formula::new(format!("=Themes!$A$2:$A${}", themes + 1));
+        let theme = DataValidation::new()
+            .allow_list_formula(list)
+            .set_error_title("Theme")?
+            .set_error_message(
+                "Choose a theme code from the list. The Themes sheet says what each means.",
+            )?;
+        sheet.add_data_validation(1, 2, last, 2, &theme)?;
+    }
+
+    let earliest = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    let latest = ExcelDateTime::from_ymd(2099, 12, 31)?;
+    let dates = DataValidation::new()
+        .allow_date(DataValidationRule::Between(earliest, latest))
+        .set_error_title("Date")?
+        .set_error_message("Enter a date as dd/mm/yyyy, for example 31/03/2027.")?;
+    sheet.add_data_validation(1, 6, last, 7, &dates)?;
+    Ok(())
+}
+
+fn instructions(
+    sheet: &mut Worksheet,
+    plan: &ActionPlanSheet,
+    formats: &Formats,
+) -> Result<(), DocumentError> {
+    sheet.set_name("Instructions")?;
+    sheet.set_column_width(0, 36)?;
+    sheet.set_column_width(1, 90)?;
+    sheet.set_column_format(1, &formats.text)?;
+    sheet.write_string_with_format(
+        0,
+        0,
+        format!("Action plan: {}", plan.area),
+        &formats.heading,
+    )?;
+    let lines = [
+        "Fill in one row for each action on the \"Action plan\" sheet, then upload this file.",
+        "Keep the header row as it is: the upload is refused if a column is missing, renamed or moved.",
+        "Choose the RAG status and the theme from the drop-down lists, and enter dates as dd/mm/yyyy.",
+        "Write about services, never about a child: no names, dates of birth or other details that identify a child or family.",
+    ];
+    for (row, line) in (2..).zip(lines) {
+        sheet.write_string(row, 0, line)?;
+    }
+    let first = 7;
+    sheet.write_string_with_format(first, 0, "Column", &formats.header)?;
+    sheet.write_string_with_format(first, 1, "What to enter", &formats.header)?;
+    for (row, (name, (guidance, _))) in (first + 1..).zip(COLUMNS.iter().zip(GUIDANCE)) {
+        sheet.write_string_with_format(row, 0, *name, &formats.text)?;
+        sheet.write_string_with_format(row, 1, guidance, &formats.text)?;
+    }
+    Ok(())
+}
+
+fn themes(
+    sheet: &mut Worksheet,
+    themes: &[ThemeLine],
+    formats: &Formats,
+) -> Result<(), DocumentError> {
+    sheet.set_name("Themes")?;
+    sheet.set_column_width(0, 26)?;
+    sheet.set_column_width(1, 80)?;
+    sheet.write_string_with_format(0, 0, "Code", &formats.header)?;
+    sheet.write_string_with_format(0, 1, "Theme", &formats.header)?;
+    for (row, theme) in (1..).zip(themes) {
+        sheet.write_string(row, 0, &theme.code)?;
+        sheet.write_string_with_format(row, 1, &theme.label, &formats.text)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// The actions on the first sheet of an uploaded workbook, each non-blank row in order.
+pub fn read_action_plan(bytes: &[u8]) -> Result<Vec<RawActionRow>, SheetProblem> {
+    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|_| SheetProblem::NotAWorkbook)?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or(SheetProblem::NoSheet)?
+        .map_err(|_| SheetProblem::UnreadableSheet)?;
+    check_header(&range)?;
+    let last_row = range.end().map_or(0, |(row, _)| row);
+    let mut rows = Vec::new();
+    for row in 1..=last_row {
+        let cells: [String; 14] = std::array::from_fn(|col| {
+            let col = u32::try_from(col).expect("a column number below 14 fits in u32");
+            range.get_value((row, col)).map_or(String::new(), cell_text)
+        });
+        if cells.iter().any(|cell| !cell.is_empty()) {
+            rows.push(RawActionRow::new(row + 1, cells));
+        }
+    }
+    Ok(rows)
+}
+
+/// The header row must name every column in its place. The first column out of place is
+/// reported, as missing, moved or renamed, whichever explains it.
+fn check_header(range: &Range<Data>) -> Result<(), SheetProblem> {
+    let last_col = range.end().map_or(0, |(_, col)| col);
+    let header: Vec<String> = (0..=last_col)
+        .map(|col| range.get_value((0, col)).map_or(String::new(), cell_text))
+        .collect();
+    let same = |a: &str, b: &str| normalise(a) == normalise(b);
+    for (index, name) in COLUMNS.iter().copied().enumerate() {
+        let found = header.get(index).map_or("", String::as_str);
+        if same(found, name) {
+            continue;
+        }
+        let letter = column_letter(index);
+        if let Some(elsewhere) = header.iter().position(|cell| same(cell, name)) {
+            return Err(SheetProblem::MovedColumn {
+                name,
+                letter,
+                found_letter: column_letter(elsewhere),
+            });
+        }
+        let is_another_column = COLUMNS.iter().any(|other| same(found, other));
+        return Err(if found.is_empty() || is_another_column {
+            SheetProblem::MissingColumn { name, letter }
+        } else {
+            SheetProblem::RenamedColumn {
+                name,
+                letter,
+                found: found.to_owned(),
+            }
+        });
+    }
+    Ok(())
+}
+
+/// Headings compare ignoring case and runs of spaces.
+fn normalise(heading: &str) -> String {
+    heading
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// "A" for the first column, "Z", "AA" and so on.
+fn column_letter(index: usize) -> String {
+    let mut letters = Vec::new();
+    let mut n = index + 1;
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(char::from(b'A' + u8::try_from(rem).expect("below 26")));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
+
+/// A cell as trimmed text. A date cell is given in ISO form so the caller need not know
+/// Excel's serial numbers; whole numbers lose Excel's ".0".
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(text) => text.trim().to_owned(),
+        Data::Int(number) => number.to_string(),
+        Data::Float(number) => float_text(*number),
+        Data::Bool(value) => if *value { "TRUE" } else { "FALSE" }.to_owned(),
+        Data::DateTime(value) => value.as_datetime().map_or_else(
+            || float_text(value.as_f64()),
+            |at| at.date().format("%Y-%m-%d").to_string(),
+        ),
+        Data::DateTimeIso(text) => {
+            NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d").map_or_else(
+                |_| text.trim().to_owned(),
+                |date| date.format("%Y-%m-%d").to_string(),
+            )
+        }
+        Data::DurationIso(text) => text.trim().to_owned(),
+        Data::Error(error) => error.to_string(),
+    }
+}
+
+fn float_text(number: f64) -> String {
+    if number.fract() == 0.0 && number.abs() < 1e15 {
+        format!("{number:.0}")
+    } else {
+        number.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read_back::read_back;
+
+    fn date(year: i32, month: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(year, month, day).expect("valid date")
+    }
+
+    fn row(n: u32) -> ActionPlanRow {
+        ActionPlanRow {
+            reference: format!("DER-{n}"),
+            answers: "Recommendation 1: set out a recovery plan & report <monthly>".to_owned(),
+            theme: "EHCNA_TIMELINESS".to_owned(),
+            action: "Recruit two EHC coordinators – Ōtautahi naïve \"quotes\"".to_owned(),
+            owner: "Head of SEND".to_owned(),
+            partners: "Parent carer forum; health".to_owned(),
+            start_date: Some(date(2027, 4, 1)),
+            due_date: Some(date(2028, 2, 29)),
+            milestones: "Posts advertised by May\nin post by September".to_owned(),
+            baseline: "38".to_owned(),
+            target: "=80% within 20 weeks".to_owned(),
+            rag: "Amber".to_owned(),
+            progress_notes: "-2 vacancies filled".to_owned(),
+            evidence_of_impact: "@ Families report shorter waits".to_owned(),
+        }
+    }
+
+    fn plan(rows: Vec<ActionPlanRow>) -> ActionPlanSheet {
+        ActionPlanSheet {
+            area: "Derby".to_owned(),
+            themes: vec![
+                ThemeLine {
+                    code: "EHCNA_TIMELINESS".to_owned(),
+                    label: "EHC needs assessments and the 20-week timescale".to_owned(),
+                },
+                ThemeLine {
+                    code: "COPRODUCTION".to_owned(),
+                    label: "Co-production with families".to_owned(),
+                },
+            ],
+            rows,
+        }
+    }
+
+    fn expected(row: &ActionPlanRow, number: u32) -> RawActionRow {
+        let iso = |date: Option<NaiveDate>| {
+            date.map_or(String::new(), |d| d.format("%Y-%m-%d").to_string())
+        };
+        RawActionRow {
+            row: number,
+            reference: row.reference.clone(),
+            answers: row.answers.clone(),
+            theme: row.theme.clone(),
+            action: row.action.clone(),
+            owner: row.owner.clone(),
+            partners: row.partners.clone(),
+            start_date: iso(row.start_date),
+            due_date: iso(row.due_date),
+            milestones: row.milestones.clone(),
+            baseline: row.baseline.clone(),
+            target: row.target.clone(),
+            rag: row.rag.clone(),
+            progress_notes: row.progress_notes.clone(),
+            evidence_of_impact: row.evidence_of_impact.clone(),
+        }
+    }
+
+    #[test]
+    fn a_written_plan_reads_back_field_for_field() {
+        let blank_dates = ActionPlanRow {
+            start_date: None,
+            due_date: None,
+            rag: String::new(),
+            ..row(2)
+        };
+        let rows = vec![row(1), blank_dates];
+        let bytes = write_action_plan(&plan(rows.clone())).expect("workbook");
+        let read = read_action_plan(&bytes).expect("plan");
+        assert_eq!(read, vec![expected(&rows[0], 2), expected(&rows[1], 3)]);
+    }
+
+    #[test]
+    fn an_empty_template_reads_as_no_rows() {
+        let bytes = write_action_plan(&plan(vec![])).expect("workbook");
+        assert_eq!(read_action_plan(&bytes), Ok(vec![]));
+    }
+
+    #[test]
+    fn what_is_not_a_workbook_is_refused_clearly() {
+        assert_eq!(
+            read_action_plan(b"not a spreadsheet at all"),
+            Err(SheetProblem::NotAWorkbook)
+        );
+        assert_eq!(read_action_plan(&[]), Err(SheetProblem::NotAWorkbook));
+        let word = crate::docx::written_report(&crate::report::sample(1, 1)).expect("docx");
+        assert_eq!(read_action_plan(&word), Err(SheetProblem::NotAWorkbook));
+    }
+
+    /// A workbook whose first sheet has `header` as its first row and one data row.
+    fn with_header(header: &[&str]) -> Vec<u8> {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        for (col, name) in (0..).zip(header) {
+            sheet.write_string(0, col, *name).expect("write");
+            sheet.write_string(1, col, "x").expect("write");
+        }
+        book.save_to_buffer().expect("save")
+    }
+
+    #[test]
+    fn header_problems_name_the_column() {
+        let mut missing = COLUMNS.to_vec();
+        missing.remove(5);
+        assert_eq!(
+            read_action_plan(&with_header(&missing)),
+            Err(SheetProblem::MissingColumn {
+                name: "Partners",
+                letter: "F".to_owned()
+            })
+        );
+        let mut renamed = COLUMNS.to_vec();
+        renamed[5] = "Partner organisations";
+        let problem = read_action_plan(&with_header(&renamed)).expect_err("renamed");
+        assert_eq!(
+            problem.to_string(),
+            "Column F should be headed \"Partners\", not \"Partner organisations\"."
+        );
+        let mut moved = COLUMNS.to_vec();
+        moved.swap(0, 1);
+        assert_eq!(
+            read_action_plan(&with_header(&moved)),
+            Err(SheetProblem::MovedColumn {
+                name: "Reference",
+                letter: "A".to_owned(),
+                found_letter: "B".to_owned()
+            })
+        );
+        assert!(matches!(
+            read_action_plan(&with_header(&[])),
+            Err(SheetProblem::MissingColumn {
+                name: "Reference",
+                ..
+            })
+        ));
+        // Case, spacing and extra columns on the right are forgiven.
+        let mut relaxed: Vec<String> = COLUMNS
+            .iter()
+            .map(|c| format!("  {}  ", c.to_uppercase()))
+            .collect();
+        relaxed.push("Our own notes".to_owned());
+        let relaxed: Vec<&str> = relaxed.iter().map(String::as_str).collect();
+        assert_eq!(
+            read_action_plan(&with_header(&relaxed)).map(|rows| rows.len()),
+            Ok(1)
+        );
+    }
+
+    #[test]
+    fn cells_read_as_text_whatever_their_type() {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        for (col, name) in (0..).zip(COLUMNS) {
+            sheet.write_string(0, col, name).expect("write");
+        }
+        let date_format = Format::new().set_num_format("dd/mm/yyyy");
+        let day = ExcelDateTime::from_ymd(2027, 3, 31).expect("date");
+        sheet.write_string(3, 0, "  DER-9  ").expect("write");
+        sheet.write_number(3, 9, 38.0).expect("write");
+        sheet.write_number(3, 10, 0.8).expect("write");
+        sheet
+            .write_datetime_with_format(3, 6, &day, &date_format)
+            .expect("write");
+        sheet.write_string(3, 7, "31/03/2027").expect("write");
+        sheet.write_boolean(3, 12, true).expect("write");
+        let bytes = book.save_to_buffer().expect("save");
+        let rows = read_action_plan(&bytes).expect("plan");
+        assert_eq!(rows.len(), 1, "blank rows 2 and 3 are skipped");
+        let row = &rows[0];
+        assert_eq!(row.row, 4);
+        assert_eq!(row.reference, "DER-9");
+        assert_eq!(row.baseline, "38");
+        assert_eq!(row.target, "0.8");
+        assert_eq!(row.start_date, "2027-03-31");
+        assert_eq!(row.due_date, "31/03/2027");
+        assert_eq!(row.progress_notes, "TRUE");
+    }
+
+    #[test]
+    fn column_letters_run_past_z() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(27), "AB");
+    }
+
+    #[test]
+    fn dates_before_excel_are_refused() {
+        let early = ActionPlanRow {
+            due_date: Some(date(1850, 1, 1)),
+            ..row(1)
+        };
+        assert!(matches!(
+            write_action_plan(&plan(vec![early])),
+            Err(DocumentError::DateOutOfRange { .. })
+        ));
+    }
+
+    /// openpyxl sees the layout: frozen header, the validations, real dates in dd/mm/yyyy,
+    /// text that stays text, and the three sheets.
+    #[test]
+    fn openpyxl_reads_the_template_layout() {
+        let bytes = write_action_plan(&plan(vec![row(1)])).expect("workbook");
+        let script = r#"
+import io, json
+book = openpyxl.load_workbook(io.BytesIO(sys.stdin.buffer.read()))
+sheet = book.worksheets[0]
+print(json.dumps({
+    "sheets": book.sheetnames,
+    "title": book.properties.title,
+    "freeze": sheet.freeze_panes,
+    "header": [c.value for c in sheet[1]],
+    "due": [sheet["H2"].value.isoformat(), sheet["H2"].number_format],
+    "target": [sheet["K2"].value, sheet["K2"].data_type, bool(sheet["K2"].quotePrefix)],
+    "validations": sorted([dv.type, dv.formula1, str(dv.sqref)] for dv in sheet.data_validations.dataValidation),
+    "themes": [[c.value for c in row] for row in book["Themes"].iter_rows()],
+}))
+"#;
+        let seen = read_back("openpyxl", script, &bytes);
+        assert_eq!(
+            seen["sheets"],
+            serde_json::json!(["Action plan", "Instructions", "Themes"])
+        );
+        assert_eq!(seen["title"], "Action plan: Derby");
+        assert_eq!(seen["freeze"], "A2");
+        assert_eq!(seen["header"], serde_json::json!(COLUMNS));
+        assert_eq!(
+            seen["due"],
+            serde_json::json!(["2028-02-29T00:00:00", "dd/mm/yyyy"])
+        );
+        assert_eq!(
+            seen["target"],
+            serde_json::json!(["=80% within 20 weeks", "s", true])
+        );
+        assert_eq!(
+            seen["validations"],
+            serde_json::json!([
+                ["date", "36526", "G2:H502"],
+                ["list", "\"Red,Amber,Green,Complete\"", "L2:L502"],
+                ["list", "Themes!$A$2:$A$3", "C2:C502"],
+            ])
+        );
+        assert_eq!(seen["themes"][1][0], "EHCNA_TIMELINESS");
+    }
+
+    #[test]
+    fn the_export_puts_the_area_first() {
+        let areas = vec![
+            AreaActions {
+                area: "Derby".to_owned(),
+                rows: vec![row(1), row(2)],
+            },
+            AreaActions {
+                area: "Rutland".to_owned(),
+                rows: vec![row(3)],
+            },
+        ];
+        let bytes = actions_export(&areas).expect("workbook");
+        let script = r#"
+import io, json
+sheet = openpyxl.load_workbook(io.BytesIO(sys.stdin.buffer.read())).worksheets[0]
+rows = [[c.value.isoformat() if hasattr(c.value, "isoformat") else c.value for c in row] for row in sheet.iter_rows()]
+print(json.dumps({"title": sheet.title, "rows": rows, "freeze": sheet.freeze_panes}))
+"#;
+        let seen = read_back("openpyxl", script, &bytes);
+        assert_eq!(seen["title"], "Actions");
+        assert_eq!(seen["freeze"], "A2");
+        let rows = seen["rows"].as_array().expect("rows");
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows[0][0], "Area");
+        assert_eq!(rows[0][1], "Reference");
+        assert_eq!(rows[1][0], "Derby");
+        assert_eq!(rows[3][0], "Rutland");
+        assert_eq!(rows[3][1], "DER-3");
+        assert_eq!(rows[3][8], "2028-02-29T00:00:00");
+    }
+}
