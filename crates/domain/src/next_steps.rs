@@ -194,13 +194,13 @@ impl ActionAnswers {
         if let Err(found) = &due {
             keyed.push(found.clone());
         }
-        if let (Ok(start), Ok(due)) = (&start, &due) {
-            if due < start {
-                keyed.push(problem(
-                    "due",
-                    "The due date must be the same as or after the start date",
-                ));
-            }
+        if let (Ok(start), Ok(due)) = (&start, &due)
+            && due < start
+        {
+            keyed.push(problem(
+                "due",
+                "The due date must be the same as or after the start date",
+            ));
         }
         if rag.is_none() {
             keyed.push(problem(
@@ -379,6 +379,40 @@ fn parse_progress(text: &str) -> Result<Vec<ProgressNote>, FieldProblem> {
     Ok(notes)
 }
 
+/// How many actions stood at each RAG status at the end of each month, from the month of the
+/// first change to `today`'s month: the board's progress-over-time chart. `changes` are
+/// (action, day of the change, RAG afterwards) in time order.
+pub fn rag_by_month<A: Ord + Copy>(
+    changes: &[(A, NaiveDate, Rag)],
+    today: NaiveDate,
+) -> Vec<(NaiveDate, [usize; 4])> {
+    let Some(first) = changes.iter().map(|(_, on, _)| *on).min() else {
+        return Vec::new();
+    };
+    let mut months = Vec::new();
+    let mut month = first.with_day(1).unwrap_or(first);
+    let mut standing = std::collections::BTreeMap::new();
+    let mut pending = changes.iter().peekable();
+    while month <= today {
+        let next = month
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(today);
+        while let Some((action, _, rag)) = pending.next_if(|(_, on, _)| *on < next) {
+            standing.insert(*action, *rag);
+        }
+        let mut counts = [0; 4];
+        for rag in standing.values() {
+            counts[Rag::ALL.iter().position(|r| r == rag).unwrap_or(0)] += 1;
+        }
+        months.push((month, counts));
+        if next <= month {
+            break;
+        }
+        month = next;
+    }
+    months
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -463,6 +497,27 @@ mod tests {
             ..answers()
         };
         assert_eq!(fields(backwards.check(&themes())), ["due"]);
+    }
+
+    #[test]
+    fn the_chart_counts_each_actions_latest_status_at_each_month_end() {
+        let day = |m, d| NaiveDate::from_ymd_opt(2027, m, d).unwrap_or_default();
+        let changes = [
+            (1, day(1, 10), Rag::Red),
+            (2, day(1, 20), Rag::Green),
+            (1, day(2, 5), Rag::Amber),
+            (1, day(3, 1), Rag::Complete),
+        ];
+        let months = rag_by_month(&changes, day(3, 15));
+        assert_eq!(
+            months,
+            vec![
+                (day(1, 1), [1, 0, 1, 0]),
+                (day(2, 1), [0, 1, 1, 0]),
+                (day(3, 1), [0, 0, 1, 1]),
+            ]
+        );
+        assert!(rag_by_month::<u8>(&[], day(3, 15)).is_empty());
     }
 
     #[test]

@@ -97,6 +97,8 @@ pub enum Action {
     ViewAreaProgress(AuthoritySlug),
     /// Read every area's next steps across the region, with the board's exports.
     ViewRegionalProgress,
+    /// Open the progress pages at all: the region's, or an LA lead's own area's.
+    ViewProgress,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
@@ -178,6 +180,7 @@ fn allows(principal: &Principal, action: &Action) -> bool {
             monitors_region(principal) || principal.leads(authority)
         }
         Action::ViewRegionalProgress => monitors_region(principal),
+        Action::ViewProgress => monitors_region(principal) || principal.has_role(Role::LaLead),
         Action::MoveChallenge { access, from, to } => transition(*from, *to).is_some_and(|move_| {
             movers(principal, access)
                 .into_iter()
@@ -330,6 +333,8 @@ mod tests {
         ));
         assert!(!allowed(&board, Action::ManageActionPlan(derby.clone())));
         assert!(!allowed(&lead_of_derby, Action::ViewRegionalProgress));
+        assert!(allowed(&lead_of_derby, Action::ViewProgress));
+        assert!(!allowed(&reviewer, Action::ViewProgress));
         assert!(allowed(
             &lead_of_derby,
             Action::ViewAreaProgress(derby.authority.clone())

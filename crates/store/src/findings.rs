@@ -149,14 +149,12 @@ impl Store {
             model.note = Set(entry.note.clone());
             model.updated_at = Set(now);
         };
+        let mut recorded = record;
         let id = match existing {
             Some(id) => {
                 let row = own_note(&txn, challenge, id, author.user).await?;
-                let status = if record || row.status == RECORDED {
-                    RECORDED
-                } else {
-                    DRAFT
-                };
+                recorded |= row.status == RECORDED;
+                let status = if recorded { RECORDED } else { DRAFT };
                 let mut model: evidence_note::ActiveModel = row.into();
                 fields(&mut model);
                 model.status = Set(status.to_owned());
@@ -179,7 +177,7 @@ impl Store {
                 id
             }
         };
-        let action = if record {
+        let action = if recorded {
             "evidence.recorded"
         } else {
             "evidence.draft_saved"
@@ -291,6 +289,7 @@ impl Store {
         let mut cited: BTreeMap<Uuid, Vec<EvidenceId>> = BTreeMap::new();
         for link in finding_evidence::Entity::find()
             .filter(finding_evidence::Column::FindingId.is_in(ids.clone()))
+            .order_by_asc(finding_evidence::Column::Position)
             .all(&self.db)
             .await?
         {
@@ -545,10 +544,11 @@ async fn link_evidence(
             "Some of the evidence chosen is no longer recorded: choose again",
         ));
     }
-    for id in evidence {
+    for (position, id) in evidence.iter().enumerate() {
         finding_evidence::ActiveModel {
             finding_id: Set(finding.as_uuid()),
             evidence_id: Set(id.as_uuid()),
+            position: Set(i32::try_from(position).map_err(StoreError::corrupt)?),
         }
         .insert(db)
         .await?;

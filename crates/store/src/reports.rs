@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use domain::findings::{ReportFormat, ReportStatus};
 use domain::lifecycle::ChallengeState;
 use domain::{AuditEvent, AuditObject, ChallengeId, ReportVersionId, UserId};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
@@ -377,17 +378,23 @@ impl Store {
         let txn = self.db.begin().await?;
         reporting(&txn, challenge).await?;
         let version = newest_in(&txn, challenge, id, from).await?;
-        let mut model = report_version::ActiveModel {
-            id: Set(id.as_uuid()),
-            status: Set(to.code().to_owned()),
-            ..Default::default()
+        let stamp = match to {
+            ReportStatus::Shared => report_version::Column::SharedAt,
+            _ => report_version::Column::FinalisedAt,
         };
-        match to {
-            ReportStatus::Shared => model.shared_at = Set(Some(now)),
-            ReportStatus::Final => model.finalised_at = Set(Some(now)),
-            ReportStatus::Draft => {}
+        // Conditional on the status it came from: of two people pressing at once, one moves it.
+        let moved = report_version::Entity::update_many()
+            .col_expr(report_version::Column::Status, Expr::value(to.code()))
+            .col_expr(stamp, Expr::value(now))
+            .filter(report_version::Column::Id.eq(id.as_uuid()))
+            .filter(report_version::Column::Status.eq(from.code()))
+            .exec(&txn)
+            .await?;
+        if moved.rows_affected != 1 {
+            return Err(StoreError::Conflict(
+                "Someone else has just changed this version",
+            ));
         }
-        model.update(&txn).await?;
         let summary = format!(
             "{} version {} {}",
             version.format.label(),

@@ -384,19 +384,6 @@ async fn findings_of(store: &Store, challenge: ChallengeId) -> Vec<store::Findin
     store.findings(challenge).await.expect("findings")
 }
 
-/// The evidence a finding cites, sorted to compare. Sorted because of a known bug: `findings()`
-/// reads the links without an ORDER BY, so SQLite returns them by evidence id and PostgreSQL in
-/// the order cited; a finding's `entry.evidence` does not round-trip in order on SQLite.
-fn cited(finding: &store::Finding) -> Vec<EvidenceId> {
-    sorted(&finding.entry.evidence)
-}
-
-fn sorted(ids: &[EvidenceId]) -> Vec<EvidenceId> {
-    let mut ids = ids.to_vec();
-    ids.sort_by_key(ToString::to_string);
-    ids
-}
-
 async fn reports_not_final(store: &Store, challenge: ChallengeId) -> usize {
     store
         .readiness(challenge, first_visit_day(), None)
@@ -857,8 +844,6 @@ store_test!(
 store_test!(
     changing_a_finding_replaces_its_evidence_and_a_deleted_note_drops_out,
     |store: Store| async move {
-        // KNOWN BUG (see `cited`): the order of cited evidence is not kept on SQLite, so this
-        // test compares citations as sets rather than as the lists written.
         let s = scheme(&store).await;
         let by = s.pm.user_id;
         let challenge =
@@ -881,7 +866,7 @@ store_test!(
                     1,
                     FindingKind::Strength,
                     "The youth forum is heard",
-                    &[first, second],
+                    &[second, first],
                 ),
                 by,
                 at(1),
@@ -889,8 +874,9 @@ store_test!(
             .await
             .expect("added");
         assert_eq!(
-            cited(&findings_of(&store, challenge).await[0]),
-            sorted(&[first, second])
+            findings_of(&store, challenge).await[0].entry.evidence,
+            [second, first],
+            "the evidence comes back in the order cited"
         );
 
         let changed = finding(
@@ -913,8 +899,8 @@ store_test!(
             (2, FindingKind::Recommendation, "Plan on time")
         );
         assert_eq!(
-            cited(after),
-            sorted(&[second, third]),
+            after.entry.evidence,
+            [second, third],
             "the links are replaced"
         );
         assert_eq!(after.updated_at, at(2));

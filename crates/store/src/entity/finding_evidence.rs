@@ -9,6 +9,7 @@ pub struct Model {
     pub finding_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub evidence_id: Uuid,
+    pub position: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -62,6 +62,7 @@ enum FindingEvidence {
     Table,
     FindingId,
     EvidenceId,
+    Position,
 }
 
 #[derive(DeriveIden)]
@@ -258,6 +259,8 @@ async fn create_findings(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .if_not_exists()
                 .col(uuid(FindingEvidence::FindingId))
                 .col(uuid(FindingEvidence::EvidenceId))
+                // The order the writer cited the notes in.
+                .col(integer(FindingEvidence::Position))
                 .primary_key(
                     Index::create()
                         .col(FindingEvidence::FindingId)
