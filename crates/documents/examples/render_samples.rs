@@ -14,7 +14,11 @@ use std::time::Instant;
 
 use chrono::{NaiveDate, NaiveTime};
 use documents::DocumentError;
+use documents::action_plan::{
+    ActionPlanRow, ActionPlanSheet, AreaActions, ThemeLine, actions_export, write_action_plan,
+};
 use documents::board::{AreaProgress, BoardPack};
+use documents::chart::{ProgressChart, ProgressPoint, progress_chart};
 use documents::docx::written_report;
 use documents::pptx::{board_pack, slide_deck};
 use documents::report::{ActivityLine, Finding, KloeFindings, ReportContent, TeamLine};
@@ -30,6 +34,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     save(&folder, "findings.pptx", || slide_deck(&report))?;
     save(&folder, "report.docx", || written_report(&report))?;
     save(&folder, "board-pack.pptx", || board_pack(&board()))?;
+    save(&folder, "action-plan.xlsx", || {
+        write_action_plan(&action_plan())
+    })?;
+    save(&folder, "actions.xlsx", || {
+        actions_export(&[AreaActions {
+            area: "Derby".to_owned(),
+            rows: action_plan().rows,
+        }])
+    })?;
+    save(&folder, "progress.svg", || {
+        Ok(progress_chart(&chart()).into_bytes())
+    })?;
     Ok(())
 }
 
@@ -226,6 +242,79 @@ fn board() -> BoardPack {
                         })
                         .collect(),
                 }
+            })
+            .collect(),
+    }
+}
+
+fn action_plan() -> ActionPlanSheet {
+    let rags = ["Amber", "Green", "Red", "Complete"];
+    ActionPlanSheet {
+        area: "Derby".to_owned(),
+        themes: [
+            (
+                "EHCNA_TIMELINESS",
+                "EHC needs assessments and the 20-week timescale",
+            ),
+            (
+                "EHCP_QUALITY",
+                "Quality of EHC plans: outcomes, advice and quality assurance",
+            ),
+            (
+                "COPRODUCTION",
+                "Co-production with families, the parent carer forum and young people",
+            ),
+            (
+                "PFA",
+                "Preparation for adulthood: employment, independent living, community, health",
+            ),
+        ]
+        .iter()
+        .map(|(code, label)| ThemeLine {
+            code: (*code).to_owned(),
+            label: (*label).to_owned(),
+        })
+        .collect(),
+        rows: RECOMMENDATIONS
+            .iter()
+            .enumerate()
+            .map(|(index, recommendation)| ActionPlanRow {
+                reference: format!("DER-{}", index + 1),
+                answers: (*recommendation).to_owned(),
+                theme: "EHCNA_TIMELINESS".to_owned(),
+                action: "Agree the plan with partners and report monthly to the board.".to_owned(),
+                owner: "Head of SEND".to_owned(),
+                partners: "Parent carer forum; health; schools".to_owned(),
+                start_date: Some(date(4, 1)),
+                due_date: Some(date(12, 31)),
+                milestones: "Plan agreed by May; first report in June".to_owned(),
+                baseline: "38% within 20 weeks".to_owned(),
+                target: "80% within 20 weeks by March 2028".to_owned(),
+                rag: rags[index % rags.len()].to_owned(),
+                progress_notes: String::new(),
+                evidence_of_impact: String::new(),
+            })
+            .collect(),
+    }
+}
+
+fn chart() -> ProgressChart {
+    let months = [
+        "Apr 2027", "May 2027", "Jun 2027", "Jul 2027", "Aug 2027", "Sep 2027",
+    ];
+    ProgressChart {
+        id: "derby-progress".to_owned(),
+        title: "Derby: actions by RAG status".to_owned(),
+        period: "Month".to_owned(),
+        points: months
+            .iter()
+            .enumerate()
+            .map(|(index, month)| ProgressPoint {
+                label: (*month).to_owned(),
+                red: 4usize.saturating_sub(index),
+                amber: 6 - index / 2,
+                green: 2 + index,
+                complete: index * 2,
             })
             .collect(),
     }

@@ -10,6 +10,7 @@
 
 pub mod action_plan;
 pub mod board;
+pub mod chart;
 pub mod csv;
 pub mod docx;
 pub mod ics;
