@@ -560,6 +560,7 @@ mod tests {
     use serde_json::Value;
 
     use super::*;
+    use crate::libreoffice::{convert_to_pdf, page_count};
     use crate::read_back::read_back;
     use crate::report::sample;
 
@@ -665,6 +666,12 @@ print(json.dumps({
             read["footer"],
             serde_json::json!(["DER-2027-01 · Draft 2 · Page 1 of 1"])
         );
+    }
+
+    #[test]
+    fn libreoffice_opens_the_report() {
+        let pdf = convert_to_pdf(&written_report(&sample(3, 8)).expect("report"), "docx");
+        assert!(page_count(&pdf) > 3, "{} pages", page_count(&pdf));
     }
 
     #[test]

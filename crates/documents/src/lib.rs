@@ -22,6 +22,8 @@ mod opc;
 mod xml;
 
 #[cfg(test)]
+mod libreoffice;
+#[cfg(test)]
 mod read_back;
 
 use chrono::NaiveDate;

@@ -279,6 +279,7 @@ mod tests {
 
     use super::*;
     use crate::board::AreaProgress;
+    use crate::libreoffice::{convert_to_pdf, page_count};
     use crate::read_back::read_back;
     use crate::report::sample;
 
@@ -473,6 +474,31 @@ print(json.dumps({
         let derby = all_text(&json_slide(&slides[2]));
         assert!(derby.contains("DER-3: Refresh the Local Offer <web> (due 1 March 2027)"));
         assert!(all_text(&json_slide(&slides[3])).contains("No actions are overdue."));
+    }
+
+    /// LibreOffice opens both decks and shows every slide.
+    #[test]
+    fn libreoffice_opens_the_decks() {
+        let report = sample(3, 8);
+        let deck = read_deck(&slide_deck(&report).expect("deck"));
+        let pdf = convert_to_pdf(&slide_deck(&report).expect("deck"), "pptx");
+        assert_eq!(page_count(&pdf), slides_of(&deck).len());
+
+        let pack = BoardPack {
+            title: "Regional board".to_owned(),
+            generated_on: report.generated_on,
+            areas: vec![AreaProgress {
+                area: "Derby".to_owned(),
+                total: 1,
+                overdue: 1,
+                overdue_actions: vec!["DER-1: late & <overdue>".to_owned()],
+                ..AreaProgress::default()
+            }],
+        };
+        assert_eq!(
+            page_count(&convert_to_pdf(&board_pack(&pack).expect("pack"), "pptx")),
+            3
+        );
     }
 
     fn json_slide(slide: &Value) -> Value {
