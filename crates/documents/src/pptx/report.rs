@@ -162,6 +162,7 @@ pub(super) fn list_slides(title: &str, paras: Vec<Para>) -> Vec<Slide> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pptx::fit::{line_count, text_height};
     use crate::report::sample;
 
     fn titles(slides: &[Slide]) -> Vec<&str> {
@@ -227,6 +228,21 @@ mod tests {
                 "Case review: 1"
             ]
         );
+    }
+
+    #[test]
+    fn many_themes_shrink_to_fit_the_section_slide() {
+        let mut kloe = sample(1, 0).kloes.remove(0);
+        assert_eq!(section_slide(&kloe).body_size, Some(20.0));
+        kloe.themes = (1..=8)
+            .map(|n| format!("Theme {n}: preparation for adulthood, employment and health"))
+            .collect();
+        let slide = section_slide(&kloe);
+        let size = slide.body_size.expect("a size");
+        assert!(size < 20.0, "{size}");
+        let room = SECTION_BODY.room(1);
+        let lines = line_count(&slide.body[0].text, size, false, room.width);
+        assert!(text_height(lines, size) + PARA_SPACE <= room.height);
     }
 
     #[test]
