@@ -31,6 +31,8 @@ use domain::{
 use store::{ChallengeFilter, ChallengeRecord, NewEmail, NewTeamMember, Store, TeamMember};
 use web::composition::{check_team, compose, fits_seat};
 
+use crate::demo_findings;
+
 use ChallengeState as S;
 
 /// A KLOE as the demo writes it: the question and its theme codes.
@@ -738,6 +740,7 @@ impl Demo<'_> {
             bail!("a scheduled challenge without visit days");
         };
         let later = |day: NaiveDate, hour| uk(day, hour, 0).min(self.now - Duration::minutes(5));
+        let closing = later(*last + Duration::days(120), 11);
         for (to, actor, mover, at) in [
             (S::Visit, pm, Mover::ProjectManager, later(*first, 8)),
             (S::Reporting, pm, Mover::ProjectManager, later(*last, 18)),
@@ -757,7 +760,32 @@ impl Demo<'_> {
             if self.state == plan.target {
                 break;
             }
+            if to == S::NextSteps {
+                let record = self.record().await?;
+                let reported = at - Duration::days(10);
+                demo_findings::finalise_reports(
+                    self.store,
+                    &record,
+                    &cast.coordinator,
+                    lead,
+                    reported,
+                )
+                .await?;
+            }
             self.advance(to, actor, mover, None, at).await?;
+            let record = self.record().await?;
+            match to {
+                S::Reporting => {
+                    demo_findings::record_findings(self.store, &record, &cast.coordinator, at)
+                        .await?;
+                }
+                S::NextSteps => {
+                    let planned = at + Duration::days(1);
+                    demo_findings::plan_next_steps(self.store, &record, lead, planned, closing)
+                        .await?;
+                }
+                _ => {}
+            }
         }
         ensure!(
             self.state == plan.target,

@@ -5,6 +5,8 @@ mod challenges_cli;
 mod config;
 mod demo;
 mod demo_challenges;
+mod demo_findings;
+mod report_cli;
 mod server;
 mod solve;
 
@@ -80,6 +82,8 @@ enum Command {
         #[command(subcommand)]
         command: challenges_cli::ChallengesCommand,
     },
+    /// Write a challenge's slide deck (.pptx) or written report (.docx), made from its findings.
+    Report(report_cli::ReportArgs),
     /// Compose teams: from a problem in JSON (see docs/solver.md), or from the plain
     /// assignment form (scores, constraints and load caps as CSV) other tools read.
     Solve(solve::SolveArgs),
@@ -148,6 +152,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             purge(&config).await
         }
         Command::Challenges { command } => challenges_cli::run(command).await,
+        Command::Report(args) => report_cli::run(args).await,
         Command::Solve(args) => solve::solve(&args),
         Command::BenchSolver(args) => solve::bench(&args),
         Command::CreateUser {

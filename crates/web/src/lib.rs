@@ -2,6 +2,7 @@
 //! GOV.UK Design System pages they render. Handlers parse, ask the policy, make one store
 //! call and render; everything else lives in `domain` and `store`.
 
+mod action_plans;
 mod assets;
 mod components;
 pub mod composition;

@@ -357,6 +357,8 @@ pub fn route_table(settings: &crate::Settings) -> Vec<Route> {
     .chain(crate::pages::visit::routes(settings))
     .chain(crate::pages::findings::routes())
     .chain(crate::pages::reports::routes())
+    .chain(crate::pages::next_steps::routes(settings))
+    .chain(crate::pages::progress::routes())
     .collect()
 }
 

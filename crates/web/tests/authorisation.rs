@@ -6,7 +6,7 @@ mod support;
 use axum::http::{Method, StatusCode};
 use domain::lifecycle::ChallengeState;
 use support::challenge_fixture::challenge_in;
-use support::findings_fixture::reporting_challenge;
+use support::findings_fixture::{next_steps_challenge, reporting_challenge};
 use support::visit_fixture::add_visit_fixtures;
 use support::{TestApp, Who};
 
@@ -91,6 +91,10 @@ mod visit_rows;
 /// Evidence, findings and reports.
 #[path = "authorisation_rows/findings.rs"]
 mod findings_rows;
+
+/// Next steps and the board's progress pages.
+#[path = "authorisation_rows/next_steps.rs"]
+mod next_steps_rows;
 
 // One line per route reads as the table it is.
 #[rustfmt::skip]
@@ -183,6 +187,7 @@ fn table() -> Vec<Row> {
     ];
     rows.extend(visit_rows::rows());
     rows.extend(findings_rows::rows());
+    rows.extend(next_steps_rows::rows());
     rows
 }
 
@@ -217,6 +222,7 @@ async fn walk_every_route(app: TestApp) {
     let challenge = fixture.challenge.to_string();
     let visit = add_visit_fixtures(&app.store, fixture.challenge, &fixture.team).await;
     let reporting = reporting_challenge(&app.store, "lincolnshire").await;
+    let next = next_steps_challenge(&app.store, "leicestershire").await;
     let mut failures = Vec::new();
     for (index, who) in Who::ALL.into_iter().enumerate() {
         for row in table() {
@@ -229,7 +235,9 @@ async fn walk_every_route(app: TestApp) {
                 .replace("{reporting}", &reporting.challenge.to_string())
                 .replace("{note}", &reporting.note.to_string())
                 .replace("{finding}", &reporting.finding.to_string())
-                .replace("{version}", &reporting.version.to_string());
+                .replace("{version}", &reporting.version.to_string())
+                .replace("{next}", &next.challenge.to_string())
+                .replace("{action}", &next.action.to_string());
             // A fresh session per request: signing out must not end the walk.
             let mut browser = app.browser_as(who).await;
             let page = if row.method == Method::GET {

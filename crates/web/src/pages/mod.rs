@@ -10,7 +10,9 @@ pub mod challenges;
 pub mod dashboard;
 pub mod findings;
 pub mod health;
+pub mod next_steps;
 pub mod pool;
+pub mod progress;
 pub mod public;
 pub mod reports;
 pub mod team;
@@ -86,6 +88,7 @@ fn signed_in_links(principal: &Principal) -> Vec<(&'static str, &'static str)> {
         ("Dashboard", "/dashboard", Action::ViewDashboard),
         ("Challenges", "/challenges", Action::ListChallenges),
         ("My challenges", "/my-challenges", Action::ViewOwnChallenges),
+        ("Progress", "/progress", Action::ViewProgress),
         ("Authorities", "/authorities", Action::ViewAuthorities),
         ("Staff", "/admin/staff", Action::ViewStaff),
         (

@@ -1,11 +1,13 @@
 //! A challenge that has reached reporting, with one recorded evidence note and one finding
 //! written by the co-ordinator and a slide deck version shared with the host: what the
-//! findings and reports pages need to open, added through the store as the pages add them.
+//! findings and reports pages need to open, added through the store as the pages add them;
+//! and one moved on to next steps with an action in its plan.
 
 use chrono::Utc;
 use domain::findings::{EvidenceEntry, EvidenceKind, FindingEntry, FindingKind, ReportFormat};
 use domain::lifecycle::ChallengeState;
-use domain::{ChallengeId, EvidenceId, FindingId, ReportVersionId};
+use domain::next_steps::ActionAnswers;
+use domain::{ActionId, ChallengeId, EvidenceId, FindingId, ReportVersionId, ThemeCode};
 use store::{Author, Store};
 
 use super::challenge_fixture::{ChallengeFixture, challenge_in};
@@ -85,5 +87,62 @@ pub async fn reporting_challenge(store: &Store, host: &str) -> FindingsFixture {
         note,
         finding,
         version,
+    }
+}
+
+/// A challenge moved on to next steps, with one action in its plan written by the co-ordinator.
+pub struct NextStepsFixture {
+    pub challenge: ChallengeId,
+    pub action: ActionId,
+}
+
+pub async fn next_steps_challenge(store: &Store, host: &str) -> NextStepsFixture {
+    let reporting = reporting_challenge(store, host).await;
+    let coordinator = store
+        .principal(
+            store
+                .staff()
+                .await
+                .expect("staff")
+                .into_iter()
+                .find(|person| person.email.as_str() == "coordinator@example.org")
+                .expect("the test co-ordinator")
+                .id,
+        )
+        .await
+        .expect("load")
+        .expect("the co-ordinator");
+    let now = Utc::now();
+    store
+        .move_challenge(
+            &coordinator,
+            reporting.challenge,
+            ChallengeState::Reporting,
+            ChallengeState::NextSteps,
+            None,
+            now,
+        )
+        .await
+        .expect("next steps");
+    let entry = ActionAnswers {
+        reference: "LEI-1".into(),
+        answers: "Recommendation 1".into(),
+        theme: "EHCP_QUALITY".into(),
+        action: "Agree a timetable for health advice".into(),
+        owner: "Head of SEND".into(),
+        start: "01/01/2027".into(),
+        due: "30/06/2027".into(),
+        rag: "amber".into(),
+        ..ActionAnswers::default()
+    }
+    .check(&[ThemeCode::parse("EHCP_QUALITY").expect("theme")])
+    .expect("a valid action");
+    let action = store
+        .save_action(reporting.challenge, None, &entry, &coordinator, now)
+        .await
+        .expect("action");
+    NextStepsFixture {
+        challenge: reporting.challenge,
+        action,
     }
 }

@@ -1,0 +1,189 @@
+//! Next steps as files and pictures: an action plan to and from its spreadsheet, every area's
+//! actions as the board's workbook and slide pack, and the progress chart. The translation
+//! between the domain's actions and `documents`' plain rows lives here, once, for the pages
+//! and the demo alike.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use documents::DocumentError;
+use documents::action_plan::{
+    ActionPlanRow, ActionPlanSheet, AreaActions, ThemeLine, actions_export, read_action_plan,
+    write_action_plan,
+};
+use documents::board::{AreaProgress, BoardPack};
+use documents::chart::{ProgressChart, ProgressPoint, progress_chart};
+use domain::ThemeCode;
+use domain::next_steps::{ActionAnswers, progress_text};
+use store::{ChallengeRecord, PlannedAction};
+
+/// One area's actions as the board sees them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AreaSummary {
+    pub slug: String,
+    pub name: String,
+    pub total: usize,
+    pub red: usize,
+    pub amber: usize,
+    pub green: usize,
+    pub complete: usize,
+    /// The overdue actions in words: "DER-3: Refresh the Local Offer (due 1 March 2027)".
+    pub overdue: Vec<String>,
+}
+
+impl AreaSummary {
+    /// Every area added up.
+    pub fn total_of(areas: &[AreaSummary]) -> Self {
+        areas.iter().fold(
+            Self {
+                name: "The region".into(),
+                ..Self::default()
+            },
+            |sum, area| Self {
+                total: sum.total + area.total,
+                red: sum.red + area.red,
+                amber: sum.amber + area.amber,
+                green: sum.green + area.green,
+                complete: sum.complete + area.complete,
+                overdue: [sum.overdue.clone(), area.overdue.clone()].concat(),
+                ..sum
+            },
+        )
+    }
+}
+
+/// The board pack: a slide per area with its counts and overdue actions.
+pub fn board_pack(areas: &[AreaSummary], today: NaiveDate) -> Result<Vec<u8>, DocumentError> {
+    let pack = BoardPack {
+        title: format!(
+            "SEND peer challenge next steps: regional board, {}",
+            today.format("%B %Y")
+        ),
+        generated_on: today,
+        areas: areas
+            .iter()
+            .map(|area| AreaProgress {
+                area: area.name.clone(),
+                total: area.total,
+                red: area.red,
+                amber: area.amber,
+                green: area.green,
+                complete: area.complete,
+                overdue: area.overdue.len(),
+                overdue_actions: area.overdue.clone(),
+            })
+            .collect(),
+    };
+    documents::pptx::board_pack(&pack)
+}
+
+/// An action as a row of the plan's spreadsheet.
+fn row_of(planned: &PlannedAction) -> ActionPlanRow {
+    let entry = &planned.entry;
+    ActionPlanRow {
+        reference: entry.reference.clone(),
+        answers: entry.answers.clone(),
+        theme: entry.theme.to_string(),
+        action: entry.action.clone(),
+        owner: entry.owner.clone(),
+        partners: entry.partners.clone(),
+        start_date: Some(entry.start),
+        due_date: Some(entry.due),
+        milestones: entry.milestones.clone(),
+        baseline: entry.baseline.clone(),
+        target: entry.target.clone(),
+        rag: entry.rag.label().to_owned(),
+        progress_notes: progress_text(&entry.progress),
+        evidence_of_impact: entry.impact.clone(),
+    }
+}
+
+/// The challenge's plan as the template to fill in, holding every action so far.
+pub fn plan_workbook(
+    record: &ChallengeRecord,
+    plan: &[PlannedAction],
+    themes: &[(ThemeCode, String)],
+) -> Result<Vec<u8>, DocumentError> {
+    write_action_plan(&ActionPlanSheet {
+        area: record.authority_name.clone(),
+        themes: themes
+            .iter()
+            .map(|(code, label)| ThemeLine {
+                code: code.to_string(),
+                label: label.clone(),
+            })
+            .collect(),
+        rows: plan.iter().map(row_of).collect(),
+    })
+}
+
+/// An uploaded plan's rows as answers to check, each with its spreadsheet row number; or why
+/// the file cannot be read as a plan at all.
+pub fn read_plan(bytes: &[u8]) -> Result<Vec<(usize, ActionAnswers)>, String> {
+    let rows = read_action_plan(bytes).map_err(|problem| problem.to_string())?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let number = usize::try_from(row.row).unwrap_or(usize::MAX);
+            let answers = ActionAnswers {
+                reference: row.reference,
+                answers: row.answers,
+                theme: row.theme,
+                action: row.action,
+                owner: row.owner,
+                partners: row.partners,
+                start: row.start_date,
+                due: row.due_date,
+                milestones: row.milestones,
+                baseline: row.baseline,
+                target: row.target,
+                rag: row.rag,
+                progress: row.progress_notes,
+                impact: row.evidence_of_impact,
+            };
+            (number, answers)
+        })
+        .collect())
+}
+
+/// Every area's actions in one workbook for the board; `names` maps authority slugs to names.
+pub fn regional_workbook(
+    actions: &[PlannedAction],
+    names: &BTreeMap<String, String>,
+) -> Result<Vec<u8>, DocumentError> {
+    let mut areas: Vec<AreaActions> = Vec::new();
+    for planned in actions {
+        let slug = planned.authority.to_string();
+        let name = names.get(&slug).cloned().unwrap_or(slug);
+        match areas.iter_mut().find(|area| area.area == name) {
+            Some(area) => area.rows.push(row_of(planned)),
+            None => areas.push(AreaActions {
+                area: name,
+                rows: vec![row_of(planned)],
+            }),
+        }
+    }
+    actions_export(&areas)
+}
+
+/// The progress chart: the counts at each month end, from [`domain::next_steps::rag_by_month`].
+pub fn progress_svg(months: &[(NaiveDate, [usize; 4])], title: &str) -> String {
+    if months.is_empty() {
+        return "<p class=\"govuk-body\">No actions have been recorded yet.</p>".to_owned();
+    }
+    progress_chart(&ProgressChart {
+        id: "progress".to_owned(),
+        title: title.to_owned(),
+        period: "Month".to_owned(),
+        points: months
+            .iter()
+            .map(|(month, [red, amber, green, complete])| ProgressPoint {
+                label: month.format("%b %Y").to_string(),
+                red: *red,
+                amber: *amber,
+                green: *green,
+                complete: *complete,
+            })
+            .collect(),
+    })
+}

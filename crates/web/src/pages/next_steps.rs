@@ -1,0 +1,784 @@
+//! A challenge's next steps: the host's LA lead turns the recommendations into an action plan,
+//! on the web one action at a time or as a spreadsheet to download, fill in and upload. An
+//! upload is checked as a whole and applied all or nothing, with every problem listed by row
+//! and column. The board and the people who run the scheme read the plan.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::Form;
+use chrono::Utc;
+use domain::findings::FindingKind;
+use domain::lifecycle::ChallengeState;
+use domain::next_steps::{ActionAnswers, ActionEntry, Rag, check_plan, field_label};
+use domain::{Action, ActionId, ThemeCode};
+use serde::Deserialize;
+use store::{PlannedAction, StoreError};
+
+use crate::components::{
+    DateInput, ErrorSummary, FileUpload, NotificationBanner, Radios, Select, SelectItem, TextInput,
+    Textarea,
+};
+use crate::forms::FormErrors;
+use crate::pages::challenges::{LoadedChallenge, load_challenge};
+use crate::pages::{Chrome, see_other};
+use crate::routes::{Route, route};
+use crate::visitor::Visitor;
+use crate::{AppError, AppState};
+
+const NAV: &str = "/challenges";
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+pub fn routes(settings: &crate::Settings) -> Vec<Route> {
+    let upload_limit =
+        axum::extract::DefaultBodyLimit::max(settings.pre_reading_max_bytes + 64 * 1024);
+    vec![
+        route(Method::GET, "/challenges/{id}/actions", get(show_plan)),
+        route(
+            Method::GET,
+            "/challenges/{id}/actions.xlsx",
+            get(download_plan),
+        ),
+        route(
+            Method::POST,
+            "/challenges/{id}/actions/upload",
+            post(upload_plan).layer(upload_limit),
+        ),
+        route(
+            Method::GET,
+            "/challenges/{id}/actions/new",
+            get(show_new_action),
+        ),
+        route(
+            Method::POST,
+            "/challenges/{id}/actions/new",
+            post(add_action),
+        ),
+        route(
+            Method::GET,
+            "/challenges/{id}/actions/{action}",
+            get(show_action),
+        ),
+        route(
+            Method::POST,
+            "/challenges/{id}/actions/{action}",
+            post(change_action),
+        ),
+    ]
+}
+
+fn plan_href(loaded: &LoadedChallenge) -> String {
+    format!("{}/actions", loaded.href())
+}
+
+fn plan_open(loaded: &LoadedChallenge) -> bool {
+    loaded.record.state == ChallengeState::NextSteps
+}
+
+fn may_manage(loaded: &LoadedChallenge, visitor: &Visitor) -> bool {
+    plan_open(loaded) && loaded.may(visitor, &Action::ManageActionPlan(loaded.access.clone()))
+}
+
+/// Reading the plan: whoever monitors the area's progress, or keeps its plan.
+fn authorise_read(visitor: &Visitor, loaded: &LoadedChallenge) -> Result<(), AppError> {
+    visitor
+        .authorise(&Action::ViewAreaProgress(loaded.record.authority.clone()))
+        .or_else(|_| visitor.authorise(&Action::ManageActionPlan(loaded.access.clone())))
+        .map(|_| ())
+}
+
+async fn known_themes(state: &AppState) -> Result<Vec<(ThemeCode, String)>, AppError> {
+    Ok(state
+        .store
+        .themes()
+        .await?
+        .into_iter()
+        .map(|theme| (theme.code, theme.label))
+        .collect())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Notice {
+    #[serde(default)]
+    notice: String,
+    #[serde(default)]
+    added: usize,
+    #[serde(default)]
+    changed: usize,
+}
+
+fn banner(notice: &Notice) -> Option<NotificationBanner> {
+    let heading = match notice.notice.as_str() {
+        "added" => "The action has been added to the plan".to_owned(),
+        "changed" => "The action has been changed".to_owned(),
+        "uploaded" => format!(
+            "The spreadsheet has been applied: {} action(s) added, {} changed",
+            notice.added, notice.changed
+        ),
+        "closed" => {
+            return Some(NotificationBanner {
+                success: false,
+                heading: "The action plan can be changed only at the next steps stage".into(),
+            });
+        }
+        _ => return None,
+    };
+    Some(NotificationBanner::success(heading))
+}
+
+// ---- The plan ---------------------------------------------------------------------------
+
+struct ActionRow {
+    reference: String,
+    action: String,
+    owner: String,
+    due: String,
+    rag: Rag,
+    overdue: bool,
+    href: Option<String>,
+}
+
+/// A problem in an uploaded spreadsheet: where, and what.
+struct UploadProblem {
+    row: usize,
+    column: &'static str,
+    message: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/next_steps/plan.html")]
+pub struct PlanPage {
+    chrome: Chrome,
+    banner: Option<NotificationBanner>,
+    summary: Option<ErrorSummary>,
+    back: String,
+    caption: String,
+    actions: Vec<ActionRow>,
+    recommendations: Vec<String>,
+    manages: bool,
+    new_href: String,
+    download_href: String,
+    upload_action: String,
+    upload: FileUpload,
+    upload_problems: Vec<UploadProblem>,
+    closed: bool,
+}
+
+fn action_rows(plan: &[PlannedAction], loaded: &LoadedChallenge, manages: bool) -> Vec<ActionRow> {
+    let today = crate::pages::challenges::today();
+    plan.iter()
+        .map(|planned| ActionRow {
+            reference: planned.entry.reference.clone(),
+            action: planned.entry.action.clone(),
+            owner: planned.entry.owner.clone(),
+            due: crate::dates::date(planned.entry.due),
+            rag: planned.entry.rag,
+            overdue: planned.entry.is_overdue(today),
+            href: manages.then(|| format!("{}/{}", plan_href(loaded), planned.id)),
+        })
+        .collect()
+}
+
+async fn plan_page(
+    state: &AppState,
+    visitor: &Visitor,
+    loaded: &LoadedChallenge,
+    errors: &FormErrors,
+    upload_problems: Vec<UploadProblem>,
+    banner: Option<NotificationBanner>,
+) -> Result<PlanPage, AppError> {
+    let manages = may_manage(loaded, visitor);
+    let plan = state.store.action_plan(loaded.record.id).await?;
+    let recommendations = state
+        .store
+        .findings(loaded.record.id)
+        .await?
+        .into_iter()
+        .filter(|finding| finding.entry.kind == FindingKind::Recommendation)
+        .map(|finding| format!("KLOE {}: {}", finding.entry.kloe, finding.entry.text))
+        .collect();
+    let href = plan_href(loaded);
+    let upload = FileUpload {
+        id: "plan".into(),
+        name: "plan".into(),
+        label: "Upload the filled-in spreadsheet".into(),
+        hint: Some("An .xlsx file made from the download above. Rows with a reference the plan has change that action; new references are added. Nothing changes unless every row is right.".into()),
+        error: errors.get("plan"),
+        accept: Some(".xlsx"),
+    };
+    Ok(PlanPage {
+        chrome: Chrome::new(visitor, "Action plan", NAV).with_errors(!errors.is_empty()),
+        banner,
+        summary: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
+        back: loaded.href(),
+        caption: loaded.title(),
+        actions: action_rows(&plan, loaded, manages),
+        recommendations,
+        manages,
+        new_href: format!("{href}/new"),
+        download_href: format!("{href}.xlsx"),
+        upload_action: format!("{href}/upload?csrf_token={}", visitor.form_token),
+        upload,
+        upload_problems,
+        closed: !plan_open(loaded),
+    })
+}
+
+pub async fn show_plan(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Query(notice): Query<Notice>,
+) -> Result<PlanPage, AppError> {
+    let loaded = load_challenge(&state, &visitor, &id).await?;
+    authorise_read(&visitor, &loaded)?;
+    plan_page(
+        &state,
+        &visitor,
+        &loaded,
+        &FormErrors::default(),
+        Vec::new(),
+        banner(&notice),
+    )
+    .await
+}
+
+/// The plan as a spreadsheet: the template to fill in, holding every action so far.
+pub async fn download_plan(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let loaded = load_challenge(&state, &visitor, &id).await?;
+    authorise_read(&visitor, &loaded)?;
+    let plan = state.store.action_plan(loaded.record.id).await?;
+    let themes = known_themes(&state).await?;
+    let bytes = crate::action_plans::plan_workbook(&loaded.record, &plan, &themes)
+        .map_err(|error| AppError::Internal(error.to_string()))?;
+    let disposition = format!(
+        "attachment; filename=\"{}-action-plan.xlsx\"",
+        loaded.record.reference
+    );
+    Ok((
+        [
+            (CONTENT_TYPE, XLSX.to_owned()),
+            (CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The uploaded file, or why there is none.
+async fn read_upload(multipart: Result<Multipart, MultipartRejection>) -> Result<Vec<u8>, String> {
+    let mut multipart = multipart.map_err(|_| "Choose a spreadsheet to upload".to_owned())?;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("plan") {
+            let named = field.file_name().is_some_and(|name| !name.is_empty());
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| "The file could not be read: try again".to_owned())?;
+            if named && !bytes.is_empty() {
+                return Ok(bytes.to_vec());
+            }
+        }
+    }
+    Err("Choose a spreadsheet to upload".to_owned())
+}
+
+/// The plan page again, with why the upload was refused.
+async fn refuse_upload(
+    state: &AppState,
+    visitor: &Visitor,
+    loaded: &LoadedChallenge,
+    errors: FormErrors,
+    problems: Vec<UploadProblem>,
+) -> Result<Response, AppError> {
+    let page = plan_page(state, visitor, loaded, &errors, problems, None).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+pub async fn upload_plan(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, AppError> {
+    let loaded = load_challenge(&state, &visitor, &id).await?;
+    let principal = visitor.authorise(&Action::ManageActionPlan(loaded.access.clone()))?;
+    if !plan_open(&loaded) {
+        return Ok(see_other(&format!("{}?notice=closed", plan_href(&loaded))));
+    }
+    let bytes = match read_upload(multipart).await {
+        Ok(bytes) => bytes,
+        Err(message) => {
+            let mut errors = FormErrors::default();
+            errors.add("plan", message);
+            return refuse_upload(&state, &visitor, &loaded, errors, Vec::new()).await;
+        }
+    };
+    let rows = match crate::action_plans::read_plan(&bytes) {
+        Ok(rows) => rows,
+        Err(message) => {
+            let mut errors = FormErrors::default();
+            errors.add("plan", message);
+            return refuse_upload(&state, &visitor, &loaded, errors, Vec::new()).await;
+        }
+    };
+    let themes: Vec<ThemeCode> = known_themes(&state)
+        .await?
+        .into_iter()
+        .map(|(code, _)| code)
+        .collect();
+    let entries = match check_plan(&rows, &themes) {
+        Ok(entries) => entries,
+        Err(problems) => {
+            let listed = problems
+                .into_iter()
+                .map(|(row, problem)| UploadProblem {
+                    row,
+                    column: field_label(&problem.field),
+                    message: problem.message,
+                })
+                .collect::<Vec<_>>();
+            let mut errors = FormErrors::default();
+            errors.add(
+                "plan",
+                format!(
+                    "The spreadsheet has {} problem(s), listed below: nothing was changed",
+                    listed.len()
+                ),
+            );
+            return refuse_upload(&state, &visitor, &loaded, errors, listed).await;
+        }
+    };
+    match state
+        .store
+        .apply_action_plan(loaded.record.id, &entries, principal, Utc::now())
+        .await
+    {
+        Ok(applied) => Ok(see_other(&format!(
+            "{}?notice=uploaded&added={}&changed={}",
+            plan_href(&loaded),
+            applied.added,
+            applied.changed
+        ))),
+        Err(StoreError::Conflict(_)) => {
+            Ok(see_other(&format!("{}?notice=closed", plan_href(&loaded))))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+// ---- One action -------------------------------------------------------------------------
+
+/// The action form as posted: the dates in the GOV.UK three boxes each.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    answers: String,
+    #[serde(default)]
+    theme: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    partners: String,
+    #[serde(default, rename = "start-day")]
+    start_day: String,
+    #[serde(default, rename = "start-month")]
+    start_month: String,
+    #[serde(default, rename = "start-year")]
+    start_year: String,
+    #[serde(default, rename = "due-day")]
+    due_day: String,
+    #[serde(default, rename = "due-month")]
+    due_month: String,
+    #[serde(default, rename = "due-year")]
+    due_year: String,
+    #[serde(default)]
+    milestones: String,
+    #[serde(default)]
+    baseline: String,
+    #[serde(default)]
+    target: String,
+    #[serde(default)]
+    rag: String,
+    #[serde(default)]
+    progress: String,
+    #[serde(default)]
+    impact: String,
+}
+
+fn date_text(day: &str, month: &str, year: &str) -> String {
+    if [day, month, year].iter().all(|part| part.trim().is_empty()) {
+        String::new()
+    } else {
+        format!("{}/{}/{}", day.trim(), month.trim(), year.trim())
+    }
+}
+
+fn date_parts(text: &str) -> (String, String, String) {
+    let mut parts = text.split('/').map(str::to_owned);
+    (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    )
+}
+
+impl ActionForm {
+    fn answers(&self) -> ActionAnswers {
+        ActionAnswers {
+            reference: self.reference.clone(),
+            answers: self.answers.clone(),
+            theme: self.theme.clone(),
+            action: self.action.clone(),
+            owner: self.owner.clone(),
+            partners: self.partners.clone(),
+            start: date_text(&self.start_day, &self.start_month, &self.start_year),
+            due: date_text(&self.due_day, &self.due_month, &self.due_year),
+            milestones: self.milestones.clone(),
+            baseline: self.baseline.clone(),
+            target: self.target.clone(),
+            rag: self.rag.clone(),
+            progress: self.progress.clone(),
+            impact: self.impact.clone(),
+        }
+    }
+
+    fn of(entry: &ActionEntry) -> Self {
+        let answers = ActionAnswers::from_entry(entry);
+        let (start_day, start_month, start_year) = date_parts(&answers.start);
+        let (due_day, due_month, due_year) = date_parts(&answers.due);
+        Self {
+            reference: answers.reference,
+            answers: answers.answers,
+            theme: answers.theme,
+            action: answers.action,
+            owner: answers.owner,
+            partners: answers.partners,
+            start_day,
+            start_month,
+            start_year,
+            due_day,
+            due_month,
+            due_year,
+            milestones: answers.milestones,
+            baseline: answers.baseline,
+            target: answers.target,
+            rag: entry.rag.code().to_owned(),
+            progress: answers.progress,
+            impact: answers.impact,
+        }
+    }
+}
+
+struct ActionFields {
+    reference: TextInput,
+    answers: Textarea,
+    theme: Select,
+    action: Textarea,
+    owner: TextInput,
+    partners: TextInput,
+    start: DateInput,
+    due: DateInput,
+    milestones: Textarea,
+    baseline: TextInput,
+    target: TextInput,
+    rag: Radios,
+    progress: Textarea,
+    impact: Textarea,
+}
+
+fn action_fields(
+    form: &ActionForm,
+    themes: &[(ThemeCode, String)],
+    errors: &FormErrors,
+) -> ActionFields {
+    let mut theme_items = vec![SelectItem {
+        value: String::new(),
+        text: "Choose a theme".into(),
+        selected: form.theme.is_empty(),
+    }];
+    theme_items.extend(themes.iter().map(|(code, label)| SelectItem {
+        value: code.to_string(),
+        text: label.clone(),
+        selected: code.as_str() == form.theme.trim().to_uppercase(),
+    }));
+    let rags: Vec<(&str, &str)> = Rag::ALL
+        .iter()
+        .map(|rag| (rag.code(), rag.label()))
+        .collect();
+    let chosen_rag = Rag::parse(&form.rag).map_or("", Rag::code);
+    let textarea = |name: &str, label: &str, value: &str, hint: Option<&str>, rows: u8| {
+        let mut area = Textarea::new(name, label, value).errors(errors);
+        if let Some(hint) = hint {
+            area = area.hint(hint);
+        }
+        area.rows = rows;
+        area
+    };
+    ActionFields {
+        reference: TextInput::new("reference", field_label("reference"))
+            .hint("Your own short reference, unique in this plan, for example DER-3")
+            .classes("govuk-input--width-10")
+            .value(&form.reference)
+            .errors(errors),
+        answers: textarea(
+            "answers",
+            field_label("answers"),
+            &form.answers,
+            Some(
+                "The recommendation or finding this action answers, in its words or by its number",
+            ),
+            2,
+        ),
+        theme: Select {
+            id: "theme".into(),
+            name: "theme".into(),
+            label: field_label("theme").into(),
+            hint: None,
+            error: errors.get("theme"),
+            items: theme_items,
+        },
+        action: textarea("action", field_label("action"), &form.action, None, 3),
+        owner: TextInput::new("owner", field_label("owner"))
+            .hint("The role that answers for it, for example Head of SEND")
+            .value(&form.owner)
+            .errors(errors),
+        partners: TextInput::new("partners", "Partners (optional)")
+            .value(&form.partners)
+            .errors(errors),
+        start: DateInput::new(
+            "start",
+            field_label("start"),
+            (&form.start_day, &form.start_month, &form.start_year),
+        )
+        .hint("For example, 1 4 2027")
+        .errors(errors),
+        due: DateInput::new(
+            "due",
+            field_label("due"),
+            (&form.due_day, &form.due_month, &form.due_year),
+        )
+        .hint("For example, 30 9 2027")
+        .errors(errors),
+        milestones: textarea(
+            "milestones",
+            "Milestones (optional)",
+            &form.milestones,
+            None,
+            3,
+        ),
+        baseline: TextInput::new("baseline", "Measure: baseline (optional)")
+            .value(&form.baseline)
+            .errors(errors),
+        target: TextInput::new("target", "Measure: target (optional)")
+            .value(&form.target)
+            .errors(errors),
+        rag: {
+            let mut radios =
+                Radios::new("rag", field_label("rag"), &rags, chosen_rag).errors(errors);
+            radios.legend_classes = Some("govuk-fieldset__legend--s");
+            radios
+        },
+        progress: textarea(
+            "progress",
+            "Progress notes (optional)",
+            &form.progress,
+            Some(
+                "One note a line, each starting with its date, for example 14/05/2027: first training session held",
+            ),
+            4,
+        ),
+        impact: textarea(
+            "impact",
+            "Evidence of impact (optional)",
+            &form.impact,
+            Some("Including what children, young people and families say"),
+            3,
+        ),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/next_steps/action.html")]
+pub struct ActionPage {
+    chrome: Chrome,
+    summary: Option<ErrorSummary>,
+    back: String,
+    caption: String,
+    heading: &'static str,
+    action: String,
+    button: &'static str,
+    form: ActionFields,
+}
+
+async fn action_page(
+    state: &AppState,
+    visitor: &Visitor,
+    loaded: &LoadedChallenge,
+    existing: Option<ActionId>,
+    form: &ActionForm,
+    errors: &FormErrors,
+) -> Result<ActionPage, AppError> {
+    let themes = known_themes(state).await?;
+    let href = plan_href(loaded);
+    let (heading, action, button) = match existing {
+        Some(id) => ("Change an action", format!("{href}/{id}"), "Save changes"),
+        None => ("Add an action", format!("{href}/new"), "Add action"),
+    };
+    Ok(ActionPage {
+        chrome: Chrome::new(visitor, heading, NAV).with_errors(!errors.is_empty()),
+        summary: (!errors.is_empty()).then(|| ErrorSummary::linking(errors, &["start", "due"])),
+        back: href,
+        caption: loaded.title(),
+        heading,
+        action,
+        button,
+        form: action_fields(form, &themes, errors),
+    })
+}
+
+fn managing(visitor: &Visitor, loaded: &LoadedChallenge) -> Result<domain::Principal, AppError> {
+    visitor
+        .authorise(&Action::ManageActionPlan(loaded.access.clone()))
+        .cloned()
+}
+
+pub async fn show_new_action(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let loaded = load_challenge(&state, &visitor, &id).await?;
+    managing(&visitor, &loaded)?;
+    if !plan_open(&loaded) {
+        return Ok(see_other(&format!("{}?notice=closed", plan_href(&loaded))));
+    }
+    Ok(action_page(
+        &state,
+        &visitor,
+        &loaded,
+        None,
+        &ActionForm::default(),
+        &FormErrors::default(),
+    )
+    .await?
+    .into_response())
+}
+
+async fn load_action(
+    state: &AppState,
+    loaded: &LoadedChallenge,
+    raw: &str,
+) -> Result<PlannedAction, AppError> {
+    let id: ActionId = raw.parse().map_err(|_| AppError::NotFound)?;
+    state
+        .store
+        .action(id)
+        .await?
+        .filter(|planned| planned.challenge == loaded.record.id)
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn show_action(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, action)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let loaded = load_challenge(&state, &visitor, &id).await?;
+    managing(&visitor, &loaded)?;
+    let planned = load_action(&state, &loaded, &action).await?;
+    if !plan_open(&loaded) {
+        return Ok(see_other(&format!("{}?notice=closed", plan_href(&loaded))));
+    }
+    let form = ActionForm::of(&planned.entry);
+    Ok(action_page(
+        &state,
+        &visitor,
+        &loaded,
+        Some(planned.id),
+        &form,
+        &FormErrors::default(),
+    )
+    .await?
+    .into_response())
+}
+
+/// Check and save the form; on a problem, the form again with every answer as typed.
+async fn save_action(
+    state: &AppState,
+    visitor: &Visitor,
+    loaded: &LoadedChallenge,
+    existing: Option<ActionId>,
+    form: &ActionForm,
+) -> Result<Response, AppError> {
+    let principal = managing(visitor, loaded)?;
+    if !plan_open(loaded) {
+        return Ok(see_other(&format!("{}?notice=closed", plan_href(loaded))));
+    }
+    let themes: Vec<ThemeCode> = known_themes(state)
+        .await?
+        .into_iter()
+        .map(|(code, _)| code)
+        .collect();
+    let errors = match form.answers().check(&themes) {
+        Ok(entry) => match state
+            .store
+            .save_action(loaded.record.id, existing, &entry, &principal, Utc::now())
+            .await
+        {
+            Ok(_) => {
+                let notice = if existing.is_some() {
+                    "changed"
+                } else {
+                    "added"
+                };
+                return Ok(see_other(&format!("{}?notice={notice}", plan_href(loaded))));
+            }
+            Err(StoreError::Conflict(message)) => {
+                let mut errors = FormErrors::default();
+                errors.add("reference", message);
+                errors
+            }
+            Err(StoreError::NotFound) => return Err(AppError::NotFound),
+            Err(other) => return Err(other.into()),
+        },
+        Err(problems) => FormErrors::from_problems(problems),
+    };
+    let page = action_page(state, visitor, loaded, existing, form, &errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+pub async fn add_action(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<ActionForm>,
+) -> Result<Response, AppError> {
+    let loaded = load_challenge(&state, &visitor, &id).await?;
+    save_action(&state, &visitor, &loaded, None, &form).await
+}
+
+pub async fn change_action(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, action)): Path<(String, String)>,
+    Form(form): Form<ActionForm>,
+) -> Result<Response, AppError> {
+    let loaded = load_challenge(&state, &visitor, &id).await?;
+    managing(&visitor, &loaded)?;
+    let planned = load_action(&state, &loaded, &action).await?;
+    save_action(&state, &visitor, &loaded, Some(planned.id), &form).await
+}
