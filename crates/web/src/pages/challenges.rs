@@ -690,9 +690,49 @@ pub struct ChallengePage {
     my_seat: Option<String>,
     may_respond: bool,
     links: Vec<(String, &'static str)>,
+    /// Evidence, findings, reports and next steps, once the visit has started.
+    outcome_links: Vec<(String, &'static str)>,
     moves: Vec<MoveButton>,
     may_cancel: bool,
     timeline: Vec<EventView>,
+}
+
+/// The pages of what the challenge found and what follows, each offered once the challenge has
+/// reached it and only to those the policy lets in.
+fn outcome_links(loaded: &LoadedChallenge, visitor: &Visitor) -> Vec<(String, &'static str)> {
+    use ChallengeState as S;
+    let state = loaded.record.state;
+    let access = &loaded.access;
+    let reached = |from: S| state >= from && state != S::Cancelled;
+    let may = |actions: &[Action]| actions.iter().any(|action| loaded.may(visitor, action));
+    let href = |page: &str| format!("{}/{page}", loaded.href());
+    let mut links = Vec::new();
+    if reached(S::Visit) {
+        if may(&[
+            Action::RecordEvidence(access.clone()),
+            Action::ViewEvidence(access.clone()),
+        ]) {
+            links.push((href("evidence"), "Evidence"));
+        }
+        if may(&[
+            Action::DiscussFindings(access.clone()),
+            Action::WriteFindings(access.clone()),
+        ]) {
+            links.push((href("findings"), "Findings"));
+        }
+    }
+    if reached(S::Reporting) && may(&[Action::ViewReports(access.clone())]) {
+        links.push((href("reports"), "Reports"));
+    }
+    if reached(S::NextSteps)
+        && may(&[
+            Action::ViewAreaProgress(loaded.record.authority.clone()),
+            Action::ManageActionPlan(access.clone()),
+        ])
+    {
+        links.push((href("actions"), "Action plan"));
+    }
+    links
 }
 
 /// What the lifecycle needs to know about this challenge now.
@@ -849,6 +889,7 @@ async fn challenge_page(
             "Pre-reading",
         ));
     }
+    let outcome_links = outcome_links(loaded, visitor);
     Ok(ChallengePage {
         chrome: Chrome::new(visitor, loaded.title(), NAV).with_errors(refusal.is_some()),
         banner,
@@ -882,6 +923,7 @@ async fn challenge_page(
             .as_ref()
             .is_some_and(|m| m.status == domain::challenge::MemberStatus::Invited),
         links,
+        outcome_links,
         moves,
         may_cancel: record.state.is_open()
             && loaded.may(
