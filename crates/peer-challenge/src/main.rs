@@ -71,7 +71,8 @@ enum Command {
         common: Common,
     },
     /// Delete personal data the retention rules no longer allow us to keep (declined and
-    /// withdrawn applications, members who left, stale drafts), print what went, and exit.
+    /// withdrawn applications, members who left, stale drafts) and the working notes of
+    /// challenges whose reports are long final, print what went, and exit.
     /// The server also does this daily.
     Purge {
         #[command(flatten)]
@@ -180,6 +181,10 @@ async fn purge(config: &Config) -> anyhow::Result<()> {
         .purge_expired_personal_data(months, chrono::Utc::now())
         .await
         .context("purging")?;
+    let notes = store
+        .purge_working_notes(config.web.working_notes_days, chrono::Utc::now())
+        .await
+        .context("purging working notes")?;
     store.close().await?;
     println!(
         "Retention period: {months} months (drafts: {} days)",
@@ -190,6 +195,10 @@ async fn purge(config: &Config) -> anyhow::Result<()> {
     println!("Application drafts deleted: {}", report.drafts);
     println!("Reviewer roles removed: {}", report.reviewer_roles_removed);
     println!("Accounts removed: {}", report.accounts_removed);
+    println!(
+        "Working notes deleted ({} days after the final report): {notes}",
+        config.web.working_notes_days
+    );
     Ok(())
 }
 

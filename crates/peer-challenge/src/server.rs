@@ -27,7 +27,6 @@ pub async fn serve_store(config: Config, store: Store) -> anyhow::Result<()> {
         .context("installing the metrics recorder")?;
     let mailer = Mailer::new(store.clone(), &config.web.mail).context("setting up email")?;
     let session_policy = config.web.session_policy();
-    let retention_months = config.web.retention_months;
     let state = AppState::new(store.clone(), config.web.clone(), metrics).await?;
     let app = web::router(state);
 
@@ -38,9 +37,9 @@ pub async fn serve_store(config: Config, store: Store) -> anyhow::Result<()> {
         session_policy,
         stopped.clone(),
     ));
-    let retention = tokio::spawn(purge_personal_data(
+    let retention = tokio::spawn(daily_upkeep(
         store.clone(),
-        retention_months,
+        config.web.clone(),
         stopped.clone(),
     ));
 
@@ -89,16 +88,37 @@ async fn purge_sessions(
     }
 }
 
-/// Delete personal data past its retention period: at start-up, then daily.
-async fn purge_personal_data(store: Store, months: u32, mut stopped: watch::Receiver<bool>) {
+/// At start-up, then daily: delete personal data and working notes past their retention
+/// periods, and queue the reminders about next steps that are due.
+async fn daily_upkeep(store: Store, settings: web::Settings, mut stopped: watch::Receiver<bool>) {
     loop {
+        let now = chrono::Utc::now();
         match store
-            .purge_expired_personal_data(months, chrono::Utc::now())
+            .purge_expired_personal_data(settings.retention_months, now)
             .await
         {
             Ok(report) if report.is_empty() => {}
             Ok(report) => tracing::info!(%report, "retention purge"),
             Err(error) => tracing::warn!(%error, "could not run the retention purge"),
+        }
+        match store
+            .purge_working_notes(settings.working_notes_days, now)
+            .await
+        {
+            Ok(purged) if purged.is_empty() => {}
+            Ok(purged) => tracing::info!(%purged, "working notes purge"),
+            Err(error) => tracing::warn!(%error, "could not purge working notes"),
+        }
+        match web::reminders::send_due_reminders(
+            &store,
+            settings.reminders,
+            &settings.base_url,
+            now,
+        )
+        .await
+        {
+            Ok(sent) => tracing::info!(?sent, "next steps reminders"),
+            Err(error) => tracing::warn!(%error, "could not send next steps reminders"),
         }
         tokio::select! {
             _ = tokio::time::sleep(std::time::Duration::from_secs(24 * 60 * 60)) => {}

@@ -51,7 +51,9 @@ pub use pool::{HomeFilter, PoolFilter, PoolMember};
 pub use pool_import::ImportedMember;
 pub use pre_reading::{DocumentFile, DocumentKind, DocumentSummary, NewDocument};
 pub use reports::{ReportComment, ReportVersion};
-pub use retention::{DEFAULT_RETENTION_MONTHS, DRAFT_RETENTION_DAYS, PurgeReport};
+pub use retention::{
+    DEFAULT_RETENTION_MONTHS, DRAFT_RETENTION_DAYS, PurgeReport, WorkingNotesPurged,
+};
 pub use sessions::{SessionPolicy, SessionToken};
 pub use teams::{Bookings, NewTeamMember, TeamMember};
 pub use throttle::{SignInThrottle, ThrottleVerdict};

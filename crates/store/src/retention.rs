@@ -1,16 +1,21 @@
 //! Retention: personal data the scheme no longer needs is deleted. Declined and withdrawn
 //! applications and members who left go after a configurable number of months; application
-//! drafts nobody has touched for 30 days go too. The audit log keeps that a purge happened
+//! drafts nobody has touched for 30 days go too. A challenge's working notes go a
+//! configurable number of days after its reports are final. The audit log keeps that a purge happened
 //! and how much it removed, never who.
 
 use chrono::{DateTime, Duration, Months, Utc};
 use domain::application::ApplicationStatus;
+use domain::lifecycle::ChallengeState;
 use domain::pool::MemberStatus;
 use domain::{AuditEvent, AuditObject, Role};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, TransactionTrait};
 use uuid::Uuid;
 
-use crate::entity::{application_draft, pool_member, reviewer_application, role_grant, user};
+use crate::entity::{
+    application_draft, case_sample, challenge, evidence_note, finding, finding_comment,
+    pool_member, report_version, reviewer_application, role_grant, user,
+};
 use crate::{Store, StoreError, audit};
 
 /// The default for how long declined and withdrawn applications and former members are kept.
@@ -166,5 +171,109 @@ impl Store {
         }
         txn.commit().await?;
         Ok(report)
+    }
+}
+
+/// What one purge of working notes removed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WorkingNotesPurged {
+    /// Challenges whose notes went.
+    pub challenges: u64,
+    pub evidence_notes: u64,
+    pub finding_comments: u64,
+    pub sampled_cases: u64,
+}
+
+impl WorkingNotesPurged {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+impl std::fmt::Display for WorkingNotesPurged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} evidence note(s), {} comment(s) on findings and {} sampled case(s) of {} challenge(s)",
+            self.evidence_notes, self.finding_comments, self.sampled_cases, self.challenges
+        )
+    }
+}
+
+impl Store {
+    /// Delete the working notes (evidence, comments on findings, the case sample) of every
+    /// challenge at next steps or closed whose last report was made final more than
+    /// `after_days` days before `now`. The findings, the reports and the action plan stay.
+    pub async fn purge_working_notes(
+        &self,
+        after_days: u32,
+        now: DateTime<Utc>,
+    ) -> Result<WorkingNotesPurged, StoreError> {
+        let cutoff = now - Duration::days(i64::from(after_days));
+        let txn = self.db.begin().await?;
+        let finished: Vec<Uuid> = challenge::Entity::find()
+            .select_only()
+            .column(challenge::Column::Id)
+            .filter(challenge::Column::State.is_in([
+                ChallengeState::NextSteps.code(),
+                ChallengeState::Closed.code(),
+            ]))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        let mut purged = WorkingNotesPurged::default();
+        for id in finished {
+            let last_final: Option<Option<DateTime<Utc>>> = report_version::Entity::find()
+                .select_only()
+                .column_as(report_version::Column::FinalisedAt.max(), "last")
+                .filter(report_version::Column::ChallengeId.eq(id))
+                .into_tuple()
+                .one(&txn)
+                .await?;
+            if last_final.flatten().is_none_or(|at| at >= cutoff) {
+                continue;
+            }
+            let findings: Vec<Uuid> = finding::Entity::find()
+                .select_only()
+                .column(finding::Column::Id)
+                .filter(finding::Column::ChallengeId.eq(id))
+                .into_tuple()
+                .all(&txn)
+                .await?;
+            let removed = WorkingNotesPurged {
+                challenges: 1,
+                evidence_notes: evidence_note::Entity::delete_many()
+                    .filter(evidence_note::Column::ChallengeId.eq(id))
+                    .exec(&txn)
+                    .await?
+                    .rows_affected,
+                finding_comments: finding_comment::Entity::delete_many()
+                    .filter(finding_comment::Column::FindingId.is_in(findings))
+                    .exec(&txn)
+                    .await?
+                    .rows_affected,
+                sampled_cases: case_sample::Entity::delete_many()
+                    .filter(case_sample::Column::ChallengeId.eq(id))
+                    .exec(&txn)
+                    .await?
+                    .rows_affected,
+            };
+            if removed.evidence_notes + removed.finding_comments + removed.sampled_cases == 0 {
+                continue;
+            }
+            let event = AuditEvent::new(
+                None,
+                "retention.working_notes_purged",
+                AuditObject::new("challenge", id),
+                format!("Working notes deleted after the final report: {removed}"),
+            );
+            audit::append(&txn, event, now).await?;
+            purged.challenges += 1;
+            purged.evidence_notes += removed.evidence_notes;
+            purged.finding_comments += removed.finding_comments;
+            purged.sampled_cases += removed.sampled_cases;
+        }
+        txn.commit().await?;
+        Ok(purged)
     }
 }

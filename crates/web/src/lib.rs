@@ -12,6 +12,7 @@ mod forms;
 pub mod mail;
 mod middleware;
 mod pages;
+pub mod reminders;
 pub mod report_files;
 pub mod routes;
 mod settings;
@@ -24,7 +25,9 @@ use store::Store;
 
 pub use error::AppError;
 pub use routes::router;
-pub use settings::{ContactSettings, MailSettings, MailTransport, Secret, Settings, SmtpSecurity};
+pub use settings::{
+    ContactSettings, MailSettings, MailTransport, ReminderSettings, Secret, Settings, SmtpSecurity,
+};
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone, Debug)]

@@ -49,6 +49,10 @@ pub struct Settings {
     /// Months declined and withdrawn applications, and members who left, are kept before
     /// the daily purge deletes them.
     pub retention_months: u32,
+    /// Days after a challenge's reports are final that its working notes (evidence, comments
+    /// on findings, the case sample) are deleted. Reports and action plans are kept.
+    pub working_notes_days: u32,
+    pub reminders: ReminderSettings,
     pub contact: ContactSettings,
     pub mail: MailSettings,
 }
@@ -64,8 +68,33 @@ impl Default for Settings {
             pre_reading_max_bytes: 20 * 1024 * 1024,
             trusted_origins: Vec::new(),
             retention_months: store::DEFAULT_RETENTION_MONTHS,
+            working_notes_days: 90,
+            reminders: ReminderSettings::default(),
             contact: ContactSettings::default(),
             mail: MailSettings::default(),
+        }
+    }
+}
+
+/// When the daily sweep reminds an area's LA leads about their actions: each reminder is
+/// sent once for what it is about (a due date, a stretch without an update).
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct ReminderSettings {
+    /// Remind this many days before an open action's due date (0: never).
+    pub due_soon_days: u32,
+    /// Remind when an open action is past its due date.
+    pub overdue: bool,
+    /// Remind when an open action has had no update for this many days (0: never).
+    pub no_update_days: u32,
+}
+
+impl Default for ReminderSettings {
+    fn default() -> Self {
+        Self {
+            due_soon_days: 14,
+            overdue: true,
+            no_update_days: 60,
         }
     }
 }
