@@ -70,8 +70,11 @@ pub async fn show_dashboard(
             },
             Role::Board => RoleSection {
                 heading: "Regional board".into(),
-                intro: "You can see every area's information across the region.".into(),
-                tasks: vec![Task::new("Local authorities", "/authorities", "The ten East Midlands authorities.")],
+                intro: "You monitor every area's progress against its next steps.".into(),
+                tasks: vec![
+                    progress_task(&state, None, "Progress across the region", "/progress".into()).await?,
+                    Task::new("Local authorities", "/authorities", "The ten East Midlands authorities."),
+                ],
             },
         };
         sections.push(section);
@@ -171,6 +174,15 @@ async fn coordinator_section(state: &AppState) -> Result<RoleSection, AppError> 
             "Published."
         },
     ));
+    tasks.push(
+        progress_task(
+            state,
+            None,
+            "Progress across the region",
+            "/progress".into(),
+        )
+        .await?,
+    );
     tasks.push(Task::new(
         "Audit log",
         "/admin/audit",
@@ -188,20 +200,48 @@ async fn lead_section(
     led: Vec<domain::AuthoritySlug>,
 ) -> Result<RoleSection, AppError> {
     let authorities = state.store.authorities().await?;
-    let tasks = authorities
+    let mut tasks = Vec::new();
+    for authority in authorities
         .iter()
         .filter(|authority| led.contains(&authority.slug))
-        .map(|authority| {
-            Task::new(
-                authority.name.clone(),
-                format!("/authorities/{}", authority.slug),
-                format!("Your local area, with {}.", authority.nhs_board),
+    {
+        tasks.push(Task::new(
+            authority.name.clone(),
+            format!("/authorities/{}", authority.slug),
+            format!("Your local area, with {}.", authority.nhs_board),
+        ));
+        tasks.push(
+            progress_task(
+                state,
+                Some(&authority.slug),
+                &format!("{}: next steps", authority.name),
+                format!("/progress/areas/{}", authority.slug),
             )
-        })
-        .collect();
+            .await?,
+        );
+    }
     Ok(RoleSection {
         heading: "Local area lead".into(),
         intro: "You request challenges for your area and keep its next steps up to date.".into(),
         tasks,
     })
+}
+
+/// The next steps to watch: how many actions are open and how many of those are overdue.
+async fn progress_task(
+    state: &AppState,
+    area: Option<&domain::AuthoritySlug>,
+    title: &str,
+    href: String,
+) -> Result<Task, AppError> {
+    let actions = state.store.actions(area).await?;
+    let today = crate::pages::challenges::today();
+    let open = actions.iter().filter(|a| a.entry.rag.is_open()).count();
+    let overdue = actions.iter().filter(|a| a.entry.is_overdue(today)).count();
+    let summary = match (open, overdue) {
+        (0, _) => "No open actions.".to_owned(),
+        (open, 0) => format!("{open} open action(s), none overdue."),
+        (open, overdue) => format!("{open} open action(s), {overdue} overdue."),
+    };
+    Ok(Task::new(title.to_owned(), href, summary))
 }
