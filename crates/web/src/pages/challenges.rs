@@ -25,7 +25,7 @@ use crate::components::{
     Textarea,
 };
 use crate::forms::FormErrors;
-use crate::pages::{Chrome, see_other};
+use crate::pages::{Chrome, Notice, see_other};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, dates};
 
@@ -591,12 +591,6 @@ pub async fn request_challenge(
 }
 
 // ---- The challenge page ---------------------------------------------------------------
-
-#[derive(Debug, Default, Deserialize)]
-pub struct Notice {
-    #[serde(default)]
-    pub(crate) notice: String,
-}
 
 fn banner(notice: &str) -> Option<NotificationBanner> {
     let heading = match notice {

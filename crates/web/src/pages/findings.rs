@@ -24,7 +24,7 @@ use crate::components::{
 };
 use crate::forms::FormErrors;
 use crate::pages::challenges::{LoadedChallenge, load_challenge};
-use crate::pages::{Chrome, see_other};
+use crate::pages::{Chrome, Notice, parse_id, see_other};
 use crate::routes::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState};
@@ -90,16 +90,6 @@ fn author(principal: &Principal) -> Author<'_> {
         user: principal.user_id,
         name: &principal.name,
     }
-}
-
-fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct Notice {
-    #[serde(default)]
-    notice: String,
 }
 
 fn banner(notice: &str) -> Option<NotificationBanner> {
@@ -810,8 +800,7 @@ async fn findings_page(
                                 let typed = typed_comment
                                     .filter(|(id, _)| *id == finding.id)
                                     .map_or("", |(_, text)| text);
-                                let mut box_ =
-                                    Textarea::new("comment", "Add a comment", typed).errors(errors);
+                                let mut box_ = Textarea::new("comment", "Add a comment", typed);
                                 box_.error = errors.get(&field);
                                 box_.id = field;
                                 box_.rows = 2;

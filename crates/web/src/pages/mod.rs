@@ -109,6 +109,18 @@ fn signed_in_links(principal: &Principal) -> Vec<(&'static str, &'static str)> {
     .collect()
 }
 
+/// The `?notice=` a page is redirected to after a change, for its banner.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Notice {
+    #[serde(default)]
+    pub notice: String,
+}
+
+/// An id from the path: one that does not parse names nothing, so it is a 404.
+pub(crate) fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T, crate::AppError> {
+    raw.parse().map_err(|_| crate::AppError::NotFound)
+}
+
 /// Post/redirect/get: send the browser on to `to` with 303 See Other.
 pub(crate) fn see_other(to: &str) -> axum::response::Response {
     use axum::response::IntoResponse;

@@ -21,7 +21,7 @@ use store::{Author, ReportVersion, StoreError};
 use crate::components::{ErrorSummary, NotificationBanner, Textarea};
 use crate::forms::FormErrors;
 use crate::pages::challenges::{LoadedChallenge, load_challenge};
-use crate::pages::{Chrome, see_other};
+use crate::pages::{Chrome, Notice, parse_id, see_other};
 use crate::report_files::{ReportError, make_report};
 use crate::routes::{Route, route};
 use crate::visitor::Visitor;
@@ -67,12 +67,6 @@ fn formats(loaded: &LoadedChallenge) -> &'static [ReportFormat] {
     } else {
         &[ReportFormat::SlideDeck]
     }
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct Notice {
-    #[serde(default)]
-    notice: String,
 }
 
 fn banner(notice: &str) -> Option<NotificationBanner> {
@@ -333,10 +327,6 @@ fn invalid_format() -> FormErrors {
     errors
 }
 
-fn version_id(raw: &str) -> Result<ReportVersionId, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
 pub async fn download_version(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -346,7 +336,7 @@ pub async fn download_version(
     visitor.authorise(&Action::ViewReports(loaded.access.clone()))?;
     let (version, bytes) = state
         .store
-        .report_file(loaded.record.id, version_id(&version)?)
+        .report_file(loaded.record.id, parse_id::<ReportVersionId>(&version)?)
         .await?
         .ok_or(AppError::NotFound)?;
     let host_only = !loaded.may(&visitor, &Action::DiscussFindings(loaded.access.clone()))
@@ -377,7 +367,7 @@ async fn move_version(
 ) -> Result<Response, AppError> {
     let loaded = load_challenge(&state, &visitor, &id).await?;
     let principal = visitor.authorise(&Action::WriteFindings(loaded.access.clone()))?;
-    let version = version_id(&version)?;
+    let version = parse_id::<ReportVersionId>(&version)?;
     let (result, notice) = match to {
         ReportStatus::Shared => (
             state
@@ -444,7 +434,7 @@ pub async fn comment_on_version(
 ) -> Result<Response, AppError> {
     let loaded = load_challenge(&state, &visitor, &id).await?;
     let principal = visitor.authorise(&Action::CheckReportAccuracy(loaded.access.clone()))?;
-    let version = version_id(&version)?;
+    let version = parse_id::<ReportVersionId>(&version)?;
     let field = format!("comment-{version}");
     let text = match check_comment(&form.comment) {
         Ok(text) => text,

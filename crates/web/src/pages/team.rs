@@ -26,10 +26,8 @@ use store::{
 use crate::components::{ErrorSummary, Radios, SelectItem, Textarea};
 use crate::composition::{CompositionError, Proposal, check_team, compose, fits_seat};
 use crate::forms::FormErrors;
-use crate::pages::challenges::{
-    ChallengeRow, LoadedChallenge, Notice, load_challenge, readiness, today,
-};
-use crate::pages::{Chrome, see_other};
+use crate::pages::challenges::{ChallengeRow, LoadedChallenge, load_challenge, readiness, today};
+use crate::pages::{Chrome, Notice, see_other};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, Settings, dates};
 

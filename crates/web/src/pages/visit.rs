@@ -19,6 +19,7 @@ use crate::AppError;
 use crate::components::NotificationBanner;
 use crate::pages::Chrome;
 use crate::pages::challenges::LoadedChallenge;
+use crate::pages::{Notice, parse_id};
 use crate::routes::{Route, route};
 use crate::visitor::Visitor;
 
@@ -125,18 +126,6 @@ pub fn routes(settings: &crate::Settings) -> Vec<Route> {
             post(documents::delete_document),
         ),
     ]
-}
-
-/// The `?notice=` a page is redirected to after a change, for its banner.
-#[derive(Debug, Default, Deserialize)]
-pub struct Notice {
-    #[serde(default)]
-    notice: String,
-}
-
-/// An id from the path: one that does not parse names nothing, so it is a 404.
-fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
 }
 
 /// Whether this visitor may change the visit now: allowed to prepare it, and the challenge
