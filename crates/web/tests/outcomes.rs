@@ -3,7 +3,8 @@
 //! it identifies a child), findings under their KLOE with their evidence and comments, reports
 //! made from the findings and read back by python-pptx and python-docx on their way from draft
 //! to shared to final, the action plan on the web and as a spreadsheet applied all or nothing,
-//! and the board's progress pages and exports.
+//! and the board's progress pages and exports. One test pins a bug left for the product's
+//! owners: a recorded note saved as a draft loses its KLOE (see its comment).
 
 mod support;
 
@@ -655,6 +656,77 @@ app_test!(
     evidence_is_checked_kept_as_typed_and_private_until_recorded
 );
 
+/// BUG (left unfixed here, reported): "Save as draft" on a note already recorded checks it
+/// only as a draft (`web/src/pages/findings.rs`, `save_note`: `check_draft` whenever
+/// `save=draft`), and the store keeps it recorded (`store/src/findings.rs`, `save_evidence`:
+/// `recorded |= row.status == RECORDED`). So a recorded note loses its KLOE, kind and activity
+/// while staying in the team's evidence; the page says "Your draft has been saved. Only you
+/// can see it", and the findings form offers it as "KLOE 0, : …". This test fails until a
+/// recorded note is held to the full check whichever button is pressed.
+async fn saving_a_recorded_note_as_a_draft_keeps_it_whole(app: TestApp) {
+    let (challenge, activity) = challenge_on_the_day(&app.store).await;
+    let author_id = principal_of(&app.store, COORDINATOR).await.user_id;
+    let evidence = format!("/challenges/{challenge}/evidence");
+    let mut author = app.browser_as(Who::Coordinator).await;
+    let recorded = author
+        .post(
+            &evidence,
+            &[
+                ("activity", &activity.to_string()),
+                ("kloe", "1"),
+                ("kind", "strength"),
+                ("note", "The SENCO knows every plan well"),
+                ("save", "record"),
+            ],
+        )
+        .await;
+    assert_redirect(&recorded, &format!("{evidence}?notice=recorded"));
+    let before = app
+        .store
+        .own_evidence(challenge, author_id)
+        .await
+        .expect("own notes")
+        .pop()
+        .expect("the note");
+
+    let draft = author
+        .post(
+            &format!("{evidence}/{}", before.id),
+            &[("note", "The SENCO knows"), ("save", "draft")],
+        )
+        .await;
+    assert_ne!(
+        draft.location(),
+        Some(format!("{evidence}?notice=draft").as_str()),
+        "a recorded note cannot go back to being a private draft"
+    );
+    let after = app
+        .store
+        .own_evidence(challenge, author_id)
+        .await
+        .expect("own notes")
+        .pop()
+        .expect("the note");
+    assert!(after.recorded);
+    assert_eq!(
+        (after.entry.kloe, after.entry.kind, after.entry.activity),
+        (before.entry.kloe, before.entry.kind, before.entry.activity),
+        "a recorded note keeps its KLOE, kind and activity"
+    );
+    let findings = author
+        .get(&format!("/challenges/{challenge}/findings"))
+        .await;
+    assert!(
+        !findings.body.contains("KLOE 0"),
+        "no evidence without a KLOE"
+    );
+}
+
+app_test!(
+    saving_a_recorded_note_as_a_draft_keeps_it_whole,
+    saving_a_recorded_note_as_a_draft_keeps_it_whole
+);
+
 // ---- Findings -------------------------------------------------------------------------------
 
 async fn findings_sit_under_their_kloe_with_evidence_and_comments(app: TestApp) {
@@ -979,7 +1051,6 @@ async fn a_two_day_challenge_owes_a_written_report_too(app: TestApp) {
         );
     }
     assert!(report_text.contains(heard), "the report gives the evidence");
-    eprintln!("SLIDES:\n{slide_text}\nREPORT:\n{report_text}");
 
     // Both reports must be final before next steps.
     share_and_finalise(&mut writer, id, &deck_version).await;
@@ -1252,7 +1323,6 @@ add_row(["DER-4", "Recommendation 3", "NOT_A_THEME", "Refresh the local offer",
         "The spreadsheet has 2 problem(s), listed below: nothing was changed",
     );
     let problems = upload_problems(&refused);
-    eprintln!("PROBLEMS {problems:?} ROWS {rows}");
     assert_eq!(problems.len(), 2, "{problems:?}");
     assert_eq!(problems[0].0, rows["DER-3"].to_string());
     assert_eq!(problems[0].1, "Start date");
@@ -1335,7 +1405,6 @@ async fn the_board_sees_every_area_and_a_lead_only_their_own(app: TestApp) {
         (StatusCode::OK, PPTX)
     );
     let pack = slides(&pack.bytes);
-    eprintln!("PACK {pack:#?}\nXLSX {rows:?}");
     assert!(pack[0].contains("regional board"), "{}", pack[0]);
     for (_, name) in &areas {
         assert!(
