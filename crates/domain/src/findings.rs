@@ -317,7 +317,9 @@ fn checked_text(
     limit: usize,
     required: bool,
 ) -> Result<String, FieldProblem> {
-    let trimmed = text.trim();
+    // Browsers send a textarea's line breaks as CRLF; we keep plain LF.
+    let normalised = text.replace("\r\n", "\n");
+    let trimmed = normalised.trim();
     if required && trimmed.is_empty() {
         return Err(problem(
             field,

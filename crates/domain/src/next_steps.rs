@@ -322,7 +322,9 @@ fn checked_text(
     required: bool,
 ) -> Result<String, FieldProblem> {
     let label = field_label(field);
-    let trimmed = value.trim();
+    // Browsers send a textarea's line breaks as CRLF; we keep plain LF.
+    let normalised = value.replace("\r\n", "\n");
+    let trimmed = normalised.trim();
     if required && trimmed.is_empty() {
         return Err(problem(
             field,

@@ -128,7 +128,7 @@ fn evidence_event(
 
 impl Store {
     /// Save a note: a new one (`existing` None) or the author's own, as a draft or recorded.
-    /// A recorded note stays recorded. `NotFound` for someone else's note, `Conflict` outside
+    /// A recorded note stays recorded (`Conflict` if asked to become a draft). `NotFound` for someone else's note, `Conflict` outside
     /// the visit and reporting.
     pub async fn save_evidence(
         &self,
@@ -149,12 +149,17 @@ impl Store {
             model.note = Set(entry.note.clone());
             model.updated_at = Set(now);
         };
-        let mut recorded = record;
         let id = match existing {
             Some(id) => {
                 let row = own_note(&txn, challenge, id, author.user).await?;
-                recorded |= row.status == RECORDED;
-                let status = if recorded { RECORDED } else { DRAFT };
+                // The team reads a recorded note: it never goes back to being a draft, and
+                // only a complete entry (checked by the caller) may replace it.
+                if row.status == RECORDED && !record {
+                    return Err(StoreError::Conflict(
+                        "A recorded note cannot go back to being a draft: save it with every answer",
+                    ));
+                }
+                let status = if record { RECORDED } else { DRAFT };
                 let mut model: evidence_note::ActiveModel = row.into();
                 fields(&mut model);
                 model.status = Set(status.to_owned());
@@ -177,7 +182,7 @@ impl Store {
                 id
             }
         };
-        let action = if recorded {
+        let action = if record {
             "evidence.recorded"
         } else {
             "evidence.draft_saved"

@@ -133,9 +133,23 @@ fn describe_change(before: &ActionEntry, after: &ActionEntry) -> Option<String> 
             after.due.format("%-d %B %Y")
         ));
     }
-    let added = after.progress.len().saturating_sub(before.progress.len());
-    if added > 0 {
-        changes.push(format!("{added} progress note(s) added"));
+    let added = after
+        .progress
+        .iter()
+        .filter(|note| !before.progress.contains(note))
+        .count();
+    let gone = before
+        .progress
+        .iter()
+        .filter(|note| !after.progress.contains(note))
+        .count();
+    match (added, gone) {
+        (0, 0) => {}
+        (added, 0) => changes.push(format!("{added} progress note(s) added")),
+        (0, gone) => changes.push(format!("{gone} progress note(s) removed")),
+        (added, gone) => changes.push(format!(
+            "progress notes changed ({added} new or edited, {gone} replaced or removed)"
+        )),
     }
     let rest_changed = ActionEntry {
         rag: after.rag,

@@ -535,17 +535,35 @@ store_test!(
             [draft]
         );
 
-        // Saved again without recording, it stays recorded.
+        // It cannot go back to being a draft; saved again as recorded, it changes.
         let edited = EvidenceEntry {
             note: "The plan was agreed before the family was asked".into(),
-            ..entry
+            ..entry.clone()
         };
+        assert_conflict(
+            store
+                .save_evidence(
+                    challenge,
+                    Some(draft),
+                    &edited,
+                    false,
+                    s.asha.author(),
+                    at(6),
+                )
+                .await,
+        );
+        let unchanged = store
+            .own_evidence_note(challenge, draft, asha)
+            .await
+            .expect("lookup")
+            .expect("Asha's");
+        assert_eq!((&unchanged.entry, unchanged.recorded), (&entry, true));
         store
             .save_evidence(
                 challenge,
                 Some(draft),
                 &edited,
-                false,
+                true,
                 s.asha.author(),
                 at(6),
             )

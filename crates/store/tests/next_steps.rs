@@ -1014,12 +1014,7 @@ store_test!(
     }
 );
 
-// BUG (crates/store/src/next_steps.rs, `describe_change`, lines 136-149): a change that only
-// edits or removes progress notes is described as no change at all, because only notes
-// *added* are counted and the "details changed" comparison copies the new notes over the
-// old ones. `write_action` then returns early, so `save_action` answers Ok while the edit is
-// silently dropped (and an uploaded plan counts it as unchanged). This test fails until the
-// store saves such a change and writes a history row for it.
+// A change that only edits or removes progress notes is a change: saved, with its history.
 store_test!(
     editing_or_removing_a_progress_note_is_saved,
     |store: Store| async move {

@@ -8,13 +8,13 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use documents::DocumentError;
 use documents::action_plan::{
-    ActionPlanRow, ActionPlanSheet, AreaActions, ThemeLine, actions_export, read_action_plan,
-    write_action_plan,
+    ActionPlanRow, ActionPlanSheet, AreaActions, COLUMNS, ThemeLine, actions_export,
+    read_action_plan, write_action_plan,
 };
 use documents::board::{AreaProgress, BoardPack};
 use documents::chart::{ProgressChart, ProgressPoint, progress_chart};
 use domain::ThemeCode;
-use domain::next_steps::{ActionAnswers, progress_text};
+use domain::next_steps::{ACTION_FIELDS, ActionAnswers, progress_text};
 use store::{ChallengeRecord, PlannedAction};
 
 /// One area's actions as the board sees them.
@@ -164,6 +164,17 @@ pub fn regional_workbook(
         }
     }
     actions_export(&areas)
+}
+
+/// The spreadsheet's heading for a field of [`domain::next_steps::ACTION_FIELDS`], so an
+/// upload's problems name the column as the person sees it.
+pub fn column_heading(field: &str) -> &'static str {
+    ACTION_FIELDS
+        .iter()
+        .position(|(key, _)| *key == field)
+        .and_then(|index| COLUMNS.get(index))
+        .copied()
+        .unwrap_or("")
 }
 
 /// The progress chart: the counts at each month end, from [`domain::next_steps::rag_by_month`].

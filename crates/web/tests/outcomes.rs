@@ -656,13 +656,8 @@ app_test!(
     evidence_is_checked_kept_as_typed_and_private_until_recorded
 );
 
-/// BUG (left unfixed here, reported): "Save as draft" on a note already recorded checks it
-/// only as a draft (`web/src/pages/findings.rs`, `save_note`: `check_draft` whenever
-/// `save=draft`), and the store keeps it recorded (`store/src/findings.rs`, `save_evidence`:
-/// `recorded |= row.status == RECORDED`). So a recorded note loses its KLOE, kind and activity
-/// while staying in the team's evidence; the page says "Your draft has been saved. Only you
-/// can see it", and the findings form offers it as "KLOE 0, : …". This test fails until a
-/// recorded note is held to the full check whichever button is pressed.
+/// "Save as draft" on a note already recorded must not weaken it: a recorded note is checked
+/// in full whichever button is pressed, because the team reads it.
 async fn saving_a_recorded_note_as_a_draft_keeps_it_whole(app: TestApp) {
     let (challenge, activity) = challenge_on_the_day(&app.store).await;
     let author_id = principal_of(&app.store, COORDINATOR).await.user_id;

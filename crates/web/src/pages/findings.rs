@@ -14,7 +14,7 @@ use domain::findings::{
     EvidenceAnswers, EvidenceContext, EvidenceKind, FindingAnswers, FindingKind, check_comment,
 };
 use domain::lifecycle::ChallengeState;
-use domain::{Action, EvidenceId, FindingId, Principal};
+use domain::{Action, FindingId, Principal};
 use serde::Deserialize;
 use store::{Activity, Author, EvidenceNote, Finding, StoreError};
 
@@ -443,14 +443,16 @@ pub async fn show_evidence(
 }
 
 /// Check and save a note (new when `existing` is None); on a problem, the page again with
-/// every answer as typed.
+/// every answer as typed. A note once recorded is always checked in full, whichever button
+/// was pressed: the team reads it.
 async fn save_note(
     state: &AppState,
     visitor: &Visitor,
     loaded: &LoadedChallenge,
-    existing: Option<EvidenceId>,
+    existing: Option<&EvidenceNote>,
     form: &EvidenceForm,
 ) -> Result<Result<&'static str, FormErrors>, AppError> {
+    let records = form.records() || existing.is_some_and(|note| note.recorded);
     let principal = visitor.authorise(&Action::RecordEvidence(loaded.access.clone()))?;
     let choices = evidence_choices(state, loaded).await?;
     let activity_ids: Vec<_> = choices.activities.iter().map(|a| a.id).collect();
@@ -460,7 +462,7 @@ async fn save_note(
         case_references: &choices.cases,
     };
     let answers = form.answers();
-    let checked = if form.records() {
+    let checked = if records {
         answers.check(context)
     } else {
         answers.check_draft(context)
@@ -473,15 +475,15 @@ async fn save_note(
         .store
         .save_evidence(
             loaded.record.id,
-            existing,
+            existing.map(|note| note.id),
             &entry,
-            form.records(),
+            records,
             author(principal),
             Utc::now(),
         )
         .await
     {
-        Ok(_) => Ok(Ok(if form.records() { "recorded" } else { "draft" })),
+        Ok(_) => Ok(Ok(if records { "recorded" } else { "draft" })),
         Err(StoreError::Conflict(_)) => Ok(Ok("closed")),
         Err(StoreError::NotFound) => Err(AppError::NotFound),
         Err(other) => Err(other.into()),
@@ -589,7 +591,7 @@ pub async fn change_note(
 ) -> Result<Response, AppError> {
     let loaded = load_challenge(&state, &visitor, &id).await?;
     let note = own_note(&state, &visitor, &loaded, &note).await?;
-    match save_note(&state, &visitor, &loaded, Some(note.id), &form).await? {
+    match save_note(&state, &visitor, &loaded, Some(&note), &form).await? {
         Ok(notice) => Ok(see_other(&format!(
             "{}?notice={notice}",
             evidence_href(&loaded)

@@ -343,7 +343,7 @@ pub async fn upload_plan(
                 .into_iter()
                 .map(|(row, problem)| UploadProblem {
                     row,
-                    column: field_label(&problem.field),
+                    column: crate::action_plans::column_heading(&problem.field),
                     message: problem.message,
                 })
                 .collect::<Vec<_>>();
