@@ -3,8 +3,7 @@
 //! it identifies a child), findings under their KLOE with their evidence and comments, reports
 //! made from the findings and read back by python-pptx and python-docx on their way from draft
 //! to shared to final, the action plan on the web and as a spreadsheet applied all or nothing,
-//! and the board's progress pages and exports. One test pins a bug left for the product's
-//! owners: a recorded note saved as a draft loses its KLOE (see its comment).
+//! and the board's progress pages and exports.
 
 mod support;
 
