@@ -3,342 +3,31 @@
 //! of the evidence logged, findings citing recorded evidence of their own challenge only, and
 //! report versions numbered per format, shared then made final, as the readiness counts.
 
-use std::fmt::Debug;
+mod support;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use domain::case_sample::CaseReference;
-use domain::challenge::{
-    ChallengeKind, ChallengeRequest, InvitationResponse, Kloe, SeatPlan, SeatRole, VisitFormat,
-    VisitPlan, visit_days,
-};
+use domain::challenge::ChallengeKind;
 use domain::findings::{
     EvidenceEntry, EvidenceKind, FindingEntry, FindingKind, ReportFormat, ReportStatus,
 };
-use domain::lifecycle::{ChallengeState, TransitionRefused, check_transition, next_states};
-use domain::pool::{HomeArea, MemberProfile, ReviewerType};
-use domain::timetable::{ActivityKind, ActivityPlan};
-use domain::{
-    AuthoritySlug, ChallengeId, EmailAddress, EvidenceId, NewPassword, PersonName, PoolMemberId,
-    Principal, ReportVersionId, Role, RoleGrant, UserId,
-};
-use store::{
-    AuditFilter, Author, NewEmail, NewTeamMember, NewUser, ReportComment, ReportVersion, Store,
-    StoreError, store_test,
+use domain::lifecycle::{ChallengeState, TransitionRefused, check_transition};
+use domain::{ChallengeId, EvidenceId, ReportVersionId};
+use store::{ReportComment, ReportVersion, Store, store_test};
+use support::challenge_walk::{
+    Reviewer, Walk, advance, agree_report, assert_conflict, assert_not_found, at, audit_of,
+    author_of, challenge_in, first_visit_day, now, scheme_with_host,
 };
 
-/// `minutes` after nine on 1 February 2027.
-fn at(minutes: i64) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2027, 2, 1, 9, 0, 0)
-        .single()
-        .expect("time")
-        + Duration::minutes(minutes)
-}
-
-fn now() -> DateTime<Utc> {
-    at(0)
-}
-
-/// The first visit day, a Thursday.
-fn first_visit_day() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2027, 3, 11).expect("date")
-}
-
-fn nottingham() -> AuthoritySlug {
-    AuthoritySlug::parse("nottingham").expect("slug")
-}
-
-async fn account(store: &Store, name: &str, grant: RoleGrant) -> Principal {
-    let email = format!("{}@example.org", name.to_lowercase().replace(' ', "."));
-    let user = NewUser {
-        name: PersonName::parse(name).expect("name"),
-        email: EmailAddress::parse(&email).expect("email"),
-        grants: vec![grant],
-    };
-    let hash = NewPassword::parse("a long test passphrase", "a long test passphrase")
-        .expect("password")
-        .hash();
-    let id = store.ensure_user(&user, &hash, now()).await.expect("user");
-    store
-        .principal(id)
-        .await
-        .expect("principal")
-        .expect("an account")
-}
-
-/// Someone who writes evidence, findings or comments, as the store is told who they are.
-fn author_of(person: &Principal) -> Author<'_> {
-    Author {
-        user: person.user_id,
-        name: &person.name,
-    }
-}
-
-/// A reviewer with an account and a place in the pool.
-struct Reviewer {
-    principal: Principal,
-    member: PoolMemberId,
-}
-
-impl Reviewer {
-    fn user(&self) -> UserId {
-        self.principal.user_id
-    }
-
-    fn author(&self) -> Author<'_> {
-        author_of(&self.principal)
-    }
-}
-
-async fn reviewer(store: &Store, name: &str) -> Reviewer {
-    let grant = RoleGrant::new(Role::Reviewer, None).expect("grant");
-    let principal = account(store, name, grant).await;
-    let profile = MemberProfile {
-        name: PersonName::parse(name).expect("name"),
-        email: principal.email.clone(),
-        phone: None,
-        reviewer_type: ReviewerType::LaOfficer,
-        organisation: "Derby City Council".into(),
-        home: HomeArea::Authority(AuthoritySlug::parse("derby").expect("slug")),
-        experience: String::new(),
-        adjustments: String::new(),
-        needs_training: false,
-        trained_on: None,
-        online_only: false,
-        max_per_year: 4,
-        expertise: vec![],
-        unavailable: vec![],
-        conflicts: vec![],
-        travel_to: vec![],
-    };
-    let member = store
-        .add_pool_member(&profile, Some(principal.user_id), None, now())
-        .await
-        .expect("member");
-    Reviewer { principal, member }
-}
-
-/// The project manager who runs the challenges, the two reviewers who sit on every one of
-/// them, and Nottingham's LA lead who checks the reports.
-struct Scheme {
-    pm: Principal,
-    asha: Reviewer,
-    ben: Reviewer,
-    host: Principal,
-}
-
-async fn scheme(store: &Store) -> Scheme {
-    let pm = RoleGrant::new(Role::ProjectManager, None).expect("grant");
-    let lead = RoleGrant::new(Role::LaLead, Some(nottingham())).expect("grant");
-    Scheme {
-        pm: account(store, "Jo Bennett", pm).await,
-        asha: reviewer(store, "Asha Patel").await,
-        ben: reviewer(store, "Ben Carter").await,
-        host: account(store, "Nadia Host", lead).await,
-    }
-}
-
-/// Panics unless the lifecycle says the challenge is ready to move.
-async fn assert_ready(
-    store: &Store,
-    challenge: ChallengeId,
-    from: ChallengeState,
-    to: ChallengeState,
-) {
-    let readiness = store
-        .readiness(challenge, first_visit_day(), None)
-        .await
-        .expect("readiness");
-    if let Err(refused) = check_transition(from, to, &readiness) {
-        panic!("{from:?} → {to:?} refused: {refused}");
-    }
-}
-
-/// Move the challenge on, once the lifecycle says it is ready.
-async fn advance(
-    store: &Store,
-    pm: &Principal,
-    challenge: ChallengeId,
-    from: ChallengeState,
-    to: ChallengeState,
-) {
-    assert_ready(store, challenge, from, to).await;
-    store
-        .move_challenge(pm, challenge, from, to, None, now())
-        .await
-        .expect("moved");
-}
-
-/// A challenge for Nottingham with two KLOEs and Asha and Ben on its team, walked from the
-/// request to `target` (reporting at the furthest) the way the pages walk it.
-async fn challenge_in(
-    store: &Store,
-    scheme: &Scheme,
-    kind: ChallengeKind,
-    target: ChallengeState,
-) -> ChallengeId {
-    let request = ChallengeRequest {
-        kind,
-        format: VisitFormat::OnSite,
-        partners: vec![],
-        windows: vec![],
-        focus: "Preparing for adulthood".into(),
-        kloes: vec![
-            Kloe {
-                question: "How well do young people prepare for adulthood?".into(),
-                themes: vec![],
-            },
-            Kloe {
-                question: "How timely are EHC plans?".into(),
-                themes: vec![],
-            },
-        ],
-    };
-    let challenge = store
-        .request_challenge(&scheme.pm, &nottingham(), &request, now())
-        .await
-        .expect("request");
-    let mut state = ChallengeState::Requested;
-    while state != target {
-        let next = next_states(state)[0];
-        step(store, scheme, challenge, kind, state, next).await;
-        state = next;
-    }
-    challenge
-}
-
-/// One move along the lifecycle, with what must be done first.
-async fn step(
-    store: &Store,
-    scheme: &Scheme,
-    challenge: ChallengeId,
-    kind: ChallengeKind,
-    from: ChallengeState,
-    to: ChallengeState,
-) {
-    let pm = &scheme.pm;
-    match to {
-        ChallengeState::Scoping => {
-            store
-                .agree_kloes(pm, challenge, now())
-                .await
-                .expect("agreed");
-            advance(store, pm, challenge, from, to).await;
-        }
-        ChallengeState::TeamProposed => {
-            let days = match kind {
-                ChallengeKind::OneDay => 1,
-                ChallengeKind::TwoDay => 2,
-            };
-            let plan = VisitPlan {
-                days: visit_days(first_visit_day(), days),
-                seats: vec![
-                    SeatPlan::new(SeatRole::LeadReviewer, 1, 0),
-                    SeatPlan::new(SeatRole::LaOfficer, 1, 0),
-                ],
-            };
-            store
-                .plan_visit(pm, challenge, &plan, now())
-                .await
-                .expect("visit planned");
-            assert_ready(store, challenge, from, to).await;
-            let seats = [
-                (&scheme.asha, SeatRole::LeadReviewer),
-                (&scheme.ben, SeatRole::LaOfficer),
-            ]
-            .map(|(person, seat_role)| NewTeamMember {
-                member: person.member,
-                seat_role,
-                shadowing: false,
-                reasons: "Chosen for the test".into(),
-            });
-            store
-                .save_proposal(pm, challenge, from, &seats, "{}".into(), now())
-                .await
-                .expect("proposed");
-        }
-        ChallengeState::TeamConfirmed => {
-            assert_ready(store, challenge, from, to).await;
-            let invitations = store
-                .team(challenge)
-                .await
-                .expect("team")
-                .into_iter()
-                .map(|seat| {
-                    let email = NewEmail::text(seat.email.clone(), "Invitation", "You are invited");
-                    (seat.id, email)
-                })
-                .collect();
-            store
-                .invite_team(pm, challenge, from, invitations, now())
-                .await
-                .expect("invited");
-        }
-        ChallengeState::Scheduled => {
-            let team = store.team(challenge).await.expect("team");
-            for seat in &team {
-                let person = [&scheme.asha, &scheme.ben]
-                    .into_iter()
-                    .find(|person| person.member == seat.member)
-                    .expect("a reviewer of the scheme");
-                store
-                    .respond_to_invitation(
-                        &person.principal,
-                        seat.id,
-                        &InvitationResponse::Accept,
-                        None,
-                        now(),
-                    )
-                    .await
-                    .expect("accepted");
-            }
-            let record = store
-                .challenge(challenge)
-                .await
-                .expect("load")
-                .expect("challenge");
-            for day in record.visit_days {
-                let activity = ActivityPlan {
-                    day,
-                    starts: NaiveTime::from_hms_opt(9, 30, 0).expect("time"),
-                    ends: NaiveTime::from_hms_opt(12, 0, 0).expect("time"),
-                    kind: ActivityKind::CaseSampling,
-                    title: "Case sampling".into(),
-                    place: "Room 2, Loxley House".into(),
-                    kloe: Some(1),
-                    reviewers: team.iter().map(|seat| seat.id).collect(),
-                };
-                store
-                    .add_activity(challenge, &activity, pm.user_id, now())
-                    .await
-                    .expect("activity");
-            }
-            advance(store, pm, challenge, from, to).await;
-        }
-        _ => advance(store, pm, challenge, from, to).await,
-    }
-}
-
-fn assert_conflict<T: Debug>(result: Result<T, StoreError>) {
-    assert!(
-        matches!(result, Err(StoreError::Conflict(_))),
-        "expected a conflict, got {result:?}"
-    );
-}
-
-fn assert_not_found<T: Debug>(result: Result<T, StoreError>) {
-    assert!(
-        matches!(result, Err(StoreError::NotFound)),
-        "expected not found, got {result:?}"
-    );
-}
-
-async fn actions(store: &Store, action: &str) -> Vec<store::AuditEntry> {
-    let filter = AuditFilter {
-        action: Some(action.into()),
-        ..AuditFilter::default()
-    };
-    store.audit_entries(&filter, 100).await.expect("audit")
-}
+/// The challenges these tests walk: Nottingham's, asking two KLOEs, over one day or two.
+const ONE_DAY: Walk = Walk {
+    host: "nottingham",
+    kind: ChallengeKind::OneDay,
+    kloes: 2,
+};
+const TWO_DAY: Walk = Walk {
+    kind: ChallengeKind::TwoDay,
+    ..ONE_DAY
+};
 
 fn evidence_entry(kloe: u8, note: &str) -> EvidenceEntry {
     EvidenceEntry {
@@ -415,31 +104,11 @@ async fn version(store: &Store, challenge: ChallengeId, id: ReportVersionId) -> 
         .expect("the version")
 }
 
-/// Make a version of `format`, share it and make it final.
-async fn agree_report(
-    store: &Store,
-    scheme: &Scheme,
-    challenge: ChallengeId,
-    format: ReportFormat,
-) {
-    let made = new_version(store, challenge, format, b"agreed", &scheme.asha).await;
-    let by = scheme.pm.user_id;
-    store
-        .share_report(challenge, made.id, by, now())
-        .await
-        .expect("shared");
-    store
-        .finalise_report(challenge, made.id, by, now())
-        .await
-        .expect("final");
-}
-
 store_test!(
     a_draft_is_seen_only_by_its_author_until_it_is_recorded,
     |store: Store| async move {
-        let s = scheme(&store).await;
-        let challenge =
-            challenge_in(&store, &s, ChallengeKind::OneDay, ChallengeState::Visit).await;
+        let s = scheme_with_host(&store).await;
+        let challenge = challenge_in(&store, &s, ONE_DAY, ChallengeState::Visit).await;
         let (asha, ben) = (s.asha.user(), s.ben.user());
         let activity = store.timetable(challenge).await.expect("timetable")[0].id;
         let entry = EvidenceEntry {
@@ -600,9 +269,8 @@ store_test!(
 store_test!(
     every_read_of_the_evidence_is_in_the_audit_log,
     |store: Store| async move {
-        let s = scheme(&store).await;
-        let challenge =
-            challenge_in(&store, &s, ChallengeKind::OneDay, ChallengeState::Visit).await;
+        let s = scheme_with_host(&store).await;
+        let challenge = challenge_in(&store, &s, ONE_DAY, ChallengeState::Visit).await;
         record(
             &store,
             challenge,
@@ -619,7 +287,7 @@ store_test!(
                 .await
                 .expect("read");
         }
-        let reads = actions(&store, "evidence.read").await;
+        let reads = audit_of(&store, "evidence.read").await;
         assert_eq!(reads.len(), 2, "each read is recorded");
         for read in &reads {
             assert_eq!(read.actor, Some(s.ben.user()));
@@ -635,17 +303,16 @@ store_test!(
 
         // The ids a finding may cite are not a read of the notes.
         store.recorded_evidence_ids(challenge).await.expect("ids");
-        assert_eq!(actions(&store, "evidence.read").await.len(), 2);
+        assert_eq!(audit_of(&store, "evidence.read").await.len(), 2);
     }
 );
 
 store_test!(
     nothing_is_written_outside_the_visit_and_reporting,
     |store: Store| async move {
-        let s = scheme(&store).await;
+        let s = scheme_with_host(&store).await;
         let by = s.pm.user_id;
-        let challenge =
-            challenge_in(&store, &s, ChallengeKind::OneDay, ChallengeState::Scheduled).await;
+        let challenge = challenge_in(&store, &s, ONE_DAY, ChallengeState::Scheduled).await;
         let entry = evidence_entry(1, "Seen before the visit");
         let strength = finding(1, FindingKind::Strength, "Strong co-production", &[]);
         assert_conflict(
@@ -683,7 +350,7 @@ store_test!(
             .add_finding(challenge, &strength, by, now())
             .await
             .expect("added while reporting");
-        agree_report(&store, &s, challenge, slides).await;
+        agree_report(&store, &s, challenge, slides, now()).await;
         advance(
             &store,
             &s.pm,
@@ -735,9 +402,8 @@ store_test!(
 store_test!(
     findings_come_by_kloe_then_strengths_developments_and_recommendations,
     |store: Store| async move {
-        let s = scheme(&store).await;
-        let challenge =
-            challenge_in(&store, &s, ChallengeKind::OneDay, ChallengeState::Reporting).await;
+        let s = scheme_with_host(&store).await;
+        let challenge = challenge_in(&store, &s, ONE_DAY, ChallengeState::Reporting).await;
         let written = [
             (
                 2,
@@ -789,19 +455,17 @@ store_test!(
             ]
         );
         assert!(findings.iter().all(|f| f.challenge == challenge));
-        assert_eq!(actions(&store, "finding.added").await.len(), written.len());
+        assert_eq!(audit_of(&store, "finding.added").await.len(), written.len());
     }
 );
 
 store_test!(
     a_finding_cites_only_recorded_evidence_of_its_own_challenge,
     |store: Store| async move {
-        let s = scheme(&store).await;
+        let s = scheme_with_host(&store).await;
         let by = s.pm.user_id;
-        let challenge =
-            challenge_in(&store, &s, ChallengeKind::OneDay, ChallengeState::Reporting).await;
-        let other =
-            challenge_in(&store, &s, ChallengeKind::OneDay, ChallengeState::Reporting).await;
+        let challenge = challenge_in(&store, &s, ONE_DAY, ChallengeState::Reporting).await;
+        let other = challenge_in(&store, &s, ONE_DAY, ChallengeState::Reporting).await;
         let recorded = record(&store, challenge, &s.asha, 1, "Reviews are person-centred").await;
         let draft = store
             .save_evidence(
@@ -847,8 +511,8 @@ store_test!(
         assert_eq!(findings[0].id, id);
         assert_eq!(findings[0].entry, cited_once);
         assert_eq!(findings[0].updated_at, at(1));
-        assert_eq!(actions(&store, "finding.added").await.len(), 1);
-        assert!(actions(&store, "finding.changed").await.is_empty());
+        assert_eq!(audit_of(&store, "finding.added").await.len(), 1);
+        assert!(audit_of(&store, "finding.changed").await.is_empty());
         assert!(findings_of(&store, other).await.is_empty());
         // Nor is a finding reached through another challenge.
         assert_not_found(
@@ -862,10 +526,9 @@ store_test!(
 store_test!(
     changing_a_finding_replaces_its_evidence_and_a_deleted_note_drops_out,
     |store: Store| async move {
-        let s = scheme(&store).await;
+        let s = scheme_with_host(&store).await;
         let by = s.pm.user_id;
-        let challenge =
-            challenge_in(&store, &s, ChallengeKind::OneDay, ChallengeState::Reporting).await;
+        let challenge = challenge_in(&store, &s, ONE_DAY, ChallengeState::Reporting).await;
         let first = record(
             &store,
             challenge,
@@ -937,12 +600,10 @@ store_test!(
 store_test!(
     comments_on_a_finding_come_oldest_first_and_go_with_it,
     |store: Store| async move {
-        let s = scheme(&store).await;
+        let s = scheme_with_host(&store).await;
         let by = s.pm.user_id;
-        let challenge =
-            challenge_in(&store, &s, ChallengeKind::OneDay, ChallengeState::Reporting).await;
-        let other =
-            challenge_in(&store, &s, ChallengeKind::OneDay, ChallengeState::Reporting).await;
+        let challenge = challenge_in(&store, &s, ONE_DAY, ChallengeState::Reporting).await;
+        let other = challenge_in(&store, &s, ONE_DAY, ChallengeState::Reporting).await;
         let id = store
             .add_finding(
                 challenge,
@@ -998,11 +659,9 @@ store_test!(
 store_test!(
     report_versions_are_numbered_per_format_and_kept_byte_for_byte,
     |store: Store| async move {
-        let s = scheme(&store).await;
-        let challenge =
-            challenge_in(&store, &s, ChallengeKind::TwoDay, ChallengeState::Reporting).await;
-        let other =
-            challenge_in(&store, &s, ChallengeKind::TwoDay, ChallengeState::Reporting).await;
+        let s = scheme_with_host(&store).await;
+        let challenge = challenge_in(&store, &s, TWO_DAY, ChallengeState::Reporting).await;
+        let other = challenge_in(&store, &s, TWO_DAY, ChallengeState::Reporting).await;
         let first_deck: &[u8] = b"PK\x03\x04\x00\xff deck one";
         let deck_one = new_version(
             &store,
@@ -1079,22 +738,21 @@ store_test!(
                 .expect("file"),
             None
         );
-        assert_eq!(actions(&store, "report.generated").await.len(), 3);
+        assert_eq!(audit_of(&store, "report.generated").await.len(), 3);
     }
 );
 
 store_test!(
     only_the_newest_version_is_shared_then_made_final,
     |store: Store| async move {
-        let s = scheme(&store).await;
+        let s = scheme_with_host(&store).await;
         let by = s.pm.user_id;
-        let challenge =
-            challenge_in(&store, &s, ChallengeKind::OneDay, ChallengeState::Reporting).await;
+        let challenge = challenge_in(&store, &s, ONE_DAY, ChallengeState::Reporting).await;
         let slides = ReportFormat::SlideDeck;
         assert_eq!(reports_not_final(&store, challenge).await, 1);
         let older = new_version(&store, challenge, slides, b"v1", &s.asha).await;
         let newest = new_version(&store, challenge, slides, b"v2", &s.asha).await;
-        let host = author_of(&s.host);
+        let host = author_of(s.host());
 
         assert_conflict(store.share_report(challenge, older.id, by, at(1)).await);
         assert_conflict(store.finalise_report(challenge, newest.id, by, at(1)).await);
@@ -1193,9 +851,8 @@ store_test!(
 store_test!(
     a_two_day_challenge_owes_both_reports_before_next_steps,
     |store: Store| async move {
-        let s = scheme(&store).await;
-        let challenge =
-            challenge_in(&store, &s, ChallengeKind::TwoDay, ChallengeState::Reporting).await;
+        let s = scheme_with_host(&store).await;
+        let challenge = challenge_in(&store, &s, TWO_DAY, ChallengeState::Reporting).await;
         let owed = store
             .readiness(challenge, first_visit_day(), None)
             .await
@@ -1206,9 +863,9 @@ store_test!(
             Some(TransitionRefused::ReportsNotFinal(2))
         );
 
-        agree_report(&store, &s, challenge, ReportFormat::SlideDeck).await;
+        agree_report(&store, &s, challenge, ReportFormat::SlideDeck, now()).await;
         assert_eq!(reports_not_final(&store, challenge).await, 1);
-        agree_report(&store, &s, challenge, ReportFormat::WrittenReport).await;
+        agree_report(&store, &s, challenge, ReportFormat::WrittenReport, now()).await;
         assert_eq!(reports_not_final(&store, challenge).await, 0);
         advance(
             &store,

@@ -3,329 +3,32 @@
 //! applied by reference all or nothing, the board's reads by area and over time, reminders
 //! sent once per occasion through the outbox, and working notes purged after the final report.
 
-use std::fmt::Debug;
+mod support;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::case_sample::{CaseAgeBand, CaseAnswers, NeedType, SettingType};
-use domain::challenge::{
-    ChallengeKind, ChallengeRequest, InvitationResponse, Kloe, SeatPlan, SeatRole, VisitFormat,
-    VisitPlan, visit_days,
-};
+use domain::challenge::ChallengeKind;
 use domain::findings::{EvidenceEntry, EvidenceKind, FindingEntry, FindingKind, ReportFormat};
-use domain::lifecycle::{ChallengeState, check_transition, next_states};
+use domain::lifecycle::ChallengeState;
 use domain::next_steps::{ActionEntry, ProgressNote, Rag};
-use domain::pool::{HomeArea, MemberProfile, ReviewerType};
-use domain::timetable::{ActivityKind, ActivityPlan};
-use domain::{
-    ActionId, AuthoritySlug, ChallengeId, EmailAddress, NewPassword, PersonName, PoolMemberId,
-    Principal, Role, RoleGrant, ThemeCode,
-};
-use store::{
-    ActionChange, AuditFilter, Author, NewEmail, NewTeamMember, NewUser, PlanApplied, Store,
-    StoreError, WorkingNotesPurged, store_test,
+use domain::{ActionId, ChallengeId, ThemeCode};
+use store::{ActionChange, NewEmail, PlanApplied, Store, WorkingNotesPurged, store_test};
+use support::challenge_walk::{
+    Scheme, Walk, advance, agree_report, assert_conflict, at, audit_of, challenge_in, day, now,
+    scheme, slug, step,
 };
 
-/// `minutes` after nine on 1 February 2027.
-fn at(minutes: i64) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2027, 2, 1, 9, 0, 0)
-        .single()
-        .expect("time")
-        + Duration::minutes(minutes)
-}
-
-fn now() -> DateTime<Utc> {
-    at(0)
-}
-
-/// A day of 2027.
-fn day(month: u32, date: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2027, month, date).expect("date")
-}
-
-/// The first visit day, a Thursday.
-fn first_visit_day() -> NaiveDate {
-    day(3, 11)
-}
-
-fn slug(text: &str) -> AuthoritySlug {
-    AuthoritySlug::parse(text).expect("slug")
-}
-
-async fn account(store: &Store, name: &str, grant: RoleGrant) -> Principal {
-    let email = format!("{}@example.org", name.to_lowercase().replace(' ', "."));
-    let user = NewUser {
-        name: PersonName::parse(name).expect("name"),
-        email: EmailAddress::parse(&email).expect("email"),
-        grants: vec![grant],
-    };
-    let hash = NewPassword::parse("a long test passphrase", "a long test passphrase")
-        .expect("password")
-        .hash();
-    let id = store.ensure_user(&user, &hash, now()).await.expect("user");
-    store
-        .principal(id)
-        .await
-        .expect("principal")
-        .expect("an account")
-}
-
-/// A reviewer with an account and a place in the pool.
-struct Reviewer {
-    principal: Principal,
-    member: PoolMemberId,
-}
-
-impl Reviewer {
-    fn author(&self) -> Author<'_> {
-        Author {
-            user: self.principal.user_id,
-            name: &self.principal.name,
-        }
-    }
-}
-
-async fn reviewer(store: &Store, name: &str) -> Reviewer {
-    let grant = RoleGrant::new(Role::Reviewer, None).expect("grant");
-    let principal = account(store, name, grant).await;
-    let profile = MemberProfile {
-        name: PersonName::parse(name).expect("name"),
-        email: principal.email.clone(),
-        phone: None,
-        reviewer_type: ReviewerType::LaOfficer,
-        organisation: "Derby City Council".into(),
-        home: HomeArea::Authority(slug("derby")),
-        experience: String::new(),
-        adjustments: String::new(),
-        needs_training: false,
-        trained_on: None,
-        online_only: false,
-        max_per_year: 4,
-        expertise: vec![],
-        unavailable: vec![],
-        conflicts: vec![],
-        travel_to: vec![],
-    };
-    let member = store
-        .add_pool_member(&profile, Some(principal.user_id), None, now())
-        .await
-        .expect("member");
-    Reviewer { principal, member }
-}
-
-/// The project manager who runs the challenges and keeps the plans, and the two reviewers
-/// who sit on every one of them.
-struct Scheme {
-    pm: Principal,
-    asha: Reviewer,
-    ben: Reviewer,
-}
-
-async fn scheme(store: &Store) -> Scheme {
-    let pm = RoleGrant::new(Role::ProjectManager, None).expect("grant");
-    Scheme {
-        pm: account(store, "Jo Bennett", pm).await,
-        asha: reviewer(store, "Asha Patel").await,
-        ben: reviewer(store, "Ben Carter").await,
-    }
-}
-
-/// Move the challenge on, once the lifecycle says it is ready.
-async fn advance(
-    store: &Store,
-    pm: &Principal,
-    challenge: ChallengeId,
-    from: ChallengeState,
-    to: ChallengeState,
-) {
-    let readiness = store
-        .readiness(challenge, first_visit_day(), None)
-        .await
-        .expect("readiness");
-    if let Err(refused) = check_transition(from, to, &readiness) {
-        panic!("{from:?} → {to:?} refused: {refused}");
-    }
-    store
-        .move_challenge(pm, challenge, from, to, None, now())
-        .await
-        .expect("moved");
-}
-
-/// A one-day challenge hosted by `host` with Asha and Ben on its team, walked from the
-/// request to `target` the way the pages walk it.
-async fn challenge_in(
-    store: &Store,
-    scheme: &Scheme,
-    host: &str,
-    target: ChallengeState,
-) -> ChallengeId {
-    let request = ChallengeRequest {
-        kind: ChallengeKind::OneDay,
-        format: VisitFormat::OnSite,
-        partners: vec![],
-        windows: vec![],
-        focus: "Preparing for adulthood".into(),
-        kloes: vec![Kloe {
-            question: "How well do young people prepare for adulthood?".into(),
-            themes: vec![],
-        }],
-    };
-    let challenge = store
-        .request_challenge(&scheme.pm, &slug(host), &request, now())
-        .await
-        .expect("request");
-    let mut state = ChallengeState::Requested;
-    while state != target {
-        let next = next_states(state)[0];
-        step(store, scheme, challenge, state, next).await;
-        state = next;
-    }
-    challenge
-}
-
-/// One move along the lifecycle, with what must be done first.
-async fn step(
-    store: &Store,
-    scheme: &Scheme,
-    challenge: ChallengeId,
-    from: ChallengeState,
-    to: ChallengeState,
-) {
-    let pm = &scheme.pm;
-    match to {
-        ChallengeState::Scoping => {
-            store
-                .agree_kloes(pm, challenge, now())
-                .await
-                .expect("agreed");
-        }
-        ChallengeState::TeamProposed => {
-            let plan = VisitPlan {
-                days: visit_days(first_visit_day(), 1),
-                seats: vec![
-                    SeatPlan::new(SeatRole::LeadReviewer, 1, 0),
-                    SeatPlan::new(SeatRole::LaOfficer, 1, 0),
-                ],
-            };
-            store
-                .plan_visit(pm, challenge, &plan, now())
-                .await
-                .expect("visit planned");
-            let seats = [
-                (&scheme.asha, SeatRole::LeadReviewer),
-                (&scheme.ben, SeatRole::LaOfficer),
-            ]
-            .map(|(person, seat_role)| NewTeamMember {
-                member: person.member,
-                seat_role,
-                shadowing: false,
-                reasons: "Chosen for the test".into(),
-            });
-            // Proposing the team is the move itself.
-            store
-                .save_proposal(pm, challenge, from, &seats, "{}".into(), now())
-                .await
-                .expect("proposed");
-            return;
-        }
-        ChallengeState::TeamConfirmed => {
-            let invitations = store
-                .team(challenge)
-                .await
-                .expect("team")
-                .into_iter()
-                .map(|seat| {
-                    let email = NewEmail::text(seat.email.clone(), "Invitation", "You are invited");
-                    (seat.id, email)
-                })
-                .collect();
-            // Inviting the team is the move itself.
-            store
-                .invite_team(pm, challenge, from, invitations, now())
-                .await
-                .expect("invited");
-            return;
-        }
-        ChallengeState::Scheduled => {
-            let team = store.team(challenge).await.expect("team");
-            for seat in &team {
-                let person = [&scheme.asha, &scheme.ben]
-                    .into_iter()
-                    .find(|person| person.member == seat.member)
-                    .expect("a reviewer of the scheme");
-                store
-                    .respond_to_invitation(
-                        &person.principal,
-                        seat.id,
-                        &InvitationResponse::Accept,
-                        None,
-                        now(),
-                    )
-                    .await
-                    .expect("accepted");
-            }
-            let activity = ActivityPlan {
-                day: first_visit_day(),
-                starts: NaiveTime::from_hms_opt(9, 30, 0).expect("time"),
-                ends: NaiveTime::from_hms_opt(12, 0, 0).expect("time"),
-                kind: ActivityKind::CaseSampling,
-                title: "Case sampling".into(),
-                place: "Room 2, Loxley House".into(),
-                kloe: Some(1),
-                reviewers: team.iter().map(|seat| seat.id).collect(),
-            };
-            store
-                .add_activity(challenge, &activity, pm.user_id, now())
-                .await
-                .expect("activity");
-        }
-        ChallengeState::NextSteps => agree_report(store, scheme, challenge, now()).await,
-        _ => {}
-    }
-    advance(store, pm, challenge, from, to).await;
-}
-
-/// Make a slide deck, share it and make it final at `finalised`.
-async fn agree_report(
-    store: &Store,
-    scheme: &Scheme,
-    challenge: ChallengeId,
-    finalised: DateTime<Utc>,
-) {
-    let made = store
-        .add_report_version(
-            challenge,
-            ReportFormat::SlideDeck,
-            b"agreed".to_vec(),
-            scheme.asha.author(),
-            finalised,
-        )
-        .await
-        .expect("version made");
-    let by = scheme.pm.user_id;
-    store
-        .share_report(challenge, made.id, by, finalised)
-        .await
-        .expect("shared");
-    store
-        .finalise_report(challenge, made.id, by, finalised)
-        .await
-        .expect("final");
-}
-
-fn assert_conflict<T: Debug>(result: Result<T, StoreError>) {
-    assert!(
-        matches!(result, Err(StoreError::Conflict(_))),
-        "expected a conflict, got {result:?}"
-    );
-}
-
-async fn audit_of(store: &Store, action: &str) -> Vec<store::AuditEntry> {
-    let filter = AuditFilter {
-        action: Some(action.into()),
-        ..AuditFilter::default()
-    };
-    store.audit_entries(&filter, 100).await.expect("audit")
-}
+/// The challenges these tests walk: one-day ones asking one KLOE, hosted by Nottingham or
+/// by Derby.
+const NOTTINGHAM: Walk = Walk {
+    host: "nottingham",
+    kind: ChallengeKind::OneDay,
+    kloes: 1,
+};
+const DERBY: Walk = Walk {
+    host: "derby",
+    ..NOTTINGHAM
+};
 
 /// An open action due on `due`, with no progress notes yet.
 fn entry(reference: &str, rag: Rag, due: NaiveDate) -> ActionEntry {
@@ -393,7 +96,7 @@ store_test!(
     each_change_to_an_action_is_in_its_history_in_words,
     |store: Store| async move {
         let s = scheme(&store).await;
-        let challenge = challenge_in(&store, &s, "nottingham", ChallengeState::NextSteps).await;
+        let challenge = challenge_in(&store, &s, NOTTINGHAM, ChallengeState::NextSteps).await;
         let second = save(
             &store,
             &s,
@@ -487,8 +190,8 @@ store_test!(
     a_reference_belongs_to_one_action_of_the_plan,
     |store: Store| async move {
         let s = scheme(&store).await;
-        let challenge = challenge_in(&store, &s, "nottingham", ChallengeState::NextSteps).await;
-        let other = challenge_in(&store, &s, "derby", ChallengeState::NextSteps).await;
+        let challenge = challenge_in(&store, &s, NOTTINGHAM, ChallengeState::NextSteps).await;
+        let other = challenge_in(&store, &s, DERBY, ChallengeState::NextSteps).await;
         let first = entry("NOT-1", Rag::Amber, day(6, 30));
         let id = save(&store, &s, challenge, None, &first, at(1)).await;
         let second = save(
@@ -529,7 +232,7 @@ store_test!(
     the_plan_changes_only_at_next_steps,
     |store: Store| async move {
         let s = scheme(&store).await;
-        let challenge = challenge_in(&store, &s, "nottingham", ChallengeState::Reporting).await;
+        let challenge = challenge_in(&store, &s, NOTTINGHAM, ChallengeState::Reporting).await;
         let first = entry("NOT-1", Rag::Amber, day(6, 30));
         assert_conflict(
             store
@@ -547,6 +250,7 @@ store_test!(
             &store,
             &s,
             challenge,
+            ChallengeKind::OneDay,
             ChallengeState::Reporting,
             ChallengeState::NextSteps,
         )
@@ -556,6 +260,7 @@ store_test!(
             &store,
             &s,
             challenge,
+            ChallengeKind::OneDay,
             ChallengeState::NextSteps,
             ChallengeState::Closed,
         )
@@ -597,7 +302,7 @@ store_test!(
     an_uploaded_plan_changes_actions_by_reference_and_adds_the_rest,
     |store: Store| async move {
         let s = scheme(&store).await;
-        let challenge = challenge_in(&store, &s, "nottingham", ChallengeState::NextSteps).await;
+        let challenge = challenge_in(&store, &s, NOTTINGHAM, ChallengeState::NextSteps).await;
         let first = entry("NOT-1", Rag::Amber, day(6, 30));
         let second = entry("NOT-2", Rag::Red, day(9, 30));
         let first_id = save(&store, &s, challenge, None, &first, at(1)).await;
@@ -648,7 +353,7 @@ store_test!(
     an_uploaded_plan_is_applied_all_or_nothing,
     |store: Store| async move {
         let s = scheme(&store).await;
-        let challenge = challenge_in(&store, &s, "nottingham", ChallengeState::NextSteps).await;
+        let challenge = challenge_in(&store, &s, NOTTINGHAM, ChallengeState::NextSteps).await;
         let first = entry("NOT-1", Rag::Amber, day(6, 30));
         let id = save(&store, &s, challenge, None, &first, at(1)).await;
         let before = plan_of(&store, challenge).await;
@@ -684,6 +389,7 @@ store_test!(
             &store,
             &s,
             challenge,
+            ChallengeKind::OneDay,
             ChallengeState::NextSteps,
             ChallengeState::Closed,
         )
@@ -703,8 +409,8 @@ store_test!(
     the_board_reads_an_areas_actions_and_every_change_in_time_order,
     |store: Store| async move {
         let s = scheme(&store).await;
-        let nottingham = challenge_in(&store, &s, "nottingham", ChallengeState::NextSteps).await;
-        let derby = challenge_in(&store, &s, "derby", ChallengeState::NextSteps).await;
+        let nottingham = challenge_in(&store, &s, NOTTINGHAM, ChallengeState::NextSteps).await;
+        let derby = challenge_in(&store, &s, DERBY, ChallengeState::NextSteps).await;
         let not_entry = entry("NOT-1", Rag::Amber, day(6, 30));
         let der_entry = entry("DER-1", Rag::Green, day(8, 31));
         let not_1 = save(&store, &s, nottingham, None, &not_entry, at(1)).await;
@@ -800,7 +506,7 @@ store_test!(
     a_reminder_is_sent_once_for_each_occasion,
     |store: Store| async move {
         let s = scheme(&store).await;
-        let challenge = challenge_in(&store, &s, "nottingham", ChallengeState::NextSteps).await;
+        let challenge = challenge_in(&store, &s, NOTTINGHAM, ChallengeState::NextSteps).await;
         let id = save(
             &store,
             &s,
@@ -878,7 +584,7 @@ fn case(reference: &str) -> domain::case_sample::CaseEntry {
 /// A challenge at next steps with a sampled case, a recorded evidence note, a finding
 /// citing it with a comment, a slide deck made final at `finalised` and one action.
 async fn finished_challenge(store: &Store, s: &Scheme, finalised: DateTime<Utc>) -> ChallengeId {
-    let challenge = challenge_in(store, s, "nottingham", ChallengeState::Visit).await;
+    let challenge = challenge_in(store, s, NOTTINGHAM, ChallengeState::Visit).await;
     store
         .add_case(challenge, &case("NOT-2027-01"), s.pm.user_id, now())
         .await
@@ -898,6 +604,7 @@ async fn finished_challenge(store: &Store, s: &Scheme, finalised: DateTime<Utc>)
         store,
         s,
         challenge,
+        ChallengeKind::OneDay,
         ChallengeState::Visit,
         ChallengeState::Reporting,
     )
@@ -916,7 +623,7 @@ async fn finished_challenge(store: &Store, s: &Scheme, finalised: DateTime<Utc>)
         .comment_on_finding(challenge, finding, "Name the forum", s.ben.author(), now())
         .await
         .expect("commented");
-    agree_report(store, s, challenge, finalised).await;
+    agree_report(store, s, challenge, ReportFormat::SlideDeck, finalised).await;
     advance(
         store,
         &s.pm,
@@ -1019,7 +726,7 @@ store_test!(
     editing_or_removing_a_progress_note_is_saved,
     |store: Store| async move {
         let s = scheme(&store).await;
-        let challenge = challenge_in(&store, &s, "nottingham", ChallengeState::NextSteps).await;
+        let challenge = challenge_in(&store, &s, NOTTINGHAM, ChallengeState::NextSteps).await;
         let noted = ActionEntry {
             progress: vec![
                 note(day(2, 1), "Training booked"),
