@@ -353,6 +353,7 @@ impl Store {
     ) -> Result<FindingId, StoreError> {
         let txn = self.db.begin().await?;
         findings_open(&txn, challenge).await?;
+        check_evidence(&txn, challenge, &entry.evidence).await?;
         let last = finding::Entity::find()
             .filter(finding::Column::ChallengeId.eq(challenge.as_uuid()))
             .order_by_desc(finding::Column::Position)
@@ -373,7 +374,7 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        link_evidence(&txn, challenge, id, &entry.evidence).await?;
+        link_evidence(&txn, id, &entry.evidence).await?;
         audit::append(&txn, finding_event(by, "finding.added", id, challenge), now).await?;
         txn.commit().await?;
         Ok(id)
@@ -391,6 +392,7 @@ impl Store {
         let txn = self.db.begin().await?;
         findings_open(&txn, challenge).await?;
         let mut model: finding::ActiveModel = find_finding(&txn, challenge, id).await?.into();
+        check_evidence(&txn, challenge, &entry.evidence).await?;
         model.kloe = Set(i32::from(entry.kloe));
         model.kind = Set(entry.kind.code().to_owned());
         model.text = Set(entry.text.clone());
@@ -400,7 +402,7 @@ impl Store {
             .filter(finding_evidence::Column::FindingId.eq(id.as_uuid()))
             .exec(&txn)
             .await?;
-        link_evidence(&txn, challenge, id, &entry.evidence).await?;
+        link_evidence(&txn, id, &entry.evidence).await?;
         audit::append(
             &txn,
             finding_event(by, "finding.changed", id, challenge),
@@ -530,12 +532,12 @@ async fn find_finding(
         .ok_or(StoreError::NotFound)
 }
 
-/// Link a finding to recorded evidence of its own challenge only: a note deleted or
-/// un-recorded since the form was shown is refused rather than silently dropped.
-async fn link_evidence(
+/// Refuse evidence that is not recorded evidence of this challenge: a note deleted or
+/// un-recorded since the form was shown is refused rather than silently dropped. Checked
+/// before anything is written, so a refusal leaves no write lock behind on SQLite.
+async fn check_evidence(
     db: &impl ConnectionTrait,
     challenge: ChallengeId,
-    finding: FindingId,
     evidence: &[EvidenceId],
 ) -> Result<(), StoreError> {
     let known = evidence_note::Entity::find()
@@ -544,11 +546,21 @@ async fn link_evidence(
         .filter(evidence_note::Column::Id.is_in(evidence.iter().map(|id| id.as_uuid())))
         .count(db)
         .await?;
-    if usize::try_from(known).ok() != Some(evidence.len()) {
-        return Err(StoreError::Conflict(
+    if usize::try_from(known).ok() == Some(evidence.len()) {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict(
             "Some of the evidence chosen is no longer recorded: choose again",
-        ));
+        ))
     }
+}
+
+/// Link a finding to the evidence behind it, in the order cited.
+async fn link_evidence(
+    db: &impl ConnectionTrait,
+    finding: FindingId,
+    evidence: &[EvidenceId],
+) -> Result<(), StoreError> {
     for (position, id) in evidence.iter().enumerate() {
         finding_evidence::ActiveModel {
             finding_id: Set(finding.as_uuid()),
