@@ -283,7 +283,7 @@ test("Rutland's LA lead adds an action to the plan and uploads no file", async (
 
   await t.test('"Add an action" submitted empty', async () => {
     await goto(page, plan);
-    let response = await submit(page, page.getByRole('link', { name: 'Add an action' }));
+    let response = await submit(page, page.getByRole('button', { name: 'Add an action' }));
     assert.equal(pathOf(page), `${plan}/new`);
     await check(page, response, { who: LEAD_RUTLAND.name, path: '/challenges/id/actions/new' });
     response = await submit(page, page.getByRole('button', { name: 'Add action' }));
