@@ -169,7 +169,6 @@ fn describe_change(before: &ActionEntry, after: &ActionEntry) -> Option<String> 
 
 /// Write `entry` as action `id` (new when `before` is None), with its notes and a history
 /// row. Returns false when nothing changed.
-#[allow(clippy::too_many_arguments)]
 async fn write_action(
     db: &impl ConnectionTrait,
     challenge: &challenge::Model,

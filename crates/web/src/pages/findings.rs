@@ -368,7 +368,6 @@ pub struct EvidencePage {
     closed: bool,
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn evidence_page(
     state: &AppState,
     visitor: &Visitor,
