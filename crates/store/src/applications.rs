@@ -12,7 +12,6 @@ use domain::{
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 
 use crate::entity::{application_draft, rate_limit, reviewer_application, user};
@@ -180,7 +179,7 @@ impl Store {
             None => (None, None),
         };
         let answers_json = serde_json::to_string(answers).map_err(StoreError::corrupt)?;
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let open = reviewer_application::Entity::find()
             .filter(reviewer_application::Column::Email.eq(email.as_str()))
             .filter(
@@ -267,7 +266,7 @@ impl Store {
         token: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<ApplicationReference>, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let Some(row) = reviewer_application::Entity::find()
             .filter(reviewer_application::Column::ConsentTokenHash.eq(tokens::hash_of(token)))
             .filter(
@@ -340,7 +339,7 @@ impl Store {
         now: DateTime<Utc>,
         compose: impl FnOnce(Option<&str>) -> NewEmail,
     ) -> Result<PoolMemberId, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let row = find_application(&txn, id).await?;
         ensure_open(&row)?;
         let profile = &application.profile;
@@ -400,7 +399,7 @@ impl Store {
         now: DateTime<Utc>,
         compose: impl FnOnce(&str) -> NewEmail,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let row = find_application(&txn, id).await?;
         ensure_open(&row)?;
         let (token, hash) = tokens::mint();
@@ -459,7 +458,7 @@ impl Store {
         now: DateTime<Utc>,
         compose: impl FnOnce() -> NewEmail,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let row = find_application(&txn, id).await?;
         ensure_open(&row)?;
         reviewer_application::ActiveModel {

@@ -8,7 +8,7 @@ use domain::case_sample::{CaseAgeBand, CaseEntry, CaseReference, NeedType, Setti
 use domain::{AuditEvent, AuditObject, CaseId, ChallengeId, UserId};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -127,7 +127,7 @@ impl Store {
         by: UserId,
         now: DateTime<Utc>,
     ) -> Result<CaseId, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         preparation_open(&txn, challenge).await?;
         let taken = case_sample::Entity::find()
             .filter(case_sample::Column::ChallengeId.eq(challenge.as_uuid()))
@@ -173,7 +173,7 @@ impl Store {
         by: UserId,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         preparation_open(&txn, challenge).await?;
         if find_case(&txn, challenge, id).await?.is_none() {
             return Err(StoreError::NotFound);

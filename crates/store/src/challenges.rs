@@ -12,7 +12,7 @@ use domain::{AuditEvent, AuditObject, AuthoritySlug, ChallengeId, Principal, The
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -244,7 +244,7 @@ impl Store {
         request: &ChallengeRequest,
         now: DateTime<Utc>,
     ) -> Result<ChallengeId, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let id = ChallengeId::new();
         let reference = next_reference(&txn, now).await?;
         challenge::ActiveModel {
@@ -493,7 +493,7 @@ impl Store {
         kloes: &[Kloe],
         now: DateTime<Utc>,
     ) -> Result<i32, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let row = challenge::Entity::find_by_id(id.as_uuid())
             .one(&txn)
             .await?
@@ -532,7 +532,7 @@ impl Store {
         id: ChallengeId,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let updated = challenge::Entity::update_many()
             .col_expr(challenge::Column::KloesAgreedAt, Expr::value(now))
             .col_expr(
@@ -565,7 +565,7 @@ impl Store {
         plan: &VisitPlan,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         challenge_visit_day::Entity::delete_many()
             .filter(challenge_visit_day::Column::ChallengeId.eq(id.as_uuid()))
             .exec(&txn)
@@ -621,7 +621,7 @@ impl Store {
         note: Option<String>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         move_in(&txn, actor, id, from, to, note, now).await?;
         txn.commit().await?;
         Ok(())

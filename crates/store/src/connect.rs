@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 
 use crate::StoreError;
 
@@ -49,4 +52,17 @@ pub(crate) async fn connect(url: &str) -> Result<(DatabaseConnection, Backend), 
     }
     let db = Database::connect(options).await?;
     Ok((db, backend))
+}
+
+/// Begin a transaction that will write. On SQLite it takes the write lock at once (`BEGIN
+/// IMMEDIATE`): a deferred transaction that reads and then writes cannot wait for the lock
+/// (SQLite answers "database is locked" at once, whatever the busy timeout, because its
+/// snapshot may be stale), whereas one that asks first simply waits its turn. PostgreSQL
+/// ignores the mode and keeps its row-level locking.
+pub(crate) async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }

@@ -14,7 +14,7 @@ use domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -139,7 +139,7 @@ impl Store {
         author: Author<'_>,
         now: DateTime<Utc>,
     ) -> Result<EvidenceId, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         findings_open(&txn, challenge).await?;
         let fields = |model: &mut evidence_note::ActiveModel| {
             model.activity_id = Set(entry.activity.map(|id| id.as_uuid()));
@@ -206,7 +206,7 @@ impl Store {
         reader: Option<UserId>,
         now: DateTime<Utc>,
     ) -> Result<Vec<EvidenceNote>, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let notes = evidence_with_status(&txn, challenge, RECORDED, None).await?;
         let event = AuditEvent::new(
             reader,
@@ -265,7 +265,7 @@ impl Store {
         author: UserId,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         findings_open(&txn, challenge).await?;
         own_note(&txn, challenge, id, author)
             .await?
@@ -351,7 +351,7 @@ impl Store {
         by: UserId,
         now: DateTime<Utc>,
     ) -> Result<FindingId, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         findings_open(&txn, challenge).await?;
         check_evidence(&txn, challenge, &entry.evidence).await?;
         let last = finding::Entity::find()
@@ -389,7 +389,7 @@ impl Store {
         by: UserId,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         findings_open(&txn, challenge).await?;
         let mut model: finding::ActiveModel = find_finding(&txn, challenge, id).await?.into();
         check_evidence(&txn, challenge, &entry.evidence).await?;
@@ -421,7 +421,7 @@ impl Store {
         by: UserId,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         findings_open(&txn, challenge).await?;
         find_finding(&txn, challenge, id)
             .await?
@@ -446,7 +446,7 @@ impl Store {
         author: Author<'_>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         findings_open(&txn, challenge).await?;
         find_finding(&txn, challenge, id).await?;
         finding_comment::ActiveModel {

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::{AuditEvent, AuditObject, GuidanceId, UserId};
-use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder, QuerySelect, Set};
 
 use crate::entity::guidance_document;
 use crate::{Store, StoreError, audit};
@@ -48,7 +48,7 @@ impl Store {
             upload.file_name,
             upload.content.len()
         );
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         guidance_document::ActiveModel {
             id: Set(id.as_uuid()),
             title: Set(upload.title),

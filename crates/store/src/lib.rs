@@ -95,6 +95,12 @@ impl Store {
         reference::upsert_all(&self.db).await
     }
 
+    /// Begin a transaction that will write: every write transaction starts here, so on
+    /// SQLite it queues for the write lock instead of failing (see `connect::begin_write`).
+    pub(crate) async fn begin_write(&self) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+        connect::begin_write(&self.db).await
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

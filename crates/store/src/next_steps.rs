@@ -10,7 +10,7 @@ use domain::next_steps::{ActionEntry, ProgressNote, Rag};
 use domain::{ActionId, AuditEvent, AuditObject, AuthoritySlug, ChallengeId, Principal, ThemeCode};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -313,7 +313,7 @@ impl Store {
         by: &Principal,
         now: DateTime<Utc>,
     ) -> Result<ActionId, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let record = plan_open(&txn, challenge).await?;
         let plan = with_progress(&txn, plan_rows(&txn, challenge).await?).await?;
         if plan
@@ -349,7 +349,7 @@ impl Store {
         by: &Principal,
         now: DateTime<Utc>,
     ) -> Result<PlanApplied, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let record = plan_open(&txn, challenge).await?;
         let plan = with_progress(&txn, plan_rows(&txn, challenge).await?).await?;
         let mut applied = PlanApplied::default();
@@ -437,7 +437,7 @@ impl Store {
         emails: Vec<NewEmail>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let sent = action_reminder::Entity::find()
             .filter(action_reminder::Column::ActionId.eq(action.as_uuid()))
             .filter(action_reminder::Column::Kind.eq(kind))

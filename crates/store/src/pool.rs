@@ -14,7 +14,7 @@ use domain::{
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -194,7 +194,7 @@ impl Store {
         by: Option<UserId>,
         now: DateTime<Utc>,
     ) -> Result<PoolMemberId, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let id = insert_member(&txn, profile, user, now).await?;
         let event = AuditEvent::new(
             by,
@@ -215,7 +215,7 @@ impl Store {
         by: Option<UserId>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let clash = pool_member::Entity::find()
             .filter(pool_member::Column::Email.eq(profile.email.as_str()))
             .filter(pool_member::Column::Id.ne(id.as_uuid()))
@@ -251,7 +251,7 @@ impl Store {
         by: Option<UserId>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         pool_member::Entity::find_by_id(id.as_uuid())
             .one(&txn)
             .await?

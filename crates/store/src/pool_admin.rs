@@ -7,7 +7,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::{AuditEvent, AuditObject, PoolMemberId, UserId};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
 };
 
 use crate::entity::{audit_log, pool_member, user};
@@ -26,7 +25,7 @@ impl Store {
         by: Option<UserId>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         pool_member::Entity::find_by_id(id.as_uuid())
             .one(&txn)
             .await?

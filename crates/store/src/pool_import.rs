@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use domain::pool::{MemberProfile, MemberStatus};
 use domain::{AuditEvent, AuditObject, PoolMemberId, UserId};
-use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, Set};
 
 use crate::entity::pool_member;
 use crate::{Store, StoreError, audit, pool};
@@ -28,7 +28,7 @@ impl Store {
         by: Option<UserId>,
         now: DateTime<Utc>,
     ) -> Result<Vec<PoolMemberId>, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let mut ids = Vec::with_capacity(members.len());
         for member in members {
             let id =

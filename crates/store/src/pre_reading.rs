@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use domain::{AuditEvent, AuditObject, ChallengeId, DocumentId, UserId};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -183,7 +183,7 @@ impl Store {
         by: UserId,
         now: DateTime<Utc>,
     ) -> Result<DocumentId, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         preparation_open(&txn, challenge).await?;
         let id = DocumentId::new();
         let size_bytes = i64::try_from(new.content.len()).map_err(StoreError::corrupt)?;
@@ -224,7 +224,7 @@ impl Store {
         by: UserId,
         now: DateTime<Utc>,
     ) -> Result<Option<DocumentFile>, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let Some(summary) = summaries(&txn, challenge, Some(id)).await?.pop() else {
             return Ok(None);
         };
@@ -253,7 +253,7 @@ impl Store {
         by: UserId,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         preparation_open(&txn, challenge).await?;
         let deleted = challenge_document::Entity::delete_many()
             .filter(challenge_document::Column::Id.eq(id.as_uuid()))

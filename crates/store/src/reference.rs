@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use domain::{AuthorityKind, AuthoritySlug, FrameworkFamily, ThemeCode};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Set};
 
 use crate::StoreError;
 use crate::entity::{local_authority, nhs_board, region, send_theme};
@@ -16,7 +16,7 @@ const SEND_THEMES_CSV: &str = include_str!("../reference/send-themes.csv");
 pub(crate) async fn upsert_all(db: &DatabaseConnection) -> Result<(), StoreError> {
     let authorities = parse_authorities(LOCAL_AUTHORITIES_CSV)?;
     let themes = parse_themes(SEND_THEMES_CSV)?;
-    let txn = db.begin().await?;
+    let txn = crate::connect::begin_write(db).await?;
     for row in &authorities {
         upsert_region(&txn, &row.region).await?;
         upsert_board(&txn, &row.nhs_board).await?;

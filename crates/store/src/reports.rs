@@ -9,7 +9,7 @@ use domain::{AuditEvent, AuditObject, ChallengeId, ReportVersionId, UserId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -248,7 +248,7 @@ impl Store {
         author: Author<'_>,
         now: DateTime<Utc>,
     ) -> Result<ReportVersion, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         reporting(&txn, challenge).await?;
         let existing = versions(&txn, challenge).await?;
         let mine = existing.iter().filter(|version| version.format == format);
@@ -375,7 +375,7 @@ impl Store {
         by: UserId,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         reporting(&txn, challenge).await?;
         let version = newest_in(&txn, challenge, id, from).await?;
         let stamp = match to {
@@ -419,7 +419,7 @@ impl Store {
         author: Author<'_>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         reporting(&txn, challenge).await?;
         newest_in(&txn, challenge, id, ReportStatus::Shared).await?;
         report_comment::ActiveModel {

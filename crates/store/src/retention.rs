@@ -9,7 +9,7 @@ use domain::application::ApplicationStatus;
 use domain::lifecycle::ChallengeState;
 use domain::pool::MemberStatus;
 use domain::{AuditEvent, AuditObject, Role};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, TransactionTrait};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use crate::entity::{
@@ -69,7 +69,7 @@ impl Store {
             .checked_sub_months(Months::new(retention_months))
             .ok_or_else(|| StoreError::corrupt("retention period out of range"))?;
         let draft_cutoff = now - Duration::days(DRAFT_RETENTION_DAYS);
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
 
         let leavers = pool_member::Entity::find()
             .filter(pool_member::Column::Status.eq(MemberStatus::Left.code()))
@@ -210,7 +210,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<WorkingNotesPurged, StoreError> {
         let cutoff = now - Duration::days(i64::from(after_days));
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let finished: Vec<Uuid> = challenge::Entity::find()
             .select_only()
             .column(challenge::Column::Id)

@@ -7,9 +7,7 @@ use std::fmt;
 use chrono::{DateTime, Duration, Utc};
 use domain::{AuditEvent, AuditObject, Principal, UserId};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
 
 use crate::entity::session;
 use crate::{Store, StoreError, audit, tokens};
@@ -64,7 +62,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<SessionToken, StoreError> {
         let (token, hash) = tokens::mint();
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         session::ActiveModel {
             token_hash: Set(hash),
             user_id: Set(user.as_uuid()),
@@ -121,7 +119,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let hash = tokens::hash_of(&token.0);
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         if let Some(row) = session::Entity::find_by_id(hash.clone()).one(&txn).await? {
             session::Entity::delete_by_id(hash).exec(&txn).await?;
             let user = UserId::from_uuid(row.user_id);

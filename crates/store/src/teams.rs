@@ -15,7 +15,6 @@ use domain::{
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -213,7 +212,7 @@ impl Store {
         proposal: String,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         team_member::Entity::delete_many()
             .filter(team_member::Column::ChallengeId.eq(challenge.as_uuid()))
             .filter(team_member::Column::Status.eq(MemberStatus::Proposed.code()))
@@ -265,7 +264,7 @@ impl Store {
         replacing: Option<TeamMemberId>,
         now: DateTime<Utc>,
     ) -> Result<TeamMemberId, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         if let Some(old) = replacing {
             release_seat(&txn, old).await?;
         }
@@ -294,7 +293,7 @@ impl Store {
         id: TeamMemberId,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         release_seat(&txn, id).await?;
         audit::append(
             &txn,
@@ -317,7 +316,7 @@ impl Store {
         invitations: Vec<(TeamMemberId, NewEmail)>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         for (id, email) in invitations {
             let updated = team_member::Entity::update_many()
                 .col_expr(
@@ -369,7 +368,7 @@ impl Store {
         notify: Option<NewEmail>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let (status, conflict, reason, confidentiality) = match response {
             InvitationResponse::Accept => (MemberStatus::Accepted, None, None, Some(now)),
             InvitationResponse::DeclareConflict(details) => (

@@ -11,7 +11,6 @@ use domain::timetable::{ActivityKind, ActivityPlan, ScheduledActivity};
 use domain::{ActivityId, AuditEvent, AuditObject, ChallengeId, TeamMemberId, UserId};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -271,7 +270,7 @@ impl Store {
         by: UserId,
         now: DateTime<Utc>,
     ) -> Result<ActivityId, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         preparation_open(&txn, challenge).await?;
         check_reviewers(&txn, challenge, &plan.reviewers).await?;
         let id = ActivityId::new();
@@ -315,7 +314,7 @@ impl Store {
         by: UserId,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         preparation_open(&txn, challenge).await?;
         check_reviewers(&txn, challenge, &plan.reviewers).await?;
         let existing = activity::Entity::find_by_id(id.as_uuid())
@@ -361,7 +360,7 @@ impl Store {
         by: UserId,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         preparation_open(&txn, challenge).await?;
         let existing = activities(&txn, challenge, Some(id))
             .await?

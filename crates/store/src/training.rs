@@ -13,7 +13,6 @@ use domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -376,7 +375,7 @@ impl Store {
             ));
         }
         let id = TrainingSessionId::new();
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         training_session::ActiveModel {
             id: Set(id.as_uuid()),
             title: Set(new.title.clone()),
@@ -423,7 +422,7 @@ impl Store {
         if chosen.is_empty() {
             return Ok(0);
         }
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let (session, places) = load_session(&txn, id).await?;
         if places.iter().any(|place| chosen.contains(&place.member_id)) {
             return Err(StoreError::Conflict(
@@ -493,7 +492,7 @@ impl Store {
         by: UserId,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let (session, places) = load_session(&txn, id).await?;
         let day = session.date();
         if uk_date(now) < day {

@@ -8,7 +8,6 @@ use domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -173,7 +172,7 @@ impl Store {
         password: &PasswordHash,
         now: DateTime<Utc>,
     ) -> Result<UserId, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let existing = user::Entity::find()
             .filter(user::Column::Email.eq(new.email.as_str()))
             .one(&txn)
@@ -217,7 +216,7 @@ impl Store {
         now: DateTime<Utc>,
         compose: impl FnOnce(&str) -> NewEmail,
     ) -> Result<UserId, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let id = insert_user(&txn, new, None, now).await?;
         let token = tokens::issue(&txn, id, TokenPurpose::Invitation, now).await?;
         outbox::enqueue(&txn, compose(&token), now).await?;
@@ -259,7 +258,7 @@ impl Store {
         hash: &PasswordHash,
         now: DateTime<Utc>,
     ) -> Result<Option<UserId>, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let Some(id) = tokens::consume(&txn, token, purpose, now).await? else {
             return Ok(None);
         };
@@ -295,7 +294,7 @@ impl Store {
         now: DateTime<Utc>,
         compose: impl FnOnce(&str) -> NewEmail,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let Some(found) = user::Entity::find()
             .filter(user::Column::Email.eq(email.as_str()))
             .one(&txn)

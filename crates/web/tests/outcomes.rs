@@ -1451,3 +1451,6 @@ app_test!(
     the_board_sees_every_area_and_a_lead_only_their_own,
     the_board_sees_every_area_and_a_lead_only_their_own
 );
+
+#[path = "outcomes/concurrency.rs"]
+mod concurrency;
