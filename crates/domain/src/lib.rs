@@ -21,6 +21,7 @@ pub mod text;
 pub mod theme;
 pub mod timetable;
 pub mod training;
+pub mod upkeep;
 
 pub use audit::{AuditEvent, AuditObject};
 pub use authority::{AuthorityKind, AuthoritySlug};

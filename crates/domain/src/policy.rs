@@ -40,6 +40,8 @@ pub enum Action {
     ViewAuditLog,
     /// See what the outbox has sent or is trying to send.
     ViewOutbox,
+    /// See the scheduled upkeep jobs: last run, outcome and next run.
+    ViewUpkeep,
     /// Publish a new version of the scheme guidance.
     ManageGuidance,
     /// Search the reviewer pool and read members' profiles and exports.
@@ -127,6 +129,7 @@ fn allows(principal: &Principal, action: &Action) -> bool {
         | Action::InviteStaff
         | Action::ViewAuditLog
         | Action::ViewOutbox
+        | Action::ViewUpkeep
         | Action::ManageGuidance => principal.has_role(Role::Coordinator),
         // The pool holds personal data: only the two people who run it see it. The board
         // monitors areas' progress, not individuals; LA leads never see the pool.
@@ -267,6 +270,7 @@ mod tests {
                 Action::InviteStaff,
                 Action::ViewAuditLog,
                 Action::ViewOutbox,
+                Action::ViewUpkeep,
                 Action::ManageGuidance,
             ] {
                 assert_eq!(

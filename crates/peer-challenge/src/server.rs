@@ -10,6 +10,7 @@ use store::Store;
 use tokio::sync::watch;
 use web::AppState;
 use web::mail::Mailer;
+use web::upkeep::Upkeep;
 
 use crate::config::Config;
 
@@ -37,11 +38,8 @@ pub async fn serve_store(config: Config, store: Store) -> anyhow::Result<()> {
         session_policy,
         stopped.clone(),
     ));
-    let retention = tokio::spawn(daily_upkeep(
-        store.clone(),
-        config.web.clone(),
-        stopped.clone(),
-    ));
+    let upkeep = Upkeep::new(store.clone(), config.web.clone());
+    let upkeep = tokio::spawn(upkeep.run_until_shutdown(stopped.clone()));
 
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -63,7 +61,7 @@ pub async fn serve_store(config: Config, store: Store) -> anyhow::Result<()> {
     let _ = stop.send(true);
     let _ = worker.await;
     let _ = sweeper.await;
-    let _ = retention.await;
+    let _ = upkeep.await;
     store.close().await?;
     Ok(())
 }
@@ -83,45 +81,6 @@ async fn purge_sessions(
         }
         tokio::select! {
             _ = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
-            _ = stopped.changed() => return,
-        }
-    }
-}
-
-/// At start-up, then daily: delete personal data and working notes past their retention
-/// periods, and queue the reminders about next steps that are due.
-async fn daily_upkeep(store: Store, settings: web::Settings, mut stopped: watch::Receiver<bool>) {
-    loop {
-        let now = chrono::Utc::now();
-        match store
-            .purge_expired_personal_data(settings.retention_months, now)
-            .await
-        {
-            Ok(report) if report.is_empty() => {}
-            Ok(report) => tracing::info!(%report, "retention purge"),
-            Err(error) => tracing::warn!(%error, "could not run the retention purge"),
-        }
-        match store
-            .purge_working_notes(settings.working_notes_days, now)
-            .await
-        {
-            Ok(purged) if purged.is_empty() => {}
-            Ok(purged) => tracing::info!(%purged, "working notes purge"),
-            Err(error) => tracing::warn!(%error, "could not purge working notes"),
-        }
-        match web::reminders::send_due_reminders(
-            &store,
-            settings.reminders,
-            &settings.base_url,
-            now,
-        )
-        .await
-        {
-            Ok(sent) => tracing::info!(?sent, "next steps reminders"),
-            Err(error) => tracing::warn!(%error, "could not send next steps reminders"),
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(std::time::Duration::from_secs(24 * 60 * 60)) => {}
             _ = stopped.changed() => return,
         }
     }

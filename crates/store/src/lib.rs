@@ -29,6 +29,7 @@ mod throttle;
 mod timetable;
 mod tokens;
 mod training;
+mod upkeep;
 mod users;
 
 #[cfg(feature = "test-support")]
@@ -63,6 +64,7 @@ pub use training::{
     HomeDemand, NewTrainingSession, Trainee, TrainingDemand, TrainingPlace, TrainingSession,
     TrainingSessionDetail, WaitingMember,
 };
+pub use upkeep::{ClaimedJob, UpkeepJobStatus};
 pub use users::{NewUser, StaffMember};
 
 use sea_orm::DatabaseConnection;

@@ -16,6 +16,7 @@ pub mod reminders;
 pub mod report_files;
 pub mod routes;
 mod settings;
+pub mod upkeep;
 mod visitor;
 
 use std::sync::Arc;

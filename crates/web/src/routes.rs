@@ -16,7 +16,7 @@ use tower_http::trace::TraceLayer;
 use crate::error::{ErrorPageKind, error_response};
 use crate::pages::{
     account, admin, applications, apply, authorities, challenges, dashboard, health, pool, public,
-    team, training,
+    team, training, upkeep,
 };
 use crate::{AppState, assets, middleware};
 
@@ -342,6 +342,7 @@ pub fn route_table(settings: &crate::Settings) -> Vec<Route> {
             get(admin::download_audit_log),
         ),
         route(Method::GET, "/admin/outbox", get(admin::show_outbox)),
+        route(Method::GET, "/admin/upkeep", get(upkeep::show_upkeep)),
         route(
             Method::GET,
             "/admin/guidance",

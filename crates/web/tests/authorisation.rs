@@ -182,6 +182,7 @@ fn table() -> Vec<Row> {
         row(Method::GET,  "/admin/audit",            "/admin/audit",                      COORDINATOR_ONLY),
         row(Method::GET,  "/admin/audit.csv",        "/admin/audit.csv",                  COORDINATOR_ONLY),
         row(Method::GET,  "/admin/outbox",           "/admin/outbox",                     COORDINATOR_ONLY),
+        row(Method::GET,  "/admin/upkeep",           "/admin/upkeep",                     COORDINATOR_ONLY),
         row(Method::GET,  "/admin/guidance",         "/admin/guidance",                   COORDINATOR_ONLY),
         row(Method::POST, "/admin/guidance",         "/admin/guidance",                   COORDINATOR_POSTS),
     ];

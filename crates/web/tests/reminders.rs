@@ -250,3 +250,6 @@ app_test!(
         );
     }
 );
+
+#[path = "reminders/upkeep.rs"]
+mod upkeep;

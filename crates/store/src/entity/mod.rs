@@ -43,4 +43,5 @@ pub mod sign_in_throttle;
 pub mod team_member;
 pub mod training_place;
 pub mod training_session;
+pub mod upkeep_job;
 pub mod user;

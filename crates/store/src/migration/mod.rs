@@ -6,6 +6,7 @@ mod m0002_reviewer_pool;
 mod m0003_challenges;
 mod m0004_findings;
 mod m0005_next_steps;
+mod m0006_upkeep;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_challenges::Migration),
             Box::new(m0004_findings::Migration),
             Box::new(m0005_next_steps::Migration),
+            Box::new(m0006_upkeep::Migration),
         ]
     }
 }

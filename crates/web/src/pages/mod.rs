@@ -17,6 +17,7 @@ pub mod public;
 pub mod reports;
 pub mod team;
 pub mod training;
+pub mod upkeep;
 pub mod visit;
 
 use domain::{Action, Principal, authorise};
@@ -101,6 +102,7 @@ fn signed_in_links(principal: &Principal) -> Vec<(&'static str, &'static str)> {
         ("Training", "/training", Action::ManageTraining),
         ("Audit log", "/admin/audit", Action::ViewAuditLog),
         ("Emails", "/admin/outbox", Action::ViewOutbox),
+        ("Scheduled jobs", "/admin/upkeep", Action::ViewUpkeep),
         ("Guidance", "/admin/guidance", Action::ManageGuidance),
     ]
     .into_iter()
