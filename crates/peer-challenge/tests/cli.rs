@@ -1,10 +1,12 @@
 //! The binary as an operator uses it: help, migrations twice, creating an account with the
-//! password on standard input, and backups and restores.
+//! password on standard input, backups and restores, and the server surviving `kill -9`.
 
 // Beside this file in cli/, not in tests/ itself, where Cargo would build each as a test
 // binary of its own.
 #[path = "cli/backups.rs"]
 mod backups;
+#[path = "cli/crash.rs"]
+mod crash;
 #[path = "cli/load.rs"]
 mod load;
 
