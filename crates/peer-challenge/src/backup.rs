@@ -445,8 +445,10 @@ mod postgres {
         } else {
             ""
         };
+        // The URL names the target, as --data-dir does for SQLite: a new, empty database.
         println!(
-            "PostgreSQL is restored with its own tool, into an empty database (createdb first):"
+            "PostgreSQL is restored with its own tool. Into the empty database this URL names \
+             (create it first with createdb), run:"
         );
         println!(
             "  {password_hint}pg_restore --exit-on-error --no-owner --dbname={} {}",

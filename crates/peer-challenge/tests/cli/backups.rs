@@ -284,10 +284,11 @@ fn postgres_backups_use_pg_dump_and_never_show_the_password() {
 
     let root = tempfile::tempdir().expect("folder");
     let dump = root.path().join("peer-challenge.dump");
-    let taken = peer_challenge(
-        &["backup", "--database-url", &url, "--output", path(&dump)],
-        "",
-    );
+    let taken = Command::new(env!("CARGO_BIN_EXE_peer-challenge"))
+        .args(["backup", "--database-url", &url, "--output", path(&dump)])
+        .env("PEER_CHALLENGE_LOG", "info")
+        .output()
+        .expect("runs");
     assert!(taken.status.success(), "{}", printed(&taken));
     assert!(
         !printed(&taken).contains(&password_part),
