@@ -31,8 +31,28 @@ pub struct Config {
     pub addr: SocketAddr,
     #[serde(default)]
     pub log_format: LogFormat,
+    /// `[backup]`: where timestamped copies of the SQLite database go, and how many to keep.
+    #[serde(default)]
+    pub backup: BackupSettings,
     #[serde(flatten)]
     pub web: Settings,
+}
+
+/// Timestamped backups of the SQLite database. Off until `dir` is set (`backup.dir` in the
+/// file, `PEER_CHALLENGE_BACKUP__DIR` in the environment).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct BackupSettings {
+    /// The folder for `peer-challenge-<UTC time>.db` files; none means no scheduled backups.
+    pub dir: Option<PathBuf>,
+    /// How many of those files to keep; the oldest beyond this are deleted.
+    pub keep: usize,
+}
+
+impl Default for BackupSettings {
+    fn default() -> Self {
+        Self { dir: None, keep: 7 }
+    }
 }
 
 fn default_data_dir() -> PathBuf {
@@ -103,7 +123,7 @@ impl Config {
                 })?;
                 Ok(format!(
                     "sqlite://{}?mode=rwc",
-                    self.data_dir.join("peer-challenge.db").display()
+                    self.data_dir.join(crate::backup::DATABASE_FILE).display()
                 ))
             }
         }

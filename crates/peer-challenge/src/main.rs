@@ -1,6 +1,8 @@
 //! `peer-challenge`: the one binary. Serves the web app with its outbox worker, runs the
-//! demo, migrates, and manages accounts and lists challenges from the command line.
+//! demo, migrates, backs up and restores, and manages accounts and lists challenges from
+//! the command line.
 
+mod backup;
 mod challenges_cli;
 mod config;
 mod demo;
@@ -78,6 +80,12 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Copy the database while the server runs: SQLite to a new file (never over an existing
+    /// one), PostgreSQL with pg_dump (or the command to run, if pg_dump is not installed).
+    Backup(backup::BackupArgs),
+    /// Restore an SQLite backup into an empty data folder, after checking it, and print what
+    /// it holds; on PostgreSQL, print the pg_restore command.
+    Restore(backup::RestoreArgs),
     /// List challenges (`challenges list [--state STATE]`).
     Challenges {
         #[command(subcommand)]
@@ -121,6 +129,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Serve { common, addr } => {
             let config = Config::load(&common, addr)?;
             config::init_logging(&config);
+            let _lock = backup::lock_for_server(&config)?;
             server::serve(config).await
         }
         Command::Demo {
@@ -130,6 +139,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         } => {
             let config = Config::load(&common, Some(addr))?.for_demo();
             config::init_logging(&config);
+            let _lock = backup::lock_for_server(&config)?;
             let store = store::Store::open(&config.database_url()?)
                 .await
                 .context("opening the demo database")?;
@@ -152,6 +162,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
             config::init_logging(&config);
             purge(&config).await
         }
+        Command::Backup(args) => backup::backup(args).await,
+        Command::Restore(args) => backup::restore(args).await,
         Command::Challenges { command } => challenges_cli::run(command).await,
         Command::Report(args) => report_cli::run(args).await,
         Command::Solve(args) => solve::solve(&args),

@@ -1,10 +1,19 @@
-//! The binary as an operator uses it: help, migrations twice, and creating an account with
-//! the password on standard input.
+//! The binary as an operator uses it: help, migrations twice, creating an account with the
+//! password on standard input, backups and restores, and the server surviving `kill -9`.
+
+// Beside this file in cli/, not in tests/ itself, where Cargo would build each as a test
+// binary of its own.
+#[path = "cli/backups.rs"]
+mod backups;
+#[path = "cli/crash.rs"]
+mod crash;
+#[path = "cli/load.rs"]
+mod load;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-fn peer_challenge(args: &[&str], stdin: &str) -> Output {
+pub(crate) fn peer_challenge(args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_peer-challenge"))
         .args(args)
         .env("PEER_CHALLENGE_LOG", "warn")
@@ -34,6 +43,8 @@ fn help_lists_every_command() {
         "create-user",
         "purge",
         "challenges",
+        "backup",
+        "restore",
     ] {
         assert!(help.contains(command), "{command} in:\n{help}");
     }

@@ -5,6 +5,7 @@
 mod applications;
 mod audit;
 mod authorities;
+mod backup;
 mod case_samples;
 mod challenges;
 mod connect;
@@ -38,6 +39,7 @@ pub mod test_support;
 pub use applications::{StoredApplication, Submission};
 pub use audit::{AuditEntry, AuditFilter};
 pub use authorities::{Authority, Theme};
+pub use backup::ContentCounts;
 pub use case_samples::{CaseReferenceOnly, SampledCase};
 pub use challenges::{
     ChallengeEvent, ChallengeFilter, ChallengeRecord, ChallengeSummary, KloeVersion,
