@@ -2,6 +2,7 @@
 //! cleanly on Ctrl-C or SIGTERM.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -10,7 +11,7 @@ use store::Store;
 use tokio::sync::watch;
 use web::AppState;
 use web::mail::Mailer;
-use web::upkeep::Upkeep;
+use web::upkeep::{ExtraJob, Upkeep};
 
 use crate::config::Config;
 
@@ -38,7 +39,10 @@ pub async fn serve_store(config: Config, store: Store) -> anyhow::Result<()> {
         session_policy,
         stopped.clone(),
     ));
-    let upkeep = Upkeep::new(store.clone(), config.web.clone());
+    let mut upkeep = Upkeep::new(store.clone(), config.web.clone());
+    if let Some(dir) = config.backup.dir.clone() {
+        upkeep = upkeep.with_backup(scheduled_backup(dir, config.backup.keep));
+    }
     let upkeep = tokio::spawn(upkeep.run_until_shutdown(stopped.clone()));
 
     let listener = tokio::net::TcpListener::bind(config.addr)
@@ -84,6 +88,26 @@ async fn purge_sessions(
             _ = stopped.changed() => return,
         }
     }
+}
+
+/// The daily backup as an upkeep job: a timestamped copy in `dir`, keeping the newest
+/// `keep`. The co-ordinator's page shows the file's name, never the folder's path.
+fn scheduled_backup(dir: PathBuf, keep: usize) -> ExtraJob {
+    Box::new(move |store| {
+        let dir = dir.clone();
+        Box::pin(async move {
+            match crate::backup::take_scheduled(&store, &dir, keep).await {
+                Ok(path) => Ok(format!(
+                    "Saved as {}",
+                    path.file_name().unwrap_or_default().to_string_lossy()
+                )),
+                Err(error) => {
+                    tracing::warn!(error = format!("{error:#}"), "scheduled backup failed");
+                    Err("The backup could not be written (the server log has the details)".into())
+                }
+            }
+        })
+    })
 }
 
 async fn shutdown_signal() {

@@ -349,3 +349,33 @@ fn postgres_backups_use_pg_dump_and_never_show_the_password() {
         original.close().await.ok();
     });
 }
+
+/// With `backup.dir` set, the server backs up by itself as soon as it starts (then daily).
+#[test]
+fn the_server_takes_its_scheduled_backup_at_start() {
+    let root = tempfile::tempdir().expect("folder");
+    let nightly = root.path().join("nightly");
+    let server = Server::start_with(
+        &root.path().join("live"),
+        None,
+        &[("PEER_CHALLENGE_BACKUP__DIR", &nightly)],
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let backups = loop {
+        let backups: Vec<_> = std::fs::read_dir(&nightly)
+            .map(|entries| {
+                entries
+                    .filter_map(|entry| entry.ok().map(|entry| entry.file_name()))
+                    .filter(|name| name.to_string_lossy().ends_with(".db"))
+                    .filter(|name| !name.to_string_lossy().starts_with('.'))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !backups.is_empty() || std::time::Instant::now() > deadline {
+            break backups;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    drop(server);
+    assert_eq!(backups.len(), 1, "one scheduled backup: {backups:?}");
+}

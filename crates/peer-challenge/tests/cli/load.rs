@@ -23,6 +23,15 @@ pub struct Server {
 impl Server {
     /// Start the demo on `data_dir` (and `database_url`, if given) and wait until it answers.
     pub fn start(data_dir: &std::path::Path, database_url: Option<&str>) -> Self {
+        Self::start_with(data_dir, database_url, &[])
+    }
+
+    /// As [`Server::start`], with these environment variables set too.
+    pub fn start_with(
+        data_dir: &std::path::Path,
+        database_url: Option<&str>,
+        env: &[(&str, &std::path::Path)],
+    ) -> Self {
         let port = free_port();
         let mut command = Command::new(env!("CARGO_BIN_EXE_peer-challenge"));
         command
@@ -34,6 +43,7 @@ impl Server {
         if let Some(url) = database_url {
             command.args(["--database-url", url]);
         }
+        command.envs(env.iter().copied());
         let child = command.spawn().expect("the demo starts");
         let mut server = Self { port, child };
         let deadline = Instant::now() + Duration::from_secs(30);
