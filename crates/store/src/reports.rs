@@ -3,7 +3,7 @@
 //! Only the newest version of a format moves on; once one is final no more are made.
 
 use chrono::{DateTime, Utc};
-use domain::findings::{ReportFormat, ReportStatus};
+use domain::findings::{FindingKind, ReportFormat, ReportStatus};
 use domain::lifecycle::ChallengeState;
 use domain::{AuditEvent, AuditObject, ChallengeId, ReportVersionId, UserId};
 use sea_orm::sea_query::Expr;
@@ -14,9 +14,16 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::challenges::state_of;
-use crate::entity::{challenge, report_comment, report_version};
+use crate::entity::{challenge, finding, report_comment, report_version};
 use crate::findings::Author;
 use crate::{Store, StoreError, audit};
+
+/// A recommendation as a report version was made with it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReportedRecommendation {
+    pub kloe: i32,
+    pub text: String,
+}
 
 /// A version's facts, without its bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -262,6 +269,7 @@ impl Store {
         }
         let number = mine.map(|version| version.version).max().unwrap_or(0) + 1;
         let id = ReportVersionId::new();
+        let recommendations = recommendations_now(&txn, challenge).await?;
         let size = i64::try_from(content.len()).map_err(|_| StoreError::corrupt("report size"))?;
         report_version::ActiveModel {
             id: Set(id.as_uuid()),
@@ -276,6 +284,7 @@ impl Store {
             created_at: Set(now),
             shared_at: Set(None),
             finalised_at: Set(None),
+            recommendations: Set(Some(recommendations)),
         }
         .insert(&txn)
         .await?;
@@ -304,6 +313,34 @@ impl Store {
         challenge: ChallengeId,
     ) -> Result<Vec<ReportVersion>, StoreError> {
         versions(&self.db, challenge).await
+    }
+
+    /// The recommendations of the newest version the host may see (shared or final), for
+    /// people outside the team: never a finding still being drafted. Empty when no version
+    /// has been shared.
+    pub async fn shared_recommendations(
+        &self,
+        challenge: ChallengeId,
+    ) -> Result<Vec<ReportedRecommendation>, StoreError> {
+        use report_version::Column as C;
+        let seen_by_host: Vec<&str> = [ReportStatus::Shared, ReportStatus::Final]
+            .iter()
+            .map(|status| status.code())
+            .collect();
+        let newest: Option<Option<String>> = report_version::Entity::find()
+            .select_only()
+            .column(C::Recommendations)
+            .filter(C::ChallengeId.eq(challenge.as_uuid()))
+            .filter(C::Status.is_in(seen_by_host))
+            .filter(C::Recommendations.is_not_null())
+            .order_by_desc(C::CreatedAt)
+            .into_tuple()
+            .one(&self.db)
+            .await?;
+        match newest.flatten() {
+            Some(json) => serde_json::from_str(&json).map_err(StoreError::corrupt),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// A version with its bytes, for a download (None if the challenge has no such version).
@@ -442,4 +479,25 @@ impl Store {
         txn.commit().await?;
         Ok(())
     }
+}
+
+/// The challenge's recommendations as they stand, in the findings' order, as JSON.
+async fn recommendations_now(
+    db: &impl ConnectionTrait,
+    challenge: ChallengeId,
+) -> Result<String, StoreError> {
+    let recommendations: Vec<ReportedRecommendation> = finding::Entity::find()
+        .filter(finding::Column::ChallengeId.eq(challenge.as_uuid()))
+        .filter(finding::Column::Kind.eq(FindingKind::Recommendation.code()))
+        .order_by_asc(finding::Column::Kloe)
+        .order_by_asc(finding::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| ReportedRecommendation {
+            kloe: row.kloe,
+            text: row.text,
+        })
+        .collect();
+    serde_json::to_string(&recommendations).map_err(StoreError::corrupt)
 }

@@ -1454,3 +1454,5 @@ app_test!(
 
 #[path = "outcomes/concurrency.rs"]
 mod concurrency;
+#[path = "outcomes/recommendations.rs"]
+mod recommendations;

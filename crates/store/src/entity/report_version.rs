@@ -19,6 +19,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub shared_at: Option<DateTimeUtc>,
     pub finalised_at: Option<DateTimeUtc>,
+    /// The recommendations the version was made from, as JSON (`ReportedRecommendation`s);
+    /// none for versions made before versions kept them.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub recommendations: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,7 @@ mod m0003_challenges;
 mod m0004_findings;
 mod m0005_next_steps;
 mod m0006_upkeep;
+mod m0007_report_recommendations;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_findings::Migration),
             Box::new(m0005_next_steps::Migration),
             Box::new(m0006_upkeep::Migration),
+            Box::new(m0007_report_recommendations::Migration),
         ]
     }
 }

@@ -184,6 +184,34 @@ fn action_rows(plan: &[PlannedAction], loaded: &LoadedChallenge, manages: bool) 
         .collect()
 }
 
+/// The recommendations the plan answers. The team reads the findings as they stand; anyone
+/// else (the host's LA lead, the board) only those of a report version shared with the host,
+/// so a recommendation still being drafted never leaves the team.
+async fn recommendations_for(
+    state: &AppState,
+    visitor: &Visitor,
+    loaded: &LoadedChallenge,
+) -> Result<Vec<String>, AppError> {
+    let on_the_team = loaded.may(visitor, &Action::DiscussFindings(loaded.access.clone()));
+    if on_the_team {
+        return Ok(state
+            .store
+            .findings(loaded.record.id)
+            .await?
+            .into_iter()
+            .filter(|finding| finding.entry.kind == FindingKind::Recommendation)
+            .map(|finding| format!("KLOE {}: {}", finding.entry.kloe, finding.entry.text))
+            .collect());
+    }
+    Ok(state
+        .store
+        .shared_recommendations(loaded.record.id)
+        .await?
+        .into_iter()
+        .map(|recommendation| format!("KLOE {}: {}", recommendation.kloe, recommendation.text))
+        .collect())
+}
+
 async fn plan_page(
     state: &AppState,
     visitor: &Visitor,
@@ -194,14 +222,7 @@ async fn plan_page(
 ) -> Result<PlanPage, AppError> {
     let manages = may_manage(loaded, visitor);
     let plan = state.store.action_plan(loaded.record.id).await?;
-    let recommendations = state
-        .store
-        .findings(loaded.record.id)
-        .await?
-        .into_iter()
-        .filter(|finding| finding.entry.kind == FindingKind::Recommendation)
-        .map(|finding| format!("KLOE {}: {}", finding.entry.kloe, finding.entry.text))
-        .collect();
+    let recommendations = recommendations_for(state, visitor, loaded).await?;
     let href = plan_href(loaded);
     let upload = FileUpload {
         id: "plan".into(),
