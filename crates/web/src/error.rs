@@ -2,8 +2,10 @@
 //! SQL or a path) and logs the underlying cause once.
 
 use askama::Template;
+use axum::extract::Request;
 use axum::http::StatusCode;
-use axum::http::header::LOCATION;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use domain::Denied;
 use store::StoreError;
@@ -61,6 +63,21 @@ impl ErrorPage {
                     "If you think you should have access, contact the regional SEND co-ordinator.",
                 ],
             ),
+            StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => (
+                "The web address or form could not be read",
+                vec![
+                    "If you typed the web address, check it is correct.",
+                    "If you were sending a form, go back, refresh the page and try again.",
+                ],
+            ),
+            StatusCode::METHOD_NOT_ALLOWED => (
+                "Page not found",
+                vec!["If you followed a link or bookmark, start again from the home page."],
+            ),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+                "Your form could not be sent",
+                vec!["Go back, refresh the page and try again."],
+            ),
             StatusCode::PAYLOAD_TOO_LARGE => (
                 "The file or form is too large",
                 vec!["Go back and choose a smaller file, then try again."],
@@ -96,6 +113,35 @@ pub fn error_response(status: StatusCode, page: ErrorPageKind) -> Response {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, "Sorry, there is a problem with the service").into_response(),
     }
+}
+
+/// Rejections made outside our handlers (axum's extractors refusing a path, query or form
+/// they cannot decode, a method a route does not have) come as plain text that names
+/// internal parameters, or with no body at all. Every such response becomes the GOV.UK error
+/// page for its status; the headers set on the way out (security, cookies) are kept.
+pub async fn render_plain_rejections(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let plain = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_none_or(|value| value.starts_with("text/plain"));
+    if !plain {
+        return response;
+    }
+    tracing::debug!(%status, "rendering a plain-text rejection as an error page");
+    let (mut parts, _) = response.into_parts();
+    let page = error_response(status, ErrorPageKind::Status);
+    let (page_parts, body) = page.into_parts();
+    parts.headers.remove(CONTENT_LENGTH);
+    if let Some(content_type) = page_parts.headers.get(CONTENT_TYPE) {
+        parts.headers.insert(CONTENT_TYPE, content_type.clone());
+    }
+    Response::from_parts(parts, body)
 }
 
 #[derive(Clone, Copy, Debug)]

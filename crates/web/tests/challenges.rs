@@ -237,3 +237,6 @@ app_test!(
     a_team_the_rules_forbid_is_explained_not_an_error,
     a_team_the_rules_forbid_is_explained_not_an_error
 );
+
+#[path = "challenges/rejections.rs"]
+mod rejections;
