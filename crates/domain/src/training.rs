@@ -237,7 +237,13 @@ pub fn parse_time(text: &str) -> Option<NaiveTime> {
         Some((hour, minute)) if minute.len() == 2 => (hour, minute),
         Some(_) => return None,
         None if half.is_some() && (1..=2).contains(&digits.len()) => (digits, "00"),
-        None if digits.len() == 4 && half.is_none() => digits.split_at(2),
+        // Checked as digits before splitting: four bytes of other text may not split at 2.
+        None if digits.len() == 4
+            && half.is_none()
+            && digits.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            digits.split_at(2)
+        }
         None => return None,
     };
     if hour.is_empty() || hour.len() > 2 || !hour.bytes().all(|b| b.is_ascii_digit()) {
@@ -488,7 +494,16 @@ mod tests {
         assert_eq!(parse_time("12pm"), time(12, 0));
         assert_eq!(parse_time("12am"), time(0, 0));
         for bad in [
-            "", "25:00", "10:60", "10:5", "13pm", "ten", "10", "1:00:00", "-1:00",
+            "",
+            "25:00",
+            "10:60",
+            "10:5",
+            "13pm",
+            "ten",
+            "10",
+            "1:00:00",
+            "-1:00",
+            "a\u{1380}",
         ] {
             assert_eq!(parse_time(bad), None, "{bad}");
         }

@@ -1,0 +1,114 @@
+//! Every parser of outside input, fed arbitrary text: it answers with a value or a problem,
+//! never a panic, and what it accepts keeps the value's promises. Dates, IDs, emails, slugs,
+//! theme codes, case references, times, passwords, the personal-data check and whole forms
+//! (an action, which a spreadsheet row also fills) are covered.
+
+use std::str::FromStr;
+
+use domain::case_sample::CaseReference;
+use domain::next_steps::ActionAnswers;
+use domain::personal_data::{check_free_text, find_personal_data};
+use domain::pool::parse_date_parts;
+use domain::training::parse_time;
+use domain::{
+    AuthoritySlug, ChallengeId, EmailAddress, NewPassword, PersonName, ThemeCode, UserId,
+};
+use proptest::prelude::*;
+
+/// Any text, weighted towards what breaks parsers: digits, separators, Unicode and controls.
+fn hostile() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[0-9 /.:-]{0,24}",
+        "[a-zA-Z0-9@.+_ -]{0,40}",
+        "\\PC{0,64}",
+        "[\\x00-\\x1f\\x7f\u{200b}\u{feff}\u{202e}]{0,16}",
+        Just("9".repeat(400)),
+        Just("-".repeat(2000)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn dates_from_three_boxes(day in hostile(), month in hostile(), year in hostile()) {
+        if let Ok(date) = parse_date_parts("Start date", &day, &month, &year) {
+            let again = parse_date_parts(
+                "Start date",
+                &date.format("%-d").to_string(),
+                &date.format("%-m").to_string(),
+                &date.format("%Y").to_string(),
+            );
+            prop_assert_eq!(again.ok(), Some(date));
+        }
+    }
+
+    #[test]
+    fn ids(text in hostile()) {
+        if let Ok(id) = ChallengeId::from_str(&text) {
+            prop_assert_eq!(ChallengeId::from_str(&id.to_string()).ok(), Some(id));
+        }
+        let _ = UserId::from_str(&text);
+    }
+
+    #[test]
+    fn emails_and_names(text in hostile()) {
+        if let Ok(email) = EmailAddress::parse(&text) {
+            prop_assert!(email.as_str().contains('@'));
+            prop_assert!(!email.as_str().chars().any(char::is_control));
+        }
+        if let Ok(name) = PersonName::parse(&text) {
+            prop_assert!(name.as_str().chars().count() <= PersonName::MAX_CHARS);
+        }
+    }
+
+    #[test]
+    fn codes_and_slugs(text in hostile()) {
+        let _ = AuthoritySlug::parse(&text);
+        let _ = ThemeCode::parse(&text);
+        let _ = parse_time(&text);
+    }
+
+    #[test]
+    fn case_references(text in hostile()) {
+        if let Ok(reference) = CaseReference::parse(&text) {
+            prop_assert!(find_personal_data(reference.as_str()).is_none());
+            prop_assert!(!reference.as_str().chars().any(char::is_whitespace));
+        }
+    }
+
+    #[test]
+    fn passwords(password in hostile(), confirmation in hostile()) {
+        let _ = NewPassword::parse(&password, &confirmation);
+    }
+
+    #[test]
+    fn free_text(text in hostile()) {
+        let _ = check_free_text("note", &text);
+    }
+
+    #[test]
+    fn an_action_row(fields in proptest::collection::vec(hostile(), 14)) {
+        let answers = ActionAnswers {
+            reference: fields[0].clone(),
+            answers: fields[1].clone(),
+            theme: fields[2].clone(),
+            action: fields[3].clone(),
+            owner: fields[4].clone(),
+            partners: fields[5].clone(),
+            start: fields[6].clone(),
+            due: fields[7].clone(),
+            milestones: fields[8].clone(),
+            baseline: fields[9].clone(),
+            target: fields[10].clone(),
+            rag: fields[11].clone(),
+            progress: fields[12].clone(),
+            impact: fields[13].clone(),
+        };
+        let themes = [ThemeCode::parse("EHCP_QUALITY").expect("a theme")];
+        if let Ok(entry) = answers.check(&themes) {
+            prop_assert!(entry.start <= entry.due);
+        }
+    }
+}
