@@ -6,9 +6,10 @@
 //! word, a date or a theme code is acceptable is the domain's decision, made by the caller,
 //! so every problem with the values can be listed together against its row.
 
-use std::io::Cursor;
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read};
 
-use calamine::{Data, Range, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     ColNum, DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format, FormatAlign,
@@ -17,6 +18,7 @@ use rust_xlsxwriter::{
 
 use crate::DocumentError;
 use crate::opc::AUTHOR;
+use crate::upload::{self, FileKind, SafeZip, UploadLimits, UploadProblem, grouped};
 
 /// The action plan's columns, in order, as the header row names them. The reader insists
 /// on these headings in these places, so a plan is never read into the wrong fields.
@@ -85,6 +87,28 @@ const GUIDANCE: [(&str, f64); 14] = [
 /// Rows below the header that offer the drop-down lists and date checks, beyond those filled.
 const SPARE_ROWS: usize = 500;
 
+/// The most an uploaded plan's file may be and unpack to. A plan at its limits (500 actions
+/// of long text) is a few MB of XML; the template is 10 KB.
+pub const UPLOAD_LIMITS: UploadLimits = UploadLimits {
+    max_bytes: 5 * 1024 * 1024,
+    max_entries: 1_000,
+    max_unpacked_bytes: 32 * 1024 * 1024,
+    max_ratio: 100,
+};
+
+/// The most actions one upload may hold: checking and applying them is one transaction.
+pub const MAX_ACTIONS: usize = 500;
+
+/// Columns that may hold anything: the plan's 14 and room for an area's own notes.
+pub const MAX_COLUMNS: u32 = 50;
+
+/// Cells of the first sheet the reader looks at, filled or only formatted, before it stops.
+pub const MAX_CELLS: u64 = 100_000;
+
+/// Different texts the workbook may declare it holds. calamine reserves room for as many as
+/// the file declares before reading one, so a declared count is checked first.
+const MAX_SHARED_STRINGS: u64 = 1_000_000;
+
 /// The plan as the template is written.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ActionPlanSheet {
@@ -150,6 +174,36 @@ pub enum SheetProblem {
          in and upload it as an .xlsx file."
     )]
     NotAWorkbook,
+    #[error("{0}")]
+    Upload(UploadProblem),
+    #[error(
+        "The action plan has more than {} actions. Split it into parts of at most {} actions \
+         and upload each in turn: a part changes only the actions it holds.",
+        grouped(*.limit as u64),
+        grouped(*.limit as u64)
+    )]
+    TooManyActions { limit: usize },
+    #[error(
+        "The action plan has something in cell {cell}, beyond column {last}. Keep everything in \
+         the first {limit} columns (A to {last}): delete what is to the right and upload it again."
+    )]
+    TooManyColumns {
+        cell: String,
+        limit: u32,
+        last: String,
+    },
+    #[error(
+        "The first sheet has more than {} cells, filled or formatted. Keep only the action plan \
+         on it, clear the rest and upload it again.",
+        grouped(*.limit)
+    )]
+    TooManyCells { limit: u64 },
+    #[error(
+        "The workbook says it holds more than {} different texts. Save it again in Excel and \
+         upload that.",
+        grouped(*.limit)
+    )]
+    TooManyTexts { limit: u64 },
     #[error("The workbook has no sheets. The action plan must be on the first sheet.")]
     NoSheet,
     #[error("The first sheet of the workbook could not be read. Save it again in Excel and retry.")]
@@ -238,6 +292,24 @@ enum Value<'a> {
 /// The template: the plan on the first sheet (the reader reads that one), then instructions,
 /// then the themes the Theme column's list offers.
 pub fn write_action_plan(plan: &ActionPlanSheet) -> Result<Vec<u8>, DocumentError> {
+    Ok(template(plan)?.save_to_buffer()?)
+}
+
+/// The template with one more cell, `text` at (`row`, `col`) counted from 0, on the plan's
+/// sheet: a hostile upload made from the real thing (XFD1048576 is row 1048575, column 16383).
+#[cfg(any(test, feature = "test-support"))]
+pub fn template_with_cell(
+    plan: &ActionPlanSheet,
+    row: RowNum,
+    col: ColNum,
+    text: &str,
+) -> Result<Vec<u8>, DocumentError> {
+    let mut book = template(plan)?;
+    book.worksheet_from_index(0)?.write_string(row, col, text)?;
+    Ok(book.save_to_buffer()?)
+}
+
+fn template(plan: &ActionPlanSheet) -> Result<Workbook, DocumentError> {
     let formats = Formats::new();
     let mut book = Workbook::new();
     book.set_properties(
@@ -257,7 +329,7 @@ pub fn write_action_plan(plan: &ActionPlanSheet) -> Result<Vec<u8>, DocumentErro
 
     instructions(book.add_worksheet(), plan, &formats)?;
     themes(book.add_worksheet(), &plan.themes, &formats)?;
-    Ok(book.save_to_buffer()?)
+    Ok(book)
 }
 
 /// One area's actions, for the board's export.
@@ -493,35 +565,130 @@ fn themes(
     Ok(())
 }
 
-/// The actions on the first sheet of an uploaded workbook, each non-blank row in order.
-pub fn read_action_plan(bytes: &[u8]) -> Result<Vec<RawActionRow>, SheetProblem> {
-    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|_| SheetProblem::NotAWorkbook)?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or(SheetProblem::NoSheet)?
-        .map_err(|_| SheetProblem::UnreadableSheet)?;
-    check_header(&range)?;
-    let last_row = range.end().map_or(0, |(row, _)| row);
-    let mut rows = Vec::new();
-    for row in 1..=last_row {
-        let cells: [String; 14] = std::array::from_fn(|col| {
-            let col = u32::try_from(col).expect("a column number below 14 fits in u32");
-            range.get_value((row, col)).map_or(String::new(), cell_text)
-        });
-        if cells.iter().any(|cell| !cell.is_empty()) {
-            rows.push(RawActionRow::new(row + 1, cells));
+impl From<UploadProblem> for SheetProblem {
+    fn from(problem: UploadProblem) -> Self {
+        match problem {
+            UploadProblem::NotWhatItSays { .. } | UploadProblem::UnknownType => Self::NotAWorkbook,
+            other => Self::Upload(other),
         }
     }
-    Ok(rows)
+}
+
+/// The actions on the first sheet of an uploaded workbook, each non-blank row in order.
+///
+/// The file is inspected within [`UPLOAD_LIMITS`] before calamine opens it, and the sheet is
+/// read one cell at a time, stopping at the first limit passed: a declared dimension or used
+/// range is never trusted (one cell at XFD1048576 would make a dense range of 512 GiB).
+pub fn read_action_plan(bytes: &[u8]) -> Result<Vec<RawActionRow>, SheetProblem> {
+    let zip = upload::open_office(FileKind::Excel, bytes, &UPLOAD_LIMITS)?;
+    check_declared_texts(&zip)?;
+    let mut book = Xlsx::new(Cursor::new(zip.bytes())).map_err(|_| SheetProblem::NotAWorkbook)?;
+    let first = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or(SheetProblem::NoSheet)?;
+    let mut cells = book
+        .worksheet_cells_reader(&first)
+        .map_err(|_| SheetProblem::UnreadableSheet)?;
+    let mut header: Vec<String> = Vec::new();
+    let mut rows: BTreeMap<u32, [String; 14]> = BTreeMap::new();
+    let mut seen: u64 = 0;
+    while let Some(cell) = cells
+        .next_cell()
+        .map_err(|_| SheetProblem::UnreadableSheet)?
+    {
+        seen += 1;
+        if seen > MAX_CELLS {
+            return Err(SheetProblem::TooManyCells { limit: MAX_CELLS });
+        }
+        let (row, col) = cell.get_position();
+        let text = cell_text(cell.get_value());
+        if text.is_empty() {
+            continue;
+        }
+        if col >= MAX_COLUMNS {
+            return Err(SheetProblem::TooManyColumns {
+                cell: format!("{}{}", column_letter(col as usize), u64::from(row) + 1),
+                limit: MAX_COLUMNS,
+                last: column_letter(MAX_COLUMNS as usize - 1),
+            });
+        }
+        let col = col as usize;
+        if row == 0 {
+            if header.len() <= col {
+                header.resize(col + 1, String::new());
+            }
+            header[col] = text;
+        } else if col < COLUMNS.len() {
+            if !rows.contains_key(&row) && rows.len() >= MAX_ACTIONS {
+                return Err(SheetProblem::TooManyActions { limit: MAX_ACTIONS });
+            }
+            rows.entry(row).or_default()[col] = text;
+        }
+    }
+    check_header(&header)?;
+    Ok(rows
+        .into_iter()
+        .map(|(row, cells)| RawActionRow::new(row + 1, cells))
+        .collect())
+}
+
+/// calamine reserves room for as many shared texts as `<sst uniqueCount>` declares before it
+/// reads one: a tiny file declaring a trillion would abort the process. Every part named like
+/// the shared strings (calamine finds them ignoring case) is checked before calamine opens
+/// the file, and a count that is not a plain number is refused too.
+fn check_declared_texts(zip: &SafeZip<'_>) -> Result<(), SheetProblem> {
+    let too_many = SheetProblem::TooManyTexts {
+        limit: MAX_SHARED_STRINGS,
+    };
+    for (name, _) in zip.entries() {
+        if !name.to_ascii_lowercase().ends_with("sharedstrings.xml") {
+            continue;
+        }
+        let declared = zip
+            .with_part(name, |part| declared_unique_count(part))?
+            .flatten();
+        match declared {
+            None => {}
+            Some(Some(count)) if count <= MAX_SHARED_STRINGS => {}
+            Some(_) => return Err(too_many),
+        }
+    }
+    Ok(())
+}
+
+/// The `uniqueCount` of the part's root `sst` element: `None` when there is none,
+/// `Some(None)` when it is not a plain number that fits.
+fn declared_unique_count(part: &mut dyn Read) -> Option<Option<u64>> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(element) | Event::Empty(element)) => {
+                if element.local_name().as_ref() != "sst" {
+                    return None;
+                }
+                let value = element
+                    .attributes()
+                    .flatten()
+                    .find(|attribute| attribute.key.as_ref() == "uniqueCount")?
+                    .value
+                    .into_owned();
+                let plain = !value.is_empty() && value.bytes().all(|byte| byte.is_ascii_digit());
+                return Some(plain.then(|| value.parse::<u64>().ok()).flatten());
+            }
+            Ok(Event::Eof) | Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
 }
 
 /// The header row must name every column in its place. The first column out of place is
 /// reported, as missing, moved or renamed, whichever explains it.
-fn check_header(range: &Range<Data>) -> Result<(), SheetProblem> {
-    let last_col = range.end().map_or(0, |(_, col)| col);
-    let header: Vec<String> = (0..=last_col)
-        .map(|col| range.get_value((0, col)).map_or(String::new(), cell_text))
-        .collect();
+fn check_header(header: &[String]) -> Result<(), SheetProblem> {
     let same = |a: &str, b: &str| normalise(a) == normalise(b);
     for (index, name) in COLUMNS.iter().copied().enumerate() {
         let found = header.get(index).map_or("", String::as_str);
@@ -573,25 +740,26 @@ fn column_letter(index: usize) -> String {
 
 /// A cell as trimmed text. A date cell is given in ISO form so the caller need not know
 /// Excel's serial numbers; whole numbers lose Excel's ".0".
-fn cell_text(cell: &Data) -> String {
+fn cell_text(cell: &DataRef<'_>) -> String {
     match cell {
-        Data::Empty => String::new(),
-        Data::String(text) => text.trim().to_owned(),
-        Data::Int(number) => number.to_string(),
-        Data::Float(number) => float_text(*number),
-        Data::Bool(value) => if *value { "TRUE" } else { "FALSE" }.to_owned(),
-        Data::DateTime(value) => value.as_datetime().map_or_else(
+        DataRef::Empty => String::new(),
+        DataRef::String(text) => text.trim().to_owned(),
+        DataRef::SharedString(text) => text.trim().to_owned(),
+        DataRef::Int(number) => number.to_string(),
+        DataRef::Float(number) => float_text(*number),
+        DataRef::Bool(value) => if *value { "TRUE" } else { "FALSE" }.to_owned(),
+        DataRef::DateTime(value) => value.as_datetime().map_or_else(
             || float_text(value.as_f64()),
             |at| at.date().format("%Y-%m-%d").to_string(),
         ),
-        Data::DateTimeIso(text) => {
+        DataRef::DateTimeIso(text) => {
             NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d").map_or_else(
                 |_| text.trim().to_owned(),
                 |date| date.format("%Y-%m-%d").to_string(),
             )
         }
-        Data::DurationIso(text) => text.trim().to_owned(),
-        Data::Error(error) => error.to_string(),
+        DataRef::DurationIso(text) => text.trim().to_owned(),
+        DataRef::Error(error) => error.to_string(),
     }
 }
 
@@ -607,6 +775,7 @@ fn float_text(number: f64) -> String {
 mod tests {
     use super::*;
     use crate::read_back::read_back;
+    use crate::upload::hostile;
 
     fn date(year: i32, month: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(year, month, day).expect("valid date")
@@ -697,7 +866,10 @@ mod tests {
             read_action_plan(b"not a spreadsheet at all"),
             Err(SheetProblem::NotAWorkbook)
         );
-        assert_eq!(read_action_plan(&[]), Err(SheetProblem::NotAWorkbook));
+        assert_eq!(
+            read_action_plan(&[]),
+            Err(SheetProblem::Upload(UploadProblem::Empty))
+        );
         let word = crate::docx::written_report(&crate::report::sample(1, 1)).expect("docx");
         assert_eq!(read_action_plan(&word), Err(SheetProblem::NotAWorkbook));
     }
@@ -789,6 +961,116 @@ mod tests {
         assert_eq!(row.start_date, "2027-03-31");
         assert_eq!(row.due_date, "31/03/2027");
         assert_eq!(row.progress_notes, "TRUE");
+    }
+
+    #[test]
+    fn one_cell_at_the_last_column_of_the_last_row_is_refused_not_allocated() {
+        // The template with one more cell at XFD1048576: its used range is the whole sheet,
+        // which a dense range would allocate (512 GiB) and abort the process.
+        let bytes =
+            template_with_cell(&plan(vec![row(1)]), 1_048_575, 16_383, "x").expect("workbook");
+        assert!(bytes.len() < 20 * 1024, "{} bytes", bytes.len());
+        let problem = read_action_plan(&bytes).expect_err("refused");
+        assert_eq!(
+            problem,
+            SheetProblem::TooManyColumns {
+                cell: "XFD1048576".to_owned(),
+                limit: 50,
+                last: "AX".to_owned()
+            }
+        );
+        assert_eq!(
+            problem.to_string(),
+            "The action plan has something in cell XFD1048576, beyond column AX. Keep \
+             everything in the first 50 columns (A to AX): delete what is to the right and \
+             upload it again."
+        );
+        // In the last row but a column of the plan, it is just one more row to check.
+        let bytes =
+            template_with_cell(&plan(vec![row(1)]), 1_048_575, 0, "DER-9").expect("workbook");
+        let rows = read_action_plan(&bytes).expect("read");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].row, 1_048_576);
+    }
+
+    #[test]
+    fn a_sheet_of_300000_rows_stops_at_the_limit() {
+        let bytes = hostile::one_cell_rows(&COLUMNS, 300_000);
+        let problem = read_action_plan(&bytes).expect_err("refused");
+        assert_eq!(problem, SheetProblem::TooManyActions { limit: 500 });
+        assert!(
+            problem
+                .to_string()
+                .starts_with("The action plan has more than 500 actions. Split it"),
+            "{problem}"
+        );
+        // 500 actions are fine.
+        let rows = read_action_plan(&hostile::one_cell_rows(&COLUMNS, 500)).expect("read");
+        assert_eq!(rows.len(), 500);
+        assert_eq!(rows[499].row, 501);
+    }
+
+    #[test]
+    fn too_many_cells_even_empty_ones_are_refused() {
+        let mut sheet = String::from(
+            "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>Reference</t></is></c></row><row r=\"2\">",
+        );
+        sheet.push_str(&"<c/>".repeat(100_001));
+        sheet.push_str("</row></sheetData></worksheet>");
+        let bytes = hostile::workbook_with_sheet(sheet.as_bytes());
+        assert_eq!(
+            read_action_plan(&bytes),
+            Err(SheetProblem::TooManyCells { limit: 100_000 })
+        );
+    }
+
+    #[test]
+    fn a_zip_bomb_workbook_is_refused_before_calamine_sees_it() {
+        let problem = read_action_plan(&hostile::zip_bomb(1)).expect_err("refused");
+        assert_eq!(
+            problem,
+            SheetProblem::Upload(UploadProblem::UnpacksTooLarge {
+                limit: upload::Size(32 * 1024 * 1024)
+            })
+        );
+        assert!(problem.to_string().contains("more than 32 MB"));
+        assert_eq!(
+            read_action_plan(&hostile::many_entries(2_000)),
+            Err(SheetProblem::Upload(UploadProblem::TooManyEntries {
+                limit: 1_000
+            }))
+        );
+        assert_eq!(
+            read_action_plan(&hostile::plain_zip()),
+            Err(SheetProblem::NotAWorkbook)
+        );
+    }
+
+    #[test]
+    fn a_declared_count_of_texts_is_checked_before_calamine_reserves_it() {
+        let with_strings = |count: &str| {
+            let sst = format!("<sst uniqueCount=\"{count}\"><si><t>x</t></si></sst>");
+            hostile::raw_zip(&[
+                hostile::RawEntry::stored(
+                    "[Content_Types].xml",
+                    hostile::WORKBOOK_TYPES.as_bytes(),
+                ),
+                hostile::RawEntry::stored("xl/workbook.xml", b"<workbook/>"),
+                hostile::RawEntry::stored("xl/SharedStrings.xml", sst.as_bytes()),
+            ])
+        };
+        for count in ["1000000000000", "99999999999999999999999", "+5", "1e12"] {
+            assert_eq!(
+                read_action_plan(&with_strings(count)),
+                Err(SheetProblem::TooManyTexts { limit: 1_000_000 }),
+                "{count}"
+            );
+        }
+        // A sensible count gets as far as calamine, which finds no workbook relationships.
+        assert_eq!(
+            read_action_plan(&with_strings("1")),
+            Err(SheetProblem::NotAWorkbook)
+        );
     }
 
     #[test]

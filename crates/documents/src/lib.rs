@@ -7,6 +7,7 @@
 //! - [`board`] and [`pptx::board_pack`]: the regional board's progress pack.
 //! - [`action_plan`]: an area's action plan as a workbook to download, fill in and upload.
 //! - [`chart`]: progress over time as an accessible SVG.
+//! - [`upload`]: every uploaded file read within bounds and checked to be what its name says.
 
 pub mod action_plan;
 pub mod board;
@@ -16,6 +17,7 @@ pub mod docx;
 pub mod ics;
 pub mod pptx;
 pub mod report;
+pub mod upload;
 pub mod xlsx;
 
 mod opc;

@@ -421,13 +421,34 @@ app_test!(
             )
             .await;
         assert_eq!(wrong_type.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(wrong_type.body.contains("must be a PDF"));
+        assert!(wrong_type.body.contains("The selected file is not a PDF"));
         assert_eq!(
             wrong_type.input_value("title").as_deref(),
             Some("Guidance 2026")
         );
 
-        let pdf = b"%PDF-1.7\n% a tiny test document\n";
+        // Any zip renamed .docx was accepted on its first four bytes.
+        let renamed = documents::upload::hostile::plain_zip();
+        let page = coordinator
+            .post_multipart(
+                "/admin/guidance",
+                &[("title", "Guidance 2026")],
+                Some(("file", "Guidance.docx", &renamed)),
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            page.body
+                .contains("The selected file is not a Word document (.docx)")
+        );
+        // The limit reads as it is checked: 10 × 1024 × 1024 bytes, not "10.5 MB".
+        assert!(
+            page.body.contains("file, 10 MB or smaller."),
+            "{}",
+            page.body
+        );
+
+        let pdf = b"%PDF-1.7\n% a tiny test document\n%%EOF\n";
         let published = coordinator
             .post_multipart(
                 "/admin/guidance",

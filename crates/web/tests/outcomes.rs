@@ -16,6 +16,7 @@ use axum::http::{Request, StatusCode};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{NaiveDate, Utc};
+use documents::upload;
 use domain::challenge::{
     ChallengeKind, ChallengeRequest, Kloe, VisitFormat, VisitPlan, visit_days,
 };
@@ -1335,6 +1336,92 @@ add_row(["DER-4", "Recommendation 3", "NOT_A_THEME", "Refresh the local offer",
 app_test!(
     the_action_plan_is_kept_on_the_web_and_as_a_spreadsheet,
     the_action_plan_is_kept_on_the_web_and_as_a_spreadsheet
+);
+
+/// Hostile spreadsheets through the real upload: each refused at once with a message naming
+/// the limit, on a page of ordinary size, and nothing written. One cell at XFD1048576 in the
+/// app's own template used to abort the server allocating 512 GiB; 300,000 one-cell rows took
+/// 20 s and answered with 2.1 million problems.
+async fn hostile_action_plans_are_refused_naming_the_limit(app: TestApp) {
+    let fixture = next_steps_challenge(&app.store, "derby").await;
+    let id = fixture.challenge;
+    let plan_href = format!("/challenges/{id}/actions");
+    let mut lead = app.browser_as(Who::LeadOfDerby).await;
+    let before = plan_and_history(&app.store, id).await;
+    let template = download(&lead, &format!("{plan_href}.xlsx")).await;
+    let (far_cell, _) = edit_workbook(
+        &template.bytes,
+        "sheet.cell(row=1048576, column=16384).value = 'x'",
+    );
+    let plan_page = lead.get(&plan_href).await;
+    assert!(
+        plan_page
+            .body
+            .contains("5 MB or smaller, with at most 500 actions"),
+        "the hint states the limits"
+    );
+    for (workbook, message) in [
+        (
+            far_cell,
+            "The action plan has something in cell XFD1048576, beyond column AX",
+        ),
+        (
+            upload::hostile::one_cell_rows(&documents::action_plan::COLUMNS, 300_000),
+            "The action plan has more than 500 actions. Split it",
+        ),
+        (
+            upload::hostile::zip_bomb(1),
+            "The selected file unpacks to more than 32 MB",
+        ),
+        (
+            upload::hostile::many_entries(2_000),
+            "The selected file holds more than 1,000 files packed inside it",
+        ),
+        (
+            upload::hostile::plain_zip(),
+            "The file is not an Excel workbook (.xlsx)",
+        ),
+        (
+            vec![b'x'; 6 * 1024 * 1024],
+            "The selected file must be 5 MB or smaller",
+        ),
+    ] {
+        let refused = upload_plan(&lead, &plan_page, &workbook).await;
+        assert_error_next_to(&refused, "plan", message);
+        assert!(refused.body.len() < 100_000, "{} bytes", refused.body.len());
+    }
+
+    // Many problems: the first 50 are listed, then how many more.
+    let (bad_rows, _) = edit_workbook(
+        &template.bytes,
+        r#"
+for n in range(60):
+    add_row([f"BAD-{n}", "Recommendation 1", "NOT_A_THEME", "Refresh the local offer",
+             "Head of SEND", None, "01/01/2028", "30/06/2028", None, None, None, "Amber", None, None])
+"#,
+    );
+    let refused = upload_plan(&lead, &plan_page, &bad_rows).await;
+    assert_error_next_to(
+        &refused,
+        "plan",
+        "The spreadsheet has 60 problems, the first 50 listed below: nothing was changed",
+    );
+    assert_eq!(upload_problems(&refused).len(), 50);
+    assert!(
+        refused.body.contains("and 10 more problems"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        plan_and_history(&app.store, id).await,
+        before,
+        "nothing was written"
+    );
+}
+
+app_test!(
+    hostile_action_plans_are_refused_naming_the_limit,
+    hostile_action_plans_are_refused_naming_the_limit
 );
 
 // ---- Progress -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ use std::process::{Command, Stdio};
 
 use axum::http::StatusCode;
 use chrono::{NaiveDate, NaiveTime, Utc};
+use documents::upload;
 use domain::challenge::SeatRole;
 use domain::lifecycle::ChallengeState;
 use domain::pool::ReviewerType;
@@ -600,7 +601,7 @@ async fn pre_reading_checks_type_and_size_and_records_downloads(app: TestApp) {
             .contains(&format!("action=\"{documents}?csrf_token="))
     );
     assert!(
-        page.body.contains("smaller than 2 KB"),
+        page.body.contains("2 KB or smaller"),
         "the limit is on the page"
     );
 
@@ -616,19 +617,24 @@ async fn pre_reading_checks_type_and_size_and_records_downloads(app: TestApp) {
             "The selected file is empty",
         ),
         (
-            upload("data_pack", "Data.pdf", b"MZ\x90\x00 a program"),
+            upload("data_pack", "Data.exe", b"MZ\x90\x00 a program"),
             "file",
             "The selected file must be a PDF, Word (.docx), Excel (.xlsx)",
         ),
         (
+            upload("data_pack", "Data.pdf", b"MZ\x90\x00 a program"),
+            "file",
+            "The selected file is not a PDF, whatever its name says",
+        ),
+        (
             upload("data_pack", "Data.xlsx", PDF),
             "file",
-            "The selected file must be a PDF",
+            "The selected file is not an Excel workbook (.xlsx)",
         ),
         (
             upload("data_pack", "Data.pdf", &[b'%'; 4096]),
             "file",
-            "The selected file must be smaller than 2 KB",
+            "The selected file must be 2 KB or smaller",
         ),
     ] {
         let page = lead.post_multipart(&documents, &text, file).await;
@@ -643,7 +649,7 @@ async fn pre_reading_checks_type_and_size_and_records_downloads(app: TestApp) {
             Some(("file", "Notes.txt", huge)),
         )
         .await;
-    assert_error_page(&page, "file", "The selected file must be smaller than 2 KB");
+    assert_error_page(&page, "file", "The selected file must be 2 KB or smaller");
     assert!(
         app.store
             .pre_reading(fixture.challenge)
@@ -749,7 +755,7 @@ mod pre_reading_checks_type_and_size_and_records_downloads {
     use super::*;
 
     fn small_uploads(settings: &mut web::Settings) {
-        settings.pre_reading_max_bytes = 2000;
+        settings.pre_reading_max_bytes = 2048;
     }
 
     #[tokio::test]
@@ -764,6 +770,72 @@ mod pre_reading_checks_type_and_size_and_records_downloads {
         pre_reading_checks_type_and_size_and_records_downloads(app).await;
     }
 }
+
+/// Hostile files through the real pre-reading upload, at its real 20 MB limit: each refused
+/// with a message naming what was expected or the limit passed, and nothing stored. A zip
+/// renamed .docx used to be accepted on its first four bytes.
+async fn hostile_pre_reading_is_refused_naming_the_limit(app: TestApp) {
+    let fixture = challenge_in(&app.store, "derby", ChallengeState::TeamConfirmed).await;
+    let documents = format!("/challenges/{}/documents", fixture.challenge);
+    let mut lead = app.browser_as(Who::LeadOfDerby).await;
+    let page = lead.get(&documents).await;
+    assert!(
+        page.body.contains("20 MB or smaller"),
+        "the limit is on the page"
+    );
+    let bomb: &'static [u8] = Box::leak(upload::hostile::zip_bomb(1).into_boxed_slice());
+    let many: &'static [u8] = Box::leak(upload::hostile::many_entries(100_000).into_boxed_slice());
+    // A zip naming a Word folder, as the old check looked for, but no Word document.
+    let renamed = upload::hostile::raw_zip(&[upload::hostile::RawEntry::stored(
+        "word/document.xml",
+        b"<not-word/>",
+    )]);
+    let renamed: &'static [u8] = Box::leak(renamed.into_boxed_slice());
+    for (name, bytes, message) in [
+        (
+            "Data.xlsx",
+            bomb,
+            "The selected file unpacks to more than 100 times its own size",
+        ),
+        (
+            "Slides.pptx",
+            many,
+            "The selected file holds more than 10,000 files packed inside it",
+        ),
+        (
+            "SEF.docx",
+            renamed,
+            "The selected file is not a Word document (.docx), whatever its name says",
+        ),
+        (
+            "Figures.csv",
+            b"Area,EHCP\r\nDerby,\x00\x01",
+            "The selected file is not a CSV file in UTF-8",
+        ),
+    ] {
+        let page = lead
+            .post_multipart(
+                &documents,
+                &[("kind", "data_pack")],
+                Some(("file", name, bytes)),
+            )
+            .await;
+        assert_error_page(&page, "file", message);
+    }
+    assert!(
+        app.store
+            .pre_reading(fixture.challenge)
+            .await
+            .expect("list")
+            .is_empty(),
+        "nothing stored"
+    );
+}
+
+app_test!(
+    hostile_pre_reading_is_refused_naming_the_limit,
+    hostile_pre_reading_is_refused_naming_the_limit
+);
 
 app_test!(
     nothing_changes_once_the_visit_is_past_preparation,

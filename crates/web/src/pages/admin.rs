@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use chrono::{NaiveDate, TimeZone, Utc};
 use documents::csv::CsvTable;
+use documents::upload::{self, FileKind, Size, UploadLimits, UploadProblem};
 use domain::{Action, AuthoritySlug, EmailAddress, PersonName, Role, RoleGrant};
 use serde::Deserialize;
 use store::{
@@ -590,7 +591,7 @@ async fn guidance_page(
     errors: &FormErrors,
     banner: Option<NotificationBanner>,
 ) -> Result<ManageGuidancePage, AppError> {
-    let max_size = human_size(i64::try_from(state.settings.guidance_max_bytes).unwrap_or(i64::MAX));
+    let max_size = Size(u64::try_from(state.settings.guidance_max_bytes).unwrap_or(u64::MAX));
     Ok(ManageGuidancePage {
         chrome: Chrome::new(visitor, "Guidance document", "/admin/guidance")
             .with_errors(!errors.is_empty()),
@@ -605,7 +606,7 @@ async fn guidance_page(
             name: "file".into(),
             label: "Upload the document".into(),
             hint: Some(format!(
-                "A PDF, Word (.docx) or OpenDocument (.odt) file, smaller than {max_size}."
+                "A PDF, Word (.docx) or OpenDocument (.odt) file, {max_size} or smaller."
             )),
             error: errors.get("file"),
             accept: Some(".pdf,.docx,.odt"),
@@ -632,20 +633,20 @@ pub async fn show_manage_guidance(
     guidance_page(&state, &visitor, "", &FormErrors::default(), banner).await
 }
 
-/// The document types we accept, recognised by extension and by their first bytes (a
-/// renamed executable is refused).
-fn document_type(file_name: &str, bytes: &[u8]) -> Option<&'static str> {
-    let extension = file_name
-        .rsplit_once('.')
-        .map(|(_, ext)| ext.to_ascii_lowercase())?;
-    let is_zip = bytes.starts_with(b"PK\x03\x04");
-    match extension.as_str() {
-        "pdf" if bytes.starts_with(b"%PDF-") => Some("application/pdf"),
-        "docx" if is_zip => {
-            Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-        }
-        "odt" if is_zip => Some("application/vnd.oasis.opendocument.text"),
-        _ => None,
+/// The document types guidance may be.
+const GUIDANCE_KINDS: [FileKind; 3] = [FileKind::Pdf, FileKind::Word, FileKind::OpenDocumentText];
+const WRONG_TYPE: &str =
+    "The selected file must be a PDF, Word (.docx) or OpenDocument (.odt) file";
+
+/// The content type of an acceptable guidance document, judged by its name and its bytes
+/// together within the limits (a renamed program or zip, or a zip bomb, is refused), or what
+/// to tell the coordinator.
+fn document_type(file_name: &str, bytes: &[u8], limit: usize) -> Result<&'static str, String> {
+    let limits = UploadLimits::documents(u64::try_from(limit).unwrap_or(u64::MAX));
+    match upload::recognise(file_name, bytes, &GUIDANCE_KINDS, &limits) {
+        Ok(kind) => Ok(kind.content_type()),
+        Err(UploadProblem::UnknownType) => Err(WRONG_TYPE.to_owned()),
+        Err(problem) => Err(problem.to_string()),
     }
 }
 
@@ -666,6 +667,15 @@ fn clean_file_name(raw: &str) -> String {
     }
 }
 
+/// Why a body could not be read: almost always a file over the limit, cut off by the body
+/// limit before the handler sees it.
+fn too_large_or_broken(state: &AppState) -> String {
+    format!(
+        "The selected file could not be read: it must be {} or smaller",
+        Size(u64::try_from(state.settings.guidance_max_bytes).unwrap_or(u64::MAX))
+    )
+}
+
 pub async fn publish_guidance(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -684,20 +694,14 @@ pub async fn publish_guidance(
                     match field.bytes().await {
                         Ok(bytes) if !name.is_empty() => upload = Some((name, bytes.to_vec())),
                         Ok(_) => {}
-                        Err(_) => errors.add(
-                            "file",
-                            "The selected file is too large or could not be read",
-                        ),
+                        Err(_) => errors.add("file", too_large_or_broken(&state)),
                     }
                 }
                 _ => {}
             },
             Ok(None) => break,
             Err(_) => {
-                errors.add(
-                    "file",
-                    "The selected file is too large or could not be read",
-                );
+                errors.add("file", too_large_or_broken(&state));
                 break;
             }
         }
@@ -715,32 +719,15 @@ pub async fn publish_guidance(
             None
         }
         None => None,
-        Some((_, bytes)) if bytes.is_empty() => {
-            errors.add("file", "The selected file is empty");
-            None
-        }
-        Some((_, bytes)) if bytes.len() > limit => {
-            errors.add(
-                "file",
-                format!(
-                    "The selected file must be smaller than {}",
-                    human_size(limit as i64)
-                ),
-            );
-            None
-        }
-        Some((name, bytes)) => match document_type(&name, &bytes) {
-            Some(content_type) => Some(NewGuidance {
+        Some((name, bytes)) => match document_type(&name, &bytes, limit) {
+            Ok(content_type) => Some(NewGuidance {
                 title: title.clone(),
                 file_name: clean_file_name(&name),
                 content_type: content_type.into(),
                 content: bytes,
             }),
-            None => {
-                errors.add(
-                    "file",
-                    "The selected file must be a PDF, Word (.docx) or OpenDocument (.odt) file",
-                );
+            Err(message) => {
+                errors.add("file", message);
                 None
             }
         },
@@ -766,18 +753,37 @@ mod tests {
 
     #[test]
     fn documents_are_recognised_by_name_and_content() {
+        const LIMIT: usize = 10 * 1024 * 1024;
         assert_eq!(
-            document_type("Guide.PDF", b"%PDF-1.7 ..."),
-            Some("application/pdf")
+            document_type("Guide.PDF", b"%PDF-1.7 ...\n%%EOF\n", LIMIT),
+            Ok("application/pdf")
         );
-        assert_eq!(
-            document_type("guide.pdf", b"MZ\x90\x00"),
-            None,
+        assert!(
+            document_type("guide.pdf", b"MZ\x90\x00", LIMIT)
+                .expect_err("refused")
+                .contains("is not a PDF"),
             "an executable renamed .pdf"
         );
-        assert!(document_type("guide.docx", b"PK\x03\x04...").is_some());
-        assert_eq!(document_type("guide.exe", b"PK\x03\x04"), None);
-        assert_eq!(document_type("no-extension", b"%PDF-"), None);
+        // Any zip renamed .docx used to pass on its first four bytes.
+        let renamed = upload::hostile::plain_zip();
+        assert!(
+            document_type("guide.docx", &renamed, LIMIT)
+                .expect_err("refused")
+                .contains("is not a Word document (.docx)")
+        );
+        assert_eq!(
+            document_type("guide.xlsx", &renamed, LIMIT),
+            Err(WRONG_TYPE.to_owned()),
+            "spreadsheets are not guidance"
+        );
+        assert_eq!(
+            document_type("guide.exe", b"PK\x03\x04", LIMIT),
+            Err(WRONG_TYPE.to_owned())
+        );
+        assert_eq!(
+            document_type("no-extension", b"%PDF-", LIMIT),
+            Err(WRONG_TYPE.to_owned())
+        );
     }
 
     #[test]

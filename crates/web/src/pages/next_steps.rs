@@ -13,6 +13,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use chrono::Utc;
+use documents::action_plan::{MAX_ACTIONS, UPLOAD_LIMITS};
+use documents::upload::{Size, UploadProblem};
 use domain::findings::FindingKind;
 use domain::lifecycle::ChallengeState;
 use domain::next_steps::{ActionAnswers, ActionEntry, Rag, check_plan, field_label};
@@ -34,9 +36,10 @@ use crate::{AppError, AppState};
 const NAV: &str = "/challenges";
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-pub fn routes(settings: &crate::Settings) -> Vec<Route> {
-    let upload_limit =
-        axum::extract::DefaultBodyLimit::max(settings.pre_reading_max_bytes + 64 * 1024);
+pub fn routes(_settings: &crate::Settings) -> Vec<Route> {
+    // The body may be as large as the largest plan accepted, plus the form around it; the
+    // plan itself is read within documents::action_plan's limits.
+    let upload_limit = axum::extract::DefaultBodyLimit::max(plan_max_bytes() + 64 * 1024);
     vec![
         route(Method::GET, "/challenges/{id}/actions", get(show_plan)),
         route(
@@ -71,6 +74,15 @@ pub fn routes(settings: &crate::Settings) -> Vec<Route> {
         ),
     ]
 }
+
+/// The largest plan file accepted, in bytes.
+fn plan_max_bytes() -> usize {
+    usize::try_from(UPLOAD_LIMITS.max_bytes).unwrap_or(usize::MAX)
+}
+
+/// Problems listed under a refused upload; the rest are counted. A sheet of thousands of bad
+/// rows once answered with a page of millions.
+const PROBLEMS_SHOWN: usize = 50;
 
 fn plan_href(loaded: &LoadedChallenge) -> String {
     format!("{}/actions", loaded.href())
@@ -144,7 +156,7 @@ struct ActionRow {
 }
 
 /// A problem in an uploaded spreadsheet: where, and what.
-struct UploadProblem {
+struct SheetRowProblem {
     row: usize,
     column: &'static str,
     message: String,
@@ -165,7 +177,9 @@ pub struct PlanPage {
     download_href: String,
     upload_action: String,
     upload: FileUpload,
-    upload_problems: Vec<UploadProblem>,
+    upload_problems: Vec<SheetRowProblem>,
+    /// Problems found beyond those listed.
+    more_problems: usize,
     closed: bool,
 }
 
@@ -217,7 +231,7 @@ async fn plan_page(
     visitor: &Visitor,
     loaded: &LoadedChallenge,
     errors: &FormErrors,
-    upload_problems: Vec<UploadProblem>,
+    upload_problems: Vec<SheetRowProblem>,
     banner: Option<NotificationBanner>,
 ) -> Result<PlanPage, AppError> {
     let manages = may_manage(loaded, visitor);
@@ -228,7 +242,10 @@ async fn plan_page(
         id: "plan".into(),
         name: "plan".into(),
         label: "Upload the filled-in spreadsheet".into(),
-        hint: Some("An .xlsx file made from the download above. Rows with a reference the plan has change that action; new references are added. Nothing changes unless every row is right.".into()),
+        hint: Some(format!(
+            "An .xlsx file made from the download above, {} or smaller, with at most {MAX_ACTIONS} actions. Rows with a reference the plan has change that action; new references are added. Nothing changes unless every row is right.",
+            Size(UPLOAD_LIMITS.max_bytes)
+        )),
         error: errors.get("plan"),
         accept: Some(".xlsx"),
     };
@@ -245,7 +262,8 @@ async fn plan_page(
         download_href: format!("{href}.xlsx"),
         upload_action: format!("{href}/upload?csrf_token={}", visitor.form_token),
         upload,
-        upload_problems,
+        more_problems: upload_problems.len().saturating_sub(PROBLEMS_SHOWN),
+        upload_problems: upload_problems.into_iter().take(PROBLEMS_SHOWN).collect(),
         closed: !plan_open(loaded),
     })
 }
@@ -298,13 +316,18 @@ pub async fn download_plan(
 /// The uploaded file, or why there is none.
 async fn read_upload(multipart: Result<Multipart, MultipartRejection>) -> Result<Vec<u8>, String> {
     let mut multipart = multipart.map_err(|_| "Choose a spreadsheet to upload".to_owned())?;
-    while let Ok(Some(field)) = multipart.next_field().await {
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(error) => return Err(unread(error.status())),
+        };
         if field.name() == Some("plan") {
             let named = field.file_name().is_some_and(|name| !name.is_empty());
             let bytes = field
                 .bytes()
                 .await
-                .map_err(|_| "The file could not be read: try again".to_owned())?;
+                .map_err(|error| unread(error.status()))?;
             if named && !bytes.is_empty() {
                 return Ok(bytes.to_vec());
             }
@@ -313,13 +336,25 @@ async fn read_upload(multipart: Result<Multipart, MultipartRejection>) -> Result
     Err("Choose a spreadsheet to upload".to_owned())
 }
 
+/// Why the body could not be read: cut off at the size limit, or broken on the way.
+fn unread(status: StatusCode) -> String {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        UploadProblem::TooLarge {
+            limit: Size(UPLOAD_LIMITS.max_bytes),
+        }
+        .to_string()
+    } else {
+        "The file could not be read: try again".to_owned()
+    }
+}
+
 /// The plan page again, with why the upload was refused.
 async fn refuse_upload(
     state: &AppState,
     visitor: &Visitor,
     loaded: &LoadedChallenge,
     errors: FormErrors,
-    problems: Vec<UploadProblem>,
+    problems: Vec<SheetRowProblem>,
 ) -> Result<Response, AppError> {
     let page = plan_page(state, visitor, loaded, &errors, problems, None).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -362,20 +397,25 @@ pub async fn upload_plan(
         Err(problems) => {
             let listed = problems
                 .into_iter()
-                .map(|(row, problem)| UploadProblem {
+                .map(|(row, problem)| SheetRowProblem {
                     row,
                     column: crate::action_plans::column_heading(&problem.field),
                     message: problem.message,
                 })
                 .collect::<Vec<_>>();
             let mut errors = FormErrors::default();
-            errors.add(
-                "plan",
+            let message = if listed.len() > PROBLEMS_SHOWN {
+                format!(
+                    "The spreadsheet has {} problems, the first {PROBLEMS_SHOWN} listed below: nothing was changed",
+                    listed.len()
+                )
+            } else {
                 format!(
                     "The spreadsheet has {} problem(s), listed below: nothing was changed",
                     listed.len()
-                ),
-            );
+                )
+            };
+            errors.add("plan", message);
             return refuse_upload(&state, &visitor, &loaded, errors, listed).await;
         }
     };

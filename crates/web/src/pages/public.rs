@@ -51,13 +51,10 @@ struct GuidanceLink {
     published: String,
 }
 
-/// "2.4 MB", "380 KB": sizes as people read them next to a download link.
+/// "2.3 MB", "371.4 KB": sizes as people read them next to a download link, in the same
+/// binary units as the upload limits they were checked against.
 pub fn human_size(bytes: i64) -> String {
-    match bytes {
-        b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1_000_000.0),
-        b if b >= 1_000 => format!("{} KB", b / 1_000),
-        b => format!("{b} bytes"),
-    }
+    documents::upload::Size(u64::try_from(bytes).unwrap_or(0)).to_string()
 }
 
 pub fn document_kind(content_type: &str) -> &'static str {
@@ -156,7 +153,8 @@ mod tests {
     #[test]
     fn sizes_read_naturally() {
         assert_eq!(human_size(512), "512 bytes");
-        assert_eq!(human_size(380_400), "380 KB");
-        assert_eq!(human_size(2_400_000), "2.4 MB");
+        assert_eq!(human_size(380_400), "371.4 KB");
+        assert_eq!(human_size(2_400_000), "2.2 MB");
+        assert_eq!(human_size(10 * 1024 * 1024), "10 MB");
     }
 }
