@@ -19,8 +19,9 @@ pub mod limits {
     pub const TITLE: usize = 200;
     /// Where something happens: an address, a room, or a video-call link (those run long).
     pub const PLACE: usize = 500;
-    /// A key line of enquiry: a question short enough to head a slide.
-    pub const QUESTION: usize = 500;
+    /// A sentence or two: a key line of enquiry (short enough to head a slide), or why
+    /// someone must not review an area.
+    pub const SENTENCE: usize = 500;
     /// A finding: a sentence or two for a slide, a paragraph for the written report.
     pub const STATEMENT: usize = 1_500;
     /// A short note: a reason, a comment, a declaration, a question to the applicant.
