@@ -258,6 +258,8 @@ pub const DEFAULT_MAX_PER_YEAR: u8 = 4;
 pub const LONG_TEXT_LIMIT: usize = limits::SHORT_NOTE;
 /// An employer or organisation, or a region outside the East Midlands.
 pub const ORGANISATION_LIMIT: usize = limits::NAME;
+/// The project manager's question to an applicant, or the reason for declining them.
+pub const DECISION_NOTE_LIMIT: usize = limits::SHORT_NOTE;
 /// Why the applicant must not review an area.
 pub const CONFLICT_REASON_LIMIT: usize = limits::SENTENCE;
 
