@@ -738,6 +738,50 @@ impl ApplicationDraft {
 mod tests {
     use super::*;
 
+    #[test]
+    fn free_text_answers_are_bounded_and_clean() {
+        let messages = |draft: &ApplicationDraft, page| -> Vec<(String, String)> {
+            draft
+                .check_page(page, &vocabulary())
+                .into_iter()
+                .map(|p| (p.field, p.message))
+                .collect()
+        };
+        let mut draft = parent_carer();
+        draft.organisation = "Rutland\nParent Carer Forum".into();
+        draft.experience = "x".repeat(LONG_TEXT_LIMIT + 1);
+        draft.conflicts[0].reason = "My child's school\u{1b}".into();
+        assert_eq!(
+            messages(&draft, ApplicationPage::Organisation),
+            [(
+                "organisation".to_owned(),
+                "Employer or organisation must be on one line".to_owned()
+            )]
+        );
+        assert_eq!(
+            messages(&draft, ApplicationPage::Experience),
+            [(
+                "experience".to_owned(),
+                "Your experience must be 2,000 characters or fewer".to_owned()
+            )]
+        );
+        assert_eq!(
+            messages(&draft, ApplicationPage::Conflicts),
+            [(
+                "conflict-0-reason".to_owned(),
+                "Reason must not contain control characters".to_owned()
+            )]
+        );
+        draft.full_name = "Jo\rParent".into();
+        assert_eq!(
+            messages(&draft, ApplicationPage::Name),
+            [(
+                "full_name".to_owned(),
+                "Full name must be on one line".to_owned()
+            )]
+        );
+    }
+
     fn vocabulary() -> Vocabulary {
         Vocabulary {
             authorities: ["derby", "rutland", "leicester"]

@@ -718,6 +718,52 @@ impl ResponseAnswers {
 mod tests {
     use super::*;
 
+    #[test]
+    fn kloes_focus_and_declarations_are_bounded_and_clean() {
+        let mut kloes = KloeAnswers::default();
+        kloes.questions[0] = "q".repeat(900_000);
+        kloes.themes[0] = vec!["PFA".into()];
+        kloes.questions[1] = "How well\u{0}?".into();
+        kloes.themes[1] = vec!["PFA".into()];
+        let found: Vec<(String, String)> = kloes
+            .check(ChallengeKind::TwoDay, &themes(), false)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| (p.field, p.message))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("kloe_1", "KLOE 1 must be 500 characters or fewer"),
+                ("kloe_2", "KLOE 2 must not contain control characters"),
+            ]
+            .map(|(field, message)| (field.to_owned(), message.to_owned()))
+        );
+        let decline = ResponseAnswers {
+            response: "decline".into(),
+            decline_reason: "r".repeat(DECLARATION_LIMIT + 1),
+            ..ResponseAnswers::default()
+        };
+        assert_eq!(
+            decline.check().map_err(|found| found[0].message.clone()),
+            Err("Reason for declining must be 2,000 characters or fewer".to_owned())
+        );
+        let conflict = ResponseAnswers {
+            response: "accept".into(),
+            conflict: "conflict".into(),
+            conflict_details: "I used to work there\r\nuntil 2025".into(),
+            confidentiality: "agreed".into(),
+            ..ResponseAnswers::default()
+        };
+        assert_eq!(
+            conflict.check(),
+            Ok(InvitationResponse::DeclareConflict(
+                "I used to work there\nuntil 2025".into()
+            ))
+        );
+    }
+
     fn themes() -> Vec<ThemeCode> {
         ["EHCP_QUALITY", "PREPARING_ADULTHOOD"]
             .iter()

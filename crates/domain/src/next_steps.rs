@@ -500,6 +500,60 @@ mod tests {
         assert!(entry.is_overdue(today));
     }
 
+    /// A spreadsheet row's cells are checked exactly as the form's fields: bounded, one line
+    /// where the form has an input, no control characters anywhere.
+    #[test]
+    fn every_cell_is_bounded_and_clean() {
+        let messages = |answers: ActionAnswers| -> Vec<(String, String)> {
+            answers
+                .check(&themes())
+                .err()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| (p.field, p.message))
+                .collect()
+        };
+        let huge = ActionAnswers {
+            action: "x".repeat(900_000),
+            owner: "Head of SEND\nand deputy".into(),
+            partners: "Forum\u{7}".into(),
+            target: "y".repeat(SHORT_LIMIT + 1),
+            reference: "DER\t1".into(),
+            ..answers()
+        };
+        assert_eq!(
+            messages(huge),
+            [
+                ("reference", "Reference must not contain control characters"),
+                ("action", "Action must be 2,000 characters or fewer"),
+                ("owner", "Owner must be on one line"),
+                ("partners", "Partners must not contain control characters"),
+                ("target", "Target must be 200 characters or fewer"),
+            ]
+            .map(|(field, message)| (field.to_owned(), message.to_owned()))
+        );
+        // Line breaks in a long cell are kept, as LF.
+        let entry = ActionAnswers {
+            milestones: "Designed by June\r\nDelivered by July".into(),
+            ..answers()
+        }
+        .check(&themes())
+        .unwrap_or_else(|p| panic!("{p:?}"));
+        assert_eq!(entry.milestones, "Designed by June\nDelivered by July");
+        // The progress notes together are bounded, however many lines they run to.
+        let many = "14/05/2027: a session held\n".repeat(PROGRESS_LIMIT / 20);
+        assert_eq!(
+            messages(ActionAnswers {
+                progress: many,
+                ..answers()
+            }),
+            [(
+                "progress".to_owned(),
+                "Progress notes must be 10,000 characters or fewer".to_owned()
+            )]
+        );
+    }
+
     #[test]
     fn every_problem_is_named_in_the_order_of_the_form() {
         assert_eq!(

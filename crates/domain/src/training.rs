@@ -381,6 +381,37 @@ pub fn uk_date(at: DateTime<Utc>) -> NaiveDate {
 mod tests {
     use super::*;
 
+    #[test]
+    fn text_fields_are_bounded_and_clean() {
+        let session = SessionAnswers {
+            title: "Reviewer\ntraining".into(),
+            venue: "County Hall\r\nMatlock\u{0}".into(),
+            trainer: "t".repeat(TRAINER_LIMIT + 1),
+            online_link: "https://meet.example.org/\u{0}".into(),
+            ..answers()
+        };
+        assert_eq!(
+            fields(session.check()),
+            [
+                ("title", "Title must be on one line"),
+                ("venue", "Venue must not contain control characters"),
+                (
+                    "online_link",
+                    "Enter the online link in the correct format, like https://meet.example.org/training"
+                ),
+                ("trainer", "Trainer must be 200 characters or fewer"),
+            ]
+            .map(|(field, message)| (field.to_owned(), message.to_owned()))
+        );
+        let plan = SessionAnswers {
+            venue: "County Hall\r\nMatlock".into(),
+            ..answers()
+        }
+        .check()
+        .unwrap_or_else(|problems| panic!("{problems:?}"));
+        assert_eq!(plan.venue.as_deref(), Some("County Hall\nMatlock"));
+    }
+
     fn answers() -> SessionAnswers {
         SessionAnswers {
             title: "Reviewer training".into(),
