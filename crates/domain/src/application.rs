@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::pool::{
     AgeBand, DateRange, ExpertiseLevel, HomeArea, MemberProfile, ReviewerType, parse_date_parts,
 };
-use crate::{AuthoritySlug, EmailAddress, PersonName, ThemeCode};
 use crate::text::{MultiLine, OneLine, limits};
+use crate::{AuthoritySlug, EmailAddress, PersonName, ThemeCode};
 
 /// Where an application is in vetting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -355,10 +355,10 @@ impl RequestAnswers {
                 String::new()
             }
         };
-        if !focus.is_empty() {
-            if let Err(found) = crate::personal_data::check_free_text("focus", &focus) {
-                problems.push(found);
-            }
+        if !focus.is_empty()
+            && let Err(found) = crate::personal_data::check_free_text("focus", &focus)
+        {
+            problems.push(found);
         }
         let kloes =
             match self

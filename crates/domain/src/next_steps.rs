@@ -399,7 +399,12 @@ fn parse_progress(text: &str) -> Result<Vec<ProgressNote>, FieldProblem> {
     let text = MultiLine::parse(field_label("progress"), text, PROGRESS_LIMIT)
         .map_err(|found| problem("progress", &found.to_string()))?;
     let mut notes = Vec::new();
-    for line in text.as_str().lines().map(str::trim).filter(|line| !line.is_empty()) {
+    for line in text
+        .as_str()
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+    {
         let invalid = || {
             problem(
                 "progress",

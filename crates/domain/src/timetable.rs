@@ -171,9 +171,14 @@ impl ActivityAnswers {
     }
 
     fn checked_title(&self) -> Result<String, String> {
-        let title = OneLine::required("Title", "a title for the activity", &self.title, TITLE_LIMIT)
-            .map_err(|found| found.to_string())?
-            .into_string();
+        let title = OneLine::required(
+            "Title",
+            "a title for the activity",
+            &self.title,
+            TITLE_LIMIT,
+        )
+        .map_err(|found| found.to_string())?
+        .into_string();
         match find_personal_data(&title) {
             Some(found) => Err(found.message().to_owned()),
             None => Ok(title),

@@ -307,7 +307,11 @@ async fn a_huge_cancel_reason_is_refused_and_kept(app: TestApp) {
         .await
         .expect("load")
         .expect("exists");
-    assert_eq!(record.state, ChallengeState::Scoping, "nothing was cancelled");
+    assert_eq!(
+        record.state,
+        ChallengeState::Scoping,
+        "nothing was cancelled"
+    );
 
     // A reason with a control character is refused; a reason within bounds is taken.
     let page = pm.post(&cancel, &[("reason", "Postponed\u{0}")]).await;
@@ -316,7 +320,10 @@ async fn a_huge_cancel_reason_is_refused_and_kept(app: TestApp) {
             .contains("Reason for cancelling must not contain control characters")
     );
     let page = pm
-        .post(&cancel, &[("reason", "The authority asked to postpone\r\nuntil spring")])
+        .post(
+            &cancel,
+            &[("reason", "The authority asked to postpone\r\nuntil spring")],
+        )
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
 }

@@ -830,7 +830,12 @@ app_test!(
         let id = fixture.challenge.to_string();
         let day = visit_day(&app.store, &fixture).await.to_string();
         let mut lead = app.browser_as(Who::LeadOfDerby).await;
-        let before = app.store.timetable(fixture.challenge).await.expect("timetable").len();
+        let before = app
+            .store
+            .timetable(fixture.challenge)
+            .await
+            .expect("timetable")
+            .len();
         let new = format!("/challenges/{id}/timetable/new");
         let form = lead.get(&new).await;
         assert!(form.body.contains("Up to 200 characters."), "title hint");
@@ -847,7 +852,11 @@ app_test!(
         let page = lead.post(&new, &form).await;
         assert_error_page(&page, "place", "Place must be 500 characters or fewer");
         assert_eq!(
-            app.store.timetable(fixture.challenge).await.expect("timetable").len(),
+            app.store
+                .timetable(fixture.challenge)
+                .await
+                .expect("timetable")
+                .len(),
             before,
             "nothing added"
         );

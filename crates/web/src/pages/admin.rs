@@ -10,9 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use chrono::{NaiveDate, TimeZone, Utc};
 use documents::csv::CsvTable;
-use domain::{
-    Action, AuthoritySlug, EmailAddress, OneLine, PersonName, Role, RoleGrant, limits,
-};
+use domain::{Action, AuthoritySlug, EmailAddress, OneLine, PersonName, Role, RoleGrant, limits};
 use serde::Deserialize;
 use store::{
     AuditEntry, AuditFilter, GuidanceSummary, NewEmail, NewGuidance, NewUser, OutboxEmail,

@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use chrono::{Local, NaiveDate, Utc};
 use domain::challenge::{
-    CANCEL_REASON_LIMIT, ChallengeKind, FOCUS_LIMIT, KLOE_LIMIT, KLOE_SLOTS, KloeAnswers, Partner, RequestAnswers, SeatRole, VisitAnswers,
-    VisitFormat,
+    CANCEL_REASON_LIMIT, ChallengeKind, FOCUS_LIMIT, KLOE_LIMIT, KLOE_SLOTS, KloeAnswers, Partner,
+    RequestAnswers, SeatRole, VisitAnswers, VisitFormat,
 };
 use domain::lifecycle::{ChallengeState, Readiness, check_transition, next_states};
 use domain::policy::ChallengeAccess;

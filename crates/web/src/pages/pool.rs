@@ -13,13 +13,14 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use documents::csv::CsvTable;
 use documents::xlsx::{Cell, Sheet, workbook};
+use domain::application::CONFLICT_REASON_LIMIT;
 use domain::pool::{
     DateProblem, DateRange, ExpertiseLevel, HomeArea, MemberProfile, MemberStatus, ReviewerType,
     parse_date_parts,
 };
-use domain::application::CONFLICT_REASON_LIMIT;
 use domain::{
-    Action, AuditEvent, AuditObject, AuthoritySlug, OneLine, PersonName, PoolMemberId, ThemeCode, authorise,
+    Action, AuditEvent, AuditObject, AuthoritySlug, OneLine, PersonName, PoolMemberId, ThemeCode,
+    authorise,
 };
 use serde::Deserialize;
 use store::{AuditEntry, Authority, HomeFilter, PoolFilter, PoolMember, Theme};
