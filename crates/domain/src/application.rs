@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::pool::{
     AgeBand, DateRange, ExpertiseLevel, HomeArea, MemberProfile, ReviewerType, parse_date_parts,
 };
+use crate::text::{MultiLine, OneLine, limits};
 use crate::{AuthoritySlug, EmailAddress, PersonName, ThemeCode};
 
 /// Where an application is in vetting.
@@ -253,8 +254,16 @@ pub struct Application {
 /// The yearly load a new member starts with; the project manager can change it.
 pub const DEFAULT_MAX_PER_YEAR: u8 = 4;
 
-const LONG_TEXT_LIMIT: usize = 2000;
+/// The applicant's experience, and the adjustments they need.
+pub const LONG_TEXT_LIMIT: usize = limits::SHORT_NOTE;
+/// An employer or organisation, or a region outside the East Midlands.
+pub const ORGANISATION_LIMIT: usize = limits::NAME;
+/// The project manager's question to an applicant, or the reason for declining them.
+pub const DECISION_NOTE_LIMIT: usize = limits::SHORT_NOTE;
+/// Why the applicant must not review an area.
+pub const CONFLICT_REASON_LIMIT: usize = limits::SENTENCE;
 
+/// Optional text over several lines, as kept; a problem is recorded against `field`.
 fn bounded(
     field: &str,
     label: &str,
@@ -262,14 +271,12 @@ fn bounded(
     limit: usize,
     problems: &mut Vec<FieldProblem>,
 ) -> String {
-    let trimmed = text.trim();
-    if trimmed.chars().count() > limit {
-        problems.push(FieldProblem::new(
-            field,
-            format!("{label} must be {limit} characters or fewer"),
-        ));
-    }
-    trimmed.to_owned()
+    MultiLine::parse(label, text, limit)
+        .map(MultiLine::into_string)
+        .unwrap_or_else(|found| {
+            problems.push(FieldProblem::new(field, found));
+            String::new()
+        })
 }
 
 impl ApplicationDraft {
@@ -516,18 +523,17 @@ impl ApplicationDraft {
         vocabulary: &Vocabulary,
         problems: &mut Vec<FieldProblem>,
     ) -> (String, Option<HomeArea>) {
-        let organisation = self.organisation.trim().to_owned();
-        if organisation.is_empty() {
-            problems.push(FieldProblem::new(
-                "organisation",
-                "Enter your employer or organisation, or 'none'",
-            ));
-        } else if organisation.chars().count() > 200 {
-            problems.push(FieldProblem::new(
-                "organisation",
-                "Employer or organisation must be 200 characters or fewer",
-            ));
-        }
+        let organisation = OneLine::required(
+            "Employer or organisation",
+            "your employer or organisation, or 'none'",
+            &self.organisation,
+            ORGANISATION_LIMIT,
+        )
+        .map(OneLine::into_string)
+        .unwrap_or_else(|found| {
+            problems.push(FieldProblem::new("organisation", found));
+            String::new()
+        });
         let home = match self.home_authority.as_str() {
             "" => {
                 problems.push(FieldProblem::new(
@@ -536,22 +542,17 @@ impl ApplicationDraft {
                 ));
                 None
             }
-            "outside" => match self.outside_region.trim() {
-                "" => {
-                    problems.push(FieldProblem::new(
-                        "outside_region",
-                        "Enter the region you are from",
-                    ));
+            "outside" => match OneLine::required(
+                "Region",
+                "the region you are from",
+                &self.outside_region,
+                ORGANISATION_LIMIT,
+            ) {
+                Ok(region) => Some(HomeArea::OutsideRegion(region.into_string())),
+                Err(found) => {
+                    problems.push(FieldProblem::new("outside_region", found));
                     None
                 }
-                region if region.chars().count() > 100 => {
-                    problems.push(FieldProblem::new(
-                        "outside_region",
-                        "Region must be 100 characters or fewer",
-                    ));
-                    None
-                }
-                region => Some(HomeArea::OutsideRegion(region.to_owned())),
             },
             slug => match vocabulary
                 .authorities
@@ -691,8 +692,14 @@ impl ApplicationDraft {
     ) -> Vec<(AuthoritySlug, String)> {
         let mut conflicts = Vec::new();
         for (index, row) in self.conflicts.iter().enumerate() {
-            let reason = row.reason.trim();
-            match (row.authority.as_str(), reason) {
+            let reason = match OneLine::parse("Reason", &row.reason, CONFLICT_REASON_LIMIT) {
+                Ok(reason) => reason.into_string(),
+                Err(found) => {
+                    problems.push(FieldProblem::new(format!("conflict-{index}-reason"), found));
+                    continue;
+                }
+            };
+            match (row.authority.as_str(), reason.as_str()) {
                 ("", "") => {}
                 ("", _) => problems.push(FieldProblem::new(
                     format!("conflict-{index}-authority"),
@@ -715,11 +722,6 @@ impl ApplicationDraft {
                             format!("conflict-{index}-reason"),
                             "Say why you must not review this authority",
                         ));
-                    } else if reason.chars().count() > 500 {
-                        problems.push(FieldProblem::new(
-                            format!("conflict-{index}-reason"),
-                            "Reason must be 500 characters or fewer",
-                        ));
                     } else {
                         conflicts.push((authority.clone(), reason.to_owned()));
                     }
@@ -735,6 +737,50 @@ impl ApplicationDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn free_text_answers_are_bounded_and_clean() {
+        let messages = |draft: &ApplicationDraft, page| -> Vec<(String, String)> {
+            draft
+                .check_page(page, &vocabulary())
+                .into_iter()
+                .map(|p| (p.field, p.message))
+                .collect()
+        };
+        let mut draft = parent_carer();
+        draft.organisation = "Rutland\nParent Carer Forum".into();
+        draft.experience = "x".repeat(LONG_TEXT_LIMIT + 1);
+        draft.conflicts[0].reason = "My child's school\u{1b}".into();
+        assert_eq!(
+            messages(&draft, ApplicationPage::Organisation),
+            [(
+                "organisation".to_owned(),
+                "Employer or organisation must be on one line".to_owned()
+            )]
+        );
+        assert_eq!(
+            messages(&draft, ApplicationPage::Experience),
+            [(
+                "experience".to_owned(),
+                "Your experience must be 2,000 characters or fewer".to_owned()
+            )]
+        );
+        assert_eq!(
+            messages(&draft, ApplicationPage::Conflicts),
+            [(
+                "conflict-0-reason".to_owned(),
+                "Reason must not contain control characters".to_owned()
+            )]
+        );
+        draft.full_name = "Jo\rParent".into();
+        assert_eq!(
+            messages(&draft, ApplicationPage::Name),
+            [(
+                "full_name".to_owned(),
+                "Full name must be on one line".to_owned()
+            )]
+        );
+    }
 
     fn vocabulary() -> Vocabulary {
         Vocabulary {

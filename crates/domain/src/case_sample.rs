@@ -9,8 +9,10 @@ use thiserror::Error;
 
 use crate::application::FieldProblem;
 use crate::personal_data::{PersonalData, find_personal_data, find_personal_data_among};
+use crate::text::{MultiLine, limits};
 
-const NOTES_LIMIT: usize = 500;
+/// Notes on a sampled case.
+pub const NOTES_LIMIT: usize = limits::SHORT_NOTE;
 
 /// The child's age, in the bands of the 0 to 25 SEND system.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -332,13 +334,12 @@ fn keep<T>(problems: &mut Vec<FieldProblem>, field: &str, result: Result<T, Stri
 }
 
 fn checked_notes(text: &str) -> Result<String, String> {
-    let notes = text.trim();
-    if notes.chars().count() > NOTES_LIMIT {
-        return Err(format!("Notes must be {NOTES_LIMIT} characters or fewer"));
-    }
-    match find_personal_data(notes) {
+    let notes = MultiLine::parse("Notes", text, NOTES_LIMIT)
+        .map_err(|found| found.to_string())?
+        .into_string();
+    match find_personal_data(&notes) {
         Some(found) => Err(found.message().to_owned()),
-        None => Ok(notes.to_owned()),
+        None => Ok(notes),
     }
 }
 
@@ -400,7 +401,7 @@ mod tests {
             age_band: "4-5".into(),
             need_type: "asd".into(),
             setting_type: "school".into(),
-            notes: "x".repeat(501),
+            notes: "x".repeat(NOTES_LIMIT + 1),
         };
         assert_eq!(
             fields(bad.check()),
@@ -412,7 +413,7 @@ mod tests {
                 ("age_band", "Select the age band"),
                 ("need_type", "Select the primary type of need"),
                 ("setting_type", "Select the type of setting"),
-                ("notes", "Notes must be 500 characters or fewer"),
+                ("notes", "Notes must be 2,000 characters or fewer"),
             ]
             .map(|(field, message)| (field.to_owned(), message.to_owned()))
         );

@@ -10,12 +10,18 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use crate::ThemeCode;
 use crate::application::FieldProblem;
 use crate::pool::{DateProblem, DateRange, ReviewerType, parse_date_parts};
+use crate::text::{MultiLine, limits};
 
-const FOCUS_LIMIT: usize = 2000;
-const KLOE_LIMIT: usize = 500;
+/// The areas of focus the authority asks the team to look at.
+pub const FOCUS_LIMIT: usize = limits::SHORT_NOTE;
+/// One key line of enquiry.
+pub const KLOE_LIMIT: usize = limits::SENTENCE;
 /// KLOE slots on the forms: a two-day challenge has at most three.
 pub const KLOE_SLOTS: usize = 3;
-const DECLARATION_LIMIT: usize = 1000;
+/// A declared conflict of interest, or why someone declines an invitation.
+pub const DECLARATION_LIMIT: usize = limits::SHORT_NOTE;
+/// Why a challenge is cancelled.
+pub const CANCEL_REASON_LIMIT: usize = limits::SHORT_NOTE;
 
 fn problem(field: impl Into<String>, message: impl ToString) -> FieldProblem {
     FieldProblem {
@@ -234,7 +240,16 @@ impl KloeAnswers {
         problems: &mut Vec<FieldProblem>,
     ) -> Option<Kloe> {
         let number = slot + 1;
-        let question = self.questions[slot].trim();
+        let field = format!("kloe_{number}");
+        let question =
+            match MultiLine::parse(&format!("KLOE {number}"), &self.questions[slot], KLOE_LIMIT) {
+                Ok(question) => question.into_string(),
+                Err(found) => {
+                    problems.push(problem(field, found));
+                    return None;
+                }
+            };
+        let question = question.as_str();
         let ticked = &self.themes[slot];
         if question.is_empty() {
             if !ticked.is_empty() {
@@ -245,15 +260,7 @@ impl KloeAnswers {
             }
             return None;
         }
-        if question.chars().count() > KLOE_LIMIT {
-            problems.push(problem(
-                format!("kloe_{number}"),
-                format!("KLOE {number} must be {KLOE_LIMIT} characters or fewer"),
-            ));
-        }
-        if let Err(found) =
-            crate::personal_data::check_free_text(&format!("kloe_{number}"), question)
-        {
+        if let Err(found) = crate::personal_data::check_free_text(&field, question) {
             problems.push(found);
         }
         let themes: Vec<ThemeCode> = ticked
@@ -336,18 +343,21 @@ impl RequestAnswers {
             .filter_map(|code| Partner::parse(code))
             .collect();
         let windows = self.check_windows(today, &mut problems);
-        let focus = self.focus.trim().to_owned();
-        if focus.is_empty() {
-            problems.push(problem(
-                "focus",
-                "Enter the areas of focus for the challenge",
-            ));
-        } else if focus.chars().count() > FOCUS_LIMIT {
-            problems.push(problem(
-                "focus",
-                format!("Areas of focus must be {FOCUS_LIMIT} characters or fewer"),
-            ));
-        } else if let Err(found) = crate::personal_data::check_free_text("focus", &focus) {
+        let focus = match MultiLine::required(
+            "Areas of focus",
+            "the areas of focus for the challenge",
+            &self.focus,
+            FOCUS_LIMIT,
+        ) {
+            Ok(focus) => focus.into_string(),
+            Err(found) => {
+                problems.push(problem("focus", found));
+                String::new()
+            }
+        };
+        if !focus.is_empty()
+            && let Err(found) = crate::personal_data::check_free_text("focus", &focus)
+        {
             problems.push(found);
         }
         let kloes =
@@ -637,16 +647,13 @@ impl ResponseAnswers {
     pub fn check(&self) -> Result<InvitationResponse, Vec<FieldProblem>> {
         match self.response.as_str() {
             "accept" => self.check_acceptance(),
-            "decline" => {
-                let reason = self.decline_reason.trim();
-                if reason.chars().count() > DECLARATION_LIMIT {
-                    return Err(vec![problem(
-                        "decline_reason",
-                        format!("The reason must be {DECLARATION_LIMIT} characters or fewer"),
-                    )]);
-                }
-                Ok(InvitationResponse::Decline(reason.to_owned()))
-            }
+            "decline" => MultiLine::parse(
+                "Reason for declining",
+                &self.decline_reason,
+                DECLARATION_LIMIT,
+            )
+            .map(|reason| InvitationResponse::Decline(reason.into_string()))
+            .map_err(|found| vec![problem("decline_reason", found)]),
             _ => Err(vec![problem(
                 "response",
                 "Select whether you can take part in this challenge",
@@ -656,20 +663,31 @@ impl ResponseAnswers {
 
     fn check_acceptance(&self) -> Result<InvitationResponse, Vec<FieldProblem>> {
         let mut problems = Vec::new();
-        let details = self.conflict_details.trim();
+        let details = MultiLine::parse(
+            "Description of the conflict",
+            &self.conflict_details,
+            DECLARATION_LIMIT,
+        );
+        let details = match (self.conflict.as_str(), details) {
+            ("conflict", Err(found)) => {
+                problems.push(problem("conflict_details", found));
+                String::new()
+            }
+            (_, details) => details.map(MultiLine::into_string).unwrap_or_default(),
+        };
         match self.conflict.as_str() {
             "none" => {}
-            "conflict" if details.is_empty() => problems.push(problem(
-                "conflict_details",
-                "Describe the conflict of interest",
-            )),
-            "conflict" if details.chars().count() > DECLARATION_LIMIT => problems.push(problem(
-                "conflict_details",
-                format!("The description must be {DECLARATION_LIMIT} characters or fewer"),
-            )),
+            "conflict" if details.is_empty() => {
+                if !problems.iter().any(|p| p.field == "conflict_details") {
+                    problems.push(problem(
+                        "conflict_details",
+                        "Describe the conflict of interest",
+                    ));
+                }
+            }
             "conflict" => {
                 if let Err(found) =
-                    crate::personal_data::check_free_text("conflict_details", details)
+                    crate::personal_data::check_free_text("conflict_details", &details)
                 {
                     problems.push(found);
                 }
@@ -689,7 +707,7 @@ impl ResponseAnswers {
             return Err(problems);
         }
         Ok(if self.conflict == "conflict" {
-            InvitationResponse::DeclareConflict(details.to_owned())
+            InvitationResponse::DeclareConflict(details)
         } else {
             InvitationResponse::Accept
         })
@@ -699,6 +717,52 @@ impl ResponseAnswers {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kloes_focus_and_declarations_are_bounded_and_clean() {
+        let mut kloes = KloeAnswers::default();
+        kloes.questions[0] = "q".repeat(900_000);
+        kloes.themes[0] = vec!["PFA".into()];
+        kloes.questions[1] = "How well\u{0}?".into();
+        kloes.themes[1] = vec!["PFA".into()];
+        let found: Vec<(String, String)> = kloes
+            .check(ChallengeKind::TwoDay, &themes(), false)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| (p.field, p.message))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("kloe_1", "KLOE 1 must be 500 characters or fewer"),
+                ("kloe_2", "KLOE 2 must not contain control characters"),
+            ]
+            .map(|(field, message)| (field.to_owned(), message.to_owned()))
+        );
+        let decline = ResponseAnswers {
+            response: "decline".into(),
+            decline_reason: "r".repeat(DECLARATION_LIMIT + 1),
+            ..ResponseAnswers::default()
+        };
+        assert_eq!(
+            decline.check().map_err(|found| found[0].message.clone()),
+            Err("Reason for declining must be 2,000 characters or fewer".to_owned())
+        );
+        let conflict = ResponseAnswers {
+            response: "accept".into(),
+            conflict: "conflict".into(),
+            conflict_details: "I used to work there\r\nuntil 2025".into(),
+            confidentiality: "agreed".into(),
+            ..ResponseAnswers::default()
+        };
+        assert_eq!(
+            conflict.check(),
+            Ok(InvitationResponse::DeclareConflict(
+                "I used to work there\nuntil 2025".into()
+            ))
+        );
+    }
 
     fn themes() -> Vec<ThemeCode> {
         ["EHCP_QUALITY", "PREPARING_ADULTHOOD"]

@@ -7,13 +7,14 @@ use crate::application::FieldProblem;
 use crate::case_sample::CaseReference;
 use crate::ids::{ActivityId, EvidenceId};
 use crate::personal_data::find_personal_data;
+use crate::text::{MultiLine, limits};
 
-/// The longest evidence note: a few paragraphs typed on a phone.
-pub const NOTE_LIMIT: usize = 2000;
+/// The longest evidence note: a few paragraphs typed on a phone, or written up after the day.
+pub const NOTE_LIMIT: usize = limits::NARRATIVE;
 /// The longest finding: a sentence or two for a slide, a paragraph for the written report.
-pub const FINDING_LIMIT: usize = 1500;
+pub const FINDING_LIMIT: usize = limits::STATEMENT;
 /// The longest comment on a finding or a report.
-pub const COMMENT_LIMIT: usize = 1500;
+pub const COMMENT_LIMIT: usize = limits::SHORT_NOTE;
 
 macro_rules! coded_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal;)+ }) => {
@@ -317,24 +318,18 @@ fn checked_text(
     limit: usize,
     required: bool,
 ) -> Result<String, FieldProblem> {
-    // Browsers send a textarea's line breaks as CRLF; we keep plain LF.
-    let normalised = text.replace("\r\n", "\n");
-    let trimmed = normalised.trim();
-    if required && trimmed.is_empty() {
-        return Err(problem(
-            field,
-            &format!("Enter the {}", label.to_lowercase()),
-        ));
-    }
-    if trimmed.chars().count() > limit {
-        return Err(problem(
-            field,
-            &format!("{label} must be {limit} characters or fewer"),
-        ));
-    }
-    match find_personal_data(trimmed) {
+    let missing = format!("the {}", label.to_lowercase());
+    let checked = if required {
+        MultiLine::required(label, &missing, text, limit)
+    } else {
+        MultiLine::parse(label, text, limit)
+    };
+    let text = checked
+        .map_err(|found| problem(field, &found.to_string()))?
+        .into_string();
+    match find_personal_data(&text) {
         Some(found) => Err(problem(field, found.message())),
-        None => Ok(trimmed.to_owned()),
+        None => Ok(text),
     }
 }
 

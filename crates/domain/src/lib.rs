@@ -35,5 +35,5 @@ pub use password::{NewPassword, PasswordHash, PasswordProblem};
 pub use policy::{Action, Denied, authorise};
 pub use principal::Principal;
 pub use role::{Role, RoleGrant, RoleGrantError};
-pub use text::{PersonName, TextProblem};
+pub use text::{MultiLine, OneLine, PersonName, TextProblem, limits};
 pub use theme::{FrameworkFamily, ThemeCode};

@@ -8,10 +8,18 @@ use chrono::{Datelike, NaiveDate};
 use crate::application::FieldProblem;
 use crate::personal_data::find_personal_data;
 use crate::pool::parse_date_parts;
+use crate::text::{MultiLine, OneLine, TextProblem, limits};
 use crate::theme::ThemeCode;
 
-const SHORT_LIMIT: usize = 200;
-const LONG_LIMIT: usize = 2000;
+/// An action's reference, like `A1` or `SEND-03`.
+pub const REFERENCE_LIMIT: usize = 20;
+/// The owner (a name or a role), the partners, a baseline or a target: one line.
+pub const SHORT_LIMIT: usize = limits::NAME;
+/// The finding it answers, the action, its milestones, the evidence of impact, and each
+/// progress note.
+pub const LONG_LIMIT: usize = limits::SHORT_NOTE;
+/// All of an action's progress notes together, as the form and the spreadsheet hold them.
+pub const PROGRESS_LIMIT: usize = limits::NARRATIVE;
 
 /// Where an action stands: red, amber or green while open; complete when done.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -164,20 +172,40 @@ impl ActionAnswers {
     /// `themes` are the codes that exist.
     pub fn check(&self, themes: &[ThemeCode]) -> Result<ActionEntry, Vec<FieldProblem>> {
         let mut problems = Vec::new();
-        let mut text = |field: &str, value: &str, limit: usize, required: bool| {
-            checked_text(field, value, limit, required)
+        let mut text = |field: &str, value: &str, shape: Shape, required: bool| {
+            checked_text(field, value, shape, required)
                 .map_err(|problem| problems.push(problem))
                 .unwrap_or_default()
         };
-        let reference = text("reference", &self.reference, 20, true);
-        let answers = text("answers", &self.answers, LONG_LIMIT, true);
-        let action = text("action", &self.action, LONG_LIMIT, true);
-        let owner = text("owner", &self.owner, SHORT_LIMIT, true);
-        let partners = text("partners", &self.partners, SHORT_LIMIT, false);
-        let milestones = text("milestones", &self.milestones, LONG_LIMIT, false);
-        let baseline = text("baseline", &self.baseline, SHORT_LIMIT, false);
-        let target = text("target", &self.target, SHORT_LIMIT, false);
-        let impact = text("impact", &self.impact, LONG_LIMIT, false);
+        let reference = text(
+            "reference",
+            &self.reference,
+            Shape::OneLine(REFERENCE_LIMIT),
+            true,
+        );
+        let answers = text("answers", &self.answers, Shape::Lines(LONG_LIMIT), true);
+        let action = text("action", &self.action, Shape::Lines(LONG_LIMIT), true);
+        let owner = text("owner", &self.owner, Shape::OneLine(SHORT_LIMIT), true);
+        let partners = text(
+            "partners",
+            &self.partners,
+            Shape::OneLine(SHORT_LIMIT),
+            false,
+        );
+        let milestones = text(
+            "milestones",
+            &self.milestones,
+            Shape::Lines(LONG_LIMIT),
+            false,
+        );
+        let baseline = text(
+            "baseline",
+            &self.baseline,
+            Shape::OneLine(SHORT_LIMIT),
+            false,
+        );
+        let target = text("target", &self.target, Shape::OneLine(SHORT_LIMIT), false);
+        let impact = text("impact", &self.impact, Shape::Lines(LONG_LIMIT), false);
         let theme = ThemeCode::parse(self.theme.trim().to_uppercase().as_str())
             .filter(|code| themes.contains(code));
         let start = parse_date("start", "Start date", &self.start);
@@ -315,31 +343,35 @@ fn sort_by_form_order(problems: &mut [FieldProblem]) {
     problems.sort_by_key(|found| position(&found.field));
 }
 
+/// Whether a field holds one line (an input, a plain cell) or several (a textarea, a cell
+/// with line breaks), and its limit.
+#[derive(Clone, Copy)]
+enum Shape {
+    OneLine(usize),
+    Lines(usize),
+}
+
 fn checked_text(
     field: &str,
     value: &str,
-    limit: usize,
+    shape: Shape,
     required: bool,
 ) -> Result<String, FieldProblem> {
     let label = field_label(field);
-    // Browsers send a textarea's line breaks as CRLF; we keep plain LF.
-    let normalised = value.replace("\r\n", "\n");
-    let trimmed = normalised.trim();
-    if required && trimmed.is_empty() {
+    let checked: Result<String, TextProblem> = match shape {
+        Shape::OneLine(limit) => OneLine::parse(label, value, limit).map(OneLine::into_string),
+        Shape::Lines(limit) => MultiLine::parse(label, value, limit).map(MultiLine::into_string),
+    };
+    let text = checked.map_err(|found| problem(field, &found.to_string()))?;
+    if required && text.is_empty() {
         return Err(problem(
             field,
             &format!("Enter the {}", label.to_lowercase()),
         ));
     }
-    if trimmed.chars().count() > limit {
-        return Err(problem(
-            field,
-            &format!("{label} must be {limit} characters or fewer"),
-        ));
-    }
-    match find_personal_data(trimmed) {
+    match find_personal_data(&text) {
         Some(found) => Err(problem(field, found.message())),
-        None => Ok(trimmed.to_owned()),
+        None => Ok(text),
     }
 }
 
@@ -364,8 +396,15 @@ fn parse_date(field: &str, what: &'static str, text: &str) -> Result<NaiveDate, 
 }
 
 fn parse_progress(text: &str) -> Result<Vec<ProgressNote>, FieldProblem> {
+    let text = MultiLine::parse(field_label("progress"), text, PROGRESS_LIMIT)
+        .map_err(|found| problem("progress", &found.to_string()))?;
     let mut notes = Vec::new();
-    for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
+    for line in text
+        .as_str()
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+    {
         let invalid = || {
             problem(
                 "progress",
@@ -374,7 +413,7 @@ fn parse_progress(text: &str) -> Result<Vec<ProgressNote>, FieldProblem> {
         };
         let (date, words) = line.split_once(':').ok_or_else(invalid)?;
         let on = parse_date("progress", "Progress note date", date).map_err(|_| invalid())?;
-        let words = checked_text("progress", words, LONG_LIMIT, true)?;
+        let words = checked_text("progress", words, Shape::Lines(LONG_LIMIT), true)?;
         notes.push(ProgressNote { on, text: words });
     }
     notes.sort_by_key(|note| note.on);
@@ -464,6 +503,60 @@ mod tests {
         assert_eq!(again.as_ref(), Ok(&entry));
         let today = NaiveDate::from_ymd_opt(2027, 10, 1).unwrap_or_default();
         assert!(entry.is_overdue(today));
+    }
+
+    /// A spreadsheet row's cells are checked exactly as the form's fields: bounded, one line
+    /// where the form has an input, no control characters anywhere.
+    #[test]
+    fn every_cell_is_bounded_and_clean() {
+        let messages = |answers: ActionAnswers| -> Vec<(String, String)> {
+            answers
+                .check(&themes())
+                .err()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| (p.field, p.message))
+                .collect()
+        };
+        let huge = ActionAnswers {
+            action: "x".repeat(900_000),
+            owner: "Head of SEND\nand deputy".into(),
+            partners: "Forum\u{7}".into(),
+            target: "y".repeat(SHORT_LIMIT + 1),
+            reference: "DER\t1".into(),
+            ..answers()
+        };
+        assert_eq!(
+            messages(huge),
+            [
+                ("reference", "Reference must not contain control characters"),
+                ("action", "Action must be 2,000 characters or fewer"),
+                ("owner", "Owner must be on one line"),
+                ("partners", "Partners must not contain control characters"),
+                ("target", "Target must be 200 characters or fewer"),
+            ]
+            .map(|(field, message)| (field.to_owned(), message.to_owned()))
+        );
+        // Line breaks in a long cell are kept, as LF.
+        let entry = ActionAnswers {
+            milestones: "Designed by June\r\nDelivered by July".into(),
+            ..answers()
+        }
+        .check(&themes())
+        .unwrap_or_else(|p| panic!("{p:?}"));
+        assert_eq!(entry.milestones, "Designed by June\nDelivered by July");
+        // The progress notes together are bounded, however many lines they run to.
+        let many = "14/05/2027: a session held\n".repeat(PROGRESS_LIMIT / 20);
+        assert_eq!(
+            messages(ActionAnswers {
+                progress: many,
+                ..answers()
+            }),
+            [(
+                "progress".to_owned(),
+                "Progress notes must be 10,000 characters or fewer".to_owned()
+            )]
+        );
     }
 
     #[test]

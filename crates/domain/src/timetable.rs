@@ -9,10 +9,13 @@ use chrono::{NaiveDate, NaiveTime};
 use crate::application::FieldProblem;
 use crate::ids::{ActivityId, TeamMemberId};
 use crate::personal_data::{PersonalData, find_personal_data, find_personal_data_among};
+use crate::text::{OneLine, limits};
 use crate::training::parse_time;
 
-const TITLE_LIMIT: usize = 120;
-const PLACE_LIMIT: usize = 300;
+/// An activity's title, on one line of the timetable.
+pub const TITLE_LIMIT: usize = limits::TITLE;
+/// A room, a place or an online link.
+pub const PLACE_LIMIT: usize = limits::PLACE;
 
 /// What happens in an activity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -168,12 +171,14 @@ impl ActivityAnswers {
     }
 
     fn checked_title(&self) -> Result<String, String> {
-        let title = bounded(
-            &self.title,
-            "Enter a title for the activity",
+        let title = OneLine::required(
             "Title",
+            "a title for the activity",
+            &self.title,
             TITLE_LIMIT,
-        )?;
+        )
+        .map_err(|found| found.to_string())?
+        .into_string();
         match find_personal_data(&title) {
             Some(found) => Err(found.message().to_owned()),
             None => Ok(title),
@@ -183,12 +188,14 @@ impl ActivityAnswers {
     /// A room, a place or an online link. A setting visit's place may rightly be a school's
     /// address, postcode and all, so only the postcode rule is left out.
     fn checked_place(&self) -> Result<String, String> {
-        let place = bounded(
-            &self.place,
-            "Enter the room, place or online link",
+        let place = OneLine::required(
             "Place",
+            "the room, place or online link",
+            &self.place,
             PLACE_LIMIT,
-        )?;
+        )
+        .map_err(|found| found.to_string())?
+        .into_string();
         match find_personal_data_among(&place, &PersonalData::ALL_BUT_POSTCODE) {
             Some(found) => Err(found.message().to_owned()),
             None => Ok(place),
@@ -250,18 +257,6 @@ fn checked_time(text: &str, which: &str, like: &str) -> Result<NaiveTime, String
         "" => Err(format!("Enter the {which} time")),
         text => parse_time(text)
             .ok_or_else(|| format!("Enter the {which} time as hours and minutes, like {like}")),
-    }
-}
-
-/// Required text up to `limit` characters, trimmed.
-fn bounded(text: &str, missing: &str, label: &str, limit: usize) -> Result<String, String> {
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        Err(missing.to_owned())
-    } else if trimmed.chars().count() > limit {
-        Err(format!("{label} must be {limit} characters or fewer"))
-    } else {
-        Ok(trimmed.to_owned())
     }
 }
 
@@ -538,8 +533,8 @@ mod tests {
             starts: "14:00".into(),
             ends: "2pm".into(),
             kind: "picnic".into(),
-            title: "x".repeat(121),
-            place: "y".repeat(301),
+            title: "x".repeat(TITLE_LIMIT + 1),
+            place: "y".repeat(PLACE_LIMIT + 1),
             kloe: "3".into(),
             reviewers: vec![member(9).to_string()],
         };
@@ -549,13 +544,25 @@ mod tests {
                 ("day", "Select the day of the activity"),
                 ("ends", "The end time must be after the start time"),
                 ("kind", "Select the type of activity"),
-                ("title", "Title must be 120 characters or fewer"),
-                ("place", "Place must be 300 characters or fewer"),
+                ("title", "Title must be 200 characters or fewer"),
+                ("place", "Place must be 500 characters or fewer"),
                 (
                     "kloe",
                     "Select one of the challenge's key lines of enquiry, or none"
                 ),
                 ("reviewers", "Choose reviewers from the team"),
+            ]
+            .map(|(field, message)| (field.to_owned(), message.to_owned()))
+        );
+
+        let mut broken = answers();
+        broken.title = "Focus group\r\nwith parents".into();
+        broken.place = "Room 4\u{0}".into();
+        assert_eq!(
+            fields(broken.check(3, &[member(1)])),
+            [
+                ("title", "Title must be on one line"),
+                ("place", "Place must not contain control characters"),
             ]
             .map(|(field, message)| (field.to_owned(), message.to_owned()))
         );

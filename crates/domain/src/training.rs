@@ -6,11 +6,16 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, 
 
 use crate::application::FieldProblem;
 use crate::pool::{DateProblem, parse_date_parts};
+use crate::text::{MultiLine, OneLine, limits};
 
 /// The most people one session can take.
 pub const MAX_CAPACITY: u16 = 100;
-const TITLE_LIMIT: usize = 120;
-const PLACE_LIMIT: usize = 500;
+/// A session's title.
+pub const TITLE_LIMIT: usize = limits::TITLE;
+/// The venue's address, or the online link.
+pub const PLACE_LIMIT: usize = limits::PLACE;
+/// Who runs the session.
+pub const TRAINER_LIMIT: usize = limits::NAME;
 
 /// The session form exactly as typed, so a page with errors shows every answer again.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -60,7 +65,7 @@ fn problem(field: &str, message: impl ToString) -> FieldProblem {
     }
 }
 
-/// Required text up to `limit` characters.
+/// Required text on one line up to `limit` characters; `missing` reads after "Enter".
 fn required(
     field: &str,
     text: &str,
@@ -69,16 +74,12 @@ fn required(
     limit: usize,
     problems: &mut Vec<FieldProblem>,
 ) -> String {
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        problems.push(problem(field, missing));
-    } else if trimmed.chars().count() > limit {
-        problems.push(problem(
-            field,
-            format!("{label} must be {limit} characters or fewer"),
-        ));
-    }
-    trimmed.to_owned()
+    OneLine::required(label, missing, text, limit)
+        .map(OneLine::into_string)
+        .unwrap_or_else(|found| {
+            problems.push(problem(field, found));
+            String::new()
+        })
 }
 
 impl SessionAnswers {
@@ -90,7 +91,7 @@ impl SessionAnswers {
         let title = required(
             "title",
             &self.title,
-            "Enter a title for the session",
+            "a title for the session",
             "Title",
             TITLE_LIMIT,
             &mut problems,
@@ -140,17 +141,17 @@ impl SessionAnswers {
                 Some(ends) => Some(ends),
             },
         };
-        let venue = self.venue.trim();
+        let venue = MultiLine::parse("Venue", &self.venue, PLACE_LIMIT)
+            .map(MultiLine::into_string)
+            .unwrap_or_else(|found| {
+                problems.push(problem("venue", found));
+                String::new()
+            });
         let link = self.online_link.trim();
-        if venue.is_empty() && link.is_empty() {
+        if venue.is_empty() && link.is_empty() && self.venue.trim().is_empty() {
             problems.push(problem(
                 "venue",
                 "Enter a venue or an online link for the session",
-            ));
-        } else if venue.chars().count() > PLACE_LIMIT {
-            problems.push(problem(
-                "venue",
-                format!("Venue must be {PLACE_LIMIT} characters or fewer"),
             ));
         }
         if !link.is_empty() && !is_web_link(link) {
@@ -188,9 +189,9 @@ impl SessionAnswers {
         let trainer = required(
             "trainer",
             &self.trainer,
-            "Enter the name of the trainer",
+            "the name of the trainer",
             "Trainer",
-            TITLE_LIMIT,
+            TRAINER_LIMIT,
             &mut problems,
         );
         match (date, starts, ends, capacity) {
@@ -200,7 +201,7 @@ impl SessionAnswers {
                     date,
                     starts,
                     ends,
-                    venue: (!venue.is_empty()).then(|| venue.to_owned()),
+                    venue: (!venue.is_empty()).then_some(venue),
                     online_link: (!link.is_empty()).then(|| link.to_owned()),
                     capacity,
                     trainer,
@@ -213,7 +214,9 @@ impl SessionAnswers {
 
 /// An https (or http) address with a host and no spaces: something a calendar can open.
 fn is_web_link(text: &str) -> bool {
-    if text.chars().count() > PLACE_LIMIT || text.chars().any(char::is_whitespace) {
+    if text.chars().count() > PLACE_LIMIT
+        || text.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
         return false;
     }
     let rest = text
@@ -383,6 +386,37 @@ pub fn uk_date(at: DateTime<Utc>) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_fields_are_bounded_and_clean() {
+        let session = SessionAnswers {
+            title: "Reviewer\ntraining".into(),
+            venue: "County Hall\r\nMatlock\u{0}".into(),
+            trainer: "t".repeat(TRAINER_LIMIT + 1),
+            online_link: "https://meet.example.org/\u{0}".into(),
+            ..answers()
+        };
+        assert_eq!(
+            fields(session.check()),
+            [
+                ("title", "Title must be on one line"),
+                ("venue", "Venue must not contain control characters"),
+                (
+                    "online_link",
+                    "Enter the online link in the correct format, like https://meet.example.org/training"
+                ),
+                ("trainer", "Trainer must be 200 characters or fewer"),
+            ]
+            .map(|(field, message)| (field.to_owned(), message.to_owned()))
+        );
+        let plan = SessionAnswers {
+            venue: "County Hall\r\nMatlock".into(),
+            ..answers()
+        }
+        .check()
+        .unwrap_or_else(|problems| panic!("{problems:?}"));
+        assert_eq!(plan.venue.as_deref(), Some("County Hall\nMatlock"));
+    }
 
     fn answers() -> SessionAnswers {
         SessionAnswers {

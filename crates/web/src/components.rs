@@ -59,6 +59,13 @@ impl TextInput {
         self
     }
 
+    /// State the field's limit in its hint (after any hint already set), so people know it
+    /// before they type; the server enforces it.
+    pub fn limit(mut self, max_chars: usize) -> Self {
+        self.hint = Some(with_limit(self.hint.take(), max_chars));
+        self
+    }
+
     pub fn autocomplete(mut self, autocomplete: &'static str) -> Self {
         self.autocomplete = Some(autocomplete);
         self
@@ -87,6 +94,15 @@ impl TextInput {
 
     fn described_by(&self) -> Option<String> {
         described_by(&self.id, self.hint.is_some(), self.error.is_some())
+    }
+}
+
+/// A hint with the limit's sentence after it: "Up to 2,000 characters."
+fn with_limit(hint: Option<String>, max_chars: usize) -> String {
+    let limit = domain::text::limit_hint(max_chars);
+    match hint {
+        Some(hint) if !hint.is_empty() => format!("{hint} {limit}"),
+        _ => limit,
     }
 }
 
@@ -307,6 +323,13 @@ impl Textarea {
 
     pub fn hint(mut self, hint: &str) -> Self {
         self.hint = Some(hint.to_owned());
+        self
+    }
+
+    /// State the field's limit in its hint (after any hint already set). No `maxlength`:
+    /// GOV.UK advises against it on a textarea, as it cuts pasted text off unseen.
+    pub fn limit(mut self, max_chars: usize) -> Self {
+        self.hint = Some(with_limit(self.hint.take(), max_chars));
         self
     }
 

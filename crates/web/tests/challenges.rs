@@ -240,3 +240,155 @@ app_test!(
 
 #[path = "challenges/rejections.rs"]
 mod rejections;
+
+// ---- Free text is bounded ---------------------------------------------------------------
+
+/// The textarea's text as the page shows it back.
+fn textarea_text(page: &support::Page, id: &str) -> Option<String> {
+    let marker = format!("id=\"{id}\"");
+    page.body.match_indices("<textarea").find_map(|(at, _)| {
+        let open_end = at + page.body[at..].find('>')?;
+        if !page.body[at..open_end].contains(&marker) {
+            return None;
+        }
+        let end = open_end + page.body[open_end..].find("</textarea>")?;
+        Some(page.body[open_end + 1..end].to_owned())
+    })
+}
+
+/// The message in the error paragraph next to `field`.
+fn message_next_to(page: &support::Page, field: &str) -> String {
+    let at = page
+        .body
+        .find(&format!("id=\"{field}-error\""))
+        .unwrap_or_else(|| panic!("no error next to {field}"));
+    let end = at + page.body[at..].find("</p>").expect("the message ends");
+    page.body[at..end].to_owned()
+}
+
+async fn a_huge_cancel_reason_is_refused_and_kept(app: TestApp) {
+    let fixture = challenge_in(&app.store, "derby", ChallengeState::Scoping).await;
+    let mut pm = app.browser_as(Who::ProjectManager).await;
+    let huge = "x".repeat(900_000);
+    let cancel = format!("/challenges/{}/cancel", fixture.challenge);
+
+    let form = pm.get(&cancel).await;
+    assert!(
+        form.body.contains("Up to 2,000 characters."),
+        "the hint states the limit"
+    );
+    assert!(
+        !form.body.contains("maxlength"),
+        "no maxlength on a textarea"
+    );
+
+    for page in [
+        pm.post(&cancel, &[("reason", &huge)]).await,
+        pm.post(
+            &format!("/challenges/{}/move", fixture.challenge),
+            &[("to", "cancelled"), ("reason", &huge)],
+        )
+        .await,
+    ] {
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.body.contains("govuk-error-summary"));
+        assert!(page.body.contains("href=\"#reason\""));
+        assert!(
+            message_next_to(&page, "reason")
+                .contains("Reason for cancelling must be 2,000 characters or fewer"),
+            "the message sits next to the field"
+        );
+        assert_eq!(
+            textarea_text(&page, "reason").map(|text| text.len()),
+            Some(900_000),
+            "what was typed is kept"
+        );
+    }
+    let record = app
+        .store
+        .challenge(fixture.challenge)
+        .await
+        .expect("load")
+        .expect("exists");
+    assert_eq!(
+        record.state,
+        ChallengeState::Scoping,
+        "nothing was cancelled"
+    );
+
+    // A reason with a control character is refused; a reason within bounds is taken.
+    let page = pm.post(&cancel, &[("reason", "Postponed\u{0}")]).await;
+    assert!(
+        message_next_to(&page, "reason")
+            .contains("Reason for cancelling must not contain control characters")
+    );
+    let page = pm
+        .post(
+            &cancel,
+            &[("reason", "The authority asked to postpone\r\nuntil spring")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+}
+
+app_test!(
+    a_huge_cancel_reason_is_refused_and_kept,
+    a_huge_cancel_reason_is_refused_and_kept
+);
+
+async fn a_huge_kloe_is_refused_next_to_its_slot(app: TestApp) {
+    let mut lead = app.browser_as(Who::LeadOfDerby).await;
+    let form = lead.get("/challenges/new").await;
+    assert!(form.body.contains("Up to 500 characters."), "KLOE hint");
+    assert!(form.body.contains("Up to 2,000 characters."), "focus hint");
+    let huge = "How well ".repeat(100_000);
+    let page = lead
+        .post(
+            "/challenges/new",
+            &[
+                ("focus", "Preparing for adulthood"),
+                ("kloe_1", &huge),
+                ("kloe_1_themes", "PFA"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("href=\"#kloe_1\""));
+    assert!(message_next_to(&page, "kloe_1").contains("KLOE 1 must be 500 characters or fewer"));
+    assert_eq!(
+        textarea_text(&page, "kloe_1").as_deref(),
+        Some(huge.as_str()),
+        "what was typed is kept"
+    );
+}
+
+app_test!(
+    a_huge_kloe_is_refused_next_to_its_slot,
+    a_huge_kloe_is_refused_next_to_its_slot
+);
+
+/// The whole body is bounded before any handler reads it: a form over a mebibyte gets the
+/// service's own error page, not a line of plain text.
+async fn a_form_over_a_mebibyte_gets_the_error_page(app: TestApp) {
+    let fixture = challenge_in(&app.store, "derby", ChallengeState::Scoping).await;
+    let mut pm = app.browser_as(Who::ProjectManager).await;
+    let page = pm
+        .post(
+            &format!("/challenges/{}/cancel", fixture.challenge),
+            &[("reason", &"x".repeat(1024 * 1024 + 1))],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        page.header("content-type")
+            .is_some_and(|value| value.starts_with("text/html")),
+        "an HTML page"
+    );
+    assert!(page.body.contains("govuk-template"), "{}", page.body);
+    assert!(page.body.contains("The file or form is too large"));
+}
+
+app_test!(
+    a_form_over_a_mebibyte_gets_the_error_page,
+    a_form_over_a_mebibyte_gets_the_error_page
+);

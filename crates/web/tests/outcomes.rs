@@ -717,6 +717,44 @@ async fn saving_a_recorded_note_as_a_draft_keeps_it_whole(app: TestApp) {
     );
 }
 
+/// An evidence note past its limit is refused next to the field, kept as typed, and not
+/// stored, draft or not.
+async fn a_huge_evidence_note_is_refused_and_kept(app: TestApp) {
+    let (challenge, _) = challenge_on_the_day(&app.store).await;
+    let author_id = principal_of(&app.store, COORDINATOR).await.user_id;
+    let evidence = format!("/challenges/{challenge}/evidence");
+    let mut author = app.browser_as(Who::Coordinator).await;
+    let form = author.get(&evidence).await;
+    assert!(form.body.contains("Up to 10,000 characters."), "the hint");
+    let huge = "Waits came up again. ".repeat(45_000);
+    for save in ["draft", "record"] {
+        let page = author
+            .post(&evidence, &[("note", &huge), ("save", save)])
+            .await;
+        assert_error_next_to(&page, "note", "Note must be 10,000 characters or fewer");
+        assert_eq!(
+            textarea_text(&page, "note").as_deref(),
+            Some(huge.as_str()),
+            "kept as typed"
+        );
+    }
+    let page = author
+        .post(&evidence, &[("note", "Waits \u{1b}[2J"), ("save", "draft")])
+        .await;
+    assert_error_next_to(&page, "note", "Note must not contain control characters");
+    let own = app
+        .store
+        .own_evidence(challenge, author_id)
+        .await
+        .expect("own notes");
+    assert!(own.is_empty(), "nothing stored");
+}
+
+app_test!(
+    a_huge_evidence_note_is_refused_and_kept,
+    a_huge_evidence_note_is_refused_and_kept
+);
+
 app_test!(
     saving_a_recorded_note_as_a_draft_keeps_it_whole,
     saving_a_recorded_note_as_a_draft_keeps_it_whole
@@ -1332,6 +1370,43 @@ add_row(["DER-4", "Recommendation 3", "NOT_A_THEME", "Refresh the local offer",
         "nothing changed, not even the good row"
     );
 }
+
+/// An action past its limit, and an owner on two lines, are refused next to their fields with
+/// every answer kept; nothing is added.
+async fn an_action_past_its_limits_is_refused_and_kept(app: TestApp) {
+    let fixture = next_steps_challenge(&app.store, "derby").await;
+    let id = fixture.challenge;
+    let plan_href = format!("/challenges/{id}/actions");
+    let mut lead = app.browser_as(Who::LeadOfDerby).await;
+    let form = lead.get(&format!("{plan_href}/new")).await;
+    assert!(form.body.contains("Up to 2,000 characters."), "the hint");
+    let before = app.store.action_plan(id).await.expect("plan").len();
+    let huge: &'static str = "Publish the timetable. ".repeat(40_000).leak();
+    let page = lead
+        .post(
+            &format!("{plan_href}/new"),
+            &new_action_with(&[("action", huge), ("owner", "Head of SEND\r\nand team")]),
+        )
+        .await;
+    assert_error_next_to(&page, "action", "Action must be 2,000 characters or fewer");
+    assert_error_next_to(&page, "owner", "Owner must be on one line");
+    assert_eq!(textarea_text(&page, "action").as_deref(), Some(huge));
+    assert_eq!(
+        page.input_value("partners").as_deref(),
+        Some(answer("partners")),
+        "the other answers kept"
+    );
+    assert_eq!(
+        app.store.action_plan(id).await.expect("plan").len(),
+        before,
+        "nothing added"
+    );
+}
+
+app_test!(
+    an_action_past_its_limits_is_refused_and_kept,
+    an_action_past_its_limits_is_refused_and_kept
+);
 
 app_test!(
     the_action_plan_is_kept_on_the_web_and_as_a_spreadsheet,

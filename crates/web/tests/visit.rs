@@ -894,3 +894,43 @@ app_test!(
         assert_eq!(file.status, StatusCode::OK);
     }
 );
+
+app_test!(
+    a_title_on_two_lines_is_refused_and_kept,
+    |app: TestApp| async move {
+        let fixture = challenge_in(&app.store, "derby", ChallengeState::TeamConfirmed).await;
+        let id = fixture.challenge.to_string();
+        let day = visit_day(&app.store, &fixture).await.to_string();
+        let mut lead = app.browser_as(Who::LeadOfDerby).await;
+        let before = app
+            .store
+            .timetable(fixture.challenge)
+            .await
+            .expect("timetable")
+            .len();
+        let new = format!("/challenges/{id}/timetable/new");
+        let form = lead.get(&new).await;
+        assert!(form.body.contains("Up to 200 characters."), "title hint");
+        assert!(form.body.contains("Up to 500 characters."), "place hint");
+
+        let title = "Focus group\nwith parents";
+        let form = activity_form(&day, ("9:00", "10:00"), title, "Room 1", &[]);
+        let page = lead.post(&new, &form).await;
+        assert_error_page(&page, "title", "Title must be on one line");
+        assert_eq!(page.input_value("title").as_deref(), Some(title), "kept");
+
+        let place = "y".repeat(900_000);
+        let form = activity_form(&day, ("9:00", "10:00"), "Huddle", &place, &[]);
+        let page = lead.post(&new, &form).await;
+        assert_error_page(&page, "place", "Place must be 500 characters or fewer");
+        assert_eq!(
+            app.store
+                .timetable(fixture.challenge)
+                .await
+                .expect("timetable")
+                .len(),
+            before,
+            "nothing added"
+        );
+    }
+);

@@ -11,7 +11,7 @@ use axum_extra::extract::Form;
 use chrono::{NaiveDate, TimeZone, Utc};
 use documents::csv::CsvTable;
 use documents::upload::{self, FileKind, Size, UploadLimits, UploadProblem};
-use domain::{Action, AuthoritySlug, EmailAddress, PersonName, Role, RoleGrant};
+use domain::{Action, AuthoritySlug, EmailAddress, OneLine, PersonName, Role, RoleGrant, limits};
 use serde::Deserialize;
 use store::{
     AuditEntry, AuditFilter, GuidanceSummary, NewEmail, NewGuidance, NewUser, OutboxEmail,
@@ -140,6 +140,7 @@ async fn invite_page(
         name: TextInput::new("name", "Full name")
             .autocomplete("off")
             .spellcheck(false)
+            .limit(PersonName::MAX_CHARS)
             .value(&form.name)
             .errors(errors),
         email: TextInput::new("email", "Email address")
@@ -598,7 +599,8 @@ async fn guidance_page(
         banner,
         summary: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
         title: TextInput::new("title", "Title")
-            .hint("For example, East Midlands SEND and Inclusion Peer Challenge Guidance 2026")
+            .hint("For example, East Midlands SEND and Inclusion Peer Challenge Guidance 2026.")
+            .limit(limits::TITLE)
             .value(title)
             .errors(errors),
         file: FileUpload {
@@ -706,12 +708,13 @@ pub async fn publish_guidance(
             }
         }
     }
-    let title = title.trim().to_owned();
-    if title.is_empty() {
-        errors.add("title", "Enter a title");
-    } else if title.chars().count() > 200 {
-        errors.add("title", "Title must be 200 characters or fewer");
-    }
+    let title = errors
+        .check(
+            "title",
+            OneLine::required("Title", "a title", &title, limits::TITLE),
+        )
+        .map(OneLine::into_string)
+        .unwrap_or_else(|| title.trim().to_owned());
     let limit = state.settings.guidance_max_bytes;
     let document = match upload {
         None if errors.get("file").is_none() => {

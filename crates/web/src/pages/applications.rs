@@ -10,8 +10,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use domain::application::ApplicationStatus;
-use domain::{Action, ApplicationId};
+use domain::application::{ApplicationStatus, DECISION_NOTE_LIMIT};
+use domain::{Action, ApplicationId, MultiLine};
 use serde::Deserialize;
 use store::{NewEmail, StoreError, StoredApplication};
 
@@ -139,12 +139,14 @@ async fn decide_page(
         problems,
         question: Textarea::new("question", "Your question", typed.0)
             .hint("We will email it to the applicant with a link to update their application.")
+            .limit(DECISION_NOTE_LIMIT)
             .errors(errors),
         reason: Textarea::new("reason", "Reason", typed.1)
             .hint(&format!(
                 "We will email it to the applicant. It is deleted with the application after {} months.",
                 state.settings.retention_months
             ))
+            .limit(DECISION_NOTE_LIMIT)
             .errors(errors),
     })
 }
@@ -240,17 +242,21 @@ pub async fn ask_for_more_information(
 ) -> Result<Response, AppError> {
     let principal = visitor.authorise(&Action::VetApplications)?.clone();
     let stored = load(&state, &id).await?;
-    let question = form.question.trim();
     let mut errors = FormErrors::default();
-    if question.is_empty() {
-        errors.add("question", "Enter the question to ask the applicant");
-    } else if question.chars().count() > 2000 {
-        errors.add("question", "Your question must be 2000 characters or fewer");
-    }
-    if !errors.is_empty() {
+    let question = errors.check(
+        "question",
+        MultiLine::required(
+            "Your question",
+            "the question to ask the applicant",
+            &form.question,
+            DECISION_NOTE_LIMIT,
+        ),
+    );
+    let Some(question) = question else {
         let page = decide_page(&state, &visitor, &stored, &errors, (&form.question, "")).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    }
+    };
+    let question = question.as_str();
     let settings = state.settings.clone();
     let to = domain::EmailAddress::parse(&stored.answers.email)
         .map_err(|_| AppError::Internal("stored email".into()))?;
@@ -290,17 +296,21 @@ pub async fn decline(
 ) -> Result<Response, AppError> {
     let principal = visitor.authorise(&Action::VetApplications)?.clone();
     let stored = load(&state, &id).await?;
-    let reason = form.reason.trim();
     let mut errors = FormErrors::default();
-    if reason.is_empty() {
-        errors.add("reason", "Enter the reason for declining the application");
-    } else if reason.chars().count() > 2000 {
-        errors.add("reason", "The reason must be 2000 characters or fewer");
-    }
-    if !errors.is_empty() {
+    let reason = errors.check(
+        "reason",
+        MultiLine::required(
+            "Reason",
+            "the reason for declining the application",
+            &form.reason,
+            DECISION_NOTE_LIMIT,
+        ),
+    );
+    let Some(reason) = reason else {
         let page = decide_page(&state, &visitor, &stored, &errors, ("", &form.reason)).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    }
+    };
+    let reason = reason.as_str();
     let contact = state.settings.contact.clone();
     let to = domain::EmailAddress::parse(&stored.answers.email)
         .map_err(|_| AppError::Internal("stored email".into()))?;

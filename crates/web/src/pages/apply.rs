@@ -9,8 +9,10 @@ use axum::http::{Extensions, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use chrono::Utc;
+use domain::PersonName;
 use domain::application::{
-    ANSWER_ROWS, Application, ApplicationDraft, ApplicationPage, ConflictAnswer, DateRangeAnswer,
+    ANSWER_ROWS, Application, ApplicationDraft, ApplicationPage, CONFLICT_REASON_LIMIT,
+    ConflictAnswer, DateRangeAnswer, LONG_TEXT_LIMIT, ORGANISATION_LIMIT,
 };
 use domain::pool::{AgeBand, ExpertiseLevel, ReviewerType};
 use serde::Deserialize;
@@ -325,7 +327,7 @@ fn page_content(
             Some("Your name and contact details".into()),
             vec![],
             vec![
-                render(TextInput::new("full_name", "Full name").autocomplete("name").spellcheck(false).value(&draft.full_name).errors(errors)),
+                render(TextInput::new("full_name", "Full name").autocomplete("name").spellcheck(false).limit(PersonName::MAX_CHARS).value(&draft.full_name).errors(errors)),
                 render(
                     TextInput::new("email", "Email address")
                         .input_type("email")
@@ -389,6 +391,7 @@ fn page_content(
                     render(
                         TextInput::new("organisation", "Employer or organisation")
                             .hint("For example, Derby City Council, an NHS trust or your parent carer forum. If none, write 'none'.")
+                            .limit(ORGANISATION_LIMIT)
                             .autocomplete("organization")
                             .value(&draft.organisation)
                             .errors(errors),
@@ -403,7 +406,8 @@ fn page_content(
                     }),
                     render(
                         TextInput::new("outside_region", "If outside the East Midlands, which region?")
-                            .hint("For example, West Midlands")
+                            .hint("For example, West Midlands.")
+                            .limit(ORGANISATION_LIMIT)
                             .classes("govuk-input--width-20")
                             .value(&draft.outside_region)
                             .errors(errors),
@@ -445,6 +449,7 @@ fn page_content(
                 Textarea::new("experience", "Your experience of peer review or inspection (optional)", &draft.experience)
                     .page_heading()
                     .hint("For example, earlier peer challenges, Ofsted or CQC area SEND inspections, or quality assurance work.")
+                    .limit(LONG_TEXT_LIMIT)
                     .errors(errors),
             )],
         ),
@@ -528,6 +533,7 @@ fn page_content(
                 }));
                 fields.push(render(
                     TextInput::new(&format!("conflict-{row}-reason"), &format!("Why you must not review area {}", row + 1))
+                        .limit(CONFLICT_REASON_LIMIT)
                         .value(&answer.reason)
                         .errors(errors),
                 ));
@@ -550,6 +556,7 @@ fn page_content(
                 Textarea::new("adjustments", "Adjustments you need (optional)", &draft.adjustments)
                     .page_heading()
                     .hint("For example, step-free access, breaks, a British Sign Language interpreter or papers in large print.")
+                    .limit(LONG_TEXT_LIMIT)
                     .errors(errors),
             )],
         ),

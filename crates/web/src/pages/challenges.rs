@@ -11,12 +11,12 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use chrono::{Local, NaiveDate, Utc};
 use domain::challenge::{
-    ChallengeKind, KLOE_SLOTS, KloeAnswers, Partner, RequestAnswers, SeatRole, VisitAnswers,
-    VisitFormat,
+    CANCEL_REASON_LIMIT, ChallengeKind, FOCUS_LIMIT, KLOE_LIMIT, KLOE_SLOTS, KloeAnswers, Partner,
+    RequestAnswers, SeatRole, VisitAnswers, VisitFormat,
 };
 use domain::lifecycle::{ChallengeState, Readiness, check_transition, next_states};
 use domain::policy::ChallengeAccess;
-use domain::{Action, AuthoritySlug, ChallengeId, Principal, ThemeCode, authorise};
+use domain::{Action, AuthoritySlug, ChallengeId, MultiLine, Principal, ThemeCode, authorise};
 use serde::Deserialize;
 use store::{ChallengeFilter, ChallengeRecord, StoreError, TeamMember};
 
@@ -311,6 +311,7 @@ fn kloe_slots(
             };
             let mut question = Textarea::new(&format!("kloe_{number}"), &label, &answers.questions[slot])
                 .hint("A question the team will investigate, for example: How well do partners identify needs early?")
+                .limit(KLOE_LIMIT)
                 .errors(errors);
             question.rows = 3;
             let themes_error = errors.get(&format!("kloe_{number}_themes"));
@@ -487,6 +488,7 @@ fn request_page(
         .collect();
     let mut focus = Textarea::new("focus", "Areas of focus", &form.focus)
         .hint("What the area wants the challenge to look at, and why now. Do not include anything that identifies a child.")
+        .limit(FOCUS_LIMIT)
         .errors(errors);
     focus.rows = 4;
     let date_fields = [
@@ -979,7 +981,17 @@ pub async fn move_challenge(
         from,
         to,
     })?;
-    let reason = (to == ChallengeState::Cancelled).then(|| form.reason.trim().to_owned());
+    let reason = if to == ChallengeState::Cancelled {
+        match cancel_reason(&form.reason) {
+            Ok(reason) => Some(reason),
+            Err(errors) => {
+                let page = cancel_page(&visitor, &loaded, &form.reason, &errors);
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            }
+        }
+    } else {
+        None
+    };
     let readiness = readiness(&state, &loaded, reason.clone()).await?;
     if let Err(refused) = check_transition(from, to, &readiness) {
         let page =
@@ -1021,6 +1033,7 @@ fn cancel_page(
 ) -> CancelPage {
     let mut field = Textarea::new("reason", "Why is the challenge being cancelled?", reason)
         .hint("Everyone who can see the challenge will read this.")
+        .limit(CANCEL_REASON_LIMIT)
         .errors(errors);
     field.rows = 4;
     CancelPage {
@@ -1030,6 +1043,28 @@ fn cancel_page(
         id: loaded.record.id.to_string(),
         heading: loaded.title(),
         reason: field,
+    }
+}
+
+/// The reason for cancelling: required, bounded, and free of anything identifying a child.
+/// Both ways to cancel (the cancel page and a move to cancelled) check it here.
+fn cancel_reason(typed: &str) -> Result<String, FormErrors> {
+    let mut errors = FormErrors::default();
+    let checked = MultiLine::required(
+        "Reason for cancelling",
+        "the reason for cancelling",
+        typed,
+        CANCEL_REASON_LIMIT,
+    );
+    match errors.check("reason", checked) {
+        Some(reason) => match domain::personal_data::check_free_text("reason", reason.as_str()) {
+            Ok(()) => Ok(reason.into_string()),
+            Err(found) => {
+                errors.add(found.field, found.message);
+                Err(errors)
+            }
+        },
+        None => Err(errors),
     }
 }
 
@@ -1061,17 +1096,13 @@ pub async fn cancel(
     let loaded = load_challenge(&state, &visitor, &id).await?;
     may_cancel(&visitor, &loaded)?;
     let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
-    let reason = form.reason.trim().to_owned();
-    let mut errors = FormErrors::default();
-    if reason.is_empty() {
-        errors.add("reason", "Enter the reason for cancelling");
-    } else if let Err(found) = domain::personal_data::check_free_text("reason", &reason) {
-        errors.add(found.field, found.message);
-    }
-    if !errors.is_empty() {
-        let page = cancel_page(&visitor, &loaded, &form.reason, &errors);
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    }
+    let reason = match cancel_reason(&form.reason) {
+        Ok(reason) => reason,
+        Err(errors) => {
+            let page = cancel_page(&visitor, &loaded, &form.reason, &errors);
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
     match state
         .store
         .move_challenge(

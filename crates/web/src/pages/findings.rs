@@ -11,7 +11,8 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use chrono::Utc;
 use domain::findings::{
-    EvidenceAnswers, EvidenceContext, EvidenceKind, FindingAnswers, FindingKind, check_comment,
+    COMMENT_LIMIT, EvidenceAnswers, EvidenceContext, EvidenceKind, FINDING_LIMIT, FindingAnswers,
+    FindingKind, NOTE_LIMIT, check_comment,
 };
 use domain::lifecycle::ChallengeState;
 use domain::{Action, FindingId, Principal};
@@ -284,6 +285,7 @@ fn evidence_fields(
         .collect();
     let mut note = Textarea::new("note", "Note", &form.note)
         .hint("What you saw or heard, and where. Do not include names, dates of birth, addresses, NHS numbers or unique pupil numbers.")
+        .limit(NOTE_LIMIT)
         .errors(errors);
     note.rows = 6;
     EvidenceFields {
@@ -660,6 +662,7 @@ fn finding_fields(
         .collect();
     let mut text = Textarea::new("text", "Finding", &form.text)
         .hint("As it will read in the report. Do not include anything that identifies a child or family.")
+        .limit(FINDING_LIMIT)
         .errors(errors);
     text.rows = 4;
     FindingFields {
@@ -801,7 +804,8 @@ async fn findings_page(
                                 let typed = typed_comment
                                     .filter(|(id, _)| *id == finding.id)
                                     .map_or("", |(_, text)| text);
-                                let mut box_ = Textarea::new("comment", "Add a comment", typed);
+                                let mut box_ = Textarea::new("comment", "Add a comment", typed)
+                                    .limit(COMMENT_LIMIT);
                                 box_.error = errors.get(&field);
                                 box_.id = field;
                                 box_.rows = 2;

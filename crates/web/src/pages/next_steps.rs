@@ -17,7 +17,10 @@ use documents::action_plan::{MAX_ACTIONS, UPLOAD_LIMITS};
 use documents::upload::{Size, UploadProblem};
 use domain::findings::FindingKind;
 use domain::lifecycle::ChallengeState;
-use domain::next_steps::{ActionAnswers, ActionEntry, Rag, check_plan, field_label};
+use domain::next_steps::{
+    ActionAnswers, ActionEntry, LONG_LIMIT, PROGRESS_LIMIT, REFERENCE_LIMIT, Rag, SHORT_LIMIT,
+    check_plan, field_label,
+};
 use domain::{Action, ActionId, ThemeCode};
 use serde::Deserialize;
 use store::{PlannedAction, StoreError};
@@ -586,12 +589,19 @@ fn action_fields(
         if let Some(hint) = hint {
             area = area.hint(hint);
         }
+        let limit = if name == "progress" {
+            PROGRESS_LIMIT
+        } else {
+            LONG_LIMIT
+        };
+        area = area.limit(limit);
         area.rows = rows;
         area
     };
     ActionFields {
         reference: TextInput::new("reference", field_label("reference"))
-            .hint("Your own short reference, unique in this plan, for example DER-3")
+            .hint("Your own short reference, unique in this plan, for example DER-3.")
+            .limit(REFERENCE_LIMIT)
             .classes("govuk-input--width-10")
             .value(&form.reference)
             .errors(errors),
@@ -600,7 +610,7 @@ fn action_fields(
             field_label("answers"),
             &form.answers,
             Some(
-                "The recommendation or finding this action answers, in its words or by its number",
+                "The recommendation or finding this action answers, in its words or by its number.",
             ),
             2,
         ),
@@ -614,10 +624,12 @@ fn action_fields(
         },
         action: textarea("action", field_label("action"), &form.action, None, 3),
         owner: TextInput::new("owner", field_label("owner"))
-            .hint("The role that answers for it, for example Head of SEND")
+            .hint("The role that answers for it, for example Head of SEND.")
+            .limit(SHORT_LIMIT)
             .value(&form.owner)
             .errors(errors),
         partners: TextInput::new("partners", "Partners (optional)")
+            .limit(SHORT_LIMIT)
             .value(&form.partners)
             .errors(errors),
         start: DateInput::new(
@@ -642,9 +654,11 @@ fn action_fields(
             3,
         ),
         baseline: TextInput::new("baseline", "Measure: baseline (optional)")
+            .limit(SHORT_LIMIT)
             .value(&form.baseline)
             .errors(errors),
         target: TextInput::new("target", "Measure: target (optional)")
+            .limit(SHORT_LIMIT)
             .value(&form.target)
             .errors(errors),
         rag: {
@@ -658,7 +672,7 @@ fn action_fields(
             "Progress notes (optional)",
             &form.progress,
             Some(
-                "One note a line, each starting with its date, for example 14/05/2027: first training session held",
+                "One note a line, each starting with its date, for example 14/05/2027: first training session held.",
             ),
             4,
         ),
@@ -666,7 +680,7 @@ fn action_fields(
             "impact",
             "Evidence of impact (optional)",
             &form.impact,
-            Some("Including what children, young people and families say"),
+            Some("Including what children, young people and families say."),
             3,
         ),
     }

@@ -13,12 +13,14 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use documents::csv::CsvTable;
 use documents::xlsx::{Cell, Sheet, workbook};
+use domain::application::CONFLICT_REASON_LIMIT;
 use domain::pool::{
     DateProblem, DateRange, ExpertiseLevel, HomeArea, MemberProfile, MemberStatus, ReviewerType,
     parse_date_parts,
 };
 use domain::{
-    Action, AuditEvent, AuditObject, AuthoritySlug, PersonName, PoolMemberId, ThemeCode, authorise,
+    Action, AuditEvent, AuditObject, AuthoritySlug, OneLine, PersonName, PoolMemberId, ThemeCode,
+    authorise,
 };
 use serde::Deserialize;
 use store::{AuditEntry, Authority, HomeFilter, PoolFilter, PoolMember, Theme};
@@ -1300,11 +1302,17 @@ impl ProfileAnswers {
         unavailable.dedup();
         let mut conflicts: Vec<(AuthoritySlug, String)> = Vec::new();
         for (index, conflict) in self.conflicts.iter().enumerate() {
-            let reason = conflict.reason.trim();
+            let number = index + 1;
+            let reason = match OneLine::parse("Reason", &conflict.reason, CONFLICT_REASON_LIMIT) {
+                Ok(reason) => reason.into_string(),
+                Err(found) => {
+                    errors.add(format!("conflict-{number}-reason"), found);
+                    continue;
+                }
+            };
             if conflict.authority.is_empty() && reason.is_empty() {
                 continue;
             }
-            let number = index + 1;
             let authority = AuthoritySlug::parse(&conflict.authority)
                 .ok()
                 .filter(|slug| names.current_authorities().any(|a| &a.slug == slug));
@@ -1330,13 +1338,8 @@ impl ProfileAnswers {
                         names.authority(&authority)
                     ),
                 );
-            } else if reason.chars().count() > 500 {
-                errors.add(
-                    format!("conflict-{number}-reason"),
-                    "The reason must be 500 characters or fewer",
-                );
             }
-            conflicts.push((authority, reason.to_owned()));
+            conflicts.push((authority, reason));
         }
         match name {
             Some(name) if errors.is_empty() => Ok(MemberProfile {
@@ -1463,7 +1466,8 @@ fn edit_page(
                 text: authority.name.clone(),
             }));
             let mut reason = TextInput::new(&reason_id, "Why you must not review it")
-                .hint("For example, I worked there until 2025, or a family member works there")
+                .hint("For example, I worked there until 2025, or a family member works there.")
+                .limit(CONFLICT_REASON_LIMIT)
                 .value(&conflict.reason);
             reason.error = errors.get(&reason_id);
             ConflictRow {
@@ -1487,6 +1491,7 @@ fn edit_page(
         name: TextInput::new("name", "Full name")
             .autocomplete("name")
             .spellcheck(false)
+            .limit(PersonName::MAX_CHARS)
             .value(&answers.name)
             .errors(errors),
         phone: TextInput::new("phone", "Telephone number (optional)")

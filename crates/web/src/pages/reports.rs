@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use chrono::Utc;
-use domain::findings::{ReportFormat, ReportStatus, check_comment};
+use domain::findings::{COMMENT_LIMIT, ReportFormat, ReportStatus, check_comment};
 use domain::lifecycle::ChallengeState;
 use domain::{Action, ReportVersionId};
 use serde::Deserialize;
@@ -194,7 +194,8 @@ async fn reports_page(
                                     "Your comments on factual accuracy",
                                     typed,
                                 )
-                                .hint("Say what is factually wrong or missing, and where.");
+                                .hint("Say what is factually wrong or missing, and where.")
+                                .limit(COMMENT_LIMIT);
                                 box_.error = errors.get(&field);
                                 box_.id = field;
                                 box_.rows = 3;

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use chrono::{NaiveTime, Utc};
 use documents::ics::{Attendee, CalendarEvent, CalendarMethod, calendar};
-use domain::challenge::{MemberStatus, ResponseAnswers, SeatRole};
+use domain::challenge::{DECLARATION_LIMIT, MemberStatus, ResponseAnswers, SeatRole};
 use domain::lifecycle::{ChallengeState, check_transition};
 use domain::pool::MemberStatus as PoolStatus;
 use domain::training::uk_to_utc;
@@ -768,6 +768,7 @@ fn respond_page(
 ) -> RespondPage {
     let mut details = Textarea::new("conflict_details", "Describe the conflict", &form.conflict_details)
         .hint("For example, a recent employer, a family member, or a case of your own in this area. Do not name a child.")
+        .limit(DECLARATION_LIMIT)
         .errors(errors);
     details.rows = 3;
     let mut reason = Textarea::new(
@@ -775,6 +776,7 @@ fn respond_page(
         "Why can you not take part? (optional)",
         &form.decline_reason,
     )
+    .limit(DECLARATION_LIMIT)
     .errors(errors);
     reason.rows = 3;
     RespondPage {

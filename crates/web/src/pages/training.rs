@@ -11,7 +11,9 @@ use axum_extra::extract::Form;
 use chrono::Utc;
 use documents::ics::{Attendee, CalendarEvent, CalendarMethod, calendar};
 use domain::pool::HomeArea;
-use domain::training::{Attendance, PlaceStatus, SessionAnswers, uk_date};
+use domain::training::{
+    Attendance, PLACE_LIMIT, PlaceStatus, SessionAnswers, TITLE_LIMIT, TRAINER_LIMIT, uk_date,
+};
 use domain::{Action, PoolMemberId, TrainingSessionId};
 use serde::Deserialize;
 use store::{
@@ -381,6 +383,7 @@ fn new_session_page(visitor: &Visitor, form: &SessionForm, errors: &FormErrors) 
         .hint(
             "The building and room, with the address. Leave this empty for an online-only session.",
         )
+        .limit(PLACE_LIMIT)
         .errors(errors);
     venue.rows = 3;
     NewSessionPage {
@@ -388,7 +391,8 @@ fn new_session_page(visitor: &Visitor, form: &SessionForm, errors: &FormErrors) 
             .with_errors(!errors.is_empty()),
         summary: (!errors.is_empty()).then(|| ErrorSummary::linking(errors, &["date"])),
         title: TextInput::new("title", "Title")
-            .hint("For example, Reviewer training: peer challenge in practice")
+            .hint("For example, Reviewer training: peer challenge in practice.")
+            .limit(TITLE_LIMIT)
             .value(&form.title)
             .errors(errors),
         date: DateInput::new(
@@ -424,7 +428,8 @@ fn new_session_page(visitor: &Visitor, form: &SessionForm, errors: &FormErrors) 
             .value(&form.capacity)
             .errors(errors),
         trainer: TextInput::new("trainer", "Trainer")
-            .hint("The name of the person running the session")
+            .hint("The name of the person running the session.")
+            .limit(TRAINER_LIMIT)
             .value(&form.trainer)
             .errors(errors),
     }

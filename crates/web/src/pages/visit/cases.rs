@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use chrono::Utc;
-use domain::case_sample::{CaseAgeBand, CaseAnswers, NeedType, SettingType};
+use domain::case_sample::{CaseAgeBand, CaseAnswers, NOTES_LIMIT, NeedType, SettingType};
 use domain::{Action, CaseId};
 use serde::Deserialize;
 use store::{SampledCase, StoreError};
@@ -138,6 +138,7 @@ fn case_fields(form: &CaseForm, errors: &FormErrors) -> CaseFields {
     }));
     let mut notes = Textarea::new("notes", "Notes (optional)", &form.notes)
         .hint("What the team should know before sampling this case, such as the stage of its plan. Do not include names, dates of birth, addresses, NHS numbers or unique pupil numbers.")
+        .limit(NOTES_LIMIT)
         .errors(errors);
     notes.rows = 3;
     CaseFields {

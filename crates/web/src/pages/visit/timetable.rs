@@ -13,7 +13,9 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use chrono::{NaiveDate, NaiveTime, Utc};
 use documents::ics::{CalendarEvent, CalendarMethod, calendar};
-use domain::timetable::{ActivityAnswers, ActivityKind, Clash, find_clashes};
+use domain::timetable::{
+    ActivityAnswers, ActivityKind, Clash, PLACE_LIMIT, TITLE_LIMIT, find_clashes,
+};
 use domain::training::uk_to_utc;
 use domain::{Action, ActivityId, TeamMemberId};
 use serde::Deserialize;
@@ -633,10 +635,12 @@ fn activity_page(
         kind: radios("kind", "Type of activity", &kinds, &form.kind).errors(errors),
         title: TextInput::new("title", "Title")
             .hint("For example, Case sampling with the SEND casework team. Do not name children or families.")
+            .limit(TITLE_LIMIT)
             .value(&form.title)
             .errors(errors),
         place: TextInput::new("place", "Room, place or online link")
-            .hint("For example, Room 2, Loxley House, or the meeting link starting https://")
+            .hint("For example, Room 2, Loxley House, or the meeting link starting https://.")
+            .limit(PLACE_LIMIT)
             .spellcheck(false)
             .value(&form.place)
             .errors(errors),
