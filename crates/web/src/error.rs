@@ -2,8 +2,8 @@
 //! SQL or a path) and logs the underlying cause once.
 
 use askama::Template;
-use axum::http::StatusCode;
-use axum::http::header::LOCATION;
+use axum::http::header::{LOCATION, RETRY_AFTER};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use domain::Denied;
 use store::StoreError;
@@ -21,6 +21,9 @@ pub enum AppError {
     FormExpired,
     #[error("request body too large")]
     PayloadTooLarge,
+    /// Too many password hashes waiting: try again shortly.
+    #[error("too busy to check a password now")]
+    Busy,
     #[error("store: {0}")]
     Store(#[from] StoreError),
     #[error("template: {0}")]
@@ -65,6 +68,9 @@ impl ErrorPage {
                 "The file or form is too large",
                 vec!["Go back and choose a smaller file, then try again."],
             ),
+            StatusCode::SERVICE_UNAVAILABLE => {
+                ("The service is busy", vec!["Try again in a minute."])
+            }
             _ => (
                 "Sorry, there is a problem with the service",
                 vec![
@@ -115,6 +121,14 @@ impl IntoResponse for AppError {
             Self::FormExpired => error_response(StatusCode::FORBIDDEN, ErrorPageKind::FormExpired),
             Self::PayloadTooLarge => {
                 error_response(StatusCode::PAYLOAD_TOO_LARGE, ErrorPageKind::Status)
+            }
+            Self::Busy => {
+                let mut response =
+                    error_response(StatusCode::SERVICE_UNAVAILABLE, ErrorPageKind::Status);
+                response
+                    .headers_mut()
+                    .insert(RETRY_AFTER, HeaderValue::from_static("60"));
+                response
             }
             Self::Store(_) | Self::Template(_) | Self::Internal(_) => {
                 tracing::error!(error = %self, "request failed");

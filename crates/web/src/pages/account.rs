@@ -8,7 +8,7 @@ use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::{Extensions, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use domain::{EmailAddress, NewPassword, PasswordHash};
+use domain::{EmailAddress, NewPassword};
 use serde::Deserialize;
 use store::{NewEmail, SignInAttempt, SignInThrottle, TokenPurpose};
 
@@ -119,17 +119,22 @@ pub async fn sign_in(
         } => if_wrong_blocked_until,
     };
     let credentials = state.store.credentials(&email).await?;
-    let password = form.password.clone();
     let stored = credentials.as_ref().and_then(|(_, hash)| hash.clone());
-    let matches = tokio::task::spawn_blocking(move || match stored {
-        Some(hash) => hash.matches(&password),
-        None => {
-            PasswordHash::burn_equivalent_time(&password);
-            false
+    let matches = match state
+        .password_hashing()
+        .check(stored, form.password.clone())
+        .await
+    {
+        Ok(matches) => matches,
+        Err(error) => {
+            // Never checked (the service was busy): not a failure to hold against anyone.
+            state
+                .store
+                .release_sign_in_attempt(&rules, email.as_str(), &address)
+                .await?;
+            return Err(error);
         }
-    })
-    .await
-    .map_err(|error| AppError::Internal(error.to_string()))?;
+    };
     let user = credentials.map(|(id, _)| id).filter(|_| matches);
     let Some(user) = user else {
         let message = match if_wrong_blocked_until {
@@ -395,9 +400,10 @@ async fn choose_password(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let hash = tokio::task::spawn_blocking(move || password.hash())
-        .await
-        .map_err(|error| AppError::Internal(error.to_string()))?;
+    let hash = state
+        .password_hashing()
+        .run(move || password.hash())
+        .await?;
     match state
         .store
         .set_password_with_token(token, purpose, &hash, now)
