@@ -13,6 +13,7 @@ pub mod mail;
 mod middleware;
 mod pages;
 mod password_hashing;
+mod proxies;
 pub mod reminders;
 pub mod report_files;
 pub mod routes;
@@ -26,6 +27,7 @@ use store::Store;
 
 pub use error::AppError;
 pub use password_hashing::{HashPermit, PasswordHashing};
+pub use proxies::{IpNetwork, TrustedProxies};
 pub use routes::router;
 pub use settings::{
     ContactSettings, MailSettings, MailTransport, ReminderSettings, Secret, Settings, SmtpSecurity,

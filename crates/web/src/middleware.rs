@@ -64,7 +64,7 @@ fn new_browser_key() -> String {
 }
 
 /// Resolve the visitor from the session cookie, giving a new browser a cookie of its own
-/// so that even its first form carries a token bound to it.
+/// so that even its first form carries a token bound to it; and where it comes from.
 pub async fn identify_visitor(
     State(state): State<AppState>,
     mut request: Request,
@@ -87,6 +87,8 @@ pub async fn identify_visitor(
         }
     };
     let form_token = form_token(&state.form_key, cookie.as_str());
+    let address = resolve_client_address(&state.settings, &request);
+    request.extensions_mut().insert(address);
     request.extensions_mut().insert(Visitor {
         principal,
         cookie: cookie.clone(),
@@ -155,14 +157,33 @@ fn field(encoded: &[u8], name: &str) -> Option<String> {
         .map(|(_, value)| value.into_owned())
 }
 
-/// The client's address for throttling: the socket peer, not a header anyone can forge.
-pub fn client_address(request_extensions: &axum::http::Extensions) -> String {
-    request_extensions
+/// Where a request comes from, resolved once per request by `identify_visitor`.
+#[derive(Clone, Debug)]
+struct ClientAddress(String);
+
+fn resolve_client_address(settings: &Settings, request: &Request) -> ClientAddress {
+    let address = request
+        .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or_else(
             || "unknown".to_owned(),
-            |ConnectInfo(address)| address.ip().to_string(),
-        )
+            |ConnectInfo(peer)| {
+                settings
+                    .trusted_proxies
+                    .client_address(peer.ip(), request.headers())
+                    .to_string()
+            },
+        );
+    ClientAddress(address)
+}
+
+/// The client's address for throttling: the socket peer, or the address a trusted proxy says
+/// it forwarded for (never a header anyone else could have written).
+pub fn client_address(request_extensions: &axum::http::Extensions) -> String {
+    request_extensions.get::<ClientAddress>().map_or_else(
+        || "unknown".to_owned(),
+        |ClientAddress(address)| address.clone(),
+    )
 }
 
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \

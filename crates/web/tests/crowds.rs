@@ -16,6 +16,7 @@ use support::{PASSWORD, Page, TestApp};
 use tower::ServiceExt;
 
 /// A sign-in ready to send: a browser's cookie and form token, and where it comes from.
+#[derive(Clone)]
 struct PreparedSignIn {
     cookie: String,
     token: String,
@@ -33,6 +34,11 @@ impl PreparedSignIn {
             peer: peer.parse().expect("socket address"),
             forwarded_for: None,
         }
+    }
+
+    fn forwarded_for(mut self, header: &str) -> Self {
+        self.forwarded_for = Some(header.to_owned());
+        self
     }
 
     fn request(&self, email: &str, password: &str) -> Request<Body> {
@@ -256,4 +262,108 @@ async fn with_no_turn_free_the_service_says_it_is_busy_sqlite() {
 #[tokio::test]
 async fn with_no_turn_free_the_service_says_it_is_busy_postgres() {
     with_no_turn_free_the_service_says_it_is_busy(Backend::Postgres).await;
+}
+
+fn behind_a_proxy(settings: &mut web::Settings) {
+    settings.trusted_proxies = "10.0.0.5, 10.9.0.0/16".parse_proxies();
+}
+
+trait ParseProxies {
+    fn parse_proxies(&self) -> web::TrustedProxies;
+}
+
+impl ParseProxies for str {
+    fn parse_proxies(&self) -> web::TrustedProxies {
+        web::TrustedProxies::new(
+            self.split(',')
+                .map(|entry| entry.parse().expect("a network"))
+                .collect(),
+        )
+    }
+}
+
+/// Thirty-one wrong sign-ins (each for another email, so only the address counts), then one
+/// more: the address allowance is thirty.
+async fn spray_then_one_more(app: &TestApp, from: impl Fn(usize) -> PreparedSignIn) -> Page {
+    for i in 0..31 {
+        let page = app
+            .send(from(i).request(&format!("spray{i}@example.org"), "a guess"))
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "attempt {i}");
+    }
+    app.send(from(31).request("spray-last@example.org", "a guess"))
+        .await
+}
+
+async fn clients_behind_a_proxy(backend: Backend) {
+    let app = TestApp::with_settings(backend, behind_a_proxy).await;
+    let first = PreparedSignIn::new(&app, "10.0.0.5:443").await;
+    let second = PreparedSignIn::new(&app, "10.0.0.5:443").await;
+    // The client writes the left part, so it may vary; the proxy appends what it saw.
+    let blocked = spray_then_one_more(&app, |i| {
+        first
+            .clone()
+            .forwarded_for(&format!("192.0.2.{i}, 198.51.100.7"))
+    })
+    .await;
+    assert_eq!(
+        blocked.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the client behind the proxy is throttled"
+    );
+    let other = app
+        .send(
+            second
+                .forwarded_for("198.51.100.8")
+                .request("someone@example.org", "a guess"),
+        )
+        .await;
+    assert_eq!(
+        other.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "another client behind the same proxy is not: {}",
+        other.body
+    );
+    // Through two proxies we trust, the right-most untrusted address still counts.
+    let via_two = PreparedSignIn::new(&app, "10.0.0.5:443")
+        .await
+        .forwarded_for("198.51.100.7, 10.9.3.4");
+    let page = app
+        .send(via_two.request("another@example.org", "a guess"))
+        .await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn clients_behind_a_trusted_proxy_are_throttled_apart_sqlite() {
+    clients_behind_a_proxy(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn clients_behind_a_trusted_proxy_are_throttled_apart_postgres() {
+    clients_behind_a_proxy(Backend::Postgres).await;
+}
+
+async fn spoofed_header(backend: Backend) {
+    let app = TestApp::with_settings(backend, behind_a_proxy).await;
+    let direct = PreparedSignIn::new(&app, "203.0.113.50:5000").await;
+    let blocked = spray_then_one_more(&app, |i| {
+        direct.clone().forwarded_for(&format!("198.51.100.{i}"))
+    })
+    .await;
+    assert_eq!(
+        blocked.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a made-up X-Forwarded-For from a peer we do not trust changes nothing"
+    );
+}
+
+#[tokio::test]
+async fn a_spoofed_header_from_an_untrusted_peer_is_ignored_sqlite() {
+    spoofed_header(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_spoofed_header_from_an_untrusted_peer_is_ignored_postgres() {
+    spoofed_header(Backend::Postgres).await;
 }
