@@ -6,7 +6,10 @@ use std::time::Instant;
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, SET_COOKIE};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_TYPE, COOKIE, SET_COOKIE,
+    STRICT_TRANSPORT_SECURITY as STRICT_TRANSPORT_SECURITY_HEADER,
+};
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -189,9 +192,18 @@ pub fn client_address(request_extensions: &axum::http::Extensions) -> String {
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
+/// Browsers that have seen this keep to HTTPS for a year, subdomains included, so a network
+/// attacker cannot strip TLS from a later visit.
+const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000; includeSubDomains";
+
 /// Headers every response carries. Pages are never cached (they may show personal data);
-/// static assets may be.
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// static assets may be. Strict-Transport-Security goes with secure cookies: both mean the
+/// service is reached over HTTPS (off only for a plain-http local demo).
+pub async fn security_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let is_asset = request.uri().path().starts_with("/assets/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -215,6 +227,12 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     );
     if !is_asset {
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.settings.secure_cookies {
+        headers.insert(
+            STRICT_TRANSPORT_SECURITY_HEADER,
+            HeaderValue::from_static(STRICT_TRANSPORT_SECURITY),
+        );
     }
     response
 }
