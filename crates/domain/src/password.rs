@@ -125,10 +125,11 @@ impl PasswordHash {
             .is_ok()
     }
 
-    /// Spend the same effort as a real check, so that a sign-in for an unknown email takes
-    /// as long as one for a known email.
-    pub fn burn_equivalent_time(attempt: &str) {
-        let _ = Self::of(attempt);
+    /// A hash of no account's password with the same parameters as a real one: checking an
+    /// attempt against it costs what a real check costs, so a sign-in for an unknown email
+    /// takes as long as one for a known email. Its answer must be ignored.
+    pub fn decoy() -> Self {
+        Self::of("the decoy that stands in for an account without a password")
     }
 }
 

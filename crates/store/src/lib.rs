@@ -59,7 +59,7 @@ pub use retention::{
 };
 pub use sessions::{SessionPolicy, SessionToken};
 pub use teams::{Bookings, NewTeamMember, TeamMember};
-pub use throttle::{SignInThrottle, ThrottleVerdict};
+pub use throttle::{SignInAttempt, SignInThrottle};
 pub use timetable::Activity;
 pub use tokens::TokenPurpose;
 pub use training::{

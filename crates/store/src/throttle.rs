@@ -1,11 +1,13 @@
 //! Sign-in throttling, in the database so that every instance sees the same count. Failures
 //! are counted per account and per client address; past a free allowance each further
 //! failure blocks sign-in for a while that doubles up to a ceiling. Nothing locks forever,
-//! and a success clears the account's count.
+//! and a success clears the account's count. An attempt is counted before its password is
+//! checked, in one statement per key, so guesses sent in parallel cannot all slip past the
+//! allowance while each reads the count before the others write it.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{EntityTrait, Set};
+use sea_orm::sea_query::{Expr, OnConflict, Query};
+use sea_orm::{ConnectionTrait, EntityTrait};
 
 use crate::entity::sign_in_throttle::{self, Column};
 use crate::{Store, StoreError};
@@ -35,10 +37,15 @@ impl Default for SignInThrottle {
     }
 }
 
+/// What the throttle says to one sign-in attempt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ThrottleVerdict {
-    Allowed,
-    /// Try again after this time.
+pub enum SignInAttempt {
+    /// The attempt is counted and may be checked. If the password turns out wrong, sign-in
+    /// for the account (or from the address) is blocked until this time; `None`: not yet.
+    Reserved {
+        if_wrong_blocked_until: Option<DateTime<Utc>>,
+    },
+    /// Refused without checking the password: try again after this time.
     BlockedUntil(DateTime<Utc>),
 }
 
@@ -52,6 +59,25 @@ impl SignInThrottle {
         let block = self.first_block * 2_i32.pow(doublings);
         Some(block.min(self.longest_block))
     }
+
+    /// The block for each count past the allowance until the ceiling is reached, then the
+    /// ceiling: a short table the upsert can choose from without date arithmetic in SQL.
+    fn blocks_by_count(
+        &self,
+        free: i32,
+        now: DateTime<Utc>,
+    ) -> (Vec<(i32, DateTime<Utc>)>, DateTime<Utc>) {
+        let mut steps = Vec::new();
+        let mut count = free.saturating_add(1);
+        while let Some(block) = self.block_after(count, free) {
+            if block >= self.longest_block || steps.len() > 16 {
+                break;
+            }
+            steps.push((count, now + block));
+            count = count.saturating_add(1);
+        }
+        (steps, now + self.longest_block)
+    }
 }
 
 fn account_key(email: &str) -> String {
@@ -62,103 +88,176 @@ fn address_key(address: &str) -> String {
     format!("address:{address}")
 }
 
-impl Store {
-    /// Whether a sign-in for this account from this address may be tried now.
-    pub async fn sign_in_verdict(
-        &self,
-        email: &str,
-        address: &str,
-        now: DateTime<Utc>,
-    ) -> Result<ThrottleVerdict, StoreError> {
-        let mut latest: Option<DateTime<Utc>> = None;
-        for key in [account_key(email), address_key(address)] {
-            if let Some(row) = sign_in_throttle::Entity::find_by_id(key)
-                .one(&self.db)
-                .await?
-                && let Some(until) = row.blocked_until.filter(|until| *until > now)
-            {
-                latest = Some(latest.map_or(until, |other| other.max(until)));
-            }
-        }
-        Ok(latest.map_or(ThrottleVerdict::Allowed, ThrottleVerdict::BlockedUntil))
-    }
+fn table_col(column: Column) -> Expr {
+    Expr::col((sign_in_throttle::Entity, column))
+}
 
-    /// Count a failed sign-in against the account and the address.
-    pub async fn record_sign_in_failure(
+impl Store {
+    /// Count an attempt before its password is checked, so that guesses made in parallel
+    /// are refused past the allowance instead of all being checked. The attempt counts as a
+    /// failure until `record_sign_in_success` or `release_sign_in_attempt` says otherwise.
+    pub async fn reserve_sign_in_attempt(
         &self,
         rules: &SignInThrottle,
         email: &str,
         address: &str,
         now: DateTime<Utc>,
-    ) -> Result<ThrottleVerdict, StoreError> {
-        let account = self
-            .count_failure(
-                rules,
-                account_key(email),
-                rules.free_failures_per_account,
-                now,
-            )
+    ) -> Result<SignInAttempt, StoreError> {
+        let account = account_key(email);
+        let by_account = self
+            .reserve(rules, &account, rules.free_failures_per_account, now)
             .await?;
+        let SignInAttempt::Reserved {
+            if_wrong_blocked_until: account_block,
+        } = by_account
+        else {
+            return Ok(by_account);
+        };
         let by_address = self
-            .count_failure(
+            .reserve(
                 rules,
-                address_key(address),
+                &address_key(address),
                 rules.free_failures_per_address,
                 now,
             )
             .await?;
-        Ok(match (account, by_address) {
-            (Some(a), Some(b)) => ThrottleVerdict::BlockedUntil(a.max(b)),
-            (Some(until), None) | (None, Some(until)) => ThrottleVerdict::BlockedUntil(until),
-            (None, None) => ThrottleVerdict::Allowed,
-        })
+        match by_address {
+            SignInAttempt::BlockedUntil(_) => {
+                // Refused for the address: the account's reservation was not used.
+                self.release(&account, rules.free_failures_per_account)
+                    .await?;
+                Ok(by_address)
+            }
+            SignInAttempt::Reserved {
+                if_wrong_blocked_until: address_block,
+            } => Ok(SignInAttempt::Reserved {
+                if_wrong_blocked_until: account_block.max(address_block),
+            }),
+        }
     }
 
-    /// A successful sign-in forgets the account's failures (the address keeps its count, so
-    /// one good password does not reset a spray across many accounts).
-    pub async fn record_sign_in_success(&self, email: &str) -> Result<(), StoreError> {
+    /// A successful sign-in forgets the account's failures and takes back the address's
+    /// reservation (the address keeps its other failures, so one good password does not
+    /// reset a spray across many accounts).
+    pub async fn record_sign_in_success(
+        &self,
+        rules: &SignInThrottle,
+        email: &str,
+        address: &str,
+    ) -> Result<(), StoreError> {
         sign_in_throttle::Entity::delete_by_id(account_key(email))
             .exec(&self.db)
             .await?;
-        Ok(())
+        self.release(&address_key(address), rules.free_failures_per_address)
+            .await
     }
 
-    async fn count_failure(
+    /// Take back a reservation whose password was never checked (the service was too busy).
+    pub async fn release_sign_in_attempt(
         &self,
         rules: &SignInThrottle,
-        key: String,
+        email: &str,
+        address: &str,
+    ) -> Result<(), StoreError> {
+        self.release(&account_key(email), rules.free_failures_per_account)
+            .await?;
+        self.release(&address_key(address), rules.free_failures_per_address)
+            .await
+    }
+
+    /// One statement counts the attempt and sets the block its failure would earn, unless a
+    /// block is already in force: the database serialises it per key, so no two attempts can
+    /// both see the count before the other's.
+    async fn reserve(
+        &self,
+        rules: &SignInThrottle,
+        key: &str,
         free: i32,
         now: DateTime<Utc>,
-    ) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let existing = sign_in_throttle::Entity::find_by_id(key.clone())
-            .one(&self.db)
-            .await?;
-        let previous = existing
-            .as_ref()
-            .filter(|row| row.last_failure_at + rules.forget_after > now)
-            .map_or(0, |row| row.consecutive_failures);
-        let failures = previous.saturating_add(1);
-        let blocked_until = rules.block_after(failures, free).map(|block| now + block);
-        let model = sign_in_throttle::ActiveModel {
-            key: Set(key),
-            consecutive_failures: Set(failures),
-            last_failure_at: Set(now),
-            blocked_until: Set(blocked_until),
-        };
-        // An upsert, so two instances counting the same key at once cannot collide.
-        sign_in_throttle::Entity::insert(model)
+    ) -> Result<SignInAttempt, StoreError> {
+        // Scoped: the trait's `min` and `max` would shadow `Ord`'s elsewhere in this file.
+        use sea_orm::sea_query::ExprTrait as _;
+        // Failures older than the quiet spell are forgotten: the count starts again at one.
+        let count = Expr::case(
+            table_col(Column::LastFailureAt).lte(now - rules.forget_after),
+            1,
+        )
+        .finally(table_col(Column::ConsecutiveFailures).add(1));
+        let count: Expr = count.into();
+        let (steps, ceiling) = rules.blocks_by_count(free, now);
+        let no_block: Option<DateTime<Utc>> = None;
+        let mut blocked_until = Expr::case(count.clone().lte(free), no_block);
+        for (at, until) in steps {
+            blocked_until = blocked_until.case(count.clone().eq(at), until);
+        }
+        let blocked_until: Expr = blocked_until.finally(ceiling).into();
+        let insert = Query::insert()
+            .into_table(sign_in_throttle::Entity)
+            .columns([
+                Column::Key,
+                Column::ConsecutiveFailures,
+                Column::LastFailureAt,
+                Column::BlockedUntil,
+            ])
+            .values_panic([
+                key.into(),
+                1.into(),
+                now.into(),
+                rules.block_after(1, free).map(|block| now + block).into(),
+            ])
             .on_conflict(
                 OnConflict::column(Column::Key)
-                    .update_columns([
-                        Column::ConsecutiveFailures,
-                        Column::LastFailureAt,
-                        Column::BlockedUntil,
-                    ])
+                    .value(Column::ConsecutiveFailures, count)
+                    .value(Column::LastFailureAt, now)
+                    .value(Column::BlockedUntil, blocked_until)
+                    .action_and_where(
+                        table_col(Column::BlockedUntil)
+                            .is_null()
+                            .or(table_col(Column::BlockedUntil).lte(now)),
+                    )
                     .to_owned(),
             )
-            .exec(&self.db)
-            .await?;
-        Ok(blocked_until)
+            .returning_col(Column::BlockedUntil)
+            .to_owned();
+        if let Some(row) = self.db.query_one(&insert).await? {
+            let until: Option<DateTime<Utc>> = row.try_get("", "blocked_until")?;
+            return Ok(SignInAttempt::Reserved {
+                if_wrong_blocked_until: until,
+            });
+        }
+        // Nothing was written: a block is in force. Say until when.
+        let until = sign_in_throttle::Entity::find_by_id(key.to_owned())
+            .one(&self.db)
+            .await?
+            .and_then(|row| row.blocked_until)
+            .unwrap_or(now);
+        Ok(SignInAttempt::BlockedUntil(until))
+    }
+
+    /// Uncount one reservation, lifting the block it set if the count falls back within the
+    /// allowance.
+    async fn release(&self, key: &str, free: i32) -> Result<(), StoreError> {
+        use sea_orm::sea_query::ExprTrait as _;
+        let no_block: Option<DateTime<Utc>> = None;
+        let update = Query::update()
+            .table(sign_in_throttle::Entity)
+            .value(
+                Column::ConsecutiveFailures,
+                table_col(Column::ConsecutiveFailures).sub(1),
+            )
+            .value(
+                Column::BlockedUntil,
+                Expr::case(
+                    table_col(Column::ConsecutiveFailures).sub(1).gt(free),
+                    table_col(Column::BlockedUntil),
+                )
+                .finally(no_block),
+            )
+            .and_where(table_col(Column::Key).eq(key))
+            .and_where(table_col(Column::ConsecutiveFailures).gt(0))
+            .to_owned();
+        self.db.execute(&update).await?;
+        Ok(())
     }
 }
 

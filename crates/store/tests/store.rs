@@ -4,8 +4,8 @@ use chrono::{Duration, TimeZone, Utc};
 use domain::{AuthoritySlug, EmailAddress, NewPassword, PersonName, Role, RoleGrant, UserId};
 use store::test_support::execute_raw;
 use store::{
-    AuditFilter, NewEmail, NewGuidance, NewUser, OutboxStatus, SessionPolicy, SignInThrottle,
-    Store, ThrottleVerdict, TokenPurpose, store_test,
+    AuditFilter, NewEmail, NewGuidance, NewUser, OutboxStatus, SessionPolicy, SignInAttempt,
+    SignInThrottle, Store, TokenPurpose, store_test,
 };
 
 fn at(hour: u32, minute: u32) -> chrono::DateTime<Utc> {
@@ -357,55 +357,161 @@ store_test!(
         for _ in 0..5 {
             assert_eq!(
                 store
-                    .record_sign_in_failure(&rules, "a@example.org", "10.0.0.1", now)
+                    .reserve_sign_in_attempt(&rules, "a@example.org", "10.0.0.1", now)
                     .await
-                    .expect("count"),
-                ThrottleVerdict::Allowed
+                    .expect("reserve"),
+                SignInAttempt::Reserved {
+                    if_wrong_blocked_until: None
+                }
             );
         }
         let sixth = store
-            .record_sign_in_failure(&rules, "a@example.org", "10.0.0.1", now)
+            .reserve_sign_in_attempt(&rules, "a@example.org", "10.0.0.1", now)
             .await
-            .expect("count");
+            .expect("reserve");
         assert_eq!(
             sixth,
-            ThrottleVerdict::BlockedUntil(now + Duration::seconds(30))
+            SignInAttempt::Reserved {
+                if_wrong_blocked_until: Some(now + Duration::seconds(30))
+            },
+            "the sixth is still checked, and its failure blocks"
         );
         assert_eq!(
             store
-                .sign_in_verdict("a@example.org", "10.0.0.2", now)
+                .reserve_sign_in_attempt(&rules, "a@example.org", "10.0.0.2", now)
                 .await
-                .expect("verdict"),
-            sixth,
-            "per account"
+                .expect("reserve"),
+            SignInAttempt::BlockedUntil(now + Duration::seconds(30)),
+            "per account, whatever the address"
         );
         assert_eq!(
             store
-                .sign_in_verdict("b@example.org", "10.0.0.1", now)
+                .reserve_sign_in_attempt(&rules, "b@example.org", "10.0.0.1", now)
                 .await
-                .expect("verdict"),
-            ThrottleVerdict::Allowed
+                .expect("reserve"),
+            SignInAttempt::Reserved {
+                if_wrong_blocked_until: None
+            },
+            "another account from the same address is not blocked"
         );
         let later = now + Duration::seconds(31);
         assert_eq!(
             store
-                .sign_in_verdict("a@example.org", "10.0.0.1", later)
+                .reserve_sign_in_attempt(&rules, "a@example.org", "10.0.0.1", later)
                 .await
-                .expect("verdict"),
-            ThrottleVerdict::Allowed,
-            "no permanent lock-out"
+                .expect("reserve"),
+            SignInAttempt::Reserved {
+                if_wrong_blocked_until: Some(later + Duration::seconds(60))
+            },
+            "no permanent lock-out; the next block is twice as long"
         );
         store
-            .record_sign_in_success("a@example.org")
+            .record_sign_in_success(&rules, "a@example.org", "10.0.0.1")
             .await
             .expect("success");
         assert_eq!(
             store
-                .record_sign_in_failure(&rules, "a@example.org", "10.0.0.1", later)
+                .reserve_sign_in_attempt(&rules, "a@example.org", "10.0.0.1", later)
                 .await
-                .expect("count"),
-            ThrottleVerdict::Allowed
+                .expect("reserve"),
+            SignInAttempt::Reserved {
+                if_wrong_blocked_until: None
+            },
+            "a success forgets the account's failures"
         );
+        let hours_later = later + Duration::hours(2);
+        for _ in 0..5 {
+            store
+                .reserve_sign_in_attempt(&rules, "c@example.org", "10.0.0.3", hours_later)
+                .await
+                .expect("reserve");
+        }
+        assert_eq!(
+            store
+                .reserve_sign_in_attempt(&rules, "a@example.org", "10.0.0.3", hours_later)
+                .await
+                .expect("reserve"),
+            SignInAttempt::Reserved {
+                if_wrong_blocked_until: None
+            },
+            "old failures are forgotten after a quiet spell"
+        );
+    }
+);
+
+store_test!(
+    an_attempt_never_checked_is_not_held_against_anyone,
+    |store: Store| async move {
+        let rules = SignInThrottle::default();
+        let now = at(9, 0);
+        for _ in 0..6 {
+            store
+                .reserve_sign_in_attempt(&rules, "a@example.org", "10.0.0.1", now)
+                .await
+                .expect("reserve");
+        }
+        store
+            .release_sign_in_attempt(&rules, "a@example.org", "10.0.0.1")
+            .await
+            .expect("release");
+        assert_eq!(
+            store
+                .reserve_sign_in_attempt(&rules, "a@example.org", "10.0.0.1", now)
+                .await
+                .expect("reserve"),
+            SignInAttempt::Reserved {
+                if_wrong_blocked_until: Some(now + Duration::seconds(30))
+            },
+            "the sixth attempt again, not a seventh"
+        );
+    }
+);
+
+/// Reserve `attempts` sign-ins at once, for `email(i)` from `address(i)`; how many were let
+/// through to have their password checked.
+async fn reserve_in_parallel(
+    store: &Store,
+    attempts: usize,
+    email: impl Fn(usize) -> String,
+    address: impl Fn(usize) -> String,
+) -> usize {
+    let rules = SignInThrottle::default();
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..attempts {
+        let (store, email, address) = (store.clone(), email(i), address(i));
+        tasks.spawn(async move {
+            store
+                .reserve_sign_in_attempt(&rules, &email, &address, at(9, 0))
+                .await
+                .expect("reserve")
+        });
+    }
+    let verdicts = tasks.join_all().await;
+    verdicts
+        .iter()
+        .filter(|verdict| matches!(verdict, SignInAttempt::Reserved { .. }))
+        .count()
+}
+
+store_test!(
+    parallel_guesses_get_no_more_than_the_allowance,
+    |store: Store| async move {
+        let through = reserve_in_parallel(
+            &store,
+            100,
+            |_| "target@example.org".into(),
+            |i| format!("10.1.0.{i}"),
+        )
+        .await;
+        assert_eq!(through, 6, "five free failures and the one that blocks");
+        let through = reserve_in_parallel(
+            &store,
+            100,
+            |i| format!("user{i}@example.org"),
+            |_| "10.2.0.1".into(),
+        )
+        .await;
+        assert_eq!(through, 31, "thirty free failures per address and one more");
     }
 );
 

@@ -3,8 +3,8 @@
 
 use askama::Template;
 use axum::extract::Request;
-use axum::http::StatusCode;
-use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use domain::Denied;
@@ -23,6 +23,9 @@ pub enum AppError {
     FormExpired,
     #[error("request body too large")]
     PayloadTooLarge,
+    /// Too many password hashes waiting: try again shortly.
+    #[error("too busy to check a password now")]
+    Busy,
     #[error("store: {0}")]
     Store(#[from] StoreError),
     #[error("template: {0}")]
@@ -82,6 +85,9 @@ impl ErrorPage {
                 "The file or form is too large",
                 vec!["Go back and choose a smaller file, then try again."],
             ),
+            StatusCode::SERVICE_UNAVAILABLE => {
+                ("The service is busy", vec!["Try again in a minute."])
+            }
             _ => (
                 "Sorry, there is a problem with the service",
                 vec![
@@ -161,6 +167,14 @@ impl IntoResponse for AppError {
             Self::FormExpired => error_response(StatusCode::FORBIDDEN, ErrorPageKind::FormExpired),
             Self::PayloadTooLarge => {
                 error_response(StatusCode::PAYLOAD_TOO_LARGE, ErrorPageKind::Status)
+            }
+            Self::Busy => {
+                let mut response =
+                    error_response(StatusCode::SERVICE_UNAVAILABLE, ErrorPageKind::Status);
+                response
+                    .headers_mut()
+                    .insert(RETRY_AFTER, HeaderValue::from_static("60"));
+                response
             }
             Self::Store(_) | Self::Template(_) | Self::Internal(_) => {
                 tracing::error!(error = %self, "request failed");

@@ -12,6 +12,8 @@ mod forms;
 pub mod mail;
 mod middleware;
 mod pages;
+mod password_hashing;
+mod proxies;
 pub mod reminders;
 pub mod report_files;
 pub mod routes;
@@ -25,6 +27,8 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use store::Store;
 
 pub use error::AppError;
+pub use password_hashing::{HashPermit, PasswordHashing};
+pub use proxies::{IpNetwork, TrustedProxies};
 pub use routes::router;
 pub use settings::{
     ContactSettings, MailSettings, MailTransport, ReminderSettings, Secret, Settings, SmtpSecurity,
@@ -38,6 +42,7 @@ pub struct AppState {
     /// Signs form tokens; shared by every instance through the database.
     form_key: Arc<Vec<u8>>,
     metrics: PrometheusHandle,
+    password_hashing: PasswordHashing,
 }
 
 impl AppState {
@@ -50,11 +55,21 @@ impl AppState {
         let form_key = store
             .shared_key("form-token-key", chrono::Utc::now())
             .await?;
+        let password_hashing = PasswordHashing::new(
+            settings.password_hashes_at_once,
+            std::time::Duration::from_millis(settings.password_hash_wait_ms),
+        );
         Ok(Self {
             store,
             settings: Arc::new(settings),
             form_key: Arc::new(form_key),
             metrics,
+            password_hashing,
         })
+    }
+
+    /// The one bound on password hashing that every sign-in and new password goes through.
+    pub fn password_hashing(&self) -> &PasswordHashing {
+        &self.password_hashing
     }
 }

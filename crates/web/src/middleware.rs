@@ -6,7 +6,10 @@ use std::time::Instant;
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, SET_COOKIE};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_TYPE, COOKIE, SET_COOKIE,
+    STRICT_TRANSPORT_SECURITY as STRICT_TRANSPORT_SECURITY_HEADER,
+};
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -64,7 +67,7 @@ fn new_browser_key() -> String {
 }
 
 /// Resolve the visitor from the session cookie, giving a new browser a cookie of its own
-/// so that even its first form carries a token bound to it.
+/// so that even its first form carries a token bound to it; and where it comes from.
 pub async fn identify_visitor(
     State(state): State<AppState>,
     mut request: Request,
@@ -87,6 +90,8 @@ pub async fn identify_visitor(
         }
     };
     let form_token = form_token(&state.form_key, cookie.as_str());
+    let address = resolve_client_address(&state.settings, &request);
+    request.extensions_mut().insert(address);
     request.extensions_mut().insert(Visitor {
         principal,
         cookie: cookie.clone(),
@@ -155,22 +160,50 @@ fn field(encoded: &[u8], name: &str) -> Option<String> {
         .map(|(_, value)| value.into_owned())
 }
 
-/// The client's address for throttling: the socket peer, not a header anyone can forge.
-pub fn client_address(request_extensions: &axum::http::Extensions) -> String {
-    request_extensions
+/// Where a request comes from, resolved once per request by `identify_visitor`.
+#[derive(Clone, Debug)]
+struct ClientAddress(String);
+
+fn resolve_client_address(settings: &Settings, request: &Request) -> ClientAddress {
+    let address = request
+        .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or_else(
             || "unknown".to_owned(),
-            |ConnectInfo(address)| address.ip().to_string(),
-        )
+            |ConnectInfo(peer)| {
+                settings
+                    .trusted_proxies
+                    .client_address(peer.ip(), request.headers())
+                    .to_string()
+            },
+        );
+    ClientAddress(address)
+}
+
+/// The client's address for throttling: the socket peer, or the address a trusted proxy says
+/// it forwarded for (never a header anyone else could have written).
+pub fn client_address(request_extensions: &axum::http::Extensions) -> String {
+    request_extensions.get::<ClientAddress>().map_or_else(
+        || "unknown".to_owned(),
+        |ClientAddress(address)| address.clone(),
+    )
 }
 
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
+/// Browsers that have seen this keep to HTTPS for a year, subdomains included, so a network
+/// attacker cannot strip TLS from a later visit.
+const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000; includeSubDomains";
+
 /// Headers every response carries. Pages are never cached (they may show personal data);
-/// static assets may be.
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// static assets may be. Strict-Transport-Security goes with secure cookies: both mean the
+/// service is reached over HTTPS (off only for a plain-http local demo).
+pub async fn security_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let is_asset = request.uri().path().starts_with("/assets/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -194,6 +227,12 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     );
     if !is_asset {
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.settings.secure_cookies {
+        headers.insert(
+            STRICT_TRANSPORT_SECURITY_HEADER,
+            HeaderValue::from_static(STRICT_TRANSPORT_SECURITY),
+        );
     }
     response
 }

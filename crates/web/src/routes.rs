@@ -395,7 +395,10 @@ pub fn router(state: AppState) -> Router {
         .layer(csrf.with_rejection_response(|_| {
             error_response(StatusCode::FORBIDDEN, ErrorPageKind::FormExpired)
         }))
-        .layer(from_fn(middleware::security_headers))
+        .layer(from_fn_with_state(
+            state.clone(),
+            middleware::security_headers,
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),

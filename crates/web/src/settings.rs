@@ -2,9 +2,12 @@
 //! `PEER_CHALLENGE_*` environment variables; nothing reads the environment at run time.
 
 use std::fmt;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use serde::Deserialize;
+
+use crate::proxies::TrustedProxies;
 
 /// A value that must never reach a log: Debug prints a placeholder.
 #[derive(Clone, Default, Deserialize, PartialEq, Eq)]
@@ -46,6 +49,15 @@ pub struct Settings {
     pub pre_reading_max_bytes: usize,
     /// Origins other than the service's own allowed to post forms (rarely needed).
     pub trusted_origins: Vec<String>,
+    /// Reverse proxies (addresses or CIDR networks) whose `X-Forwarded-For` names the client.
+    /// Empty: the socket peer is the client, and the header is ignored.
+    pub trusted_proxies: TrustedProxies,
+    /// Password hashes computed at once. Each Argon2id hash holds 19 MiB while it runs, so
+    /// this bounds the memory a crowd of sign-ins can take; by default one per core.
+    pub password_hashes_at_once: NonZeroUsize,
+    /// Milliseconds a sign-in (or a new password) waits for a turn to hash before the
+    /// service says it is busy.
+    pub password_hash_wait_ms: u64,
     /// Months declined and withdrawn applications, and members who left, are kept before
     /// the daily purge deletes them.
     pub retention_months: u32,
@@ -67,6 +79,10 @@ impl Default for Settings {
             guidance_max_bytes: 10 * 1024 * 1024,
             pre_reading_max_bytes: 20 * 1024 * 1024,
             trusted_origins: Vec::new(),
+            trusted_proxies: TrustedProxies::default(),
+            password_hashes_at_once: std::thread::available_parallelism()
+                .unwrap_or(NonZeroUsize::MIN),
+            password_hash_wait_ms: 5_000,
             retention_months: store::DEFAULT_RETENTION_MONTHS,
             working_notes_days: 90,
             reminders: ReminderSettings::default(),

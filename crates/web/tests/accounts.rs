@@ -202,6 +202,33 @@ async fn secure_deployments_use_secure_host_only_cookies() {
     );
 }
 
+#[tokio::test]
+async fn secure_deployments_tell_browsers_to_keep_to_https() {
+    let app =
+        TestApp::with_settings(Backend::Sqlite, |settings| settings.secure_cookies = true).await;
+    let mut browser = app.browser();
+    for path in ["/", "/sign-in", "/no-such-page", "/assets/application.css"] {
+        let page = browser.get(path).await;
+        assert_eq!(
+            page.header("strict-transport-security"),
+            Some("max-age=31536000; includeSubDomains"),
+            "{path}"
+        );
+    }
+}
+
+app_test!(
+    plain_http_deployments_send_no_strict_transport_security,
+    |app: TestApp| async move {
+        assert!(
+            !app.settings.secure_cookies,
+            "the test app runs on plain http"
+        );
+        let page = app.browser().get("/sign-in").await;
+        assert_eq!(page.header("strict-transport-security"), None);
+    }
+);
+
 app_test!(
     every_response_carries_the_security_headers,
     |app: TestApp| async move {

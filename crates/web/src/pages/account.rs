@@ -8,9 +8,9 @@ use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::{Extensions, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use domain::{EmailAddress, NewPassword, PasswordHash};
+use domain::{EmailAddress, NewPassword};
 use serde::Deserialize;
-use store::{NewEmail, ThrottleVerdict, TokenPurpose};
+use store::{NewEmail, SignInAttempt, SignInThrottle, TokenPurpose};
 
 use crate::components::{ErrorSummary, NotificationBanner, TextInput};
 use crate::forms::FormErrors;
@@ -98,40 +98,48 @@ pub async fn sign_in(
     };
     let address = client_address(&extensions);
     let now = Utc::now();
-    if let ThrottleVerdict::BlockedUntil(until) = state
+    let rules = SignInThrottle::default();
+    // Counted before the password is checked, so parallel guesses cannot outrun the count.
+    let if_wrong_blocked_until = match state
         .store
-        .sign_in_verdict(email.as_str(), &address, now)
+        .reserve_sign_in_attempt(&rules, email.as_str(), &address, now)
         .await?
     {
-        errors.add("password", throttled_message(until));
-        return Ok(refused(
-            &visitor,
-            &form.email,
-            &errors,
-            StatusCode::TOO_MANY_REQUESTS,
-        ));
-    }
-    let credentials = state.store.credentials(&email).await?;
-    let password = form.password.clone();
-    let stored = credentials.as_ref().and_then(|(_, hash)| hash.clone());
-    let matches = tokio::task::spawn_blocking(move || match stored {
-        Some(hash) => hash.matches(&password),
-        None => {
-            PasswordHash::burn_equivalent_time(&password);
-            false
+        SignInAttempt::BlockedUntil(until) => {
+            errors.add("password", throttled_message(until));
+            return Ok(refused(
+                &visitor,
+                &form.email,
+                &errors,
+                StatusCode::TOO_MANY_REQUESTS,
+            ));
         }
-    })
-    .await
-    .map_err(|error| AppError::Internal(error.to_string()))?;
+        SignInAttempt::Reserved {
+            if_wrong_blocked_until,
+        } => if_wrong_blocked_until,
+    };
+    let credentials = state.store.credentials(&email).await?;
+    let stored = credentials.as_ref().and_then(|(_, hash)| hash.clone());
+    let matches = match state
+        .password_hashing()
+        .check(stored, form.password.clone())
+        .await
+    {
+        Ok(matches) => matches,
+        Err(error) => {
+            // Never checked (the service was busy): not a failure to hold against anyone.
+            state
+                .store
+                .release_sign_in_attempt(&rules, email.as_str(), &address)
+                .await?;
+            return Err(error);
+        }
+    };
     let user = credentials.map(|(id, _)| id).filter(|_| matches);
     let Some(user) = user else {
-        let verdict = state
-            .store
-            .record_sign_in_failure(&Default::default(), email.as_str(), &address, now)
-            .await?;
-        let message = match verdict {
-            ThrottleVerdict::BlockedUntil(until) => throttled_message(until),
-            ThrottleVerdict::Allowed => "The email address or password is not correct".to_owned(),
+        let message = match if_wrong_blocked_until {
+            Some(until) => throttled_message(until),
+            None => "The email address or password is not correct".to_owned(),
         };
         errors.add("password", message);
         return Ok(refused(
@@ -141,7 +149,10 @@ pub async fn sign_in(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     };
-    state.store.record_sign_in_success(email.as_str()).await?;
+    state
+        .store
+        .record_sign_in_success(&rules, email.as_str(), &address)
+        .await?;
     let token = state
         .store
         .start_session(user, state.settings.session_policy(), now)
@@ -389,9 +400,10 @@ async fn choose_password(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let hash = tokio::task::spawn_blocking(move || password.hash())
-        .await
-        .map_err(|error| AppError::Internal(error.to_string()))?;
+    let hash = state
+        .password_hashing()
+        .run(move || password.hash())
+        .await?;
     match state
         .store
         .set_password_with_token(token, purpose, &hash, now)

@@ -74,6 +74,7 @@ pub struct TestApp {
     pub store: Store,
     pub router: Router,
     pub settings: Settings,
+    pub state: AppState,
     _database: TestStore,
     _mail_dir: tempfile::TempDir,
 }
@@ -120,8 +121,9 @@ impl TestApp {
             .expect("app state");
         Self {
             store,
-            router: web::router(state),
+            router: web::router(state.clone()),
             settings,
+            state,
             _database: database,
             _mail_dir: mail_dir,
         }
