@@ -218,27 +218,49 @@ fn every_route_has_a_row_and_every_row_a_route() {
     }
 }
 
+/// The records the table's paths name, made once per database.
+struct Fixtures {
+    substitutions: Vec<(&'static str, String)>,
+}
+
+impl Fixtures {
+    async fn make(app: &TestApp) -> Self {
+        let fixture = challenge_in(&app.store, "nottingham", ChallengeState::TeamConfirmed).await;
+        let visit = add_visit_fixtures(&app.store, fixture.challenge, &fixture.team).await;
+        let reporting = reporting_challenge(&app.store, "lincolnshire").await;
+        let next = next_steps_challenge(&app.store, "leicestershire").await;
+        Self {
+            substitutions: vec![
+                ("{challenge}", fixture.challenge.to_string()),
+                ("{activity}", visit.activity.to_string()),
+                ("{case}", visit.case.to_string()),
+                ("{document}", visit.document.to_string()),
+                ("{reporting}", reporting.challenge.to_string()),
+                ("{note}", reporting.note.to_string()),
+                ("{finding}", reporting.finding.to_string()),
+                ("{version}", reporting.version.to_string()),
+                ("{next}", next.challenge.to_string()),
+                ("{action}", next.action.to_string()),
+            ],
+        }
+    }
+
+    /// The row's path with every placeholder replaced by a real record's id.
+    fn path(&self, row: &Row) -> String {
+        self.substitutions
+            .iter()
+            .fold(row.path.to_owned(), |path, (placeholder, id)| {
+                path.replace(placeholder, id)
+            })
+    }
+}
+
 async fn walk_every_route(app: TestApp) {
-    let fixture = challenge_in(&app.store, "nottingham", ChallengeState::TeamConfirmed).await;
-    let challenge = fixture.challenge.to_string();
-    let visit = add_visit_fixtures(&app.store, fixture.challenge, &fixture.team).await;
-    let reporting = reporting_challenge(&app.store, "lincolnshire").await;
-    let next = next_steps_challenge(&app.store, "leicestershire").await;
+    let fixtures = Fixtures::make(&app).await;
     let mut failures = Vec::new();
     for (index, who) in Who::ALL.into_iter().enumerate() {
         for row in table() {
-            let path = row
-                .path
-                .replace("{challenge}", &challenge)
-                .replace("{activity}", &visit.activity.to_string())
-                .replace("{case}", &visit.case.to_string())
-                .replace("{document}", &visit.document.to_string())
-                .replace("{reporting}", &reporting.challenge.to_string())
-                .replace("{note}", &reporting.note.to_string())
-                .replace("{finding}", &reporting.finding.to_string())
-                .replace("{version}", &reporting.version.to_string())
-                .replace("{next}", &next.challenge.to_string())
-                .replace("{action}", &next.action.to_string());
+            let path = fixtures.path(&row);
             // A fresh session per request: signing out must not end the walk.
             let mut browser = app.browser_as(who).await;
             let page = if row.method == Method::GET {
@@ -283,6 +305,10 @@ app_test!(
     every_role_gets_exactly_what_the_table_says,
     walk_every_route
 );
+
+/// Hostile forms posted to every route.
+#[path = "authorisation/hostile_forms.rs"]
+mod hostile_forms;
 
 #[tokio::test]
 async fn an_unknown_path_is_a_gov_uk_404_page() {
