@@ -5,6 +5,8 @@
 // binary of its own.
 #[path = "cli/backups.rs"]
 mod backups;
+#[path = "cli/beside_server.rs"]
+mod beside_server;
 #[path = "cli/crash.rs"]
 mod crash;
 #[path = "cli/load.rs"]
