@@ -93,3 +93,73 @@ fn json_problem_in_outcome_out() {
     let error = read_problem("{\"challenges\": [}").unwrap_err();
     assert!(error.to_string().contains("line 1"));
 }
+
+mod exact_flow {
+    //! The exact flow against the team engine where the two models coincide: tiny plain forms
+    //! with sparse scores (so unscored pairs must be priced in), caps, forbidden and forced
+    //! pairs. Both find the same best total score, or both find none; the flow's optimum is
+    //! always certified.
+
+    use matching::assignment_form::AssignmentForm;
+    use matching::solver::solve;
+    use proptest::prelude::*;
+
+    fn tiny_form() -> impl Strategy<Value = (String, String, String, u32)> {
+        (
+            proptest::collection::vec((0_usize..3, 0_usize..5, 1_u32..=9), 0..10),
+            proptest::collection::vec((0_usize..3, 0_usize..5, -1_i32..=1), 0..4),
+            proptest::collection::vec(0_u32..=3, 5),
+            1_u32..=2,
+        )
+            .prop_map(|(scores, constraints, caps, team)| {
+                let mut seen = std::collections::BTreeSet::new();
+                let scores: String = scores
+                    .into_iter()
+                    .filter(|(c, r, _)| seen.insert((*c, *r)))
+                    .map(|(c, r, s)| format!("c{c},r{r},0.{s}\n"))
+                    .collect();
+                let mut seen = std::collections::BTreeSet::new();
+                let constraints: String = constraints
+                    .into_iter()
+                    .filter(|(c, r, _)| seen.insert((*c, *r)))
+                    .map(|(c, r, k)| format!("c{c},r{r},{k}\n"))
+                    .collect();
+                let caps: String = caps
+                    .iter()
+                    .enumerate()
+                    .map(|(r, cap)| format!("r{r},{cap}\n"))
+                    .collect();
+                (scores, constraints, caps, team)
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+        #[test]
+        fn the_flow_and_the_engine_agree((scores, constraints, caps, team) in tiny_form()) {
+            let Ok(form) = AssignmentForm::parse(&scores, &constraints, &caps, team) else {
+                return Ok(());
+            };
+            let exact = form.solve_exact();
+            let engine = form.to_problem(5.0).ok().map(|problem| solve(&problem));
+            match (exact, engine) {
+                (Ok(exact), Some(Ok(solution))) => {
+                    prop_assert!(exact.certified);
+                    let json = form.assignment_json(&solution);
+                    let engine_total: f64 = json
+                        .values()
+                        .flatten()
+                        .map(|user| user.aggregate_score)
+                        .sum();
+                    prop_assert!(
+                        (exact.total_score - engine_total).abs() < 1e-9,
+                        "flow {} engine {}", exact.total_score, engine_total
+                    );
+                }
+                (Err(_), Some(Err(_))) | (Err(_), None) => {}
+                (exact, engine) => prop_assert!(false, "flow {:?} engine {:?}", exact, engine.map(|e| e.is_ok())),
+            }
+        }
+    }
+}

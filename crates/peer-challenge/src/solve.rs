@@ -37,7 +37,9 @@ pub struct SolveArgs {
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// Which sizes to run: regional (150 × 15), national (2,000 × 300), stress (10,000 × 1,500).
+    /// Which sizes to run: regional (150 × 15), national (2,000 × 300), stress (10,000 × 1,500)
+    /// for the team engine; plain-national and plain-national-x10 for the plain assignment
+    /// form solved exactly by minimum-cost flow.
     #[arg(default_values_t = ["regional".to_owned(), "national".to_owned(), "stress".to_owned()])]
     sizes: Vec<String>,
     /// The seed the instances are generated from.
@@ -46,6 +48,10 @@ pub struct BenchArgs {
     /// Override each size's time limit, in seconds.
     #[arg(long)]
     time_limit: Option<f64>,
+    /// Also write the plain sizes' CSV files into this folder (`<size>-scores.csv` and so
+    /// on), so `solve` can be timed on them as a whole process.
+    #[arg(long)]
+    plain_files: Option<PathBuf>,
 }
 
 fn read(path: &PathBuf) -> anyhow::Result<String> {
@@ -114,18 +120,67 @@ pub fn solve(args: &SolveArgs) -> anyhow::Result<()> {
 }
 
 pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
-    let sizes: Vec<InstanceSize> = args
-        .sizes
-        .iter()
-        .map(|size| size.parse().map_err(anyhow::Error::msg))
-        .collect::<Result<_, _>>()?;
-    let mut reports = Vec::new();
-    for size in sizes {
+    for size in &args.sizes {
+        let plain_scale = match size.as_str() {
+            "plain-national" => Some(1),
+            "plain-national-x10" => Some(10),
+            _ => None,
+        };
+        if let Some(scale) = plain_scale {
+            eprintln!("{size}: generating and solving (seed {})", args.seed);
+            bench_plain(size, scale, args)?;
+            continue;
+        }
+        let size: InstanceSize = size.parse().map_err(anyhow::Error::msg)?;
         eprintln!("{size:?}: generating and solving (seed {})", args.seed);
         let report = run_bench(size, args.seed, args.time_limit, &mut progress_printer())?;
         print_report(&report);
-        reports.push(report);
     }
+    Ok(())
+}
+
+/// The plain form: read (parse), solve exactly, write the JSON, timed together; the
+/// certificate checked; peak memory of the process so far.
+#[allow(clippy::print_stdout)]
+fn bench_plain(name: &str, scale: usize, args: &BenchArgs) -> anyhow::Result<()> {
+    let files = matching::plain_instances::plain_form(scale, args.seed);
+    if let Some(dir) = &args.plain_files {
+        std::fs::create_dir_all(dir)?;
+        for (what, text) in [
+            ("scores", &files.scores),
+            ("constraints", &files.constraints),
+            ("max-load", &files.max_load),
+        ] {
+            std::fs::write(dir.join(format!("{name}-{what}.csv")), text)?;
+        }
+    }
+    let started = Instant::now();
+    let form = matching::assignment_form::AssignmentForm::parse(
+        &files.scores,
+        &files.constraints,
+        &files.max_load,
+        files.team_size,
+    )?;
+    let exact = form.solve_exact()?;
+    let json = serde_json::to_string_pretty(&form.exact_json(&exact))?;
+    let seconds = started.elapsed().as_secs_f64();
+    let memory = matching::benchmark::peak_memory_bytes().map_or_else(
+        || "unknown".to_owned(),
+        |bytes| format!("{} MiB", bytes / (1024 * 1024)),
+    );
+    println!(
+        "{name:<18} {:>6} reviewers × {:>5} challenges  {seconds:>7.3} s  total score {:.4}  {}  ({} unscored pairs priced in, {} bytes of JSON)  peak memory {memory}",
+        2_000 * scale,
+        300 * scale,
+        exact.total_score,
+        if exact.certified {
+            "certified optimal"
+        } else {
+            "NOT certified"
+        },
+        exact.pairs_priced_in,
+        json.len(),
+    );
     Ok(())
 }
 
