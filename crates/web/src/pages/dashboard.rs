@@ -122,8 +122,18 @@ pub async fn show_dashboard(
                     })
                     .collect(),
                 tasks: vec![
-                    progress_task(&state, None, "Progress across the region", "/progress".into()).await?,
-                    Task::new("Local authorities", "/authorities", "The ten East Midlands authorities."),
+                    progress_task(
+                        &state,
+                        None,
+                        "Progress across the region",
+                        "/progress".into(),
+                    )
+                    .await?,
+                    Task::new(
+                        "Local authorities",
+                        "/authorities",
+                        "The ten East Midlands authorities.",
+                    ),
                 ],
             },
         };
