@@ -80,12 +80,18 @@ pub async fn show_dashboard(
             }
             Role::Reviewer => {
                 let todo = to_do(&state.store.reviewer_work(principal.user_id, today).await?);
+                let on_a_team = state
+                    .store
+                    .seats_of_user(principal.user_id)
+                    .await?
+                    .iter()
+                    .any(|(challenge, seat)| challenge.state.is_open() && seat.status.is_on_team());
                 RoleSection {
                     heading: "Reviewer".into(),
-                    intro: if todo.is_empty() {
-                        "You are not on a challenge team at the moment. The project manager will contact you when a team needs you.".into()
-                    } else {
-                        "Your challenges: what waits on you now.".into()
+                    intro: match (todo.is_empty(), on_a_team) {
+                        (false, _) => "Your challenges: what waits on you now.".into(),
+                        (true, true) => "Nothing waits on you at the moment. Your challenges are under My challenges.".into(),
+                        (true, false) => "You are not on a challenge team at the moment. The project manager will contact you when a team needs you.".into(),
                     },
                     todo,
                     tasks: vec![
