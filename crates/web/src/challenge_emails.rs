@@ -1,9 +1,9 @@
 //! The emails a challenge's steps send, and to whom: the host area's LA leads hear of every
-//! step that waits on them or changes their visit (request, KLOEs agreed, team confirmed,
-//! report shared for accuracy, report final); the co-ordinators and project managers hear of
-//! a new request to scope. Handlers pass these to the store, which writes them to the outbox
-//! in the transaction of the step itself. The wording lives here and nowhere else, under
-//! snapshot tests.
+//! step that waits on them or changes their visit (request, scoping, KLOEs agreed, team
+//! confirmed, report shared for accuracy, report final, cancellation); the co-ordinators and
+//! project managers hear of a new request to scope. Handlers pass these to the store, which
+//! writes them to the outbox in the transaction of the step itself. The wording lives here
+//! and nowhere else, under snapshot tests.
 
 use domain::challenge::ChallengeKind;
 use domain::findings::ReportFormat;
@@ -26,10 +26,32 @@ pub struct About<'a> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
     Requested,
+    /// The request accepted: scoping has started.
+    Scoping,
     KloesAgreed,
     TeamConfirmed,
-    ReportShared { format: ReportFormat, version: i32 },
-    ReportFinal { format: ReportFormat, version: i32 },
+    ReportShared {
+        format: ReportFormat,
+        version: i32,
+    },
+    ReportFinal {
+        format: ReportFormat,
+        version: i32,
+    },
+    /// Cancelled (the reason stays on the challenge page, behind sign-in).
+    Cancelled,
+}
+
+impl Step {
+    /// The step a move of the lifecycle is, when the host hears of it.
+    pub fn of_move(to: domain::lifecycle::ChallengeState) -> Option<Self> {
+        use domain::lifecycle::ChallengeState as S;
+        match to {
+            S::Scoping => Some(Self::Scoping),
+            S::Cancelled => Some(Self::Cancelled),
+            _ => None,
+        }
+    }
 }
 
 /// Every email `step` sends, one per person it concerns, among `staff`.
@@ -105,6 +127,22 @@ fn lead_email(
                  scope it with you: the next thing you will be asked to do is agree its key lines \
                  of enquiry (KLOEs).\n\n\
                  Follow the request, and draft its KLOEs, at:\n{challenge}/kloes"
+            ),
+        ),
+        Step::Scoping => (
+            format!("{reference}: your request has been accepted"),
+            format!(
+                "Your request for a {kind} in {area} has been accepted and scoping has started. \
+                 Please make sure its key lines of enquiry (KLOEs) say what you want the team to \
+                 look at: the co-ordinator agrees them with you.\n\n\
+                 Read and draft the KLOEs at:\n{challenge}/kloes"
+            ),
+        ),
+        Step::Cancelled => (
+            format!("{reference}: the {kind} has been cancelled"),
+            format!(
+                "The {kind} in {area} has been cancelled. The reason is on the challenge's \
+                 page:\n{challenge}"
             ),
         ),
         Step::KloesAgreed => (
@@ -273,6 +311,8 @@ mod tests {
     #[test]
     fn later_steps_tell_the_host_leads_only() {
         for step in [
+            Step::Scoping,
+            Step::Cancelled,
             Step::KloesAgreed,
             Step::TeamConfirmed,
             Step::ReportShared {
@@ -288,6 +328,8 @@ mod tests {
             assert_eq!(text.matches("To: ").count(), 1, "{step:?}: {text}");
             assert!(text.contains("To: dana@derby.example"), "{step:?}");
         }
+        assert_emails!("scoping", Step::Scoping);
+        assert_emails!("cancelled", Step::Cancelled);
         assert_emails!("kloes_agreed", Step::KloesAgreed);
         assert_emails!("team_confirmed", Step::TeamConfirmed);
         assert_emails!(

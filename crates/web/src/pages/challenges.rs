@@ -1031,9 +1031,25 @@ pub async fn move_challenge(
             challenge_page(&state, &visitor, &loaded, None, Some(refused.to_string())).await?;
         return Ok((StatusCode::CONFLICT, page).into_response());
     }
+    let emails = match Step::of_move(to) {
+        Some(step) => challenge_emails::emails(
+            &state.settings,
+            &state.store.staff().await?,
+            loaded.about(),
+            step,
+        ),
+        None => Vec::new(),
+    };
     match state
         .store
-        .move_challenge(principal, loaded.record.id, from, to, reason, Utc::now())
+        .move_challenge_and_tell(
+            principal,
+            loaded.record.id,
+            (from, to),
+            reason,
+            emails,
+            Utc::now(),
+        )
         .await
     {
         Ok(()) => {}
@@ -1136,14 +1152,20 @@ pub async fn cancel(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
+    let emails = challenge_emails::emails(
+        &state.settings,
+        &state.store.staff().await?,
+        loaded.about(),
+        Step::Cancelled,
+    );
     match state
         .store
-        .move_challenge(
+        .move_challenge_and_tell(
             principal,
             loaded.record.id,
-            loaded.record.state,
-            ChallengeState::Cancelled,
+            (loaded.record.state, ChallengeState::Cancelled),
             Some(reason),
+            emails,
             Utc::now(),
         )
         .await

@@ -1,6 +1,6 @@
 //! The host's LA lead hears of every step that waits on them or changes their visit, through
-//! the outbox: their request received (and the people who scope it told), KLOEs agreed, the
-//! team confirmed, the report shared for accuracy and the report final.
+//! the outbox: their request received (and the people who scope it told), scoping started,
+//! KLOEs agreed, the team confirmed, the report shared for accuracy, the report final and a cancellation.
 
 use axum::http::StatusCode;
 use chrono::Utc;
@@ -83,6 +83,18 @@ async fn the_host_lead_hears_of_every_step(app: TestApp) {
         "{told:?}"
     );
 
+    // Scoping started.
+    let moved = coordinator
+        .post(&format!("/challenges/{id}/move"), &[("to", "scoping")])
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let told = subjects_to(&app, LEAD).await;
+    assert!(
+        told.last()
+            .is_some_and(|s| s.ends_with("your request has been accepted")),
+        "{told:?}"
+    );
+
     // The team confirmed: the lead hears once, beside the members' invitations.
     let proposed = challenge_in(&app.store, "derby", ChallengeState::TeamProposed).await;
     let before = subjects_to(&app, LEAD).await.len();
@@ -148,6 +160,26 @@ async fn the_host_lead_hears_of_every_step(app: TestApp) {
         );
     }
     assert_eq!(subjects_to(&app, LEAD).await.len(), before + 2);
+
+    // Cancelled: the first request, still in scoping.
+    let cancelled = coordinator
+        .post(
+            &format!("/challenges/{id}/cancel"),
+            &[("reason", "The area asked to wait until next year")],
+        )
+        .await;
+    assert_eq!(
+        cancelled.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        cancelled.body
+    );
+    let told = subjects_to(&app, LEAD).await;
+    assert!(
+        told.last()
+            .is_some_and(|s| s.ends_with("the one-day peer challenge has been cancelled")),
+        "{told:?}"
+    );
 }
 
 crate::app_test!(
