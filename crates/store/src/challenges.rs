@@ -21,6 +21,7 @@ use crate::entity::{
     challenge, challenge_event, challenge_kloe_version, challenge_seat, challenge_visit_day,
     local_authority,
 };
+use crate::outbox::{self, NewEmail};
 use crate::{Store, StoreError, audit};
 
 pub(crate) const CHALLENGE_KIND: &str = "challenge";
@@ -244,6 +245,20 @@ impl Store {
         request: &ChallengeRequest,
         now: DateTime<Utc>,
     ) -> Result<ChallengeId, StoreError> {
+        self.request_challenge_and_tell(actor, authority, request, now, |_, _| Vec::new())
+            .await
+    }
+
+    /// [`Store::request_challenge`], with the emails `tell` writes from the new challenge's id
+    /// and reference going into the outbox in the same transaction.
+    pub async fn request_challenge_and_tell(
+        &self,
+        actor: &Principal,
+        authority: &AuthoritySlug,
+        request: &ChallengeRequest,
+        now: DateTime<Utc>,
+        tell: impl FnOnce(ChallengeId, &str) -> Vec<NewEmail>,
+    ) -> Result<ChallengeId, StoreError> {
         let txn = self.begin_write().await?;
         let id = ChallengeId::new();
         let reference = next_reference(&txn, now).await?;
@@ -293,6 +308,7 @@ impl Store {
             now,
         )
         .await?;
+        enqueue_all(&txn, tell(id, &reference), now).await?;
         txn.commit().await?;
         Ok(id)
     }
@@ -532,6 +548,17 @@ impl Store {
         id: ChallengeId,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        self.agree_kloes_and_tell(actor, id, Vec::new(), now).await
+    }
+
+    /// [`Store::agree_kloes`], with `emails` into the outbox in the same transaction.
+    pub async fn agree_kloes_and_tell(
+        &self,
+        actor: &Principal,
+        id: ChallengeId,
+        emails: Vec<NewEmail>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let txn = self.begin_write().await?;
         let updated = challenge::Entity::update_many()
             .col_expr(challenge::Column::KloesAgreedAt, Expr::value(now))
@@ -553,6 +580,7 @@ impl Store {
             now,
         )
         .await?;
+        enqueue_all(&txn, emails, now).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -621,11 +649,39 @@ impl Store {
         note: Option<String>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        self.move_challenge_and_tell(actor, id, (from, to), note, Vec::new(), now)
+            .await
+    }
+
+    /// [`Store::move_challenge`], with `emails` into the outbox in the same transaction: a
+    /// move nobody else makes tells nobody.
+    pub async fn move_challenge_and_tell(
+        &self,
+        actor: &Principal,
+        id: ChallengeId,
+        (from, to): (ChallengeState, ChallengeState),
+        note: Option<String>,
+        emails: Vec<NewEmail>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let txn = self.begin_write().await?;
         move_in(&txn, actor, id, from, to, note, now).await?;
+        enqueue_all(&txn, emails, now).await?;
         txn.commit().await?;
         Ok(())
     }
+}
+
+/// Every email of a change, inside its transaction.
+pub(crate) async fn enqueue_all(
+    txn: &impl ConnectionTrait,
+    emails: Vec<NewEmail>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    for email in emails {
+        outbox::enqueue(txn, email, now).await?;
+    }
+    Ok(())
 }
 
 /// The move itself, inside a caller's transaction (confirming a team moves it too).

@@ -32,6 +32,7 @@ mod tokens;
 mod training;
 mod upkeep;
 mod users;
+mod work;
 
 #[cfg(feature = "test-support")]
 pub mod test_support;
@@ -68,6 +69,7 @@ pub use training::{
 };
 pub use upkeep::{ClaimedJob, UpkeepJobStatus};
 pub use users::{NewUser, StaffMember};
+pub use work::{OverdueArea, WorkItem, WorkTask};
 
 use sea_orm::DatabaseConnection;
 

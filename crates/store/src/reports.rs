@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::challenges::state_of;
 use crate::entity::{challenge, finding, report_comment, report_version};
 use crate::findings::Author;
+use crate::outbox::NewEmail;
 use crate::{Store, StoreError, audit};
 
 /// A recommendation as a report version was made with it.
@@ -376,12 +377,31 @@ impl Store {
         self.move_report(
             challenge,
             id,
-            ReportStatus::Draft,
-            ReportStatus::Shared,
+            (ReportStatus::Draft, ReportStatus::Shared),
             by,
+            Vec::new(),
             now,
         )
         .await
+    }
+
+    /// [`Store::share_report`] or [`Store::finalise_report`] (by `to`), with `emails` into the
+    /// outbox in the same transaction.
+    pub async fn move_report_and_tell(
+        &self,
+        challenge: ChallengeId,
+        id: ReportVersionId,
+        to: ReportStatus,
+        by: UserId,
+        emails: Vec<NewEmail>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let from = match to {
+            ReportStatus::Shared => ReportStatus::Draft,
+            _ => ReportStatus::Shared,
+        };
+        self.move_report(challenge, id, (from, to), by, emails, now)
+            .await
     }
 
     /// Make the newest shared version final: the report is agreed.
@@ -395,9 +415,9 @@ impl Store {
         self.move_report(
             challenge,
             id,
-            ReportStatus::Shared,
-            ReportStatus::Final,
+            (ReportStatus::Shared, ReportStatus::Final),
             by,
+            Vec::new(),
             now,
         )
         .await
@@ -407,9 +427,9 @@ impl Store {
         &self,
         challenge: ChallengeId,
         id: ReportVersionId,
-        from: ReportStatus,
-        to: ReportStatus,
+        (from, to): (ReportStatus, ReportStatus),
         by: UserId,
+        emails: Vec<NewEmail>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let txn = self.begin_write().await?;
@@ -443,6 +463,7 @@ impl Store {
             _ => "report.finalised",
         };
         audit::append(&txn, report_event(by, action, id, summary), now).await?;
+        crate::challenges::enqueue_all(&txn, emails, now).await?;
         txn.commit().await?;
         Ok(())
     }

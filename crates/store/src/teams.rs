@@ -316,7 +316,23 @@ impl Store {
         invitations: Vec<(TeamMemberId, NewEmail)>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        self.invite_team_and_tell(actor, challenge, from_state, invitations, Vec::new(), now)
+            .await
+    }
+
+    /// [`Store::invite_team`], with `notices` (to the host's LA leads, say) into the outbox
+    /// in the same transaction.
+    pub async fn invite_team_and_tell(
+        &self,
+        actor: &Principal,
+        challenge: ChallengeId,
+        from_state: ChallengeState,
+        invitations: Vec<(TeamMemberId, NewEmail)>,
+        notices: Vec<NewEmail>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let txn = self.begin_write().await?;
+        crate::challenges::enqueue_all(&txn, notices, now).await?;
         for (id, email) in invitations {
             let updated = team_member::Entity::update_many()
                 .col_expr(

@@ -877,3 +877,6 @@ store_test!(
         .await;
     }
 );
+
+#[path = "findings/work.rs"]
+mod work;

@@ -4,6 +4,7 @@
 
 mod action_plans;
 mod assets;
+pub mod challenge_emails;
 mod components;
 pub mod composition;
 mod dates;

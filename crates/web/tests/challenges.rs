@@ -392,3 +392,7 @@ app_test!(
     a_form_over_a_mebibyte_gets_the_error_page,
     a_form_over_a_mebibyte_gets_the_error_page
 );
+#[path = "challenges/dashboards.rs"]
+mod dashboards;
+#[path = "challenges/lead_emails.rs"]
+mod lead_emails;

@@ -1616,5 +1616,7 @@ app_test!(
 
 #[path = "outcomes/concurrency.rs"]
 mod concurrency;
+#[path = "outcomes/evidence_kept.rs"]
+mod evidence_kept;
 #[path = "outcomes/recommendations.rs"]
 mod recommendations;

@@ -20,6 +20,7 @@ use domain::{Action, AuthoritySlug, ChallengeId, MultiLine, Principal, ThemeCode
 use serde::Deserialize;
 use store::{ChallengeFilter, ChallengeRecord, StoreError, TeamMember};
 
+use crate::challenge_emails::{self, About, Step};
 use crate::components::{
     CheckboxItem, Checkboxes, DateInput, ErrorSummary, NotificationBanner, Radios, SelectItem,
     Textarea,
@@ -90,6 +91,17 @@ impl LoadedChallenge {
 
     pub fn href(&self) -> String {
         format!("/challenges/{}", self.record.id)
+    }
+
+    /// The challenge as the emails about its steps name it.
+    pub fn about(&self) -> About<'_> {
+        About {
+            id: self.record.id,
+            reference: &self.record.reference,
+            authority: &self.record.authority,
+            authority_name: &self.record.authority_name,
+            kind: self.record.kind,
+        }
     }
 
     /// "PC-2027-004: Derby, two-day peer challenge".
@@ -573,9 +585,30 @@ pub async fn request_challenge(
     let codes: Vec<ThemeCode> = themes.iter().map(|(code, _)| code.clone()).collect();
     match form.answers().check(&codes, today()) {
         Ok(request) => {
+            let staff = state.store.staff().await?;
+            let area = authority_name(&state, &slug).await?;
             let id = state
                 .store
-                .request_challenge(principal, &slug, &request, Utc::now())
+                .request_challenge_and_tell(
+                    principal,
+                    &slug,
+                    &request,
+                    Utc::now(),
+                    |id, reference| {
+                        challenge_emails::emails(
+                            &state.settings,
+                            &staff,
+                            About {
+                                id,
+                                reference,
+                                authority: &slug,
+                                authority_name: &area,
+                                kind: request.kind,
+                            },
+                            Step::Requested,
+                        )
+                    },
+                )
                 .await?;
             Ok(see_other(&format!("/challenges/{id}?notice=requested")))
         }
@@ -998,9 +1031,25 @@ pub async fn move_challenge(
             challenge_page(&state, &visitor, &loaded, None, Some(refused.to_string())).await?;
         return Ok((StatusCode::CONFLICT, page).into_response());
     }
+    let emails = match Step::of_move(to) {
+        Some(step) => challenge_emails::emails(
+            &state.settings,
+            &state.store.staff().await?,
+            loaded.about(),
+            step,
+        ),
+        None => Vec::new(),
+    };
     match state
         .store
-        .move_challenge(principal, loaded.record.id, from, to, reason, Utc::now())
+        .move_challenge_and_tell(
+            principal,
+            loaded.record.id,
+            (from, to),
+            reason,
+            emails,
+            Utc::now(),
+        )
         .await
     {
         Ok(()) => {}
@@ -1103,14 +1152,20 @@ pub async fn cancel(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
+    let emails = challenge_emails::emails(
+        &state.settings,
+        &state.store.staff().await?,
+        loaded.about(),
+        Step::Cancelled,
+    );
     match state
         .store
-        .move_challenge(
+        .move_challenge_and_tell(
             principal,
             loaded.record.id,
-            loaded.record.state,
-            ChallengeState::Cancelled,
+            (loaded.record.state, ChallengeState::Cancelled),
             Some(reason),
+            emails,
             Utc::now(),
         )
         .await
@@ -1280,9 +1335,15 @@ pub async fn agree_kloes(
         .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
+    let emails = challenge_emails::emails(
+        &state.settings,
+        &state.store.staff().await?,
+        loaded.about(),
+        Step::KloesAgreed,
+    );
     match state
         .store
-        .agree_kloes(principal, loaded.record.id, Utc::now())
+        .agree_kloes_and_tell(principal, loaded.record.id, emails, Utc::now())
         .await
     {
         Ok(()) | Err(StoreError::Conflict(_)) => {

@@ -7,16 +7,19 @@ use chrono::Utc;
 use domain::application::ApplicationStatus;
 use domain::pool::MemberStatus;
 use domain::{Action, Role};
-use store::{OutboxStatus, PoolFilter};
+use store::{OutboxStatus, PoolFilter, WorkItem, WorkTask};
 
+use crate::dates;
 use crate::pages::Chrome;
 use crate::visitor::Visitor;
 use crate::{AppError, AppState};
 
-/// One role's part of the dashboard.
+/// One role's part of the dashboard: what waits on them now, each item linking to where it
+/// is done, then the pages they keep coming back to.
 struct RoleSection {
     heading: String,
     intro: String,
+    todo: Vec<Task>,
     tasks: Vec<Task>,
 }
 
@@ -49,31 +52,94 @@ pub async fn show_dashboard(
     visitor: Visitor,
 ) -> Result<DashboardPage, AppError> {
     let principal = visitor.authorise(&Action::ViewDashboard)?;
+    let today = crate::pages::challenges::today();
     let mut sections = Vec::new();
     for role in principal.roles() {
         let section = match role {
-            Role::Coordinator => coordinator_section(&state).await?,
+            Role::Coordinator => {
+                let mut section = coordinator_section(&state).await?;
+                section.todo = to_do(&state.store.scheme_work().await?);
+                section
+            }
             Role::ProjectManager => RoleSection {
                 heading: "Project manager".into(),
                 intro: "You run the pool of reviewers and convene challenge teams.".into(),
+                todo: to_do(&state.store.scheme_work().await?),
                 tasks: pool_tasks(&state).await?,
             },
-            Role::LaLead => lead_section(&state, principal.led_authorities().cloned().collect()).await?,
-            Role::Reviewer => RoleSection {
-                heading: "Reviewer".into(),
-                intro: "You are not on a challenge team at the moment. The project manager will contact you when a team needs you.".into(),
-                tasks: vec![Task::new(
-                    "My profile",
-                    "/my-profile",
-                    "Keep your contact details, areas of expertise and dates you cannot do up to date.",
-                )],
-            },
+            Role::LaLead => {
+                let led: Vec<_> = principal.led_authorities().cloned().collect();
+                let mut section = lead_section(&state, led.clone()).await?;
+                section.todo = to_do(
+                    &state
+                        .store
+                        .lead_work(principal.user_id, &led, today)
+                        .await?,
+                );
+                section
+            }
+            Role::Reviewer => {
+                let todo = to_do(&state.store.reviewer_work(principal.user_id, today).await?);
+                let on_a_team = state
+                    .store
+                    .seats_of_user(principal.user_id)
+                    .await?
+                    .iter()
+                    .any(|(challenge, seat)| challenge.state.is_open() && seat.status.is_on_team());
+                RoleSection {
+                    heading: "Reviewer".into(),
+                    intro: match (todo.is_empty(), on_a_team) {
+                        (false, _) => "Your challenges: what waits on you now.".into(),
+                        (true, true) => "Nothing waits on you at the moment. Your challenges are under My challenges.".into(),
+                        (true, false) => "You are not on a challenge team at the moment. The project manager will contact you when a team needs you.".into(),
+                    },
+                    todo,
+                    tasks: vec![
+                        Task::new(
+                            "My challenges",
+                            "/my-challenges",
+                            "Every challenge you have been invited to, and your answers.",
+                        ),
+                        Task::new(
+                            "My profile",
+                            "/my-profile",
+                            "Keep your contact details, areas of expertise and dates you cannot do up to date.",
+                        ),
+                    ],
+                }
+            }
             Role::Board => RoleSection {
                 heading: "Regional board".into(),
                 intro: "You monitor every area's progress against its next steps.".into(),
+                todo: state
+                    .store
+                    .overdue_areas(today)
+                    .await?
+                    .into_iter()
+                    .map(|area| {
+                        Task::new(
+                            format!("{}: overdue actions", area.authority_name),
+                            format!("/progress/areas/{}", area.authority),
+                            match area.overdue {
+                                1 => "1 action is past its due date.".to_owned(),
+                                n => format!("{n} actions are past their due date."),
+                            },
+                        )
+                    })
+                    .collect(),
                 tasks: vec![
-                    progress_task(&state, None, "Progress across the region", "/progress".into()).await?,
-                    Task::new("Local authorities", "/authorities", "The ten East Midlands authorities."),
+                    progress_task(
+                        &state,
+                        None,
+                        "Progress across the region",
+                        "/progress".into(),
+                    )
+                    .await?,
+                    Task::new(
+                        "Local authorities",
+                        "/authorities",
+                        "The ten East Midlands authorities.",
+                    ),
                 ],
             },
         };
@@ -191,6 +257,7 @@ async fn coordinator_section(state: &AppState) -> Result<RoleSection, AppError> 
     Ok(RoleSection {
         heading: "Regional SEND co-ordinator".into(),
         intro: "You run the scheme across the region.".into(),
+        todo: Vec::new(),
         tasks,
     })
 }
@@ -220,9 +287,15 @@ async fn lead_section(
             .await?,
         );
     }
+    tasks.push(Task::new(
+        "Request a challenge",
+        "/challenges/new",
+        "Ask for a one-day or two-day peer challenge for your area.",
+    ));
     Ok(RoleSection {
         heading: "Local area lead".into(),
         intro: "You request challenges for your area and keep its next steps up to date.".into(),
+        todo: Vec::new(),
         tasks,
     })
 }
@@ -244,4 +317,84 @@ async fn progress_task(
         (open, overdue) => format!("{open} open action(s), {overdue} overdue."),
     };
     Ok(Task::new(title.to_owned(), href, summary))
+}
+
+/// Each item of a to-do list as a link to the page where it is done.
+fn to_do(items: &[WorkItem]) -> Vec<Task> {
+    items
+        .iter()
+        .map(|item| {
+            let challenge = format!("/challenges/{}", item.challenge);
+            let about = format!("{}, {}", item.reference, item.authority_name);
+            let (text, href, detail) = match item.task {
+                WorkTask::AnswerInvitation => (
+                    format!("Answer your invitation: {about}"),
+                    format!("{challenge}/respond"),
+                    "Accept or decline your place on the team.".to_owned(),
+                ),
+                WorkTask::ComingVisit(day) => (
+                    format!("Visit to {} on {}", item.authority_name, dates::date(day)),
+                    challenge,
+                    format!("{}: read the timetable and the pre-reading before the day.", item.reference),
+                ),
+                WorkTask::RecordEvidence => (
+                    format!("Record your evidence: {about}"),
+                    format!("{challenge}/evidence"),
+                    "The visit is under way: record what you see and hear, and finish any drafts.".to_owned(),
+                ),
+                WorkTask::CommentOnFindings => (
+                    format!("Comment on the findings: {about}"),
+                    format!("{challenge}/findings"),
+                    "The team is writing its findings: add what you saw.".to_owned(),
+                ),
+                WorkTask::AgreeKloes => (
+                    format!("Agree the KLOEs: {about}"),
+                    format!("{challenge}/kloes"),
+                    "Draft the key lines of enquiry and agree them with the co-ordinator.".to_owned(),
+                ),
+                WorkTask::BuildTimetable => (
+                    format!("Build the timetable: {about}"),
+                    format!("{challenge}/timetable"),
+                    "The team is confirmed: plan the visit's activities, then publish the timetable.".to_owned(),
+                ),
+                WorkTask::CheckReport => (
+                    format!("Check the report for accuracy: {about}"),
+                    format!("{challenge}/reports"),
+                    "A report has been shared with you: comment on anything not factually accurate.".to_owned(),
+                ),
+                WorkTask::ActionsDue { due_soon, overdue } => (
+                    format!("Actions due: {about}"),
+                    format!("{challenge}/actions"),
+                    match (due_soon, overdue) {
+                        (0, overdue) => format!("{overdue} overdue."),
+                        (due_soon, 0) => format!("{due_soon} due within a fortnight."),
+                        (due_soon, overdue) => {
+                            format!("{overdue} overdue and {due_soon} due within a fortnight.")
+                        }
+                    },
+                ),
+                WorkTask::ScopeRequest => (
+                    format!("Scope the request: {about}"),
+                    challenge,
+                    "Read the request, then accept it and start scoping.".to_owned(),
+                ),
+                WorkTask::ProposeTeam => (
+                    format!("Propose a team: {about}"),
+                    format!("{challenge}/team"),
+                    "Scoping: plan the visit and propose its team.".to_owned(),
+                ),
+                WorkTask::RecomposeTeam => (
+                    format!("Re-compose the team: {about}"),
+                    format!("{challenge}/team"),
+                    "Someone has declined or declared a conflict: fill their seat.".to_owned(),
+                ),
+                WorkTask::FinishReport => (
+                    format!("Finish the report: {about}"),
+                    format!("{challenge}/reports"),
+                    "Reporting: share the report with the host and make it final.".to_owned(),
+                ),
+            };
+            Task::new(text, href, detail)
+        })
+        .collect()
 }

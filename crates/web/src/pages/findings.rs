@@ -368,6 +368,8 @@ pub struct EvidencePage {
     /// The team's recorded notes, for those who may read them.
     team: Option<Vec<NoteRow>>,
     closed: bool,
+    /// What someone typed when recording closed under them: shown back so it is never lost.
+    unsaved: Option<String>,
 }
 
 async fn evidence_page(
@@ -415,6 +417,7 @@ async fn evidence_page(
         own,
         team,
         closed: !open,
+        unsaved: None,
     })
 }
 
@@ -443,18 +446,30 @@ pub async fn show_evidence(
     .await
 }
 
-/// Check and save a note (new when `existing` is None); on a problem, the page again with
-/// every answer as typed. A note once recorded is always checked in full, whichever button
-/// was pressed: the team reads it.
+/// What became of a note sent to be saved.
+enum Saved {
+    /// Saved; the banner's notice.
+    Notice(&'static str),
+    /// An answer needs changing: the form again with every answer as typed.
+    Problems(FormErrors),
+    /// Recording has closed (perhaps while they typed): the text is shown back with why.
+    Refused,
+}
+
+/// Check and save a note (new when `existing` is None). A note once recorded is always
+/// checked in full, whichever button was pressed: the team reads it.
 async fn save_note(
     state: &AppState,
     visitor: &Visitor,
     loaded: &LoadedChallenge,
     existing: Option<&EvidenceNote>,
     form: &EvidenceForm,
-) -> Result<Result<&'static str, FormErrors>, AppError> {
+) -> Result<Saved, AppError> {
     let records = form.records() || existing.is_some_and(|note| note.recorded);
     let principal = visitor.authorise(&Action::RecordEvidence(loaded.access.clone()))?;
+    if !findings_open(loaded) {
+        return Ok(Saved::Refused);
+    }
     let choices = evidence_choices(state, loaded).await?;
     let activity_ids: Vec<_> = choices.activities.iter().map(|a| a.id).collect();
     let context = EvidenceContext {
@@ -470,7 +485,7 @@ async fn save_note(
     };
     let entry = match checked {
         Ok(entry) => entry,
-        Err(problems) => return Ok(Err(FormErrors::from_problems(problems))),
+        Err(problems) => return Ok(Saved::Problems(FormErrors::from_problems(problems))),
     };
     match state
         .store
@@ -484,11 +499,56 @@ async fn save_note(
         )
         .await
     {
-        Ok(_) => Ok(Ok(if records { "recorded" } else { "draft" })),
-        Err(StoreError::Conflict(_)) => Ok(Ok("closed")),
+        Ok(_) => Ok(Saved::Notice(if records { "recorded" } else { "draft" })),
+        // Closed between loading the challenge and saving: the same as closed before.
+        Err(StoreError::Conflict(_)) if !still_open(state, loaded).await? => Ok(Saved::Refused),
+        Err(StoreError::Conflict(message)) => {
+            let mut errors = FormErrors::default();
+            errors.add("note", message);
+            Ok(Saved::Problems(errors))
+        }
         Err(StoreError::NotFound) => Err(AppError::NotFound),
         Err(other) => Err(other.into()),
     }
+}
+
+/// Whether the challenge is still in the visit or reporting, read afresh.
+async fn still_open(state: &AppState, loaded: &LoadedChallenge) -> Result<bool, AppError> {
+    Ok(state
+        .store
+        .challenge(loaded.record.id)
+        .await?
+        .is_some_and(|record| {
+            matches!(
+                record.state,
+                ChallengeState::Visit | ChallengeState::Reporting
+            )
+        }))
+}
+
+/// The evidence page with the refused text shown back under the reason, answered 409.
+async fn refused_note(
+    state: &AppState,
+    visitor: &Visitor,
+    loaded: &LoadedChallenge,
+    form: &EvidenceForm,
+) -> Result<Response, AppError> {
+    let principal = visitor.authorise(&Action::RecordEvidence(loaded.access.clone()))?;
+    let mut page = evidence_page(
+        state,
+        visitor,
+        loaded,
+        principal,
+        form,
+        &FormErrors::default(),
+        Some(NotificationBanner {
+            success: false,
+            heading: "Your note was not saved: evidence can be recorded only during the visit and while reporting. Copy your text below to keep it.".into(),
+        }),
+    )
+    .await?;
+    page.unsaved = Some(form.note.clone());
+    Ok((StatusCode::CONFLICT, page).into_response())
 }
 
 pub async fn add_evidence(
@@ -500,15 +560,16 @@ pub async fn add_evidence(
     let loaded = load_challenge(&state, &visitor, &id).await?;
     let principal = visitor.authorise(&Action::RecordEvidence(loaded.access.clone()))?;
     match save_note(&state, &visitor, &loaded, None, &form).await? {
-        Ok(notice) => Ok(see_other(&format!(
+        Saved::Notice(notice) => Ok(see_other(&format!(
             "{}?notice={notice}",
             evidence_href(&loaded)
         ))),
-        Err(errors) => {
+        Saved::Problems(errors) => {
             let page =
                 evidence_page(&state, &visitor, &loaded, principal, &form, &errors, None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
+        Saved::Refused => refused_note(&state, &visitor, &loaded, &form).await,
     }
 }
 
@@ -593,14 +654,15 @@ pub async fn change_note(
     let loaded = load_challenge(&state, &visitor, &id).await?;
     let note = own_note(&state, &visitor, &loaded, &note).await?;
     match save_note(&state, &visitor, &loaded, Some(&note), &form).await? {
-        Ok(notice) => Ok(see_other(&format!(
+        Saved::Notice(notice) => Ok(see_other(&format!(
             "{}?notice={notice}",
             evidence_href(&loaded)
         ))),
-        Err(errors) => {
+        Saved::Problems(errors) => {
             let page = note_page(&state, &visitor, &loaded, &note, &form, &errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
+        Saved::Refused => refused_note(&state, &visitor, &loaded, &form).await,
     }
 }
 

@@ -18,6 +18,7 @@ use domain::{Action, ReportVersionId};
 use serde::Deserialize;
 use store::{Author, ReportVersion, StoreError};
 
+use crate::challenge_emails::{self, Step};
 use crate::components::{ErrorSummary, NotificationBanner, Textarea};
 use crate::forms::FormErrors;
 use crate::pages::challenges::{LoadedChallenge, load_challenge};
@@ -369,22 +370,44 @@ async fn move_version(
     let loaded = load_challenge(&state, &visitor, &id).await?;
     let principal = visitor.authorise(&Action::WriteFindings(loaded.access.clone()))?;
     let version = parse_id::<ReportVersionId>(&version)?;
-    let (result, notice) = match to {
+    let versions = state.store.report_versions(loaded.record.id).await?;
+    let shown = versions
+        .iter()
+        .find(|shown| shown.id == version)
+        .ok_or(AppError::NotFound)?;
+    let (step, notice) = match to {
         ReportStatus::Shared => (
-            state
-                .store
-                .share_report(loaded.record.id, version, principal.user_id, Utc::now())
-                .await,
+            Step::ReportShared {
+                format: shown.format,
+                version: shown.version,
+            },
             "shared",
         ),
         _ => (
-            state
-                .store
-                .finalise_report(loaded.record.id, version, principal.user_id, Utc::now())
-                .await,
+            Step::ReportFinal {
+                format: shown.format,
+                version: shown.version,
+            },
             "final",
         ),
     };
+    let emails = challenge_emails::emails(
+        &state.settings,
+        &state.store.staff().await?,
+        loaded.about(),
+        step,
+    );
+    let result = state
+        .store
+        .move_report_and_tell(
+            loaded.record.id,
+            version,
+            to,
+            principal.user_id,
+            emails,
+            Utc::now(),
+        )
+        .await;
     match result {
         Ok(()) => Ok(see_other(&format!(
             "{}?notice={notice}",

@@ -567,9 +567,27 @@ pub async fn confirm_team(
         )
         .await;
     }
+    // The host's LA leads hear once, when the team is first confirmed.
+    let notices = if record.state == ChallengeState::TeamProposed {
+        crate::challenge_emails::emails(
+            &state.settings,
+            &state.store.staff().await?,
+            loaded.about(),
+            crate::challenge_emails::Step::TeamConfirmed,
+        )
+    } else {
+        Vec::new()
+    };
     match state
         .store
-        .invite_team(principal, record.id, record.state, invitations, Utc::now())
+        .invite_team_and_tell(
+            principal,
+            record.id,
+            record.state,
+            invitations,
+            notices,
+            Utc::now(),
+        )
         .await
     {
         Ok(()) | Err(StoreError::Conflict(_)) => {

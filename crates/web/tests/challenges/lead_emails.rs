@@ -1,0 +1,188 @@
+//! The host's LA lead hears of every step that waits on them or changes their visit, through
+//! the outbox: their request received (and the people who scope it told), scoping started,
+//! KLOEs agreed, the team confirmed, the report shared for accuracy, the report final and a cancellation.
+
+use axum::http::StatusCode;
+use chrono::Utc;
+use domain::findings::ReportFormat;
+use domain::lifecycle::ChallengeState;
+
+use super::support::challenge_fixture::{challenge_in, future_weekday};
+use super::support::{TestApp, Who};
+use store::Author;
+
+const LEAD: &str = "lead.derby@example.org";
+
+/// The subjects of the emails in the outbox to `to`, oldest first.
+async fn subjects_to(app: &TestApp, to: &str) -> Vec<String> {
+    let mut emails = app.store.outbox_emails(500).await.expect("outbox");
+    emails.sort_by_key(|email| email.created_at);
+    emails
+        .into_iter()
+        .filter(|email| email.to.as_str() == to)
+        .map(|email| email.subject)
+        .collect()
+}
+
+async fn the_host_lead_hears_of_every_step(app: TestApp) {
+    // The request: the lead hears it was received; the co-ordinator and PM that it waits.
+    let mut lead = app.browser_as(Who::LeadOfDerby).await;
+    let day = future_weekday();
+    let (d, m, y) = (
+        day.format("%d").to_string(),
+        day.format("%m").to_string(),
+        day.format("%Y").to_string(),
+    );
+    let page = lead
+        .post(
+            "/challenges/new",
+            &[
+                ("kind", "one_day"),
+                ("format", "on_site"),
+                ("window_1_from-day", &d),
+                ("window_1_from-month", &m),
+                ("window_1_from-year", &y),
+                ("window_1_to-day", &d),
+                ("window_1_to-month", &m),
+                ("window_1_to-year", &y),
+                ("focus", "Preparing for adulthood"),
+                ("kloe_1", "How well do young people prepare for adulthood?"),
+                ("kloe_1_themes", "PFA"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let requested = subjects_to(&app, LEAD).await;
+    assert_eq!(requested.len(), 1, "{requested:?}");
+    assert!(requested[0].ends_with("your request for a one-day peer challenge has been received"));
+    for runner in ["coordinator@example.org", "pm@example.org"] {
+        let told = subjects_to(&app, runner).await;
+        assert!(
+            told.iter().any(|s| s.contains("Derby has requested")),
+            "{runner}: {told:?}"
+        );
+    }
+    assert!(subjects_to(&app, "reviewer1@example.org").await.is_empty());
+
+    // KLOEs agreed, by the co-ordinator.
+    let id = app
+        .store
+        .challenges(&store::ChallengeFilter::default())
+        .await
+        .expect("list")[0]
+        .id;
+    let mut coordinator = app.browser_as(Who::Coordinator).await;
+    let agreed = coordinator
+        .post(&format!("/challenges/{id}/kloes/agree"), &[])
+        .await;
+    assert_eq!(agreed.status, StatusCode::SEE_OTHER, "{}", agreed.body);
+    let told = subjects_to(&app, LEAD).await;
+    assert!(
+        told.last()
+            .is_some_and(|s| s.ends_with("the key lines of enquiry have been agreed")),
+        "{told:?}"
+    );
+
+    // Scoping started.
+    let moved = coordinator
+        .post(&format!("/challenges/{id}/move"), &[("to", "scoping")])
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let told = subjects_to(&app, LEAD).await;
+    assert!(
+        told.last()
+            .is_some_and(|s| s.ends_with("your request has been accepted")),
+        "{told:?}"
+    );
+
+    // The team confirmed: the lead hears once, beside the members' invitations.
+    let proposed = challenge_in(&app.store, "derby", ChallengeState::TeamProposed).await;
+    let before = subjects_to(&app, LEAD).await.len();
+    let mut pm = app.browser_as(Who::ProjectManager).await;
+    let confirmed = pm
+        .post(
+            &format!("/challenges/{}/team/confirm", proposed.challenge),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.body
+    );
+    let told = subjects_to(&app, LEAD).await;
+    assert_eq!(told.len(), before + 1, "{told:?}");
+    assert!(told[before].ends_with("your challenge team has been confirmed"));
+
+    // The report shared for accuracy, then final (the visit moved on through the store).
+    let challenge = proposed.challenge;
+    for (from, to) in [
+        (ChallengeState::TeamConfirmed, ChallengeState::Scheduled),
+        (ChallengeState::Scheduled, ChallengeState::Visit),
+        (ChallengeState::Visit, ChallengeState::Reporting),
+    ] {
+        app.store
+            .move_challenge(&proposed.coordinator, challenge, from, to, None, Utc::now())
+            .await
+            .expect("move on");
+    }
+    let author = Author {
+        user: proposed.coordinator.user_id,
+        name: &proposed.coordinator.name,
+    };
+    let newest = app
+        .store
+        .add_report_version(
+            challenge,
+            ReportFormat::SlideDeck,
+            b"slides".to_vec(),
+            author,
+            Utc::now(),
+        )
+        .await
+        .expect("version")
+        .id;
+    let reports = format!("/challenges/{challenge}/reports");
+    let before = subjects_to(&app, LEAD).await.len();
+    for (step, subject) in [
+        ("share", "please check the report for accuracy"),
+        ("final", "the final report is ready"),
+    ] {
+        let page = coordinator
+            .post(&format!("{reports}/{newest}/{step}"), &[])
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{step}: {}", page.body);
+        let told = subjects_to(&app, LEAD).await;
+        assert!(
+            told.last().is_some_and(|s| s.ends_with(subject)),
+            "{step}: {told:?}"
+        );
+    }
+    assert_eq!(subjects_to(&app, LEAD).await.len(), before + 2);
+
+    // Cancelled: the first request, still in scoping.
+    let cancelled = coordinator
+        .post(
+            &format!("/challenges/{id}/cancel"),
+            &[("reason", "The area asked to wait until next year")],
+        )
+        .await;
+    assert_eq!(
+        cancelled.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        cancelled.body
+    );
+    let told = subjects_to(&app, LEAD).await;
+    assert!(
+        told.last()
+            .is_some_and(|s| s.ends_with("the one-day peer challenge has been cancelled")),
+        "{told:?}"
+    );
+}
+
+crate::app_test!(
+    the_host_lead_hears_of_every_step,
+    the_host_lead_hears_of_every_step
+);
