@@ -986,7 +986,14 @@ app_test!(
             (ChallengeState::Scheduled, ChallengeState::Visit),
         ] {
             app.store
-                .move_challenge(&fixture.coordinator, fixture.challenge, from, to, None, Utc::now())
+                .move_challenge(
+                    &fixture.coordinator,
+                    fixture.challenge,
+                    from,
+                    to,
+                    None,
+                    Utc::now(),
+                )
                 .await
                 .expect("move on");
         }
