@@ -24,6 +24,10 @@ const BIN = path.resolve(REPO, process.env.PEER_CHALLENGE_BIN || 'target/debug/p
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const PASSWORD = 'peer-challenge-demo';
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+// Best-practice rules run as well as the WCAG ones: "region" (all content inside landmarks).
+const EXTRA_RULES = ['region'];
+// WCAG 1.4.10 Reflow: content fits 320 CSS px (1280 px at 400 % zoom) without scrolling sideways.
+const NARROW = { width: 320, height: 640 };
 
 export const ROLES = [
   { name: 'coordinator', email: 'coordinator@example.org' },
@@ -212,10 +216,34 @@ export async function check(page, response, { who, path: p, label = '', status =
 
   await page.screenshot({ path: path.join(screenshotFolder, screenshotName(who, p, label)), fullPage: true });
 
+  // At 320 px wide nothing may make the page itself scroll sideways (a wide table scrolls
+  // inside its own labelled region instead). Then back to the usual width for axe.
+  const wide = page.viewportSize();
+  await page.setViewportSize(NARROW);
+  const narrow = await page.evaluate(() => {
+    const limit = document.documentElement.clientWidth;
+    const culprits = [...document.querySelectorAll('body *')]
+      .filter((element) => element.getBoundingClientRect().right > limit + 0.5
+        && element.closest('.app-table-scroll, .govuk-skip-link, .govuk-visually-hidden') === null)
+      .filter((element, _, all) => !all.includes(element.parentElement))
+      .slice(0, 5)
+      .map((element) => `${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''}${element.className && typeof element.className === 'string' ? `.${element.className.trim().split(/\s+/).join('.')}` : ''} (right edge ${Math.round(element.getBoundingClientRect().right)} px)`);
+    return { scrollWidth: document.documentElement.scrollWidth, culprits };
+  });
+  if (narrow.scrollWidth > NARROW.width) {
+    failures.push(`at ${NARROW.width} px wide the page scrolls sideways: scrollWidth ${narrow.scrollWidth} px; widest: ${narrow.culprits.join(', ')}`);
+  }
+  await page.screenshot({ path: path.join(screenshotFolder, screenshotName(who, p, label ? `${label}--320` : '320')), fullPage: true });
+  await page.setViewportSize(wide);
+
   await page.addScriptTag({ path: AXE_PATH });
   const results = await page.evaluate(
-    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
-    WCAG_TAGS,
+    ([tags, rules]) => window.axe.run(document, {
+      runOnly: { type: 'tag', values: tags },
+      rules: Object.fromEntries(rules.map((rule) => [rule, { enabled: true }])),
+      resultTypes: ['violations'],
+    }),
+    [WCAG_TAGS, EXTRA_RULES],
   );
   if (results.violations.length > 0) {
     failures.push(`axe found ${results.violations.length} violation(s):\n${describeViolations(results.violations)}`);

@@ -934,3 +934,83 @@ app_test!(
         );
     }
 );
+
+app_test!(
+    the_evidence_form_offers_the_reviewers_own_activities_first,
+    |app: TestApp| async move {
+        let fixture = challenge_in(&app.store, "nottingham", ChallengeState::TeamConfirmed).await;
+        let riley = seat_the_reviewer(
+            &app.store,
+            &fixture,
+            ReviewerType::LaOfficer,
+            SeatRole::LaOfficer,
+        )
+        .await;
+        let reviewer = principal_of(&app.store, "reviewer1@example.org").await;
+        app.store
+            .respond_to_invitation(
+                &reviewer,
+                riley,
+                &domain::challenge::InvitationResponse::Accept,
+                None,
+                Utc::now(),
+            )
+            .await
+            .expect("accept");
+        // The morning's activity is the rest of the team's; the afternoon's is Riley's.
+        let morning = add_visit_fixtures(&app.store, fixture.challenge, &fixture.team)
+            .await
+            .activity;
+        let day = visit_day(&app.store, &fixture).await;
+        let afternoon = app
+            .store
+            .add_activity(
+                fixture.challenge,
+                &domain::timetable::ActivityPlan {
+                    day,
+                    starts: NaiveTime::from_hms_opt(14, 0, 0).expect("time"),
+                    ends: NaiveTime::from_hms_opt(15, 30, 0).expect("time"),
+                    kind: domain::timetable::ActivityKind::FocusGroupParents,
+                    title: "Focus group with parents".into(),
+                    place: "Room 4".into(),
+                    kloe: Some(1),
+                    reviewers: vec![riley],
+                },
+                fixture.coordinator.user_id,
+                Utc::now(),
+            )
+            .await
+            .expect("activity");
+        for (from, to) in [
+            (ChallengeState::TeamConfirmed, ChallengeState::Scheduled),
+            (ChallengeState::Scheduled, ChallengeState::Visit),
+        ] {
+            app.store
+                .move_challenge(
+                    &fixture.coordinator,
+                    fixture.challenge,
+                    from,
+                    to,
+                    None,
+                    Utc::now(),
+                )
+                .await
+                .expect("move on");
+        }
+
+        let mut browser = app.browser_as(Who::Reviewer).await;
+        let page = browser
+            .get(&format!("/challenges/{}/evidence", fixture.challenge))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let position = |activity: ActivityId| {
+            page.body
+                .find(&format!("<option value=\"{activity}\""))
+                .unwrap_or_else(|| panic!("{activity} is offered:\n{}", page.body))
+        };
+        assert!(
+            position(afternoon) < position(morning),
+            "the reviewer's own activity comes before the team's earlier one"
+        );
+    }
+);

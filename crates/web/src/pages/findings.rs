@@ -171,7 +171,7 @@ async fn evidence_choices(
     loaded: &LoadedChallenge,
 ) -> Result<EvidenceChoices, AppError> {
     Ok(EvidenceChoices {
-        activities: state.store.timetable(loaded.record.id).await?,
+        activities: own_activities_first(state.store.timetable(loaded.record.id).await?, loaded),
         kloes: loaded
             .record
             .kloes
@@ -186,6 +186,16 @@ async fn evidence_choices(
             .map(|case| case.reference)
             .collect(),
     })
+}
+
+/// The visitor's own activities first, each part still in timetable order: a reviewer
+/// recording on a phone between sessions finds the one they were just in near the top of
+/// the list instead of scrolling past the whole team's day.
+fn own_activities_first(mut activities: Vec<Activity>, loaded: &LoadedChallenge) -> Vec<Activity> {
+    if let Some(seat) = &loaded.membership {
+        activities.sort_by_key(|activity| !activity.reviewers.contains(&seat.id));
+    }
+    activities
 }
 
 struct EvidenceFields {
