@@ -1302,6 +1302,8 @@ pub struct VisitForm {
     month: String,
     #[serde(default, rename = "visit_date-year")]
     year: String,
+    #[serde(default)]
+    outside_windows: String,
     #[serde(flatten)]
     seats: std::collections::HashMap<String, String>,
 }
@@ -1324,6 +1326,7 @@ impl VisitForm {
                     (role.code().to_owned(), field("seats"), field("shadowing"))
                 })
                 .collect(),
+            outside_windows: self.outside_windows.clone(),
         }
     }
 }
@@ -1343,6 +1346,9 @@ pub struct VisitPage {
     heading: String,
     date: DateInput,
     two_day: bool,
+    /// The area's preferred dates, in words; empty when it gave none.
+    windows: Vec<String>,
+    outside_windows_agreed: bool,
     seats: Vec<SeatField>,
 }
 
@@ -1367,6 +1373,13 @@ fn visit_page(
         .hint("A weekday, for example 11 3 2027")
         .errors(errors),
         two_day: loaded.record.kind == ChallengeKind::TwoDay,
+        windows: loaded
+            .record
+            .windows
+            .iter()
+            .map(|w| format!("{} to {}", dates::date(w.start()), dates::date(w.end())))
+            .collect(),
+        outside_windows_agreed: answers.outside_windows == "agreed",
         seats: answers
             .seats
             .iter()
@@ -1439,7 +1452,7 @@ pub async fn plan_visit(
             "The visit can no longer be changed at this stage",
         );
     }
-    let plan = match answers.check(loaded.record.kind, today()) {
+    let plan = match answers.check(loaded.record.kind, today(), &loaded.record.windows) {
         Ok(plan) if errors.is_empty() => Some(plan),
         Ok(_) => None,
         Err(problems) => {
