@@ -78,6 +78,10 @@ async fn request_keeps_answers_and_lists_problems(app: TestApp) {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Your request has been sent"));
     assert!(page.body.contains("Requested"));
+    assert!(
+        !page.body.contains("Requested (requested)"),
+        "the timeline names the request once"
+    );
 
     // Another authority's lead cannot see it; the project manager can.
     let mut pm = app.browser_as(Who::ProjectManager).await;
@@ -104,6 +108,15 @@ app_test!(
 async fn moves_wait_until_the_challenge_is_ready(app: TestApp) {
     let fixture = challenge_in(&app.store, "nottingham", ChallengeState::TeamConfirmed).await;
     let mut pm = app.browser_as(Who::ProjectManager).await;
+    // The tag says "Team confirmed"; beside it, that not everyone has accepted yet.
+    let page = pm.get(&format!("/challenges/{}", fixture.challenge)).await;
+    assert!(
+        page.body.contains(
+            "have accepted their invitation so far. The visit can be scheduled once everyone has."
+        ),
+        "{}",
+        page.body
+    );
     let path = format!("/challenges/{}/move", fixture.challenge);
     let page = pm.post(&path, &[("to", "scheduled")]).await;
     assert_eq!(page.status, StatusCode::CONFLICT);

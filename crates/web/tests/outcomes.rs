@@ -474,8 +474,16 @@ async fn share_and_finalise(
         .post(&format!("{reports}/{}/share", version.id), &[])
         .await;
     assert_redirect(&shared, &format!("{reports}?notice=shared"));
+    let confirm = browser
+        .get(&format!("{reports}/{}/final", version.id))
+        .await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(confirm.body.contains("A final report cannot be changed"));
     let made_final = browser
-        .post(&format!("{reports}/{}/final", version.id), &[])
+        .post(
+            &format!("{reports}/{}/final", version.id),
+            &[("confirm", "yes")],
+        )
         .await;
     assert_redirect(&made_final, &format!("{reports}?notice=final"));
 }
@@ -976,7 +984,14 @@ async fn a_slide_deck_goes_from_draft_to_shared_to_final_before_next_steps(app: 
     );
     assert_eq!(state_of(&app.store, id).await, ChallengeState::Reporting);
 
-    let made_final = writer.post(&format!("{draft_href}/final"), &[]).await;
+    // "Make final" asks first: a post without the confirmation's answer changes nothing.
+    let unconfirmed = writer.post(&format!("{draft_href}/final"), &[]).await;
+    assert_redirect(&unconfirmed, &format!("{draft_href}/final"));
+    let stored = newest_version(&app.store, id, ReportFormat::SlideDeck).await;
+    assert_eq!(stored.status, ReportStatus::Shared);
+    let made_final = writer
+        .post(&format!("{draft_href}/final"), &[("confirm", "yes")])
+        .await;
     assert_redirect(&made_final, &format!("{reports}?notice=final"));
     let stored = newest_version(&app.store, id, ReportFormat::SlideDeck).await;
     assert_eq!((stored.version, stored.status), (2, ReportStatus::Final));

@@ -691,6 +691,7 @@ pub struct ChallengePage {
     moves: Vec<MoveButton>,
     may_cancel: bool,
     timeline: Vec<EventView>,
+    state_note: Option<String>,
 }
 
 /// The pages of what the challenge found and what follows, each offered once the challenge has
@@ -805,6 +806,24 @@ fn visit_rows(record: &ChallengeRecord) -> Vec<SummaryRow> {
     rows
 }
 
+/// Beside a confirmed team's tag: how many have accepted, so "Team confirmed" is not read as
+/// "everyone is coming".
+fn state_note(loaded: &LoadedChallenge) -> Option<String> {
+    if loaded.record.state != ChallengeState::TeamConfirmed {
+        return None;
+    }
+    let holding = loaded.team.iter().filter(|m| m.status.holds_seat());
+    let (accepted, total) = holding.fold((0, 0), |(accepted, total), m| {
+        let yes = m.status == domain::challenge::MemberStatus::Accepted;
+        (accepted + usize::from(yes), total + 1)
+    });
+    (accepted < total).then(|| {
+        format!(
+            "{accepted} of {total} have accepted their invitation so far. The visit can be scheduled once everyone has."
+        )
+    })
+}
+
 fn team_summary(loaded: &LoadedChallenge) -> String {
     let holding: Vec<&TeamMember> = loaded
         .team
@@ -894,6 +913,7 @@ async fn challenge_page(
         heading: loaded.title(),
         state: record.state.label(),
         tag: record.state.tag_class(),
+        state_note: state_note(loaded),
         details: details(record),
         kloes: kloe_views(record, &themes),
         kloes_status,
@@ -936,7 +956,9 @@ async fn challenge_page(
             .map(|event| EventView {
                 when: dates::date_time(event.at),
                 what: match event.from {
-                    None => format!("Requested ({})", event.to.label().to_lowercase()),
+                    // A challenge begins as a request; one made another way says where it began.
+                    None if event.to == ChallengeState::Requested => "Requested".to_owned(),
+                    None => format!("Created: {}", event.to.label()),
                     Some(from) => format!("{} → {}", from.label(), event.to.label()),
                 },
                 who: event.actor_name.clone(),
