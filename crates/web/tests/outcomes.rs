@@ -1149,7 +1149,7 @@ const NEW_ACTION: [(&str, &str); 18] = [
     ("baseline", "12 of 40 reviews on time"),
     ("target", "36 of 40 reviews on time"),
     ("rag", "amber"),
-    ("progress", "01/09/2027: Timetable drafted with the forum"),
+    ("progress", "01/09/2026: Timetable drafted with the forum"),
     ("impact", "Families say they know when reviews happen"),
 ];
 
@@ -1263,7 +1263,7 @@ async fn the_action_plan_is_kept_on_the_web_and_as_a_spreadsheet(app: TestApp) {
     );
     assert_eq!(entry.rag, Rag::Amber);
     assert_eq!(entry.progress.len(), 1);
-    assert_eq!(entry.progress[0].on, day(2027, 9, 1));
+    assert_eq!(entry.progress[0].on, day(2026, 9, 1));
 
     // The spreadsheet holds every field of the action in its row.
     let sheet = download(&lead, &format!("{plan_href}.xlsx")).await;
