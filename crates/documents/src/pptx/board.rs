@@ -7,10 +7,30 @@ use super::slides::{CONTENT_BODY, Column, Layout, Para, ParaStyle, Slide, Table,
 use crate::board::{AreaProgress, BoardPack};
 use crate::report::long_date;
 
+/// The title, the region's table of areas with a plan, one slide gathering the areas with
+/// no plan yet (rather than a slide of noughts each), then each planning area's progress.
 pub(super) fn slides(pack: &BoardPack) -> Vec<Slide> {
     let mut slides = vec![title_slide(pack)];
     slides.extend(summary_slides(pack));
-    for area in &pack.areas {
+    let unplanned: Vec<Para> = pack
+        .areas
+        .iter()
+        .filter(|area| area.total == 0)
+        .map(|area| Para::new(ParaStyle::Bullet, &area.area))
+        .collect();
+    if !unplanned.is_empty() {
+        let mut paras = vec![Para::new(
+            ParaStyle::Plain,
+            "These areas have no actions recorded yet: no plan, rather than a plan on track.",
+        )];
+        paras.extend(unplanned);
+        slides.extend(super::report::list_slides_of(
+            "Areas with no action plan yet",
+            paras,
+            super::report::MAX_SHORT_LINES,
+        ));
+    }
+    for area in pack.areas.iter().filter(|area| area.total > 0) {
         slides.extend(area_slides(area));
     }
     slides
@@ -75,7 +95,12 @@ fn summary_slides(pack: &BoardPack) -> Vec<Slide> {
         cells.extend(counts(area));
         cells
     };
-    let mut rows: Vec<Vec<String>> = pack.areas.iter().map(row).collect();
+    let mut rows: Vec<Vec<String>> = pack
+        .areas
+        .iter()
+        .filter(|area| area.total > 0)
+        .map(row)
+        .collect();
     rows.push(row(&pack.region()));
 
     let pages = table_pages(&columns, rows);
@@ -134,7 +159,10 @@ fn area_slides(area: &AreaProgress) -> Vec<Slide> {
     };
     let title = format!("{}: progress", area.area);
     let paras = if area.overdue_actions.is_empty() {
-        vec![Para::new(ParaStyle::Plain, "No actions are overdue.")]
+        vec![Para::new(
+            ParaStyle::Plain,
+            "On track: no actions are overdue.",
+        )]
     } else {
         let mut paras = vec![Para::new(ParaStyle::Heading, "Overdue actions")];
         paras.extend(
@@ -198,7 +226,38 @@ mod tests {
             slides[2].body[1].text,
             "Derby-1: publish the refreshed Local Offer & tell families"
         );
-        assert_eq!(slides[3].body[0].text, "No actions are overdue.");
+        assert_eq!(slides[3].body[0].text, "On track: no actions are overdue.");
+    }
+
+    #[test]
+    fn areas_with_no_plan_share_one_slide_and_are_not_on_track() {
+        let none = AreaProgress {
+            area: "Rutland".to_owned(),
+            ..AreaProgress::default()
+        };
+        let also_none = AreaProgress {
+            area: "Lincolnshire".to_owned(),
+            ..AreaProgress::default()
+        };
+        let slides = slides(&pack(vec![area("Derby", 0), none, also_none]));
+        let titles: Vec<&str> = slides.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Regional board",
+                "Actions across the region",
+                "Areas with no action plan yet",
+                "Derby: progress"
+            ]
+        );
+        let table = slides[1].table.as_ref().expect("summary table");
+        assert_eq!(
+            table.rows.len(),
+            2,
+            "Derby and the region: no rows of noughts"
+        );
+        let listed: Vec<&str> = slides[2].body.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(listed[1..], ["Rutland", "Lincolnshire"]);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::report::{KloeFindings, ReportContent, long_date};
 pub(super) const MAX_BULLETS: usize = 6;
 
 /// Short lines (a count of activities of a kind, a KLOE's tally) fit more to a slide.
-const MAX_SHORT_LINES: usize = 10;
+pub(super) const MAX_SHORT_LINES: usize = 10;
 
 /// The deck: a section left empty gets no slide, and a KLOE's strengths, areas for
 /// development and recommendations share slides under their own headings, so a slide is
@@ -209,7 +209,7 @@ pub(super) fn list_slides(title: &str, paras: Vec<Para>) -> Vec<Slide> {
     list_slides_of(title, paras, MAX_BULLETS)
 }
 
-fn list_slides_of(title: &str, paras: Vec<Para>, most: usize) -> Vec<Slide> {
+pub(super) fn list_slides_of(title: &str, paras: Vec<Para>, most: usize) -> Vec<Slide> {
     if paras.is_empty() {
         return Vec::new();
     }
