@@ -1098,7 +1098,16 @@ async fn a_two_day_challenge_owes_a_written_report_too(app: TestApp) {
             "{text:?} in the report:\n{report_text}"
         );
     }
-    assert!(report_text.contains(heard), "the report gives the evidence");
+    // The evidence is cited by where it came from, never quoted: working notes are deleted
+    // after the reports are final, and the report is kept.
+    assert!(
+        report_text.contains("Evidence: the team's notes of the visit"),
+        "the report says where the evidence came from"
+    );
+    assert!(
+        !report_text.contains(heard) && !slide_text.contains(heard),
+        "a working note is not quoted word for word"
+    );
 
     // Both reports must be final before next steps.
     share_and_finalise(&mut writer, id, &deck_version).await;
