@@ -151,7 +151,7 @@ fn xml_text(xml: &[u8], breaks: &[&str], text: &mut String) {
             }
             Ok(Event::Empty(element)) => {
                 let name = element.local_name().into_inner();
-                if breaks.iter().any(|b| *b == name) {
+                if breaks.contains(&name) {
                     push_bounded(text, "\n");
                 }
             }
@@ -160,7 +160,7 @@ fn xml_text(xml: &[u8], breaks: &[&str], text: &mut String) {
                 if name == "c" {
                     in_shared_cell = false;
                 }
-                if breaks.iter().any(|b| *b == name) {
+                if breaks.contains(&name) {
                     push_bounded(text, "\n");
                 }
             }
