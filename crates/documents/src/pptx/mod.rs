@@ -383,6 +383,17 @@ print(json.dumps({
             .map(|s| s["layout"].as_str().expect("layout"))
             .collect();
         assert!(layouts.contains(&"Section Header") && layouts.contains(&"Title and Content"));
+        // The per-KLOE summary, read by python-pptx, and no slide saying nothing.
+        let summary = slides
+            .iter()
+            .find(|s| s["title"] == "What we found: a summary")
+            .expect("a summary slide");
+        let summary = all_text(&json_slide(summary));
+        for kloe in &report.kloes {
+            assert!(summary.contains(&format!("{}: {}", kloe.label(), kloe.question)));
+        }
+        assert!(summary.contains("8 strengths, 8 areas for development, 8 recommendations"));
+        assert!(!text.contains("None recorded"));
         let mut unique = titles.clone();
         unique.sort();
         unique.dedup();
@@ -414,6 +425,10 @@ print(json.dumps({
                     vec!["DER-3: Refresh the Local Offer <web> (due 1 March 2027)"],
                 ),
                 area("Nottinghamshire", vec![]),
+                AreaProgress {
+                    area: "Rutland".to_owned(),
+                    ..AreaProgress::default()
+                },
             ],
         };
         let deck = read_deck(&board_pack(&pack).expect("pack"));
@@ -427,9 +442,15 @@ print(json.dumps({
             [
                 pack.title.as_str(),
                 "Actions across the region",
+                "Areas with no action plan yet",
                 "Derby: progress",
                 "Nottinghamshire: progress"
             ]
+        );
+        let unplanned = all_text(&json_slide(&slides[2]));
+        assert!(
+            unplanned.contains("Rutland")
+                && unplanned.contains("no plan, rather than a plan on track")
         );
         let summary: Vec<&str> = slides[1]["texts"]
             .as_array()
@@ -471,9 +492,9 @@ print(json.dumps({
                 "2", // the slide number
             ]
         );
-        let derby = all_text(&json_slide(&slides[2]));
+        let derby = all_text(&json_slide(&slides[3]));
         assert!(derby.contains("DER-3: Refresh the Local Offer <web> (due 1 March 2027)"));
-        assert!(all_text(&json_slide(&slides[3])).contains("No actions are overdue."));
+        assert!(all_text(&json_slide(&slides[4])).contains("On track: no actions are overdue."));
     }
 
     /// LibreOffice opens both decks and shows every slide.
