@@ -1584,8 +1584,25 @@ async fn the_board_sees_every_area_and_a_lead_only_their_own(app: TestApp) {
         (pack.status, pack.content_type.as_str()),
         (StatusCode::OK, PPTX)
     );
+    // The RAG-by-month chart is a native chart: python-pptx reads its series.
+    let charts = read_back(
+        "pptx",
+        r#"
+import io, json
+deck = pptx.Presentation(io.BytesIO(sys.stdin.buffer.read()))
+print(json.dumps([[s.name for s in shape.chart.plots[0].series]
+    for slide in deck.slides for shape in slide.shapes if shape.has_chart]))
+"#,
+        &pack.bytes,
+    );
+    assert_eq!(charts, json!([["Red", "Amber", "Green", "Complete"]]));
     let pack = slides(&pack.bytes);
     assert!(pack[0].contains("regional board"), "{}", pack[0]);
+    assert!(
+        pack.iter()
+            .any(|slide| slide.contains("Actions by RAG status, month by month")),
+        "the chart's slide"
+    );
     // Areas with actions have their own slide; the rest are gathered on one, as having no
     // plan yet, not shown as on track.
     let unplanned = pack

@@ -3,7 +3,7 @@
 
 use super::fit::{continued_titles, pages_after};
 use super::report::MAX_BULLETS;
-use super::slides::{CONTENT_BODY, Column, Layout, Para, ParaStyle, Slide, Table, body_box};
+use super::slides::{CONTENT_BODY, Chart, Column, Layout, Para, ParaStyle, Slide, Table, body_box};
 use crate::board::{AreaProgress, BoardPack};
 use crate::report::long_date;
 
@@ -12,6 +12,9 @@ use crate::report::long_date;
 pub(super) fn slides(pack: &BoardPack) -> Vec<Slide> {
     let mut slides = vec![title_slide(pack)];
     slides.extend(summary_slides(pack));
+    if !pack.months.is_empty() {
+        slides.push(chart_slide(pack));
+    }
     let unplanned: Vec<Para> = pack
         .areas
         .iter()
@@ -34,6 +37,45 @@ pub(super) fn slides(pack: &BoardPack) -> Vec<Slide> {
         slides.extend(area_slides(area));
     }
     slides
+}
+
+/// The region's actions by RAG status at each month end, as a stacked column chart in the
+/// colours of the web page's chart.
+fn chart_slide(pack: &BoardPack) -> Slide {
+    let series = [
+        ("Red", "D4351C"),
+        ("Amber", "F47738"),
+        ("Green", "00703C"),
+        ("Complete", "1D70B8"),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(index, (name, colour))| {
+        let values = pack
+            .months
+            .iter()
+            .map(|(_, counts)| counts[index])
+            .collect();
+        ((*name).to_owned(), *colour, values)
+    })
+    .collect();
+    let mut slide = Slide::new(
+        Layout::Content,
+        "Actions by RAG status, month by month".to_owned(),
+        Vec::new(),
+    );
+    slide.chart = Some(Chart {
+        description: "The region's actions by RAG status at the end of each month: red, \
+                      amber, green and complete, stacked."
+            .to_owned(),
+        categories: pack
+            .months
+            .iter()
+            .map(|(month, _)| month.format("%b %Y").to_string())
+            .collect(),
+        series,
+    });
+    slide
 }
 
 fn title_slide(pack: &BoardPack) -> Slide {
@@ -208,6 +250,7 @@ mod tests {
 
     fn pack(areas: Vec<AreaProgress>) -> BoardPack {
         BoardPack {
+            months: Vec::new(),
             title: "Regional board".to_owned(),
             generated_on: NaiveDate::from_ymd_opt(2027, 3, 12).expect("valid date"),
             areas,

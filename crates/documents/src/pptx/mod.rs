@@ -132,8 +132,14 @@ impl Deck<'_> {
             )?;
             package.add(
                 &format!("ppt/slides/_rels/slide{number}.xml.rels"),
-                slide_rels(slide).as_bytes(),
+                slide_rels(slide, number).as_bytes(),
             )?;
+            if let Some(chart) = &slide.chart {
+                package.add(
+                    &format!("ppt/charts/chart{number}.xml"),
+                    chart.part_xml().as_bytes(),
+                )?;
+            }
         }
         package.finish()
     }
@@ -179,11 +185,18 @@ impl Deck<'_> {
                 format!("{PRESENTATIONML}.slideLayout+xml"),
             ));
         }
-        for number in 1..=self.slides.len() {
+        for (index, slide) in self.slides.iter().enumerate() {
+            let number = index + 1;
             overrides.push((
                 format!("/ppt/slides/slide{number}.xml"),
                 format!("{PRESENTATIONML}.slide+xml"),
             ));
+            if slide.chart.is_some() {
+                overrides.push((
+                    format!("/ppt/charts/chart{number}.xml"),
+                    "application/vnd.openxmlformats-officedocument.drawingml.chart+xml".to_owned(),
+                ));
+            }
         }
         let overrides: String = overrides
             .iter()
@@ -249,15 +262,24 @@ impl Deck<'_> {
 const PACKAGE_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="ppt/presentation.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/></Relationships>"#;
 
-fn slide_rels(slide: &Slide) -> String {
-    relationships(&relationship(
+/// A slide's layout as `rId1`, and its chart, numbered as the slide, as `rId2`.
+fn slide_rels(slide: &Slide, number: usize) -> String {
+    let mut inner = relationship(
         "rId1",
         "slideLayout",
         &format!(
             "../slideLayouts/slideLayout{}.xml",
             slide.layout.part_number()
         ),
-    ))
+    );
+    if slide.chart.is_some() {
+        inner.push_str(&relationship(
+            "rId2",
+            "chart",
+            &format!("../charts/chart{number}.xml"),
+        ));
+    }
+    relationships(&inner)
 }
 
 fn relationship(id: &str, kind: &str, target: &str) -> String {
@@ -298,7 +320,14 @@ for slide in deck.slides:
             texts.extend(p.text for p in shape.text_frame.paragraphs)
         if shape.has_table:
             texts.extend(c.text for r in shape.table.rows for c in r.cells)
+    charts = [{
+        "type": str(shape.chart.chart_type).split(".")[-1].split(" ")[0],
+        "categories": list(shape.chart.plots[0].categories),
+        "series": [[s.name, [int(v) for v in s.values]] for s in shape.chart.plots[0].series],
+        "descr": shape._element.xpath("./p:nvGraphicFramePr/p:cNvPr/@descr")[0],
+    } for shape in slide.shapes if getattr(shape, "has_chart", False) and shape.has_chart]
     slides.append({
+        "charts": charts,
         "layout": slide.slide_layout.name,
         "title": title.text if title is not None else None,
         "title_type": str(title.placeholder_format.type).split(".")[-1].split(" ")[0] if title is not None else None,
@@ -416,7 +445,9 @@ print(json.dumps({
             overdue: overdue.len(),
             overdue_actions: overdue.into_iter().map(str::to_owned).collect(),
         };
+        let month = |m| NaiveDate::from_ymd_opt(2027, m, 1).expect("valid date");
         let pack = BoardPack {
+            months: vec![(month(1), [1, 2, 0, 0]), (month(2), [2, 4, 6, 6])],
             title: "Regional board: March 2027 & \"Q4\"".to_owned(),
             generated_on: NaiveDate::from_ymd_opt(2027, 3, 12).expect("valid date"),
             areas: vec![
@@ -442,12 +473,28 @@ print(json.dumps({
             [
                 pack.title.as_str(),
                 "Actions across the region",
+                "Actions by RAG status, month by month",
                 "Areas with no action plan yet",
                 "Derby: progress",
                 "Nottinghamshire: progress"
             ]
         );
-        let unplanned = all_text(&json_slide(&slides[2]));
+        // The RAG-by-month chart is a native chart python-pptx reads back, series by series.
+        assert_eq!(
+            slides[2]["charts"],
+            serde_json::json!([{
+                "type": "COLUMN_STACKED",
+                "categories": ["Jan 2027", "Feb 2027"],
+                "series": [
+                    ["Red", [1, 2]],
+                    ["Amber", [2, 4]],
+                    ["Green", [0, 6]],
+                    ["Complete", [0, 6]]
+                ],
+                "descr": "The region's actions by RAG status at the end of each month: red, amber, green and complete, stacked."
+            }])
+        );
+        let unplanned = all_text(&json_slide(&slides[3]));
         assert!(
             unplanned.contains("Rutland")
                 && unplanned.contains("no plan, rather than a plan on track")
@@ -492,9 +539,9 @@ print(json.dumps({
                 "2", // the slide number
             ]
         );
-        let derby = all_text(&json_slide(&slides[3]));
+        let derby = all_text(&json_slide(&slides[4]));
         assert!(derby.contains("DER-3: Refresh the Local Offer <web> (due 1 March 2027)"));
-        assert!(all_text(&json_slide(&slides[4])).contains("On track: no actions are overdue."));
+        assert!(all_text(&json_slide(&slides[5])).contains("On track: no actions are overdue."));
     }
 
     /// LibreOffice opens both decks and shows every slide.
@@ -506,6 +553,7 @@ print(json.dumps({
         assert_eq!(page_count(&pdf), slides_of(&deck).len());
 
         let pack = BoardPack {
+            months: vec![(report.generated_on, [1, 0, 0, 0])],
             title: "Regional board".to_owned(),
             generated_on: report.generated_on,
             areas: vec![AreaProgress {
@@ -518,7 +566,8 @@ print(json.dumps({
         };
         assert_eq!(
             page_count(&convert_to_pdf(&board_pack(&pack).expect("pack"), "pptx")),
-            3
+            4,
+            "the title, the table, the chart and Derby"
         );
     }
 
