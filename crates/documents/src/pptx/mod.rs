@@ -423,6 +423,16 @@ print(json.dumps({
         }
         assert!(summary.contains("8 strengths, 8 areas for development, 8 recommendations"));
         assert!(!text.contains("None recorded"));
+        // The activities as a native chart, read back by python-pptx.
+        let method = slides
+            .iter()
+            .find(|s| s["title"] == "How we gathered evidence")
+            .expect("the method slide");
+        assert_eq!(
+            method["charts"][0]["categories"],
+            serde_json::json!(["Focus group", "Case review"])
+        );
+        assert_eq!(method["charts"][0]["series"][0][0], "Activities");
         let mut unique = titles.clone();
         unique.sort();
         unique.dedup();

@@ -1,7 +1,9 @@
 //! The findings deck's slides, in the order the team presents them at the end of a visit.
 
 use super::fit::{continued_titles, fit_size, pages};
-use super::slides::{CONTENT_BODY, Layout, PARA_SPACE, Para, ParaStyle, SECTION_BODY, Slide};
+use super::slides::{
+    CONTENT_BODY, Chart, Layout, PARA_SPACE, Para, ParaStyle, SECTION_BODY, Slide,
+};
 use crate::report::{KloeFindings, ReportContent, long_date};
 
 /// More bullets than this on a slide are hard to take in, whatever their length.
@@ -17,11 +19,7 @@ pub(super) fn slides(report: &ReportContent) -> Vec<Slide> {
     let mut slides = vec![title_slide(report)];
     slides.extend(list_slides("Scope of the challenge", scope(report)));
     slides.extend(list_slides("The peer team", team(report)));
-    slides.extend(list_slides_of(
-        "How we gathered evidence",
-        method(report),
-        MAX_SHORT_LINES,
-    ));
+    slides.extend(method_slide(report));
     slides.extend(list_slides_of(
         "What we found: a summary",
         summary(report),
@@ -50,6 +48,40 @@ pub(super) fn slides(report: &ReportContent) -> Vec<Slide> {
         bullets(report.what_happens_next.iter().map(String::as_str)),
     ));
     slides
+}
+
+/// How we gathered evidence: one line of totals above a chart of the activities by kind (the
+/// counts are also the chart's alternative text).
+fn method_slide(report: &ReportContent) -> Option<Slide> {
+    let paras = method(report);
+    let (intro, kinds) = paras.split_first()?;
+    let mut slide = Slide::new(
+        Layout::Content,
+        "How we gathered evidence".to_owned(),
+        vec![intro.clone()],
+    );
+    let counts: Vec<(&str, usize)> = kinds
+        .iter()
+        .filter_map(|para| para.text.rsplit_once(": "))
+        .filter_map(|(kind, count)| Some((kind, count.parse().ok()?)))
+        .collect();
+    slide.chart = Some(Chart {
+        description: format!(
+            "Activities on the visit by kind: {}.",
+            kinds
+                .iter()
+                .map(|p| p.text.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        categories: counts.iter().map(|(kind, _)| (*kind).to_owned()).collect(),
+        series: vec![(
+            "Activities".to_owned(),
+            "1D70B8",
+            counts.iter().map(|(_, count)| *count).collect(),
+        )],
+    });
+    Some(slide)
 }
 
 /// Per KLOE: its question, and how many strengths, areas for development and recommendations
@@ -348,10 +380,13 @@ mod tests {
             report.activities.push(activity);
         }
         let slides = slides(&report);
-        let method = titles(&slides)
-            .into_iter()
-            .filter(|t| t.starts_with("How we gathered evidence"))
-            .count();
-        assert_eq!(method, 1, "{:?}", titles(&slides));
+        let method: Vec<&Slide> = slides
+            .iter()
+            .filter(|s| s.title.starts_with("How we gathered evidence"))
+            .collect();
+        assert_eq!(method.len(), 1, "{:?}", titles(&slides));
+        let chart = method[0].chart.as_ref().expect("the activities as a chart");
+        assert_eq!(chart.categories.len(), 8);
+        assert_eq!(method[0].body.len(), 1, "one line of totals above it");
     }
 }

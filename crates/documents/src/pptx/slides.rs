@@ -418,6 +418,9 @@ impl Chart {
     }
 }
 
+/// The room a line of text above a chart takes (0.7 inch).
+const CHART_TEXT_ROOM: i64 = 640_080;
+
 /// Space between a table and the text below it.
 const TABLE_GAP: i64 = 182_880;
 
@@ -462,7 +465,17 @@ impl Slide {
             next_id += 1;
         }
         if let Some(chart) = &self.chart {
-            shapes.push_str(&chart.frame_xml(next_id, CONTENT_BODY));
+            // Below a line of text when there is one, else in the body's place.
+            let at = if self.body.is_empty() {
+                CONTENT_BODY
+            } else {
+                Rect {
+                    y: CONTENT_BODY.y + CHART_TEXT_ROOM,
+                    cy: CONTENT_BODY.cy - CHART_TEXT_ROOM,
+                    ..CONTENT_BODY
+                }
+            };
+            shapes.push_str(&chart.frame_xml(next_id, at));
             next_id += 1;
         }
         if !self.body.is_empty() {
