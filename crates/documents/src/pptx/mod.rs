@@ -16,10 +16,11 @@ use crate::opc::{AUTHOR, CoreProperties, Package, core_properties};
 use crate::report::ReportContent;
 use slides::Slide;
 
-/// The findings of a challenge as slides: a title slide, the scope, the team and the method,
-/// then for each KLOE a section slide (question and themes) followed by its strengths, areas
-/// for development and recommendations, and last what happens next. A list too long for one
-/// slide continues on the next.
+/// The findings of a challenge as slides: a title slide, the scope, the team, the method (a
+/// chart of the activities), a per-KLOE summary, then for each KLOE a section slide (question
+/// and themes) followed by its strengths, areas for development and recommendations under
+/// their headings, and last what happens next. A list too long for one slide continues on the
+/// next; an empty one gets no slide.
 pub fn slide_deck(report: &ReportContent) -> Result<Vec<u8>, DocumentError> {
     let deck = Deck {
         title: &report.title,
@@ -30,8 +31,9 @@ pub fn slide_deck(report: &ReportContent) -> Result<Vec<u8>, DocumentError> {
     deck.write()
 }
 
-/// The regional board's pack: a title slide, every area's actions by RAG status with the
-/// region's total, then a slide per area with its counts and its overdue actions.
+/// The regional board's pack: a title slide, the actions by RAG status of every area with a
+/// plan and the region's total, the region's RAG-by-month chart, one slide of the areas with
+/// no plan yet, then a slide per area with a plan: its counts and its overdue actions.
 pub fn board_pack(pack: &BoardPack) -> Result<Vec<u8>, DocumentError> {
     let deck = Deck {
         title: &pack.title,
