@@ -71,6 +71,7 @@ const WINDOW_TO = new Date(VISIT.getTime() + 28 * 86_400_000);
 const FOCUS = 'How well partners identify needs early, and the timeliness of EHC needs assessments since the new panel began.';
 const KLOE_1 = 'How well do partners identify and meet needs early, before a plan is needed?';
 const KLOE_2 = 'How well do families and young people shape the services they use?';
+const KLOE_3 = 'How well do education, health and care partners plan transitions together?';
 
 /** What the journey has made so far, for the steps after it. */
 const journey = { id: '', href: '', reference: '', seats: {} };
@@ -149,8 +150,8 @@ test('an LA lead requests a two-day challenge, meeting the form\'s errors first'
   assert.equal(await page.getByLabel('Main KLOE').inputValue(), KLOE_1, 'the KLOE typed is kept');
   assert.ok(await page.getByRole('group', { name: 'Practice themes for KLOE 1' }).getByRole('checkbox', { name: /^Early identification/ }).isChecked(),
     'the theme ticked is kept, and shown');
-  // The request goes with one KLOE: the co-ordinator drafts the second.
-  await page.getByLabel('KLOE 2 (two-day challenges only)').fill('');
+  // A two-day request needs two or three KLOEs: the second gets its theme; the co-ordinator drafts a third.
+  await page.getByRole('group', { name: 'Practice themes for KLOE 2' }).getByRole('checkbox', { name: /^Co-production with families/ }).check();
 
   await page.getByLabel('Two-day peer challenge').check();
   await page.getByLabel('Hybrid (on site and online)').check();
@@ -177,7 +178,7 @@ test('an LA lead requests a two-day challenge, meeting the form\'s errors first'
   assert.ok(main.includes('Draft (version 1)'), 'the KLOEs are a draft');
 });
 
-test('the co-ordinator adds a second KLOE, saving a new version, and agrees them', async () => {
+test('the co-ordinator adds a third KLOE, saving a new version, and agrees them', async () => {
   assert.ok(journey.id, 'the request was made');
   const page = await signedIn(COORDINATOR);
   const kloes = `${journey.href}/kloes`;
@@ -185,16 +186,16 @@ test('the co-ordinator adds a second KLOE, saving a new version, and agrees them
   await check(page, response, { who: COORDINATOR.name, path: '/challenges/id/kloes' });
   assert.ok(await page.getByRole('heading', { name: 'Version 1' }).isVisible(), 'the request is version 1');
 
-  // A second KLOE without a theme is refused.
-  await page.getByLabel('KLOE 2 (two-day challenges only)').fill(KLOE_2);
+  // A third KLOE without a theme is refused.
+  await page.getByLabel('KLOE 3 (two-day challenges only)').fill(KLOE_3);
   response = await submit(page, page.getByRole('button', { name: 'Save a new version' }));
   await check(page, response, { who: COORDINATOR.name, path: '/challenges/id/kloes', label: 'kloe-without-theme', status: 422 });
   const problems = await errorSummary(page);
-  assert.deepEqual(problems.map(([href]) => href), ['#kloe_2_themes']);
-  assert.match(await page.locator('#kloe_2_themes-error').innerText(), /Select at least one practice theme for KLOE 2/);
-  assert.equal(await page.getByLabel('KLOE 2 (two-day challenges only)').inputValue(), KLOE_2, 'the KLOE typed is kept');
+  assert.deepEqual(problems.map(([href]) => href), ['#kloe_3_themes']);
+  assert.match(await page.locator('#kloe_3_themes-error').innerText(), /Select at least one practice theme for KLOE 3/);
+  assert.equal(await page.getByLabel('KLOE 3 (two-day challenges only)').inputValue(), KLOE_3, 'the KLOE typed is kept');
 
-  await page.getByRole('group', { name: 'Practice themes for KLOE 2' }).getByRole('checkbox', { name: /^Co-production with families/ }).check();
+  await page.getByRole('group', { name: 'Practice themes for KLOE 3' }).getByRole('checkbox', { name: /^Co-production with families/ }).check();
   response = await submit(page, page.getByRole('button', { name: 'Save a new version' }));
   await check(page, response, { who: COORDINATOR.name, path: '/challenges/id/kloes', label: 'saved' });
   assert.match(await page.locator('.govuk-notification-banner').innerText(), /The KLOEs have been saved/);

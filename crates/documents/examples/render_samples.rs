@@ -216,6 +216,7 @@ fn board() -> BoardPack {
         "Rutland",
     ];
     BoardPack {
+        months: Vec::new(),
         title: "SEND peer challenge: regional board, March 2027".to_owned(),
         generated_on: date(3, 12),
         areas: areas

@@ -9,6 +9,9 @@ pub struct BoardPack {
     pub title: String,
     pub generated_on: NaiveDate,
     pub areas: Vec<AreaProgress>,
+    /// The region's actions by RAG status at each month end: red, amber, green, complete.
+    /// The pack charts them; empty, it has no chart.
+    pub months: Vec<(NaiveDate, [usize; 4])>,
 }
 
 /// One area's actions. `red + amber + green + complete` may be less than `total` when some
@@ -65,6 +68,7 @@ mod tests {
             overdue_actions: vec!["late".to_owned()],
         };
         let pack = BoardPack {
+            months: Vec::new(),
             title: "Board".to_owned(),
             generated_on: NaiveDate::from_ymd_opt(2027, 3, 12).expect("valid date"),
             areas: vec![

@@ -42,8 +42,10 @@ pub fn written_report(report: &ReportContent) -> Result<Vec<u8>, DocumentError> 
     method(&mut body, report);
     findings(&mut body, report);
     recommendations(&mut body, report);
-    body.heading(1, "What happens next");
-    body.list(report.what_happens_next.iter().map(String::as_str));
+    if !report.what_happens_next.is_empty() {
+        body.heading(1, "What happens next");
+        body.list(report.what_happens_next.iter().map(String::as_str));
+    }
     appendix(&mut body, report);
 
     let mut docx = document_setup(report);
@@ -296,22 +298,24 @@ impl Body {
         }
     }
 
+    /// A bulleted list; callers leave out the heading of an empty one, so a reader never
+    /// meets a section that says nothing.
     fn list<'a>(&mut self, items: impl Iterator<Item = &'a str>) {
-        let mut any = false;
         for item in items {
             self.push(bullet(item));
-            any = true;
         }
-        if !any {
-            self.push(plain("None recorded yet."));
+    }
+
+    /// A level-3 heading and the findings beneath it, or nothing when there are none.
+    fn findings_under(&mut self, heading: &str, findings: &[Finding]) {
+        if !findings.is_empty() {
+            self.heading(3, heading);
+            self.findings(findings);
         }
     }
 
     /// Each finding as a bullet with its evidence beneath in smaller text.
     fn findings(&mut self, findings: &[Finding]) {
-        if findings.is_empty() {
-            self.push(plain("None recorded yet."));
-        }
         for finding in findings {
             self.push(bullet(&finding.text));
             if !finding.evidence.is_empty() {
@@ -449,14 +453,13 @@ fn summary(body: &mut Body, report: &ReportContent) {
 }
 
 fn method(body: &mut Body, report: &ReportContent) {
+    if report.activities.is_empty() {
+        return;
+    }
     body.heading(1, "Method and activities");
     let mut days: Vec<_> = report.activities.iter().map(|a| a.date).collect();
     days.sort();
     days.dedup();
-    if report.activities.is_empty() {
-        body.push(plain("No activities were recorded on the visit timetable."));
-        return;
-    }
     body.push(plain(&format!(
         "A team of {} spent {} with the area and took part in {}: meetings, focus groups, \
          case reviews and visits with the people who lead, deliver and use services.",
@@ -488,29 +491,39 @@ fn method(body: &mut Body, report: &ReportContent) {
     );
 }
 
+/// Each KLOE with its strengths and areas for development; a KLOE with neither, and the
+/// section when no KLOE has any, are left out rather than printed empty.
 fn findings(body: &mut Body, report: &ReportContent) {
-    body.heading(1, "Findings");
-    if report.kloes.is_empty() {
-        body.push(plain("None recorded yet."));
+    let found: Vec<&KloeFindings> = report
+        .kloes
+        .iter()
+        .filter(|k| !k.strengths.is_empty() || !k.areas_for_development.is_empty())
+        .collect();
+    if found.is_empty() {
+        return;
     }
-    for kloe in &report.kloes {
+    body.heading(1, "Findings");
+    for kloe in found {
         body.heading(2, &format!("{}: {}", kloe.label(), kloe.question));
         if !kloe.themes.is_empty() {
             body.push(plain(&format!("Themes: {}", kloe.themes.join("; "))));
         }
-        body.heading(3, "Strengths");
-        body.findings(&kloe.strengths);
-        body.heading(3, "Areas for development");
-        body.findings(&kloe.areas_for_development);
+        body.findings_under("Strengths", &kloe.strengths);
+        body.findings_under("Areas for development", &kloe.areas_for_development);
     }
 }
 
 fn recommendations(body: &mut Body, report: &ReportContent) {
-    body.heading(1, "Recommendations");
-    if report.kloes.is_empty() {
-        body.push(plain("None recorded yet."));
+    let made: Vec<&KloeFindings> = report
+        .kloes
+        .iter()
+        .filter(|k| !k.recommendations.is_empty())
+        .collect();
+    if made.is_empty() {
+        return;
     }
-    for kloe in &report.kloes {
+    body.heading(1, "Recommendations");
+    for kloe in made {
         body.heading(2, &format!("{} recommendations", kloe.label()));
         body.push(plain(&kloe.question));
         body.findings(&kloe.recommendations);
@@ -518,11 +531,12 @@ fn recommendations(body: &mut Body, report: &ReportContent) {
 }
 
 fn appendix(body: &mut Body, report: &ReportContent) {
+    if report.team.is_empty() && report.kloes.is_empty() && report.visit_dates.is_empty() {
+        return;
+    }
     body.heading(1, "Appendix");
-    body.heading(2, "The peer team");
-    if report.team.is_empty() {
-        body.push(plain("None recorded yet."));
-    } else {
+    if !report.team.is_empty() {
+        body.heading(2, "The peer team");
         let rows = report
             .team
             .iter()
@@ -530,9 +544,8 @@ fn appendix(body: &mut Body, report: &ReportContent) {
             .collect();
         body.table(&["Name", "Role on the team"], &[4_513, 4_513], rows);
     }
-    body.heading(2, "Key lines of enquiry");
-    if report.kloes.is_empty() {
-        body.push(plain("None recorded yet."));
+    if !report.kloes.is_empty() {
+        body.heading(2, "Key lines of enquiry");
     }
     for kloe in &report.kloes {
         body.push(
@@ -546,6 +559,9 @@ fn appendix(body: &mut Body, report: &ReportContent) {
                 &format!("Themes: {}", kloe.themes.join("; ")),
             ));
         }
+    }
+    if report.visit_dates.is_empty() {
+        return;
     }
     body.heading(2, "Visit dates");
     let mut dates = report.visit_dates.clone();
@@ -705,6 +721,35 @@ print(json.dumps({
             &written_report(&report).expect("report"),
         );
         let paragraphs = paragraphs(&read);
-        assert!(paragraphs.iter().any(|(_, t)| t == "None recorded yet."));
+        assert!(!paragraphs.iter().any(|(_, t)| t.contains("None recorded")));
+        let headings: Vec<&str> = paragraphs
+            .iter()
+            .filter(|(style, _)| style == "Heading 1")
+            .map(|(_, t)| t.as_str())
+            .collect();
+        assert_eq!(headings, ["Summary"], "empty sections are left out");
+    }
+
+    #[test]
+    fn a_kloe_without_findings_of_a_kind_has_no_empty_heading() {
+        let mut report = sample(2, 1);
+        report.kloes[1].areas_for_development.clear();
+        report.kloes[1].recommendations.clear();
+        let read = read_back(
+            "docx",
+            READ_REPORT,
+            &written_report(&report).expect("report"),
+        );
+        let paragraphs = paragraphs(&read);
+        let heading3 = paragraphs
+            .iter()
+            .filter(|(s, t)| s == "Heading 3" && t == "Areas for development")
+            .count();
+        assert_eq!(heading3, 1, "only KLOE 1 has areas for development");
+        assert!(
+            !paragraphs
+                .iter()
+                .any(|(s, t)| s == "Heading 2" && t == "KLOE 2 recommendations")
+        );
     }
 }

@@ -9,6 +9,7 @@
 //! [`UploadProblem`] whose message names the limit or the type expected.
 
 mod package;
+mod text;
 
 #[cfg(any(test, feature = "test-support"))]
 pub mod hostile;
@@ -16,6 +17,7 @@ pub mod hostile;
 use std::fmt;
 
 pub use package::SafeZip;
+pub use text::{TEXT_BUDGET, readable_text};
 
 const KIB: u64 = 1024;
 const MIB: u64 = 1024 * KIB;

@@ -649,6 +649,12 @@ impl ApplicationDraft {
                 "travel_to",
                 "Select the areas you can travel to, or say you can only take part online",
             ));
+        } else if online_only && !travel.is_empty() {
+            // Both answers cannot be meant: ask rather than drop the ticks unseen.
+            problems.push(FieldProblem::new(
+                "travel_to",
+                "You said you can only take part online: untick the areas you can travel to, or say you can travel",
+            ));
         }
         (online_only, if online_only { Vec::new() } else { travel })
     }
@@ -859,6 +865,25 @@ mod tests {
         );
         assert!(profile.needs_training && profile.trained_on.is_none());
         assert_eq!(application.guardian_email, None);
+    }
+
+    #[test]
+    fn online_only_with_areas_ticked_asks_which_was_meant() {
+        let mut draft = parent_carer();
+        draft.online_only = "yes".into();
+        let problems = draft.check_page(ApplicationPage::Participation, &vocabulary());
+        assert_eq!(fields(&problems), ["travel_to"]);
+        assert!(
+            problems[0]
+                .message
+                .starts_with("You said you can only take part online")
+        );
+        draft.travel_to.clear();
+        assert!(
+            draft
+                .check_page(ApplicationPage::Participation, &vocabulary())
+                .is_empty()
+        );
     }
 
     #[test]

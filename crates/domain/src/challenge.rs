@@ -360,10 +360,12 @@ impl RequestAnswers {
         {
             problems.push(found);
         }
+        // The request form asks for the kind's number of KLOEs, so a request is held to it;
+        // the co-ordinator may still redraft them before they are agreed.
         let kloes =
             match self
                 .kloes
-                .check(kind.unwrap_or(ChallengeKind::TwoDay), known_themes, false)
+                .check(kind.unwrap_or(ChallengeKind::TwoDay), known_themes, true)
             {
                 Ok(kloes) => kloes,
                 Err(found) => {
@@ -447,6 +449,9 @@ pub struct VisitAnswers {
     pub year: String,
     /// `(role code, seats, of which shadowing)` for every role in [`SeatRole::ALL`].
     pub seats: Vec<(String, String, String)>,
+    /// `agreed` when the project manager confirms the area agreed days outside its preferred
+    /// dates.
+    pub outside_windows: String,
 }
 
 /// A checked visit plan: its days and seats.
@@ -477,15 +482,19 @@ impl VisitAnswers {
                     )
                 })
                 .collect(),
+            outside_windows: String::new(),
         }
     }
 
     /// The plan, or problems keyed `visit_date`, `seats_<role>` and `shadowing_<role>`. A
-    /// two-day visit runs on the first day and the next working day.
+    /// two-day visit runs on the first day and the next working day. `windows` are the area's
+    /// preferred dates: a visit outside them needs `outside_windows` ticked, so it is never
+    /// set there by a slip.
     pub fn check(
         &self,
         kind: ChallengeKind,
         today: NaiveDate,
+        windows: &[DateRange],
     ) -> Result<VisitPlan, Vec<FieldProblem>> {
         let mut problems = Vec::new();
         let parts = [self.day.clone(), self.month.clone(), self.year.clone()];
@@ -506,6 +515,22 @@ impl VisitAnswers {
         let seats = self.check_seats(&mut problems);
         if seats.iter().map(|s| u32::from(s.count)).sum::<u32>() == 0 && problems.is_empty() {
             problems.push(problem("seats_lead_reviewer", "Enter at least one seat"));
+        }
+        if let Some(first) = first
+            && problems.is_empty()
+            && !windows.is_empty()
+            && self.outside_windows != "agreed"
+        {
+            let days = visit_days(first, kind.visit_day_count());
+            let inside = windows
+                .iter()
+                .any(|window| days.iter().all(|day| window.contains(*day)));
+            if !inside {
+                problems.push(problem(
+                    "visit_date",
+                    "The visit is outside the area's preferred dates: choose days within them, or confirm the area has agreed these",
+                ));
+            }
         }
         match first {
             Some(first) if problems.is_empty() => Ok(VisitPlan {
@@ -872,10 +897,26 @@ mod tests {
             focus: "Preparing for adulthood".into(),
             kloes: kloes(&["How well do young people prepare for adulthood?"]),
         };
+        // The form says a two-day challenge has two or three KLOEs: one is not enough.
+        let refused = answers.check(&themes(), day(2026, 11, 24));
+        assert_eq!(
+            refused,
+            Err(vec![problem(
+                "kloe_2",
+                "A two-day challenge has two or three KLOEs"
+            )])
+        );
+        let answers = RequestAnswers {
+            kloes: kloes(&[
+                "How well do young people prepare for adulthood?",
+                "How well do families shape the services they use?",
+            ]),
+            ..answers
+        };
         let request = answers.check(&themes(), day(2026, 11, 24));
         assert_eq!(
             request.map(|r| (r.kind, r.partners.len(), r.windows.len(), r.kloes.len())),
-            Ok((ChallengeKind::TwoDay, 2, 1, 1))
+            Ok((ChallengeKind::TwoDay, 2, 1, 2))
         );
     }
 
@@ -891,17 +932,43 @@ mod tests {
     fn the_visit_plan_checks_dates_and_seats() {
         let mut answers =
             VisitAnswers::from_plan(&[day(2027, 3, 11)], &ChallengeKind::TwoDay.default_seats());
-        let plan = answers.check(ChallengeKind::TwoDay, day(2026, 11, 24));
+        let plan = answers.check(ChallengeKind::TwoDay, day(2026, 11, 24), &[]);
         assert_eq!(
             plan.map(|p| (p.days, p.seats.len())),
             Ok((vec![day(2027, 3, 11), day(2027, 3, 12)], 4))
         );
         answers.seats[1].2 = "5".into();
         answers.day = "13".into();
-        let refused = answers.check(ChallengeKind::TwoDay, day(2026, 11, 24));
+        let refused = answers.check(ChallengeKind::TwoDay, day(2026, 11, 24), &[]);
         assert_eq!(
             refused.map_err(|p| fields(&p).join(",")),
             Err("visit_date,shadowing_la_officer".into())
+        );
+    }
+
+    #[test]
+    fn a_visit_outside_the_preferred_dates_needs_the_areas_agreement() {
+        let march =
+            DateRange::new(day(2027, 3, 1), day(2027, 3, 31)).unwrap_or_else(|_| unreachable!());
+        let seats = ChallengeKind::TwoDay.default_seats();
+        // Wednesday 31 March's second day is 1 April: half outside is outside.
+        let mut answers = VisitAnswers::from_plan(&[day(2027, 3, 31)], &seats);
+        let refused = answers.check(ChallengeKind::TwoDay, day(2026, 11, 24), &[march]);
+        assert_eq!(
+            refused.map_err(|p| fields(&p).join(",")),
+            Err("visit_date".into())
+        );
+        answers.outside_windows = "agreed".into();
+        assert!(
+            answers
+                .check(ChallengeKind::TwoDay, day(2026, 11, 24), &[march])
+                .is_ok()
+        );
+        let inside = VisitAnswers::from_plan(&[day(2027, 3, 11)], &seats);
+        assert!(
+            inside
+                .check(ChallengeKind::TwoDay, day(2026, 11, 24), &[march])
+                .is_ok()
         );
     }
 

@@ -169,8 +169,12 @@ impl ActionAnswers {
     }
 
     /// The action, or every problem keyed by field in the order of [`ACTION_FIELDS`].
-    /// `themes` are the codes that exist.
-    pub fn check(&self, themes: &[ThemeCode]) -> Result<ActionEntry, Vec<FieldProblem>> {
+    /// `themes` are the codes that exist; `today` refuses a progress note from the future.
+    pub fn check(
+        &self,
+        themes: &[ThemeCode],
+        today: NaiveDate,
+    ) -> Result<ActionEntry, Vec<FieldProblem>> {
         let mut problems = Vec::new();
         let mut text = |field: &str, value: &str, shape: Shape, required: bool| {
             checked_text(field, value, shape, required)
@@ -211,7 +215,7 @@ impl ActionAnswers {
         let start = parse_date("start", "Start date", &self.start);
         let due = parse_date("due", "Due date", &self.due);
         let rag = Rag::parse(&self.rag);
-        let progress = parse_progress(&self.progress);
+        let progress = parse_progress(&self.progress, today);
         let mut keyed: Vec<FieldProblem> = Vec::new();
         if theme.is_none() {
             keyed.push(problem("theme", "Select the theme the action addresses"));
@@ -270,11 +274,12 @@ impl ActionAnswers {
 pub fn check_plan(
     rows: &[(usize, ActionAnswers)],
     themes: &[ThemeCode],
+    today: NaiveDate,
 ) -> Result<Vec<ActionEntry>, Vec<(usize, FieldProblem)>> {
     let mut entries = Vec::new();
     let mut problems = Vec::new();
     for (row, answers) in rows {
-        match answers.check(themes) {
+        match answers.check(themes, today) {
             Ok(entry) => {
                 if entries
                     .iter()
@@ -389,13 +394,16 @@ fn parse_date(field: &str, what: &'static str, text: &str) -> Result<NaiveDate, 
     parsed.map_err(|found| {
         let message = match found {
             crate::pool::DateProblem::Missing(_) => format!("Enter the {}", what.to_lowercase()),
+            crate::pool::DateProblem::ShortYear(_) => {
+                format!("{what} must include a year with four digits, like 14/03/2027")
+            }
             _ => format!("{what} must be a real date, like 14/03/2027"),
         };
         problem(field, &message)
     })
 }
 
-fn parse_progress(text: &str) -> Result<Vec<ProgressNote>, FieldProblem> {
+fn parse_progress(text: &str, today: NaiveDate) -> Result<Vec<ProgressNote>, FieldProblem> {
     let text = MultiLine::parse(field_label("progress"), text, PROGRESS_LIMIT)
         .map_err(|found| problem("progress", &found.to_string()))?;
     let mut notes = Vec::new();
@@ -413,6 +421,16 @@ fn parse_progress(text: &str) -> Result<Vec<ProgressNote>, FieldProblem> {
         };
         let (date, words) = line.split_once(':').ok_or_else(invalid)?;
         let on = parse_date("progress", "Progress note date", date).map_err(|_| invalid())?;
+        // A note records what has happened, so its day cannot be after today.
+        if on > today {
+            return Err(problem(
+                "progress",
+                &format!(
+                    "Progress note dates must be today or earlier: {} is in the future",
+                    uk_date(on)
+                ),
+            ));
+        }
         let words = checked_text("progress", words, Shape::Lines(LONG_LIMIT), true)?;
         notes.push(ProgressNote { on, text: words });
     }
@@ -462,6 +480,11 @@ mod tests {
         vec![ThemeCode::parse("EHCP_QUALITY").unwrap_or_else(|| unreachable!())]
     }
 
+    /// A day after the sample's progress notes.
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2027, 6, 1).unwrap_or_default()
+    }
+
     fn answers() -> ActionAnswers {
         ActionAnswers {
             reference: "der-1".into(),
@@ -491,15 +514,41 @@ mod tests {
     }
 
     #[test]
+    fn a_progress_note_from_the_future_is_refused_and_a_short_year_is_named() {
+        let mut ahead = answers();
+        ahead.progress = "02/06/2027: Will have met the forum".into();
+        let problems = ahead.check(&themes(), today()).err().unwrap_or_default();
+        assert_eq!(
+            problems,
+            [problem(
+                "progress",
+                "Progress note dates must be today or earlier: 02/06/2027 is in the future"
+            )]
+        );
+        let mut on_the_day = answers();
+        on_the_day.progress = "01/06/2027: Met the forum".into();
+        assert!(on_the_day.check(&themes(), today()).is_ok());
+        let mut short = answers();
+        short.due = "30/09/27".into();
+        assert_eq!(
+            short.check(&themes(), today()).err().unwrap_or_default(),
+            [problem(
+                "due",
+                "Due date must include a year with four digits, like 14/03/2027"
+            )]
+        );
+    }
+
+    #[test]
     fn a_complete_action_round_trips_through_its_answers() {
         let entry = answers()
-            .check(&themes())
+            .check(&themes(), today())
             .unwrap_or_else(|p| panic!("{p:?}"));
         assert_eq!(entry.reference, "DER-1");
         assert_eq!(entry.rag, Rag::Amber);
         assert_eq!(entry.progress.len(), 2);
         assert_eq!(entry.progress[0].text, "Started");
-        let again = ActionAnswers::from_entry(&entry).check(&themes());
+        let again = ActionAnswers::from_entry(&entry).check(&themes(), today());
         assert_eq!(again.as_ref(), Ok(&entry));
         let today = NaiveDate::from_ymd_opt(2027, 10, 1).unwrap_or_default();
         assert!(entry.is_overdue(today));
@@ -511,7 +560,7 @@ mod tests {
     fn every_cell_is_bounded_and_clean() {
         let messages = |answers: ActionAnswers| -> Vec<(String, String)> {
             answers
-                .check(&themes())
+                .check(&themes(), today())
                 .err()
                 .unwrap_or_default()
                 .into_iter()
@@ -542,7 +591,7 @@ mod tests {
             milestones: "Designed by June\r\nDelivered by July".into(),
             ..answers()
         }
-        .check(&themes())
+        .check(&themes(), today())
         .unwrap_or_else(|p| panic!("{p:?}"));
         assert_eq!(entry.milestones, "Designed by June\nDelivered by July");
         // The progress notes together are bounded, however many lines they run to.
@@ -562,7 +611,7 @@ mod tests {
     #[test]
     fn every_problem_is_named_in_the_order_of_the_form() {
         assert_eq!(
-            fields(ActionAnswers::default().check(&themes())),
+            fields(ActionAnswers::default().check(&themes(), today())),
             [
                 "reference",
                 "answers",
@@ -584,14 +633,14 @@ mod tests {
             ..answers()
         };
         assert_eq!(
-            fields(bad.check(&themes())),
+            fields(bad.check(&themes(), today())),
             ["theme", "owner", "start", "rag", "progress"]
         );
         let backwards = ActionAnswers {
             start: "01/10/2027".into(),
             ..answers()
         };
-        assert_eq!(fields(backwards.check(&themes())), ["due"]);
+        assert_eq!(fields(backwards.check(&themes(), today())), ["due"]);
     }
 
     #[test]
@@ -618,12 +667,14 @@ mod tests {
     #[test]
     fn a_plan_refuses_a_reference_used_twice_and_names_the_row() {
         let rows = vec![(2, answers()), (3, answers())];
-        let problems = check_plan(&rows, &themes()).err().unwrap_or_default();
+        let problems = check_plan(&rows, &themes(), today())
+            .err()
+            .unwrap_or_default();
         assert_eq!(problems.len(), 1);
         assert_eq!(
             (problems[0].0, problems[0].1.field.as_str()),
             (3, "reference")
         );
-        assert!(check_plan(&[], &themes()).is_err());
+        assert!(check_plan(&[], &themes(), today()).is_err());
     }
 }

@@ -77,6 +77,24 @@ impl PersonalData {
         }
     }
 
+    /// What was found, in words that never repeat it: "an NHS number".
+    pub fn what(self) -> &'static str {
+        match self {
+            Self::NameWithDateOfBirth => "a name with a date of birth",
+            Self::NhsNumber => "an NHS number",
+            Self::UniquePupilNumber => "a unique pupil number",
+            Self::Postcode => "a full postcode",
+        }
+    }
+
+    /// The refusal of an uploaded file whose text holds this kind of detail.
+    pub fn file_message(self) -> String {
+        format!(
+            "The selected file looks like it holds {}. Pre-reading must not identify a child: remove it from the file and upload the file again",
+            self.what()
+        )
+    }
+
     fn is_in(self, text: &str) -> bool {
         match self {
             Self::NameWithDateOfBirth => has_name_with_date_of_birth(text),

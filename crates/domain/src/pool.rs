@@ -224,6 +224,9 @@ pub enum DateProblem {
     Incomplete(&'static str, &'static str),
     #[error("{0} must be a real date")]
     NotReal(&'static str),
+    /// A year typed short ("27"): ask for all four digits rather than call it unreal.
+    #[error("{0} must include a year with four digits, like 2027")]
+    ShortYear(&'static str),
     #[error("The end date must be the same as or after the start date")]
     EndBeforeStart,
 }
@@ -247,6 +250,9 @@ pub fn parse_date_parts(
     }
     let month = month_number(month).ok_or(DateProblem::NotReal(what))?;
     let day: u32 = day.parse().map_err(|_| DateProblem::NotReal(what))?;
+    if year.len() < 4 && year.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(DateProblem::ShortYear(what));
+    }
     let year: i32 = year.parse().map_err(|_| DateProblem::NotReal(what))?;
     if !(1900..=2200).contains(&year) {
         return Err(DateProblem::NotReal(what));
@@ -387,7 +393,11 @@ mod tests {
             Err(DateProblem::NotReal("Start date"))
         );
         assert_eq!(
-            parse_date_parts("Start date", "1", "1", "27"),
+            parse_date_parts("Start date", "1", "1", "27").map_err(|problem| problem.to_string()),
+            Err("Start date must include a year with four digits, like 2027".to_owned())
+        );
+        assert_eq!(
+            parse_date_parts("Start date", "1", "1", "0027"),
             Err(DateProblem::NotReal("Start date"))
         );
         assert_eq!(

@@ -85,8 +85,9 @@ fn required(
 impl SessionAnswers {
     /// The plan, or every problem in the order of the form (one per field). Field keys are
     /// the form's ids: `title`, `date`, `starts`, `ends`, `venue`, `online_link`,
-    /// `capacity`, `trainer`.
-    pub fn check(&self) -> Result<SessionPlan, Vec<FieldProblem>> {
+    /// `capacity`, `trainer`. `today` (the UK date) refuses a session already past: a
+    /// session is planned to be booked.
+    pub fn check(&self, today: NaiveDate) -> Result<SessionPlan, Vec<FieldProblem>> {
         let mut problems = Vec::new();
         let title = required(
             "title",
@@ -98,6 +99,13 @@ impl SessionAnswers {
         );
         let date = match parse_date_parts("Date of the session", &self.day, &self.month, &self.year)
         {
+            Ok(date) if date < today => {
+                problems.push(problem(
+                    "date",
+                    "The date of the session must be today or in the future",
+                ));
+                None
+            }
             Ok(date) => Some(date),
             Err(DateProblem::Missing(_)) => {
                 problems.push(problem("date", "Enter the date of the session"));
@@ -397,7 +405,7 @@ mod tests {
             ..answers()
         };
         assert_eq!(
-            fields(session.check()),
+            fields(session.check(today())),
             [
                 ("title", "Title must be on one line"),
                 ("venue", "Venue must not contain control characters"),
@@ -413,9 +421,28 @@ mod tests {
             venue: "County Hall\r\nMatlock".into(),
             ..answers()
         }
-        .check()
+        .check(today())
         .unwrap_or_else(|problems| panic!("{problems:?}"));
         assert_eq!(plan.venue.as_deref(), Some("County Hall\nMatlock"));
+    }
+
+    /// Before the sample session's day.
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2027, 2, 1).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_session_already_past_is_refused() {
+        let past = NaiveDate::from_ymd_opt(2027, 3, 5).unwrap_or_default();
+        assert_eq!(
+            fields(answers().check(past)),
+            [(
+                "date".to_owned(),
+                "The date of the session must be today or in the future".to_owned()
+            )]
+        );
+        let on_the_day = NaiveDate::from_ymd_opt(2027, 3, 4).unwrap_or_default();
+        assert!(answers().check(on_the_day).is_ok());
     }
 
     fn answers() -> SessionAnswers {
@@ -449,7 +476,7 @@ mod tests {
     #[test]
     fn a_complete_session_is_accepted() {
         let plan = answers()
-            .check()
+            .check(today())
             .unwrap_or_else(|problems| panic!("{problems:?}"));
         assert_eq!(
             plan.date,
@@ -465,7 +492,7 @@ mod tests {
     #[test]
     fn every_problem_is_named_next_to_its_field() {
         let empty = SessionAnswers::default();
-        let problems = fields(empty.check());
+        let problems = fields(empty.check(today()));
         let keys: Vec<&str> = problems.iter().map(|(field, _)| field.as_str()).collect();
         assert_eq!(
             keys,
@@ -483,7 +510,7 @@ mod tests {
         bad.capacity = "101".into();
         bad.online_link = "meet dot example".into();
         assert_eq!(
-            fields(bad.check()),
+            fields(bad.check(today())),
             [
                 ("date".into(), "Date of the session must be a real date".into()),
                 ("ends".into(), "The end time must be after the start time".into()),
@@ -497,7 +524,7 @@ mod tests {
         let mut fraction = answers();
         fraction.capacity = "2.5".into();
         assert_eq!(
-            fields(fraction.check()),
+            fields(fraction.check(today())),
             [(
                 "capacity".into(),
                 "Capacity must be a whole number, like 12".into()
@@ -506,7 +533,7 @@ mod tests {
         let mut nowhere = answers();
         nowhere.venue = "  ".into();
         assert_eq!(
-            fields(nowhere.check()),
+            fields(nowhere.check(today())),
             [(
                 "venue".into(),
                 "Enter a venue or an online link for the session".into()
@@ -514,7 +541,7 @@ mod tests {
         );
         let mut online = nowhere.clone();
         online.online_link = "https://meet.example.org/abc?pwd=1".into();
-        assert!(online.check().is_ok_and(|plan| plan.venue.is_none()));
+        assert!(online.check(today()).is_ok_and(|plan| plan.venue.is_none()));
     }
 
     #[test]

@@ -10,48 +10,134 @@ use domain::next_steps::{ActionEntry, ProgressNote, Rag};
 use domain::{EvidenceId, Principal};
 use store::{Author, ChallengeRecord, Store};
 
-/// Three notes per KLOE: what the team saw that works, what does not yet, and context.
-const EVIDENCE: [(EvidenceKind, &str); 3] = [
-    (
-        EvidenceKind::Strength,
-        "Parents in the focus group said their child's plan describes them as they are, and that they were asked what mattered before it was written.",
-    ),
-    (
-        EvidenceKind::AreaForDevelopment,
-        "In four of the six sampled cases the health advice arrived after week 12, and the plans repeat it without saying what will be provided.",
-    ),
-    (
-        EvidenceKind::Other,
-        "Caseworkers each hold about 190 cases; the service restructured last spring and two team manager posts are vacant.",
-    ),
+/// Three notes per KLOE: what the team saw that works, what does not yet, and context. Each
+/// of the first three KLOEs has its own, so the demo's reports read as real ones do.
+const EVIDENCE: [[(EvidenceKind, &str); 3]; 3] = [
+    [
+        (
+            EvidenceKind::Strength,
+            "Parents in the focus group said their child's plan describes them as they are, and that they were asked what mattered before it was written.",
+        ),
+        (
+            EvidenceKind::AreaForDevelopment,
+            "In four of the six sampled cases the health advice arrived after week 12, and the plans repeat it without saying what will be provided.",
+        ),
+        (
+            EvidenceKind::Other,
+            "Caseworkers each hold about 190 cases; the service restructured last spring and two team manager posts are vacant.",
+        ),
+    ],
+    [
+        (
+            EvidenceKind::Strength,
+            "Early years settings described a single request route for support, answered within two weeks, with a named inclusion adviser for each setting.",
+        ),
+        (
+            EvidenceKind::AreaForDevelopment,
+            "Secondary SENCOs said needs identified in primary are often reassessed from scratch after transfer, losing a term.",
+        ),
+        (
+            EvidenceKind::Other,
+            "Requests for assessment rose by a fifth last year; most came from schools rather than families.",
+        ),
+    ],
+    [
+        (
+            EvidenceKind::Strength,
+            "Young people at the college session said their preparing-for-adulthood reviews started at 14 and talked about work, friends and where they want to live.",
+        ),
+        (
+            EvidenceKind::AreaForDevelopment,
+            "Adult social care and children's services use different assessments, and transition plans were agreed late in three of the five cases sampled.",
+        ),
+        (
+            EvidenceKind::Other,
+            "The supported internship programme has twelve places and a waiting list; two employers joined this year.",
+        ),
+    ],
 ];
 
-/// Two findings of each kind per KLOE, the first of each citing the evidence above.
-const FINDINGS: [(FindingKind, &str); 6] = [
-    (
-        FindingKind::Strength,
-        "Families feel listened to: plans are written with them and describe the child's strengths as well as their needs.",
-    ),
-    (
-        FindingKind::Strength,
-        "Leaders know their service well; the self-evaluation matched what the team found.",
-    ),
-    (
-        FindingKind::AreaForDevelopment,
-        "Health advice often arrives late and is copied into plans rather than turned into provision that can be measured.",
-    ),
-    (
-        FindingKind::AreaForDevelopment,
-        "Caseloads are high, and annual reviews slip when the team is stretched.",
-    ),
-    (
-        FindingKind::Recommendation,
-        "Agree with health partners a shared timetable for advice, with named contacts and escalation when it is late.",
-    ),
-    (
-        FindingKind::Recommendation,
-        "Review caseloads and protect time for annual reviews, reporting progress to the SEND partnership board each quarter.",
-    ),
+/// Two findings of each kind per KLOE, the first of each citing the evidence above; each of
+/// the first three KLOEs has its own.
+const FINDINGS: [[(FindingKind, &str); 6]; 3] = [
+    [
+        (
+            FindingKind::Strength,
+            "Families feel listened to: plans are written with them and describe the child's strengths as well as their needs.",
+        ),
+        (
+            FindingKind::Strength,
+            "Leaders know their service well; the self-evaluation matched what the team found.",
+        ),
+        (
+            FindingKind::AreaForDevelopment,
+            "Health advice often arrives late and is copied into plans rather than turned into provision that can be measured.",
+        ),
+        (
+            FindingKind::AreaForDevelopment,
+            "Caseloads are high, and annual reviews slip when the team is stretched.",
+        ),
+        (
+            FindingKind::Recommendation,
+            "Agree with health partners a shared timetable for advice, with named contacts and escalation when it is late.",
+        ),
+        (
+            FindingKind::Recommendation,
+            "Review caseloads and protect time for annual reviews, reporting progress to the SEND partnership board each quarter.",
+        ),
+    ],
+    [
+        (
+            FindingKind::Strength,
+            "Needs are picked up early in the early years: settings know where to ask and get an answer quickly.",
+        ),
+        (
+            FindingKind::Strength,
+            "Schools value the inclusion advisers and use the graduated approach toolkit consistently.",
+        ),
+        (
+            FindingKind::AreaForDevelopment,
+            "What is known about a child is not passed on well at the move to secondary school.",
+        ),
+        (
+            FindingKind::AreaForDevelopment,
+            "Rising requests for assessment suggest schools lack confidence in ordinary available provision.",
+        ),
+        (
+            FindingKind::Recommendation,
+            "Introduce a transfer profile that travels with every child on SEN support from primary to secondary.",
+        ),
+        (
+            FindingKind::Recommendation,
+            "Publish what schools are expected to provide from their own resources, and offer training on it each term.",
+        ),
+    ],
+    [
+        (
+            FindingKind::Strength,
+            "Preparing for adulthood starts early and young people help shape their own reviews.",
+        ),
+        (
+            FindingKind::Strength,
+            "The supported internship programme is valued by young people and employers alike.",
+        ),
+        (
+            FindingKind::AreaForDevelopment,
+            "Children's and adult services do not yet plan transitions together, so plans are agreed late.",
+        ),
+        (
+            FindingKind::AreaForDevelopment,
+            "There are too few supported internship places for the young people who want one.",
+        ),
+        (
+            FindingKind::Recommendation,
+            "Agree a joint transition protocol between children's and adult services, starting at 16.",
+        ),
+        (
+            FindingKind::Recommendation,
+            "Work with the college and local employers to double supported internship places within two years.",
+        ),
+    ],
 ];
 
 /// Evidence and findings for every KLOE, as the co-ordinator records them on the visit.
@@ -68,7 +154,9 @@ pub async fn record_findings(
     for number in 1..=record.kloes.len() {
         let kloe = u8::try_from(number).context("KLOE number")?;
         let mut notes: Vec<(EvidenceKind, EvidenceId)> = Vec::new();
-        for (kind, note) in EVIDENCE {
+        // A fourth KLOE, should a challenge have one, borrows the first's words.
+        let set = (number - 1) % EVIDENCE.len();
+        for (kind, note) in EVIDENCE[set] {
             let entry = EvidenceEntry {
                 activity: None,
                 kloe: Some(kloe),
@@ -81,7 +169,7 @@ pub async fn record_findings(
                 .await?;
             notes.push((kind, id));
         }
-        for (index, (kind, text)) in FINDINGS.into_iter().enumerate() {
+        for (index, (kind, text)) in FINDINGS[set].into_iter().enumerate() {
             let cites = |wanted: EvidenceKind| {
                 notes
                     .iter()

@@ -32,9 +32,10 @@ pub struct ReportArgs {
     /// Where to write the file.
     #[arg(long)]
     output: PathBuf,
-    /// The version label printed on the report.
-    #[arg(long, default_value = "Draft")]
-    label: String,
+    /// The version label printed on the report. Without it, the report's real status: "Final"
+    /// once a final version of this format exists, otherwise "Draft".
+    #[arg(long)]
+    label: Option<String>,
 }
 
 #[allow(clippy::print_stdout)]
@@ -52,15 +53,15 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<()> {
     let store = store::Store::open(&config.database_url()?)
         .await
         .context("opening the database")?;
-    let made = web::report_files::make_report(
-        &store,
-        challenge,
-        format,
-        &args.label,
-        None,
-        chrono::Utc::now(),
-    )
-    .await;
+    let label = match args.label {
+        Some(label) => label,
+        None => web::report_files::status_label(&store, challenge, format)
+            .await
+            .context("reading the report versions")?,
+    };
+    let made =
+        web::report_files::make_report(&store, challenge, format, &label, None, chrono::Utc::now())
+            .await;
     store.close().await?;
     let bytes = made.map_err(|error| match error {
         web::report_files::ReportError::Store(store::StoreError::NotFound) => {

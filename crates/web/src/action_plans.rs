@@ -52,9 +52,15 @@ impl AreaSummary {
     }
 }
 
-/// The board pack: a slide per area with its counts and overdue actions.
-pub fn board_pack(areas: &[AreaSummary], today: NaiveDate) -> Result<Vec<u8>, DocumentError> {
+/// The board pack: the region's table, its RAG-by-month chart (`months`, from
+/// [`domain::next_steps::rag_by_month`]), then a slide per area with a plan.
+pub fn board_pack(
+    areas: &[AreaSummary],
+    months: Vec<(NaiveDate, [usize; 4])>,
+    today: NaiveDate,
+) -> Result<Vec<u8>, DocumentError> {
     let pack = BoardPack {
+        months,
         title: format!(
             "SEND peer challenge next steps: regional board, {}",
             today.format("%B %Y")

@@ -37,16 +37,32 @@ pub async fn make_report(
     if format == ReportFormat::WrittenReport && !record.kind.led_by_coordinator() {
         return Err(ReportError::NoWrittenReport);
     }
-    let content = report_content(store, &record, version, by, now).await?;
+    let content = report_content(store, &record, format, version, by, now).await?;
     Ok(match format {
         ReportFormat::SlideDeck => documents::pptx::slide_deck(&content)?,
         ReportFormat::WrittenReport => documents::docx::written_report(&content)?,
     })
 }
 
+/// The label a report made outside the Reports page carries: "Final" once this format's
+/// report has been made final, else "Draft", so a closed challenge's report is never
+/// labelled a draft.
+pub async fn status_label(
+    store: &Store,
+    challenge: ChallengeId,
+    format: ReportFormat,
+) -> Result<String, StoreError> {
+    let versions = store.report_versions(challenge).await?;
+    let is_final = versions
+        .iter()
+        .any(|v| v.format == format && v.status == domain::findings::ReportStatus::Final);
+    Ok(if is_final { "Final" } else { "Draft" }.to_owned())
+}
+
 async fn report_content(
     store: &Store,
     record: &ChallengeRecord,
+    format: ReportFormat,
     version: &str,
     by: Option<UserId>,
     now: DateTime<Utc>,
@@ -74,7 +90,7 @@ async fn report_content(
                     .filter(|f| usize::from(f.entry.kloe) == number && f.entry.kind == kind)
                     .map(|f| Finding {
                         text: f.entry.text.clone(),
-                        evidence: cited(&evidence, &f.entry.evidence),
+                        evidence: cited(&evidence, &timetable, &f.entry.evidence),
                     })
                     .collect()
             };
@@ -122,27 +138,62 @@ async fn report_content(
             })
             .collect(),
         kloes,
-        what_happens_next: what_happens_next(record),
+        what_happens_next: what_happens_next(record, format),
     })
 }
 
-/// The words of the evidence notes a finding cites, in the order cited.
-fn cited(evidence: &[EvidenceNote], ids: &[domain::EvidenceId]) -> Vec<String> {
-    ids.iter()
+/// Where the evidence behind a finding came from, summarised: the activities its notes were
+/// taken in, in the order first cited, never the notes' own words. Working notes are deleted
+/// after the reports are final (see ARCHITECTURE.md); a report kept for years must not carry
+/// them word for word.
+fn cited(
+    evidence: &[EvidenceNote],
+    timetable: &[store::Activity],
+    ids: &[domain::EvidenceId],
+) -> Vec<String> {
+    let mut sources: Vec<String> = Vec::new();
+    for note in ids
+        .iter()
         .filter_map(|id| evidence.iter().find(|note| note.id == *id))
-        .map(|note| note.entry.note.clone())
-        .collect()
+    {
+        let source = match note
+            .entry
+            .activity
+            .and_then(|id| timetable.iter().find(|activity| activity.id == id))
+        {
+            Some(activity) => format!(
+                "{}: {} ({})",
+                activity.kind.label(),
+                activity.title,
+                documents::report::long_date(activity.day)
+            ),
+            None => "the team's notes of the visit".to_owned(),
+        };
+        if !sources.contains(&source) {
+            sources.push(source);
+        }
+    }
+    sources
 }
 
-fn what_happens_next(record: &ChallengeRecord) -> Vec<String> {
+/// What follows, in each document's own words: the slides are presented at the end of the
+/// visit, the written report follows them.
+fn what_happens_next(record: &ChallengeRecord, format: ReportFormat) -> Vec<String> {
+    let check = match format {
+        ReportFormat::SlideDeck => {
+            "The local area checks these slides for factual accuracy and the team makes them final."
+        }
+        ReportFormat::WrittenReport => {
+            "The local area checks this report for factual accuracy and the team makes it final."
+        }
+    };
     let mut steps = vec![
-        "The local area checks this report for factual accuracy and the team makes it final."
-            .to_owned(),
+        check.to_owned(),
         "The local area turns the recommendations into its next steps: an action plan with owners, dates and measures."
             .to_owned(),
         "The regional board monitors the action plan until every action is done.".to_owned(),
     ];
-    if record.kind.led_by_coordinator() {
+    if record.kind.led_by_coordinator() && format == ReportFormat::SlideDeck {
         steps.insert(
             1,
             "The co-ordinator writes the detailed written report that follows these slides."

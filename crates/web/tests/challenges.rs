@@ -44,31 +44,44 @@ async fn request_keeps_answers_and_lists_problems(app: TestApp) {
         day.format("%m").to_string(),
         day.format("%Y").to_string(),
     );
-    let page = lead
-        .post(
-            "/challenges/new",
-            &[
-                ("kind", "two_day"),
-                ("format", "hybrid"),
-                ("partners", "nhs_board"),
-                ("window_1_from-day", &d),
-                ("window_1_from-month", &m),
-                ("window_1_from-year", &y),
-                ("window_1_to-day", &d),
-                ("window_1_to-month", &m),
-                ("window_1_to-year", &y),
-                ("focus", "Preparing for adulthood"),
-                ("kloe_1", "How well do young people prepare for adulthood?"),
-                ("kloe_1_themes", "PFA"),
-            ],
-        )
-        .await;
+    let mut request = vec![
+        ("kind", "two_day"),
+        ("format", "hybrid"),
+        ("partners", "nhs_board"),
+        ("window_1_from-day", d.as_str()),
+        ("window_1_from-month", m.as_str()),
+        ("window_1_from-year", y.as_str()),
+        ("window_1_to-day", d.as_str()),
+        ("window_1_to-month", m.as_str()),
+        ("window_1_to-year", y.as_str()),
+        ("focus", "Preparing for adulthood"),
+        ("kloe_1", "How well do young people prepare for adulthood?"),
+        ("kloe_1_themes", "PFA"),
+    ];
+    // The form says a two-day challenge has two or three KLOEs: one is refused, at KLOE 2.
+    let page = lead.post("/challenges/new", &request).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        message_next_to(&page, "kloe_2").contains("A two-day challenge has two or three KLOEs")
+    );
+    request.extend([
+        (
+            "kloe_2",
+            "How well do families shape the services they use?",
+        ),
+        ("kloe_2_themes", "PFA"),
+    ]);
+    let page = lead.post("/challenges/new", &request).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     let location = page.location().expect("redirect").to_owned();
     let page = lead.get(&location).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Your request has been sent"));
     assert!(page.body.contains("Requested"));
+    assert!(
+        !page.body.contains("Requested (requested)"),
+        "the timeline names the request once"
+    );
 
     // Another authority's lead cannot see it; the project manager can.
     let mut pm = app.browser_as(Who::ProjectManager).await;
@@ -95,6 +108,15 @@ app_test!(
 async fn moves_wait_until_the_challenge_is_ready(app: TestApp) {
     let fixture = challenge_in(&app.store, "nottingham", ChallengeState::TeamConfirmed).await;
     let mut pm = app.browser_as(Who::ProjectManager).await;
+    // The tag says "Team confirmed"; beside it, that not everyone has accepted yet.
+    let page = pm.get(&format!("/challenges/{}", fixture.challenge)).await;
+    assert!(
+        page.body.contains(
+            "have accepted their invitation so far. The visit can be scheduled once everyone has."
+        ),
+        "{}",
+        page.body
+    );
     let path = format!("/challenges/{}/move", fixture.challenge);
     let page = pm.post(&path, &[("to", "scheduled")]).await;
     assert_eq!(page.status, StatusCode::CONFLICT);

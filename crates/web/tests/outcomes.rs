@@ -474,8 +474,16 @@ async fn share_and_finalise(
         .post(&format!("{reports}/{}/share", version.id), &[])
         .await;
     assert_redirect(&shared, &format!("{reports}?notice=shared"));
+    let confirm = browser
+        .get(&format!("{reports}/{}/final", version.id))
+        .await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(confirm.body.contains("A final report cannot be changed"));
     let made_final = browser
-        .post(&format!("{reports}/{}/final", version.id), &[])
+        .post(
+            &format!("{reports}/{}/final", version.id),
+            &[("confirm", "yes")],
+        )
         .await;
     assert_redirect(&made_final, &format!("{reports}?notice=final"));
 }
@@ -976,7 +984,14 @@ async fn a_slide_deck_goes_from_draft_to_shared_to_final_before_next_steps(app: 
     );
     assert_eq!(state_of(&app.store, id).await, ChallengeState::Reporting);
 
-    let made_final = writer.post(&format!("{draft_href}/final"), &[]).await;
+    // "Make final" asks first: a post without the confirmation's answer changes nothing.
+    let unconfirmed = writer.post(&format!("{draft_href}/final"), &[]).await;
+    assert_redirect(&unconfirmed, &format!("{draft_href}/final"));
+    let stored = newest_version(&app.store, id, ReportFormat::SlideDeck).await;
+    assert_eq!(stored.status, ReportStatus::Shared);
+    let made_final = writer
+        .post(&format!("{draft_href}/final"), &[("confirm", "yes")])
+        .await;
     assert_redirect(&made_final, &format!("{reports}?notice=final"));
     let stored = newest_version(&app.store, id, ReportFormat::SlideDeck).await;
     assert_eq!((stored.version, stored.status), (2, ReportStatus::Final));
@@ -1083,7 +1098,16 @@ async fn a_two_day_challenge_owes_a_written_report_too(app: TestApp) {
             "{text:?} in the report:\n{report_text}"
         );
     }
-    assert!(report_text.contains(heard), "the report gives the evidence");
+    // The evidence is cited by where it came from, never quoted: working notes are deleted
+    // after the reports are final, and the report is kept.
+    assert!(
+        report_text.contains("Evidence: the team's notes of the visit"),
+        "the report says where the evidence came from"
+    );
+    assert!(
+        !report_text.contains(heard) && !slide_text.contains(heard),
+        "a working note is not quoted word for word"
+    );
 
     // Both reports must be final before next steps.
     share_and_finalise(&mut writer, id, &deck_version).await;
@@ -1134,7 +1158,7 @@ const NEW_ACTION: [(&str, &str); 18] = [
     ("baseline", "12 of 40 reviews on time"),
     ("target", "36 of 40 reviews on time"),
     ("rag", "amber"),
-    ("progress", "01/09/2027: Timetable drafted with the forum"),
+    ("progress", "01/09/2026: Timetable drafted with the forum"),
     ("impact", "Families say they know when reviews happen"),
 ];
 
@@ -1248,7 +1272,7 @@ async fn the_action_plan_is_kept_on_the_web_and_as_a_spreadsheet(app: TestApp) {
     );
     assert_eq!(entry.rag, Rag::Amber);
     assert_eq!(entry.progress.len(), 1);
-    assert_eq!(entry.progress[0].on, day(2027, 9, 1));
+    assert_eq!(entry.progress[0].on, day(2026, 9, 1));
 
     // The spreadsheet holds every field of the action in its row.
     let sheet = download(&lead, &format!("{plan_href}.xlsx")).await;
@@ -1560,15 +1584,54 @@ async fn the_board_sees_every_area_and_a_lead_only_their_own(app: TestApp) {
         (pack.status, pack.content_type.as_str()),
         (StatusCode::OK, PPTX)
     );
+    // The RAG-by-month chart is a native chart: python-pptx reads its series.
+    let charts = read_back(
+        "pptx",
+        r#"
+import io, json
+deck = pptx.Presentation(io.BytesIO(sys.stdin.buffer.read()))
+print(json.dumps([[s.name for s in shape.chart.plots[0].series]
+    for slide in deck.slides for shape in slide.shapes if shape.has_chart]))
+"#,
+        &pack.bytes,
+    );
+    assert_eq!(charts, json!([["Red", "Amber", "Green", "Complete"]]));
     let pack = slides(&pack.bytes);
     assert!(pack[0].contains("regional board"), "{}", pack[0]);
-    for (_, name) in &areas {
-        assert!(
-            pack.iter().any(|slide| slide
+    assert!(
+        pack.iter()
+            .any(|slide| slide.contains("Actions by RAG status, month by month")),
+        "the chart's slide"
+    );
+    // Areas with actions have their own slide; the rest are gathered on one, as having no
+    // plan yet, not shown as on track.
+    let unplanned = pack
+        .iter()
+        .filter(|slide| {
+            slide
                 .lines()
-                .any(|line| line == format!("{name}: progress"))),
-            "a slide for {name}"
-        );
+                .any(|line| line.starts_with("Areas with no action plan yet"))
+        })
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(!unplanned.is_empty(), "a slide of areas with no plan yet");
+    for (_, name) in &areas {
+        let own_slide = pack.iter().any(|slide| {
+            slide
+                .lines()
+                .any(|line| line == format!("{name}: progress"))
+        });
+        if name == "Derby" || name == "Leicester" {
+            assert!(own_slide, "a slide for {name}");
+            assert!(!unplanned.lines().any(|line| line == name));
+        } else {
+            assert!(!own_slide, "no slide of noughts for {name}");
+            assert!(
+                unplanned.lines().any(|line| line == name),
+                "{name} has no plan yet"
+            );
+        }
     }
 
     // An LA lead's progress is their own area's.

@@ -636,9 +636,26 @@ async fn pre_reading_checks_type_and_size_and_records_downloads(app: TestApp) {
             "file",
             "The selected file must be 2 KB or smaller",
         ),
+        // The words of a file are checked as a form's free text is, and the refusal names
+        // the kind of identifier without repeating it.
+        (
+            upload("other", "Cases.txt", b"Case A: NHS 943 476 5919\n"),
+            "file",
+            "The selected file looks like it holds an NHS number. Pre-reading must not identify a child",
+        ),
+        (
+            upload(
+                "data_pack",
+                "Cases.pdf",
+                b"%PDF-1.4\n1 0 obj\n<< /Length 44 >>\nstream\nBT (Jamie Smith, 12/03/2015) Tj ET\nendstream\nendobj\n%%EOF\n",
+            ),
+            "file",
+            "The selected file looks like it holds a name with a date of birth.",
+        ),
     ] {
         let page = lead.post_multipart(&documents, &text, file).await;
         assert_error_page(&page, field, message);
+        assert!(!page.body.contains("943 476 5919") && !page.body.contains("12/03/2015"));
     }
     // Far over the limit, the body itself is cut off: the same message.
     let huge: &'static [u8] = Box::leak(vec![b'a'; 200 * 1024].into_boxed_slice());

@@ -3,17 +3,79 @@
 
 use super::fit::{continued_titles, pages_after};
 use super::report::MAX_BULLETS;
-use super::slides::{CONTENT_BODY, Column, Layout, Para, ParaStyle, Slide, Table, body_box};
+use super::slides::{CONTENT_BODY, Chart, Column, Layout, Para, ParaStyle, Slide, Table, body_box};
 use crate::board::{AreaProgress, BoardPack};
 use crate::report::long_date;
 
+/// The title, the region's table of areas with a plan, one slide gathering the areas with
+/// no plan yet (rather than a slide of noughts each), then each planning area's progress.
 pub(super) fn slides(pack: &BoardPack) -> Vec<Slide> {
     let mut slides = vec![title_slide(pack)];
     slides.extend(summary_slides(pack));
-    for area in &pack.areas {
+    if !pack.months.is_empty() {
+        slides.push(chart_slide(pack));
+    }
+    let unplanned: Vec<Para> = pack
+        .areas
+        .iter()
+        .filter(|area| area.total == 0)
+        .map(|area| Para::new(ParaStyle::Bullet, &area.area))
+        .collect();
+    if !unplanned.is_empty() {
+        let mut paras = vec![Para::new(
+            ParaStyle::Plain,
+            "These areas have no actions recorded yet: no plan, rather than a plan on track.",
+        )];
+        paras.extend(unplanned);
+        slides.extend(super::report::list_slides_of(
+            "Areas with no action plan yet",
+            paras,
+            super::report::MAX_SHORT_LINES,
+        ));
+    }
+    for area in pack.areas.iter().filter(|area| area.total > 0) {
         slides.extend(area_slides(area));
     }
     slides
+}
+
+/// The region's actions by RAG status at each month end, as a stacked column chart in the
+/// colours of the web page's chart.
+fn chart_slide(pack: &BoardPack) -> Slide {
+    let series = [
+        ("Red", "D4351C"),
+        ("Amber", "F47738"),
+        ("Green", "00703C"),
+        ("Complete", "1D70B8"),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(index, (name, colour))| {
+        let values = pack
+            .months
+            .iter()
+            .map(|(_, counts)| counts[index])
+            .collect();
+        ((*name).to_owned(), *colour, values)
+    })
+    .collect();
+    let mut slide = Slide::new(
+        Layout::Content,
+        "Actions by RAG status, month by month".to_owned(),
+        Vec::new(),
+    );
+    slide.chart = Some(Chart {
+        description: "The region's actions by RAG status at the end of each month: red, \
+                      amber, green and complete, stacked."
+            .to_owned(),
+        categories: pack
+            .months
+            .iter()
+            .map(|(month, _)| month.format("%b %Y").to_string())
+            .collect(),
+        series,
+    });
+    slide
 }
 
 fn title_slide(pack: &BoardPack) -> Slide {
@@ -75,7 +137,12 @@ fn summary_slides(pack: &BoardPack) -> Vec<Slide> {
         cells.extend(counts(area));
         cells
     };
-    let mut rows: Vec<Vec<String>> = pack.areas.iter().map(row).collect();
+    let mut rows: Vec<Vec<String>> = pack
+        .areas
+        .iter()
+        .filter(|area| area.total > 0)
+        .map(row)
+        .collect();
     rows.push(row(&pack.region()));
 
     let pages = table_pages(&columns, rows);
@@ -134,7 +201,10 @@ fn area_slides(area: &AreaProgress) -> Vec<Slide> {
     };
     let title = format!("{}: progress", area.area);
     let paras = if area.overdue_actions.is_empty() {
-        vec![Para::new(ParaStyle::Plain, "No actions are overdue.")]
+        vec![Para::new(
+            ParaStyle::Plain,
+            "On track: no actions are overdue.",
+        )]
     } else {
         let mut paras = vec![Para::new(ParaStyle::Heading, "Overdue actions")];
         paras.extend(
@@ -180,6 +250,7 @@ mod tests {
 
     fn pack(areas: Vec<AreaProgress>) -> BoardPack {
         BoardPack {
+            months: Vec::new(),
             title: "Regional board".to_owned(),
             generated_on: NaiveDate::from_ymd_opt(2027, 3, 12).expect("valid date"),
             areas,
@@ -198,7 +269,38 @@ mod tests {
             slides[2].body[1].text,
             "Derby-1: publish the refreshed Local Offer & tell families"
         );
-        assert_eq!(slides[3].body[0].text, "No actions are overdue.");
+        assert_eq!(slides[3].body[0].text, "On track: no actions are overdue.");
+    }
+
+    #[test]
+    fn areas_with_no_plan_share_one_slide_and_are_not_on_track() {
+        let none = AreaProgress {
+            area: "Rutland".to_owned(),
+            ..AreaProgress::default()
+        };
+        let also_none = AreaProgress {
+            area: "Lincolnshire".to_owned(),
+            ..AreaProgress::default()
+        };
+        let slides = slides(&pack(vec![area("Derby", 0), none, also_none]));
+        let titles: Vec<&str> = slides.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Regional board",
+                "Actions across the region",
+                "Areas with no action plan yet",
+                "Derby: progress"
+            ]
+        );
+        let table = slides[1].table.as_ref().expect("summary table");
+        assert_eq!(
+            table.rows.len(),
+            2,
+            "Derby and the region: no rows of noughts"
+        );
+        let listed: Vec<&str> = slides[2].body.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(listed[1..], ["Rutland", "Lincolnshire"]);
     }
 
     #[test]

@@ -16,10 +16,11 @@ use crate::opc::{AUTHOR, CoreProperties, Package, core_properties};
 use crate::report::ReportContent;
 use slides::Slide;
 
-/// The findings of a challenge as slides: a title slide, the scope, the team and the method,
-/// then for each KLOE a section slide (question and themes) followed by its strengths, areas
-/// for development and recommendations, and last what happens next. A list too long for one
-/// slide continues on the next.
+/// The findings of a challenge as slides: a title slide, the scope, the team, the method (a
+/// chart of the activities), a per-KLOE summary, then for each KLOE a section slide (question
+/// and themes) followed by its strengths, areas for development and recommendations under
+/// their headings, and last what happens next. A list too long for one slide continues on the
+/// next; an empty one gets no slide.
 pub fn slide_deck(report: &ReportContent) -> Result<Vec<u8>, DocumentError> {
     let deck = Deck {
         title: &report.title,
@@ -30,8 +31,9 @@ pub fn slide_deck(report: &ReportContent) -> Result<Vec<u8>, DocumentError> {
     deck.write()
 }
 
-/// The regional board's pack: a title slide, every area's actions by RAG status with the
-/// region's total, then a slide per area with its counts and its overdue actions.
+/// The regional board's pack: a title slide, the actions by RAG status of every area with a
+/// plan and the region's total, the region's RAG-by-month chart, one slide of the areas with
+/// no plan yet, then a slide per area with a plan: its counts and its overdue actions.
 pub fn board_pack(pack: &BoardPack) -> Result<Vec<u8>, DocumentError> {
     let deck = Deck {
         title: &pack.title,
@@ -132,8 +134,14 @@ impl Deck<'_> {
             )?;
             package.add(
                 &format!("ppt/slides/_rels/slide{number}.xml.rels"),
-                slide_rels(slide).as_bytes(),
+                slide_rels(slide, number).as_bytes(),
             )?;
+            if let Some(chart) = &slide.chart {
+                package.add(
+                    &format!("ppt/charts/chart{number}.xml"),
+                    chart.part_xml().as_bytes(),
+                )?;
+            }
         }
         package.finish()
     }
@@ -179,11 +187,18 @@ impl Deck<'_> {
                 format!("{PRESENTATIONML}.slideLayout+xml"),
             ));
         }
-        for number in 1..=self.slides.len() {
+        for (index, slide) in self.slides.iter().enumerate() {
+            let number = index + 1;
             overrides.push((
                 format!("/ppt/slides/slide{number}.xml"),
                 format!("{PRESENTATIONML}.slide+xml"),
             ));
+            if slide.chart.is_some() {
+                overrides.push((
+                    format!("/ppt/charts/chart{number}.xml"),
+                    "application/vnd.openxmlformats-officedocument.drawingml.chart+xml".to_owned(),
+                ));
+            }
         }
         let overrides: String = overrides
             .iter()
@@ -249,15 +264,24 @@ impl Deck<'_> {
 const PACKAGE_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="ppt/presentation.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/></Relationships>"#;
 
-fn slide_rels(slide: &Slide) -> String {
-    relationships(&relationship(
+/// A slide's layout as `rId1`, and its chart, numbered as the slide, as `rId2`.
+fn slide_rels(slide: &Slide, number: usize) -> String {
+    let mut inner = relationship(
         "rId1",
         "slideLayout",
         &format!(
             "../slideLayouts/slideLayout{}.xml",
             slide.layout.part_number()
         ),
-    ))
+    );
+    if slide.chart.is_some() {
+        inner.push_str(&relationship(
+            "rId2",
+            "chart",
+            &format!("../charts/chart{number}.xml"),
+        ));
+    }
+    relationships(&inner)
 }
 
 fn relationship(id: &str, kind: &str, target: &str) -> String {
@@ -298,7 +322,14 @@ for slide in deck.slides:
             texts.extend(p.text for p in shape.text_frame.paragraphs)
         if shape.has_table:
             texts.extend(c.text for r in shape.table.rows for c in r.cells)
+    charts = [{
+        "type": str(shape.chart.chart_type).split(".")[-1].split(" ")[0],
+        "categories": list(shape.chart.plots[0].categories),
+        "series": [[s.name, [int(v) for v in s.values]] for s in shape.chart.plots[0].series],
+        "descr": shape._element.xpath("./p:nvGraphicFramePr/p:cNvPr/@descr")[0],
+    } for shape in slide.shapes if getattr(shape, "has_chart", False) and shape.has_chart]
     slides.append({
+        "charts": charts,
         "layout": slide.slide_layout.name,
         "title": title.text if title is not None else None,
         "title_type": str(title.placeholder_format.type).split(".")[-1].split(" ")[0] if title is not None else None,
@@ -383,6 +414,27 @@ print(json.dumps({
             .map(|s| s["layout"].as_str().expect("layout"))
             .collect();
         assert!(layouts.contains(&"Section Header") && layouts.contains(&"Title and Content"));
+        // The per-KLOE summary, read by python-pptx, and no slide saying nothing.
+        let summary = slides
+            .iter()
+            .find(|s| s["title"] == "What we found: a summary")
+            .expect("a summary slide");
+        let summary = all_text(&json_slide(summary));
+        for kloe in &report.kloes {
+            assert!(summary.contains(&format!("{}: {}", kloe.label(), kloe.question)));
+        }
+        assert!(summary.contains("8 strengths, 8 areas for development, 8 recommendations"));
+        assert!(!text.contains("None recorded"));
+        // The activities as a native chart, read back by python-pptx.
+        let method = slides
+            .iter()
+            .find(|s| s["title"] == "How we gathered evidence")
+            .expect("the method slide");
+        assert_eq!(
+            method["charts"][0]["categories"],
+            serde_json::json!(["Focus group", "Case review"])
+        );
+        assert_eq!(method["charts"][0]["series"][0][0], "Activities");
         let mut unique = titles.clone();
         unique.sort();
         unique.dedup();
@@ -405,7 +457,9 @@ print(json.dumps({
             overdue: overdue.len(),
             overdue_actions: overdue.into_iter().map(str::to_owned).collect(),
         };
+        let month = |m| NaiveDate::from_ymd_opt(2027, m, 1).expect("valid date");
         let pack = BoardPack {
+            months: vec![(month(1), [1, 2, 0, 0]), (month(2), [2, 4, 6, 6])],
             title: "Regional board: March 2027 & \"Q4\"".to_owned(),
             generated_on: NaiveDate::from_ymd_opt(2027, 3, 12).expect("valid date"),
             areas: vec![
@@ -414,6 +468,10 @@ print(json.dumps({
                     vec!["DER-3: Refresh the Local Offer <web> (due 1 March 2027)"],
                 ),
                 area("Nottinghamshire", vec![]),
+                AreaProgress {
+                    area: "Rutland".to_owned(),
+                    ..AreaProgress::default()
+                },
             ],
         };
         let deck = read_deck(&board_pack(&pack).expect("pack"));
@@ -427,9 +485,31 @@ print(json.dumps({
             [
                 pack.title.as_str(),
                 "Actions across the region",
+                "Actions by RAG status, month by month",
+                "Areas with no action plan yet",
                 "Derby: progress",
                 "Nottinghamshire: progress"
             ]
+        );
+        // The RAG-by-month chart is a native chart python-pptx reads back, series by series.
+        assert_eq!(
+            slides[2]["charts"],
+            serde_json::json!([{
+                "type": "COLUMN_STACKED",
+                "categories": ["Jan 2027", "Feb 2027"],
+                "series": [
+                    ["Red", [1, 2]],
+                    ["Amber", [2, 4]],
+                    ["Green", [0, 6]],
+                    ["Complete", [0, 6]]
+                ],
+                "descr": "The region's actions by RAG status at the end of each month: red, amber, green and complete, stacked."
+            }])
+        );
+        let unplanned = all_text(&json_slide(&slides[3]));
+        assert!(
+            unplanned.contains("Rutland")
+                && unplanned.contains("no plan, rather than a plan on track")
         );
         let summary: Vec<&str> = slides[1]["texts"]
             .as_array()
@@ -471,9 +551,9 @@ print(json.dumps({
                 "2", // the slide number
             ]
         );
-        let derby = all_text(&json_slide(&slides[2]));
+        let derby = all_text(&json_slide(&slides[4]));
         assert!(derby.contains("DER-3: Refresh the Local Offer <web> (due 1 March 2027)"));
-        assert!(all_text(&json_slide(&slides[3])).contains("No actions are overdue."));
+        assert!(all_text(&json_slide(&slides[5])).contains("On track: no actions are overdue."));
     }
 
     /// LibreOffice opens both decks and shows every slide.
@@ -485,6 +565,7 @@ print(json.dumps({
         assert_eq!(page_count(&pdf), slides_of(&deck).len());
 
         let pack = BoardPack {
+            months: vec![(report.generated_on, [1, 0, 0, 0])],
             title: "Regional board".to_owned(),
             generated_on: report.generated_on,
             areas: vec![AreaProgress {
@@ -497,7 +578,8 @@ print(json.dumps({
         };
         assert_eq!(
             page_count(&convert_to_pdf(&board_pack(&pack).expect("pack"), "pptx")),
-            3
+            4,
+            "the title, the table, the chart and Derby"
         );
     }
 

@@ -1,34 +1,126 @@
 //! The findings deck's slides, in the order the team presents them at the end of a visit.
 
 use super::fit::{continued_titles, fit_size, pages};
-use super::slides::{CONTENT_BODY, Layout, PARA_SPACE, Para, ParaStyle, SECTION_BODY, Slide};
+use super::slides::{
+    CONTENT_BODY, Chart, Layout, PARA_SPACE, Para, ParaStyle, SECTION_BODY, Slide,
+};
 use crate::report::{KloeFindings, ReportContent, long_date};
 
 /// More bullets than this on a slide are hard to take in, whatever their length.
 pub(super) const MAX_BULLETS: usize = 6;
 
+/// Short lines (a count of activities of a kind, a KLOE's tally) fit more to a slide.
+pub(super) const MAX_SHORT_LINES: usize = 10;
+
+/// The deck: a section left empty gets no slide, and a KLOE's strengths, areas for
+/// development and recommendations share slides under their own headings, so a slide is
+/// not spent on one bullet.
 pub(super) fn slides(report: &ReportContent) -> Vec<Slide> {
     let mut slides = vec![title_slide(report)];
     slides.extend(list_slides("Scope of the challenge", scope(report)));
     slides.extend(list_slides("The peer team", team(report)));
-    slides.extend(list_slides("How we gathered evidence", method(report)));
+    slides.extend(method_slide(report));
+    slides.extend(list_slides_of(
+        "What we found: a summary",
+        summary(report),
+        MAX_SHORT_LINES,
+    ));
     for kloe in &report.kloes {
         slides.push(section_slide(kloe));
+        let mut paras = Vec::new();
         for (heading, findings) in [
             ("Strengths", &kloe.strengths),
             ("Areas for development", &kloe.areas_for_development),
             ("Recommendations", &kloe.recommendations),
         ] {
-            let title = format!("{}: {heading}", kloe.label());
-            let texts = findings.iter().map(|finding| finding.text.as_str());
-            slides.extend(list_slides(&title, bullets(texts)));
+            if !findings.is_empty() {
+                paras.push(Para::new(ParaStyle::Heading, heading));
+                paras.extend(bullets(findings.iter().map(|f| f.text.as_str())));
+            }
         }
+        slides.extend(list_slides(
+            &format!("{}: what we found", kloe.label()),
+            paras,
+        ));
     }
     slides.extend(list_slides(
         "What happens next",
         bullets(report.what_happens_next.iter().map(String::as_str)),
     ));
     slides
+}
+
+/// How we gathered evidence: one line of totals above a chart of the activities by kind (the
+/// counts are also the chart's alternative text).
+fn method_slide(report: &ReportContent) -> Option<Slide> {
+    let paras = method(report);
+    let (intro, kinds) = paras.split_first()?;
+    let mut slide = Slide::new(
+        Layout::Content,
+        "How we gathered evidence".to_owned(),
+        vec![intro.clone()],
+    );
+    let counts: Vec<(&str, usize)> = kinds
+        .iter()
+        .filter_map(|para| para.text.rsplit_once(": "))
+        .filter_map(|(kind, count)| Some((kind, count.parse().ok()?)))
+        .collect();
+    slide.chart = Some(Chart {
+        description: format!(
+            "Activities on the visit by kind: {}.",
+            kinds
+                .iter()
+                .map(|p| p.text.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        categories: counts.iter().map(|(kind, _)| (*kind).to_owned()).collect(),
+        series: vec![(
+            "Activities".to_owned(),
+            "1D70B8",
+            counts.iter().map(|(_, count)| *count).collect(),
+        )],
+    });
+    Some(slide)
+}
+
+/// Per KLOE: its question, and how many strengths, areas for development and recommendations
+/// the team found, so the audience sees the whole before the detail.
+fn summary(report: &ReportContent) -> Vec<Para> {
+    let count = |n: usize, one: &str, many: &str| match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    };
+    let mut paras = Vec::new();
+    for kloe in &report.kloes {
+        let total =
+            kloe.strengths.len() + kloe.areas_for_development.len() + kloe.recommendations.len();
+        if total == 0 {
+            continue;
+        }
+        paras.push(Para::new(
+            ParaStyle::Heading,
+            &format!("{}: {}", kloe.label(), kloe.question),
+        ));
+        paras.push(Para::new(
+            ParaStyle::Bullet,
+            &format!(
+                "{}, {}, {}",
+                count(kloe.strengths.len(), "strength", "strengths"),
+                count(
+                    kloe.areas_for_development.len(),
+                    "area for development",
+                    "areas for development"
+                ),
+                count(
+                    kloe.recommendations.len(),
+                    "recommendation",
+                    "recommendations"
+                ),
+            ),
+        ));
+    }
+    paras
 }
 
 fn title_slide(report: &ReportContent) -> Slide {
@@ -143,15 +235,17 @@ fn bullets<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<Para> {
 }
 
 /// `paras` on as many title-and-content slides as they need, titled `title` and numbered when
-/// there is more than one. An empty list still gets its slide, saying so, so a draft shows
-/// what is missing.
+/// there is more than one. An empty list gets no slide: a deck people present says nothing
+/// rather than "none".
 pub(super) fn list_slides(title: &str, paras: Vec<Para>) -> Vec<Slide> {
-    let paras = if paras.is_empty() {
-        vec![Para::new(ParaStyle::Plain, "None recorded yet.")]
-    } else {
-        paras
-    };
-    let pages = pages(paras, &CONTENT_BODY.room(MAX_BULLETS));
+    list_slides_of(title, paras, MAX_BULLETS)
+}
+
+pub(super) fn list_slides_of(title: &str, paras: Vec<Para>, most: usize) -> Vec<Slide> {
+    if paras.is_empty() {
+        return Vec::new();
+    }
+    let pages = pages(paras, &CONTENT_BODY.room(most));
     continued_titles(title, pages.len())
         .into_iter()
         .zip(pages)
@@ -171,7 +265,7 @@ mod tests {
 
     #[test]
     fn the_deck_follows_the_presentation_order() {
-        let report = sample(2, 2);
+        let report = sample(2, 1);
         let slides = slides(&report);
         assert_eq!(
             titles(&slides),
@@ -180,20 +274,29 @@ mod tests {
                 "Scope of the challenge",
                 "The peer team",
                 "How we gathered evidence",
+                "What we found: a summary",
                 &format!("KLOE 1: {}", report.kloes[0].question),
-                "KLOE 1: Strengths",
-                "KLOE 1: Areas for development",
-                "KLOE 1: Recommendations",
+                "KLOE 1: what we found",
                 &format!("KLOE 2: {}", report.kloes[1].question),
-                "KLOE 2: Strengths",
-                "KLOE 2: Areas for development",
-                "KLOE 2: Recommendations",
+                "KLOE 2: what we found",
                 "What happens next",
             ]
         );
+        let summary: Vec<&str> = slides[4].body.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(
+            summary[..2],
+            [
+                format!("KLOE 1: {}", report.kloes[0].question).as_str(),
+                "1 strength, 1 area for development, 1 recommendation"
+            ]
+        );
+        let found: Vec<&str> = slides[6].body.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(found[0], "Strengths");
+        assert_eq!(found[2], "Areas for development");
+        assert_eq!(found[4], "Recommendations");
         assert_eq!(slides[0].layout, Layout::Title);
-        assert_eq!(slides[4].layout, Layout::Section);
-        assert_eq!(slides[5].layout, Layout::Content);
+        assert_eq!(slides[5].layout, Layout::Section);
+        assert_eq!(slides[6].layout, Layout::Content);
     }
 
     #[test]
@@ -201,14 +304,14 @@ mod tests {
         let slides = slides(&sample(1, 14));
         let strengths: Vec<&str> = titles(&slides)
             .into_iter()
-            .filter(|title| title.starts_with("KLOE 1: Strengths"))
+            .filter(|title| title.starts_with("KLOE 1: what we found"))
             .collect();
         assert!(strengths.len() >= 3, "{strengths:?}");
         assert_eq!(
             strengths[0],
-            format!("KLOE 1: Strengths (1 of {})", strengths.len())
+            format!("KLOE 1: what we found (1 of {})", strengths.len())
         );
-        assert!(strengths[1].starts_with("KLOE 1: Strengths (continued, 2 of"));
+        assert!(strengths[1].starts_with("KLOE 1: what we found (continued, 2 of"));
         for slide in &slides {
             assert!(slide.body.len() <= MAX_BULLETS, "{}", slide.title);
         }
@@ -246,13 +349,44 @@ mod tests {
     }
 
     #[test]
-    fn empty_lists_say_so() {
+    fn empty_sections_get_no_slide() {
         let mut report = sample(1, 0);
         report.what_happens_next.clear();
         report.activities.clear();
+        report.team.clear();
         let slides = slides(&report);
-        let next = slides.last().expect("slides");
-        assert_eq!(next.title, "What happens next");
-        assert_eq!(next.body[0].text, "None recorded yet.");
+        assert_eq!(
+            titles(&slides),
+            [
+                report.title.as_str(),
+                "Scope of the challenge",
+                &format!("KLOE 1: {}", report.kloes[0].question),
+            ]
+        );
+        assert!(
+            slides
+                .iter()
+                .all(|s| s.body.iter().all(|p| !p.text.contains("None recorded")))
+        );
+    }
+
+    #[test]
+    fn eight_kinds_of_activity_fit_one_slide() {
+        let mut report = sample(1, 0);
+        let first = report.activities[0].clone();
+        for n in 0..6 {
+            let mut activity = first.clone();
+            activity.kind = format!("Kind {n}");
+            report.activities.push(activity);
+        }
+        let slides = slides(&report);
+        let method: Vec<&Slide> = slides
+            .iter()
+            .filter(|s| s.title.starts_with("How we gathered evidence"))
+            .collect();
+        assert_eq!(method.len(), 1, "{:?}", titles(&slides));
+        let chart = method[0].chart.as_ref().expect("the activities as a chart");
+        assert_eq!(chart.categories.len(), 8);
+        assert_eq!(method[0].body.len(), 1, "one line of totals above it");
     }
 }

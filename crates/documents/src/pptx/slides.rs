@@ -357,7 +357,69 @@ pub(crate) struct Slide {
     /// Set when the body is shrunk to fit rather than spread over slides.
     pub(crate) body_size: Option<f32>,
     pub(crate) table: Option<Table>,
+    /// A native chart in the body's place; its part is written beside the slide as `rId2`.
+    pub(crate) chart: Option<Chart>,
 }
+
+/// A stacked column chart, written as a native chart part (DrawingML) with its data given
+/// literally, so PowerPoint, LibreOffice and python-pptx all read it without a workbook.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Chart {
+    /// Alternative text: what the chart shows.
+    pub(crate) description: String,
+    pub(crate) categories: Vec<String>,
+    /// Each series: its name, its colour (hex RGB) and a value per category.
+    pub(crate) series: Vec<(String, &'static str, Vec<usize>)>,
+}
+
+impl Chart {
+    /// The graphic frame on the slide, pointing at the chart part by `rId2`.
+    fn frame_xml(&self, id: usize, at: Rect) -> String {
+        format!(
+            r#"<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id="{id}" name="Chart {id}" descr="{descr}"/><p:cNvGraphicFramePr/><p:nvPr/></p:nvGraphicFramePr><p:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{cx}" cy="{cy}"/></p:xfrm><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart"><c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" r:id="rId2"/></a:graphicData></a:graphic></p:graphicFrame>"#,
+            descr = escape(&self.description),
+            x = at.x,
+            y = at.y,
+            cx = at.cx,
+            cy = at.cy,
+        )
+    }
+
+    /// The chart part.
+    pub(crate) fn part_xml(&self) -> String {
+        let count = self.categories.len();
+        let categories: String = self
+            .categories
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!(r#"<c:pt idx="{i}"><c:v>{}</c:v></c:pt>"#, escape(c)))
+            .collect();
+        let series: String = self
+            .series
+            .iter()
+            .enumerate()
+            .map(|(index, (name, colour, values))| {
+                let points: String = values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| format!(r#"<c:pt idx="{i}"><c:v>{v}</c:v></c:pt>"#))
+                    .collect();
+                format!(
+                    r#"<c:ser><c:idx val="{index}"/><c:order val="{index}"/><c:tx><c:strRef><c:f>Sheet1!$A${row}</c:f><c:strCache><c:ptCount val="1"/><c:pt idx="0"><c:v>{name}</c:v></c:pt></c:strCache></c:strRef></c:tx><c:spPr><a:solidFill><a:srgbClr val="{colour}"/></a:solidFill></c:spPr><c:invertIfNegative val="0"/><c:cat><c:strLit><c:ptCount val="{count}"/>{categories}</c:strLit></c:cat><c:val><c:numLit><c:formatCode>General</c:formatCode><c:ptCount val="{count}"/>{points}</c:numLit></c:val></c:ser>"#,
+                    row = index + 2,
+                    name = escape(name),
+                )
+            })
+            .collect();
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><c:roundedCorners val="0"/><c:chart><c:autoTitleDeleted val="1"/><c:plotArea><c:layout/><c:barChart><c:barDir val="col"/><c:grouping val="stacked"/><c:varyColors val="0"/>{series}<c:gapWidth val="50"/><c:overlap val="100"/><c:axId val="1001"/><c:axId val="1002"/></c:barChart><c:catAx><c:axId val="1001"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/><c:axPos val="b"/><c:numFmt formatCode="General" sourceLinked="0"/><c:tickLblPos val="nextTo"/><c:crossAx val="1002"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/><c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx><c:valAx><c:axId val="1002"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/><c:axPos val="l"/><c:majorGridlines/><c:numFmt formatCode="0" sourceLinked="0"/><c:tickLblPos val="nextTo"/><c:crossAx val="1001"/><c:crosses val="autoZero"/><c:crossBetween val="between"/></c:valAx></c:plotArea><c:legend><c:legendPos val="b"/><c:overlay val="0"/></c:legend><c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart><c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="1400"><a:latin typeface="Arial"/></a:defRPr></a:pPr><a:endParaRPr lang="en-GB"/></a:p></c:txPr></c:chartSpace>"#
+        )
+    }
+}
+
+/// The room a line of text above a chart takes (0.7 inch).
+const CHART_TEXT_ROOM: i64 = 640_080;
 
 /// Space between a table and the text below it.
 const TABLE_GAP: i64 = 182_880;
@@ -390,6 +452,7 @@ impl Slide {
             body,
             body_size: None,
             table: None,
+            chart: None,
         }
     }
 
@@ -399,6 +462,20 @@ impl Slide {
         let mut next_id = 3;
         if let Some(table) = &self.table {
             shapes.push_str(&table.xml(next_id, CONTENT_BODY));
+            next_id += 1;
+        }
+        if let Some(chart) = &self.chart {
+            // Below a line of text when there is one, else in the body's place.
+            let at = if self.body.is_empty() {
+                CONTENT_BODY
+            } else {
+                Rect {
+                    y: CONTENT_BODY.y + CHART_TEXT_ROOM,
+                    cy: CONTENT_BODY.cy - CHART_TEXT_ROOM,
+                    ..CONTENT_BODY
+                }
+            };
+            shapes.push_str(&chart.frame_xml(next_id, at));
             next_id += 1;
         }
         if !self.body.is_empty() {
@@ -492,6 +569,7 @@ mod tests {
             title: "Tom & \"Jerry\" <b>".to_owned(),
             body: vec![Para::new(ParaStyle::Bullet, "a < b\u{7}")],
             body_size: None,
+            chart: None,
             table: Some(Table {
                 description: "alt & \"text\"".to_owned(),
                 columns: vec![Column {

@@ -724,6 +724,7 @@ pub struct ChallengePage {
     moves: Vec<MoveButton>,
     may_cancel: bool,
     timeline: Vec<EventView>,
+    state_note: Option<String>,
 }
 
 /// The pages of what the challenge found and what follows, each offered once the challenge has
@@ -838,6 +839,24 @@ fn visit_rows(record: &ChallengeRecord) -> Vec<SummaryRow> {
     rows
 }
 
+/// Beside a confirmed team's tag: how many have accepted, so "Team confirmed" is not read as
+/// "everyone is coming".
+fn state_note(loaded: &LoadedChallenge) -> Option<String> {
+    if loaded.record.state != ChallengeState::TeamConfirmed {
+        return None;
+    }
+    let holding = loaded.team.iter().filter(|m| m.status.holds_seat());
+    let (accepted, total) = holding.fold((0, 0), |(accepted, total), m| {
+        let yes = m.status == domain::challenge::MemberStatus::Accepted;
+        (accepted + usize::from(yes), total + 1)
+    });
+    (accepted < total).then(|| {
+        format!(
+            "{accepted} of {total} have accepted their invitation so far. The visit can be scheduled once everyone has."
+        )
+    })
+}
+
 fn team_summary(loaded: &LoadedChallenge) -> String {
     let holding: Vec<&TeamMember> = loaded
         .team
@@ -927,6 +946,7 @@ async fn challenge_page(
         heading: loaded.title(),
         state: record.state.label(),
         tag: record.state.tag_class(),
+        state_note: state_note(loaded),
         details: details(record),
         kloes: kloe_views(record, &themes),
         kloes_status,
@@ -969,7 +989,9 @@ async fn challenge_page(
             .map(|event| EventView {
                 when: dates::date_time(event.at),
                 what: match event.from {
-                    None => format!("Requested ({})", event.to.label().to_lowercase()),
+                    // A challenge begins as a request; one made another way says where it began.
+                    None if event.to == ChallengeState::Requested => "Requested".to_owned(),
+                    None => format!("Created: {}", event.to.label()),
                     Some(from) => format!("{} → {}", from.label(), event.to.label()),
                 },
                 who: event.actor_name.clone(),
@@ -1363,6 +1385,8 @@ pub struct VisitForm {
     month: String,
     #[serde(default, rename = "visit_date-year")]
     year: String,
+    #[serde(default)]
+    outside_windows: String,
     #[serde(flatten)]
     seats: std::collections::HashMap<String, String>,
 }
@@ -1385,6 +1409,7 @@ impl VisitForm {
                     (role.code().to_owned(), field("seats"), field("shadowing"))
                 })
                 .collect(),
+            outside_windows: self.outside_windows.clone(),
         }
     }
 }
@@ -1404,6 +1429,9 @@ pub struct VisitPage {
     heading: String,
     date: DateInput,
     two_day: bool,
+    /// The area's preferred dates, in words; empty when it gave none.
+    windows: Vec<String>,
+    outside_windows_agreed: bool,
     seats: Vec<SeatField>,
 }
 
@@ -1428,6 +1456,13 @@ fn visit_page(
         .hint("A weekday, for example 11 3 2027")
         .errors(errors),
         two_day: loaded.record.kind == ChallengeKind::TwoDay,
+        windows: loaded
+            .record
+            .windows
+            .iter()
+            .map(|w| format!("{} to {}", dates::date(w.start()), dates::date(w.end())))
+            .collect(),
+        outside_windows_agreed: answers.outside_windows == "agreed",
         seats: answers
             .seats
             .iter()
@@ -1500,7 +1535,7 @@ pub async fn plan_visit(
             "The visit can no longer be changed at this stage",
         );
     }
-    let plan = match answers.check(loaded.record.kind, today()) {
+    let plan = match answers.check(loaded.record.kind, today(), &loaded.record.windows) {
         Ok(plan) if errors.is_empty() => Some(plan),
         Ok(_) => None,
         Err(problems) => {

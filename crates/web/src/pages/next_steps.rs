@@ -395,7 +395,7 @@ pub async fn upload_plan(
         .into_iter()
         .map(|(code, _)| code)
         .collect();
-    let entries = match check_plan(&rows, &themes) {
+    let entries = match check_plan(&rows, &themes, crate::pages::challenges::today()) {
         Ok(entries) => entries,
         Err(problems) => {
             let listed = problems
@@ -808,7 +808,10 @@ async fn save_action(
         .into_iter()
         .map(|(code, _)| code)
         .collect();
-    let errors = match form.answers().check(&themes) {
+    let errors = match form
+        .answers()
+        .check(&themes, crate::pages::challenges::today())
+    {
         Ok(entry) => match state
             .store
             .save_action(loaded.record.id, existing, &entry, &principal, Utc::now())

@@ -302,6 +302,15 @@ pub async fn download_board_pack(
         .iter()
         .map(|area| summarise(area, &actions, today))
         .collect();
-    let bytes = board_pack(&areas, today).map_err(|error| AppError::Internal(error.to_string()))?;
+    let changes: Vec<(ActionId, NaiveDate, Rag)> = state
+        .store
+        .rag_changes(None)
+        .await?
+        .into_iter()
+        .map(|(action, at, rag)| (action, at.date_naive(), rag))
+        .collect();
+    let months = rag_by_month(&changes, today);
+    let bytes =
+        board_pack(&areas, months, today).map_err(|error| AppError::Internal(error.to_string()))?;
     Ok(attachment(PPTX, &format!("board-pack-{today}.pptx"), bytes))
 }

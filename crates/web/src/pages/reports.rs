@@ -45,6 +45,11 @@ pub fn routes() -> Vec<Route> {
             post(share_version),
         ),
         route(
+            Method::GET,
+            "/challenges/{id}/reports/{version}/final",
+            get(confirm_final),
+        ),
+        route(
             Method::POST,
             "/challenges/{id}/reports/{version}/final",
             post(finalise_version),
@@ -436,11 +441,66 @@ pub async fn share_version(
     move_version(state, visitor, id, version, ReportStatus::Shared).await
 }
 
+/// Making a version final cannot be undone, so it is asked twice: this page, then its button.
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/findings/confirm_final.html")]
+pub struct ConfirmFinalPage {
+    chrome: Chrome,
+    caption: String,
+    what: String,
+    action: String,
+    back: String,
+}
+
+pub async fn confirm_final(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, version)): Path<(String, String)>,
+) -> Result<ConfirmFinalPage, AppError> {
+    let loaded = load_challenge(&state, &visitor, &id).await?;
+    visitor.authorise(&Action::WriteFindings(loaded.access.clone()))?;
+    let version_id = parse_id::<ReportVersionId>(&version)?;
+    let versions = state.store.report_versions(loaded.record.id).await?;
+    let version = versions
+        .iter()
+        .find(|v| v.id == version_id)
+        .ok_or(AppError::NotFound)?;
+    let href = reports_href(&loaded);
+    Ok(ConfirmFinalPage {
+        chrome: Chrome::new(&visitor, "Make the report final", NAV),
+        caption: loaded.title(),
+        what: format!(
+            "{} version {}",
+            version.format.label().to_lowercase(),
+            version.version
+        ),
+        action: format!("{href}/{}/final", version.id),
+        back: format!("{href}#version-{}", version.id),
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct FinalForm {
+    #[serde(default)]
+    confirm: String,
+}
+
 pub async fn finalise_version(
     State(state): State<AppState>,
     visitor: Visitor,
     Path((id, version)): Path<(String, String)>,
+    Form(form): Form<FinalForm>,
 ) -> Result<Response, AppError> {
+    if form.confirm != "yes" {
+        // Not from the confirmation page: ask there first.
+        let loaded = load_challenge(&state, &visitor, &id).await?;
+        visitor.authorise(&Action::WriteFindings(loaded.access.clone()))?;
+        let version = parse_id::<ReportVersionId>(&version)?;
+        return Ok(see_other(&format!(
+            "{}/{version}/final",
+            reports_href(&loaded)
+        )));
+    }
     move_version(state, visitor, id, version, ReportStatus::Final).await
 }
 

@@ -450,7 +450,7 @@ pub async fn create_session(
     Form(form): Form<SessionForm>,
 ) -> Result<Response, AppError> {
     let principal = visitor.authorise(&Action::ManageTraining)?;
-    let plan = match form.answers().check() {
+    let plan = match form.answers().check(uk_date(Utc::now())) {
         Ok(plan) => plan,
         Err(problems) => {
             let errors = FormErrors::from_problems(problems);

@@ -13,8 +13,8 @@ const LEADER_INVALID: [u16; 6] = [
     REDIRECT, INVALID, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
 ];
 const DISCUSS_INVALID: [u16; 6] = [REDIRECT, INVALID, INVALID, FORBIDDEN, FORBIDDEN, FORBIDDEN];
-/// The version is already shared: sharing again is refused with the reason; making it final
-/// works (the co-ordinator's request runs before the project manager's, who is refused).
+/// The version is already shared: sharing again is refused with the reason; an empty post to
+/// make it final is sent to its confirmation page (the project manager is refused).
 const SHARE_AGAIN: [u16; 6] = [
     REDIRECT, CONFLICT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
 ];
@@ -42,6 +42,7 @@ pub fn rows() -> Vec<Row> {
         row(Method::POST, "/challenges/{id}/reports",                     "/challenges/{reporting}/reports",                     LEADER_INVALID),
         row(Method::GET,  "/challenges/{id}/reports/{version}",           "/challenges/{reporting}/reports/{version}",           TEAM_VIEW),
         row(Method::POST, "/challenges/{id}/reports/{version}/share",     "/challenges/{reporting}/reports/{version}/share",     SHARE_AGAIN),
+        row(Method::GET,  "/challenges/{id}/reports/{version}/final",     "/challenges/{reporting}/reports/{version}/final",     LEADER_ONLY),
         row(Method::POST, "/challenges/{id}/reports/{version}/final",     "/challenges/{reporting}/reports/{version}/final",     MAKE_FINAL),
         row(Method::POST, "/challenges/{id}/reports/{version}/comments",  "/challenges/{reporting}/reports/{version}/comments",  HOST_ONLY),
     ]

@@ -135,7 +135,10 @@ pub async fn next_steps_challenge(store: &Store, host: &str) -> NextStepsFixture
         rag: "amber".into(),
         ..ActionAnswers::default()
     }
-    .check(&[ThemeCode::parse("EHCP_QUALITY").expect("theme")])
+    .check(
+        &[ThemeCode::parse("EHCP_QUALITY").expect("theme")],
+        now.date_naive(),
+    )
     .expect("a valid action");
     let action = store
         .save_action(reporting.challenge, None, &entry, &coordinator, now)

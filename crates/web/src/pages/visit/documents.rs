@@ -15,6 +15,7 @@ use axum_extra::extract::Form;
 use chrono::Utc;
 use documents::upload::{self, FileKind, Size, UploadLimits, UploadProblem};
 use domain::Action;
+use domain::personal_data::{PersonalData, find_personal_data_among};
 use domain::training::uk_date;
 use store::{DocumentKind, DocumentSummary, NewDocument, StoreError};
 
@@ -45,7 +46,16 @@ const WRONG_TYPE: &str = "The selected file must be a PDF, Word (.docx), Excel (
 fn recognise(file_name: &str, bytes: &[u8], limit: usize) -> Result<&'static str, String> {
     let limits = UploadLimits::documents(u64::try_from(limit).unwrap_or(u64::MAX));
     match upload::recognise(file_name, bytes, &FileKind::ALL, &limits) {
-        Ok(kind) => Ok(kind.content_type()),
+        Ok(kind) => {
+            // The privacy notice promises pre-reading identifies no child: its words are
+            // checked as a form's free text is. A postcode is let through, as for a place:
+            // councils' documents carry their offices' addresses.
+            let text = upload::readable_text(kind, bytes, &limits).map_err(|p| p.to_string())?;
+            match find_personal_data_among(&text, &PersonalData::ALL_BUT_POSTCODE) {
+                Some(found) => Err(found.file_message()),
+                None => Ok(kind.content_type()),
+            }
+        }
         Err(UploadProblem::UnknownType) => Err(WRONG_TYPE.to_owned()),
         Err(problem) => Err(problem.to_string()),
     }
