@@ -9,6 +9,8 @@ mod backups;
 mod crash;
 #[path = "cli/load.rs"]
 mod load;
+#[path = "cli/staffing.rs"]
+mod staffing;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -45,6 +47,7 @@ fn help_lists_every_command() {
         "challenges",
         "backup",
         "restore",
+        "team",
     ] {
         assert!(help.contains(command), "{command} in:\n{help}");
     }

@@ -169,9 +169,15 @@ async fn team_page(
         Vec::new()
     };
     let warnings = if editable && loaded.team.iter().any(|m| m.status.holds_seat()) {
-        check_team(&state.store, record, &loaded.team, today())
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
+        check_team(
+            &state.store,
+            record,
+            &loaded.team,
+            today(),
+            state.settings.max_per_authority,
+        )
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
     } else {
         Vec::new()
     };
@@ -335,6 +341,7 @@ async fn propose(
         &loaded.team,
         minimise_changes,
         today(),
+        state.settings.max_per_authority,
     )
     .await
     {
