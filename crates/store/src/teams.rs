@@ -316,7 +316,36 @@ impl Store {
         invitations: Vec<(TeamMemberId, NewEmail)>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        self.invite_team_overriding(actor, challenge, from_state, invitations, None, now)
+            .await
+    }
+
+    /// As [`Self::invite_team`], for a team that breaks a composition rule: `overridden` is
+    /// what the project manager saw broken and their reason for confirming anyway, which the
+    /// audit log keeps in the same transaction as the invitations.
+    pub async fn invite_team_overriding(
+        &self,
+        actor: &Principal,
+        challenge: ChallengeId,
+        from_state: ChallengeState,
+        invitations: Vec<(TeamMemberId, NewEmail)>,
+        overridden: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let txn = self.begin_write().await?;
+        if let Some(summary) = overridden {
+            audit::append(
+                &txn,
+                AuditEvent::new(
+                    Some(actor.user_id),
+                    "team.rules_overridden",
+                    AuditObject::new(CHALLENGE_KIND, challenge),
+                    summary,
+                ),
+                now,
+            )
+            .await?;
+        }
         for (id, email) in invitations {
             let updated = team_member::Entity::update_many()
                 .col_expr(

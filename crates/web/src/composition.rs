@@ -1182,17 +1182,106 @@ pub async fn check_team(
     let engine_id = challenge.id.to_string();
     Ok(matching::check_teams(&problem, &[engine_team])
         .into_iter()
-        .map(|violation| {
-            let mut sentence = violation.to_string();
-            for member in &pool {
-                sentence = sentence.replace(&member.id.to_string(), member.profile.name.as_str());
+        .map(|violation| input.violation_words(&violation, &engine_id))
+        .collect())
+}
+
+impl EngineInput<'_> {
+    /// A broken rule as the project manager says it, naming people and places.
+    fn violation_words(&self, violation: &matching::Violation, engine_id: &str) -> String {
+        use matching::Violation as V;
+        let who = |id: &ReviewerId| self.name_of(id);
+        let host = self.host_name();
+        let seat = |index: usize| {
+            self.groups.get(index).map_or_else(
+                || "a".to_owned(),
+                |(role, shadowing, _)| {
+                    format!(
+                        "the {}{}",
+                        role.label().to_lowercase(),
+                        if *shadowing { " (shadowing)" } else { "" }
+                    )
+                },
+            )
+        };
+        match violation {
+            V::SeatNotFilled {
+                seat: index,
+                expected,
+                actual,
+                ..
+            } => {
+                let missing = expected.saturating_sub(*actual);
+                format!(
+                    "{} seat needs {missing} more {}",
+                    capitalise(&seat(*index)),
+                    if missing == 1 { "person" } else { "people" }
+                )
             }
-            sentence
+            V::NotQualified { reviewer, role, .. } => format!(
+                "{} cannot sit in a {} seat",
+                who(reviewer),
+                SeatRole::parse(role.as_str())
+                    .map_or_else(|| role.to_string(), |r| r.label().to_lowercase())
+            ),
+            V::SeatedTwice { reviewer, .. } => {
+                format!("{} holds more than one seat on this team", who(reviewer))
+            }
+            V::OwnAuthority { reviewer, .. } => {
+                format!(
+                    "{} works in {host}, the area being challenged",
+                    who(reviewer)
+                )
+            }
+            V::DeclaredConflict { reviewer, .. } => {
+                format!("{} has declared a conflict with {host}", who(reviewer))
+            }
+            V::SameNhsBoard { reviewer, .. } => {
+                format!("{} works for {host}'s NHS board", who(reviewer))
+            }
+            V::Unavailable { reviewer, date, .. } => match self.member(reviewer) {
+                Some(member) => format!("{} {}", who(reviewer), self.away_words(member, *date)),
+                None => format!("{} cannot come on {}", who(reviewer), long_date(*date)),
+            },
+            V::OverlappingBookings { reviewer, .. } => format!(
+                "{} is booked on another challenge on these days",
+                who(reviewer)
+            ),
+            V::OverLoadCap {
+                reviewer,
+                load,
+                max,
+                ..
+            } => format!(
+                "{} would have {load} challenges this year, more than the {max} they offer",
+                who(reviewer)
+            ),
+            V::Untrained {
+                reviewer,
+                seat: index,
+                ..
+            } => format!(
+                "{} is not yet trained, and {} seat is not a shadowing seat",
+                who(reviewer),
+                seat(*index)
+            ),
+            V::TooManyFromAuthority {
+                authority,
+                count,
+                max,
+                ..
+            } => format!(
+                "{count} members come from {}, more than the {max} allowed from one area",
+                self.words.authority(authority.as_str())
+            ),
+            V::Declined { reviewer, .. } => format!("{} declined this challenge", who(reviewer)),
+            other => other
+                .to_string()
                 .replace(&format!(" (challenge {engine_id})"), "")
                 .replace(&format!(" on challenge {engine_id}"), "")
-                .replace(&format!("challenge {engine_id}"), "this challenge")
-        })
-        .collect())
+                .replace(&format!("challenge {engine_id}"), "this challenge"),
+        }
+    }
 }
 
 fn no_reasons() -> matching::MemberReasons {

@@ -536,10 +536,21 @@ pub async fn remove_member(
 
 /// Confirm the team: every proposed seat is invited (an email with a calendar invitation each).
 /// Nobody hears of a proposal before this.
+/// The most a reason for confirming a team that breaks a rule may run to.
+const OVERRIDE_REASON_LIMIT: usize = 1000;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ConfirmForm {
+    /// Why the project manager confirms a team that breaks a composition rule.
+    #[serde(default)]
+    override_reason: String,
+}
+
 pub async fn confirm_team(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<String>,
+    Form(form): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
     let loaded = load_for_change(&state, &visitor, &id).await?;
     let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
@@ -574,9 +585,52 @@ pub async fn confirm_team(
         )
         .await;
     }
+    // Every hard rule is checked again on the team as it stands: a swap or an addition by
+    // hand may have broken one since the engine proposed it.
+    let broken = check_team(
+        &state.store,
+        record,
+        &loaded.team,
+        today(),
+        state.settings.max_per_authority,
+    )
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let reason = form.override_reason.trim();
+    let overridden = if broken.is_empty() {
+        None
+    } else if reason.is_empty() {
+        return refuse(
+            &state,
+            &visitor,
+            &loaded,
+            "The team breaks the composition rules listed below, so it was not confirmed. Change the team, or give your reason for confirming it anyway".into(),
+        )
+        .await;
+    } else if reason.chars().count() > OVERRIDE_REASON_LIMIT {
+        return refuse(
+            &state,
+            &visitor,
+            &loaded,
+            format!("Your reason must be {OVERRIDE_REASON_LIMIT} characters or fewer"),
+        )
+        .await;
+    } else {
+        Some(format!(
+            "Confirmed the team although it breaks the composition rules ({}). Reason: {reason}",
+            broken.join("; ")
+        ))
+    };
     match state
         .store
-        .invite_team(principal, record.id, record.state, invitations, Utc::now())
+        .invite_team_overriding(
+            principal,
+            record.id,
+            record.state,
+            invitations,
+            overridden,
+            Utc::now(),
+        )
         .await
     {
         Ok(()) | Err(StoreError::Conflict(_)) => {
