@@ -797,20 +797,13 @@ impl<'a> EngineInput<'a> {
         };
         let message = format!("{headline} {}.", capitalise(&facts.join("; ")));
         let mut help = Vec::new();
-        let kind = match self.challenge.kind {
-            ChallengeKind::OneDay => "one-day",
-            ChallengeKind::TwoDay => "two-day",
-        };
         let date_blocked = counts
             .keys()
             .any(|r| matches!(r, Reason::Booked(_) | Reason::Away(_)));
         if date_blocked {
             help.push(Help {
                 text: "Try other dates: some people are busy on these days".to_owned(),
-                href: Some(format!(
-                    "/team/what-if?authority={}&kind={kind}",
-                    self.challenge.authority
-                )),
+                href: None,
             });
         }
         if !shadowing && untrained > 0 {
@@ -907,6 +900,146 @@ impl<'a> EngineInput<'a> {
         format!(
             "No team can be formed for {host} on {days}: the people who could sit on it are booked or have taken all the challenges they offer. Try other dates, or add people to the pool."
         )
+    }
+}
+
+/// The people a project manager may put in a seat by hand, the ones who could sit there
+/// first (nearest, then least loaded) with their home, load and travel, then the others with
+/// the rule that rules them out, rather than a list of the whole pool.
+#[derive(Debug)]
+pub struct SeatPicker {
+    challenge: ChallengeRecord,
+    team: Vec<TeamMember>,
+    pool: Vec<PoolMember>,
+    bookings: Bookings,
+    boards: HashMap<String, String>,
+    words: Words,
+}
+
+/// One choice in a seat's picker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeatOption {
+    pub member: PoolMemberId,
+    pub text: String,
+    pub eligible: bool,
+}
+
+impl SeatPicker {
+    pub async fn load(
+        store: &Store,
+        challenge: &ChallengeRecord,
+        team: &[TeamMember],
+        today: NaiveDate,
+    ) -> Result<Self, CompositionError> {
+        let pool = store
+            .search_pool(&PoolFilter {
+                status: Some(PoolStatus::Active),
+                ..PoolFilter::default()
+            })
+            .await?;
+        let boards = store
+            .authorities()
+            .await?
+            .into_iter()
+            .map(|a| (a.slug.as_str().to_owned(), a.nhs_board))
+            .collect();
+        Ok(Self {
+            challenge: challenge.clone(),
+            team: team.to_vec(),
+            pool,
+            bookings: store.bookings(challenge.id, today).await?,
+            boards,
+            words: Words::load(store).await?,
+        })
+    }
+
+    /// The choices for a seat of `role`, best first.
+    pub fn options(&self, role: SeatRole, shadowing: bool) -> Vec<SeatOption> {
+        let mut input = EngineInput::new(
+            &self.challenge,
+            &self.team,
+            &self.pool,
+            &self.bookings,
+            &self.boards,
+            false,
+        );
+        input.words = Words {
+            authorities: self.words.authorities.clone(),
+            themes: HashMap::new(),
+        };
+        let travel = east_midlands_travel();
+        let host = AuthorityId::new(self.challenge.authority.as_str());
+        let mut ranked: Vec<(bool, u32, u32, SeatOption)> = input
+            .of_role(role)
+            .into_iter()
+            .filter(|m| {
+                !self
+                    .team
+                    .iter()
+                    .any(|t| t.member == m.id && t.status.holds_seat())
+            })
+            .map(|m| {
+                let km = match &m.profile.home {
+                    HomeArea::Authority(slug) => {
+                        travel.cost(&AuthorityId::new(slug.as_str()), &host)
+                    }
+                    HomeArea::OutsideRegion(_) => travel.default_cost,
+                };
+                let load = self
+                    .bookings
+                    .load_this_year
+                    .get(&m.id)
+                    .copied()
+                    .unwrap_or(0);
+                let home = input.home_words(m, Some(km));
+                let (text, eligible) = match input.ruled_out(m, shadowing) {
+                    None => (
+                        format!(
+                            "{}: {home}; {load} of {} challenges this year",
+                            m.profile.name, m.profile.max_per_year
+                        ),
+                        true,
+                    ),
+                    Some(reason) => (
+                        format!(
+                            "{}: cannot sit here, {}",
+                            m.profile.name,
+                            input.reason_words(reason)
+                        ),
+                        false,
+                    ),
+                };
+                (
+                    !eligible,
+                    if eligible { km } else { 0 },
+                    load,
+                    SeatOption {
+                        member: m.id,
+                        text,
+                        eligible,
+                    },
+                )
+            })
+            .collect();
+        ranked.sort_by(|a, b| (a.0, a.1, a.2, &a.3.text).cmp(&(b.0, b.1, b.2, &b.3.text)));
+        ranked.into_iter().map(|(_, _, _, option)| option).collect()
+    }
+}
+
+impl EngineInput<'_> {
+    /// One of our rules, about one person, in words.
+    fn reason_words(&self, reason: Reason) -> String {
+        let host = self.host_name();
+        match reason {
+            Reason::Untrained => "not yet trained".to_owned(),
+            Reason::FromHost => format!("works in {host}"),
+            Reason::Conflict => format!("has declared a conflict with {host}"),
+            Reason::Declined => "declined this challenge".to_owned(),
+            Reason::DoesNotTravel => format!("does not travel to {host}"),
+            Reason::Booked(day) => format!("booked on another challenge on {}", long_date(day)),
+            Reason::Away(day) => format!("unavailable on {}", long_date(day)),
+            Reason::AtCap => "has taken all the challenges they offer this year".to_owned(),
+        }
     }
 }
 

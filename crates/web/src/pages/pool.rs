@@ -918,6 +918,8 @@ pub struct TrainedForm {
 
 const HISTORY_LIMIT: u64 = 50;
 
+// Each form on the page keeps what was typed into it when another is shown back with errors.
+#[allow(clippy::too_many_arguments)]
 async fn member_page(
     state: &AppState,
     visitor: &Visitor,

@@ -19,12 +19,10 @@ use domain::pool::MemberStatus as PoolStatus;
 use domain::training::uk_to_utc;
 use domain::{Action, PoolMemberId, TeamMemberId};
 use serde::Deserialize;
-use store::{
-    EmailAttachment, NewEmail, NewTeamMember, PoolFilter, PoolMember, StoreError, TeamMember,
-};
+use store::{EmailAttachment, NewEmail, NewTeamMember, PoolFilter, StoreError, TeamMember};
 
 use crate::components::{ErrorSummary, Radios, SelectItem, Textarea};
-use crate::composition::{CompositionError, Proposal, check_team, compose, fits_seat};
+use crate::composition::{CompositionError, Proposal, SeatPicker, check_team, compose};
 use crate::forms::FormErrors;
 use crate::pages::challenges::{ChallengeRow, LoadedChallenge, load_challenge, readiness, today};
 use crate::pages::{Chrome, Notice, see_other};
@@ -117,24 +115,19 @@ fn member_row(member: &TeamMember, manage: bool) -> MemberRow {
     }
 }
 
-fn candidates(pool: &[PoolMember], role: SeatRole, loaded: &LoadedChallenge) -> Vec<SelectItem> {
-    let taken: Vec<PoolMemberId> = loaded
-        .team
-        .iter()
-        .filter(|m| m.status.holds_seat())
-        .map(|m| m.member)
-        .collect();
+fn candidates(picker: &SeatPicker, role: SeatRole, shadowing: bool) -> Vec<SelectItem> {
     std::iter::once(SelectItem {
         value: String::new(),
         text: "Choose someone".into(),
         selected: true,
     })
     .chain(
-        pool.iter()
-            .filter(|m| fits_seat(m, role, &loaded.record.authority) && !taken.contains(&m.id))
-            .map(|m| SelectItem {
-                value: m.id.to_string(),
-                text: format!("{} ({})", m.profile.name, m.profile.reviewer_type.label()),
+        picker
+            .options(role, shadowing)
+            .into_iter()
+            .map(|option| SelectItem {
+                value: option.member.to_string(),
+                text: option.text,
                 selected: false,
             }),
     )
@@ -157,6 +150,15 @@ async fn team_page(
         .filter(|m| manage || m.status.is_on_team())
         .filter(|m| m.status != MemberStatus::Removed)
         .collect();
+    let picker = if editable {
+        Some(
+            SeatPicker::load(&state.store, record, &loaded.team, today())
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+        )
+    } else {
+        None
+    };
     let pool = if editable {
         state
             .store
@@ -229,7 +231,10 @@ async fn team_page(
                         m.name,
                         m.seat_role.label().to_lowercase()
                     ),
-                    candidates: candidates(&pool, m.seat_role, loaded),
+                    candidates: picker
+                        .as_ref()
+                        .map(|p| candidates(p, m.seat_role, m.shadowing))
+                        .unwrap_or_default(),
                 })
                 .collect()
         } else {

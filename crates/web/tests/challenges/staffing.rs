@@ -116,8 +116,37 @@ async fn confirming_rechecks_the_rules_and_an_override_needs_a_reason(app: TestA
         .await
         .expect("saved");
 
+    // The seat's picker: who could sit there first, with home, distance and load; then
+    // the others with their reason.
+    app.store
+        .add_pool_member(
+            &member_profile("Quinn Parent", ReviewerType::ParentCarer, "lincolnshire"),
+            None,
+            None,
+            Utc::now(),
+        )
+        .await
+        .expect("member");
+    let mut remote = member_profile("Ria Remote", ReviewerType::ParentCarer, "derby");
+    remote.online_only = true;
+    app.store
+        .add_pool_member(&remote, None, None, Utc::now())
+        .await
+        .expect("member");
+
     let mut pm = app.browser_as(Who::ProjectManager).await;
     let team_page = format!("/challenges/{}/team", fixture.challenge);
+    let page = pm.get(&team_page).await;
+    let quinn = page
+        .body
+        .find("Quinn Parent: Lincolnshire, about ")
+        .expect("Quinn offered with home and distance");
+    assert!(page.body[quinn..].contains("0 of 4 challenges this year"));
+    let ria = page
+        .body
+        .find("Ria Remote: cannot sit here, does not travel to Nottingham")
+        .expect("Ria listed with her reason");
+    assert!(quinn < ria, "who could sit there comes first");
     let outbox_before = app.store.outbox_emails(100).await.expect("outbox").len();
     let page = pm.post(&format!("{team_page}/confirm"), &[]).await;
     assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
