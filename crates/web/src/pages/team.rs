@@ -52,6 +52,81 @@ struct SeatChoice {
     candidates: Vec<SelectItem>,
 }
 
+/// One theme of the challenge across the team: each member's level, and whether someone
+/// knows it well.
+struct CoverageRow {
+    theme: String,
+    levels: Vec<&'static str>,
+    covered: bool,
+}
+
+/// The challenge's themes × the members holding seats.
+struct Coverage {
+    members: Vec<String>,
+    rows: Vec<CoverageRow>,
+}
+
+async fn coverage(
+    state: &AppState,
+    loaded: &LoadedChallenge,
+) -> Result<Option<Coverage>, AppError> {
+    let mut themes: Vec<domain::ThemeCode> = loaded
+        .record
+        .kloes
+        .iter()
+        .flat_map(|k| k.themes.iter().cloned())
+        .collect();
+    themes.sort();
+    themes.dedup();
+    let seated: Vec<&TeamMember> = loaded
+        .team
+        .iter()
+        .filter(|m| m.status.holds_seat())
+        .collect();
+    if themes.is_empty() || seated.is_empty() {
+        return Ok(None);
+    }
+    let labels = state.store.themes().await?;
+    let mut profiles = Vec::new();
+    for member in &seated {
+        profiles.push(state.store.pool_member(member.member).await?);
+    }
+    let rows = themes
+        .iter()
+        .map(|code| {
+            let levels: Vec<Option<domain::pool::ExpertiseLevel>> = profiles
+                .iter()
+                .map(|p| {
+                    p.as_ref().and_then(|p| {
+                        p.profile
+                            .expertise
+                            .iter()
+                            .find(|(c, _)| c == code)
+                            .map(|(_, level)| *level)
+                    })
+                })
+                .collect();
+            CoverageRow {
+                theme: labels
+                    .iter()
+                    .find(|t| &t.code == code)
+                    .map_or_else(|| code.to_string(), |t| t.label.clone()),
+                covered: levels
+                    .iter()
+                    .any(|l| l.is_some_and(|l| l >= domain::pool::ExpertiseLevel::Strong)),
+                levels: levels
+                    .iter()
+                    .map(|l| l.map_or("", domain::pool::ExpertiseLevel::label))
+                    .collect(),
+            }
+        })
+        .collect();
+    Ok(Some(Coverage {
+        members: seated.iter().map(|m| m.name.clone()).collect(),
+        rows,
+    }))
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "pages/challenges/team.html")]
 pub struct TeamPage {
@@ -63,6 +138,7 @@ pub struct TeamPage {
     state: &'static str,
     members: Vec<MemberRow>,
     proposal: Option<Proposal>,
+    coverage: Option<Coverage>,
     warnings: Vec<String>,
     manage: bool,
     may_propose: bool,
@@ -207,6 +283,11 @@ async fn team_page(
                 .proposal
                 .as_deref()
                 .and_then(|json| serde_json::from_str(json).ok())
+        } else {
+            None
+        },
+        coverage: if manage {
+            coverage(state, loaded).await?
         } else {
             None
         },

@@ -147,6 +147,12 @@ async fn confirming_rechecks_the_rules_and_an_override_needs_a_reason(app: TestA
         .find("Ria Remote: cannot sit here, does not travel to Nottingham")
         .expect("Ria listed with her reason");
     assert!(quinn < ria, "who could sit there comes first");
+    // The coverage grid: the challenge's theme × each member's level.
+    let grid = page.body.find("id=\"coverage\"").expect("a coverage grid");
+    let grid = &page.body[grid..];
+    assert!(grid.contains("Quality of EHC plans"));
+    assert!(grid.contains("Pat Parent nottingham"));
+    assert!(grid.contains(domain::pool::ExpertiseLevel::Strong.label()));
     let outbox_before = app.store.outbox_emails(100).await.expect("outbox").len();
     let page = pm.post(&format!("{team_page}/confirm"), &[]).await;
     assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
