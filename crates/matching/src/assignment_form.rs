@@ -213,6 +213,11 @@ pub struct AssignmentForm {
 }
 
 const SCORE_SCALE: f64 = 1000.0;
+/// The flow's costs are whole numbers: scores are scaled by this much, enough to keep six
+/// more decimals than the team engine's thousandths, so scores that differ in their fourth
+/// decimal are never rounded into a tie. A pair's cost is capped well inside `i64`.
+const FLOW_SCALE: f64 = 1e9;
+const FLOW_COST_CAP: f64 = 1e15;
 
 impl AssignmentForm {
     /// Parses the three files' text.
@@ -470,7 +475,11 @@ impl AssignmentForm {
     pub fn solve_exact(&self) -> Result<ExactAssignment, FormError> {
         let form = self.indexed()?;
         let best = form.scores.values().copied().fold(0.0_f64, f64::max);
-        let cost_of = |score: f64| ((best - score) * SCORE_SCALE).round() as i64;
+        let cost_of = |score: f64| {
+            ((best - score) * FLOW_SCALE)
+                .round()
+                .clamp(-FLOW_COST_CAP, FLOW_COST_CAP) as i64
+        };
         let unscored_cost = cost_of(0.0);
         let caps: BTreeMap<&str, u32> = self
             .max_load

@@ -126,32 +126,124 @@ impl Network {
         });
     }
 
-    /// Shortest reduced-cost distances from the source; `None` where unreachable.
-    fn dijkstra(&self, potentials: &[i64]) -> (Vec<Option<i64>>, Vec<Option<(usize, usize)>>) {
+    /// Shortest reduced-cost distances from the source, stopping once the sink is settled:
+    /// nodes not settled by then are as far as the sink for the potentials' update. `None`
+    /// when the sink cannot be reached.
+    fn distances_to_sink(&self, potentials: &[i64]) -> Option<Vec<i64>> {
         let nodes = self.arcs.len();
         let mut distance: Vec<Option<i64>> = vec![None; nodes];
-        let mut previous = vec![None; nodes];
+        let mut settled = vec![false; nodes];
         let mut queue = BinaryHeap::new();
         distance[self.source()] = Some(0);
         queue.push(Reverse((0_i64, self.source())));
+        let mut to_sink = None;
         while let Some(Reverse((reached, node))) = queue.pop() {
-            if distance[node].is_some_and(|known| known < reached) {
+            if settled[node] {
                 continue;
             }
-            for (index, arc) in self.arcs[node].iter().enumerate() {
-                if arc.capacity <= 0 {
+            settled[node] = true;
+            if node == self.sink() {
+                to_sink = Some(reached);
+                break;
+            }
+            for arc in &self.arcs[node] {
+                if arc.capacity <= 0 || settled[arc.to] {
                     continue;
                 }
-                let reduced = arc.cost + potentials[node] - potentials[arc.to];
-                let candidate = reached + reduced;
+                let candidate = reached + arc.cost + potentials[node] - potentials[arc.to];
                 if distance[arc.to].is_none_or(|known| candidate < known) {
                     distance[arc.to] = Some(candidate);
-                    previous[arc.to] = Some((node, index));
                     queue.push(Reverse((candidate, arc.to)));
                 }
             }
         }
-        (distance, previous)
+        let to_sink = to_sink?;
+        Some(
+            (0..nodes)
+                .map(|node| match distance[node] {
+                    Some(d) if settled[node] => d.min(to_sink),
+                    _ => to_sink,
+                })
+                .collect(),
+        )
+    }
+
+    /// Whether the arc may carry flow now at no extra reduced cost.
+    fn admissible(&self, from: usize, arc: &Arc, potentials: &[i64]) -> bool {
+        arc.capacity > 0 && arc.cost + potentials[from] - potentials[arc.to] == 0
+    }
+
+    /// Breadth-first levels over the admissible arcs, from the source.
+    fn admissible_levels(&self, potentials: &[i64]) -> Vec<Option<u32>> {
+        let mut level = vec![None; self.arcs.len()];
+        let mut queue = std::collections::VecDeque::from([self.source()]);
+        level[self.source()] = Some(0);
+        while let Some(node) = queue.pop_front() {
+            let next = level[node].map(|l| l + 1);
+            for arc in &self.arcs[node] {
+                if level[arc.to].is_none() && self.admissible(node, arc, potentials) {
+                    level[arc.to] = next;
+                    queue.push_back(arc.to);
+                }
+            }
+        }
+        level
+    }
+
+    /// Send single units along admissible paths (reduced cost zero), as many as there are:
+    /// Dinic's blocking flows on the admissible arcs' level graph, whose paths only go one
+    /// level deeper at each step, so a node that leads nowhere is skipped for the phase.
+    /// Returns how many units were sent.
+    fn augment_admissible(&mut self, potentials: &[i64]) -> usize {
+        let mut sent = 0;
+        loop {
+            let level = self.admissible_levels(potentials);
+            if level[self.sink()].is_none() {
+                return sent;
+            }
+            let mut next_arc = vec![0_usize; self.arcs.len()];
+            while let Some(path) = self.level_path(potentials, &level, &mut next_arc) {
+                for (from, index) in path {
+                    let arc = self.arcs[from][index];
+                    self.arcs[from][index].capacity -= 1;
+                    self.arcs[arc.to][arc.reverse].capacity += 1;
+                }
+                sent += 1;
+            }
+        }
+    }
+
+    /// One source-to-sink path down the level graph, advancing each node's arc pointer past
+    /// arcs that lead nowhere.
+    fn level_path(
+        &self,
+        potentials: &[i64],
+        level: &[Option<u32>],
+        next_arc: &mut [usize],
+    ) -> Option<Vec<(usize, usize)>> {
+        let mut path: Vec<(usize, usize)> = Vec::new();
+        let mut node = self.source();
+        while node != self.sink() {
+            let deeper = level[node].map(|l| l + 1);
+            let step = (next_arc[node]..self.arcs[node].len()).find(|&index| {
+                let arc = &self.arcs[node][index];
+                level[arc.to] == deeper && self.admissible(node, arc, potentials)
+            });
+            match step {
+                Some(index) => {
+                    next_arc[node] = index;
+                    path.push((node, index));
+                    node = self.arcs[node][index].to;
+                }
+                None => {
+                    next_arc[node] = self.arcs[node].len();
+                    let (from, index) = path.pop()?;
+                    next_arc[from] = index + 1;
+                    node = from;
+                }
+            }
+        }
+        Some(path)
     }
 }
 
@@ -264,21 +356,15 @@ fn augment_until_full(network: &mut Network, pairs: &[Pair]) -> Result<Vec<i64>,
     }
     potentials[network.sink()] = cheapest;
     loop {
-        let (distance, previous) = network.dijkstra(&potentials);
-        let farthest = distance.iter().flatten().copied().max().unwrap_or(0);
-        for (node, potential) in potentials.iter_mut().enumerate() {
-            *potential += distance[node].unwrap_or(farthest);
-        }
-        if distance[network.sink()].is_none() {
+        let Some(distance) = network.distances_to_sink(&potentials) else {
             return Ok(potentials);
+        };
+        for (potential, d) in potentials.iter_mut().zip(distance) {
+            *potential += d;
         }
-        // Every path here carries one unit: pairs are one seat each.
-        let mut node = network.sink();
-        while let Some((from, index)) = previous[node] {
-            let reverse = network.arcs[from][index].reverse;
-            network.arcs[from][index].capacity -= 1;
-            network.arcs[node][reverse].capacity += 1;
-            node = from;
+        // Every shortest path now has reduced cost zero: send along all of them at once.
+        if network.augment_admissible(&potentials) == 0 {
+            return Ok(potentials);
         }
     }
 }

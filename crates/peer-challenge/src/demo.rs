@@ -710,7 +710,7 @@ fn generated_members(today: NaiveDate, now: DateTime<Utc>) -> anyhow::Result<Vec
     let mut names = BTreeSet::new();
     let mut members = Vec::with_capacity(kinds.len());
     let mut paused = 0;
-    for (kind, pick) in kinds.into_iter().zip(homes) {
+    for (index, (kind, pick)) in kinds.into_iter().zip(homes).enumerate() {
         let (first, last) = loop {
             let pair = (*rng.pick(&FIRST_NAMES), *rng.pick(&SURNAMES));
             if names.insert(pair) {
@@ -784,6 +784,24 @@ fn generated_members(today: NaiveDate, now: DateTime<Utc>) -> anyhow::Result<Vec
                     }
                 }
             }
+            // How far people go, from a stream of its own so the rest of each person stays
+            // as it was. In a regional scheme that pays expenses most reviewers who travel
+            // at all go to every neighbouring area, and about a third anywhere in the
+            // region; without that, small or edge areas such as North Northamptonshire
+            // could not be staffed at all.
+            let mut reach = Rng(SEED ^ ((u64::try_from(index).unwrap_or(0) + 1) << 20));
+            if let Home::Area(area) = &home {
+                for neighbour in area.neighbours {
+                    travel_to.push(slug(neighbour)?);
+                }
+            }
+            if reach.chance(35) {
+                for area in &AREAS {
+                    travel_to.push(slug(area.slug)?);
+                }
+            }
+            travel_to.sort();
+            travel_to.dedup();
         }
 
         let mut unavailable = Vec::new();

@@ -803,9 +803,16 @@ impl Demo<'_> {
         let pm = &self.cast.project_manager;
         let record = self.record().await?;
         let team = self.store.team(self.id).await?;
-        let composed = compose(self.store, &record, &team, false, today)
-            .await
-            .map_err(|error| anyhow!("composing a team: {error}"))?;
+        let composed = compose(
+            self.store,
+            &record,
+            &team,
+            false,
+            today,
+            web::Settings::default().max_per_authority,
+        )
+        .await
+        .map_err(|error| anyhow!("composing a team: {error}"))?;
         self.check(S::TeamProposed, Mover::ProjectManager, None, at)
             .await?;
         self.store
@@ -871,9 +878,15 @@ impl Demo<'_> {
                 held.email = person.profile.email.clone();
                 held.reviewer_type = person.profile.reviewer_type;
             }
-            let broken = check_team(self.store, &record, &trial, today)
-                .await
-                .map_err(|error| anyhow!("checking a team: {error}"))?;
+            let broken = check_team(
+                self.store,
+                &record,
+                &trial,
+                today,
+                web::Settings::default().max_per_authority,
+            )
+            .await
+            .map_err(|error| anyhow!("checking a team: {error}"))?;
             if broken.is_empty() {
                 self.store
                     .add_team_member(

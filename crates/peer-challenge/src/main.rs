@@ -11,6 +11,7 @@ mod demo_findings;
 mod report_cli;
 mod server;
 mod solve;
+mod team_cli;
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -66,6 +67,9 @@ enum Command {
         /// The password every demo account gets.
         #[arg(long, default_value = demo::DEFAULT_PASSWORD)]
         demo_password: String,
+        /// Create or refresh the demo database, then exit without serving it.
+        #[arg(long)]
+        seed_only: bool,
     },
     /// Apply pending database migrations and refresh the reference data, then exit.
     Migrate {
@@ -90,6 +94,12 @@ enum Command {
     Challenges {
         #[command(subcommand)]
         command: challenges_cli::ChallengesCommand,
+    },
+    /// Staffing questions: could a challenge for an area be staffed on given dates
+    /// (`team what-if --authority SLUG --kind one-day|two-day --date YYYY-MM-DD …`).
+    Team {
+        #[command(subcommand)]
+        command: team_cli::TeamCommand,
     },
     /// Write a challenge's slide deck (.pptx) or written report (.docx), made from its findings.
     Report(report_cli::ReportArgs),
@@ -136,6 +146,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             common,
             addr,
             demo_password,
+            seed_only,
         } => {
             let config = Config::load(&common, Some(addr))?.for_demo();
             config::init_logging(&config);
@@ -144,6 +155,10 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 .await
                 .context("opening the demo database")?;
             let accounts = demo::seed(&store, &demo_password).await?;
+            if seed_only {
+                store.close().await?;
+                return Ok(());
+            }
             demo::announce(&config, &accounts, &demo_password);
             server::serve_store(config, store).await
         }
@@ -165,6 +180,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Backup(args) => backup::backup(args).await,
         Command::Restore(args) => backup::restore(args).await,
         Command::Challenges { command } => challenges_cli::run(command).await,
+        Command::Team { command } => team_cli::run(command).await,
         Command::Report(args) => report_cli::run(args).await,
         Command::Solve(args) => solve::solve(&args),
         Command::BenchSolver(args) => solve::bench(&args),

@@ -11,6 +11,8 @@ mod beside_server;
 mod crash;
 #[path = "cli/load.rs"]
 mod load;
+#[path = "cli/staffing.rs"]
+mod staffing;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -47,6 +49,7 @@ fn help_lists_every_command() {
         "challenges",
         "backup",
         "restore",
+        "team",
     ] {
         assert!(help.contains(command), "{command} in:\n{help}");
     }

@@ -55,6 +55,9 @@ pub struct PoolFilter {
     pub status: Option<MemberStatus>,
     /// A case-insensitive search of name, email and organisation.
     pub text: Option<String>,
+    /// Members who can come to a visit in this authority: not online only, and either
+    /// listing it among the places they travel to or listing no places at all.
+    pub travels_to: Option<AuthoritySlug>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -474,6 +477,22 @@ fn pool_condition(filter: &PoolFilter) -> Condition {
             .and_where(pool_member_expertise::Column::Level.is_in(levels))
             .to_owned();
         condition = condition.add(Column::Id.in_subquery(knows_theme));
+    }
+    if let Some(slug) = &filter.travels_to {
+        let goes_there = Query::select()
+            .column(pool_member_travel::Column::MemberId)
+            .from(pool_member_travel::Entity)
+            .and_where(pool_member_travel::Column::AuthoritySlug.eq(slug.as_str()))
+            .to_owned();
+        let lists_places = Query::select()
+            .column(pool_member_travel::Column::MemberId)
+            .from(pool_member_travel::Entity)
+            .to_owned();
+        condition = condition.add(Column::OnlineOnly.eq(false)).add(
+            Condition::any()
+                .add(Column::Id.in_subquery(goes_there))
+                .add(Column::Id.not_in_subquery(lists_places)),
+        );
     }
     if let Some(day) = filter.available_on {
         let away = Query::select()

@@ -316,12 +316,23 @@ impl Store {
         invitations: Vec<(TeamMemberId, NewEmail)>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.invite_team_and_tell(actor, challenge, from_state, invitations, Vec::new(), now)
-            .await
+        self.invite_team_and_tell(
+            actor,
+            challenge,
+            from_state,
+            invitations,
+            Vec::new(),
+            None,
+            now,
+        )
+        .await
     }
 
-    /// [`Store::invite_team`], with `notices` (to the host's LA leads, say) into the outbox
-    /// in the same transaction.
+    /// [`Store::invite_team`], with `notices` (to the host's LA leads, say) into the outbox,
+    /// and for a team that breaks a composition rule, `overridden`: what the project manager
+    /// saw broken and their reason for confirming anyway, which the audit log keeps; all in
+    /// the same transaction as the invitations.
+    #[allow(clippy::too_many_arguments)]
     pub async fn invite_team_and_tell(
         &self,
         actor: &Principal,
@@ -329,10 +340,24 @@ impl Store {
         from_state: ChallengeState,
         invitations: Vec<(TeamMemberId, NewEmail)>,
         notices: Vec<NewEmail>,
+        overridden: Option<String>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let txn = self.begin_write().await?;
         crate::challenges::enqueue_all(&txn, notices, now).await?;
+        if let Some(summary) = overridden {
+            audit::append(
+                &txn,
+                AuditEvent::new(
+                    Some(actor.user_id),
+                    "team.rules_overridden",
+                    AuditObject::new(CHALLENGE_KIND, challenge),
+                    summary,
+                ),
+                now,
+            )
+            .await?;
+        }
         for (id, email) in invitations {
             let updated = team_member::Entity::update_many()
                 .col_expr(

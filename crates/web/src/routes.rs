@@ -166,6 +166,11 @@ pub fn route_table(settings: &crate::Settings) -> Vec<Route> {
             "/pool/members/{id}/trained",
             post(pool::mark_member_trained),
         ),
+        route(
+            Method::POST,
+            "/pool/members/{id}/travel",
+            post(pool::change_member_travel),
+        ),
         route(Method::GET, "/my-profile", get(pool::show_my_profile)),
         route(
             Method::GET,

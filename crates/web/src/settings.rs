@@ -64,6 +64,9 @@ pub struct Settings {
     /// Days after a challenge's reports are final that its working notes (evidence, comments
     /// on findings, the case sample) are deleted. Reports and action plans are kept.
     pub working_notes_days: u32,
+    /// The most members of one authority on one team, so no single area dominates a
+    /// challenge. The engine's diagnosis says when this is what stops a team forming.
+    pub max_per_authority: u32,
     pub reminders: ReminderSettings,
     pub contact: ContactSettings,
     pub mail: MailSettings,
@@ -85,6 +88,7 @@ impl Default for Settings {
             password_hash_wait_ms: 5_000,
             retention_months: store::DEFAULT_RETENTION_MONTHS,
             working_notes_days: 90,
+            max_per_authority: 2,
             reminders: ReminderSettings::default(),
             contact: ContactSettings::default(),
             mail: MailSettings::default(),

@@ -57,6 +57,7 @@ const OWN_PROFILE: [u16; 6] = [REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FO
 const MEMBER: &str = "/pool/members/00000000-0000-0000-0000-000000000000";
 const MEMBER_STATUS: &str = "/pool/members/00000000-0000-0000-0000-000000000000/status";
 const MEMBER_TRAINED: &str = "/pool/members/00000000-0000-0000-0000-000000000000/trained";
+const MEMBER_TRAVEL: &str = "/pool/members/00000000-0000-0000-0000-000000000000/travel";
 /// Training: the pool's managers only. An empty session form is invalid; a session that
 /// does not exist is a 404 once past the policy.
 const TRAINING_POSTS: [u16; 6] = [REDIRECT, INVALID, INVALID, FORBIDDEN, FORBIDDEN, FORBIDDEN];
@@ -139,6 +140,7 @@ fn table() -> Vec<Row> {
         row(Method::GET,  "/pool/members/{id}",      MEMBER,                              POOL_NOT_FOUND),
         row(Method::POST, "/pool/members/{id}/status",  MEMBER_STATUS,                    POOL_NOT_FOUND),
         row(Method::POST, "/pool/members/{id}/trained", MEMBER_TRAINED,                   POOL_NOT_FOUND),
+        row(Method::POST, "/pool/members/{id}/travel", MEMBER_TRAVEL,                     POOL_NOT_FOUND),
         row(Method::GET,  "/my-profile",             "/my-profile",                       OWN_PROFILE),
         row(Method::GET,  "/my-profile/edit",        "/my-profile/edit",                  OWN_PROFILE),
         row(Method::POST, "/my-profile/edit",        "/my-profile/edit",                  OWN_PROFILE),

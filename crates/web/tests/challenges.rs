@@ -242,6 +242,14 @@ async fn a_team_the_rules_forbid_is_explained_not_an_error(app: TestApp) {
         "{}",
         page.body
     );
+    // In the project manager's words: the limit and the areas, never a setting's name.
+    assert!(
+        page.body
+            .contains("as no more than 2 may come from one area, but everyone who could sit on it comes from Derby"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("max_per_authority"));
     let record = app
         .store
         .challenge(fixture.challenge)
@@ -262,6 +270,8 @@ app_test!(
 
 #[path = "challenges/rejections.rs"]
 mod rejections;
+#[path = "challenges/staffing.rs"]
+mod staffing;
 
 // ---- Free text is bounded ---------------------------------------------------------------
 

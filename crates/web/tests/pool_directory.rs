@@ -302,7 +302,7 @@ app_test!(
         assert_eq!(
             unescape(&page.body[csv_at..csv_end]),
             "/pool.csv?reviewer_type=&theme=EHCP_QUALITY&min_level=strong&home=outside\
-             &trained=&available_on=&status=any&q=",
+             &trained=&available_on=&travels_to=&status=any&q=",
             "the download holds the same filters"
         );
 
@@ -393,7 +393,7 @@ fn python_reads(script: &str, input: &[u8]) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).expect("python3 printed JSON")
 }
 
-const HEADERS: [&str; 15] = [
+const HEADERS: [&str; 16] = [
     "Name",
     "Email",
     "Phone",
@@ -403,6 +403,7 @@ const HEADERS: [&str; 15] = [
     "Trained on",
     "Needs training",
     "Online only",
+    "Can travel to",
     "Most challenges a year",
     "Themes",
     "Dates they cannot do",
@@ -447,6 +448,7 @@ app_test!(
                 "2025-05-01",
                 "No",
                 "No",
+                "Nottingham",
                 "4",
                 "Co-production with families, the parent carer forum and young people (some); \
                  Quality of EHC plans: outcomes, advice and quality assurance (specialist)",
@@ -483,9 +485,10 @@ app_test!(
         assert_eq!(asha[1], "asha.patel@example.org");
         assert_eq!(asha[5], "Derby");
         assert_eq!(asha[6], "2025-05-01T00:00:00", "a real date");
-        assert_eq!(asha[9], 4, "a number");
-        assert_eq!(asha[12], "Derbyshire: Worked there until 2025");
-        assert_eq!(asha[14], "2026-11-24T00:00:00");
+        assert_eq!(asha[9], "Nottingham");
+        assert_eq!(asha[10], 4, "a number");
+        assert_eq!(asha[13], "Derbyshire: Worked there until 2025");
+        assert_eq!(asha[15], "2026-11-24T00:00:00");
         let ben = &rows[2];
         assert_eq!(
             ben[6],
@@ -497,7 +500,7 @@ app_test!(
         assert_eq!(cara[0], "Cara O'Neill");
         assert_eq!(cara[5], "Outside the East Midlands (West Midlands)");
         assert_eq!(cara[8], "Yes");
-        assert_eq!(rows[4][13], "Paused");
+        assert_eq!(rows[4][14], "Paused");
 
         // Personal details leaving the service are logged.
         let logged = app
@@ -1069,5 +1072,112 @@ app_test!(
             assert!(page.body.contains("You are not in the reviewer pool"));
             assert!(page.body.contains("href=\"/apply\""));
         }
+    }
+);
+
+app_test!(
+    where_a_member_travels_is_theirs_to_change_and_the_project_managers_too,
+    |app: TestApp| async move {
+        let seeded = seed(&app.store).await;
+        let own = seed_own_membership(&app.store).await;
+        let mut reviewer = app.browser_as(Who::Reviewer).await;
+        let page = reviewer.get("/my-profile/edit").await;
+        assert!(page.body.contains("Which areas can you travel to?"));
+        assert!(page.body.contains("value=\"north-northamptonshire\""));
+
+        // Neither online only nor anywhere: the message is next to the field.
+        let page = reviewer
+            .post(
+                "/my-profile/edit",
+                &[
+                    ("name", "Rita Reviewer"),
+                    ("online_only", "no"),
+                    ("travel_to", "nowhere"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            page.body.contains(
+                "Select the areas you can travel to, or say you can only take part online"
+            )
+        );
+        assert!(page.body.contains("id=\"travel_to-error\""));
+
+        let page = reviewer
+            .post(
+                "/my-profile/edit",
+                &[
+                    ("name", "Rita Reviewer"),
+                    ("online_only", "no"),
+                    ("travel_to", "north-northamptonshire"),
+                    ("travel_to", "rutland"),
+                    ("travel_to", "nowhere"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        let rita = app
+            .store
+            .pool_member(own)
+            .await
+            .expect("read")
+            .expect("member");
+        assert_eq!(
+            rita.profile.travel_to,
+            [slug("north-northamptonshire"), slug("rutland")]
+        );
+        let page = reviewer.get("/my-profile").await;
+        assert!(page.body.contains("North Northamptonshire"));
+
+        // The project manager changes another member's travel on their page.
+        let mut pm = app.browser_as(Who::ProjectManager).await;
+        let page = pm.get(&format!("/pool/members/{}", seeded.asha)).await;
+        assert!(page.body.contains("Which areas can they travel to?"));
+        let page = pm
+            .post(
+                &format!("/pool/members/{}/travel", seeded.asha),
+                &[("online_only", "no")],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.body.contains(
+            "Select the areas they can travel to, or say they can only take part online"
+        ));
+        let page = pm
+            .post(
+                &format!("/pool/members/{}/travel", seeded.asha),
+                &[
+                    ("online_only", "no"),
+                    ("travel_to", "nottingham"),
+                    ("travel_to", "north-northamptonshire"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        let asha = app
+            .store
+            .pool_member(seeded.asha)
+            .await
+            .expect("read")
+            .expect("member");
+        assert_eq!(
+            asha.profile.travel_to,
+            [slug("north-northamptonshire"), slug("nottingham")]
+        );
+        let page = pm
+            .get(&format!("/pool/members/{}?updated=travel", seeded.asha))
+            .await;
+        assert!(page.body.contains("Travel changed"));
+
+        // The directory finds who travels to an area: Asha now, and those who list nowhere
+        // (anywhere); not Cara, who takes part online only.
+        let names = names_for(&mut pm, "travels_to=north-northamptonshire&status=any").await;
+        assert!(names.contains(&"Asha Patel".to_owned()), "{names:?}");
+        assert!(names.contains(&"Rita Reviewer".to_owned()), "{names:?}");
+        assert!(!names.contains(&"Cara O'Neill".to_owned()), "{names:?}");
+        let names = names_for(&mut pm, "travels_to=lincolnshire&status=any").await;
+        assert!(!names.contains(&"Asha Patel".to_owned()), "{names:?}");
+        assert!(!names.contains(&"Rita Reviewer".to_owned()), "{names:?}");
     }
 );

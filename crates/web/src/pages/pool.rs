@@ -27,7 +27,8 @@ use store::{AuditEntry, Authority, HomeFilter, PoolFilter, PoolMember, Theme};
 use uuid::Uuid;
 
 use crate::components::{
-    DateInput, ErrorSummary, NotificationBanner, Radios, Select, SelectItem, TextInput,
+    CheckboxItem, Checkboxes, DateInput, ErrorSummary, NotificationBanner, Radios, Select,
+    SelectItem, TextInput,
 };
 use crate::forms::FormErrors;
 use crate::pages::{Chrome, see_other};
@@ -170,6 +171,8 @@ pub struct DirectoryQuery {
     trained: String,
     #[serde(default)]
     available_on: String,
+    #[serde(default)]
+    travels_to: String,
     /// Absent means active members only; `any` means every status.
     status: Option<String>,
     #[serde(default)]
@@ -191,6 +194,7 @@ impl DirectoryQuery {
             .append_pair("home", &self.home)
             .append_pair("trained", &self.trained)
             .append_pair("available_on", &self.available_on)
+            .append_pair("travels_to", &self.travels_to)
             .append_pair("status", self.status_choice())
             .append_pair("q", &self.q)
             .finish()
@@ -260,6 +264,9 @@ fn directory_filter(query: &DirectoryQuery, names: &Names) -> Result<PoolFilter,
         available_on,
         status,
         text: Some(query.q.trim().to_owned()).filter(|text| !text.is_empty()),
+        travels_to: AuthoritySlug::parse(&query.travels_to)
+            .ok()
+            .filter(|slug| names.authorities.iter().any(|a| &a.slug == slug)),
     })
 }
 
@@ -302,6 +309,7 @@ pub struct DirectoryPage {
     theme: Select,
     min_level: Select,
     home: Select,
+    travels_to: Select,
     trained: Select,
     available_on: TextInput,
     status: Select,
@@ -377,6 +385,17 @@ async fn directory_page(
                     .chain([("outside", "Outside the East Midlands")]),
             ),
         ),
+        travels_to: select(
+            "travels_to",
+            "Travels to",
+            &query.travels_to,
+            options(
+                "Any area",
+                names
+                    .current_authorities()
+                    .map(|authority| (authority.slug.as_str(), authority.name.as_str())),
+            ),
+        ),
         trained: select(
             "trained",
             "Trained",
@@ -430,7 +449,7 @@ pub async fn show_directory(
 
 // ---- Exports ------------------------------------------------------------------------
 
-const EXPORT_HEADERS: [&str; 15] = [
+const EXPORT_HEADERS: [&str; 16] = [
     "Name",
     "Email",
     "Phone",
@@ -440,6 +459,7 @@ const EXPORT_HEADERS: [&str; 15] = [
     "Trained on",
     "Needs training",
     "Online only",
+    "Can travel to",
     "Most challenges a year",
     "Themes",
     "Dates they cannot do",
@@ -479,6 +499,7 @@ fn export_cells(member: &PoolMember, names: &Names) -> Vec<Cell> {
         profile.trained_on.into(),
         yes_no(profile.needs_training).into(),
         yes_no(profile.online_only).into(),
+        travel_text(profile, names).into(),
         i64::from(profile.max_per_year).into(),
         themes.into(),
         unavailable.into(),
@@ -486,6 +507,23 @@ fn export_cells(member: &PoolMember, names: &Names) -> Vec<Cell> {
         member.status.label().into(),
         member.joined_at.date_naive().into(),
     ]
+}
+
+/// Where someone can travel, for the exports: the areas by name, "Anywhere" when they list
+/// none, nothing when they take part online only.
+fn travel_text(profile: &MemberProfile, names: &Names) -> String {
+    if profile.online_only {
+        String::new()
+    } else if profile.travel_to.is_empty() {
+        "Anywhere".to_owned()
+    } else {
+        profile
+            .travel_to
+            .iter()
+            .map(|slug| names.authority(slug))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
 }
 
 fn cell_text(cell: &Cell) -> String {
@@ -688,6 +726,153 @@ fn member_id(raw: &str) -> Result<PoolMemberId, AppError> {
         .map_err(|_| AppError::NotFound)
 }
 
+// ---- Where a member can travel ------------------------------------------------------
+
+/// Whether they take part online only and the areas they travel to, as typed. A hard rule
+/// of the team engine rests on these, so the member keeps them up to date on their own
+/// profile and the project manager can change them on the member's page.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct TravelAnswers {
+    online_only: String,
+    travel_to: Vec<String>,
+}
+
+impl TravelAnswers {
+    fn of(profile: &MemberProfile) -> Self {
+        Self {
+            online_only: if profile.online_only { "yes" } else { "no" }.to_owned(),
+            travel_to: profile.travel_to.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    /// Take `online_only` and `travel_to` fields; false for any other field.
+    fn read(&mut self, key: &str, value: &str) -> bool {
+        match key {
+            "online_only" => self.online_only = value.to_owned(),
+            "travel_to" if self.travel_to.len() < 100 => self.travel_to.push(value.to_owned()),
+            "travel_to" => {}
+            _ => return false,
+        }
+        true
+    }
+
+    fn from_fields(fields: &[(String, String)]) -> Self {
+        let mut answers = Self::default();
+        for (key, value) in fields {
+            answers.read(key, value);
+        }
+        answers
+    }
+
+    /// `(online_only, travel_to)`, or errors added. `you` words the messages for the member.
+    fn apply(
+        &self,
+        names: &Names,
+        errors: &mut FormErrors,
+        you: bool,
+    ) -> Option<(bool, Vec<AuthoritySlug>)> {
+        let online_only = match self.online_only.as_str() {
+            "yes" => true,
+            "no" => false,
+            _ => {
+                errors.add(
+                    "online_only",
+                    if you {
+                        "Select whether you can only take part online"
+                    } else {
+                        "Select whether they can only take part online"
+                    },
+                );
+                return None;
+            }
+        };
+        if online_only {
+            return Some((true, Vec::new()));
+        }
+        let mut travel: Vec<AuthoritySlug> = self
+            .travel_to
+            .iter()
+            .filter_map(|slug| AuthoritySlug::parse(slug).ok())
+            .filter(|slug| names.current_authorities().any(|a| &a.slug == slug))
+            .collect();
+        travel.sort();
+        travel.dedup();
+        if travel.is_empty() {
+            errors.add(
+                "travel_to",
+                if you {
+                    "Select the areas you can travel to, or say you can only take part online"
+                } else {
+                    "Select the areas they can travel to, or say they can only take part online"
+                },
+            );
+            return None;
+        }
+        Some((false, travel))
+    }
+
+    fn fields(&self, names: &Names, errors: &FormErrors, you: bool) -> (Radios, Checkboxes) {
+        let online = [
+            (
+                "no",
+                if you {
+                    "No, I can travel to some areas"
+                } else {
+                    "No, they can travel to some areas"
+                },
+            ),
+            (
+                "yes",
+                if you {
+                    "Yes, I can only take part online"
+                } else {
+                    "Yes, they can only take part online"
+                },
+            ),
+        ];
+        let mut online_only = Radios::new(
+            "online_only",
+            if you {
+                "Can you only take part online?"
+            } else {
+                "Can they only take part online?"
+            },
+            &online,
+            &self.online_only,
+        )
+        .errors(errors);
+        online_only.legend_classes = Some("govuk-fieldset__legend--s");
+        let travel = Checkboxes {
+            id_prefix: "travel_to".into(),
+            name: "travel_to".into(),
+            legend: if you {
+                "Which areas can you travel to?".into()
+            } else {
+                "Which areas can they travel to?".into()
+            },
+            legend_classes: Some("govuk-fieldset__legend--s"),
+            hint: Some(
+                "Select all that apply. Teams for a visit on site are only drawn from people who travel there."
+                    .into(),
+            ),
+            error: errors.get("travel_to"),
+            items: names
+                .current_authorities()
+                .map(|authority| CheckboxItem {
+                    value: authority.slug.to_string(),
+                    text: authority.name.clone(),
+                    hint: None,
+                    checked: self
+                        .travel_to
+                        .iter()
+                        .any(|slug| slug == authority.slug.as_str()),
+                })
+                .collect(),
+        };
+        (online_only, travel)
+    }
+}
+
 // ---- A member's page, for the co-ordinator and project manager ----------------------
 
 #[derive(Template, WebTemplate)]
@@ -703,6 +888,8 @@ pub struct MemberPage {
     can_manage: bool,
     status: Radios,
     trained: DateInput,
+    online_only: Radios,
+    travel: Checkboxes,
     history: Vec<HistoryRow>,
 }
 
@@ -731,6 +918,8 @@ pub struct TrainedForm {
 
 const HISTORY_LIMIT: u64 = 50;
 
+// Each form on the page keeps what was typed into it when another is shown back with errors.
+#[allow(clippy::too_many_arguments)]
 async fn member_page(
     state: &AppState,
     visitor: &Visitor,
@@ -738,6 +927,7 @@ async fn member_page(
     banner: Option<NotificationBanner>,
     status_choice: &str,
     trained: &TrainedForm,
+    travel: Option<&TravelAnswers>,
     errors: &FormErrors,
 ) -> Result<MemberPage, AppError> {
     let kept_months = state.settings.retention_months;
@@ -783,6 +973,10 @@ async fn member_page(
     .hint("For training they did before joining, or elsewhere. For example, 27 3 2025")
     .errors(errors);
     trained_input.legend_classes = Some("govuk-fieldset__legend--m");
+    let (online_only, travel) = travel
+        .cloned()
+        .unwrap_or_else(|| TravelAnswers::of(&member.profile))
+        .fields(&names, errors, false);
     Ok(MemberPage {
         chrome: Chrome::new(visitor, member.profile.name.to_string(), "/pool")
             .with_errors(!errors.is_empty()),
@@ -794,6 +988,8 @@ async fn member_page(
         can_manage,
         status,
         trained: trained_input,
+        online_only,
+        travel,
         history: history.into_iter().map(HistoryRow::from).collect(),
     })
 }
@@ -816,6 +1012,7 @@ pub async fn show_member(
             member.status.label().to_lowercase()
         ))),
         Some("trained") => Some(NotificationBanner::success("Training recorded")),
+        Some("travel") => Some(NotificationBanner::success("Travel changed")),
         _ => None,
     };
     member_page(
@@ -825,6 +1022,7 @@ pub async fn show_member(
         banner,
         member.status.code(),
         &TrainedForm::default(),
+        None,
         &FormErrors::default(),
     )
     .await
@@ -864,6 +1062,7 @@ pub async fn change_member_status(
             None,
             "",
             &TrainedForm::default(),
+            None,
             &errors,
         )
         .await?;
@@ -935,6 +1134,7 @@ pub async fn mark_member_trained(
             None,
             member.status.code(),
             &form,
+            None,
             &errors,
         )
         .await?;
@@ -946,6 +1146,48 @@ pub async fn mark_member_trained(
         .await?;
     Ok(see_other(&format!(
         "/pool/members/{}?updated=trained",
+        member.id
+    )))
+}
+
+/// The project manager changes where a member can travel, for example after asking them to
+/// add an area no team could otherwise be found for.
+pub async fn change_member_travel(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let by = visitor.authorise(&Action::ManagePool)?.user_id;
+    let member = find_member(&state, member_id(&id)?).await?;
+    let names = Names::load(&state).await?;
+    let answers = TravelAnswers::from_fields(&fields);
+    let mut errors = FormErrors::default();
+    let Some((online_only, travel_to)) = answers.apply(&names, &mut errors, false) else {
+        let page = member_page(
+            &state,
+            &visitor,
+            &member,
+            None,
+            member.status.code(),
+            &TrainedForm::default(),
+            Some(&answers),
+            &errors,
+        )
+        .await?;
+        return Ok(invalid(page));
+    };
+    let profile = MemberProfile {
+        online_only,
+        travel_to,
+        ..member.profile.clone()
+    };
+    state
+        .store
+        .update_pool_member(member.id, &profile, Some(by), Utc::now())
+        .await?;
+    Ok(see_other(&format!(
+        "/pool/members/{}?updated=travel",
         member.id
     )))
 }
@@ -1156,6 +1398,7 @@ struct ProfileAnswers {
     levels: BTreeMap<String, String>,
     periods: Vec<PeriodAnswer>,
     conflicts: Vec<ConflictAnswer>,
+    travel: TravelAnswers,
 }
 
 impl ProfileAnswers {
@@ -1184,6 +1427,7 @@ impl ProfileAnswers {
                     reason: reason.clone(),
                 })
                 .collect(),
+            travel: TravelAnswers::of(profile),
         };
         answers
             .periods
@@ -1207,6 +1451,7 @@ impl ProfileAnswers {
                 answers.name = value;
             } else if key == "phone" {
                 answers.phone = value;
+            } else if answers.travel.read(key, &value) {
             } else if let Some(code) = key.strip_prefix("theme-") {
                 answers.levels.insert(code.to_owned(), value);
             } else if let Some(rest) = key.strip_prefix("period-") {
@@ -1341,15 +1586,25 @@ impl ProfileAnswers {
             }
             conflicts.push((authority, reason));
         }
-        match name {
-            Some(name) if errors.is_empty() => Ok(MemberProfile {
-                name,
-                phone: Some(phone.to_owned()).filter(|phone| !phone.is_empty()),
-                expertise,
-                unavailable,
-                conflicts,
-                ..profile.clone()
-            }),
+        // Unchanged travel is kept as it is, even an empty list from before it was asked.
+        let travel = if self.travel == TravelAnswers::of(profile) {
+            Some((profile.online_only, profile.travel_to.clone()))
+        } else {
+            self.travel.apply(names, &mut errors, true)
+        };
+        match (name, travel) {
+            (Some(name), Some((online_only, travel_to))) if errors.is_empty() => {
+                Ok(MemberProfile {
+                    name,
+                    phone: Some(phone.to_owned()).filter(|phone| !phone.is_empty()),
+                    expertise,
+                    unavailable,
+                    conflicts,
+                    online_only,
+                    travel_to,
+                    ..profile.clone()
+                })
+            }
             _ => Err(errors),
         }
     }
@@ -1381,6 +1636,8 @@ pub struct EditProfilePage {
     themes: Vec<Select>,
     periods: Vec<PeriodRow>,
     conflicts: Vec<ConflictRow>,
+    online_only: Radios,
+    travel: Checkboxes,
 }
 
 fn edit_page(
@@ -1484,6 +1741,7 @@ fn edit_page(
             }
         })
         .collect();
+    let (online_only, travel) = answers.travel.fields(names, errors, true);
     EditProfilePage {
         chrome: Chrome::new(visitor, "Change your profile", "/my-profile")
             .with_errors(!errors.is_empty()),
@@ -1506,6 +1764,8 @@ fn edit_page(
         themes,
         periods,
         conflicts,
+        online_only,
+        travel,
     }
 }
 
@@ -1546,7 +1806,11 @@ pub async fn edit_my_profile(
         return Ok(see_other("/my-profile"));
     }
     let names = Names::load(&state).await?;
-    let answers = ProfileAnswers::from_fields(&fields);
+    let mut answers = ProfileAnswers::from_fields(&fields);
+    if answers.travel == TravelAnswers::default() {
+        // A form without the travel questions (an older page) leaves travel as it was.
+        answers.travel = TravelAnswers::of(&member.profile);
+    }
     match answers.apply(&member.profile, &names) {
         Ok(profile) => {
             state

@@ -19,12 +19,10 @@ use domain::pool::MemberStatus as PoolStatus;
 use domain::training::uk_to_utc;
 use domain::{Action, PoolMemberId, TeamMemberId};
 use serde::Deserialize;
-use store::{
-    EmailAttachment, NewEmail, NewTeamMember, PoolFilter, PoolMember, StoreError, TeamMember,
-};
+use store::{EmailAttachment, NewEmail, NewTeamMember, PoolFilter, StoreError, TeamMember};
 
 use crate::components::{ErrorSummary, Radios, SelectItem, Textarea};
-use crate::composition::{CompositionError, Proposal, check_team, compose, fits_seat};
+use crate::composition::{CompositionError, Proposal, SeatPicker, check_team, compose};
 use crate::forms::FormErrors;
 use crate::pages::challenges::{ChallengeRow, LoadedChallenge, load_challenge, readiness, today};
 use crate::pages::{Chrome, Notice, see_other};
@@ -54,6 +52,81 @@ struct SeatChoice {
     candidates: Vec<SelectItem>,
 }
 
+/// One theme of the challenge across the team: each member's level, and whether someone
+/// knows it well.
+struct CoverageRow {
+    theme: String,
+    levels: Vec<&'static str>,
+    covered: bool,
+}
+
+/// The challenge's themes × the members holding seats.
+struct Coverage {
+    members: Vec<String>,
+    rows: Vec<CoverageRow>,
+}
+
+async fn coverage(
+    state: &AppState,
+    loaded: &LoadedChallenge,
+) -> Result<Option<Coverage>, AppError> {
+    let mut themes: Vec<domain::ThemeCode> = loaded
+        .record
+        .kloes
+        .iter()
+        .flat_map(|k| k.themes.iter().cloned())
+        .collect();
+    themes.sort();
+    themes.dedup();
+    let seated: Vec<&TeamMember> = loaded
+        .team
+        .iter()
+        .filter(|m| m.status.holds_seat())
+        .collect();
+    if themes.is_empty() || seated.is_empty() {
+        return Ok(None);
+    }
+    let labels = state.store.themes().await?;
+    let mut profiles = Vec::new();
+    for member in &seated {
+        profiles.push(state.store.pool_member(member.member).await?);
+    }
+    let rows = themes
+        .iter()
+        .map(|code| {
+            let levels: Vec<Option<domain::pool::ExpertiseLevel>> = profiles
+                .iter()
+                .map(|p| {
+                    p.as_ref().and_then(|p| {
+                        p.profile
+                            .expertise
+                            .iter()
+                            .find(|(c, _)| c == code)
+                            .map(|(_, level)| *level)
+                    })
+                })
+                .collect();
+            CoverageRow {
+                theme: labels
+                    .iter()
+                    .find(|t| &t.code == code)
+                    .map_or_else(|| code.to_string(), |t| t.label.clone()),
+                covered: levels
+                    .iter()
+                    .any(|l| l.is_some_and(|l| l >= domain::pool::ExpertiseLevel::Strong)),
+                levels: levels
+                    .iter()
+                    .map(|l| l.map_or("", domain::pool::ExpertiseLevel::label))
+                    .collect(),
+            }
+        })
+        .collect();
+    Ok(Some(Coverage {
+        members: seated.iter().map(|m| m.name.clone()).collect(),
+        rows,
+    }))
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "pages/challenges/team.html")]
 pub struct TeamPage {
@@ -65,6 +138,7 @@ pub struct TeamPage {
     state: &'static str,
     members: Vec<MemberRow>,
     proposal: Option<Proposal>,
+    coverage: Option<Coverage>,
     warnings: Vec<String>,
     manage: bool,
     may_propose: bool,
@@ -117,24 +191,19 @@ fn member_row(member: &TeamMember, manage: bool) -> MemberRow {
     }
 }
 
-fn candidates(pool: &[PoolMember], role: SeatRole, loaded: &LoadedChallenge) -> Vec<SelectItem> {
-    let taken: Vec<PoolMemberId> = loaded
-        .team
-        .iter()
-        .filter(|m| m.status.holds_seat())
-        .map(|m| m.member)
-        .collect();
+fn candidates(picker: &SeatPicker, role: SeatRole, shadowing: bool) -> Vec<SelectItem> {
     std::iter::once(SelectItem {
         value: String::new(),
         text: "Choose someone".into(),
         selected: true,
     })
     .chain(
-        pool.iter()
-            .filter(|m| fits_seat(m, role, &loaded.record.authority) && !taken.contains(&m.id))
-            .map(|m| SelectItem {
-                value: m.id.to_string(),
-                text: format!("{} ({})", m.profile.name, m.profile.reviewer_type.label()),
+        picker
+            .options(role, shadowing)
+            .into_iter()
+            .map(|option| SelectItem {
+                value: option.member.to_string(),
+                text: option.text,
                 selected: false,
             }),
     )
@@ -157,6 +226,15 @@ async fn team_page(
         .filter(|m| manage || m.status.is_on_team())
         .filter(|m| m.status != MemberStatus::Removed)
         .collect();
+    let picker = if editable {
+        Some(
+            SeatPicker::load(&state.store, record, &loaded.team, today())
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+        )
+    } else {
+        None
+    };
     let pool = if editable {
         state
             .store
@@ -169,9 +247,15 @@ async fn team_page(
         Vec::new()
     };
     let warnings = if editable && loaded.team.iter().any(|m| m.status.holds_seat()) {
-        check_team(&state.store, record, &loaded.team, today())
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
+        check_team(
+            &state.store,
+            record,
+            &loaded.team,
+            today(),
+            state.settings.max_per_authority,
+        )
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
     } else {
         Vec::new()
     };
@@ -202,6 +286,11 @@ async fn team_page(
         } else {
             None
         },
+        coverage: if manage {
+            coverage(state, loaded).await?
+        } else {
+            None
+        },
         warnings,
         manage,
         may_propose: editable && !record.visit_days.is_empty() && record.kloes_agreed(),
@@ -223,7 +312,10 @@ async fn team_page(
                         m.name,
                         m.seat_role.label().to_lowercase()
                     ),
-                    candidates: candidates(&pool, m.seat_role, loaded),
+                    candidates: picker
+                        .as_ref()
+                        .map(|p| candidates(p, m.seat_role, m.shadowing))
+                        .unwrap_or_default(),
                 })
                 .collect()
         } else {
@@ -335,6 +427,7 @@ async fn propose(
         &loaded.team,
         minimise_changes,
         today(),
+        state.settings.max_per_authority,
     )
     .await
     {
@@ -529,10 +622,21 @@ pub async fn remove_member(
 
 /// Confirm the team: every proposed seat is invited (an email with a calendar invitation each).
 /// Nobody hears of a proposal before this.
+/// The most a reason for confirming a team that breaks a rule may run to.
+const OVERRIDE_REASON_LIMIT: usize = 1000;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ConfirmForm {
+    /// Why the project manager confirms a team that breaks a composition rule.
+    #[serde(default)]
+    override_reason: String,
+}
+
 pub async fn confirm_team(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<String>,
+    Form(form): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
     let loaded = load_for_change(&state, &visitor, &id).await?;
     let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
@@ -567,6 +671,42 @@ pub async fn confirm_team(
         )
         .await;
     }
+    // Every hard rule is checked again on the team as it stands: a swap or an addition by
+    // hand may have broken one since the engine proposed it.
+    let broken = check_team(
+        &state.store,
+        record,
+        &loaded.team,
+        today(),
+        state.settings.max_per_authority,
+    )
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let reason = form.override_reason.trim();
+    let overridden = if broken.is_empty() {
+        None
+    } else if reason.is_empty() {
+        return refuse(
+            &state,
+            &visitor,
+            &loaded,
+            "The team breaks the composition rules listed below, so it was not confirmed. Change the team, or give your reason for confirming it anyway".into(),
+        )
+        .await;
+    } else if reason.chars().count() > OVERRIDE_REASON_LIMIT {
+        return refuse(
+            &state,
+            &visitor,
+            &loaded,
+            format!("Your reason must be {OVERRIDE_REASON_LIMIT} characters or fewer"),
+        )
+        .await;
+    } else {
+        Some(format!(
+            "Confirmed the team although it breaks the composition rules ({}). Reason: {reason}",
+            broken.join("; ")
+        ))
+    };
     // The host's LA leads hear once, when the team is first confirmed.
     let notices = if record.state == ChallengeState::TeamProposed {
         crate::challenge_emails::emails(
@@ -586,6 +726,7 @@ pub async fn confirm_team(
             record.state,
             invitations,
             notices,
+            overridden,
             Utc::now(),
         )
         .await

@@ -231,7 +231,10 @@ async fn overdue_actions_wait_on_the_lead_and_the_board(app: TestApp) {
             rag: rag.into(),
             ..ActionAnswers::default()
         }
-        .check(&[ThemeCode::parse("EHCP_QUALITY").expect("theme")])
+        .check(
+            &[ThemeCode::parse("EHCP_QUALITY").expect("theme")],
+            Utc::now().date_naive(),
+        )
         .expect("a valid action")
     };
     app.store
