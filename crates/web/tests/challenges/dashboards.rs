@@ -95,7 +95,12 @@ async fn a_reviewer_answers_and_the_scheme_recomposes(app: TestApp) {
         .expect("proposed");
     let mut pm = app.browser_as(Who::ProjectManager).await;
     let confirmed = pm
-        .post(&format!("/challenges/{id}/team/confirm"), &[])
+        .post(
+            &format!("/challenges/{id}/team/confirm"),
+            // The fixture's team is not the engine's: confirmed over its rules, as a
+            // project manager may with a reason.
+            &[("override_reason", "The area asked for this team")],
+        )
         .await;
     assert_eq!(
         confirmed.status,
@@ -200,7 +205,10 @@ async fn a_shared_report_waits_for_the_lead_and_the_final_one(app: TestApp) {
     let mut coordinator = app.browser_as(Who::Coordinator).await;
     follow(&mut coordinator, &reports, "Finish the report").await;
     let made_final = coordinator
-        .post(&format!("{reports}/{}/final", fixture.version), &[])
+        .post(
+            &format!("{reports}/{}/final", fixture.version),
+            &[("confirm", "yes")],
+        )
         .await;
     assert_eq!(
         made_final.status,
