@@ -80,6 +80,47 @@ fn is_line_break(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
+/// What the two text values share beyond their own `parse`: a required form, the text, and
+/// showing it.
+macro_rules! text_value {
+    ($name:ident) => {
+        impl $name {
+            /// As `parse`, and not empty: `missing` reads after "Enter" ("a title", "the
+            /// reason for cancelling").
+            pub fn required(
+                label: &str,
+                missing: &str,
+                input: &str,
+                max_chars: usize,
+            ) -> Result<Self, TextProblem> {
+                let text = Self::parse(label, input, max_chars)?;
+                if text.0.is_empty() {
+                    return Err(TextProblem::Missing(missing.to_owned()));
+                }
+                Ok(text)
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn is_empty(&self) -> bool {
+                self.0.is_empty()
+            }
+
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
 /// Text on one line: trimmed, at most a given number of characters, with no line break or
 /// other control character (a tab included). May be empty: the field decides if it is
 /// required.
@@ -99,39 +140,9 @@ impl OneLine {
         }
         Ok(Self(trimmed.to_owned()))
     }
-
-    /// As [`OneLine::parse`], and not empty: `missing` reads after "Enter" ("a title").
-    pub fn required(
-        label: &str,
-        missing: &str,
-        input: &str,
-        max_chars: usize,
-    ) -> Result<Self, TextProblem> {
-        let line = Self::parse(label, input, max_chars)?;
-        if line.0.is_empty() {
-            return Err(TextProblem::Missing(missing.to_owned()));
-        }
-        Ok(line)
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn into_string(self) -> String {
-        self.0
-    }
 }
 
-impl fmt::Display for OneLine {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_value!(OneLine);
 
 /// Text over several lines: line breaks kept as `\n` (browsers send a textarea's as `\r\n`),
 /// trimmed at both ends, at most a given number of characters, and no control character but
@@ -161,40 +172,9 @@ impl MultiLine {
         }
         Ok(Self(normalised))
     }
-
-    /// As [`MultiLine::parse`], and not empty: `missing` reads after "Enter" ("the reason
-    /// for cancelling").
-    pub fn required(
-        label: &str,
-        missing: &str,
-        input: &str,
-        max_chars: usize,
-    ) -> Result<Self, TextProblem> {
-        let text = Self::parse(label, input, max_chars)?;
-        if text.0.is_empty() {
-            return Err(TextProblem::Missing(missing.to_owned()));
-        }
-        Ok(text)
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn into_string(self) -> String {
-        self.0
-    }
 }
 
-impl fmt::Display for MultiLine {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_value!(MultiLine);
 
 /// A person's full name as they want it shown.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
