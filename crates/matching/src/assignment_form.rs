@@ -658,6 +658,21 @@ fn price_unscored(
     entering
 }
 
+/// What `solve --scores …` may ask for beyond the three files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormOptions {
+    /// Wall-clock seconds for the whole solve, explanations included.
+    pub time_limit_seconds: f64,
+}
+
+impl Default for FormOptions {
+    fn default() -> Self {
+        Self {
+            time_limit_seconds: 30.0,
+        }
+    }
+}
+
 /// Parses the three files, solves exactly by minimum-cost flow, and returns the output JSON
 /// text. `progress` hears once, when the certified optimum is known (the flow takes a
 /// fraction of a second, so there is nothing to report on the way).
@@ -666,9 +681,34 @@ pub fn solve_assignment_form(
     constraints_csv: &str,
     max_load_csv: &str,
     team_size: u32,
-    _time_limit_seconds: f64,
+    time_limit_seconds: f64,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<String, FormError> {
+    let options = FormOptions {
+        time_limit_seconds,
+        ..FormOptions::default()
+    };
+    solve_form_with_details(
+        scores_csv,
+        constraints_csv,
+        max_load_csv,
+        team_size,
+        &options,
+        progress,
+    )
+    .map(|(json, _)| json)
+}
+
+/// [`solve_assignment_form`] with every option, returning the exact answer beside the JSON
+/// text (for the benchmark, which reports whether it was certified).
+pub fn solve_form_with_details(
+    scores_csv: &str,
+    constraints_csv: &str,
+    max_load_csv: &str,
+    team_size: u32,
+    _options: &FormOptions,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<(String, ExactAssignment), FormError> {
     let started = std::time::Instant::now();
     let form = AssignmentForm::parse(scores_csv, constraints_csv, max_load_csv, team_size)?;
     let exact = form.solve_exact()?;
@@ -681,6 +721,7 @@ pub fn solve_assignment_form(
         gap: exact.certified.then_some(0.0),
         elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
     });
-    serde_json::to_string_pretty(&form.exact_json(&exact))
-        .map_err(|e| FormError::Solve(e.to_string()))
+    let json = serde_json::to_string_pretty(&form.exact_json(&exact))
+        .map_err(|e| FormError::Solve(e.to_string()))?;
+    Ok((json, exact))
 }

@@ -78,3 +78,55 @@ pub fn peak_memory_bytes() -> Option<u64> {
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
 }
+
+/// The plain benchmark sizes: `plain-national` (2,000 × 300) and `plain-national-x10`.
+pub fn plain_scale(name: &str) -> Option<usize> {
+    match name {
+        "plain-national" => Some(1),
+        "plain-national-x10" => Some(10),
+        _ => None,
+    }
+}
+
+/// What one plain-form run measured: reading, solving and writing, timed together.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlainBenchReport {
+    pub reviewers: usize,
+    pub challenges: usize,
+    pub seconds: f64,
+    pub total_score: f64,
+    /// The flow's dual proved the optimum (see `flow::Certificate::proves`).
+    pub certified: bool,
+    pub pairs_priced_in: usize,
+    pub json_bytes: usize,
+    /// The process's peak resident memory (VmHWM), when the platform reports it.
+    pub peak_memory_bytes: Option<u64>,
+}
+
+/// Parses `files`, solves them exactly and writes the JSON text, as `solve --scores …` does,
+/// timing the three together. `scale` is the size the files were generated at.
+pub fn bench_plain(
+    scale: usize,
+    files: &crate::plain_instances::PlainFiles,
+) -> Result<PlainBenchReport, crate::assignment_form::FormError> {
+    let started = Instant::now();
+    let (json, exact) = crate::assignment_form::solve_form_with_details(
+        &files.scores,
+        &files.constraints,
+        &files.max_load,
+        files.team_size,
+        &crate::assignment_form::FormOptions::default(),
+        &mut |_| {},
+    )?;
+    let seconds = started.elapsed().as_secs_f64();
+    Ok(PlainBenchReport {
+        reviewers: 2_000 * scale,
+        challenges: 300 * scale,
+        seconds,
+        total_score: exact.total_score,
+        certified: exact.certified,
+        pairs_priced_in: exact.pairs_priced_in,
+        json_bytes: json.len(),
+        peak_memory_bytes: peak_memory_bytes(),
+    })
+}

@@ -121,12 +121,7 @@ pub fn solve(args: &SolveArgs) -> anyhow::Result<()> {
 
 pub fn bench(args: &BenchArgs) -> anyhow::Result<()> {
     for size in &args.sizes {
-        let plain_scale = match size.as_str() {
-            "plain-national" => Some(1),
-            "plain-national-x10" => Some(10),
-            _ => None,
-        };
-        if let Some(scale) = plain_scale {
+        if let Some(scale) = matching::benchmark::plain_scale(size) {
             eprintln!("{size}: generating and solving (seed {})", args.seed);
             bench_plain(size, scale, args)?;
             continue;
@@ -154,32 +149,24 @@ fn bench_plain(name: &str, scale: usize, args: &BenchArgs) -> anyhow::Result<()>
             std::fs::write(dir.join(format!("{name}-{what}.csv")), text)?;
         }
     }
-    let started = Instant::now();
-    let form = matching::assignment_form::AssignmentForm::parse(
-        &files.scores,
-        &files.constraints,
-        &files.max_load,
-        files.team_size,
-    )?;
-    let exact = form.solve_exact()?;
-    let json = serde_json::to_string_pretty(&form.exact_json(&exact))?;
-    let seconds = started.elapsed().as_secs_f64();
-    let memory = matching::benchmark::peak_memory_bytes().map_or_else(
+    let report = matching::benchmark::bench_plain(scale, &files)?;
+    let memory = report.peak_memory_bytes.map_or_else(
         || "unknown".to_owned(),
         |bytes| format!("{} MiB", bytes / (1024 * 1024)),
     );
     println!(
-        "{name:<18} {:>6} reviewers × {:>5} challenges  {seconds:>7.3} s  total score {:.4}  {}  ({} unscored pairs priced in, {} bytes of JSON)  peak memory {memory}",
-        2_000 * scale,
-        300 * scale,
-        exact.total_score,
-        if exact.certified {
+        "{name:<18} {:>6} reviewers × {:>5} challenges  {:>7.3} s  total score {:.4}  {}  ({} unscored pairs priced in, {} bytes of JSON)  peak memory {memory}",
+        report.reviewers,
+        report.challenges,
+        report.seconds,
+        report.total_score,
+        if report.certified {
             "certified optimal"
         } else {
             "NOT certified"
         },
-        exact.pairs_priced_in,
-        json.len(),
+        report.pairs_priced_in,
+        report.json_bytes,
     );
     Ok(())
 }
