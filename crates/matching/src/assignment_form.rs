@@ -8,7 +8,7 @@
 //! table), load balancing off. So the optimum maximises the total score. A header row is allowed when
 //! its third (or second) column is not a number; blank lines and lines starting with `#` are skipped.
 
-use crate::flow::{self, FlowError, FlowProblem, Pair};
+use crate::flow::{self, FlowError, FlowProblem, FlowSolver, Pair};
 use crate::ids::{AuthorityId, ChallengeId, ReviewerId, Role};
 use crate::problem::{Challenge, Options, Problem, Reviewer, Seat, SeatMember, Travel, TravelCost};
 use crate::solution::Solution;
@@ -514,21 +514,21 @@ impl AssignmentForm {
             };
         let mut priced_in = 0;
         let mut all_pairs_in = false;
+        let mut solver =
+            FlowSolver::new(problem).map_err(|e| FormError::Infeasible(e.to_string()))?;
         let solution = loop {
-            match flow::solve(&problem) {
+            match solver.solve() {
                 Err(FlowError::Short { challenge, .. }) => {
                     // Not enough scored candidates: every allowed unscored pair of this
                     // challenge may help, at the cost of a zero score.
-                    let before = problem.pairs.len();
+                    let before = solver.problem().pairs.len();
                     for r in 0..form.reviewers.len() {
                         if allowed_unscored(challenge, r, &in_flow) {
                             in_flow.insert((challenge, r));
-                            problem
-                                .pairs
-                                .push(flow_pair(challenge, r, unscored_cost, &form));
+                            solver.add_pair(flow_pair(challenge, r, unscored_cost, &form));
                         }
                     }
-                    if problem.pairs.len() == before && !all_pairs_in {
+                    if solver.problem().pairs.len() == before && !all_pairs_in {
                         // Others may have to give up a scarce reviewer for an unscored one:
                         // from now on the flow sees every allowed pair, so a shortfall left
                         // is a real one.
@@ -536,35 +536,41 @@ impl AssignmentForm {
                             for r in 0..form.reviewers.len() {
                                 if allowed_unscored(c, r, &in_flow) {
                                     in_flow.insert((c, r));
-                                    problem.pairs.push(flow_pair(c, r, unscored_cost, &form));
+                                    solver.add_pair(flow_pair(c, r, unscored_cost, &form));
                                 }
                             }
                         }
                         all_pairs_in = true;
-                    } else if problem.pairs.len() == before {
+                    } else if solver.problem().pairs.len() == before {
                         return Err(FormError::Infeasible(format!(
                             "challenge {} cannot be given {} reviewers within their caps and the forbidden pairs",
                             form.challenges[challenge], self.team_size
                         )));
                     }
-                    priced_in += problem.pairs.len() - before;
+                    priced_in += solver.problem().pairs.len() - before;
                 }
                 Err(other) => return Err(FormError::Infeasible(other.to_string())),
                 Ok(solution) => {
-                    let entering =
-                        price_unscored(&form, &problem, &solution, unscored_cost, &in_flow);
+                    let entering = price_unscored(
+                        &form,
+                        solver.problem(),
+                        &solution,
+                        unscored_cost,
+                        &in_flow,
+                    );
                     if entering.is_empty() {
                         break solution;
                     }
                     priced_in += entering.len();
                     for (c, r) in entering {
                         in_flow.insert((c, r));
-                        problem.pairs.push(flow_pair(c, r, unscored_cost, &form));
+                        solver.add_pair(flow_pair(c, r, unscored_cost, &form));
                     }
                 }
             }
         };
-        let certified = solution.certificate.proves(&problem, &solution);
+        let problem = solver.problem();
+        let certified = solution.certificate.proves(problem, &solution);
         let mut teams: BTreeMap<String, Vec<String>> = form
             .challenges
             .iter()

@@ -6,10 +6,16 @@
 //! used once. Its linear programme is integral, so a min-cost flow finds the true optimum:
 //! source → challenge (its demand) → reviewer (one seat per pair) → sink (the reviewer's cap).
 //!
-//! Successive shortest paths with Dijkstra on reduced costs: every augmentation keeps node
-//! potentials under which no residual arc has a negative reduced cost, and those potentials are
-//! the dual solution. [`Certificate::proves`] checks them against the assignment on its own, so
-//! optimality is known without trusting the solver or an outside oracle.
+//! Primal-dual from a greedy start: each challenge first takes its cheapest pairs, with
+//! potentials that make that pseudo-flow optimal for what it carries; the reviewers it
+//! overloads (and challenges it leaves short) then send their excess along shortest paths
+//! (Dijkstra on reduced costs, from one excess node at a time, stopping at the first node
+//! still owed flow), so the work is proportional to the conflicts, not to the size. Every
+//! step keeps node potentials under which no residual arc has a negative reduced cost, and
+//! those potentials are the dual solution. [`Certificate::proves`] checks them against the
+//! assignment on its own, so optimality is known without trusting the solver or an outside
+//! oracle. [`FlowSolver`] keeps its flow and potentials between calls, so pairs priced in
+//! later (column generation) restart from the last optimum rather than from nothing.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -66,28 +72,22 @@ pub struct Certificate {
     pub potentials: Vec<i64>,
 }
 
-#[derive(Clone, Copy, Debug)]
-struct Arc {
-    to: usize,
-    capacity: i64,
-    cost: i64,
-    /// The index of the reverse arc in `to`'s list.
-    reverse: usize,
-    /// The pair this arc carries, for challenge → reviewer arcs.
-    pair: Option<usize>,
-}
+/// No arc, no node: the end of a predecessor chain.
+const NONE: u32 = u32::MAX;
 
-/// The flow network: nodes are the source, the challenges, the reviewers and the sink.
+/// The residual network in flat arrays: arc `a` and its reverse `a ^ 1` are stored side by
+/// side, each node lists the arcs leaving it. Node 0 is the source, which carries no arcs
+/// here (a challenge's demand is its supply) but keeps its place in the certificate.
+#[derive(Clone, Debug, Default)]
 struct Network {
-    arcs: Vec<Vec<Arc>>,
+    head: Vec<u32>,
+    residual: Vec<i32>,
+    cost: Vec<i64>,
+    out: Vec<Vec<u32>>,
     challenges: usize,
 }
 
 impl Network {
-    fn source(&self) -> usize {
-        0
-    }
-
     fn challenge(&self, index: usize) -> usize {
         1 + index
     }
@@ -97,276 +97,425 @@ impl Network {
     }
 
     fn sink(&self) -> usize {
-        self.arcs.len() - 1
+        self.out.len() - 1
     }
 
-    fn new(challenges: usize, reviewers: usize) -> Self {
+    fn new(challenges: usize, reviewers: usize, arcs: usize) -> Self {
         Self {
-            arcs: vec![Vec::new(); challenges + reviewers + 2],
+            head: Vec::with_capacity(2 * arcs),
+            residual: Vec::with_capacity(2 * arcs),
+            cost: Vec::with_capacity(2 * arcs),
+            out: vec![Vec::new(); challenges + reviewers + 2],
             challenges,
         }
     }
 
-    fn add(&mut self, from: usize, to: usize, capacity: i64, cost: i64, pair: Option<usize>) {
-        let forward = self.arcs[from].len();
-        let backward = self.arcs[to].len() + usize::from(from == to);
-        self.arcs[from].push(Arc {
-            to,
-            capacity,
-            cost,
-            reverse: backward,
-            pair,
-        });
-        self.arcs[to].push(Arc {
-            to: from,
-            capacity: 0,
-            cost: -cost,
-            reverse: forward,
-            pair: None,
-        });
+    /// Adds `from → to` and its empty reverse; returns the forward arc.
+    fn add(&mut self, from: usize, to: usize, capacity: i32, cost: i64) -> u32 {
+        let forward = u32::try_from(self.head.len()).unwrap_or(NONE);
+        self.head.extend([to as u32, from as u32]);
+        self.residual.extend([capacity, 0]);
+        self.cost.extend([cost, -cost]);
+        self.out[from].push(forward);
+        self.out[to].push(forward ^ 1);
+        forward
     }
 
-    /// Shortest reduced-cost distances from the source, stopping once the sink is settled:
-    /// nodes not settled by then are as far as the sink for the potentials' update. `None`
-    /// when the sink cannot be reached.
-    fn distances_to_sink(&self, potentials: &[i64]) -> Option<Vec<i64>> {
-        let nodes = self.arcs.len();
-        let mut distance: Vec<Option<i64>> = vec![None; nodes];
-        let mut settled = vec![false; nodes];
-        let mut queue = BinaryHeap::new();
-        distance[self.source()] = Some(0);
-        queue.push(Reverse((0_i64, self.source())));
-        let mut to_sink = None;
-        while let Some(Reverse((reached, node))) = queue.pop() {
-            if settled[node] {
+    fn push(&mut self, arc: u32, amount: i32) {
+        self.residual[arc as usize] -= amount;
+        self.residual[(arc ^ 1) as usize] += amount;
+    }
+
+    fn tail(&self, arc: u32) -> usize {
+        self.head[(arc ^ 1) as usize] as usize
+    }
+}
+
+/// Dijkstra's working arrays, kept between searches so a search costs what it touches.
+#[derive(Clone, Debug, Default)]
+struct Search {
+    distance: Vec<i64>,
+    /// The arc a node was last reached by.
+    via: Vec<u32>,
+    settled: Vec<bool>,
+    touched: Vec<u32>,
+    order: Vec<u32>,
+    queue: BinaryHeap<Reverse<(i64, u32)>>,
+}
+
+impl Search {
+    fn reset(&mut self, nodes: usize) {
+        for &node in &self.touched {
+            self.distance[node as usize] = i64::MAX;
+            self.settled[node as usize] = false;
+        }
+        self.touched.clear();
+        self.order.clear();
+        self.queue.clear();
+        if self.distance.len() != nodes {
+            self.distance = vec![i64::MAX; nodes];
+            self.via = vec![NONE; nodes];
+            self.settled = vec![false; nodes];
+        }
+    }
+}
+
+/// The exact solver with its state: the flow so far, node imbalances and potentials. Build it
+/// with [`FlowSolver::new`], [`FlowSolver::solve`], then [`FlowSolver::add_pair`] for pairs
+/// priced in and solve again from where it stood.
+#[derive(Clone, Debug)]
+pub struct FlowSolver {
+    problem: FlowProblem,
+    network: Network,
+    /// Supply left at a node (positive) or flow still owed to it (negative).
+    excess: Vec<i64>,
+    potentials: Vec<i64>,
+    /// The forward arc of each pair (`NONE` for forced pairs, which are not in the network).
+    pair_arc: Vec<u32>,
+    search: Search,
+    /// A failed solve spent the flow on a diagnosis: the next solve starts afresh.
+    spoiled: bool,
+}
+
+impl FlowSolver {
+    /// Checks the pairs, fixes the forced ones and sets up the greedy start.
+    pub fn new(problem: FlowProblem) -> Result<Self, FlowError> {
+        let mut solver = Self {
+            network: Network::default(),
+            excess: Vec::new(),
+            potentials: Vec::new(),
+            pair_arc: Vec::new(),
+            search: Search::default(),
+            spoiled: false,
+            problem,
+        };
+        solver.start()?;
+        Ok(solver)
+    }
+
+    /// The problem as it stands, pairs priced in included.
+    pub fn problem(&self) -> &FlowProblem {
+        &self.problem
+    }
+
+    /// The greedy start: every challenge takes its cheapest pairs, each reviewer passes on to
+    /// the sink what their cap allows and holds the rest as excess. With every reviewer's
+    /// potential 0 and a challenge's potential minus the cost of the dearest pair it took,
+    /// no residual arc has a negative reduced cost.
+    fn start(&mut self) -> Result<(), FlowError> {
+        let problem = &self.problem;
+        let challenges = problem.demand.len();
+        let reviewers = problem.capacity.len();
+        let mut demand: Vec<i64> = problem.demand.iter().map(|&d| i64::from(d)).collect();
+        let mut capacity: Vec<i64> = problem.capacity.iter().map(|&c| i64::from(c)).collect();
+        let mut paired = std::collections::HashSet::with_capacity(problem.pairs.len());
+        for pair in &problem.pairs {
+            if pair.challenge >= challenges || pair.reviewer >= reviewers {
+                return Err(FlowError::UnknownNode {
+                    challenge: pair.challenge,
+                    reviewer: pair.reviewer,
+                });
+            }
+            if !paired.insert((pair.challenge as u32, pair.reviewer as u32)) {
+                return Err(FlowError::DuplicatePair {
+                    challenge: pair.challenge,
+                    reviewer: pair.reviewer,
+                });
+            }
+            if pair.forced {
+                demand[pair.challenge] -= 1;
+                capacity[pair.reviewer] -= 1;
+            }
+        }
+        drop(paired);
+        if let Some(reviewer) = capacity.iter().position(|&left| left < 0) {
+            return Err(FlowError::ForcedOverCapacity {
+                reviewer,
+                capacity: problem.capacity[reviewer],
+            });
+        }
+        if let Some(challenge) = demand.iter().position(|&left| left < 0) {
+            return Err(FlowError::ForcedOverDemand {
+                challenge,
+                demand: problem.demand[challenge],
+            });
+        }
+
+        // Each challenge's free pairs, cheapest first, to take the first `demand` of them.
+        let mut of_challenge: Vec<Vec<(i64, u32)>> = vec![Vec::new(); challenges];
+        for (index, pair) in problem.pairs.iter().enumerate() {
+            if !pair.forced {
+                of_challenge[pair.challenge].push((pair.cost, index as u32));
+            }
+        }
+        let mut network = Network::new(challenges, reviewers, problem.pairs.len() + reviewers);
+        let mut excess = vec![0_i64; network.out.len()];
+        let mut potentials = vec![0_i64; network.out.len()];
+        let mut pair_arc = vec![NONE; problem.pairs.len()];
+        let mut inflow = vec![0_i64; reviewers];
+        for (challenge, pairs) in of_challenge.iter_mut().enumerate() {
+            let wanted = usize::try_from(demand[challenge]).unwrap_or(0);
+            pairs.sort_unstable();
+            let taken = wanted.min(pairs.len());
+            // The dividing cost: taken pairs cost no more, the others no less.
+            let threshold = match (taken, pairs.get(taken)) {
+                (0, Some(&(cost, _))) => cost,
+                (0, None) => 0,
+                (_, _) => pairs[taken - 1].0,
+            };
+            let node = network.challenge(challenge);
+            potentials[node] = -threshold;
+            excess[node] = demand[challenge] - taken as i64;
+            for (rank, &(cost, index)) in pairs.iter().enumerate() {
+                let reviewer = problem.pairs[index as usize].reviewer;
+                let arc = network.add(node, network.reviewer(reviewer), 1, cost);
+                pair_arc[index as usize] = arc;
+                if rank < taken {
+                    network.push(arc, 1);
+                    inflow[reviewer] += 1;
+                }
+            }
+        }
+        let sink = network.sink();
+        for reviewer in 0..reviewers {
+            let node = network.reviewer(reviewer);
+            let cap = i32::try_from(capacity[reviewer]).unwrap_or(i32::MAX);
+            let arc = network.add(node, sink, cap, 0);
+            let through = inflow[reviewer].min(capacity[reviewer]);
+            network.push(arc, i32::try_from(through).unwrap_or(i32::MAX));
+            excess[node] = inflow[reviewer] - through;
+        }
+        // The sink is owed every unit the challenges supply less what already reached it.
+        let supplied: i64 = demand.iter().sum();
+        let reached: i64 = (0..reviewers)
+            .map(|r| inflow[r].min(capacity[r]))
+            .sum();
+        excess[sink] = reached - supplied;
+        self.network = network;
+        self.excess = excess;
+        self.potentials = potentials;
+        self.pair_arc = pair_arc;
+        self.spoiled = false;
+        Ok(())
+    }
+
+    /// Adds a pair priced in after a solve. If it would lower the cost at the current
+    /// potentials it is used straight away, leaving its reviewer a unit too many and its
+    /// challenge a unit short, for the next solve to settle.
+    pub fn add_pair(&mut self, pair: Pair) {
+        self.problem.pairs.push(pair);
+        if self.spoiled || pair.forced {
+            self.spoiled = true;
+            self.pair_arc.push(NONE);
+            return;
+        }
+        let from = self.network.challenge(pair.challenge);
+        let to = self.network.reviewer(pair.reviewer);
+        let arc = self.network.add(from, to, 1, pair.cost);
+        self.pair_arc.push(arc);
+        if pair.cost + self.potentials[from] - self.potentials[to] < 0 {
+            self.network.push(arc, 1);
+            self.excess[from] -= 1;
+            self.excess[to] += 1;
+        }
+    }
+
+    /// The optimum over the pairs given so far, or why none exists.
+    pub fn solve(&mut self) -> Result<FlowSolution, FlowError> {
+        if self.spoiled {
+            self.start()?;
+        }
+        let nodes = self.network.out.len();
+        let mut pending: Vec<usize> = (0..nodes).filter(|&n| self.excess[n] > 0).collect();
+        while let Some(&from) = pending.last() {
+            if self.excess[from] <= 0 {
+                pending.pop();
                 continue;
             }
-            settled[node] = true;
-            if node == self.sink() {
-                to_sink = Some(reached);
+            if !self.shortest_path_from(from) {
+                self.spoiled = true;
+                return Err(self.shortfall());
+            }
+        }
+        Ok(self.solution())
+    }
+
+    /// Dijkstra from `from` on reduced costs to the nearest node owed flow; moves the
+    /// potentials so the path's arcs become tight and sends what it can along it. `false`
+    /// when no node owed flow can be reached.
+    fn shortest_path_from(&mut self, from: usize) -> bool {
+        let network = &mut self.network;
+        let search = &mut self.search;
+        let potentials = &mut self.potentials;
+        search.reset(network.out.len());
+        search.distance[from] = 0;
+        search.via[from] = NONE;
+        search.touched.push(from as u32);
+        search.queue.push(Reverse((0, from as u32)));
+        let mut target = None;
+        while let Some(Reverse((reached, node))) = search.queue.pop() {
+            let node = node as usize;
+            if search.settled[node] || reached > search.distance[node] {
+                continue;
+            }
+            search.settled[node] = true;
+            search.order.push(node as u32);
+            if self.excess[node] < 0 {
+                target = Some((node, reached));
                 break;
             }
-            for arc in &self.arcs[node] {
-                if arc.capacity <= 0 || settled[arc.to] {
+            let base = reached + potentials[node];
+            for &arc in &network.out[node] {
+                if network.residual[arc as usize] <= 0 {
                     continue;
                 }
-                let candidate = reached + arc.cost + potentials[node] - potentials[arc.to];
-                if distance[arc.to].is_none_or(|known| candidate < known) {
-                    distance[arc.to] = Some(candidate);
-                    queue.push(Reverse((candidate, arc.to)));
+                let to = network.head[arc as usize] as usize;
+                if search.settled[to] {
+                    continue;
+                }
+                let candidate = base + network.cost[arc as usize] - potentials[to];
+                if candidate < search.distance[to] {
+                    if search.distance[to] == i64::MAX {
+                        search.touched.push(to as u32);
+                    }
+                    search.distance[to] = candidate;
+                    search.via[to] = arc;
+                    search.queue.push(Reverse((candidate, to as u32)));
                 }
             }
         }
-        let to_sink = to_sink?;
-        Some(
-            (0..nodes)
-                .map(|node| match distance[node] {
-                    Some(d) if settled[node] => d.min(to_sink),
-                    _ => to_sink,
-                })
-                .collect(),
-        )
+        let Some((target, length)) = target else {
+            return false;
+        };
+        // Nodes settled before the target come closer by what they saved; the rest keep
+        // their potentials (a shift of every node by the same amount changes nothing).
+        for &node in &search.order {
+            let node = node as usize;
+            potentials[node] += search.distance[node] - length;
+        }
+        let mut amount = self.excess[from].min(-self.excess[target]);
+        let mut node = target;
+        while node != from {
+            let arc = search.via[node];
+            amount = amount.min(i64::from(network.residual[arc as usize]));
+            node = network.tail(arc);
+        }
+        let amount_i32 = i32::try_from(amount).unwrap_or(i32::MAX);
+        let mut node = target;
+        while node != from {
+            let arc = search.via[node];
+            network.push(arc, amount_i32);
+            node = network.tail(arc);
+        }
+        self.excess[from] -= amount;
+        self.excess[target] += amount;
+        true
     }
 
-    /// Whether the arc may carry flow now at no extra reduced cost.
-    fn admissible(&self, from: usize, arc: &Arc, potentials: &[i64]) -> bool {
-        arc.capacity > 0 && arc.cost + potentials[from] - potentials[arc.to] == 0
-    }
-
-    /// Breadth-first levels over the admissible arcs, from the source.
-    fn admissible_levels(&self, potentials: &[i64]) -> Vec<Option<u32>> {
-        let mut level = vec![None; self.arcs.len()];
-        let mut queue = std::collections::VecDeque::from([self.source()]);
-        level[self.source()] = Some(0);
-        while let Some(node) = queue.pop_front() {
-            let next = level[node].map(|l| l + 1);
-            for arc in &self.arcs[node] {
-                if level[arc.to].is_none() && self.admissible(node, arc, potentials) {
-                    level[arc.to] = next;
-                    queue.push_back(arc.to);
-                }
+    /// Some excess cannot reach a node owed flow, so no assignment exists. To name a short
+    /// challenge, every overloaded reviewer hands a challenge back and the flow is made as
+    /// large as it can be, regardless of cost: a challenge still short then is short in every
+    /// assignment this large.
+    fn shortfall(&mut self) -> FlowError {
+        let network = &mut self.network;
+        let challenges = network.challenges;
+        let reviewers = self.problem.capacity.len();
+        for reviewer in 0..reviewers {
+            let node = network.reviewer(reviewer);
+            while self.excess[node] > 0 {
+                let Some(&back) = network.out[node]
+                    .iter()
+                    .find(|&&arc| network.residual[arc as usize] > 0 && (arc & 1) == 1)
+                else {
+                    break;
+                };
+                let challenge = network.head[back as usize] as usize;
+                network.push(back, 1);
+                self.excess[node] -= 1;
+                self.excess[challenge] += 1;
             }
         }
-        level
-    }
-
-    /// Send single units along admissible paths (reduced cost zero), as many as there are:
-    /// Dinic's blocking flows on the admissible arcs' level graph, whose paths only go one
-    /// level deeper at each step, so a node that leads nowhere is skipped for the phase.
-    /// Returns how many units were sent.
-    fn augment_admissible(&mut self, potentials: &[i64]) -> usize {
-        let mut sent = 0;
+        let nodes = network.out.len();
         loop {
-            let level = self.admissible_levels(potentials);
-            if level[self.sink()].is_none() {
-                return sent;
+            let mut via = vec![NONE; nodes];
+            let mut seen = vec![false; nodes];
+            let mut queue: std::collections::VecDeque<usize> =
+                (0..nodes).filter(|&n| self.excess[n] > 0).collect();
+            for &node in &queue {
+                seen[node] = true;
             }
-            let mut next_arc = vec![0_usize; self.arcs.len()];
-            while let Some(path) = self.level_path(potentials, &level, &mut next_arc) {
-                for (from, index) in path {
-                    let arc = self.arcs[from][index];
-                    self.arcs[from][index].capacity -= 1;
-                    self.arcs[arc.to][arc.reverse].capacity += 1;
+            let mut found = None;
+            while let Some(node) = queue.pop_front() {
+                if self.excess[node] < 0 {
+                    found = Some(node);
+                    break;
                 }
-                sent += 1;
+                for &arc in &network.out[node] {
+                    let to = network.head[arc as usize] as usize;
+                    if network.residual[arc as usize] > 0 && !seen[to] {
+                        seen[to] = true;
+                        via[to] = arc;
+                        queue.push_back(to);
+                    }
+                }
             }
+            let Some(target) = found else { break };
+            let mut node = target;
+            while via[node] != NONE {
+                let arc = via[node];
+                network.push(arc, 1);
+                node = network.tail(arc);
+            }
+            self.excess[node] -= 1;
+            self.excess[target] += 1;
+        }
+        let challenge = (0..challenges)
+            .find(|&c| self.excess[network.challenge(c)] > 0)
+            .unwrap_or(0);
+        let demand = self.problem.demand[challenge];
+        let left = self.excess[network.challenge(challenge)];
+        FlowError::Short {
+            challenge,
+            filled: u32::try_from(i64::from(demand) - left).unwrap_or(0),
+            demand,
         }
     }
 
-    /// One source-to-sink path down the level graph, advancing each node's arc pointer past
-    /// arcs that lead nowhere.
-    fn level_path(
-        &self,
-        potentials: &[i64],
-        level: &[Option<u32>],
-        next_arc: &mut [usize],
-    ) -> Option<Vec<(usize, usize)>> {
-        let mut path: Vec<(usize, usize)> = Vec::new();
-        let mut node = self.source();
-        while node != self.sink() {
-            let deeper = level[node].map(|l| l + 1);
-            let step = (next_arc[node]..self.arcs[node].len()).find(|&index| {
-                let arc = &self.arcs[node][index];
-                level[arc.to] == deeper && self.admissible(node, arc, potentials)
-            });
-            match step {
-                Some(index) => {
-                    next_arc[node] = index;
-                    path.push((node, index));
-                    node = self.arcs[node][index].to;
-                }
-                None => {
-                    next_arc[node] = self.arcs[node].len();
-                    let (from, index) = path.pop()?;
-                    next_arc[from] = index + 1;
-                    node = from;
-                }
-            }
+    /// The pairs carrying flow, and the potentials as the certificate.
+    fn solution(&self) -> FlowSolution {
+        let chosen: Vec<usize> = self
+            .problem
+            .pairs
+            .iter()
+            .enumerate()
+            .filter(|&(index, pair)| {
+                pair.forced || self.network.residual[self.pair_arc[index] as usize] == 0
+            })
+            .map(|(index, _)| index)
+            .collect();
+        let cost = chosen
+            .iter()
+            .map(|&index| self.problem.pairs[index].cost)
+            .sum();
+        let mut potentials = self.potentials.clone();
+        // The source's arcs to the challenges are all full: only their reverses remain,
+        // which a source potential at or below every challenge's keeps non-negative.
+        potentials[0] = (0..self.network.challenges)
+            .map(|c| potentials[self.network.challenge(c)])
+            .min()
+            .unwrap_or(0);
+        FlowSolution {
+            chosen,
+            cost,
+            certificate: Certificate { potentials },
         }
-        Some(path)
     }
 }
 
 /// The cheapest assignment that gives every challenge its demand, within every reviewer's cap,
 /// using each pair at most once and every forced pair.
 pub fn solve(problem: &FlowProblem) -> Result<FlowSolution, FlowError> {
-    let challenges = problem.demand.len();
-    let reviewers = problem.capacity.len();
-    let mut demand: Vec<i64> = problem.demand.iter().map(|&d| i64::from(d)).collect();
-    let mut capacity: Vec<i64> = problem.capacity.iter().map(|&c| i64::from(c)).collect();
-    let mut chosen = Vec::new();
-    let mut paired = std::collections::HashSet::new();
-    for (index, pair) in problem.pairs.iter().enumerate() {
-        if pair.challenge >= challenges || pair.reviewer >= reviewers {
-            return Err(FlowError::UnknownNode {
-                challenge: pair.challenge,
-                reviewer: pair.reviewer,
-            });
-        }
-        if !paired.insert((pair.challenge, pair.reviewer)) {
-            return Err(FlowError::DuplicatePair {
-                challenge: pair.challenge,
-                reviewer: pair.reviewer,
-            });
-        }
-        if pair.forced {
-            chosen.push(index);
-            demand[pair.challenge] -= 1;
-            capacity[pair.reviewer] -= 1;
-        }
-    }
-    if let Some(reviewer) = capacity.iter().position(|&left| left < 0) {
-        return Err(FlowError::ForcedOverCapacity {
-            reviewer,
-            capacity: problem.capacity[reviewer],
-        });
-    }
-    if let Some(challenge) = demand.iter().position(|&left| left < 0) {
-        return Err(FlowError::ForcedOverDemand {
-            challenge,
-            demand: problem.demand[challenge],
-        });
-    }
-
-    let mut network = Network::new(challenges, reviewers);
-    for (challenge, &needed) in demand.iter().enumerate() {
-        let node = network.challenge(challenge);
-        network.add(network.source(), node, needed, 0, None);
-    }
-    for (reviewer, &cap) in capacity.iter().enumerate() {
-        let node = network.reviewer(reviewer);
-        network.add(node, network.sink(), cap, 0, None);
-    }
-    // Forced pairs are already in the answer; the others become one-seat arcs.
-    for (index, pair) in problem.pairs.iter().enumerate() {
-        if pair.forced {
-            continue;
-        }
-        let from = network.challenge(pair.challenge);
-        let to = network.reviewer(pair.reviewer);
-        network.add(from, to, 1, pair.cost, Some(index));
-    }
-
-    let potentials = augment_until_full(&mut network, &problem.pairs)?;
-    if let Some(challenge) = (0..challenges).find(|&c| {
-        network.arcs[network.source()]
-            .iter()
-            .any(|arc| arc.to == network.challenge(c) && arc.capacity > 0)
-    }) {
-        let left = network.arcs[network.source()]
-            .iter()
-            .find(|arc| arc.to == network.challenge(challenge))
-            .map_or(0, |arc| arc.capacity);
-        let demand = problem.demand[challenge];
-        let filled = u32::try_from(i64::from(demand) - left).unwrap_or(0);
-        return Err(FlowError::Short {
-            challenge,
-            filled,
-            demand,
-        });
-    }
-    for arcs in &network.arcs {
-        for arc in arcs {
-            if let Some(pair) = arc.pair
-                && arc.capacity == 0
-            {
-                chosen.push(pair);
-            }
-        }
-    }
-    chosen.sort_unstable();
-    let cost = chosen.iter().map(|&index| problem.pairs[index].cost).sum();
-    Ok(FlowSolution {
-        chosen,
-        cost,
-        certificate: Certificate { potentials },
-    })
-}
-
-/// Send one unit at a time along the cheapest path until no path is left, keeping potentials
-/// under which every residual arc's reduced cost is at least zero.
-fn augment_until_full(network: &mut Network, pairs: &[Pair]) -> Result<Vec<i64>, FlowError> {
-    let nodes = network.arcs.len();
-    // Costs may be negative: start from potentials that make every forward arc's reduced
-    // cost non-negative (the cheapest pair into each reviewer, paths being two arcs long).
-    let mut potentials = vec![0_i64; nodes];
-    let cheapest = pairs.iter().map(|pair| pair.cost).min().unwrap_or(0).min(0);
-    for reviewer in 0..(nodes - network.challenges - 2) {
-        potentials[network.reviewer(reviewer)] = cheapest;
-    }
-    potentials[network.sink()] = cheapest;
-    loop {
-        let Some(distance) = network.distances_to_sink(&potentials) else {
-            return Ok(potentials);
-        };
-        for (potential, d) in potentials.iter_mut().zip(distance) {
-            *potential += d;
-        }
-        // Every shortest path now has reduced cost zero: send along all of them at once.
-        if network.augment_admissible(&potentials) == 0 {
-            return Ok(potentials);
-        }
-    }
+    FlowSolver::new(problem.clone())?.solve()
 }
 
 impl Certificate {
