@@ -402,8 +402,10 @@ fn challenge_place(challenge: &str) -> AuthorityId {
 /// national instance's 600,000 implicit pairs cost a scan, not a flow.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExactAssignment {
-    /// Challenge name → the reviewers on it.
-    pub teams: BTreeMap<String, Vec<String>>,
+    /// Challenge name → the reviewers on it with their scores, highest first.
+    pub teams: BTreeMap<String, Vec<AssignedUser>>,
+    /// Challenge name → its next best eligible reviewers not on it (empty unless asked for).
+    pub alternates: BTreeMap<String, Vec<Alternate>>,
     pub total_score: f64,
     /// The optimum was proven: the flow's certificate holds and no left-out pair prices in.
     pub certified: bool,
@@ -411,107 +413,248 @@ pub struct ExactAssignment {
     pub pairs_priced_in: usize,
 }
 
-/// The form's challenges and reviewers by index, and the pair each (challenge, reviewer) is.
+/// A reviewer who could sit on a challenge but is not on its team, and why not.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alternate {
+    pub user: String,
+    pub aggregate_score: f64,
+    pub reason: AlternateReason,
+}
+
+/// Why an eligible reviewer is not on the team, where it is cheap to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlternateReason {
+    /// Their cap is spent on other challenges.
+    LoadCap,
+    /// They have room, so at the optimum they score no more than the team's weakest member
+    /// who could be swapped out (otherwise the swap would score more).
+    WeakerMatch,
+}
+
+/// The form's challenges and reviewers by index (names sorted), and its pairs.
 struct Indexed<'a> {
     challenges: Vec<&'a str>,
     reviewers: Vec<&'a str>,
-    scores: BTreeMap<(usize, usize), f64>,
-    forbidden: std::collections::HashSet<(usize, usize)>,
-    forced: std::collections::HashSet<(usize, usize)>,
+    /// The reviewer of each `max_load` row.
+    capped: Vec<u32>,
+    /// Scored pairs as (reviewer, score), grouped by challenge (`scored_from[c]..scored_from[c
+    /// + 1]`), sorted by reviewer; the last row of a pair wins.
+    scored: Vec<(u32, f64)>,
+    scored_from: Vec<usize>,
+    /// Per challenge, sorted reviewer indices.
+    forbidden: Vec<Vec<u32>>,
+    forced: Vec<Vec<u32>>,
+}
+
+impl Indexed<'_> {
+    fn scored(&self, challenge: usize) -> &[(u32, f64)] {
+        &self.scored[self.scored_from[challenge]..self.scored_from[challenge + 1]]
+    }
+
+    fn score(&self, challenge: usize, reviewer: u32) -> Option<f64> {
+        let scored = self.scored(challenge);
+        scored
+            .binary_search_by_key(&reviewer, |&(r, _)| r)
+            .ok()
+            .map(|i| scored[i].1)
+    }
+}
+
+/// A multiply-rotate hash (FxHash's) for short names: the default SipHash, built to resist
+/// chosen keys, took a third of the solve numbering a million rows, and these names come
+/// from the user's own files.
+#[derive(Default, Clone, Copy)]
+struct NameHash;
+
+impl std::hash::BuildHasher for NameHash {
+    type Hasher = NameHasher;
+    fn build_hasher(&self) -> NameHasher {
+        NameHasher(0)
+    }
+}
+
+struct NameHasher(u64);
+
+impl std::hash::Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0_u8; 8];
+            word.copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        for &byte in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Numbers names in sorted order, so the output and every tie-break follow the names: the
+/// names, and each given name's number, in the order given.
+fn number<'a>(names: impl Iterator<Item = &'a str>) -> (Vec<&'a str>, Vec<u32>) {
+    let mut seen: std::collections::HashMap<&str, u32, NameHash> =
+        std::collections::HashMap::default();
+    let mut first_seen = Vec::new();
+    let given: Vec<u32> = names
+        .map(|name| {
+            *seen.entry(name).or_insert_with(|| {
+                first_seen.push(name);
+                (first_seen.len() - 1) as u32
+            })
+        })
+        .collect();
+    let mut order: Vec<u32> = (0..first_seen.len() as u32).collect();
+    order.sort_unstable_by_key(|&i| first_seen[i as usize]);
+    let mut rank = vec![0_u32; order.len()];
+    for (sorted, &i) in order.iter().enumerate() {
+        rank[i as usize] = sorted as u32;
+    }
+    let sorted = order.iter().map(|&i| first_seen[i as usize]).collect();
+    (sorted, given.into_iter().map(|i| rank[i as usize]).collect())
 }
 
 impl AssignmentForm {
     fn indexed(&self) -> Result<Indexed<'_>, FormError> {
-        let challenges: Vec<&str> = self
-            .scores
-            .iter()
-            .map(|s| s.challenge.as_str())
-            .chain(self.constraints.iter().map(|c| c.challenge.as_str()))
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let (challenges, challenge_ids) = number(
+            self.scores
+                .iter()
+                .map(|s| s.challenge.as_str())
+                .chain(self.constraints.iter().map(|c| c.challenge.as_str())),
+        );
         if challenges.is_empty() {
             return Err(FormError::Empty);
         }
-        let reviewers: Vec<&str> = self
-            .scores
-            .iter()
-            .map(|s| s.reviewer.as_str())
-            .chain(self.constraints.iter().map(|c| c.reviewer.as_str()))
-            .chain(self.max_load.iter().map(|(r, _)| r.as_str()))
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let challenge_of: BTreeMap<&str, usize> = challenges
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (*c, i))
-            .collect();
-        let reviewer_of: BTreeMap<&str, usize> =
-            reviewers.iter().enumerate().map(|(i, r)| (*r, i)).collect();
-        let key = |c: &str, r: &str| (challenge_of[c], reviewer_of[r]);
-        let scores = self
-            .scores
-            .iter()
-            .map(|s| (key(&s.challenge, &s.reviewer), s.score))
-            .collect();
-        let with = |wanted: PairConstraint| {
-            self.constraints
+        let (reviewers, reviewer_ids) = number(
+            self.scores
                 .iter()
-                .filter(|row| row.constraint == wanted)
-                .map(|row| key(&row.challenge, &row.reviewer))
-                .collect()
+                .map(|s| s.reviewer.as_str())
+                .chain(self.constraints.iter().map(|c| c.reviewer.as_str()))
+                .chain(self.max_load.iter().map(|(r, _)| r.as_str())),
+        );
+        let rows = self.scores.len();
+        let constraint_rows = rows..rows + self.constraints.len();
+        let mut scored_rows: Vec<(u32, u32, usize)> = (0..rows)
+            .map(|row| (challenge_ids[row], reviewer_ids[row], row))
+            .collect();
+        scored_rows.sort_unstable();
+        let mut scored = Vec::with_capacity(rows);
+        let mut scored_from = vec![0; challenges.len() + 1];
+        for (i, &(c, r, row)) in scored_rows.iter().enumerate() {
+            // A pair given twice keeps its last row, as a map would.
+            if scored_rows
+                .get(i + 1)
+                .is_some_and(|&(nc, nr, _)| (nc, nr) == (c, r))
+            {
+                continue;
+            }
+            scored.push((r, self.scores[row].score));
+            scored_from[c as usize + 1] = scored.len();
+        }
+        for c in 1..scored_from.len() {
+            scored_from[c] = scored_from[c].max(scored_from[c - 1]);
+        }
+        let with = |wanted: PairConstraint| {
+            let mut per: Vec<Vec<u32>> = vec![Vec::new(); challenges.len()];
+            for (row, constraint) in constraint_rows.clone().zip(&self.constraints) {
+                if constraint.constraint == wanted {
+                    per[challenge_ids[row] as usize].push(reviewer_ids[row]);
+                }
+            }
+            for list in &mut per {
+                list.sort_unstable();
+                list.dedup();
+            }
+            per
         };
         Ok(Indexed {
             forbidden: with(PairConstraint::Forbid),
             forced: with(PairConstraint::Force),
+            capped: reviewer_ids[constraint_rows.end..].to_vec(),
             challenges,
             reviewers,
-            scores,
+            scored,
+            scored_from,
         })
     }
 
     /// The optimum by minimum-cost flow, with its certificate checked (see [`ExactAssignment`]).
     pub fn solve_exact(&self) -> Result<ExactAssignment, FormError> {
+        self.solve_exact_with(&FormOptions::default())
+    }
+
+    /// [`Self::solve_exact`], listing `options.alternates` alternates per challenge.
+    pub fn solve_exact_with(&self, options: &FormOptions) -> Result<ExactAssignment, FormError> {
         let form = self.indexed()?;
-        let best = form.scores.values().copied().fold(0.0_f64, f64::max);
+        let best = form
+            .scored
+            .iter()
+            .map(|&(_, score)| score)
+            .fold(0.0_f64, f64::max);
         let cost_of = |score: f64| {
             ((best - score) * FLOW_SCALE)
                 .round()
                 .clamp(-FLOW_COST_CAP, FLOW_COST_CAP) as i64
         };
         let unscored_cost = cost_of(0.0);
-        let caps: BTreeMap<&str, u32> = self
-            .max_load
-            .iter()
-            .map(|(r, m)| (r.as_str(), *m))
-            .collect();
         let uncapped = u32::try_from(form.challenges.len()).unwrap_or(u32::MAX);
+        let mut capacity = vec![uncapped; form.reviewers.len()];
+        for (&reviewer, (_, max)) in form.capped.iter().zip(&self.max_load) {
+            capacity[reviewer as usize] = *max;
+        }
         let mut problem = FlowProblem {
             demand: vec![self.team_size; form.challenges.len()],
-            capacity: form
-                .reviewers
-                .iter()
-                .map(|r| caps.get(r).copied().unwrap_or(uncapped))
-                .collect(),
-            pairs: Vec::new(),
+            capacity,
+            pairs: Vec::with_capacity(form.scored.len()),
         };
-        let mut in_flow = std::collections::HashSet::new();
-        for (&(c, r), &score) in &form.scores {
-            if !form.forbidden.contains(&(c, r)) {
-                problem.pairs.push(flow_pair(c, r, cost_of(score), &form));
-                in_flow.insert((c, r));
+        // Pairs in the flow that are not scored (forced ones, then those priced in), per
+        // challenge and sorted, so what is left out can be told at a glance.
+        let mut extra: Vec<Vec<u32>> = vec![Vec::new(); form.challenges.len()];
+        let mut score_of_pair = Vec::with_capacity(form.scored.len());
+        for c in 0..form.challenges.len() {
+            let forced = &form.forced[c];
+            for &(r, score) in form.scored(c) {
+                let is_forced = forced.binary_search(&r).is_ok();
+                if is_forced || form.forbidden[c].binary_search(&r).is_err() {
+                    problem.pairs.push(Pair {
+                        challenge: c,
+                        reviewer: r as usize,
+                        cost: cost_of(score),
+                        forced: is_forced,
+                    });
+                    score_of_pair.push(score);
+                }
+            }
+            for &r in forced {
+                if form.score(c, r).is_none() {
+                    extra[c].push(r);
+                    problem.pairs.push(Pair {
+                        challenge: c,
+                        reviewer: r as usize,
+                        cost: unscored_cost,
+                        forced: true,
+                    });
+                    score_of_pair.push(0.0);
+                }
             }
         }
-        for &(c, r) in &form.forced {
-            if in_flow.insert((c, r)) {
-                problem.pairs.push(flow_pair(c, r, unscored_cost, &form));
-            }
-        }
-        let allowed_unscored =
-            |c: usize, r: usize, in_flow: &std::collections::HashSet<(usize, usize)>| {
-                !in_flow.contains(&(c, r)) && !form.forbidden.contains(&(c, r))
-            };
+        let allowed_unscored = |c: usize, r: u32, extra: &[Vec<u32>]| {
+            form.score(c, r).is_none()
+                && extra[c].binary_search(&r).is_err()
+                && form.forbidden[c].binary_search(&r).is_err()
+        };
+        let unscored = |c: usize, r: u32| Pair {
+            challenge: c,
+            reviewer: r as usize,
+            cost: unscored_cost,
+            forced: false,
+        };
+        let reviewer_count = u32::try_from(form.reviewers.len()).unwrap_or(u32::MAX);
         let mut priced_in = 0;
         let mut all_pairs_in = false;
         let mut solver =
@@ -522,76 +665,126 @@ impl AssignmentForm {
                     // Not enough scored candidates: every allowed unscored pair of this
                     // challenge may help, at the cost of a zero score.
                     let before = solver.problem().pairs.len();
-                    for r in 0..form.reviewers.len() {
-                        if allowed_unscored(challenge, r, &in_flow) {
-                            in_flow.insert((challenge, r));
-                            solver.add_pair(flow_pair(challenge, r, unscored_cost, &form));
+                    let challenges: Vec<usize> = if (0..reviewer_count)
+                        .all(|r| !allowed_unscored(challenge, r, &extra))
+                    {
+                        if all_pairs_in {
+                            return Err(FormError::Infeasible(format!(
+                                "challenge {} cannot be given {} reviewers within their caps and the forbidden pairs",
+                                form.challenges[challenge], self.team_size
+                            )));
                         }
-                    }
-                    if solver.problem().pairs.len() == before && !all_pairs_in {
                         // Others may have to give up a scarce reviewer for an unscored one:
                         // from now on the flow sees every allowed pair, so a shortfall left
                         // is a real one.
-                        for c in 0..form.challenges.len() {
-                            for r in 0..form.reviewers.len() {
-                                if allowed_unscored(c, r, &in_flow) {
-                                    in_flow.insert((c, r));
-                                    solver.add_pair(flow_pair(c, r, unscored_cost, &form));
-                                }
+                        all_pairs_in = true;
+                        (0..form.challenges.len()).collect()
+                    } else {
+                        vec![challenge]
+                    };
+                    for c in challenges {
+                        for r in 0..reviewer_count {
+                            if allowed_unscored(c, r, &extra) {
+                                let at = extra[c].binary_search(&r).unwrap_or_else(|at| at);
+                                extra[c].insert(at, r);
+                                solver.add_pair(unscored(c, r));
+                                score_of_pair.push(0.0);
                             }
                         }
-                        all_pairs_in = true;
-                    } else if solver.problem().pairs.len() == before {
-                        return Err(FormError::Infeasible(format!(
-                            "challenge {} cannot be given {} reviewers within their caps and the forbidden pairs",
-                            form.challenges[challenge], self.team_size
-                        )));
                     }
                     priced_in += solver.problem().pairs.len() - before;
                 }
                 Err(other) => return Err(FormError::Infeasible(other.to_string())),
                 Ok(solution) => {
                     let entering = price_unscored(
-                        &form,
                         solver.problem(),
                         &solution,
                         unscored_cost,
-                        &in_flow,
+                        |c, r| allowed_unscored(c, r, &extra),
                     );
                     if entering.is_empty() {
                         break solution;
                     }
                     priced_in += entering.len();
                     for (c, r) in entering {
-                        in_flow.insert((c, r));
-                        solver.add_pair(flow_pair(c, r, unscored_cost, &form));
+                        let at = extra[c].binary_search(&r).unwrap_or_else(|at| at);
+                        extra[c].insert(at, r);
+                        solver.add_pair(unscored(c, r));
+                        score_of_pair.push(0.0);
                     }
                 }
             }
         };
         let problem = solver.problem();
         let certified = solution.certificate.proves(problem, &solution);
-        let mut teams: BTreeMap<String, Vec<String>> = form
-            .challenges
-            .iter()
-            .map(|c| ((*c).to_owned(), Vec::new()))
-            .collect();
+        let mut members: Vec<Vec<(u32, f64)>> = vec![Vec::new(); form.challenges.len()];
+        let mut load = vec![0_u32; form.reviewers.len()];
         let mut total_score = 0.0;
         for &index in &solution.chosen {
             let pair = problem.pairs[index];
-            let challenge = form.challenges[pair.challenge];
-            teams
-                .entry(challenge.to_owned())
-                .or_default()
-                .push(form.reviewers[pair.reviewer].to_owned());
-            total_score += form
-                .scores
-                .get(&(pair.challenge, pair.reviewer))
-                .copied()
-                .unwrap_or(0.0);
+            members[pair.challenge].push((pair.reviewer as u32, score_of_pair[index]));
+            load[pair.reviewer] += 1;
+            total_score += score_of_pair[index];
         }
+        let by_score = |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let mut alternates = BTreeMap::new();
+        if options.alternates > 0 {
+            for (c, team) in members.iter().enumerate() {
+                let mut candidates: Vec<(u32, f64)> = form
+                    .scored(c)
+                    .iter()
+                    .copied()
+                    .filter(|&(r, _)| {
+                        form.forbidden[c].binary_search(&r).is_err()
+                            && team.iter().all(|&(m, _)| m != r)
+                    })
+                    .collect();
+                // Unscored reviewers score 0: the first few by name are enough to fill up.
+                candidates.extend(
+                    (0..reviewer_count)
+                        .filter(|&r| {
+                            form.score(c, r).is_none()
+                                && form.forbidden[c].binary_search(&r).is_err()
+                                && team.iter().all(|&(m, _)| m != r)
+                        })
+                        .take(options.alternates)
+                        .map(|r| (r, 0.0)),
+                );
+                candidates.sort_by(by_score);
+                candidates.truncate(options.alternates);
+                let listed = candidates
+                    .into_iter()
+                    .map(|(r, score)| Alternate {
+                        user: form.reviewers[r as usize].to_owned(),
+                        aggregate_score: score,
+                        reason: if load[r as usize] >= problem.capacity[r as usize] {
+                            AlternateReason::LoadCap
+                        } else {
+                            AlternateReason::WeakerMatch
+                        },
+                    })
+                    .collect();
+                alternates.insert(form.challenges[c].to_owned(), listed);
+            }
+        }
+        let teams = members
+            .into_iter()
+            .enumerate()
+            .map(|(c, mut team)| {
+                team.sort_by(by_score);
+                let users = team
+                    .into_iter()
+                    .map(|(r, score)| AssignedUser {
+                        user: form.reviewers[r as usize].to_owned(),
+                        aggregate_score: score,
+                    })
+                    .collect();
+                (form.challenges[c].to_owned(), users)
+            })
+            .collect();
         Ok(ExactAssignment {
             teams,
+            alternates,
             total_score,
             certified,
             pairs_priced_in: priced_in,
@@ -600,38 +793,7 @@ impl AssignmentForm {
 
     /// `{challenge: [{"user": id, "aggregate_score": s}]}` from the exact optimum.
     pub fn exact_json(&self, exact: &ExactAssignment) -> BTreeMap<String, Vec<AssignedUser>> {
-        let scores = self.score_map();
-        exact
-            .teams
-            .iter()
-            .map(|(challenge, members)| {
-                let mut users: Vec<AssignedUser> = members
-                    .iter()
-                    .map(|r| AssignedUser {
-                        user: r.clone(),
-                        aggregate_score: scores
-                            .get(&(challenge.as_str(), r.as_str()))
-                            .copied()
-                            .unwrap_or(0.0),
-                    })
-                    .collect();
-                users.sort_by(|a, b| {
-                    b.aggregate_score
-                        .total_cmp(&a.aggregate_score)
-                        .then_with(|| a.user.cmp(&b.user))
-                });
-                (challenge.clone(), users)
-            })
-            .collect()
-    }
-}
-
-fn flow_pair(challenge: usize, reviewer: usize, cost: i64, form: &Indexed<'_>) -> Pair {
-    Pair {
-        challenge,
-        reviewer,
-        cost,
-        forced: form.forced.contains(&(challenge, reviewer)),
+        exact.teams.clone()
     }
 }
 
@@ -639,24 +801,23 @@ fn flow_pair(challenge: usize, reviewer: usize, cost: i64, form: &Indexed<'_>) -
 /// they would improve the answer, so they join the next round. For each challenge, reviewers
 /// are tried from the highest potential down, stopping at the first that prices out.
 fn price_unscored(
-    form: &Indexed<'_>,
     problem: &FlowProblem,
     solution: &flow::FlowSolution,
     unscored_cost: i64,
-    in_flow: &std::collections::HashSet<(usize, usize)>,
-) -> Vec<(usize, usize)> {
+    allowed_unscored: impl Fn(usize, u32) -> bool,
+) -> Vec<(usize, u32)> {
     let challenges = problem.demand.len();
     let potential = &solution.certificate.potentials;
-    let mut by_potential: Vec<usize> = (0..problem.capacity.len()).collect();
-    by_potential.sort_by_key(|&r| std::cmp::Reverse(potential[1 + challenges + r]));
+    let mut by_potential: Vec<u32> = (0..problem.capacity.len() as u32).collect();
+    by_potential.sort_by_key(|&r| std::cmp::Reverse(potential[1 + challenges + r as usize]));
     let mut entering = Vec::new();
     for c in 0..challenges {
         for &r in &by_potential {
-            let reduced = unscored_cost + potential[1 + c] - potential[1 + challenges + r];
+            let reduced = unscored_cost + potential[1 + c] - potential[1 + challenges + r as usize];
             if reduced >= 0 {
                 break;
             }
-            if !in_flow.contains(&(c, r)) && !form.forbidden.contains(&(c, r)) {
+            if allowed_unscored(c, r) {
                 entering.push((c, r));
             }
         }
@@ -664,17 +825,28 @@ fn price_unscored(
     entering
 }
 
+/// The output when alternates are asked for: `{"assignments": {...}, "alternates": {...}}`.
+#[derive(Serialize)]
+struct WithAlternates<'a> {
+    assignments: &'a BTreeMap<String, Vec<AssignedUser>>,
+    alternates: &'a BTreeMap<String, Vec<Alternate>>,
+}
+
 /// What `solve --scores …` may ask for beyond the three files.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FormOptions {
     /// Wall-clock seconds for the whole solve, explanations included.
     pub time_limit_seconds: f64,
+    /// How many next best eligible reviewers to list per challenge (0: none, and the output
+    /// keeps the plain shape).
+    pub alternates: usize,
 }
 
 impl Default for FormOptions {
     fn default() -> Self {
         Self {
             time_limit_seconds: 30.0,
+            alternates: 0,
         }
     }
 }
@@ -712,12 +884,12 @@ pub fn solve_form_with_details(
     constraints_csv: &str,
     max_load_csv: &str,
     team_size: u32,
-    _options: &FormOptions,
+    options: &FormOptions,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<(String, ExactAssignment), FormError> {
     let started = std::time::Instant::now();
     let form = AssignmentForm::parse(scores_csv, constraints_csv, max_load_csv, team_size)?;
-    let exact = form.solve_exact()?;
+    let exact = form.solve_exact_with(options)?;
     let score = (exact.total_score * SCORE_SCALE).round() as i128;
     progress(&Progress {
         phase: Phase::Certify,
@@ -727,7 +899,14 @@ pub fn solve_form_with_details(
         gap: exact.certified.then_some(0.0),
         elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
     });
-    let json = serde_json::to_string_pretty(&form.exact_json(&exact))
-        .map_err(|e| FormError::Solve(e.to_string()))?;
+    let json = if options.alternates == 0 {
+        serde_json::to_string_pretty(&exact.teams)
+    } else {
+        serde_json::to_string_pretty(&WithAlternates {
+            assignments: &exact.teams,
+            alternates: &exact.alternates,
+        })
+    }
+    .map_err(|e| FormError::Solve(e.to_string()))?;
     Ok((json, exact))
 }

@@ -208,16 +208,9 @@ impl FlowSolver {
         let reviewers = problem.capacity.len();
         let mut demand: Vec<i64> = problem.demand.iter().map(|&d| i64::from(d)).collect();
         let mut capacity: Vec<i64> = problem.capacity.iter().map(|&c| i64::from(c)).collect();
-        let mut paired = std::collections::HashSet::with_capacity(problem.pairs.len());
         for pair in &problem.pairs {
             if pair.challenge >= challenges || pair.reviewer >= reviewers {
                 return Err(FlowError::UnknownNode {
-                    challenge: pair.challenge,
-                    reviewer: pair.reviewer,
-                });
-            }
-            if !paired.insert((pair.challenge as u32, pair.reviewer as u32)) {
-                return Err(FlowError::DuplicatePair {
                     challenge: pair.challenge,
                     reviewer: pair.reviewer,
                 });
@@ -227,7 +220,13 @@ impl FlowSolver {
                 capacity[pair.reviewer] -= 1;
             }
         }
-        drop(paired);
+        let grouped = PairsByChallenge::new(problem);
+        if let Some((challenge, reviewer)) = grouped.duplicate(problem) {
+            return Err(FlowError::DuplicatePair {
+                challenge,
+                reviewer,
+            });
+        }
         if let Some(reviewer) = capacity.iter().position(|&left| left < 0) {
             return Err(FlowError::ForcedOverCapacity {
                 reviewer,
@@ -241,19 +240,38 @@ impl FlowSolver {
             });
         }
 
-        // Each challenge's free pairs, cheapest first, to take the first `demand` of them.
-        let mut of_challenge: Vec<Vec<(i64, u32)>> = vec![Vec::new(); challenges];
-        for (index, pair) in problem.pairs.iter().enumerate() {
-            if !pair.forced {
-                of_challenge[pair.challenge].push((pair.cost, index as u32));
-            }
-        }
         let mut network = Network::new(challenges, reviewers, problem.pairs.len() + reviewers);
+        // Room for each node's arcs up front: growing tens of thousands of lists one arc at a
+        // time cost more than the search.
+        for challenge in 0..challenges {
+            let node = network.challenge(challenge);
+            network.out[node].reserve_exact(grouped.of(challenge).len());
+        }
+        let mut degree = vec![1_usize; reviewers];
+        for pair in &problem.pairs {
+            degree[pair.reviewer] += 1;
+        }
+        for (reviewer, &arcs) in degree.iter().enumerate() {
+            let node = network.reviewer(reviewer);
+            network.out[node].reserve_exact(arcs);
+        }
+        let sink = network.sink();
+        network.out[sink].reserve_exact(reviewers);
         let mut excess = vec![0_i64; network.out.len()];
         let mut potentials = vec![0_i64; network.out.len()];
         let mut pair_arc = vec![NONE; problem.pairs.len()];
         let mut inflow = vec![0_i64; reviewers];
-        for (challenge, pairs) in of_challenge.iter_mut().enumerate() {
+        // Each challenge's free pairs, cheapest first, to take the first `demand` of them.
+        let mut pairs: Vec<(i64, u32)> = Vec::new();
+        for challenge in 0..challenges {
+            pairs.clear();
+            pairs.extend(
+                grouped
+                    .of(challenge)
+                    .iter()
+                    .filter(|&&index| !problem.pairs[index as usize].forced)
+                    .map(|&index| (problem.pairs[index as usize].cost, index)),
+            );
             let wanted = usize::try_from(demand[challenge]).unwrap_or(0);
             pairs.sort_unstable();
             let taken = wanted.min(pairs.len());
@@ -276,7 +294,6 @@ impl FlowSolver {
                 }
             }
         }
-        let sink = network.sink();
         for reviewer in 0..reviewers {
             let node = network.reviewer(reviewer);
             let cap = i32::try_from(capacity[reviewer]).unwrap_or(i32::MAX);
@@ -518,6 +535,51 @@ pub fn solve(problem: &FlowProblem) -> Result<FlowSolution, FlowError> {
     FlowSolver::new(problem.clone())?.solve()
 }
 
+/// The pairs' indices grouped by challenge, in the order given.
+struct PairsByChallenge {
+    first: Vec<usize>,
+    indices: Vec<u32>,
+}
+
+impl PairsByChallenge {
+    /// Pairs must name known challenges.
+    fn new(problem: &FlowProblem) -> Self {
+        let mut first = vec![0_usize; problem.demand.len() + 1];
+        for pair in &problem.pairs {
+            first[pair.challenge + 1] += 1;
+        }
+        for c in 1..first.len() {
+            first[c] += first[c - 1];
+        }
+        let mut next = first.clone();
+        let mut indices = vec![0_u32; problem.pairs.len()];
+        for (index, pair) in problem.pairs.iter().enumerate() {
+            indices[next[pair.challenge]] = index as u32;
+            next[pair.challenge] += 1;
+        }
+        Self { first, indices }
+    }
+
+    fn of(&self, challenge: usize) -> &[u32] {
+        &self.indices[self.first[challenge]..self.first[challenge + 1]]
+    }
+
+    /// A (challenge, reviewer) listed more than once, if any.
+    fn duplicate(&self, problem: &FlowProblem) -> Option<(usize, usize)> {
+        let mut last_seen_on = vec![usize::MAX; problem.capacity.len()];
+        for challenge in 0..problem.demand.len() {
+            for &index in self.of(challenge) {
+                let reviewer = problem.pairs[index as usize].reviewer;
+                if last_seen_on[reviewer] == challenge {
+                    return Some((challenge, reviewer));
+                }
+                last_seen_on[reviewer] = challenge;
+            }
+        }
+        None
+    }
+}
+
 impl Certificate {
     /// Whether these potentials prove `solution` optimal for `problem`: the assignment is
     /// feasible (demands met, caps kept, pairs used once, forced pairs in) and no residual arc
@@ -529,16 +591,26 @@ impl Certificate {
         if self.potentials.len() != challenges + reviewers + 2 {
             return false;
         }
+        if problem
+            .pairs
+            .iter()
+            .any(|pair| pair.challenge >= challenges || pair.reviewer >= reviewers)
+        {
+            return false;
+        }
+        // A pair listed twice would be two arcs, not the one seat the rules allow.
+        if PairsByChallenge::new(problem).duplicate(problem).is_some() {
+            return false;
+        }
         let mut given = vec![0_u32; challenges];
         let mut load = vec![0_u32; reviewers];
-        let mut used = std::collections::HashSet::new();
+        let mut used = vec![false; problem.pairs.len()];
         for &index in &solution.chosen {
-            let Some(pair) = problem.pairs.get(index) else {
-                return false;
-            };
-            if !used.insert((pair.challenge, pair.reviewer)) {
+            if index >= problem.pairs.len() || used[index] {
                 return false;
             }
+            used[index] = true;
+            let pair = problem.pairs[index];
             given[pair.challenge] += 1;
             load[pair.reviewer] += 1;
         }
@@ -547,8 +619,8 @@ impl Certificate {
             && problem
                 .pairs
                 .iter()
-                .filter(|pair| pair.forced)
-                .all(|pair| used.contains(&(pair.challenge, pair.reviewer)));
+                .zip(&used)
+                .all(|(pair, &used)| used || !pair.forced);
         if !feasible {
             return false;
         }
@@ -578,10 +650,11 @@ impl Certificate {
         let pairs_ok = problem
             .pairs
             .iter()
-            .filter(|pair| !pair.forced)
-            .all(|pair| {
+            .zip(&used)
+            .filter(|(pair, _)| !pair.forced)
+            .all(|(pair, &used)| {
                 let reduced = pair.cost + challenge(pair.challenge) - reviewer(pair.reviewer);
-                if used.contains(&(pair.challenge, pair.reviewer)) {
+                if used {
                     reduced <= 0
                 } else {
                     reduced >= 0
