@@ -793,5 +793,37 @@ mod tests {
                 Err(_) => prop_assert_eq!(truth, None),
             }
         }
+
+        /// Pairs added after a solve (as pricing adds them) restart from the last optimum,
+        /// with the new pairs possibly cheaper than anything in it, or after a shortfall:
+        /// the answer is still the true optimum, and proven.
+        #[test]
+        fn pairs_added_later_give_the_same_optimum(problem in tiny_problem(), keep in 0_usize..6) {
+            let truth = brute_force(&problem);
+            let (mut first, mut later) = (Vec::new(), Vec::new());
+            for (index, &pair) in problem.pairs.iter().enumerate() {
+                if pair.forced || index % 6 < keep {
+                    first.push(pair);
+                } else {
+                    later.push(pair);
+                }
+            }
+            let Ok(mut solver) = FlowSolver::new(FlowProblem { pairs: first, ..problem.clone() }) else {
+                prop_assert!(solve(&problem).is_err());
+                return Ok(());
+            };
+            let _ = solver.solve();
+            for pair in later {
+                solver.add_pair(pair);
+            }
+            let grown = solver.problem().clone();
+            match solver.solve() {
+                Ok(solution) => {
+                    prop_assert_eq!(Some(solution.cost), truth);
+                    prop_assert!(solution.certificate.proves(&grown, &solution));
+                }
+                Err(_) => prop_assert_eq!(truth, None),
+            }
+        }
     }
 }

@@ -27,6 +27,56 @@ fn solves_the_plain_assignment_form() {
 }
 
 #[test]
+fn alternates_are_the_next_best_eligible_reviewers_with_why_they_are_out() {
+    // c1: alice is forbidden; bob and carol sit on it; dave (0.4) and an unscored erin (0)
+    // come next. c2: alice and bob sit on it; carol is at her cap of 1 (spent on c1).
+    let scores = format!("{SCORES}c1,dave,0.4\n");
+    let constraints = "c1,alice,-1\nc2,erin,0\n";
+    let max_load = "alice,1\nbob,2\ncarol,1\ndave,0\n";
+    let options = FormOptions {
+        alternates: 2,
+        ..FormOptions::default()
+    };
+    let (json, exact) =
+        solve_form_with_details(&scores, constraints, max_load, 2, &options, &mut |_| {}).unwrap();
+    assert!(exact.certified);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let listed = |c: &str| -> Vec<(String, String)> {
+        value["alternates"][c]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["user"].as_str().unwrap().to_owned(),
+                    a["reason"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(value["assignments"]["c1"][0]["user"], "carol");
+    // Never alice on c1 (forbidden), never a member; dave is at his cap of 0.
+    assert_eq!(
+        listed("c1"),
+        vec![
+            ("dave".to_owned(), "load_cap".to_owned()),
+            ("erin".to_owned(), "weaker_match".to_owned())
+        ]
+    );
+    assert_eq!(
+        listed("c2"),
+        vec![
+            ("carol".to_owned(), "load_cap".to_owned()),
+            ("dave".to_owned(), "load_cap".to_owned())
+        ]
+    );
+    // Without alternates the output keeps the plain shape other tools read.
+    let plain = solve_assignment_form(&scores, constraints, max_load, 2, 5.0, &mut |_| {}).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&plain).unwrap();
+    assert!(value.get("assignments").is_none() && value["c1"].is_array());
+}
+
+#[test]
 fn csv_errors_name_the_row_and_column() {
     let error = parse_scores("c1,alice,0.9\nc1,bob,high\n").unwrap_err();
     assert_eq!(

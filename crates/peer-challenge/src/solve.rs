@@ -33,6 +33,10 @@ pub struct SolveArgs {
     /// Stop after this many seconds with the best answer and its proven gap.
     #[arg(long, default_value_t = 30.0)]
     time_limit: f64,
+    /// For the assignment form: also list each challenge's next best N eligible reviewers
+    /// not on it; the output becomes `{"assignments": …, "alternates": …}`.
+    #[arg(long, default_value_t = 0, requires = "scores")]
+    alternates: usize,
 }
 
 #[derive(Debug, Args)]
@@ -94,14 +98,19 @@ pub fn solve(args: &SolveArgs) -> anyhow::Result<()> {
                 .map_err(anyhow::Error::from)?
         }
         (None, Some(scores), Some(constraints), Some(max_load), Some(team_size)) => {
-            matching::assignment_form::solve_assignment_form(
+            let options = matching::assignment_form::FormOptions {
+                time_limit_seconds: args.time_limit,
+                alternates: args.alternates,
+            };
+            matching::assignment_form::solve_form_with_details(
                 &read(scores)?,
                 &read(constraints)?,
                 &read(max_load)?,
                 team_size,
-                args.time_limit,
+                &options,
                 &mut progress,
             )?
+            .0
         }
         _ => bail!("give either --input, or --scores, --constraints, --max-load and --team-size"),
     };
