@@ -63,6 +63,8 @@ pub enum FormError {
     Infeasible(String),
     #[error("{0}")]
     Solve(String),
+    #[error("the time limit of {limit_ms} ms passed before the optimum was found and proven")]
+    TimeLimit { limit_ms: u64 },
 }
 
 /// One row's cells, trimmed, with simple double-quote support.
@@ -588,8 +590,21 @@ impl AssignmentForm {
         self.solve_exact_with(&FormOptions::default())
     }
 
-    /// [`Self::solve_exact`], listing `options.alternates` alternates per challenge.
+    /// [`Self::solve_exact`], listing `options.alternates` alternates per challenge, within
+    /// `options.time_limit_seconds` from now.
     pub fn solve_exact_with(&self, options: &FormOptions) -> Result<ExactAssignment, FormError> {
+        self.solve_exact_until(options, options.deadline_from(std::time::Instant::now()))
+    }
+
+    fn solve_exact_until(
+        &self,
+        options: &FormOptions,
+        deadline: std::time::Instant,
+    ) -> Result<ExactAssignment, FormError> {
+        let out_of_time = || options.time_limit_error();
+        if std::time::Instant::now() >= deadline {
+            return Err(out_of_time());
+        }
         let form = self.indexed()?;
         let best = form
             .scored
@@ -657,9 +672,15 @@ impl AssignmentForm {
         let reviewer_count = u32::try_from(form.reviewers.len()).unwrap_or(u32::MAX);
         let mut priced_in = 0;
         let mut all_pairs_in = false;
-        let mut solver =
-            FlowSolver::new(problem).map_err(|e| FormError::Infeasible(e.to_string()))?;
+        let flow_error = |error: FlowError| match error {
+            FlowError::TimeLimit => out_of_time(),
+            other => FormError::Infeasible(other.to_string()),
+        };
+        let mut solver = FlowSolver::with_deadline(problem, Some(deadline)).map_err(flow_error)?;
         let solution = loop {
+            if std::time::Instant::now() >= deadline {
+                return Err(out_of_time());
+            }
             match solver.solve() {
                 Err(FlowError::Short { challenge, .. }) => {
                     // Not enough scored candidates: every allowed unscored pair of this
@@ -694,7 +715,7 @@ impl AssignmentForm {
                     }
                     priced_in += solver.problem().pairs.len() - before;
                 }
-                Err(other) => return Err(FormError::Infeasible(other.to_string())),
+                Err(other) => return Err(flow_error(other)),
                 Ok(solution) => {
                     let entering = price_unscored(
                         solver.problem(),
@@ -730,6 +751,9 @@ impl AssignmentForm {
         let mut alternates = BTreeMap::new();
         if options.alternates > 0 {
             for (c, team) in members.iter().enumerate() {
+                if c % 256 == 255 && std::time::Instant::now() >= deadline {
+                    return Err(out_of_time());
+                }
                 let mut candidates: Vec<(u32, f64)> = form
                     .scored(c)
                     .iter()
@@ -842,6 +866,20 @@ pub struct FormOptions {
     pub alternates: usize,
 }
 
+impl FormOptions {
+    fn deadline_from(&self, started: std::time::Instant) -> std::time::Instant {
+        let limit = std::time::Duration::try_from_secs_f64(self.time_limit_seconds.max(0.0))
+            .unwrap_or(std::time::Duration::MAX);
+        started.checked_add(limit).unwrap_or(started + std::time::Duration::from_secs(86_400 * 365))
+    }
+
+    fn time_limit_error(&self) -> FormError {
+        FormError::TimeLimit {
+            limit_ms: (self.time_limit_seconds * 1000.0).round().max(0.0) as u64,
+        }
+    }
+}
+
 impl Default for FormOptions {
     fn default() -> Self {
         Self {
@@ -888,8 +926,11 @@ pub fn solve_form_with_details(
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<(String, ExactAssignment), FormError> {
     let started = std::time::Instant::now();
+    let deadline = options.deadline_from(started);
+    // Reading is linear and not interruptible (about 0.05 s at national size); the limit is
+    // checked as soon as it is done, and throughout the solve.
     let form = AssignmentForm::parse(scores_csv, constraints_csv, max_load_csv, team_size)?;
-    let exact = form.solve_exact_with(options)?;
+    let exact = form.solve_exact_until(options, deadline)?;
     let score = (exact.total_score * SCORE_SCALE).round() as i128;
     progress(&Progress {
         phase: Phase::Certify,

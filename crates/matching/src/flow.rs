@@ -49,6 +49,8 @@ pub enum FlowError {
     ForcedOverCapacity { reviewer: usize, capacity: u32 },
     #[error("challenge {challenge} has more forced reviewers than the {demand} it needs")]
     ForcedOverDemand { challenge: usize, demand: u32 },
+    #[error("the time limit passed before the optimum was found")]
+    TimeLimit,
     #[error("challenge {challenge} can be given only {filled} of the {demand} reviewers it needs")]
     Short {
         challenge: usize,
@@ -175,11 +177,22 @@ pub struct FlowSolver {
     search: Search,
     /// A failed solve spent the flow on a diagnosis: the next solve starts afresh.
     spoiled: bool,
+    /// Past this, solving stops with [`FlowError::TimeLimit`].
+    deadline: Option<std::time::Instant>,
 }
 
 impl FlowSolver {
     /// Checks the pairs, fixes the forced ones and sets up the greedy start.
     pub fn new(problem: FlowProblem) -> Result<Self, FlowError> {
+        Self::with_deadline(problem, None)
+    }
+
+    /// Like [`FlowSolver::new`], giving up with [`FlowError::TimeLimit`] once `deadline`
+    /// passes, here or in any later solve.
+    pub fn with_deadline(
+        problem: FlowProblem,
+        deadline: Option<std::time::Instant>,
+    ) -> Result<Self, FlowError> {
         let mut solver = Self {
             network: Network::default(),
             excess: Vec::new(),
@@ -187,10 +200,16 @@ impl FlowSolver {
             pair_arc: Vec::new(),
             search: Search::default(),
             spoiled: false,
+            deadline,
             problem,
         };
         solver.start()?;
         Ok(solver)
+    }
+
+    fn out_of_time(&self) -> bool {
+        self.deadline
+            .is_some_and(|deadline| std::time::Instant::now() >= deadline)
     }
 
     /// The problem as it stands, pairs priced in included.
@@ -226,6 +245,9 @@ impl FlowSolver {
                 challenge,
                 reviewer,
             });
+        }
+        if self.out_of_time() {
+            return Err(FlowError::TimeLimit);
         }
         if let Some(reviewer) = capacity.iter().position(|&left| left < 0) {
             return Err(FlowError::ForcedOverCapacity {
@@ -264,6 +286,10 @@ impl FlowSolver {
         // Each challenge's free pairs, cheapest first, to take the first `demand` of them.
         let mut pairs: Vec<(i64, u32)> = Vec::new();
         for challenge in 0..challenges {
+            // A clock read is cheap beside sorting a challenge's pairs.
+            if self.out_of_time() {
+                return Err(FlowError::TimeLimit);
+            }
             pairs.clear();
             pairs.extend(
                 grouped
@@ -344,10 +370,15 @@ impl FlowSolver {
         }
         let nodes = self.network.out.len();
         let mut pending: Vec<usize> = (0..nodes).filter(|&n| self.excess[n] > 0).collect();
+        let mut searches = 0_u32;
         while let Some(&from) = pending.last() {
             if self.excess[from] <= 0 {
                 pending.pop();
                 continue;
+            }
+            searches += 1;
+            if searches % 16 == 0 && self.out_of_time() {
+                return Err(FlowError::TimeLimit);
             }
             if !self.shortest_path_from(from) {
                 self.spoiled = true;
@@ -475,6 +506,9 @@ impl FlowSolver {
                         queue.push_back(to);
                     }
                 }
+            }
+            if self.deadline.is_some_and(|deadline| std::time::Instant::now() >= deadline) {
+                return FlowError::TimeLimit;
             }
             let Some(target) = found else { break };
             let mut node = target;

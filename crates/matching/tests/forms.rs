@@ -77,6 +77,34 @@ fn alternates_are_the_next_best_eligible_reviewers_with_why_they_are_out() {
 }
 
 #[test]
+fn the_time_limit_holds_on_a_form_quick_to_read_and_slow_to_solve() {
+    // 2,000 challenges named only by neutral constraints and 4,000 reviewers with caps, no
+    // scores: every pair is unscored, so shortfalls bring pairs into the flow challenge by
+    // challenge, and each round solves a larger flow (seconds of work in all).
+    let constraints: String = (0..2_000).map(|c| format!("c{c},r{c},0\n")).collect();
+    let max_load: String = (0..4_000).map(|r| format!("r{r},2\n")).collect();
+    for limit in [1.0, 2.0] {
+        let options = FormOptions {
+            time_limit_seconds: limit,
+            ..FormOptions::default()
+        };
+        let started = std::time::Instant::now();
+        let result =
+            solve_form_with_details("", &constraints, &max_load, 4, &options, &mut |_| {});
+        let elapsed = started.elapsed().as_secs_f64();
+        assert!(
+            matches!(result, Err(FormError::TimeLimit { .. })),
+            "{:?}",
+            result.map(|(_, exact)| exact.certified)
+        );
+        assert!(
+            elapsed <= 1.1 * limit,
+            "{elapsed:.3} s for a limit of {limit} s"
+        );
+    }
+}
+
+#[test]
 fn csv_errors_name_the_row_and_column() {
     let error = parse_scores("c1,alice,0.9\nc1,bob,high\n").unwrap_err();
     assert_eq!(
