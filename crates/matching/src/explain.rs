@@ -12,14 +12,30 @@ use std::collections::BTreeMap;
 /// How many alternates to list per seat group.
 const ALTERNATES_PER_SEAT: usize = 5;
 
+#[cfg(test)]
 pub(crate) fn build_teams(model: &Model<'_>, assignment: &Assignment) -> Vec<Team> {
+    build_teams_until(model, assignment, None)
+}
+
+/// [`build_teams`], leaving out the alternates of teams explained after `deadline`: the
+/// members and why they were chosen are always given, the ranked alternates only while the
+/// time limit allows (they are the costly part, ranking every seat's whole role pool).
+pub(crate) fn build_teams_until(
+    model: &Model<'_>,
+    assignment: &Assignment,
+    deadline: Option<std::time::Instant>,
+) -> Vec<Team> {
     let pools = Pools::new(model.problem);
     model
         .problem
         .challenges
         .iter()
         .enumerate()
-        .map(|(c, challenge)| build_team(model, assignment, &pools, c, challenge))
+        .map(|(c, challenge)| {
+            let in_time =
+                deadline.is_none_or(|deadline| std::time::Instant::now() < deadline);
+            build_team(model, assignment, &pools, c, challenge, in_time)
+        })
         .collect()
 }
 
@@ -112,6 +128,7 @@ fn build_team(
     pools: &Pools<'_>,
     c: usize,
     challenge: &Challenge,
+    with_alternates: bool,
 ) -> Team {
     let problem = model.problem;
     let mut themes = challenge.themes.clone();
@@ -166,16 +183,20 @@ fn build_team(
             });
         }
         members.sort_by(|a, b| a.reviewer.cmp(&b.reviewer));
-        let alternates = alternates_for(
-            model,
-            assignment,
-            pools,
-            c,
-            s,
-            &themes,
-            &team_members,
-            &members_by_seat[s],
-        );
+        let alternates = if with_alternates {
+            alternates_for(
+                model,
+                assignment,
+                pools,
+                c,
+                s,
+                &themes,
+                &team_members,
+                &members_by_seat[s],
+            )
+        } else {
+            Vec::new()
+        };
         seats.push(SeatTeam {
             seat: s,
             role: seat.role.clone(),

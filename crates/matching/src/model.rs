@@ -129,10 +129,33 @@ pub enum ModelError {
     Problem(#[from] ProblemError),
     #[error("the problem is too large for exact lexicographic weights")]
     TooLarge,
+    /// Building the model or the first complete set of teams outlasted the time limit.
+    #[error("the time limit of {limit_ms} ms passed before a complete set of teams was found")]
+    TimeLimit { limit_ms: u64 },
+}
+
+impl ModelError {
+    pub(crate) fn time_limit(problem: &Problem) -> Self {
+        Self::TimeLimit {
+            limit_ms: (problem.options.time_limit_seconds * 1000.0)
+                .round()
+                .max(0.0) as u64,
+        }
+    }
 }
 
 impl<'p> Model<'p> {
+    #[cfg(test)]
     pub(crate) fn build(problem: &'p Problem) -> Result<Self, ModelError> {
+        Self::build_until(problem, None)
+    }
+
+    /// [`Model::build`], giving up with [`ModelError::TimeLimit`] once `deadline` passes (on
+    /// the largest instances the candidate pairs alone take seconds).
+    pub(crate) fn build_until(
+        problem: &'p Problem,
+        deadline: Option<std::time::Instant>,
+    ) -> Result<Self, ModelError> {
         problem.validate()?;
         let rules = PairRules::new(problem);
         let experienced_after = problem.options.experienced_after.max(1);
@@ -206,6 +229,9 @@ impl<'p> Model<'p> {
         let mut seen = vec![0usize; problem.reviewers.len()];
         let mut pair_facts: Vec<Option<(u16, u16, u32)>> = vec![None; problem.reviewers.len()];
         for (c, challenge) in problem.challenges.iter().enumerate() {
+            if deadline.is_some_and(|deadline| std::time::Instant::now() >= deadline) {
+                return Err(ModelError::time_limit(problem));
+            }
             let mut days: Vec<u32> = challenge.dates.iter().map(day_index).collect();
             days.sort_unstable();
             days.dedup();

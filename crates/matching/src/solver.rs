@@ -6,7 +6,7 @@
 use crate::ascent::ascend;
 use crate::assignment::Assignment;
 use crate::dual::Dual;
-use crate::explain::build_teams;
+use crate::explain::build_teams_until;
 use crate::infeasibility::{Infeasibility, diagnose_pins, diagnose_unfilled};
 use crate::local_search::eject_and_improve;
 use crate::model::{Model, ModelError};
@@ -75,7 +75,12 @@ pub fn solve_with_progress(
 ) -> Result<Solution, SolveError> {
     let started = Instant::now();
     let elapsed_ms = || started.elapsed().as_millis() as u64;
-    let model = Model::build(problem)?;
+    // The limit covers everything, explanations included: past it, building the model or the
+    // first teams gives up rather than run on.
+    let final_deadline = started
+        + std::time::Duration::try_from_secs_f64(problem.options.time_limit_seconds.max(0.0))
+            .unwrap_or(std::time::Duration::from_secs(86_400 * 365));
+    let model = Model::build_until(problem, Some(final_deadline))?;
     // The explanations (ranked alternates for every seat) come after the search and take time in
     // proportion to the candidate pairs; the search stops early enough to leave it that time.
     let limit = problem.options.time_limit_seconds;
@@ -102,7 +107,7 @@ pub fn solve_with_progress(
 
     let mut passes = 0u32;
     let order = scarcity_order(&model);
-    let mut best = construct(&model, &search, &order, &mut passes);
+    let mut best = construct(&model, &search, &order, &mut passes, final_deadline)?;
     let mut best_value = best.is_complete().then(|| best.breakdown(&model).scalar);
     progress(&Progress {
         phase: Phase::Construct,
@@ -243,7 +248,7 @@ pub fn solve_with_progress(
         gap: Some(gap),
         elapsed_ms: elapsed_ms(),
     });
-    let teams = build_teams(&model, &best);
+    let teams = build_teams_until(&model, &best, Some(final_deadline));
     let scalar_gap = if breakdown.scalar > 0 {
         (breakdown.scalar - bound) as f64 / breakdown.scalar as f64
     } else {
@@ -352,15 +357,49 @@ fn seeded_order(model: &Model<'_>, rng: &mut ChaCha8Rng) -> Vec<usize> {
     keyed.into_iter().map(|(_, c)| c).collect()
 }
 
+/// The first complete set of teams: greedy by scarcity, repaired, improved while time allows.
+/// Gives up with the time limit error if the limit passes before every team is filled.
 fn construct(
     model: &Model<'_>,
     search: &TeamSearch<'_>,
     order: &[usize],
     passes: &mut u32,
-) -> Assignment {
+    deadline: Instant,
+) -> Result<Assignment, SolveError> {
     let mut assignment = Assignment::empty(model);
-    fill_and_improve(model, search, &mut assignment, order, passes);
-    assignment
+    let out_of_time = || Instant::now() >= deadline;
+    for &c in order {
+        if out_of_time() {
+            return Err(ModelError::time_limit(model.problem).into());
+        }
+        if !assignment.filled[c]
+            && let Some(answer) = assignment.solve_one(model, search, c)
+        {
+            assignment.set(c, answer.picks);
+        }
+    }
+    for &c in order {
+        if out_of_time() {
+            return Err(ModelError::time_limit(model.problem).into());
+        }
+        if !assignment.filled[c] {
+            repair(model, search, &mut assignment, c);
+        }
+    }
+    for _ in 0..MAX_IMPROVEMENT_PASSES {
+        *passes += 1;
+        let mut changed = false;
+        for &c in order {
+            if out_of_time() {
+                return Ok(assignment);
+            }
+            changed |= assignment.improve(model, search, c);
+        }
+        if !changed {
+            break;
+        }
+    }
+    Ok(assignment)
 }
 
 /// Fills every open challenge in `order`, repairs the ones that cannot be filled by freeing a blocking

@@ -105,6 +105,33 @@ fn the_time_limit_holds_on_a_form_quick_to_read_and_slow_to_solve() {
 }
 
 #[test]
+fn the_time_limit_holds_on_the_team_path_explanations_included() {
+    // The stress instance (10,000 reviewers × 1,500 challenges) takes seconds just to build
+    // its candidate pairs; with a limit of 1 s the answer (the best teams found, or the time
+    // limit error when none is complete) comes within 10 %.
+    let mut problem = matching::instances::generate(matching::instances::InstanceSize::Stress, 1);
+    for limit in [1.0, 2.0] {
+        problem.options.time_limit_seconds = limit;
+        let started = std::time::Instant::now();
+        let outcome = solve_problem(&problem, &mut |_| {});
+        let elapsed = started.elapsed().as_secs_f64();
+        match outcome {
+            Ok(SolveOutcome::Solved { solution }) => {
+                assert_eq!(solution.status, matching::SolveStatus::TimeLimit);
+            }
+            Err(JsonSolveError::Model(matching::ModelError::TimeLimit { limit_ms })) => {
+                assert_eq!(limit_ms as f64, limit * 1000.0);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            elapsed <= 1.1 * limit,
+            "{elapsed:.3} s for a limit of {limit} s"
+        );
+    }
+}
+
+#[test]
 fn csv_errors_name_the_row_and_column() {
     let error = parse_scores("c1,alice,0.9\nc1,bob,high\n").unwrap_err();
     assert_eq!(
