@@ -518,7 +518,10 @@ fn number<'a>(names: impl Iterator<Item = &'a str>) -> (Vec<&'a str>, Vec<u32>) 
         rank[i as usize] = sorted as u32;
     }
     let sorted = order.iter().map(|&i| first_seen[i as usize]).collect();
-    (sorted, given.into_iter().map(|i| rank[i as usize]).collect())
+    (
+        sorted,
+        given.into_iter().map(|i| rank[i as usize]).collect(),
+    )
 }
 
 impl AssignmentForm {
@@ -631,7 +634,7 @@ impl AssignmentForm {
         // challenge and sorted, so what is left out can be told at a glance.
         let mut extra: Vec<Vec<u32>> = vec![Vec::new(); form.challenges.len()];
         let mut score_of_pair = Vec::with_capacity(form.scored.len());
-        for c in 0..form.challenges.len() {
+        for (c, extra_pairs) in extra.iter_mut().enumerate() {
             let forced = &form.forced[c];
             for &(r, score) in form.scored(c) {
                 let is_forced = forced.binary_search(&r).is_ok();
@@ -647,7 +650,7 @@ impl AssignmentForm {
             }
             for &r in forced {
                 if form.score(c, r).is_none() {
-                    extra[c].push(r);
+                    extra_pairs.push(r);
                     problem.pairs.push(Pair {
                         challenge: c,
                         reviewer: r as usize,
@@ -717,12 +720,10 @@ impl AssignmentForm {
                 }
                 Err(other) => return Err(flow_error(other)),
                 Ok(solution) => {
-                    let entering = price_unscored(
-                        solver.problem(),
-                        &solution,
-                        unscored_cost,
-                        |c, r| allowed_unscored(c, r, &extra),
-                    );
+                    let entering =
+                        price_unscored(solver.problem(), &solution, unscored_cost, |c, r| {
+                            allowed_unscored(c, r, &extra)
+                        });
                     if entering.is_empty() {
                         break solution;
                     }
@@ -870,7 +871,9 @@ impl FormOptions {
     fn deadline_from(&self, started: std::time::Instant) -> std::time::Instant {
         let limit = std::time::Duration::try_from_secs_f64(self.time_limit_seconds.max(0.0))
             .unwrap_or(std::time::Duration::MAX);
-        started.checked_add(limit).unwrap_or(started + std::time::Duration::from_secs(86_400 * 365))
+        started
+            .checked_add(limit)
+            .unwrap_or(started + std::time::Duration::from_secs(86_400 * 365))
     }
 
     fn time_limit_error(&self) -> FormError {

@@ -32,8 +32,7 @@ pub(crate) fn build_teams_until(
         .iter()
         .enumerate()
         .map(|(c, challenge)| {
-            let in_time =
-                deadline.is_none_or(|deadline| std::time::Instant::now() < deadline);
+            let in_time = deadline.is_none_or(|deadline| std::time::Instant::now() < deadline);
             build_team(model, assignment, &pools, c, challenge, in_time)
         })
         .collect()

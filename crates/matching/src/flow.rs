@@ -285,7 +285,7 @@ impl FlowSolver {
         let mut inflow = vec![0_i64; reviewers];
         // Each challenge's free pairs, cheapest first, to take the first `demand` of them.
         let mut pairs: Vec<(i64, u32)> = Vec::new();
-        for challenge in 0..challenges {
+        for (challenge, &left) in demand.iter().enumerate() {
             // A clock read is cheap beside sorting a challenge's pairs.
             if self.out_of_time() {
                 return Err(FlowError::TimeLimit);
@@ -298,7 +298,7 @@ impl FlowSolver {
                     .filter(|&&index| !problem.pairs[index as usize].forced)
                     .map(|&index| (problem.pairs[index as usize].cost, index)),
             );
-            let wanted = usize::try_from(demand[challenge]).unwrap_or(0);
+            let wanted = usize::try_from(left).unwrap_or(0);
             pairs.sort_unstable();
             let taken = wanted.min(pairs.len());
             // The dividing cost: taken pairs cost no more, the others no less.
@@ -309,7 +309,7 @@ impl FlowSolver {
             };
             let node = network.challenge(challenge);
             potentials[node] = -threshold;
-            excess[node] = demand[challenge] - taken as i64;
+            excess[node] = left - taken as i64;
             for (rank, &(cost, index)) in pairs.iter().enumerate() {
                 let reviewer = problem.pairs[index as usize].reviewer;
                 let arc = network.add(node, network.reviewer(reviewer), 1, cost);
@@ -330,9 +330,7 @@ impl FlowSolver {
         }
         // The sink is owed every unit the challenges supply less what already reached it.
         let supplied: i64 = demand.iter().sum();
-        let reached: i64 = (0..reviewers)
-            .map(|r| inflow[r].min(capacity[r]))
-            .sum();
+        let reached: i64 = (0..reviewers).map(|r| inflow[r].min(capacity[r])).sum();
         excess[sink] = reached - supplied;
         self.network = network;
         self.excess = excess;
@@ -377,7 +375,7 @@ impl FlowSolver {
                 continue;
             }
             searches += 1;
-            if searches % 16 == 0 && self.out_of_time() {
+            if searches.is_multiple_of(16) && self.out_of_time() {
                 return Err(FlowError::TimeLimit);
             }
             if !self.shortest_path_from(from) {
@@ -507,7 +505,10 @@ impl FlowSolver {
                     }
                 }
             }
-            if self.deadline.is_some_and(|deadline| std::time::Instant::now() >= deadline) {
+            if self
+                .deadline
+                .is_some_and(|deadline| std::time::Instant::now() >= deadline)
+            {
                 return FlowError::TimeLimit;
             }
             let Some(target) = found else { break };
@@ -688,11 +689,7 @@ impl Certificate {
             .filter(|(pair, _)| !pair.forced)
             .all(|(pair, &used)| {
                 let reduced = pair.cost + challenge(pair.challenge) - reviewer(pair.reviewer);
-                if used {
-                    reduced <= 0
-                } else {
-                    reduced >= 0
-                }
+                if used { reduced <= 0 } else { reduced >= 0 }
             });
         source_ok && sink_ok && pairs_ok
     }

@@ -89,8 +89,7 @@ fn the_time_limit_holds_on_a_form_quick_to_read_and_slow_to_solve() {
             ..FormOptions::default()
         };
         let started = std::time::Instant::now();
-        let result =
-            solve_form_with_details("", &constraints, &max_load, 4, &options, &mut |_| {});
+        let result = solve_form_with_details("", &constraints, &max_load, 4, &options, &mut |_| {});
         let elapsed = started.elapsed().as_secs_f64();
         assert!(
             matches!(result, Err(FormError::TimeLimit { .. })),
