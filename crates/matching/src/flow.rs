@@ -379,6 +379,20 @@ impl FlowSolver {
                 return Err(FlowError::TimeLimit);
             }
             if !self.shortest_path_from(from) {
+                // A challenge whose supply can reach no node owed flow is short whatever the
+                // others do; the flow and potentials are untouched, so pairs added for it
+                // restart from here. An overloaded reviewer needs a diagnosis that spends
+                // the flow to name a challenge.
+                if let Some(challenge) =
+                    (0..self.network.challenges).find(|&c| self.network.challenge(c) == from)
+                {
+                    let demand = self.problem.demand[challenge];
+                    return Err(FlowError::Short {
+                        challenge,
+                        filled: u32::try_from(i64::from(demand) - self.excess[from]).unwrap_or(0),
+                        demand,
+                    });
+                }
                 self.spoiled = true;
                 return Err(self.shortfall());
             }
