@@ -637,6 +637,49 @@ impl Store {
         Ok(())
     }
 
+    /// Turn one trained seat of `role` into a shadowing seat, for someone not yet trained to
+    /// take (the project manager acting on the engine's diagnosis). Audited. `Conflict` when
+    /// every seat of the role is already a shadowing seat, `NotFound` when it has none.
+    pub async fn shadow_one_seat(
+        &self,
+        actor: &Principal,
+        id: ChallengeId,
+        role: SeatRole,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let txn = self.begin_write().await?;
+        let seat = challenge_seat::Entity::find_by_id((id.as_uuid(), role.code().to_owned()))
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if seat.shadowing >= seat.count {
+            return Err(StoreError::Conflict(
+                "every seat of this role is already a shadowing seat",
+            ));
+        }
+        let shadowing = seat.shadowing + 1;
+        let mut active: challenge_seat::ActiveModel = seat.into();
+        active.shadowing = Set(shadowing);
+        active.update(&txn).await?;
+        touch(&txn, id, now).await?;
+        audit::append(
+            &txn,
+            audit_event(
+                actor,
+                "challenge.seat_made_shadowing",
+                id,
+                format!(
+                    "one {} seat made a shadowing seat",
+                    role.label().to_lowercase()
+                ),
+            ),
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
     /// Move the challenge from `from` to `to`, only if it is still in `from` (two people
     /// pressing buttons at once cannot both move it). The caller has checked the lifecycle and
     /// the policy. `Conflict` when someone else moved it first.

@@ -214,6 +214,45 @@ fn new_request_email(
     )
 }
 
+/// A pool member otherwise free for a seat, asked by the project manager (`sender`) to add the
+/// host area to the places they travel to. Their profile's travel section is where they say so.
+pub fn travel_request_email(
+    settings: &Settings,
+    about: About<'_>,
+    days: &[chrono::NaiveDate],
+    sender: &str,
+    name: &str,
+    to: EmailAddress,
+) -> NewEmail {
+    let profile = settings.link("/my-profile/edit#travel");
+    let area = about.authority_name;
+    let days = days
+        .iter()
+        .map(|day| day.format("%A %-d %B %Y").to_string())
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let on = if days.is_empty() {
+        String::new()
+    } else {
+        format!(" on {days}")
+    };
+    NewEmail::text(
+        to,
+        format!("Could you travel to {area} for a peer challenge?"),
+        format!(
+            "Dear {name},\n\n\
+             {sender} is forming the team for a {kind} in {area}{on} ({reference}). You could \
+             take a seat on it, but {area} is not among the places you have said you can travel \
+             to, so the team engine cannot ask you.\n\n\
+             If you can travel to {area}, add it to the places you travel to on your profile:\n\
+             {profile}\n\n\
+             If you cannot, there is nothing to do.\n\n{SIGN_OFF}\n",
+            kind = kind_words(about.kind),
+            reference = about.reference,
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::Utc;
@@ -346,5 +385,39 @@ mod tests {
                 version: 1
             }
         );
+    }
+
+    #[test]
+    fn a_request_to_travel_names_the_area_and_links_to_the_travel_section() {
+        let derby = AuthoritySlug::parse("derby").expect("slug");
+        let about = About {
+            id: ChallengeId::new(),
+            reference: "PC-2027-004",
+            authority: &derby,
+            authority_name: "Derby",
+            kind: ChallengeKind::TwoDay,
+        };
+        let settings = Settings {
+            base_url: "https://peer-challenge.example".into(),
+            ..Settings::default()
+        };
+        let days = [
+            chrono::NaiveDate::from_ymd_opt(2027, 3, 10).expect("date"),
+            chrono::NaiveDate::from_ymd_opt(2027, 3, 11).expect("date"),
+        ];
+        let email = travel_request_email(
+            &settings,
+            about,
+            &days,
+            "Pat Manager",
+            "Tia Traveller",
+            EmailAddress::parse("tia@example.org").expect("email"),
+        );
+        let text = format!(
+            "To: {}\nSubject: {}\n\n{}",
+            email.to, email.subject, email.body_text
+        );
+        assert!(text.contains("https://peer-challenge.example/my-profile/edit#travel"));
+        insta::assert_snapshot!("travel_request", text);
     }
 }

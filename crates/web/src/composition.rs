@@ -83,6 +83,25 @@ pub struct Help {
     pub text: String,
     /// Where to act on it, if there is a page for it.
     pub href: Option<String>,
+    /// A change the team page can make on the spot, as a form (it changes something, so it
+    /// is never a link).
+    #[serde(default)]
+    pub act: Option<HelpAct>,
+}
+
+/// What a piece of help does when the project manager acts on it from the team page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "act", rename_all = "snake_case")]
+pub enum HelpAct {
+    /// Turn one seat of this role (its code) into a shadowing seat, then re-compose.
+    ShadowSeat { role: String },
+    /// Email this pool member asking them to add the host to the places they travel to.
+    AskToTravel { member: String, name: String },
+}
+
+/// The what-if page, pre-filled with an area and a kind, to try other dates.
+pub fn what_if_href(area: &AuthoritySlug, kind: ChallengeKind) -> String {
+    format!("/challenges/what-if?area={area}&kind={}", kind.code())
 }
 
 /// What composing produced: the new seats to save, and the proposal to show.
@@ -803,7 +822,8 @@ impl<'a> EngineInput<'a> {
         if date_blocked {
             help.push(Help {
                 text: "Try other dates: some people are busy on these days".to_owned(),
-                href: None,
+                href: Some(what_if_href(&self.challenge.authority, self.challenge.kind)),
+                act: None,
             });
         }
         if !shadowing && untrained > 0 {
@@ -813,6 +833,9 @@ impl<'a> EngineInput<'a> {
                     count(untrained, &noun)
                 ),
                 href: None,
+                act: Some(HelpAct::ShadowSeat {
+                    role: role.code().to_owned(),
+                }),
             });
         }
         // Whom to ask first: people otherwise free who do not list the host among the
@@ -837,12 +860,17 @@ impl<'a> EngineInput<'a> {
                     self.home_words(member, None)
                 ),
                 href: Some(format!("/pool/members/{}", member.id)),
+                act: Some(HelpAct::AskToTravel {
+                    member: member.id.to_string(),
+                    name: member.profile.name.to_string(),
+                }),
             });
         }
         if help.is_empty() {
             help.push(Help {
                 text: format!("Recruit or train another {noun} from outside {host}"),
                 href: Some("/pool".to_owned()),
+                act: None,
             });
         }
         UnfilledSeat {

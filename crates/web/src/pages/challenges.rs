@@ -175,6 +175,8 @@ pub struct ListPage {
     authorities: Vec<SelectItem>,
     kinds: Vec<SelectItem>,
     request_href: Option<String>,
+    /// What-if staffing, for the people who compose teams.
+    what_if: bool,
     filtered: bool,
 }
 
@@ -259,6 +261,7 @@ pub async fn list_challenges(
                 authorise(Some(principal), &Action::RequestChallenge(slug.clone())).is_ok()
             })
             .map(|_| "/challenges/new".to_owned()),
+        what_if: runs_scheme,
         filtered: !(query.state.is_empty() && query.authority.is_empty() && query.kind.is_empty()),
     })
 }

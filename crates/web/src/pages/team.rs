@@ -22,7 +22,7 @@ use serde::Deserialize;
 use store::{EmailAttachment, NewEmail, NewTeamMember, PoolFilter, StoreError, TeamMember};
 
 use crate::components::{ErrorSummary, Radios, SelectItem, Textarea};
-use crate::composition::{CompositionError, Proposal, SeatPicker, check_team, compose};
+use crate::composition::{CompositionError, HelpAct, Proposal, SeatPicker, check_team, compose};
 use crate::forms::FormErrors;
 use crate::pages::challenges::{ChallengeRow, LoadedChallenge, load_challenge, readiness, today};
 use crate::pages::{Chrome, Notice, see_other};
@@ -141,6 +141,8 @@ pub struct TeamPage {
     coverage: Option<Coverage>,
     warnings: Vec<String>,
     manage: bool,
+    /// Whether the team may be changed now, so the diagnosis's actions are offered.
+    editable: bool,
     may_propose: bool,
     may_confirm: bool,
     confirm_label: &'static str,
@@ -293,6 +295,7 @@ async fn team_page(
         },
         warnings,
         manage,
+        editable,
         may_propose: editable && !record.visit_days.is_empty() && record.kloes_agreed(),
         may_confirm: editable && proposed,
         confirm_label: if record.state == ChallengeState::TeamProposed {
@@ -371,13 +374,14 @@ pub async fn show_team(
         "proposed" => Some("The engine has proposed a team"),
         "changed" => Some("The team has been changed"),
         "invited" => Some("The invitations have been sent"),
+        "asked" => Some("Your email asking them to travel there has been sent"),
         _ => None,
     }
     .map(crate::components::NotificationBanner::success);
     team_page(&state, &visitor, &loaded, banner, None).await
 }
 
-async fn refuse(
+pub(crate) async fn refuse(
     state: &AppState,
     visitor: &Visitor,
     loaded: &LoadedChallenge,
@@ -388,7 +392,7 @@ async fn refuse(
 }
 
 /// Load the challenge for a change to its team by the people who run the scheme.
-async fn load_for_change(
+pub(crate) async fn load_for_change(
     state: &AppState,
     visitor: &Visitor,
     id: &str,
@@ -398,7 +402,7 @@ async fn load_for_change(
     Ok(loaded)
 }
 
-async fn propose(
+pub(crate) async fn propose(
     state: &AppState,
     visitor: &Visitor,
     loaded: &LoadedChallenge,

@@ -106,7 +106,10 @@ async fn a_comment_typed_as_the_findings_close_is_shown_back(app: TestApp) {
         .findings(fixture.challenge)
         .await
         .expect("findings");
-    assert!(stored.iter().all(|f| f.comments.is_empty()), "nothing saved");
+    assert!(
+        stored.iter().all(|f| f.comments.is_empty()),
+        "nothing saved"
+    );
 }
 
 crate::app_test!(
