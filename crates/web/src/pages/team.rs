@@ -22,7 +22,10 @@ use serde::Deserialize;
 use store::{EmailAttachment, NewEmail, NewTeamMember, PoolFilter, StoreError, TeamMember};
 
 use crate::components::{ErrorSummary, Radios, SelectItem, Textarea};
-use crate::composition::{CompositionError, HelpAct, Proposal, SeatPicker, check_team, compose};
+use crate::composition::{
+    Comparison, CompositionError, HelpAct, Proposal, SeatPicker, check_team, compare_with_engine,
+    compose,
+};
 use crate::forms::FormErrors;
 use crate::pages::challenges::{ChallengeRow, LoadedChallenge, load_challenge, readiness, today};
 use crate::pages::{Chrome, Notice, see_other};
@@ -138,6 +141,8 @@ pub struct TeamPage {
     state: &'static str,
     members: Vec<MemberRow>,
     proposal: Option<Proposal>,
+    /// After a change by hand: how the team compares with the engine's proposal.
+    comparison: Option<Comparison>,
     coverage: Option<Coverage>,
     warnings: Vec<String>,
     manage: bool,
@@ -271,6 +276,20 @@ async fn team_page(
             MemberStatus::Declined | MemberStatus::ConflictDeclared
         )
     });
+    let proposal: Option<Proposal> = if manage {
+        record
+            .proposal
+            .as_deref()
+            .and_then(|json| serde_json::from_str(json).ok())
+    } else {
+        None
+    };
+    let comparison = match &proposal {
+        Some(proposal) => {
+            compare_with_engine(&state.store, record, &loaded.team, proposal, today()).await?
+        }
+        None => None,
+    };
     Ok(TeamPage {
         chrome: Chrome::new(visitor, format!("Team: {}", record.reference), NAV)
             .with_errors(refusal.is_some()),
@@ -280,14 +299,8 @@ async fn team_page(
         heading: loaded.title(),
         state: record.state.label(),
         members: shown.iter().map(|m| member_row(m, manage)).collect(),
-        proposal: if manage {
-            record
-                .proposal
-                .as_deref()
-                .and_then(|json| serde_json::from_str(json).ok())
-        } else {
-            None
-        },
+        proposal,
+        comparison,
         coverage: if manage {
             coverage(state, loaded).await?
         } else {

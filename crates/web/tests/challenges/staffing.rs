@@ -533,3 +533,71 @@ crate::app_test!(
     what_if_asks_the_engine_without_saving,
     what_if_asks_the_engine_without_saving
 );
+
+async fn a_team_changed_by_hand_is_compared_with_the_engines(app: TestApp) {
+    let fixture = challenge_in(&app.store, "nottingham", ChallengeState::Scoping).await;
+    add_people(
+        &app,
+        &[
+            ("Lena Lead", ReviewerType::LaOfficer, "derby"),
+            ("Omar Officer", ReviewerType::LaOfficer, "leicester"),
+            ("Pia Parent", ReviewerType::ParentCarer, "nottinghamshire"),
+        ],
+    )
+    .await;
+    let mut yan = member_profile("Yan Parent", ReviewerType::ParentCarer, "lincolnshire");
+    yan.expertise = vec![];
+    let yan = app
+        .store
+        .add_pool_member(&yan, None, None, Utc::now())
+        .await
+        .expect("member");
+
+    let mut pm = app.browser_as(Who::ProjectManager).await;
+    let team_page = format!("/challenges/{}/team", fixture.challenge);
+    let page = pm.post(&format!("{team_page}/propose"), &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let page = pm.get(&team_page).await;
+    assert!(
+        page.body
+            .contains("The engine proved this team is the best possible"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("id=\"comparison\""));
+
+    // The project manager puts Yan in Pia's seat.
+    let team = app.store.team(fixture.challenge).await.expect("team");
+    let pia = team
+        .iter()
+        .find(|m| m.name == "Pia Parent")
+        .expect("the engine chose Pia");
+    let swapped = pm
+        .post(
+            &format!("{team_page}/swap"),
+            &[("seat", &pia.id.to_string()), ("member", &yan.to_string())],
+        )
+        .await;
+    assert_eq!(swapped.status, StatusCode::SEE_OTHER, "{}", swapped.body);
+    let page = pm.get(&team_page).await;
+    let body = page.body.replace("&#39;", "'");
+    assert!(
+        !body.contains("The engine proved this team is the best possible"),
+        "no longer said of a changed team"
+    );
+    let at = body.find("id=\"comparison\"").expect("a comparison");
+    let comparison = &body[at..at + body[at..].find("</div>").expect("ends")];
+    for words in [
+        "The engine put Pia Parent in a parent carer seat; they are not on the team now",
+        "Yan Parent is in a parent carer seat the engine did not give them",
+        "km further in all than the engine's",
+        "It keeps every hard rule.",
+    ] {
+        assert!(comparison.contains(words), "{words} in {comparison}");
+    }
+}
+
+crate::app_test!(
+    a_team_changed_by_hand_is_compared_with_the_engines,
+    a_team_changed_by_hand_is_compared_with_the_engines
+);
