@@ -40,6 +40,8 @@ pub enum Step {
     },
     /// Cancelled (the reason stays on the challenge page, behind sign-in).
     Cancelled,
+    /// The timetable published (the challenge scheduled): the team hears too.
+    TimetablePublished,
 }
 
 impl Step {
@@ -49,6 +51,7 @@ impl Step {
         match to {
             S::Scoping => Some(Self::Scoping),
             S::Cancelled => Some(Self::Cancelled),
+            S::Scheduled => Some(Self::TimetablePublished),
             _ => None,
         }
     }
@@ -71,6 +74,42 @@ pub fn emails(
         );
     }
     emails
+}
+
+/// Every email `step` sends to the challenge's team (those invited or who accepted), for the
+/// steps that concern them; none for the others.
+pub fn team_emails(
+    settings: &Settings,
+    team: &[store::TeamMember],
+    about: About<'_>,
+    step: Step,
+) -> Vec<NewEmail> {
+    if step != Step::TimetablePublished {
+        return Vec::new();
+    }
+    let challenge = settings.link(&format!("/challenges/{}", about.id));
+    team.iter()
+        .filter(|member| member.status.is_on_team())
+        .map(|member| {
+            NewEmail::text(
+                member.email.clone(),
+                format!(
+                    "{}: the visit timetable has been published",
+                    about.reference
+                ),
+                format!(
+                    "Dear {name},\n\n\
+                     The timetable for the {kind} in {area} has been published. Please read it \
+                     before the visit, with the case sample and the pre-reading.\n\n\
+                     Read the timetable at:\n{challenge}/timetable\n\n\
+                     Add the visit to your calendar from the same page.\n\n{SIGN_OFF}\n",
+                    name = member.name,
+                    kind = kind_words(about.kind),
+                    area = about.authority_name,
+                ),
+            )
+        })
+        .collect()
 }
 
 /// The LA leads of `authority`: their names and addresses.
@@ -160,6 +199,14 @@ fn lead_email(
                  Please now build the visit's timetable, choose the case sample and add the \
                  pre-reading, then publish the timetable.\n\n\
                  Build the timetable at:\n{challenge}/timetable"
+            ),
+        ),
+        Step::TimetablePublished => (
+            format!("{reference}: the visit timetable has been published"),
+            format!(
+                "The timetable for the {kind} in {area} has been published and the team told. \
+                 The team reads it, with the case sample and the pre-reading, before the visit.\n\n\
+                 Read the timetable at:\n{challenge}/timetable"
             ),
         ),
         Step::ReportShared { format, version } => (
@@ -419,5 +466,57 @@ mod tests {
         );
         assert!(text.contains("https://peer-challenge.example/my-profile/edit#travel"));
         insta::assert_snapshot!("travel_request", text);
+    }
+
+    #[test]
+    fn a_published_timetable_tells_the_host_leads_and_the_team() {
+        assert_emails!("timetable_published", Step::TimetablePublished);
+        let derby = AuthoritySlug::parse("derby").expect("slug");
+        let about = About {
+            id: ChallengeId::new(),
+            reference: "PC-2027-004",
+            authority: &derby,
+            authority_name: "Derby",
+            kind: ChallengeKind::OneDay,
+        };
+        let settings = Settings {
+            base_url: "https://peer-challenge.example".into(),
+            ..Settings::default()
+        };
+        let member = |name: &str, email: &str, status| store::TeamMember {
+            id: domain::TeamMemberId::new(),
+            challenge: about.id,
+            member: domain::PoolMemberId::new(),
+            user: None,
+            name: name.into(),
+            email: EmailAddress::parse(email).expect("email"),
+            reviewer_type: domain::pool::ReviewerType::LaOfficer,
+            seat_role: domain::challenge::SeatRole::LaOfficer,
+            shadowing: false,
+            status,
+            reasons: String::new(),
+            invited_at: None,
+            responded_at: None,
+            conflict_details: None,
+            decline_reason: None,
+            confidentiality_at: None,
+        };
+        use domain::challenge::MemberStatus;
+        let team = [
+            member("Ada Accepted", "ada@example.org", MemberStatus::Accepted),
+            member("Del Declined", "del@example.org", MemberStatus::Declined),
+        ];
+        let emails = team_emails(&settings, &team, about, Step::TimetablePublished);
+        assert_eq!(emails.len(), 1, "not those who declined");
+        let text = format!(
+            "To: {}\nSubject: {}\n\n{}",
+            emails[0].to, emails[0].subject, emails[0].body_text
+        );
+        insta::with_settings!({filters => vec![
+            (r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "[id]"),
+        ]}, {
+            insta::assert_snapshot!("timetable_published_team", text);
+        });
+        assert!(team_emails(&settings, &team, about, Step::KloesAgreed).is_empty());
     }
 }

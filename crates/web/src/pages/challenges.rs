@@ -1057,12 +1057,21 @@ pub async fn move_challenge(
         return Ok((StatusCode::CONFLICT, page).into_response());
     }
     let emails = match Step::of_move(to) {
-        Some(step) => challenge_emails::emails(
-            &state.settings,
-            &state.store.staff().await?,
-            loaded.about(),
-            step,
-        ),
+        Some(step) => {
+            let mut emails = challenge_emails::emails(
+                &state.settings,
+                &state.store.staff().await?,
+                loaded.about(),
+                step,
+            );
+            emails.extend(challenge_emails::team_emails(
+                &state.settings,
+                &loaded.team,
+                loaded.about(),
+                step,
+            ));
+            emails
+        }
         None => Vec::new(),
     };
     match state

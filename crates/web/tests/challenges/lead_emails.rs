@@ -1,6 +1,7 @@
 //! The host's LA lead hears of every step that waits on them or changes their visit, through
 //! the outbox: their request received (and the people who scope it told), scoping started,
-//! KLOEs agreed, the team confirmed, the report shared for accuracy, the report final and a cancellation.
+//! KLOEs agreed, the team confirmed, the timetable published (the team told too), the report
+//! shared for accuracy, the report final and a cancellation.
 
 use axum::http::StatusCode;
 use chrono::Utc;
@@ -8,6 +9,7 @@ use domain::findings::ReportFormat;
 use domain::lifecycle::ChallengeState;
 
 use super::support::challenge_fixture::{challenge_in, future_weekday};
+use super::support::visit_fixture::add_visit_fixtures;
 use super::support::{TestApp, Who};
 use store::Author;
 
@@ -188,4 +190,48 @@ async fn the_host_lead_hears_of_every_step(app: TestApp) {
 crate::app_test!(
     the_host_lead_hears_of_every_step,
     the_host_lead_hears_of_every_step
+);
+
+async fn publishing_the_timetable_tells_the_team_and_the_host_lead(app: TestApp) {
+    let fixture = challenge_in(&app.store, "derby", ChallengeState::TeamConfirmed).await;
+    for seat in &fixture.team {
+        app.store
+            .respond_to_invitation(
+                &fixture.coordinator,
+                *seat,
+                &domain::challenge::InvitationResponse::Accept,
+                None,
+                Utc::now(),
+            )
+            .await
+            .expect("accept");
+    }
+    add_visit_fixtures(&app.store, fixture.challenge, &fixture.team).await;
+    let mut pm = app.browser_as(Who::ProjectManager).await;
+    let moved = pm
+        .post(
+            &format!("/challenges/{}/move", fixture.challenge),
+            &[("to", "scheduled")],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let subject = "the visit timetable has been published";
+    let told = subjects_to(&app, LEAD).await;
+    assert!(told.iter().any(|s| s.ends_with(subject)), "{told:?}");
+    let team = app.store.team(fixture.challenge).await.expect("team");
+    assert!(!team.is_empty());
+    for member in &team {
+        let told = subjects_to(&app, member.email.as_str()).await;
+        assert_eq!(
+            told.iter().filter(|s| s.ends_with(subject)).count(),
+            1,
+            "{}: {told:?}",
+            member.name
+        );
+    }
+}
+
+crate::app_test!(
+    publishing_the_timetable_tells_the_team_and_the_host_lead,
+    publishing_the_timetable_tells_the_team_and_the_host_lead
 );
