@@ -593,6 +593,20 @@ impl Store {
         plan: &VisitPlan,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        self.plan_visit_and_tell(actor, id, plan, Vec::new(), now)
+            .await
+    }
+
+    /// As [`Store::plan_visit`], with the emails telling people of the change (the team and
+    /// the host's leads when the days move) queued in the same transaction.
+    pub async fn plan_visit_and_tell(
+        &self,
+        actor: &Principal,
+        id: ChallengeId,
+        plan: &VisitPlan,
+        emails: Vec<NewEmail>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let txn = self.begin_write().await?;
         challenge_visit_day::Entity::delete_many()
             .filter(challenge_visit_day::Column::ChallengeId.eq(id.as_uuid()))
@@ -633,6 +647,7 @@ impl Store {
             now,
         )
         .await?;
+        enqueue_all(&txn, emails, now).await?;
         txn.commit().await?;
         Ok(())
     }

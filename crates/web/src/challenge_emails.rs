@@ -42,6 +42,9 @@ pub enum Step {
     Cancelled,
     /// The timetable published (the challenge scheduled): the team hears too.
     TimetablePublished,
+    /// The visit days changed after the team was invited: the team hears too, with the
+    /// calendar invitation updated.
+    VisitChanged,
 }
 
 impl Step {
@@ -110,6 +113,36 @@ pub fn team_emails(
             )
         })
         .collect()
+}
+
+/// A team member told that the visit days have changed; the caller attaches the updated
+/// calendar invitation.
+pub fn visit_changed_email(
+    settings: &Settings,
+    about: About<'_>,
+    days: &[chrono::NaiveDate],
+    name: &str,
+    to: EmailAddress,
+) -> NewEmail {
+    let challenge = settings.link(&format!("/challenges/{}", about.id));
+    let days = days
+        .iter()
+        .map(|day| day.format("%A %-d %B %Y").to_string())
+        .collect::<Vec<_>>()
+        .join(" and ");
+    NewEmail::text(
+        to,
+        format!("{}: the visit days have changed", about.reference),
+        format!(
+            "Dear {name},\n\n\
+             The {kind} in {area} will now be on {days}. The attached calendar invitation \
+             replaces the one you had.\n\n\
+             If you can no longer take part on these days, tell the project manager, or answer \
+             on the challenge's page:\n{challenge}\n\n{SIGN_OFF}\n",
+            kind = kind_words(about.kind),
+            area = about.authority_name,
+        ),
+    )
 }
 
 /// The LA leads of `authority`: their names and addresses.
@@ -207,6 +240,14 @@ fn lead_email(
                 "The timetable for the {kind} in {area} has been published and the team told. \
                  The team reads it, with the case sample and the pre-reading, before the visit.\n\n\
                  Read the timetable at:\n{challenge}/timetable"
+            ),
+        ),
+        Step::VisitChanged => (
+            format!("{reference}: the visit days have changed"),
+            format!(
+                "The days of the {kind} in {area} have changed, and the team has been sent the \
+                 new dates. Please check the timetable and the rooms you booked still fit.\n\n\
+                 See the new days at:\n{challenge}"
             ),
         ),
         Step::ReportShared { format, version } => (
@@ -518,5 +559,38 @@ mod tests {
             insta::assert_snapshot!("timetable_published_team", text);
         });
         assert!(team_emails(&settings, &team, about, Step::KloesAgreed).is_empty());
+    }
+
+    #[test]
+    fn changed_visit_days_tell_the_host_leads_and_the_team() {
+        assert_emails!("visit_changed", Step::VisitChanged);
+        let derby = AuthoritySlug::parse("derby").expect("slug");
+        let about = About {
+            id: ChallengeId::new(),
+            reference: "PC-2027-004",
+            authority: &derby,
+            authority_name: "Derby",
+            kind: ChallengeKind::OneDay,
+        };
+        let settings = Settings {
+            base_url: "https://peer-challenge.example".into(),
+            ..Settings::default()
+        };
+        let email = visit_changed_email(
+            &settings,
+            about,
+            &[chrono::NaiveDate::from_ymd_opt(2027, 3, 17).expect("date")],
+            "Ada Accepted",
+            EmailAddress::parse("ada@example.org").expect("email"),
+        );
+        let text = format!(
+            "To: {}\nSubject: {}\n\n{}",
+            email.to, email.subject, email.body_text
+        );
+        insta::with_settings!({filters => vec![
+            (r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "[id]"),
+        ]}, {
+            insta::assert_snapshot!("visit_changed_team", text);
+        });
     }
 }

@@ -1559,9 +1559,37 @@ pub async fn plan_visit(
         let page = visit_page(&visitor, &loaded, &answers, &errors);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
+    // Once the team has been invited, moved days are news to them and to the host's leads.
+    let emails = if !loaded.record.visit_days.is_empty()
+        && loaded.record.visit_days != plan.days
+        && loaded.team.iter().any(|m| m.status.is_on_team())
+    {
+        let moved = LoadedChallenge {
+            record: ChallengeRecord {
+                visit_days: plan.days.clone(),
+                ..loaded.record.clone()
+            },
+            access: loaded.access.clone(),
+            membership: None,
+            team: loaded.team.clone(),
+        };
+        let mut emails = challenge_emails::emails(
+            &state.settings,
+            &state.store.staff().await?,
+            loaded.about(),
+            Step::VisitChanged,
+        );
+        emails.extend(crate::pages::team::visit_changed_emails(
+            &state.settings,
+            &moved,
+        ));
+        emails
+    } else {
+        Vec::new()
+    };
     state
         .store
-        .plan_visit(principal, loaded.record.id, &plan, Utc::now())
+        .plan_visit_and_tell(principal, loaded.record.id, &plan, emails, Utc::now())
         .await?;
     Ok(see_other(&format!("{}?notice=visit", loaded.href())))
 }

@@ -872,6 +872,38 @@ fn invitation_email(
     })
 }
 
+/// Each invited or accepted member told that the visit days changed, with the calendar
+/// invitation for the new days. Its events keep their ids and take a higher sequence, so a
+/// calendar replaces the old days rather than adding new ones.
+pub(crate) fn visit_changed_emails(settings: &Settings, loaded: &LoadedChallenge) -> Vec<NewEmail> {
+    // Seconds since 2024 rise with every change, as the sequence must.
+    let sequence = u32::try_from(Utc::now().timestamp() - 1_704_067_200).unwrap_or(u32::MAX);
+    loaded
+        .team
+        .iter()
+        .filter(|member| member.status.is_on_team())
+        .map(|member| {
+            let mut events = visit_events(settings, loaded, Some(member));
+            for event in &mut events {
+                event.sequence = sequence;
+            }
+            let ics = calendar(CalendarMethod::Request, &events);
+            crate::challenge_emails::visit_changed_email(
+                settings,
+                loaded.about(),
+                &loaded.record.visit_days,
+                &member.name,
+                member.email.clone(),
+            )
+            .with_attachment(EmailAttachment {
+                file_name: format!("{}.ics", loaded.record.reference),
+                content_type: "text/calendar; method=REQUEST; charset=UTF-8".into(),
+                bytes: ics.into_bytes(),
+            })
+        })
+        .collect()
+}
+
 pub async fn download_invitation(
     State(state): State<AppState>,
     visitor: Visitor,

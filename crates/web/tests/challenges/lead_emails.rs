@@ -1,6 +1,7 @@
 //! The host's LA lead hears of every step that waits on them or changes their visit, through
 //! the outbox: their request received (and the people who scope it told), scoping started,
-//! KLOEs agreed, the team confirmed, the timetable published (the team told too), the report
+//! KLOEs agreed, the team confirmed, the visit days moved and the timetable published (the team
+//! told too, with an updated calendar invitation for moved days), the report
 //! shared for accuracy, the report final and a cancellation.
 
 use axum::http::StatusCode;
@@ -234,4 +235,82 @@ async fn publishing_the_timetable_tells_the_team_and_the_host_lead(app: TestApp)
 crate::app_test!(
     publishing_the_timetable_tells_the_team_and_the_host_lead,
     publishing_the_timetable_tells_the_team_and_the_host_lead
+);
+
+async fn moved_visit_days_tell_the_team_with_a_new_invitation_and_the_host_lead(app: TestApp) {
+    use chrono::Datelike;
+    let fixture = challenge_in(&app.store, "derby", ChallengeState::TeamConfirmed).await;
+    let day = future_weekday() + chrono::Duration::days(7);
+    let day_s = day.day().to_string();
+    let month_s = day.month().to_string();
+    let year_s = day.year().to_string();
+    let mut pm = app.browser_as(Who::ProjectManager).await;
+    let moved = pm
+        .post(
+            &format!("/challenges/{}/visit", fixture.challenge),
+            &[
+                ("visit_date-day", day_s.as_str()),
+                ("visit_date-month", month_s.as_str()),
+                ("visit_date-year", year_s.as_str()),
+                ("seats_lead_reviewer", "1"),
+                ("seats_la_officer", "1"),
+                ("seats_parent_carer", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let subject = "the visit days have changed";
+    let told = subjects_to(&app, LEAD).await;
+    assert!(told.iter().any(|s| s.ends_with(subject)), "{told:?}");
+    let outbox = app.store.outbox_emails(500).await.expect("outbox");
+    let team = app.store.team(fixture.challenge).await.expect("team");
+    assert_eq!(
+        team.iter().filter(|m| m.status.is_on_team()).count(),
+        3,
+        "the invited team"
+    );
+    for member in team.iter().filter(|m| m.status.is_on_team()) {
+        let email = outbox
+            .iter()
+            .find(|e| e.to == member.email && e.subject.ends_with(subject))
+            .unwrap_or_else(|| panic!("{} is told", member.name));
+        assert!(
+            email
+                .body_text
+                .contains(&day.format("%-d %B %Y").to_string()),
+            "{}",
+            email.body_text
+        );
+        assert!(
+            email
+                .attachments
+                .iter()
+                .any(|a| a.file_name.ends_with(".ics")
+                    && String::from_utf8_lossy(&a.bytes).contains("SEQUENCE:")),
+            "with the calendar invitation"
+        );
+    }
+    // Planning the same days again tells nobody.
+    let before = app.store.outbox_emails(500).await.expect("outbox").len();
+    pm.post(
+        &format!("/challenges/{}/visit", fixture.challenge),
+        &[
+            ("visit_date-day", day_s.as_str()),
+            ("visit_date-month", month_s.as_str()),
+            ("visit_date-year", year_s.as_str()),
+            ("seats_lead_reviewer", "1"),
+            ("seats_la_officer", "1"),
+            ("seats_parent_carer", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        app.store.outbox_emails(500).await.expect("outbox").len(),
+        before
+    );
+}
+
+crate::app_test!(
+    moved_visit_days_tell_the_team_with_a_new_invitation_and_the_host_lead,
+    moved_visit_days_tell_the_team_with_a_new_invitation_and_the_host_lead
 );
