@@ -1564,10 +1564,10 @@ pub async fn compare_with_engine(
         let label = words.theme(code.as_str());
         match (knows(&engine_team, code), knows(&this_team, code)) {
             (true, false) => themes.push(format!(
-                "Lost: nobody on the team knows {label} well, as someone on the engine's team did"
+                "Theme lost: {label}. Someone on the engine's team knew it well; nobody on this team does"
             )),
             (false, true) => themes.push(format!(
-                "Gained: someone on the team knows {label} well, as nobody on the engine's team did"
+                "Theme gained: {label}. Someone on this team knows it well; nobody on the engine's team did"
             )),
             _ => {}
         }
