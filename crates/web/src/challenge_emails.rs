@@ -45,6 +45,8 @@ pub enum Step {
     /// The visit days changed after the team was invited: the team hears too, with the
     /// calendar invitation updated.
     VisitChanged,
+    /// The visit days set (or moved) before anyone is invited: the host books rooms and people.
+    VisitSet,
 }
 
 impl Step {
@@ -248,6 +250,15 @@ fn lead_email(
                 "The days of the {kind} in {area} have changed, and the team has been sent the \
                  new dates. Please check the timetable and the rooms you booked still fit.\n\n\
                  See the new days at:\n{challenge}"
+            ),
+        ),
+        Step::VisitSet => (
+            format!("{reference}: the visit days have been set"),
+            format!(
+                "The days of the {kind} in {area} have been set. Please keep them free for the \
+                 team's visit and start thinking about the rooms and people it will need; the \
+                 team is invited once it is confirmed.\n\n\
+                 See the days at:\n{challenge}"
             ),
         ),
         Step::ReportShared { format, version } => (
@@ -564,6 +575,7 @@ mod tests {
     #[test]
     fn changed_visit_days_tell_the_host_leads_and_the_team() {
         assert_emails!("visit_changed", Step::VisitChanged);
+        assert_emails!("visit_set", Step::VisitSet);
         let derby = AuthoritySlug::parse("derby").expect("slug");
         let about = About {
             id: ChallengeId::new(),

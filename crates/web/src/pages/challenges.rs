@@ -1559,11 +1559,18 @@ pub async fn plan_visit(
         let page = visit_page(&visitor, &loaded, &answers, &errors);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    // Once the team has been invited, moved days are news to them and to the host's leads.
-    let emails = if !loaded.record.visit_days.is_empty()
-        && loaded.record.visit_days != plan.days
-        && loaded.team.iter().any(|m| m.status.is_on_team())
-    {
+    // New or moved days are news to the host's leads and, once invited, to the team.
+    let invited = loaded.team.iter().any(|m| m.status.is_on_team());
+    let emails = if loaded.record.visit_days == plan.days {
+        Vec::new()
+    } else if !invited {
+        challenge_emails::emails(
+            &state.settings,
+            &state.store.staff().await?,
+            loaded.about(),
+            Step::VisitSet,
+        )
+    } else {
         let moved = LoadedChallenge {
             record: ChallengeRecord {
                 visit_days: plan.days.clone(),
@@ -1584,8 +1591,6 @@ pub async fn plan_visit(
             &moved,
         ));
         emails
-    } else {
-        Vec::new()
     };
     state
         .store

@@ -262,6 +262,12 @@ async fn moved_visit_days_tell_the_team_with_a_new_invitation_and_the_host_lead(
     let subject = "the visit days have changed";
     let told = subjects_to(&app, LEAD).await;
     assert!(told.iter().any(|s| s.ends_with(subject)), "{told:?}");
+    assert!(
+        !told
+            .iter()
+            .any(|s| s.ends_with("the visit days have been set")),
+        "{told:?}"
+    );
     let outbox = app.store.outbox_emails(500).await.expect("outbox");
     let team = app.store.team(fixture.challenge).await.expect("team");
     assert_eq!(
@@ -313,4 +319,41 @@ async fn moved_visit_days_tell_the_team_with_a_new_invitation_and_the_host_lead(
 crate::app_test!(
     moved_visit_days_tell_the_team_with_a_new_invitation_and_the_host_lead,
     moved_visit_days_tell_the_team_with_a_new_invitation_and_the_host_lead
+);
+
+async fn visit_days_set_before_anyone_is_invited_tell_the_host_lead(app: TestApp) {
+    use chrono::Datelike;
+    let fixture = challenge_in(&app.store, "derby", ChallengeState::Scoping).await;
+    let day = future_weekday() + chrono::Duration::days(14);
+    let (d, m, y) = (
+        day.day().to_string(),
+        day.month().to_string(),
+        day.year().to_string(),
+    );
+    let mut pm = app.browser_as(Who::ProjectManager).await;
+    let planned = pm
+        .post(
+            &format!("/challenges/{}/visit", fixture.challenge),
+            &[
+                ("visit_date-day", d.as_str()),
+                ("visit_date-month", m.as_str()),
+                ("visit_date-year", y.as_str()),
+                ("seats_lead_reviewer", "1"),
+                ("seats_la_officer", "2"),
+                ("seats_parent_carer", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(planned.status, StatusCode::SEE_OTHER, "{}", planned.body);
+    let told = subjects_to(&app, LEAD).await;
+    assert!(
+        told.iter()
+            .any(|s| s.ends_with("the visit days have been set")),
+        "{told:?}"
+    );
+}
+
+crate::app_test!(
+    visit_days_set_before_anyone_is_invited_tell_the_host_lead,
+    visit_days_set_before_anyone_is_invited_tell_the_host_lead
 );
