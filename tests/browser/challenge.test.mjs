@@ -498,3 +498,34 @@ test("a reviewer downloads their activities as an .ics that icalendar reads with
     end: `${iso(VISIT)} 11:00`,
   }], 'only the activity the reviewer is in, at its times in Europe/London');
 });
+
+test('the project manager asks what-if staffing for an area, meeting the form\'s errors first', async () => {
+  const page = await signedIn(PM);
+  let response = await goto(page, '/challenges');
+  response = await submit(page, page.getByRole('link', { name: /What-if staffing/ }));
+  assert.equal(pathOf(page), '/challenges/what-if');
+  await check(page, response, { who: PM.name, path: '/challenges/what-if' });
+
+  // Asked with nothing filled in: each problem beside its field, the summary linking to each.
+  response = await submit(page, page.getByRole('button', { name: 'Ask the engine' }));
+  await check(page, response, { who: PM.name, path: '/challenges/what-if', label: 'errors', status: 422 });
+  assert.deepEqual((await errorSummary(page)).map(([href]) => href), ['#area', '#kind', '#first-day']);
+
+  // A two-day challenge in Rutland on a Wednesday about three months ahead: the demo pool
+  // staffs it, and nothing is saved.
+  let day = daysFromNow(91);
+  while (day.getUTCDay() !== 3) day = new Date(day.getTime() + 86_400_000);
+  await page.getByLabel('Area').selectOption({ label: 'Rutland' });
+  await page.getByLabel('Two-day').check();
+  const first = page.getByRole('group', { name: 'First visit day' });
+  const { day: d, month: m, year: y } = parts(day);
+  await first.getByLabel('Day').fill(String(d));
+  await first.getByLabel('Month').fill(String(m));
+  await first.getByLabel('Year').fill(String(y));
+  response = await submit(page, page.getByRole('button', { name: 'Ask the engine' }));
+  await check(page, response, { who: PM.name, path: '/challenges/what-if', label: 'answer' });
+  const main = await page.locator('main').innerText();
+  assert.match(main, new RegExp(`A two-day challenge in Rutland on ${longDay(day)}`));
+  assert.match(main, /A team can be formed\./);
+  assert.equal(await page.getByLabel('Area').inputValue(), 'rutland', 'what was asked stays in the form');
+});

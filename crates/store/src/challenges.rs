@@ -593,6 +593,20 @@ impl Store {
         plan: &VisitPlan,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        self.plan_visit_and_tell(actor, id, plan, Vec::new(), now)
+            .await
+    }
+
+    /// As [`Store::plan_visit`], with the emails telling people of the change (the team and
+    /// the host's leads when the days move) queued in the same transaction.
+    pub async fn plan_visit_and_tell(
+        &self,
+        actor: &Principal,
+        id: ChallengeId,
+        plan: &VisitPlan,
+        emails: Vec<NewEmail>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let txn = self.begin_write().await?;
         challenge_visit_day::Entity::delete_many()
             .filter(challenge_visit_day::Column::ChallengeId.eq(id.as_uuid()))
@@ -629,6 +643,50 @@ impl Store {
                 "challenge.visit_planned",
                 id,
                 format!("visit on {}", days.join(" and ")),
+            ),
+            now,
+        )
+        .await?;
+        enqueue_all(&txn, emails, now).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Turn one trained seat of `role` into a shadowing seat, for someone not yet trained to
+    /// take (the project manager acting on the engine's diagnosis). Audited. `Conflict` when
+    /// every seat of the role is already a shadowing seat, `NotFound` when it has none.
+    pub async fn shadow_one_seat(
+        &self,
+        actor: &Principal,
+        id: ChallengeId,
+        role: SeatRole,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let txn = self.begin_write().await?;
+        let seat = challenge_seat::Entity::find_by_id((id.as_uuid(), role.code().to_owned()))
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if seat.shadowing >= seat.count {
+            return Err(StoreError::Conflict(
+                "every seat of this role is already a shadowing seat",
+            ));
+        }
+        let shadowing = seat.shadowing + 1;
+        let mut active: challenge_seat::ActiveModel = seat.into();
+        active.shadowing = Set(shadowing);
+        active.update(&txn).await?;
+        touch(&txn, id, now).await?;
+        audit::append(
+            &txn,
+            audit_event(
+                actor,
+                "challenge.seat_made_shadowing",
+                id,
+                format!(
+                    "one {} seat made a shadowing seat",
+                    role.label().to_lowercase()
+                ),
             ),
             now,
         )

@@ -40,6 +40,13 @@ pub enum Step {
     },
     /// Cancelled (the reason stays on the challenge page, behind sign-in).
     Cancelled,
+    /// The timetable published (the challenge scheduled): the team hears too.
+    TimetablePublished,
+    /// The visit days changed after the team was invited: the team hears too, with the
+    /// calendar invitation updated.
+    VisitChanged,
+    /// The visit days set (or moved) before anyone is invited: the host books rooms and people.
+    VisitSet,
 }
 
 impl Step {
@@ -49,6 +56,7 @@ impl Step {
         match to {
             S::Scoping => Some(Self::Scoping),
             S::Cancelled => Some(Self::Cancelled),
+            S::Scheduled => Some(Self::TimetablePublished),
             _ => None,
         }
     }
@@ -71,6 +79,72 @@ pub fn emails(
         );
     }
     emails
+}
+
+/// Every email `step` sends to the challenge's team (those invited or who accepted), for the
+/// steps that concern them; none for the others.
+pub fn team_emails(
+    settings: &Settings,
+    team: &[store::TeamMember],
+    about: About<'_>,
+    step: Step,
+) -> Vec<NewEmail> {
+    if step != Step::TimetablePublished {
+        return Vec::new();
+    }
+    let challenge = settings.link(&format!("/challenges/{}", about.id));
+    team.iter()
+        .filter(|member| member.status.is_on_team())
+        .map(|member| {
+            NewEmail::text(
+                member.email.clone(),
+                format!(
+                    "{}: the visit timetable has been published",
+                    about.reference
+                ),
+                format!(
+                    "Dear {name},\n\n\
+                     The timetable for the {kind} in {area} has been published. Please read it \
+                     before the visit, with the case sample and the pre-reading.\n\n\
+                     Read the timetable at:\n{challenge}/timetable\n\n\
+                     Add the visit to your calendar from the same page.\n\n{SIGN_OFF}\n",
+                    name = member.name,
+                    kind = kind_words(about.kind),
+                    area = about.authority_name,
+                ),
+            )
+        })
+        .collect()
+}
+
+/// A team member told that the visit days have changed; the caller attaches the updated
+/// calendar invitation.
+pub fn visit_changed_email(
+    settings: &Settings,
+    about: About<'_>,
+    days: &[chrono::NaiveDate],
+    name: &str,
+    to: EmailAddress,
+) -> NewEmail {
+    let challenge = settings.link(&format!("/challenges/{}", about.id));
+    let days = days
+        .iter()
+        .map(|day| day.format("%A %-d %B %Y").to_string())
+        .collect::<Vec<_>>()
+        .join(" and ");
+    NewEmail::text(
+        to,
+        format!("{}: the visit days have changed", about.reference),
+        format!(
+            "Dear {name},\n\n\
+             The {kind} in {area} will now be on {days}. The attached calendar invitation \
+             replaces the one you had.\n\n\
+             If you can no longer take part on these days, tell the project manager, or answer \
+             on the challenge's page:\n{challenge}\n\n{SIGN_OFF}\n",
+            kind = kind_words(about.kind),
+            area = about.authority_name,
+        ),
+    )
 }
 
 /// The LA leads of `authority`: their names and addresses.
@@ -162,6 +236,31 @@ fn lead_email(
                  Build the timetable at:\n{challenge}/timetable"
             ),
         ),
+        Step::TimetablePublished => (
+            format!("{reference}: the visit timetable has been published"),
+            format!(
+                "The timetable for the {kind} in {area} has been published and the team told. \
+                 The team reads it, with the case sample and the pre-reading, before the visit.\n\n\
+                 Read the timetable at:\n{challenge}/timetable"
+            ),
+        ),
+        Step::VisitChanged => (
+            format!("{reference}: the visit days have changed"),
+            format!(
+                "The days of the {kind} in {area} have changed, and the team has been sent the \
+                 new dates. Please check the timetable and the rooms you booked still fit.\n\n\
+                 See the new days at:\n{challenge}"
+            ),
+        ),
+        Step::VisitSet => (
+            format!("{reference}: the visit days have been set"),
+            format!(
+                "The days of the {kind} in {area} have been set. Please keep them free for the \
+                 team's visit and start thinking about the rooms and people it will need; the \
+                 team is invited once it is confirmed.\n\n\
+                 See the days at:\n{challenge}"
+            ),
+        ),
         Step::ReportShared { format, version } => (
             format!("{reference}: please check the report for accuracy"),
             format!(
@@ -210,6 +309,45 @@ fn new_request_email(
              accept it and start scoping at:\n{challenge}\n\n{SIGN_OFF}\n",
             area = about.authority_name,
             kind = kind_words(about.kind),
+        ),
+    )
+}
+
+/// A pool member otherwise free for a seat, asked by the project manager (`sender`) to add the
+/// host area to the places they travel to. Their profile's travel section is where they say so.
+pub fn travel_request_email(
+    settings: &Settings,
+    about: About<'_>,
+    days: &[chrono::NaiveDate],
+    sender: &str,
+    name: &str,
+    to: EmailAddress,
+) -> NewEmail {
+    let profile = settings.link("/my-profile/edit#travel");
+    let area = about.authority_name;
+    let days = days
+        .iter()
+        .map(|day| day.format("%A %-d %B %Y").to_string())
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let on = if days.is_empty() {
+        String::new()
+    } else {
+        format!(" on {days}")
+    };
+    NewEmail::text(
+        to,
+        format!("Could you travel to {area} for a peer challenge?"),
+        format!(
+            "Dear {name},\n\n\
+             {sender} is forming the team for a {kind} in {area}{on} ({reference}). You could \
+             take a seat on it, but {area} is not among the places you have said you can travel \
+             to, so the team engine cannot ask you.\n\n\
+             If you can travel to {area}, add it to the places you travel to on your profile:\n\
+             {profile}\n\n\
+             If you cannot, there is nothing to do.\n\n{SIGN_OFF}\n",
+            kind = kind_words(about.kind),
+            reference = about.reference,
         ),
     )
 }
@@ -346,5 +484,125 @@ mod tests {
                 version: 1
             }
         );
+    }
+
+    #[test]
+    fn a_request_to_travel_names_the_area_and_links_to_the_travel_section() {
+        let derby = AuthoritySlug::parse("derby").expect("slug");
+        let about = About {
+            id: ChallengeId::new(),
+            reference: "PC-2027-004",
+            authority: &derby,
+            authority_name: "Derby",
+            kind: ChallengeKind::TwoDay,
+        };
+        let settings = Settings {
+            base_url: "https://peer-challenge.example".into(),
+            ..Settings::default()
+        };
+        let days = [
+            chrono::NaiveDate::from_ymd_opt(2027, 3, 10).expect("date"),
+            chrono::NaiveDate::from_ymd_opt(2027, 3, 11).expect("date"),
+        ];
+        let email = travel_request_email(
+            &settings,
+            about,
+            &days,
+            "Pat Manager",
+            "Tia Traveller",
+            EmailAddress::parse("tia@example.org").expect("email"),
+        );
+        let text = format!(
+            "To: {}\nSubject: {}\n\n{}",
+            email.to, email.subject, email.body_text
+        );
+        assert!(text.contains("https://peer-challenge.example/my-profile/edit#travel"));
+        insta::assert_snapshot!("travel_request", text);
+    }
+
+    #[test]
+    fn a_published_timetable_tells_the_host_leads_and_the_team() {
+        assert_emails!("timetable_published", Step::TimetablePublished);
+        let derby = AuthoritySlug::parse("derby").expect("slug");
+        let about = About {
+            id: ChallengeId::new(),
+            reference: "PC-2027-004",
+            authority: &derby,
+            authority_name: "Derby",
+            kind: ChallengeKind::OneDay,
+        };
+        let settings = Settings {
+            base_url: "https://peer-challenge.example".into(),
+            ..Settings::default()
+        };
+        let member = |name: &str, email: &str, status| store::TeamMember {
+            id: domain::TeamMemberId::new(),
+            challenge: about.id,
+            member: domain::PoolMemberId::new(),
+            user: None,
+            name: name.into(),
+            email: EmailAddress::parse(email).expect("email"),
+            reviewer_type: domain::pool::ReviewerType::LaOfficer,
+            seat_role: domain::challenge::SeatRole::LaOfficer,
+            shadowing: false,
+            status,
+            reasons: String::new(),
+            invited_at: None,
+            responded_at: None,
+            conflict_details: None,
+            decline_reason: None,
+            confidentiality_at: None,
+        };
+        use domain::challenge::MemberStatus;
+        let team = [
+            member("Ada Accepted", "ada@example.org", MemberStatus::Accepted),
+            member("Del Declined", "del@example.org", MemberStatus::Declined),
+        ];
+        let emails = team_emails(&settings, &team, about, Step::TimetablePublished);
+        assert_eq!(emails.len(), 1, "not those who declined");
+        let text = format!(
+            "To: {}\nSubject: {}\n\n{}",
+            emails[0].to, emails[0].subject, emails[0].body_text
+        );
+        insta::with_settings!({filters => vec![
+            (r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "[id]"),
+        ]}, {
+            insta::assert_snapshot!("timetable_published_team", text);
+        });
+        assert!(team_emails(&settings, &team, about, Step::KloesAgreed).is_empty());
+    }
+
+    #[test]
+    fn changed_visit_days_tell_the_host_leads_and_the_team() {
+        assert_emails!("visit_changed", Step::VisitChanged);
+        assert_emails!("visit_set", Step::VisitSet);
+        let derby = AuthoritySlug::parse("derby").expect("slug");
+        let about = About {
+            id: ChallengeId::new(),
+            reference: "PC-2027-004",
+            authority: &derby,
+            authority_name: "Derby",
+            kind: ChallengeKind::OneDay,
+        };
+        let settings = Settings {
+            base_url: "https://peer-challenge.example".into(),
+            ..Settings::default()
+        };
+        let email = visit_changed_email(
+            &settings,
+            about,
+            &[chrono::NaiveDate::from_ymd_opt(2027, 3, 17).expect("date")],
+            "Ada Accepted",
+            EmailAddress::parse("ada@example.org").expect("email"),
+        );
+        let text = format!(
+            "To: {}\nSubject: {}\n\n{}",
+            email.to, email.subject, email.body_text
+        );
+        insta::with_settings!({filters => vec![
+            (r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "[id]"),
+        ]}, {
+            insta::assert_snapshot!("visit_changed_team", text);
+        });
     }
 }

@@ -83,6 +83,25 @@ pub struct Help {
     pub text: String,
     /// Where to act on it, if there is a page for it.
     pub href: Option<String>,
+    /// A change the team page can make on the spot, as a form (it changes something, so it
+    /// is never a link).
+    #[serde(default)]
+    pub act: Option<HelpAct>,
+}
+
+/// What a piece of help does when the project manager acts on it from the team page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "act", rename_all = "snake_case")]
+pub enum HelpAct {
+    /// Turn one seat of this role (its code) into a shadowing seat, then re-compose.
+    ShadowSeat { role: String },
+    /// Email this pool member asking them to add the host to the places they travel to.
+    AskToTravel { member: String, name: String },
+}
+
+/// The what-if page, pre-filled with an area and a kind, to try other dates.
+pub fn what_if_href(area: &AuthoritySlug, kind: ChallengeKind) -> String {
+    format!("/challenges/what-if?area={area}&kind={}", kind.code())
 }
 
 /// What composing produced: the new seats to save, and the proposal to show.
@@ -803,7 +822,8 @@ impl<'a> EngineInput<'a> {
         if date_blocked {
             help.push(Help {
                 text: "Try other dates: some people are busy on these days".to_owned(),
-                href: None,
+                href: Some(what_if_href(&self.challenge.authority, self.challenge.kind)),
+                act: None,
             });
         }
         if !shadowing && untrained > 0 {
@@ -813,6 +833,9 @@ impl<'a> EngineInput<'a> {
                     count(untrained, &noun)
                 ),
                 href: None,
+                act: Some(HelpAct::ShadowSeat {
+                    role: role.code().to_owned(),
+                }),
             });
         }
         // Whom to ask first: people otherwise free who do not list the host among the
@@ -837,12 +860,17 @@ impl<'a> EngineInput<'a> {
                     self.home_words(member, None)
                 ),
                 href: Some(format!("/pool/members/{}", member.id)),
+                act: Some(HelpAct::AskToTravel {
+                    member: member.id.to_string(),
+                    name: member.profile.name.to_string(),
+                }),
             });
         }
         if help.is_empty() {
             help.push(Help {
                 text: format!("Recruit or train another {noun} from outside {host}"),
                 href: Some("/pool".to_owned()),
+                act: None,
             });
         }
         UnfilledSeat {
@@ -1428,4 +1456,170 @@ fn no_reasons() -> matching::MemberReasons {
         experienced: false,
         summary: String::new(),
     }
+}
+
+/// How the team as it stands, changed by hand, compares with the engine's proposal for the
+/// same challenge: once someone swaps, adds or removes a member, "the engine proved this team
+/// is the best possible" is no longer true of it, so the page says what the change costs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Comparison {
+    /// Each seat that differs, in words.
+    pub seats: Vec<String>,
+    /// Themes the engine's team knew well and this one does not, and the reverse.
+    pub themes: Vec<String>,
+    /// The travel and the load, each against the engine's team.
+    pub travel: String,
+    pub load: String,
+}
+
+/// The comparison, or `None` while the team holds exactly the engine's people (or there is no
+/// proposal to compare with).
+pub async fn compare_with_engine(
+    store: &Store,
+    challenge: &ChallengeRecord,
+    team: &[TeamMember],
+    proposal: &Proposal,
+    today: NaiveDate,
+) -> Result<Option<Comparison>, store::StoreError> {
+    let engine: Vec<(String, &str, &str)> = proposal
+        .seats
+        .iter()
+        .flat_map(|seat| {
+            seat.members
+                .iter()
+                .map(move |p| (p.member.clone(), p.name.as_str(), seat.role_label.as_str()))
+        })
+        .collect();
+    if engine.is_empty() {
+        return Ok(None);
+    }
+    let seated: Vec<&TeamMember> = team.iter().filter(|m| m.status.holds_seat()).collect();
+    let mut engine_ids: Vec<&str> = engine.iter().map(|(id, _, _)| id.as_str()).collect();
+    let mut seated_ids: Vec<String> = seated.iter().map(|m| m.member.to_string()).collect();
+    engine_ids.sort_unstable();
+    seated_ids.sort();
+    if engine_ids == seated_ids {
+        return Ok(None);
+    }
+    let mut seats = Vec::new();
+    for (id, name, role) in &engine {
+        if !seated_ids.contains(id) {
+            seats.push(format!(
+                "The engine put {name} in a {} seat; they are not on the team now",
+                role.to_lowercase()
+            ));
+        }
+    }
+    for member in &seated {
+        if !engine_ids.contains(&member.member.to_string().as_str()) {
+            seats.push(format!(
+                "{} is in a {} seat the engine did not give them",
+                member.name,
+                member.seat_role.label().to_lowercase()
+            ));
+        }
+    }
+    let words = Words::load(store).await?;
+    let bookings = store.bookings(challenge.id, today).await?;
+    let mut profiles: HashMap<String, PoolMember> = HashMap::new();
+    for id in engine_ids
+        .iter()
+        .copied()
+        .chain(seated_ids.iter().map(String::as_str))
+    {
+        if profiles.contains_key(id) {
+            continue;
+        }
+        if let Some(member) = match id.parse::<PoolMemberId>() {
+            Ok(parsed) => store.pool_member(parsed).await?,
+            Err(_) => None,
+        } {
+            profiles.insert(id.to_owned(), member);
+        }
+    }
+    let of = |ids: &[&str]| -> Vec<&PoolMember> {
+        ids.iter().filter_map(|id| profiles.get(*id)).collect()
+    };
+    let engine_team = of(&engine_ids);
+    let seated_refs: Vec<&str> = seated_ids.iter().map(String::as_str).collect();
+    let this_team = of(&seated_refs);
+
+    let mut codes: Vec<&domain::ThemeCode> = challenge
+        .kloes
+        .iter()
+        .flat_map(|k| k.themes.iter())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    let knows = |people: &[&PoolMember], code: &domain::ThemeCode| {
+        people.iter().any(|m| {
+            m.profile
+                .expertise
+                .iter()
+                .any(|(c, level)| c == code && *level >= ExpertiseLevel::Strong)
+        })
+    };
+    let mut themes = Vec::new();
+    for code in codes {
+        let label = words.theme(code.as_str());
+        match (knows(&engine_team, code), knows(&this_team, code)) {
+            (true, false) => themes.push(format!(
+                "Theme lost: {label}. Someone on the engine's team knew it well; nobody on this team does"
+            )),
+            (false, true) => themes.push(format!(
+                "Theme gained: {label}. Someone on this team knows it well; nobody on the engine's team did"
+            )),
+            _ => {}
+        }
+    }
+
+    let travel = east_midlands_travel();
+    let host = AuthorityId::new(challenge.authority.as_str());
+    let km = |people: &[&PoolMember]| -> u32 {
+        people
+            .iter()
+            .map(|m| match &m.profile.home {
+                HomeArea::Authority(slug) => travel.cost(&AuthorityId::new(slug.as_str()), &host),
+                HomeArea::OutsideRegion(_) => travel.default_cost,
+            })
+            .sum()
+    };
+    let (engine_km, this_km) = (km(&engine_team), km(&this_team));
+    let travel = match this_km.cmp(&engine_km) {
+        std::cmp::Ordering::Greater => format!(
+            "The team travels about {} km further in all than the engine's ({this_km} km against {engine_km} km)",
+            this_km - engine_km
+        ),
+        std::cmp::Ordering::Less => format!(
+            "The team travels about {} km less in all than the engine's ({this_km} km against {engine_km} km)",
+            engine_km - this_km
+        ),
+        std::cmp::Ordering::Equal => {
+            format!("The team travels as far as the engine's ({this_km} km in all)")
+        }
+    };
+    let load = |people: &[&PoolMember]| -> u32 {
+        people
+            .iter()
+            .map(|m| bookings.load_this_year.get(&m.id).copied().unwrap_or(0))
+            .sum()
+    };
+    let (engine_load, this_load) = (load(&engine_team), load(&this_team));
+    let load = match this_load.cmp(&engine_load) {
+        std::cmp::Ordering::Equal => format!(
+            "Its members have already taken {} this year, as the engine's had",
+            count(this_load as usize, "challenge")
+        ),
+        _ => format!(
+            "Its members have already taken {} this year; the engine's had taken {}",
+            count(this_load as usize, "challenge"),
+            engine_load
+        ),
+    };
+    Ok(Some(Comparison {
+        seats,
+        themes,
+        travel,
+        load,
+    }))
 }

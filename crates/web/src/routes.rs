@@ -16,7 +16,7 @@ use tower_http::trace::TraceLayer;
 use crate::error::{ErrorPageKind, error_response};
 use crate::pages::{
     account, admin, applications, apply, authorities, challenges, dashboard, health, pool, public,
-    team, training, upkeep,
+    staffing, team, training, upkeep, what_if,
 };
 use crate::{AppState, assets, middleware};
 
@@ -219,6 +219,11 @@ pub fn route_table(settings: &crate::Settings) -> Vec<Route> {
         route(Method::GET, "/challenges", get(challenges::list_challenges)),
         route(
             Method::GET,
+            "/challenges/what-if",
+            get(what_if::show_what_if),
+        ),
+        route(
+            Method::GET,
             "/challenges/new",
             get(challenges::show_request),
         ),
@@ -298,6 +303,16 @@ pub fn route_table(settings: &crate::Settings) -> Vec<Route> {
             Method::POST,
             "/challenges/{id}/team/remove",
             post(team::remove_member),
+        ),
+        route(
+            Method::POST,
+            "/challenges/{id}/team/shadow",
+            post(staffing::shadow_seat),
+        ),
+        route(
+            Method::POST,
+            "/challenges/{id}/team/ask-travel",
+            post(staffing::ask_to_travel),
         ),
         route(
             Method::POST,

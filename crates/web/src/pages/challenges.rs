@@ -175,6 +175,8 @@ pub struct ListPage {
     authorities: Vec<SelectItem>,
     kinds: Vec<SelectItem>,
     request_href: Option<String>,
+    /// What-if staffing, for the people who compose teams.
+    what_if: bool,
     filtered: bool,
 }
 
@@ -259,6 +261,7 @@ pub async fn list_challenges(
                 authorise(Some(principal), &Action::RequestChallenge(slug.clone())).is_ok()
             })
             .map(|_| "/challenges/new".to_owned()),
+        what_if: runs_scheme,
         filtered: !(query.state.is_empty() && query.authority.is_empty() && query.kind.is_empty()),
     })
 }
@@ -1054,12 +1057,21 @@ pub async fn move_challenge(
         return Ok((StatusCode::CONFLICT, page).into_response());
     }
     let emails = match Step::of_move(to) {
-        Some(step) => challenge_emails::emails(
-            &state.settings,
-            &state.store.staff().await?,
-            loaded.about(),
-            step,
-        ),
+        Some(step) => {
+            let mut emails = challenge_emails::emails(
+                &state.settings,
+                &state.store.staff().await?,
+                loaded.about(),
+                step,
+            );
+            emails.extend(challenge_emails::team_emails(
+                &state.settings,
+                &loaded.team,
+                loaded.about(),
+                step,
+            ));
+            emails
+        }
         None => Vec::new(),
     };
     match state
@@ -1547,9 +1559,42 @@ pub async fn plan_visit(
         let page = visit_page(&visitor, &loaded, &answers, &errors);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
+    // New or moved days are news to the host's leads and, once invited, to the team.
+    let invited = loaded.team.iter().any(|m| m.status.is_on_team());
+    let emails = if loaded.record.visit_days == plan.days {
+        Vec::new()
+    } else if !invited {
+        challenge_emails::emails(
+            &state.settings,
+            &state.store.staff().await?,
+            loaded.about(),
+            Step::VisitSet,
+        )
+    } else {
+        let moved = LoadedChallenge {
+            record: ChallengeRecord {
+                visit_days: plan.days.clone(),
+                ..loaded.record.clone()
+            },
+            access: loaded.access.clone(),
+            membership: None,
+            team: loaded.team.clone(),
+        };
+        let mut emails = challenge_emails::emails(
+            &state.settings,
+            &state.store.staff().await?,
+            loaded.about(),
+            Step::VisitChanged,
+        );
+        emails.extend(crate::pages::team::visit_changed_emails(
+            &state.settings,
+            &moved,
+        ));
+        emails
+    };
     state
         .store
-        .plan_visit(principal, loaded.record.id, &plan, Utc::now())
+        .plan_visit_and_tell(principal, loaded.record.id, &plan, emails, Utc::now())
         .await?;
     Ok(see_other(&format!("{}?notice=visit", loaded.href())))
 }

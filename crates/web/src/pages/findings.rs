@@ -815,6 +815,8 @@ pub struct FindingsPage {
     form: Option<FindingFields>,
     closed: bool,
     writer: Option<String>,
+    /// A comment refused because the findings closed while it was typed, shown back to copy.
+    unsaved: Option<String>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -907,6 +909,7 @@ async fn findings_page(
                 "The lead reviewer writes the findings of a one-day challenge.".to_owned()
             }
         }),
+        unsaved: None,
     })
 }
 
@@ -1174,10 +1177,26 @@ pub async fn comment_on_finding(
             "{}?notice=commented",
             findings_href(&loaded)
         ))),
-        Err(StoreError::Conflict(_)) => Ok(see_other(&format!(
-            "{}?notice=closed",
-            findings_href(&loaded)
-        ))),
+        Err(StoreError::Conflict(_)) => {
+            // The findings closed while the comment was typed: show the text back with the
+            // reason rather than redirect it away, as a refused evidence note is.
+            let mut page = findings_page(
+                &state,
+                &visitor,
+                &loaded,
+                &principal,
+                &FindingForm::default(),
+                None,
+                &FormErrors::default(),
+                Some(NotificationBanner {
+                    success: false,
+                    heading: "Your comment was not saved: findings can be discussed only during the visit and while reporting. Copy your text below to keep it.".into(),
+                }),
+            )
+            .await?;
+            page.unsaved = Some(form.comment.clone());
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
         Err(other) => Err(other.into()),
     }
 }

@@ -15,10 +15,12 @@ pub mod pool;
 pub mod progress;
 pub mod public;
 pub mod reports;
+pub mod staffing;
 pub mod team;
 pub mod training;
 pub mod upkeep;
 pub mod visit;
+pub mod what_if;
 
 use domain::{Action, Principal, authorise};
 

@@ -22,7 +22,10 @@ use serde::Deserialize;
 use store::{EmailAttachment, NewEmail, NewTeamMember, PoolFilter, StoreError, TeamMember};
 
 use crate::components::{ErrorSummary, Radios, SelectItem, Textarea};
-use crate::composition::{CompositionError, Proposal, SeatPicker, check_team, compose};
+use crate::composition::{
+    Comparison, CompositionError, HelpAct, Proposal, SeatPicker, check_team, compare_with_engine,
+    compose,
+};
 use crate::forms::FormErrors;
 use crate::pages::challenges::{ChallengeRow, LoadedChallenge, load_challenge, readiness, today};
 use crate::pages::{Chrome, Notice, see_other};
@@ -138,9 +141,13 @@ pub struct TeamPage {
     state: &'static str,
     members: Vec<MemberRow>,
     proposal: Option<Proposal>,
+    /// After a change by hand: how the team compares with the engine's proposal.
+    comparison: Option<Comparison>,
     coverage: Option<Coverage>,
     warnings: Vec<String>,
     manage: bool,
+    /// Whether the team may be changed now, so the diagnosis's actions are offered.
+    editable: bool,
     may_propose: bool,
     may_confirm: bool,
     confirm_label: &'static str,
@@ -269,6 +276,20 @@ async fn team_page(
             MemberStatus::Declined | MemberStatus::ConflictDeclared
         )
     });
+    let proposal: Option<Proposal> = if manage {
+        record
+            .proposal
+            .as_deref()
+            .and_then(|json| serde_json::from_str(json).ok())
+    } else {
+        None
+    };
+    let comparison = match &proposal {
+        Some(proposal) => {
+            compare_with_engine(&state.store, record, &loaded.team, proposal, today()).await?
+        }
+        None => None,
+    };
     Ok(TeamPage {
         chrome: Chrome::new(visitor, format!("Team: {}", record.reference), NAV)
             .with_errors(refusal.is_some()),
@@ -278,14 +299,8 @@ async fn team_page(
         heading: loaded.title(),
         state: record.state.label(),
         members: shown.iter().map(|m| member_row(m, manage)).collect(),
-        proposal: if manage {
-            record
-                .proposal
-                .as_deref()
-                .and_then(|json| serde_json::from_str(json).ok())
-        } else {
-            None
-        },
+        proposal,
+        comparison,
         coverage: if manage {
             coverage(state, loaded).await?
         } else {
@@ -293,6 +308,7 @@ async fn team_page(
         },
         warnings,
         manage,
+        editable,
         may_propose: editable && !record.visit_days.is_empty() && record.kloes_agreed(),
         may_confirm: editable && proposed,
         confirm_label: if record.state == ChallengeState::TeamProposed {
@@ -371,13 +387,14 @@ pub async fn show_team(
         "proposed" => Some("The engine has proposed a team"),
         "changed" => Some("The team has been changed"),
         "invited" => Some("The invitations have been sent"),
+        "asked" => Some("Your email asking them to travel there has been sent"),
         _ => None,
     }
     .map(crate::components::NotificationBanner::success);
     team_page(&state, &visitor, &loaded, banner, None).await
 }
 
-async fn refuse(
+pub(crate) async fn refuse(
     state: &AppState,
     visitor: &Visitor,
     loaded: &LoadedChallenge,
@@ -388,7 +405,7 @@ async fn refuse(
 }
 
 /// Load the challenge for a change to its team by the people who run the scheme.
-async fn load_for_change(
+pub(crate) async fn load_for_change(
     state: &AppState,
     visitor: &Visitor,
     id: &str,
@@ -398,7 +415,7 @@ async fn load_for_change(
     Ok(loaded)
 }
 
-async fn propose(
+pub(crate) async fn propose(
     state: &AppState,
     visitor: &Visitor,
     loaded: &LoadedChallenge,
@@ -853,6 +870,38 @@ fn invitation_email(
         content_type: "text/calendar; method=REQUEST; charset=UTF-8".into(),
         bytes: ics.into_bytes(),
     })
+}
+
+/// Each invited or accepted member told that the visit days changed, with the calendar
+/// invitation for the new days. Its events keep their ids and take a higher sequence, so a
+/// calendar replaces the old days rather than adding new ones.
+pub(crate) fn visit_changed_emails(settings: &Settings, loaded: &LoadedChallenge) -> Vec<NewEmail> {
+    // Seconds since 2024 rise with every change, as the sequence must.
+    let sequence = u32::try_from(Utc::now().timestamp() - 1_704_067_200).unwrap_or(u32::MAX);
+    loaded
+        .team
+        .iter()
+        .filter(|member| member.status.is_on_team())
+        .map(|member| {
+            let mut events = visit_events(settings, loaded, Some(member));
+            for event in &mut events {
+                event.sequence = sequence;
+            }
+            let ics = calendar(CalendarMethod::Request, &events);
+            crate::challenge_emails::visit_changed_email(
+                settings,
+                loaded.about(),
+                &loaded.record.visit_days,
+                &member.name,
+                member.email.clone(),
+            )
+            .with_attachment(EmailAttachment {
+                file_name: format!("{}.ics", loaded.record.reference),
+                content_type: "text/calendar; method=REQUEST; charset=UTF-8".into(),
+                bytes: ics.into_bytes(),
+            })
+        })
+        .collect()
 }
 
 pub async fn download_invitation(

@@ -1,6 +1,8 @@
 //! The host's LA lead hears of every step that waits on them or changes their visit, through
 //! the outbox: their request received (and the people who scope it told), scoping started,
-//! KLOEs agreed, the team confirmed, the report shared for accuracy, the report final and a cancellation.
+//! KLOEs agreed, the team confirmed, the visit days moved and the timetable published (the team
+//! told too, with an updated calendar invitation for moved days), the report
+//! shared for accuracy, the report final and a cancellation.
 
 use axum::http::StatusCode;
 use chrono::Utc;
@@ -8,6 +10,7 @@ use domain::findings::ReportFormat;
 use domain::lifecycle::ChallengeState;
 
 use super::support::challenge_fixture::{challenge_in, future_weekday};
+use super::support::visit_fixture::add_visit_fixtures;
 use super::support::{TestApp, Who};
 use store::Author;
 
@@ -188,4 +191,169 @@ async fn the_host_lead_hears_of_every_step(app: TestApp) {
 crate::app_test!(
     the_host_lead_hears_of_every_step,
     the_host_lead_hears_of_every_step
+);
+
+async fn publishing_the_timetable_tells_the_team_and_the_host_lead(app: TestApp) {
+    let fixture = challenge_in(&app.store, "derby", ChallengeState::TeamConfirmed).await;
+    for seat in &fixture.team {
+        app.store
+            .respond_to_invitation(
+                &fixture.coordinator,
+                *seat,
+                &domain::challenge::InvitationResponse::Accept,
+                None,
+                Utc::now(),
+            )
+            .await
+            .expect("accept");
+    }
+    add_visit_fixtures(&app.store, fixture.challenge, &fixture.team).await;
+    let mut pm = app.browser_as(Who::ProjectManager).await;
+    let moved = pm
+        .post(
+            &format!("/challenges/{}/move", fixture.challenge),
+            &[("to", "scheduled")],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let subject = "the visit timetable has been published";
+    let told = subjects_to(&app, LEAD).await;
+    assert!(told.iter().any(|s| s.ends_with(subject)), "{told:?}");
+    let team = app.store.team(fixture.challenge).await.expect("team");
+    assert!(!team.is_empty());
+    for member in &team {
+        let told = subjects_to(&app, member.email.as_str()).await;
+        assert_eq!(
+            told.iter().filter(|s| s.ends_with(subject)).count(),
+            1,
+            "{}: {told:?}",
+            member.name
+        );
+    }
+}
+
+crate::app_test!(
+    publishing_the_timetable_tells_the_team_and_the_host_lead,
+    publishing_the_timetable_tells_the_team_and_the_host_lead
+);
+
+async fn moved_visit_days_tell_the_team_with_a_new_invitation_and_the_host_lead(app: TestApp) {
+    use chrono::Datelike;
+    let fixture = challenge_in(&app.store, "derby", ChallengeState::TeamConfirmed).await;
+    let day = future_weekday() + chrono::Duration::days(7);
+    let day_s = day.day().to_string();
+    let month_s = day.month().to_string();
+    let year_s = day.year().to_string();
+    let mut pm = app.browser_as(Who::ProjectManager).await;
+    let moved = pm
+        .post(
+            &format!("/challenges/{}/visit", fixture.challenge),
+            &[
+                ("visit_date-day", day_s.as_str()),
+                ("visit_date-month", month_s.as_str()),
+                ("visit_date-year", year_s.as_str()),
+                ("seats_lead_reviewer", "1"),
+                ("seats_la_officer", "1"),
+                ("seats_parent_carer", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let subject = "the visit days have changed";
+    let told = subjects_to(&app, LEAD).await;
+    assert!(told.iter().any(|s| s.ends_with(subject)), "{told:?}");
+    assert!(
+        !told
+            .iter()
+            .any(|s| s.ends_with("the visit days have been set")),
+        "{told:?}"
+    );
+    let outbox = app.store.outbox_emails(500).await.expect("outbox");
+    let team = app.store.team(fixture.challenge).await.expect("team");
+    assert_eq!(
+        team.iter().filter(|m| m.status.is_on_team()).count(),
+        3,
+        "the invited team"
+    );
+    for member in team.iter().filter(|m| m.status.is_on_team()) {
+        let email = outbox
+            .iter()
+            .find(|e| e.to == member.email && e.subject.ends_with(subject))
+            .unwrap_or_else(|| panic!("{} is told", member.name));
+        assert!(
+            email
+                .body_text
+                .contains(&day.format("%-d %B %Y").to_string()),
+            "{}",
+            email.body_text
+        );
+        assert!(
+            email
+                .attachments
+                .iter()
+                .any(|a| a.file_name.ends_with(".ics")
+                    && String::from_utf8_lossy(&a.bytes).contains("SEQUENCE:")),
+            "with the calendar invitation"
+        );
+    }
+    // Planning the same days again tells nobody.
+    let before = app.store.outbox_emails(500).await.expect("outbox").len();
+    pm.post(
+        &format!("/challenges/{}/visit", fixture.challenge),
+        &[
+            ("visit_date-day", day_s.as_str()),
+            ("visit_date-month", month_s.as_str()),
+            ("visit_date-year", year_s.as_str()),
+            ("seats_lead_reviewer", "1"),
+            ("seats_la_officer", "1"),
+            ("seats_parent_carer", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        app.store.outbox_emails(500).await.expect("outbox").len(),
+        before
+    );
+}
+
+crate::app_test!(
+    moved_visit_days_tell_the_team_with_a_new_invitation_and_the_host_lead,
+    moved_visit_days_tell_the_team_with_a_new_invitation_and_the_host_lead
+);
+
+async fn visit_days_set_before_anyone_is_invited_tell_the_host_lead(app: TestApp) {
+    use chrono::Datelike;
+    let fixture = challenge_in(&app.store, "derby", ChallengeState::Scoping).await;
+    let day = future_weekday() + chrono::Duration::days(14);
+    let (d, m, y) = (
+        day.day().to_string(),
+        day.month().to_string(),
+        day.year().to_string(),
+    );
+    let mut pm = app.browser_as(Who::ProjectManager).await;
+    let planned = pm
+        .post(
+            &format!("/challenges/{}/visit", fixture.challenge),
+            &[
+                ("visit_date-day", d.as_str()),
+                ("visit_date-month", m.as_str()),
+                ("visit_date-year", y.as_str()),
+                ("seats_lead_reviewer", "1"),
+                ("seats_la_officer", "2"),
+                ("seats_parent_carer", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(planned.status, StatusCode::SEE_OTHER, "{}", planned.body);
+    let told = subjects_to(&app, LEAD).await;
+    assert!(
+        told.iter()
+            .any(|s| s.ends_with("the visit days have been set")),
+        "{told:?}"
+    );
+}
+
+crate::app_test!(
+    visit_days_set_before_anyone_is_invited_tell_the_host_lead,
+    visit_days_set_before_anyone_is_invited_tell_the_host_lead
 );
