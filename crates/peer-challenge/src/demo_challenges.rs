@@ -28,8 +28,8 @@ use domain::{
     AuthoritySlug, ChallengeId, EmailAddress, PoolMemberId, Principal, TeamMemberId, ThemeCode,
     UserId,
 };
+use services::composition::{check_team, compose, fits_seat};
 use store::{ChallengeFilter, ChallengeRecord, NewEmail, NewTeamMember, Store, TeamMember};
-use web::composition::{check_team, compose, fits_seat};
 
 use crate::demo_findings;
 
@@ -809,7 +809,7 @@ impl Demo<'_> {
             &team,
             false,
             today,
-            web::Settings::default().max_per_authority,
+            services::Settings::default().max_per_authority,
         )
         .await
         .map_err(|error| anyhow!("composing a team: {error}"))?;
@@ -883,7 +883,7 @@ impl Demo<'_> {
                 &record,
                 &trial,
                 today,
-                web::Settings::default().max_per_authority,
+                services::Settings::default().max_per_authority,
             )
             .await
             .map_err(|error| anyhow!("checking a team: {error}"))?;
