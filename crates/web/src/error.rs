@@ -34,6 +34,19 @@ pub enum AppError {
     Internal(String),
 }
 
+/// A store error as a form's handler takes it, in one place: a conflict (the record changed
+/// between loading the page's data and writing: someone else acted first, or the challenge
+/// moved on) is a refusal the visitor reads on the page they came from, never a success and
+/// never an error page. Anything else is an error page.
+pub fn refusal(error: StoreError) -> Result<String, AppError> {
+    match error {
+        StoreError::Conflict(why) => Ok(format!(
+            "Nothing was changed because {why}. Open the page again to see where things stand."
+        )),
+        other => Err(other.into()),
+    }
+}
+
 impl From<Denied> for AppError {
     fn from(denied: Denied) -> Self {
         match denied {

@@ -25,6 +25,7 @@ use crate::components::{
     CheckboxItem, Checkboxes, DateInput, ErrorSummary, NotificationBanner, Radios, SelectItem,
     Textarea,
 };
+use crate::error::refusal;
 use crate::forms::FormErrors;
 use crate::pages::{Chrome, Notice, see_other};
 use crate::visitor::Visitor;
@@ -1192,10 +1193,13 @@ pub async fn cancel(
         )
         .await
     {
-        Ok(()) | Err(StoreError::Conflict(_)) => {
-            Ok(see_other(&format!("{}?notice=cancelled", loaded.href())))
+        Ok(()) => Ok(see_other(&format!("{}?notice=cancelled", loaded.href()))),
+        Err(error) => {
+            let mut errors = FormErrors::default();
+            errors.add("reason", refusal(error)?);
+            let page = cancel_page(&visitor, &loaded, &form.reason, &errors);
+            Ok((StatusCode::CONFLICT, page).into_response())
         }
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -1368,10 +1372,23 @@ pub async fn agree_kloes(
         .agree_kloes_and_tell(principal, loaded.record.id, emails, Utc::now())
         .await
     {
-        Ok(()) | Err(StoreError::Conflict(_)) => {
-            Ok(see_other(&format!("{}?notice=agreed", loaded.href())))
+        Ok(()) => Ok(see_other(&format!("{}?notice=agreed", loaded.href()))),
+        Err(error) => {
+            let banner = NotificationBanner {
+                success: false,
+                heading: refusal(error)?,
+            };
+            let page = kloes_page(
+                &state,
+                &visitor,
+                &loaded,
+                &answers,
+                &FormErrors::default(),
+                Some(banner),
+            )
+            .await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
         }
-        Err(other) => Err(other.into()),
     }
 }
 

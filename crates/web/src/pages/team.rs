@@ -19,10 +19,11 @@ use domain::pool::MemberStatus as PoolStatus;
 use domain::training::uk_to_utc;
 use domain::{Action, PoolMemberId, TeamMemberId};
 use serde::Deserialize;
-use store::{EmailAttachment, NewEmail, NewTeamMember, PoolFilter, StoreError, TeamMember};
+use store::{EmailAttachment, NewEmail, NewTeamMember, PoolFilter, TeamMember};
 
 use crate::components::{ErrorSummary, Radios, SelectItem, Textarea};
 use crate::composition::{CompositionError, Proposal, SeatPicker, check_team, compose};
+use crate::error::refusal;
 use crate::forms::FormErrors;
 use crate::pages::challenges::{ChallengeRow, LoadedChallenge, load_challenge, readiness, today};
 use crate::pages::{Chrome, Notice, see_other};
@@ -457,11 +458,11 @@ async fn propose(
         )
         .await
     {
-        Ok(()) | Err(StoreError::Conflict(_)) => Ok(see_other(&format!(
+        Ok(()) => Ok(see_other(&format!(
             "{}/team?notice=proposed",
             loaded.href()
         ))),
-        Err(other) => Err(other.into()),
+        Err(error) => refuse(state, visitor, loaded, refusal(error)?).await,
     }
 }
 
@@ -731,10 +732,8 @@ pub async fn confirm_team(
         )
         .await
     {
-        Ok(()) | Err(StoreError::Conflict(_)) => {
-            Ok(see_other(&format!("{}/team?notice=invited", loaded.href())))
-        }
-        Err(other) => Err(other.into()),
+        Ok(()) => Ok(see_other(&format!("{}/team?notice=invited", loaded.href()))),
+        Err(error) => refuse(&state, &visitor, &loaded, refusal(error)?).await,
     }
 }
 
@@ -1041,8 +1040,13 @@ pub async fn respond(
         .respond_to_invitation(principal, seat.id, &response, notify, Utc::now())
         .await
     {
-        Ok(()) | Err(StoreError::Conflict(_)) => Ok(see_other("/my-challenges?notice=answered")),
-        Err(other) => Err(other.into()),
+        Ok(()) => Ok(see_other("/my-challenges?notice=answered")),
+        Err(error) => {
+            let mut errors = FormErrors::default();
+            errors.add("response", refusal(error)?);
+            let page = respond_page(&visitor, &loaded, &seat, &form, &errors);
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
     }
 }
 
