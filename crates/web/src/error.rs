@@ -8,6 +8,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use domain::Denied;
+use services::journey::Refused;
 use store::StoreError;
 use thiserror::Error;
 
@@ -34,16 +35,26 @@ pub enum AppError {
     Internal(String),
 }
 
-/// A store error as a form's handler takes it, in one place: a conflict (the record changed
-/// between loading the page's data and writing: someone else acted first, or the challenge
-/// moved on) is a refusal the visitor reads on the page they came from, never a success and
-/// never an error page. Anything else is an error page.
+/// A store error as a form's handler takes it: mapped once, by `services::journey::Refused`
+/// (a conflict is a message for the page the visitor came from, never a success).
 pub fn refusal(error: StoreError) -> Result<String, AppError> {
-    match error {
-        StoreError::Conflict(why) => Ok(format!(
-            "Nothing was changed because {why}. Open the page again to see where things stand."
-        )),
-        other => Err(other.into()),
+    refused(Refused::from(error))
+}
+
+/// A use case's refusal as a handler takes it, in one place: a rule or a conflict is the
+/// message to show on the page the visitor came from; a denial or a failure is an error page.
+/// Answers with problems are shown next to their fields by the handler that took them; one
+/// that gets here is shown as its messages.
+pub fn refused(refused: Refused) -> Result<String, AppError> {
+    match refused {
+        Refused::Rule(message) => Ok(message),
+        Refused::Invalid(problems) => Ok(problems
+            .into_iter()
+            .map(|problem| problem.message)
+            .collect::<Vec<_>>()
+            .join(". ")),
+        Refused::Denied(denied) => Err(denied.into()),
+        Refused::Store(error) => Err(error.into()),
     }
 }
 

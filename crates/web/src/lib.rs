@@ -59,6 +59,14 @@ impl AppState {
         })
     }
 
+    /// The store and the settings, as the use cases in `services` take them.
+    pub fn scheme(&self) -> services::journey::Scheme<'_> {
+        services::journey::Scheme {
+            store: &self.store,
+            settings: &self.settings,
+        }
+    }
+
     /// The one bound on password hashing that every sign-in and new password goes through.
     pub fn password_hashing(&self) -> &PasswordHashing {
         &self.password_hashing

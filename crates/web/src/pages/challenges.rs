@@ -14,7 +14,7 @@ use domain::challenge::{
     CANCEL_REASON_LIMIT, ChallengeKind, FOCUS_LIMIT, KLOE_LIMIT, KLOE_SLOTS, KloeAnswers, Partner,
     RequestAnswers, SeatRole, VisitAnswers, VisitFormat,
 };
-use domain::lifecycle::{ChallengeState, Readiness, check_transition, next_states};
+use domain::lifecycle::{ChallengeState, Readiness, next_states};
 use domain::policy::ChallengeAccess;
 use domain::{Action, AuthoritySlug, ChallengeId, MultiLine, Principal, ThemeCode, authorise};
 use serde::Deserialize;
@@ -25,11 +25,12 @@ use crate::components::{
     CheckboxItem, Checkboxes, DateInput, ErrorSummary, NotificationBanner, Radios, SelectItem,
     Textarea,
 };
-use crate::error::refusal;
+use crate::error::refused;
 use crate::forms::FormErrors;
 use crate::pages::{Chrome, Notice, see_other};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, dates};
+use services::journey::{self, Agreement, OnChallenge, Refused};
 
 const NAV: &str = "/challenges";
 
@@ -95,6 +96,14 @@ impl LoadedChallenge {
     }
 
     /// The challenge as the emails about its steps name it.
+    /// The challenge as the use cases take it.
+    pub fn on(&self) -> OnChallenge<'_> {
+        OnChallenge {
+            record: &self.record,
+            access: &self.access,
+        }
+    }
+
     pub fn about(&self) -> About<'_> {
         About {
             id: self.record.id,
@@ -1031,10 +1040,10 @@ pub async fn move_challenge(
         .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    let from = loaded.record.state;
-    let principal = visitor.authorise(&Action::MoveChallenge {
+    // Asked before the reason is parsed, so nobody without the move learns what it needs.
+    visitor.authorise(&Action::MoveChallenge {
         access: loaded.access.clone(),
-        from,
+        from: loaded.record.state,
         to,
     })?;
     let reason = if to == ChallengeState::Cancelled {
@@ -1048,43 +1057,31 @@ pub async fn move_challenge(
     } else {
         None
     };
-    let readiness = readiness(&state, &loaded, reason.clone()).await?;
-    if let Err(refused) = check_transition(from, to, &readiness) {
-        let page =
-            challenge_page(&state, &visitor, &loaded, None, Some(refused.to_string())).await?;
-        return Ok((StatusCode::CONFLICT, page).into_response());
-    }
-    let emails = match Step::of_move(to) {
-        Some(step) => challenge_emails::emails(
-            &state.settings,
-            &state.store.staff().await?,
-            loaded.about(),
-            step,
-        ),
-        None => Vec::new(),
-    };
-    match state
-        .store
-        .move_challenge_and_tell(
-            principal,
-            loaded.record.id,
-            (from, to),
-            reason,
-            emails,
-            Utc::now(),
-        )
-        .await
+    match journey::move_challenge(
+        state.scheme(),
+        visitor.principal.as_ref(),
+        loaded.on(),
+        to,
+        reason,
+        today(),
+        Utc::now(),
+    )
+    .await
     {
-        Ok(()) => {}
-        Err(StoreError::Conflict(_)) => return Ok(see_other(&loaded.href())),
-        Err(other) => return Err(other.into()),
+        Ok(()) => {
+            let notice = if to == ChallengeState::Cancelled {
+                "cancelled"
+            } else {
+                "moved"
+            };
+            Ok(see_other(&format!("{}?notice={notice}", loaded.href())))
+        }
+        Err(why) => {
+            let message = refused(why)?;
+            let page = challenge_page(&state, &visitor, &loaded, None, Some(message)).await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
     }
-    let notice = if to == ChallengeState::Cancelled {
-        "cancelled"
-    } else {
-        "moved"
-    };
-    Ok(see_other(&format!("{}?notice={notice}", loaded.href())))
 }
 
 #[derive(Template, WebTemplate)]
@@ -1167,7 +1164,6 @@ pub async fn cancel(
 ) -> Result<Response, AppError> {
     let loaded = load_challenge(&state, &visitor, &id).await?;
     may_cancel(&visitor, &loaded)?;
-    let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
     let reason = match cancel_reason(&form.reason) {
         Ok(reason) => reason,
         Err(errors) => {
@@ -1175,28 +1171,21 @@ pub async fn cancel(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let emails = challenge_emails::emails(
-        &state.settings,
-        &state.store.staff().await?,
-        loaded.about(),
-        Step::Cancelled,
-    );
-    match state
-        .store
-        .move_challenge_and_tell(
-            principal,
-            loaded.record.id,
-            (loaded.record.state, ChallengeState::Cancelled),
-            Some(reason),
-            emails,
-            Utc::now(),
-        )
-        .await
+    match journey::move_challenge(
+        state.scheme(),
+        visitor.principal.as_ref(),
+        loaded.on(),
+        ChallengeState::Cancelled,
+        Some(reason),
+        today(),
+        Utc::now(),
+    )
+    .await
     {
         Ok(()) => Ok(see_other(&format!("{}?notice=cancelled", loaded.href()))),
-        Err(error) => {
+        Err(why) => {
             let mut errors = FormErrors::default();
-            errors.add("reason", refusal(error)?);
+            errors.add("reason", refused(why)?);
             let page = cancel_page(&visitor, &loaded, &form.reason, &errors);
             Ok((StatusCode::CONFLICT, page).into_response())
         }
@@ -1341,55 +1330,40 @@ pub async fn agree_kloes(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let loaded = load_challenge(&state, &visitor, &id).await?;
-    visitor.authorise(&Action::DraftKloes(loaded.access.clone()))?;
-    let principal = visitor.authorise(&Action::AgreeKloes)?;
-    if loaded.record.kloes_agreed() || !loaded.record.state.kloes_editable() {
-        return Ok(see_other(&format!("{}/kloes", loaded.href())));
-    }
-    let themes = known_themes(&state).await?;
-    let codes: Vec<ThemeCode> = themes.iter().map(|(code, _)| code.clone()).collect();
-    let answers = KloeAnswers::from_kloes(&loaded.record.kloes);
-    if let Err(problems) = answers.check(loaded.record.kind, &codes, true) {
-        let page = kloes_page(
-            &state,
-            &visitor,
-            &loaded,
-            &answers,
-            &FormErrors::from_problems(problems),
-            None,
-        )
-        .await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    }
-    let emails = challenge_emails::emails(
-        &state.settings,
-        &state.store.staff().await?,
-        loaded.about(),
-        Step::KloesAgreed,
-    );
-    match state
-        .store
-        .agree_kloes_and_tell(principal, loaded.record.id, emails, Utc::now())
-        .await
+    let why = match journey::agree_kloes(
+        state.scheme(),
+        visitor.principal.as_ref(),
+        loaded.on(),
+        Utc::now(),
+    )
+    .await
     {
-        Ok(()) => Ok(see_other(&format!("{}?notice=agreed", loaded.href()))),
-        Err(error) => {
+        Ok(Agreement::Agreed) => {
+            return Ok(see_other(&format!("{}?notice=agreed", loaded.href())));
+        }
+        Ok(Agreement::AlreadySettled) => {
+            return Ok(see_other(&format!("{}/kloes", loaded.href())));
+        }
+        Err(why) => why,
+    };
+    let answers = KloeAnswers::from_kloes(&loaded.record.kloes);
+    let (errors, banner) = match why {
+        Refused::Invalid(problems) => (FormErrors::from_problems(problems), None),
+        other => {
             let banner = NotificationBanner {
                 success: false,
-                heading: refusal(error)?,
+                heading: refused(other)?,
             };
-            let page = kloes_page(
-                &state,
-                &visitor,
-                &loaded,
-                &answers,
-                &FormErrors::default(),
-                Some(banner),
-            )
-            .await?;
-            Ok((StatusCode::CONFLICT, page).into_response())
+            (FormErrors::default(), Some(banner))
         }
-    }
+    };
+    let page = kloes_page(&state, &visitor, &loaded, &answers, &errors, banner).await?;
+    let status = if errors.is_empty() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, page).into_response())
 }
 
 // ---- The visit: days and seats --------------------------------------------------------

@@ -1,0 +1,161 @@
+//! The challenge's journey steps as use cases: each takes the principal and typed input,
+//! authorises through `domain::policy::authorise`, checks what must be true first, writes the
+//! change and its emails to the outbox in one store transaction, and returns a typed result.
+//! The pages and the demo call these; neither orchestrates a step itself.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::application::FieldProblem;
+use domain::challenge::KloeAnswers;
+use domain::lifecycle::{ChallengeState, check_transition};
+use domain::policy::{Action, ChallengeAccess, Denied, authorise};
+use domain::{Principal, ThemeCode};
+use store::{ChallengeRecord, Store, StoreError};
+use thiserror::Error;
+
+use crate::Settings;
+use crate::challenge_emails::{self, About, Step};
+
+/// Why a use case did not make its change. The web shows each on the page the visitor came
+/// from (or the error page of a refusal or failure); none is ever a success.
+#[derive(Debug, Error)]
+pub enum Refused {
+    /// The policy refused the principal.
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    /// A rule of the scheme, or a change someone else made first: the words are for the
+    /// visitor, on the page they came from.
+    #[error("{0}")]
+    Rule(String),
+    /// The answers given do not pass their checks, each problem keyed by its field.
+    #[error("the answers have problems")]
+    Invalid(Vec<FieldProblem>),
+    /// The store failed; the cause is for the log.
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+/// Store errors are mapped here, once: a conflict (the record changed between reading it and
+/// writing: someone else acted first, or the challenge moved on) is a rule the visitor reads,
+/// never a success and never an error page.
+impl From<StoreError> for Refused {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Conflict(why) => Self::Rule(format!(
+                "Nothing was changed because {why}. Open the page again to see where things stand."
+            )),
+            other => Self::Store(other),
+        }
+    }
+}
+
+/// What every use case works with: the store and the deployment's settings.
+#[derive(Clone, Copy, Debug)]
+pub struct Scheme<'a> {
+    pub store: &'a Store,
+    pub settings: &'a Settings,
+}
+
+/// The challenge a step is taken on, as the principal found it: its record and their access
+/// to it (computed in `domain` when it was loaded).
+#[derive(Clone, Copy, Debug)]
+pub struct OnChallenge<'a> {
+    pub record: &'a ChallengeRecord,
+    pub access: &'a ChallengeAccess,
+}
+
+impl<'a> OnChallenge<'a> {
+    /// The challenge as its emails name it.
+    pub fn about(&self) -> About<'a> {
+        About {
+            id: self.record.id,
+            reference: &self.record.reference,
+            authority: &self.record.authority,
+            authority_name: &self.record.authority_name,
+            kind: self.record.kind,
+        }
+    }
+}
+
+/// The principal, once the policy has let them do `action`.
+fn allowed<'p>(
+    principal: Option<&'p Principal>,
+    action: &Action,
+) -> Result<&'p Principal, Refused> {
+    authorise(principal, action)?;
+    principal.ok_or(Refused::Denied(Denied::SignInRequired))
+}
+
+/// Move a challenge along the lifecycle to `to` (with the reason, when cancelling): the
+/// move's own rule from `domain::lifecycle`, and the host's LA leads told of the steps they
+/// hear of, in the move's transaction.
+pub async fn move_challenge(
+    Scheme { store, settings }: Scheme<'_>,
+    principal: Option<&Principal>,
+    on: OnChallenge<'_>,
+    to: ChallengeState,
+    reason: Option<String>,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), Refused> {
+    let from = on.record.state;
+    let principal = allowed(
+        principal,
+        &Action::MoveChallenge {
+            access: on.access.clone(),
+            from,
+            to,
+        },
+    )?;
+    let readiness = store.readiness(on.record.id, today, reason.clone()).await?;
+    check_transition(from, to, &readiness).map_err(|refused| Refused::Rule(refused.to_string()))?;
+    let emails = match Step::of_move(to) {
+        Some(step) => challenge_emails::emails(settings, &store.staff().await?, on.about(), step),
+        None => Vec::new(),
+    };
+    store
+        .move_challenge_and_tell(principal, on.record.id, (from, to), reason, emails, now)
+        .await?;
+    Ok(())
+}
+
+/// What agreeing the KLOEs came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Agreement {
+    Agreed,
+    /// Agreed before, or no longer open to change: nothing to do.
+    AlreadySettled,
+}
+
+/// Agree the challenge's KLOEs as they stand: each must pass the checks for agreement, and
+/// the host's LA leads hear in the same transaction.
+pub async fn agree_kloes(
+    Scheme { store, settings }: Scheme<'_>,
+    principal: Option<&Principal>,
+    on: OnChallenge<'_>,
+    now: DateTime<Utc>,
+) -> Result<Agreement, Refused> {
+    authorise(principal, &Action::DraftKloes(on.access.clone()))?;
+    let principal = allowed(principal, &Action::AgreeKloes)?;
+    if on.record.kloes_agreed() || !on.record.state.kloes_editable() {
+        return Ok(Agreement::AlreadySettled);
+    }
+    let themes: Vec<ThemeCode> = store
+        .themes()
+        .await?
+        .into_iter()
+        .map(|theme| theme.code)
+        .collect();
+    KloeAnswers::from_kloes(&on.record.kloes)
+        .check(on.record.kind, &themes, true)
+        .map_err(Refused::Invalid)?;
+    let emails = challenge_emails::emails(
+        settings,
+        &store.staff().await?,
+        on.about(),
+        Step::KloesAgreed,
+    );
+    store
+        .agree_kloes_and_tell(principal, on.record.id, emails, now)
+        .await?;
+    Ok(Agreement::Agreed)
+}
