@@ -5,11 +5,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::application::FieldProblem;
-use domain::challenge::KloeAnswers;
+use domain::challenge::{KloeAnswers, MemberStatus, SeatRole};
 use domain::lifecycle::{ChallengeState, check_transition};
 use domain::policy::{Action, ChallengeAccess, Denied, authorise};
 use domain::{Principal, ThemeCode};
-use store::{ChallengeRecord, Store, StoreError};
+use store::{ChallengeRecord, Store, StoreError, TeamMember};
 use thiserror::Error;
 
 use crate::Settings;
@@ -32,6 +32,9 @@ pub enum Refused {
     /// The store failed; the cause is for the log.
     #[error(transparent)]
     Store(StoreError),
+    /// Something else below failed (the team engine); the cause is for the log.
+    #[error("{0}")]
+    Failed(String),
 }
 
 /// Store errors are mapped here, once: a conflict (the record changed between reading it and
@@ -74,6 +77,35 @@ impl<'a> OnChallenge<'a> {
             kind: self.record.kind,
         }
     }
+}
+
+/// What `principal` is to the challenge: their own seat, when they are on its team (an
+/// accepted seat before an invited one), and the access the policy asks about. The pages and
+/// the demo load a challenge through this, so both ask the policy the same question.
+pub fn access_of(
+    principal: &Principal,
+    record: &ChallengeRecord,
+    team: &[TeamMember],
+) -> (ChallengeAccess, Option<TeamMember>) {
+    let membership = team
+        .iter()
+        .filter(|m| m.user == Some(principal.user_id) && m.status.is_on_team())
+        .max_by_key(|m| m.status == MemberStatus::Accepted)
+        .cloned();
+    let accepted = membership
+        .as_ref()
+        .is_some_and(|m| m.status == MemberStatus::Accepted);
+    let access = ChallengeAccess {
+        authority: record.authority.clone(),
+        team_member: membership.as_ref().map(|m| m.reviewer_type),
+        accepted,
+        lead_reviewer: accepted
+            && membership
+                .as_ref()
+                .is_some_and(|m| m.seat_role == SeatRole::LeadReviewer),
+        led_by_coordinator: record.kind.led_by_coordinator(),
+    };
+    (access, membership)
 }
 
 /// The principal, once the policy has let them do `action`.

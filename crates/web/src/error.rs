@@ -55,6 +55,7 @@ pub fn refused(refused: Refused) -> Result<String, AppError> {
             .join(". ")),
         Refused::Denied(denied) => Err(denied.into()),
         Refused::Store(error) => Err(error.into()),
+        Refused::Failed(cause) => Err(AppError::Internal(cause)),
     }
 }
 

@@ -60,24 +60,7 @@ pub async fn load_challenge(
     let id: ChallengeId = raw_id.parse().map_err(|_| AppError::NotFound)?;
     let record = state.store.challenge(id).await?.ok_or(AppError::NotFound)?;
     let team = state.store.team(id).await?;
-    let membership = team
-        .iter()
-        .filter(|m| m.user == Some(principal.user_id) && m.status.is_on_team())
-        .max_by_key(|m| m.status == domain::challenge::MemberStatus::Accepted)
-        .cloned();
-    let accepted = membership
-        .as_ref()
-        .is_some_and(|m| m.status == domain::challenge::MemberStatus::Accepted);
-    let access = ChallengeAccess {
-        authority: record.authority.clone(),
-        team_member: membership.as_ref().map(|m| m.reviewer_type),
-        accepted,
-        lead_reviewer: accepted
-            && membership
-                .as_ref()
-                .is_some_and(|m| m.seat_role == SeatRole::LeadReviewer),
-        led_by_coordinator: record.kind.led_by_coordinator(),
-    };
+    let (access, membership) = journey::access_of(principal, &record, &team);
     Ok(LoadedChallenge {
         record,
         access,
@@ -95,7 +78,6 @@ impl LoadedChallenge {
         format!("/challenges/{}", self.record.id)
     }
 
-    /// The challenge as the emails about its steps name it.
     /// The challenge as the use cases take it.
     pub fn on(&self) -> OnChallenge<'_> {
         OnChallenge {
@@ -104,6 +86,7 @@ impl LoadedChallenge {
         }
     }
 
+    /// The challenge as the emails about its steps name it.
     pub fn about(&self) -> About<'_> {
         About {
             id: self.record.id,
