@@ -5,10 +5,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::application::FieldProblem;
-use domain::challenge::{KloeAnswers, MemberStatus, SeatRole};
+use domain::challenge::{KloeAnswers, MemberStatus, RequestAnswers, SeatRole};
+use domain::findings::ReportStatus;
 use domain::lifecycle::{ChallengeState, check_transition};
 use domain::policy::{Action, ChallengeAccess, Denied, authorise};
-use domain::{Principal, ThemeCode};
+use domain::{ChallengeId, Principal, ReportVersionId, ThemeCode};
 use store::{ChallengeRecord, Store, StoreError, TeamMember};
 use thiserror::Error;
 
@@ -32,6 +33,9 @@ pub enum Refused {
     /// The store failed; the cause is for the log.
     #[error(transparent)]
     Store(StoreError),
+    /// What the step is about is not there (or not this challenge's).
+    #[error("not found")]
+    NotFound,
     /// Something else below failed (the team engine); the cause is for the log.
     #[error("{0}")]
     Failed(String),
@@ -46,6 +50,7 @@ impl From<StoreError> for Refused {
             StoreError::Conflict(why) => Self::Rule(format!(
                 "Nothing was changed because {why}. Open the page again to see where things stand."
             )),
+            StoreError::NotFound => Self::NotFound,
             other => Self::Store(other),
         }
     }
@@ -190,4 +195,87 @@ pub async fn agree_kloes(
         .agree_kloes_and_tell(principal, on.record.id, emails, now)
         .await?;
     Ok(Agreement::Agreed)
+}
+
+/// Share a report version with the host for accuracy, or make it final: the version moves only
+/// from the status before (a conditional update in the store), and the host's LA leads hear in
+/// the same transaction.
+pub async fn move_report(
+    Scheme { store, settings }: Scheme<'_>,
+    principal: Option<&Principal>,
+    on: OnChallenge<'_>,
+    version: ReportVersionId,
+    to: ReportStatus,
+    now: DateTime<Utc>,
+) -> Result<(), Refused> {
+    let principal = allowed(principal, &Action::WriteFindings(on.access.clone()))?;
+    let versions = store.report_versions(on.record.id).await?;
+    let shown = versions
+        .iter()
+        .find(|shown| shown.id == version)
+        .ok_or(Refused::NotFound)?;
+    let (format, number) = (shown.format, shown.version);
+    let step = match to {
+        ReportStatus::Shared => Step::ReportShared {
+            format,
+            version: number,
+        },
+        _ => Step::ReportFinal {
+            format,
+            version: number,
+        },
+    };
+    let emails = challenge_emails::emails(settings, &store.staff().await?, on.about(), step);
+    store
+        .move_report_and_tell(on.record.id, version, to, principal.user_id, emails, now)
+        .await?;
+    Ok(())
+}
+
+/// An LA lead's request for a peer challenge of their own area: the answers checked (each
+/// problem keyed by its field), the request saved with its reference, and the lead, the
+/// co-ordinators and the project managers told, in one transaction. Gives the new challenge.
+pub async fn request_challenge(
+    Scheme { store, settings }: Scheme<'_>,
+    principal: Option<&Principal>,
+    answers: &RequestAnswers,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<ChallengeId, Refused> {
+    let principal = principal.ok_or(Refused::Denied(Denied::SignInRequired))?;
+    let slug = principal
+        .led_authorities()
+        .next()
+        .cloned()
+        .ok_or(Refused::Denied(Denied::Forbidden))?;
+    let principal = allowed(Some(principal), &Action::RequestChallenge(slug.clone()))?;
+    let themes: Vec<ThemeCode> = store
+        .themes()
+        .await?
+        .into_iter()
+        .map(|theme| theme.code)
+        .collect();
+    let request = answers.check(&themes, today).map_err(Refused::Invalid)?;
+    let staff = store.staff().await?;
+    let area = store
+        .authority(&slug)
+        .await?
+        .map_or_else(|| slug.to_string(), |a| a.name);
+    let id = store
+        .request_challenge_and_tell(principal, &slug, &request, now, |id, reference| {
+            challenge_emails::emails(
+                settings,
+                &staff,
+                About {
+                    id,
+                    reference,
+                    authority: &slug,
+                    authority_name: &area,
+                    kind: request.kind,
+                },
+                Step::Requested,
+            )
+        })
+        .await?;
+    Ok(id)
 }

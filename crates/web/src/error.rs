@@ -54,6 +54,7 @@ pub fn refused(refused: Refused) -> Result<String, AppError> {
             .collect::<Vec<_>>()
             .join(". ")),
         Refused::Denied(denied) => Err(denied.into()),
+        Refused::NotFound => Err(AppError::NotFound),
         Refused::Store(error) => Err(error.into()),
         Refused::Failed(cause) => Err(AppError::Internal(cause)),
     }

@@ -23,7 +23,7 @@ pub use password_hashing::{HashPermit, PasswordHashing};
 pub use routes::router;
 pub use services::Settings;
 // The pages reach the moved modules by their old paths, so each page's imports stay as they were.
-use services::{action_plans, challenge_emails, composition, dates, report_files};
+use services::{action_plans, composition, dates, report_files};
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone, Debug)]

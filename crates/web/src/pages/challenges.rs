@@ -20,7 +20,6 @@ use domain::{Action, AuthoritySlug, ChallengeId, MultiLine, Principal, ThemeCode
 use serde::Deserialize;
 use store::{ChallengeFilter, ChallengeRecord, StoreError, TeamMember};
 
-use crate::challenge_emails::{self, About, Step};
 use crate::components::{
     CheckboxItem, Checkboxes, DateInput, ErrorSummary, NotificationBanner, Radios, SelectItem,
     Textarea,
@@ -83,17 +82,6 @@ impl LoadedChallenge {
         OnChallenge {
             record: &self.record,
             access: &self.access,
-        }
-    }
-
-    /// The challenge as the emails about its steps name it.
-    pub fn about(&self) -> About<'_> {
-        About {
-            id: self.record.id,
-            reference: &self.record.reference,
-            authority: &self.record.authority,
-            authority_name: &self.record.authority_name,
-            kind: self.record.kind,
         }
     }
 
@@ -574,46 +562,36 @@ pub async fn request_challenge(
 ) -> Result<Response, AppError> {
     let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
     let slug = own_authority(principal)?;
-    let themes = known_themes(&state).await?;
-    let codes: Vec<ThemeCode> = themes.iter().map(|(code, _)| code.clone()).collect();
-    match form.answers().check(&codes, today()) {
-        Ok(request) => {
-            let staff = state.store.staff().await?;
-            let area = authority_name(&state, &slug).await?;
-            let id = state
-                .store
-                .request_challenge_and_tell(
-                    principal,
-                    &slug,
-                    &request,
-                    Utc::now(),
-                    |id, reference| {
-                        challenge_emails::emails(
-                            &state.settings,
-                            &staff,
-                            About {
-                                id,
-                                reference,
-                                authority: &slug,
-                                authority_name: &area,
-                                kind: request.kind,
-                            },
-                            Step::Requested,
-                        )
-                    },
-                )
-                .await?;
-            Ok(see_other(&format!("/challenges/{id}?notice=requested")))
-        }
-        Err(problems) => {
+    match journey::request_challenge(
+        state.scheme(),
+        Some(principal),
+        &form.answers(),
+        today(),
+        Utc::now(),
+    )
+    .await
+    {
+        Ok(id) => Ok(see_other(&format!("/challenges/{id}?notice=requested"))),
+        Err(why) => {
+            let (errors, status) = match why {
+                Refused::Invalid(problems) => (
+                    FormErrors::from_problems(problems),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                other => {
+                    let mut errors = FormErrors::default();
+                    errors.add("kind", refused(other)?);
+                    (errors, StatusCode::CONFLICT)
+                }
+            };
             let page = request_page(
                 &visitor,
                 &authority_name(&state, &slug).await?,
                 &form,
-                &themes,
-                &FormErrors::from_problems(problems),
+                &known_themes(&state).await?,
+                &errors,
             );
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            Ok((status, page).into_response())
         }
     }
 }
