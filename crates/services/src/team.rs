@@ -14,7 +14,7 @@ use store::{ChallengeRecord, EmailAttachment, NewEmail, TeamMember};
 
 use crate::Settings;
 use crate::challenge_emails::{self, Step};
-use crate::composition::check_team;
+use crate::composition::{CompositionError, check_team, compose};
 use crate::dates;
 use crate::journey::{OnChallenge, Refused, Scheme};
 
@@ -24,6 +24,64 @@ pub const OVERRIDE_REASON_LIMIT: usize = 1000;
 /// The challenge's own page, as links in emails and calendar events give it.
 fn challenge_path(record: &ChallengeRecord) -> String {
     format!("/challenges/{}", record.id)
+}
+
+/// Ask the engine for a team and save it as the proposal (moving a challenge in scoping on
+/// to "team proposed"): with `minimise_changes`, a re-composition that keeps every seat it
+/// can. Nobody hears of a proposal.
+pub async fn propose_team(
+    scheme: Scheme<'_>,
+    principal: Option<&Principal>,
+    on: OnChallenge<'_>,
+    team: &[TeamMember],
+    minimise_changes: bool,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), Refused> {
+    let Scheme { store, settings } = scheme;
+    authorise(principal, &Action::ViewChallenge(on.access.clone()))?;
+    authorise(principal, &Action::ComposeTeam)?;
+    let principal = principal.ok_or(Refused::Denied(domain::Denied::SignInRequired))?;
+    let record = on.record;
+    if !record.state.team_editable() {
+        return Err(Refused::Rule(
+            "The team can no longer be changed at this stage".into(),
+        ));
+    }
+    if record.state == ChallengeState::Scoping {
+        let ready = store.readiness(record.id, today, None).await?;
+        check_transition(record.state, ChallengeState::TeamProposed, &ready)
+            .map_err(|refused| Refused::Rule(refused.to_string()))?;
+    }
+    let composed = compose(
+        store,
+        record,
+        team,
+        minimise_changes,
+        today,
+        settings.max_per_authority,
+    )
+    .await
+    .map_err(|error| match error {
+        CompositionError::NoTeam(why) => {
+            Refused::Rule(format!("The engine cannot form a team: {why}"))
+        }
+        CompositionError::Store(error) => Refused::from(error),
+        other => Refused::Failed(other.to_string()),
+    })?;
+    let proposal = serde_json::to_string(&composed.proposal)
+        .map_err(|error| Refused::Failed(error.to_string()))?;
+    store
+        .save_proposal(
+            principal,
+            record.id,
+            record.state,
+            &composed.seats,
+            proposal,
+            now,
+        )
+        .await?;
+    Ok(())
 }
 
 /// Confirm the team as it stands: every proposed seat is invited (nobody hears of a proposal

@@ -35,13 +35,8 @@ pub enum AppError {
     Internal(String),
 }
 
-/// A store error as a form's handler takes it: mapped once, by `services::journey::Refused`
-/// (a conflict is a message for the page the visitor came from, never a success).
-pub fn refusal(error: StoreError) -> Result<String, AppError> {
-    refused(Refused::from(error))
-}
-
-/// A use case's refusal as a handler takes it, in one place: a rule or a conflict is the
+/// A use case's refusal as a handler takes it, in one place (store errors are mapped into
+/// `Refused` once, in `services::journey`): a rule or a conflict is the
 /// message to show on the page the visitor came from; a denial or a failure is an error page.
 /// Answers with problems are shown next to their fields by the handler that took them; one
 /// that gets here is shown as its messages.

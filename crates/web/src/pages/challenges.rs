@@ -14,7 +14,7 @@ use domain::challenge::{
     CANCEL_REASON_LIMIT, ChallengeKind, FOCUS_LIMIT, KLOE_LIMIT, KLOE_SLOTS, KloeAnswers, Partner,
     RequestAnswers, SeatRole, VisitAnswers, VisitFormat,
 };
-use domain::lifecycle::{ChallengeState, Readiness, next_states};
+use domain::lifecycle::{ChallengeState, next_states};
 use domain::policy::ChallengeAccess;
 use domain::{Action, AuthoritySlug, ChallengeId, MultiLine, Principal, ThemeCode, authorise};
 use serde::Deserialize;
@@ -734,18 +734,6 @@ fn outcome_links(loaded: &LoadedChallenge, visitor: &Visitor) -> Vec<(String, &'
         links.push((href("actions"), "Action plan"));
     }
     links
-}
-
-/// What the lifecycle needs to know about this challenge now.
-pub(crate) async fn readiness(
-    state: &AppState,
-    loaded: &LoadedChallenge,
-    cancel_reason: Option<String>,
-) -> Result<Readiness, AppError> {
-    Ok(state
-        .store
-        .readiness(loaded.record.id, today(), cancel_reason)
-        .await?)
 }
 
 fn details(record: &ChallengeRecord) -> Vec<SummaryRow> {

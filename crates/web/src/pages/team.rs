@@ -14,17 +14,17 @@ use axum_extra::extract::Form;
 use chrono::Utc;
 use documents::ics::{CalendarMethod, calendar};
 use domain::challenge::{DECLARATION_LIMIT, MemberStatus, ResponseAnswers, SeatRole};
-use domain::lifecycle::{ChallengeState, check_transition};
+use domain::lifecycle::ChallengeState;
 use domain::pool::MemberStatus as PoolStatus;
 use domain::{Action, PoolMemberId, TeamMemberId};
 use serde::Deserialize;
 use store::{NewTeamMember, PoolFilter, TeamMember};
 
 use crate::components::{ErrorSummary, Radios, SelectItem, Textarea};
-use crate::composition::{CompositionError, Proposal, SeatPicker, check_team, compose};
-use crate::error::{refusal, refused};
+use crate::composition::{Proposal, SeatPicker, check_team};
+use crate::error::refused;
 use crate::forms::FormErrors;
-use crate::pages::challenges::{ChallengeRow, LoadedChallenge, load_challenge, readiness, today};
+use crate::pages::challenges::{ChallengeRow, LoadedChallenge, load_challenge, today};
 use crate::pages::{Chrome, Notice, see_other};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, dates};
@@ -404,64 +404,22 @@ async fn propose(
     loaded: &LoadedChallenge,
     minimise_changes: bool,
 ) -> Result<Response, AppError> {
-    let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
-    let record = &loaded.record;
-    if !record.state.team_editable() {
-        return refuse(
-            state,
-            visitor,
-            loaded,
-            "The team can no longer be changed at this stage".into(),
-        )
-        .await;
-    }
-    if record.state == ChallengeState::Scoping {
-        let ready = readiness(state, loaded, None).await?;
-        if let Err(refused) = check_transition(record.state, ChallengeState::TeamProposed, &ready) {
-            return refuse(state, visitor, loaded, refused.to_string()).await;
-        }
-    }
-    let composed = match compose(
-        &state.store,
-        record,
+    match services::team::propose_team(
+        state.scheme(),
+        visitor.principal.as_ref(),
+        loaded.on(),
         &loaded.team,
         minimise_changes,
         today(),
-        state.settings.max_per_authority,
+        Utc::now(),
     )
     .await
-    {
-        Ok(composed) => composed,
-        Err(CompositionError::NoTeam(why)) => {
-            return refuse(
-                state,
-                visitor,
-                loaded,
-                format!("The engine cannot form a team: {why}"),
-            )
-            .await;
-        }
-        Err(other) => return Err(AppError::Internal(other.to_string())),
-    };
-    let proposal =
-        serde_json::to_string(&composed.proposal).map_err(|e| AppError::Internal(e.to_string()))?;
-    match state
-        .store
-        .save_proposal(
-            principal,
-            record.id,
-            record.state,
-            &composed.seats,
-            proposal,
-            Utc::now(),
-        )
-        .await
     {
         Ok(()) => Ok(see_other(&format!(
             "{}/team?notice=proposed",
             loaded.href()
         ))),
-        Err(error) => refuse(state, visitor, loaded, refusal(error)?).await,
+        Err(why) => refuse(state, visitor, loaded, refused(why)?).await,
     }
 }
 
