@@ -279,3 +279,28 @@ pub async fn request_challenge(
         .await?;
     Ok(id)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_conflict_is_a_rule_to_read_never_a_success_or_a_failure() {
+        match Refused::from(StoreError::Conflict("the challenge has moved on")) {
+            Refused::Rule(message) => {
+                assert!(
+                    message.starts_with("Nothing was changed because the challenge has moved on")
+                );
+            }
+            other => panic!("a conflict became {other:?}"),
+        }
+        assert!(matches!(
+            Refused::from(StoreError::NotFound),
+            Refused::NotFound
+        ));
+        assert!(matches!(
+            Refused::from(StoreError::Corrupt("x".into())),
+            Refused::Store(_)
+        ));
+    }
+}
