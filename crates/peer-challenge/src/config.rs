@@ -8,7 +8,7 @@ use anyhow::Context;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
-use web::{MailTransport, Settings};
+use services::{MailTransport, Settings};
 
 use crate::Common;
 

@@ -37,7 +37,11 @@ const REVIEWERS: [&str; 6] = [
     "Sam Kaur",
 ];
 
-pub async fn seed(store: &Store, password: &str) -> anyhow::Result<Vec<DemoAccount>> {
+pub async fn seed(
+    store: &Store,
+    password: &str,
+    settings: &services::Settings,
+) -> anyhow::Result<Vec<DemoAccount>> {
     // The demo password may be on the common-password list (the default is, on purpose, so it
     // can never be chosen for a real account); the demo sets it directly.
     let hash = NewPassword::parse(password, password)
@@ -122,7 +126,7 @@ pub async fn seed(store: &Store, password: &str) -> anyhow::Result<Vec<DemoAccou
         reviewer_accounts.push((id, email));
     }
     seed_pool(store, &reviewer_accounts, project_manager, now).await?;
-    crate::demo_challenges::seed(store, now).await?;
+    crate::demo_challenges::seed(store, settings, now).await?;
     Ok(accounts)
 }
 
@@ -1371,11 +1375,11 @@ mod tests {
             .await
             .unwrap_or_else(|error| panic!("{error}"));
         let started = std::time::Instant::now();
-        seed(&store, DEFAULT_PASSWORD)
+        seed(&store, DEFAULT_PASSWORD, &services::Settings::default())
             .await
             .unwrap_or_else(|error| panic!("{error:#}"));
         let first_run = started.elapsed();
-        seed(&store, DEFAULT_PASSWORD)
+        seed(&store, DEFAULT_PASSWORD, &services::Settings::default())
             .await
             .unwrap_or_else(|error| panic!("{error:#}"));
 

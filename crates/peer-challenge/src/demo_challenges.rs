@@ -28,8 +28,10 @@ use domain::{
     AuthoritySlug, ChallengeId, EmailAddress, PoolMemberId, Principal, TeamMemberId, ThemeCode,
     UserId,
 };
+use services::Settings;
+use services::composition::{check_team, compose, fits_seat};
+use services::journey::{self, Agreement, OnChallenge, Scheme};
 use store::{ChallengeFilter, ChallengeRecord, NewEmail, NewTeamMember, Store, TeamMember};
-use web::composition::{check_team, compose, fits_seat};
 
 use crate::demo_findings;
 
@@ -488,7 +490,7 @@ impl Cast {
 }
 
 /// Seed the demo challenges unless there are challenges already.
-pub async fn seed(store: &Store, now: DateTime<Utc>) -> anyhow::Result<()> {
+pub async fn seed(store: &Store, settings: &Settings, now: DateTime<Utc>) -> anyhow::Result<()> {
     if !store
         .challenges(&ChallengeFilter::default())
         .await?
@@ -519,6 +521,7 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> anyhow::Result<()> {
         let (id, requested) = ids[&index];
         let mut demo = Demo {
             store,
+            settings,
             cast: &cast,
             plan,
             id,
@@ -590,6 +593,7 @@ async fn request(
 /// One challenge on its way to its planned state.
 struct Demo<'a> {
     store: &'a Store,
+    settings: &'a Settings,
     cast: &'a Cast,
     plan: &'a Plan,
     id: ChallengeId,
@@ -598,6 +602,13 @@ struct Demo<'a> {
 }
 
 impl Demo<'_> {
+    fn scheme(&self) -> Scheme<'_> {
+        Scheme {
+            store: self.store,
+            settings: self.settings,
+        }
+    }
+
     async fn record(&self) -> anyhow::Result<ChallengeRecord> {
         self.store
             .challenge(self.id)
@@ -646,9 +657,24 @@ impl Demo<'_> {
         at: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         self.check(to, mover, note, at).await?;
-        self.store
-            .move_challenge(actor, self.id, self.state, to, note.map(str::to_owned), at)
-            .await?;
+        // The same use case the challenge page's move calls, so the host hears as they would.
+        let record = self.record().await?;
+        let team = self.store.team(self.id).await?;
+        let (access, _) = journey::access_of(actor, &record, &team);
+        journey::move_challenge(
+            self.scheme(),
+            Some(actor),
+            OnChallenge {
+                record: &record,
+                access: &access,
+            },
+            to,
+            note.map(str::to_owned),
+            uk_date(at),
+            at,
+        )
+        .await
+        .with_context(|| format!("{} → {}", self.state.code(), to.code()))?;
         self.state = to;
         Ok(())
     }
@@ -699,12 +725,28 @@ impl Demo<'_> {
             _ => {}
         }
         let record = self.record().await?;
-        KloeAnswers::from_kloes(&record.kloes)
-            .check(plan.kind, &cast.themes, true)
-            .map_err(|problems| anyhow!("KLOEs not ready to agree: {problems:?}"))?;
-        self.store
-            .agree_kloes(&cast.coordinator, self.id, steps.take())
-            .await?;
+        let team = self.store.team(self.id).await?;
+        let (access, _) = journey::access_of(&cast.coordinator, &record, &team);
+        let agreed = journey::agree_kloes(
+            self.scheme(),
+            Some(&cast.coordinator),
+            OnChallenge {
+                record: &record,
+                access: &access,
+            },
+            steps.take(),
+        )
+        .await
+        .map_err(|why| match why {
+            journey::Refused::Invalid(problems) => {
+                anyhow!("KLOEs not ready to agree: {problems:?}")
+            }
+            other => anyhow!("agreeing the KLOEs: {other}"),
+        })?;
+        ensure!(
+            agreed == Agreement::Agreed,
+            "the KLOEs were settled already"
+        );
         let pm = &cast.project_manager;
         self.store
             .plan_visit(
@@ -809,7 +851,7 @@ impl Demo<'_> {
             &team,
             false,
             today,
-            web::Settings::default().max_per_authority,
+            self.settings.max_per_authority,
         )
         .await
         .map_err(|error| anyhow!("composing a team: {error}"))?;
@@ -883,7 +925,7 @@ impl Demo<'_> {
                 &record,
                 &trial,
                 today,
-                web::Settings::default().max_per_authority,
+                self.settings.max_per_authority,
             )
             .await
             .map_err(|error| anyhow!("checking a team: {error}"))?;
@@ -1293,7 +1335,7 @@ mod tests {
             folder.path().join("demo.db").display()
         );
         let store = Store::open(&url).await.unwrap_or_else(|error| fail(error));
-        crate::demo::seed(&store, crate::demo::DEFAULT_PASSWORD)
+        crate::demo::seed(&store, crate::demo::DEFAULT_PASSWORD, &Settings::default())
             .await
             .unwrap_or_else(|error| fail(format!("{error:#}")));
         let today = uk_date(Utc::now());
@@ -1448,7 +1490,7 @@ mod tests {
         assert_eq!(status_on(S::Scheduled), Some(MemberStatus::Accepted));
         assert_eq!(status_on(S::TeamConfirmed), Some(MemberStatus::Invited));
 
-        seed(&store, Utc::now())
+        seed(&store, &Settings::default(), Utc::now())
             .await
             .unwrap_or_else(|error| fail(format!("{error:#}")));
         assert_eq!(

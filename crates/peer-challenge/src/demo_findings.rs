@@ -216,7 +216,7 @@ pub async fn finalise_reports(
         name: &coordinator.name,
     };
     for format in formats {
-        let bytes = web::report_files::make_report(
+        let bytes = services::report_files::make_report(
             store,
             record.id,
             *format,

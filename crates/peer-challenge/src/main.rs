@@ -154,7 +154,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let store = store::Store::open(&config.database_url()?)
                 .await
                 .context("opening the demo database")?;
-            let accounts = demo::seed(&store, &demo_password).await?;
+            let accounts = demo::seed(&store, &demo_password, &config.web).await?;
             if seed_only {
                 store.close().await?;
                 return Ok(());

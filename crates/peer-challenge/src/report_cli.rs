@@ -55,16 +55,22 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<()> {
         .context("opening the database")?;
     let label = match args.label {
         Some(label) => label,
-        None => web::report_files::status_label(&store, challenge, format)
+        None => services::report_files::status_label(&store, challenge, format)
             .await
             .context("reading the report versions")?,
     };
-    let made =
-        web::report_files::make_report(&store, challenge, format, &label, None, chrono::Utc::now())
-            .await;
+    let made = services::report_files::make_report(
+        &store,
+        challenge,
+        format,
+        &label,
+        None,
+        chrono::Utc::now(),
+    )
+    .await;
     store.close().await?;
     let bytes = made.map_err(|error| match error {
-        web::report_files::ReportError::Store(store::StoreError::NotFound) => {
+        services::report_files::ReportError::Store(store::StoreError::NotFound) => {
             anyhow::anyhow!("no challenge has ID {challenge}")
         }
         other => anyhow::Error::new(other),

@@ -7,11 +7,11 @@ use std::time::Instant;
 
 use anyhow::Context;
 use metrics_exporter_prometheus::PrometheusBuilder;
+use services::mail::Mailer;
+use services::upkeep::{ExtraJob, Upkeep};
 use store::Store;
 use tokio::sync::watch;
 use web::AppState;
-use web::mail::Mailer;
-use web::upkeep::{ExtraJob, Upkeep};
 
 use crate::config::Config;
 

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
 use domain::AuthoritySlug;
 use domain::challenge::ChallengeKind;
-use web::composition::{Composed, CompositionError, WhatIf, what_if};
+use services::composition::{Composed, CompositionError, WhatIf, what_if};
 
 use crate::Common;
 use crate::config::{self, Config};

@@ -8,6 +8,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use domain::Denied;
+use services::journey::Refused;
 use store::StoreError;
 use thiserror::Error;
 
@@ -32,6 +33,26 @@ pub enum AppError {
     Template(#[from] askama::Error),
     #[error("internal: {0}")]
     Internal(String),
+}
+
+/// A use case's refusal as a handler takes it, in one place (store errors are mapped into
+/// `Refused` once, in `services::journey`): a rule or a conflict is the
+/// message to show on the page the visitor came from; a denial or a failure is an error page.
+/// Answers with problems are shown next to their fields by the handler that took them; one
+/// that gets here is shown as its messages.
+pub fn refused(refused: Refused) -> Result<String, AppError> {
+    match refused {
+        Refused::Rule(message) => Ok(message),
+        Refused::Invalid(problems) => Ok(problems
+            .into_iter()
+            .map(|problem| problem.message)
+            .collect::<Vec<_>>()
+            .join(". ")),
+        Refused::Denied(denied) => Err(denied.into()),
+        Refused::NotFound => Err(AppError::NotFound),
+        Refused::Store(error) => Err(error.into()),
+        Refused::Failed(cause) => Err(AppError::Internal(cause)),
+    }
 }
 
 impl From<Denied> for AppError {

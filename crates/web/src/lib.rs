@@ -1,25 +1,16 @@
 //! The Peer Challenge web front: the axum router, its middleware, thin handlers and the
 //! GOV.UK Design System pages they render. Handlers parse, ask the policy, make one store
-//! call and render; everything else lives in `domain` and `store`.
+//! call and render; the use cases live in `services`.
 
-mod action_plans;
 mod assets;
-pub mod challenge_emails;
 mod components;
-pub mod composition;
-mod dates;
 mod error;
 mod forms;
-pub mod mail;
 mod middleware;
 mod pages;
 mod password_hashing;
 mod proxies;
-pub mod reminders;
-pub mod report_files;
 pub mod routes;
-mod settings;
-pub mod upkeep;
 mod visitor;
 
 use std::sync::Arc;
@@ -29,11 +20,10 @@ use store::Store;
 
 pub use error::AppError;
 pub use password_hashing::{HashPermit, PasswordHashing};
-pub use proxies::{IpNetwork, TrustedProxies};
 pub use routes::router;
-pub use settings::{
-    ContactSettings, MailSettings, MailTransport, ReminderSettings, Secret, Settings, SmtpSecurity,
-};
+pub use services::Settings;
+// The pages reach the moved modules by their old paths, so each page's imports stay as they were.
+use services::{action_plans, composition, dates, report_files};
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -67,6 +57,14 @@ impl AppState {
             metrics,
             password_hashing,
         })
+    }
+
+    /// The store and the settings, as the use cases in `services` take them.
+    pub fn scheme(&self) -> services::journey::Scheme<'_> {
+        services::journey::Scheme {
+            store: &self.store,
+            settings: &self.settings,
+        }
     }
 
     /// The one bound on password hashing that every sign-in and new password goes through.

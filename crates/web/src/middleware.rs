@@ -17,6 +17,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use store::SessionToken;
 
+use crate::proxies::ForwardedFor;
 use crate::visitor::{Visitor, form_token, form_token_matches};
 use crate::{AppError, AppState, Settings};
 

@@ -424,6 +424,8 @@ app_test!(
     a_form_over_a_mebibyte_gets_the_error_page,
     a_form_over_a_mebibyte_gets_the_error_page
 );
+#[path = "challenges/conflicts.rs"]
+mod conflicts;
 #[path = "challenges/dashboards.rs"]
 mod dashboards;
 #[path = "challenges/lead_emails.rs"]

@@ -269,12 +269,12 @@ fn behind_a_proxy(settings: &mut web::Settings) {
 }
 
 trait ParseProxies {
-    fn parse_proxies(&self) -> web::TrustedProxies;
+    fn parse_proxies(&self) -> services::networks::TrustedProxies;
 }
 
 impl ParseProxies for str {
-    fn parse_proxies(&self) -> web::TrustedProxies {
-        web::TrustedProxies::new(
+    fn parse_proxies(&self) -> services::networks::TrustedProxies {
+        services::networks::TrustedProxies::new(
             self.split(',')
                 .map(|entry| entry.parse().expect("a network"))
                 .collect(),

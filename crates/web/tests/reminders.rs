@@ -7,11 +7,11 @@ mod support;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use domain::ActionId;
 use domain::next_steps::{ActionEntry, Rag};
+use services::reminders::{RemindersSent, send_due_reminders};
 use store::{OutboxEmail, Store};
 use support::TestApp;
 use support::challenge_fixture::principal_of;
 use support::findings_fixture::{NextStepsFixture, next_steps_challenge};
-use web::reminders::{RemindersSent, send_due_reminders};
 
 const LEAD: &str = "lead.derby@example.org";
 

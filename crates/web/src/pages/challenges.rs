@@ -14,21 +14,23 @@ use domain::challenge::{
     CANCEL_REASON_LIMIT, ChallengeKind, FOCUS_LIMIT, KLOE_LIMIT, KLOE_SLOTS, KloeAnswers, Partner,
     RequestAnswers, SeatRole, VisitAnswers, VisitFormat,
 };
-use domain::lifecycle::{ChallengeState, Readiness, check_transition, next_states};
+use domain::lifecycle::{ChallengeState, next_states};
 use domain::policy::ChallengeAccess;
 use domain::{Action, AuthoritySlug, ChallengeId, MultiLine, Principal, ThemeCode, authorise};
 use serde::Deserialize;
 use store::{ChallengeFilter, ChallengeRecord, StoreError, TeamMember};
 
-use crate::challenge_emails::{self, About, Step};
 use crate::components::{
     CheckboxItem, Checkboxes, DateInput, ErrorSummary, NotificationBanner, Radios, SelectItem,
     Textarea,
 };
+use crate::error::refused;
 use crate::forms::FormErrors;
 use crate::pages::{Chrome, Notice, see_other};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, dates};
+use services::challenge_emails::{self, Step};
+use services::journey::{self, Agreement, OnChallenge, Refused};
 
 const NAV: &str = "/challenges";
 
@@ -58,24 +60,7 @@ pub async fn load_challenge(
     let id: ChallengeId = raw_id.parse().map_err(|_| AppError::NotFound)?;
     let record = state.store.challenge(id).await?.ok_or(AppError::NotFound)?;
     let team = state.store.team(id).await?;
-    let membership = team
-        .iter()
-        .filter(|m| m.user == Some(principal.user_id) && m.status.is_on_team())
-        .max_by_key(|m| m.status == domain::challenge::MemberStatus::Accepted)
-        .cloned();
-    let accepted = membership
-        .as_ref()
-        .is_some_and(|m| m.status == domain::challenge::MemberStatus::Accepted);
-    let access = ChallengeAccess {
-        authority: record.authority.clone(),
-        team_member: membership.as_ref().map(|m| m.reviewer_type),
-        accepted,
-        lead_reviewer: accepted
-            && membership
-                .as_ref()
-                .is_some_and(|m| m.seat_role == SeatRole::LeadReviewer),
-        led_by_coordinator: record.kind.led_by_coordinator(),
-    };
+    let (access, membership) = journey::access_of(principal, &record, &team);
     Ok(LoadedChallenge {
         record,
         access,
@@ -93,14 +78,11 @@ impl LoadedChallenge {
         format!("/challenges/{}", self.record.id)
     }
 
-    /// The challenge as the emails about its steps name it.
-    pub fn about(&self) -> About<'_> {
-        About {
-            id: self.record.id,
-            reference: &self.record.reference,
-            authority: &self.record.authority,
-            authority_name: &self.record.authority_name,
-            kind: self.record.kind,
+    /// The challenge as the use cases take it.
+    pub fn on(&self) -> OnChallenge<'_> {
+        OnChallenge {
+            record: &self.record,
+            access: &self.access,
         }
     }
 
@@ -584,46 +566,36 @@ pub async fn request_challenge(
 ) -> Result<Response, AppError> {
     let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
     let slug = own_authority(principal)?;
-    let themes = known_themes(&state).await?;
-    let codes: Vec<ThemeCode> = themes.iter().map(|(code, _)| code.clone()).collect();
-    match form.answers().check(&codes, today()) {
-        Ok(request) => {
-            let staff = state.store.staff().await?;
-            let area = authority_name(&state, &slug).await?;
-            let id = state
-                .store
-                .request_challenge_and_tell(
-                    principal,
-                    &slug,
-                    &request,
-                    Utc::now(),
-                    |id, reference| {
-                        challenge_emails::emails(
-                            &state.settings,
-                            &staff,
-                            About {
-                                id,
-                                reference,
-                                authority: &slug,
-                                authority_name: &area,
-                                kind: request.kind,
-                            },
-                            Step::Requested,
-                        )
-                    },
-                )
-                .await?;
-            Ok(see_other(&format!("/challenges/{id}?notice=requested")))
-        }
-        Err(problems) => {
+    match journey::request_challenge(
+        state.scheme(),
+        Some(principal),
+        &form.answers(),
+        today(),
+        Utc::now(),
+    )
+    .await
+    {
+        Ok(id) => Ok(see_other(&format!("/challenges/{id}?notice=requested"))),
+        Err(why) => {
+            let (errors, status) = match why {
+                Refused::Invalid(problems) => (
+                    FormErrors::from_problems(problems),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                other => {
+                    let mut errors = FormErrors::default();
+                    errors.add("kind", refused(other)?);
+                    (errors, StatusCode::CONFLICT)
+                }
+            };
             let page = request_page(
                 &visitor,
                 &authority_name(&state, &slug).await?,
                 &form,
-                &themes,
-                &FormErrors::from_problems(problems),
+                &known_themes(&state).await?,
+                &errors,
             );
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            Ok((status, page).into_response())
         }
     }
 }
@@ -766,18 +738,6 @@ fn outcome_links(loaded: &LoadedChallenge, visitor: &Visitor) -> Vec<(String, &'
         links.push((href("actions"), "Action plan"));
     }
     links
-}
-
-/// What the lifecycle needs to know about this challenge now.
-pub(crate) async fn readiness(
-    state: &AppState,
-    loaded: &LoadedChallenge,
-    cancel_reason: Option<String>,
-) -> Result<Readiness, AppError> {
-    Ok(state
-        .store
-        .readiness(loaded.record.id, today(), cancel_reason)
-        .await?)
 }
 
 fn details(record: &ChallengeRecord) -> Vec<SummaryRow> {
@@ -1033,10 +993,10 @@ pub async fn move_challenge(
         .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    let from = loaded.record.state;
-    let principal = visitor.authorise(&Action::MoveChallenge {
+    // Asked before the reason is parsed, so nobody without the move learns what it needs.
+    visitor.authorise(&Action::MoveChallenge {
         access: loaded.access.clone(),
-        from,
+        from: loaded.record.state,
         to,
     })?;
     let reason = if to == ChallengeState::Cancelled {
@@ -1050,52 +1010,31 @@ pub async fn move_challenge(
     } else {
         None
     };
-    let readiness = readiness(&state, &loaded, reason.clone()).await?;
-    if let Err(refused) = check_transition(from, to, &readiness) {
-        let page =
-            challenge_page(&state, &visitor, &loaded, None, Some(refused.to_string())).await?;
-        return Ok((StatusCode::CONFLICT, page).into_response());
-    }
-    let emails = match Step::of_move(to) {
-        Some(step) => {
-            let mut emails = challenge_emails::emails(
-                &state.settings,
-                &state.store.staff().await?,
-                loaded.about(),
-                step,
-            );
-            emails.extend(challenge_emails::team_emails(
-                &state.settings,
-                &loaded.team,
-                loaded.about(),
-                step,
-            ));
-            emails
-        }
-        None => Vec::new(),
-    };
-    match state
-        .store
-        .move_challenge_and_tell(
-            principal,
-            loaded.record.id,
-            (from, to),
-            reason,
-            emails,
-            Utc::now(),
-        )
-        .await
+    match journey::move_challenge(
+        state.scheme(),
+        visitor.principal.as_ref(),
+        loaded.on(),
+        to,
+        reason,
+        today(),
+        Utc::now(),
+    )
+    .await
     {
-        Ok(()) => {}
-        Err(StoreError::Conflict(_)) => return Ok(see_other(&loaded.href())),
-        Err(other) => return Err(other.into()),
+        Ok(()) => {
+            let notice = if to == ChallengeState::Cancelled {
+                "cancelled"
+            } else {
+                "moved"
+            };
+            Ok(see_other(&format!("{}?notice={notice}", loaded.href())))
+        }
+        Err(why) => {
+            let message = refused(why)?;
+            let page = challenge_page(&state, &visitor, &loaded, None, Some(message)).await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
     }
-    let notice = if to == ChallengeState::Cancelled {
-        "cancelled"
-    } else {
-        "moved"
-    };
-    Ok(see_other(&format!("{}?notice={notice}", loaded.href())))
 }
 
 #[derive(Template, WebTemplate)]
@@ -1178,7 +1117,6 @@ pub async fn cancel(
 ) -> Result<Response, AppError> {
     let loaded = load_challenge(&state, &visitor, &id).await?;
     may_cancel(&visitor, &loaded)?;
-    let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
     let reason = match cancel_reason(&form.reason) {
         Ok(reason) => reason,
         Err(errors) => {
@@ -1186,28 +1124,24 @@ pub async fn cancel(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let emails = challenge_emails::emails(
-        &state.settings,
-        &state.store.staff().await?,
-        loaded.about(),
-        Step::Cancelled,
-    );
-    match state
-        .store
-        .move_challenge_and_tell(
-            principal,
-            loaded.record.id,
-            (loaded.record.state, ChallengeState::Cancelled),
-            Some(reason),
-            emails,
-            Utc::now(),
-        )
-        .await
+    match journey::move_challenge(
+        state.scheme(),
+        visitor.principal.as_ref(),
+        loaded.on(),
+        ChallengeState::Cancelled,
+        Some(reason),
+        today(),
+        Utc::now(),
+    )
+    .await
     {
-        Ok(()) | Err(StoreError::Conflict(_)) => {
-            Ok(see_other(&format!("{}?notice=cancelled", loaded.href())))
+        Ok(()) => Ok(see_other(&format!("{}?notice=cancelled", loaded.href()))),
+        Err(why) => {
+            let mut errors = FormErrors::default();
+            errors.add("reason", refused(why)?);
+            let page = cancel_page(&visitor, &loaded, &form.reason, &errors);
+            Ok((StatusCode::CONFLICT, page).into_response())
         }
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -1349,42 +1283,40 @@ pub async fn agree_kloes(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let loaded = load_challenge(&state, &visitor, &id).await?;
-    visitor.authorise(&Action::DraftKloes(loaded.access.clone()))?;
-    let principal = visitor.authorise(&Action::AgreeKloes)?;
-    if loaded.record.kloes_agreed() || !loaded.record.state.kloes_editable() {
-        return Ok(see_other(&format!("{}/kloes", loaded.href())));
-    }
-    let themes = known_themes(&state).await?;
-    let codes: Vec<ThemeCode> = themes.iter().map(|(code, _)| code.clone()).collect();
-    let answers = KloeAnswers::from_kloes(&loaded.record.kloes);
-    if let Err(problems) = answers.check(loaded.record.kind, &codes, true) {
-        let page = kloes_page(
-            &state,
-            &visitor,
-            &loaded,
-            &answers,
-            &FormErrors::from_problems(problems),
-            None,
-        )
-        .await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    }
-    let emails = challenge_emails::emails(
-        &state.settings,
-        &state.store.staff().await?,
-        loaded.about(),
-        Step::KloesAgreed,
-    );
-    match state
-        .store
-        .agree_kloes_and_tell(principal, loaded.record.id, emails, Utc::now())
-        .await
+    let why = match journey::agree_kloes(
+        state.scheme(),
+        visitor.principal.as_ref(),
+        loaded.on(),
+        Utc::now(),
+    )
+    .await
     {
-        Ok(()) | Err(StoreError::Conflict(_)) => {
-            Ok(see_other(&format!("{}?notice=agreed", loaded.href())))
+        Ok(Agreement::Agreed) => {
+            return Ok(see_other(&format!("{}?notice=agreed", loaded.href())));
         }
-        Err(other) => Err(other.into()),
-    }
+        Ok(Agreement::AlreadySettled) => {
+            return Ok(see_other(&format!("{}/kloes", loaded.href())));
+        }
+        Err(why) => why,
+    };
+    let answers = KloeAnswers::from_kloes(&loaded.record.kloes);
+    let (errors, banner) = match why {
+        Refused::Invalid(problems) => (FormErrors::from_problems(problems), None),
+        other => {
+            let banner = NotificationBanner {
+                success: false,
+                heading: refused(other)?,
+            };
+            (FormErrors::default(), Some(banner))
+        }
+    };
+    let page = kloes_page(&state, &visitor, &loaded, &answers, &errors, banner).await?;
+    let status = if errors.is_empty() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, page).into_response())
 }
 
 // ---- The visit: days and seats --------------------------------------------------------
@@ -1567,28 +1499,25 @@ pub async fn plan_visit(
         challenge_emails::emails(
             &state.settings,
             &state.store.staff().await?,
-            loaded.about(),
+            loaded.on().about(),
             Step::VisitSet,
         )
     } else {
-        let moved = LoadedChallenge {
-            record: ChallengeRecord {
-                visit_days: plan.days.clone(),
-                ..loaded.record.clone()
-            },
-            access: loaded.access.clone(),
-            membership: None,
-            team: loaded.team.clone(),
+        let moved = ChallengeRecord {
+            visit_days: plan.days.clone(),
+            ..loaded.record.clone()
         };
         let mut emails = challenge_emails::emails(
             &state.settings,
             &state.store.staff().await?,
-            loaded.about(),
+            loaded.on().about(),
             Step::VisitChanged,
         );
-        emails.extend(crate::pages::team::visit_changed_emails(
+        emails.extend(services::team::visit_changed_emails(
             &state.settings,
             &moved,
+            &loaded.team,
+            Utc::now(),
         ));
         emails
     };

@@ -9,7 +9,8 @@ use axum::response::{IntoResponse, Response};
 
 use crate::pages::Chrome;
 use crate::visitor::Visitor;
-use crate::{AppError, AppState, ContactSettings, dates};
+use crate::{AppError, AppState, dates};
+use services::ContactSettings;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "pages/home.html")]

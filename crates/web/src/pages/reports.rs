@@ -18,7 +18,6 @@ use domain::{Action, ReportVersionId};
 use serde::Deserialize;
 use store::{Author, ReportVersion, StoreError};
 
-use crate::challenge_emails::{self, Step};
 use crate::components::{ErrorSummary, NotificationBanner, Textarea};
 use crate::forms::FormErrors;
 use crate::pages::challenges::{LoadedChallenge, load_challenge};
@@ -27,6 +26,7 @@ use crate::report_files::{ReportError, make_report};
 use crate::routes::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState};
+use services::journey;
 
 const NAV: &str = "/challenges";
 
@@ -373,63 +373,40 @@ async fn move_version(
     to: ReportStatus,
 ) -> Result<Response, AppError> {
     let loaded = load_challenge(&state, &visitor, &id).await?;
-    let principal = visitor.authorise(&Action::WriteFindings(loaded.access.clone()))?;
+    visitor.authorise(&Action::WriteFindings(loaded.access.clone()))?;
     let version = parse_id::<ReportVersionId>(&version)?;
-    let versions = state.store.report_versions(loaded.record.id).await?;
-    let shown = versions
-        .iter()
-        .find(|shown| shown.id == version)
-        .ok_or(AppError::NotFound)?;
-    let (step, notice) = match to {
-        ReportStatus::Shared => (
-            Step::ReportShared {
-                format: shown.format,
-                version: shown.version,
-            },
-            "shared",
-        ),
-        _ => (
-            Step::ReportFinal {
-                format: shown.format,
-                version: shown.version,
-            },
-            "final",
-        ),
-    };
-    let emails = challenge_emails::emails(
-        &state.settings,
-        &state.store.staff().await?,
-        loaded.about(),
-        step,
-    );
-    let result = state
-        .store
-        .move_report_and_tell(
-            loaded.record.id,
-            version,
-            to,
-            principal.user_id,
-            emails,
-            Utc::now(),
-        )
-        .await;
-    match result {
-        Ok(()) => Ok(see_other(&format!(
-            "{}?notice={notice}",
-            reports_href(&loaded)
-        ))),
-        Err(StoreError::Conflict(message)) => {
+    match journey::move_report(
+        state.scheme(),
+        visitor.principal.as_ref(),
+        loaded.on(),
+        version,
+        to,
+        Utc::now(),
+    )
+    .await
+    {
+        Ok(()) => {
+            let notice = if to == ReportStatus::Shared {
+                "shared"
+            } else {
+                "final"
+            };
+            Ok(see_other(&format!(
+                "{}?notice={notice}",
+                reports_href(&loaded)
+            )))
+        }
+        Err(why) => {
+            let message = crate::error::refused(why)?;
             refused(
                 &state,
                 &visitor,
                 &loaded,
                 format!("version-{version}"),
-                message,
+                &message,
             )
             .await
         }
-        Err(StoreError::NotFound) => Err(AppError::NotFound),
-        Err(other) => Err(other.into()),
     }
 }
 

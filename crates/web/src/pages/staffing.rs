@@ -10,9 +10,9 @@ use chrono::Utc;
 use domain::PoolMemberId;
 use domain::challenge::SeatRole;
 use serde::Deserialize;
+use services::challenge_emails::travel_request_email;
 use store::StoreError;
 
-use crate::challenge_emails::{About, travel_request_email};
 use crate::pages::challenges::load_challenge;
 use crate::pages::see_other;
 use crate::pages::team::{load_for_change, propose, refuse};
@@ -102,16 +102,9 @@ pub async fn ask_to_travel(
         return refuse(&state, &visitor, &loaded, "Choose the person to ask".into()).await;
     };
     let record = &loaded.record;
-    let about = About {
-        id: record.id,
-        reference: &record.reference,
-        authority: &record.authority,
-        authority_name: &record.authority_name,
-        kind: record.kind,
-    };
     let email = travel_request_email(
         &state.settings,
-        about,
+        loaded.on().about(),
         &record.visit_days,
         &principal.name,
         &member.profile.name.to_string(),

@@ -11,26 +11,25 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
-use chrono::{NaiveTime, Utc};
-use documents::ics::{Attendee, CalendarEvent, CalendarMethod, calendar};
+use chrono::Utc;
+use documents::ics::{CalendarMethod, calendar};
 use domain::challenge::{DECLARATION_LIMIT, MemberStatus, ResponseAnswers, SeatRole};
-use domain::lifecycle::{ChallengeState, check_transition};
+use domain::lifecycle::ChallengeState;
 use domain::pool::MemberStatus as PoolStatus;
-use domain::training::uk_to_utc;
 use domain::{Action, PoolMemberId, TeamMemberId};
 use serde::Deserialize;
-use store::{EmailAttachment, NewEmail, NewTeamMember, PoolFilter, StoreError, TeamMember};
+use store::{NewTeamMember, PoolFilter, TeamMember};
 
 use crate::components::{ErrorSummary, Radios, SelectItem, Textarea};
 use crate::composition::{
-    Comparison, CompositionError, HelpAct, Proposal, SeatPicker, check_team, compare_with_engine,
-    compose,
+    Comparison, HelpAct, Proposal, SeatPicker, check_team, compare_with_engine,
 };
+use crate::error::refused;
 use crate::forms::FormErrors;
-use crate::pages::challenges::{ChallengeRow, LoadedChallenge, load_challenge, readiness, today};
+use crate::pages::challenges::{ChallengeRow, LoadedChallenge, load_challenge, today};
 use crate::pages::{Chrome, Notice, see_other};
 use crate::visitor::Visitor;
-use crate::{AppError, AppState, Settings, dates};
+use crate::{AppError, AppState, dates};
 
 const NAV: &str = "/challenges";
 
@@ -421,64 +420,22 @@ pub(crate) async fn propose(
     loaded: &LoadedChallenge,
     minimise_changes: bool,
 ) -> Result<Response, AppError> {
-    let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
-    let record = &loaded.record;
-    if !record.state.team_editable() {
-        return refuse(
-            state,
-            visitor,
-            loaded,
-            "The team can no longer be changed at this stage".into(),
-        )
-        .await;
-    }
-    if record.state == ChallengeState::Scoping {
-        let ready = readiness(state, loaded, None).await?;
-        if let Err(refused) = check_transition(record.state, ChallengeState::TeamProposed, &ready) {
-            return refuse(state, visitor, loaded, refused.to_string()).await;
-        }
-    }
-    let composed = match compose(
-        &state.store,
-        record,
+    match services::team::propose_team(
+        state.scheme(),
+        visitor.principal.as_ref(),
+        loaded.on(),
         &loaded.team,
         minimise_changes,
         today(),
-        state.settings.max_per_authority,
+        Utc::now(),
     )
     .await
     {
-        Ok(composed) => composed,
-        Err(CompositionError::NoTeam(why)) => {
-            return refuse(
-                state,
-                visitor,
-                loaded,
-                format!("The engine cannot form a team: {why}"),
-            )
-            .await;
-        }
-        Err(other) => return Err(AppError::Internal(other.to_string())),
-    };
-    let proposal =
-        serde_json::to_string(&composed.proposal).map_err(|e| AppError::Internal(e.to_string()))?;
-    match state
-        .store
-        .save_proposal(
-            principal,
-            record.id,
-            record.state,
-            &composed.seats,
-            proposal,
-            Utc::now(),
-        )
-        .await
-    {
-        Ok(()) | Err(StoreError::Conflict(_)) => Ok(see_other(&format!(
+        Ok(()) => Ok(see_other(&format!(
             "{}/team?notice=proposed",
             loaded.href()
         ))),
-        Err(other) => Err(other.into()),
+        Err(why) => refuse(state, visitor, loaded, refused(why)?).await,
     }
 }
 
@@ -638,10 +595,7 @@ pub async fn remove_member(
 }
 
 /// Confirm the team: every proposed seat is invited (an email with a calendar invitation each).
-/// Nobody hears of a proposal before this.
-/// The most a reason for confirming a team that breaks a rule may run to.
-const OVERRIDE_REASON_LIMIT: usize = 1000;
-
+/// Nobody hears of a proposal before this (`services::team::confirm_team`).
 #[derive(Debug, Default, Deserialize)]
 pub struct ConfirmForm {
     /// Why the project manager confirms a team that breaks a composition rule.
@@ -656,253 +610,23 @@ pub async fn confirm_team(
     Form(form): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
     let loaded = load_for_change(&state, &visitor, &id).await?;
-    let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
-    let record = &loaded.record;
-    if record.state == ChallengeState::TeamProposed {
-        let ready = readiness(&state, &loaded, None).await?;
-        if let Err(refused) = check_transition(record.state, ChallengeState::TeamConfirmed, &ready)
-        {
-            return refuse(&state, &visitor, &loaded, refused.to_string()).await;
-        }
-    } else if !record.state.team_editable() || record.state == ChallengeState::Scoping {
-        return refuse(
-            &state,
-            &visitor,
-            &loaded,
-            "There is no proposed team to confirm".into(),
-        )
-        .await;
-    }
-    let invitations: Vec<(TeamMemberId, NewEmail)> = loaded
-        .team
-        .iter()
-        .filter(|m| m.status == MemberStatus::Proposed)
-        .map(|m| (m.id, invitation_email(&state.settings, &loaded, m)))
-        .collect();
-    if invitations.is_empty() {
-        return refuse(
-            &state,
-            &visitor,
-            &loaded,
-            "There is nobody new to invite".into(),
-        )
-        .await;
-    }
-    // Every hard rule is checked again on the team as it stands: a swap or an addition by
-    // hand may have broken one since the engine proposed it.
-    let broken = check_team(
-        &state.store,
-        record,
+    match services::team::confirm_team(
+        state.scheme(),
+        visitor.principal.as_ref(),
+        loaded.on(),
         &loaded.team,
+        &form.override_reason,
         today(),
-        state.settings.max_per_authority,
+        Utc::now(),
     )
     .await
-    .map_err(|e| AppError::Internal(e.to_string()))?;
-    let reason = form.override_reason.trim();
-    let overridden = if broken.is_empty() {
-        None
-    } else if reason.is_empty() {
-        return refuse(
-            &state,
-            &visitor,
-            &loaded,
-            "The team breaks the composition rules listed below, so it was not confirmed. Change the team, or give your reason for confirming it anyway".into(),
-        )
-        .await;
-    } else if reason.chars().count() > OVERRIDE_REASON_LIMIT {
-        return refuse(
-            &state,
-            &visitor,
-            &loaded,
-            format!("Your reason must be {OVERRIDE_REASON_LIMIT} characters or fewer"),
-        )
-        .await;
-    } else {
-        Some(format!(
-            "Confirmed the team although it breaks the composition rules ({}). Reason: {reason}",
-            broken.join("; ")
-        ))
-    };
-    // The host's LA leads hear once, when the team is first confirmed.
-    let notices = if record.state == ChallengeState::TeamProposed {
-        crate::challenge_emails::emails(
-            &state.settings,
-            &state.store.staff().await?,
-            loaded.about(),
-            crate::challenge_emails::Step::TeamConfirmed,
-        )
-    } else {
-        Vec::new()
-    };
-    match state
-        .store
-        .invite_team_and_tell(
-            principal,
-            record.id,
-            record.state,
-            invitations,
-            notices,
-            overridden,
-            Utc::now(),
-        )
-        .await
     {
-        Ok(()) | Err(StoreError::Conflict(_)) => {
-            Ok(see_other(&format!("{}/team?notice=invited", loaded.href())))
-        }
-        Err(other) => Err(other.into()),
+        Ok(()) => Ok(see_other(&format!("{}/team?notice=invited", loaded.href()))),
+        Err(why) => refuse(&state, &visitor, &loaded, refused(why)?).await,
     }
 }
 
 // ---- The invitation -------------------------------------------------------------------
-
-/// The visit as calendar events, one per day, 9am to 5pm UK time; the uid is stable per
-/// challenge and day so a re-sent invitation updates rather than duplicates.
-fn visit_events(
-    settings: &Settings,
-    loaded: &LoadedChallenge,
-    attendee: Option<&TeamMember>,
-) -> Vec<CalendarEvent> {
-    let record = &loaded.record;
-    let host = settings
-        .base_url
-        .split("://")
-        .nth(1)
-        .and_then(|rest| rest.split(['/', ':']).next())
-        .filter(|h| !h.is_empty())
-        .unwrap_or("peer-challenge")
-        .to_owned();
-    let contact = &settings.contact;
-    let (nine, five) = (
-        NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default(),
-        NaiveTime::from_hms_opt(17, 0, 0).unwrap_or_default(),
-    );
-    let count = record.visit_days.len();
-    record
-        .visit_days
-        .iter()
-        .enumerate()
-        .map(|(index, day)| CalendarEvent {
-            uid: format!("challenge-{}-day-{}@{host}", record.id, index + 1),
-            sequence: 0,
-            starts: uk_to_utc(day.and_time(nine)),
-            ends: uk_to_utc(day.and_time(five)),
-            summary: if count > 1 {
-                format!(
-                    "Peer challenge: {} (day {} of {count})",
-                    record.authority_name,
-                    index + 1
-                )
-            } else {
-                format!("Peer challenge: {}", record.authority_name)
-            },
-            description: format!(
-                "{} {} ({}). The timetable and pre-reading are at {}",
-                record.authority_name,
-                record.kind.label().to_lowercase(),
-                record.reference,
-                settings.link(&loaded.href())
-            ),
-            location: Some(format!(
-                "{} ({})",
-                record.authority_name,
-                record.format.label()
-            )),
-            url: Some(settings.link(&loaded.href())),
-            organizer: Some(Attendee {
-                name: contact.project_manager_name.clone(),
-                email: contact.project_manager_email.clone(),
-            }),
-            attendees: attendee
-                .map(|m| Attendee {
-                    name: m.name.clone(),
-                    email: m.email.to_string(),
-                })
-                .into_iter()
-                .collect(),
-            created: Utc::now(),
-        })
-        .collect()
-}
-
-fn invitation_email(
-    settings: &Settings,
-    loaded: &LoadedChallenge,
-    member: &TeamMember,
-) -> NewEmail {
-    let record = &loaded.record;
-    let days = record
-        .visit_days
-        .iter()
-        .map(|d| dates::date(*d))
-        .collect::<Vec<_>>()
-        .join(" and ");
-    let body = format!(
-        "Dear {},\n\n\
-         You are invited to join the team for a {} in {} on {days}, as {}.\n\n\
-         Please sign in and answer at {}: accepting asks you to declare any conflict of interest \
-         with this local area and to agree to keep what you learn confidential.\n\n\
-         The attached calendar invitation holds the visit days. Questions, or adjustments you need: \
-         {} ({}).\n",
-        member.name,
-        record.kind.label().to_lowercase(),
-        record.authority_name,
-        member.seat_role.label().to_lowercase(),
-        settings.link(&format!("{}/respond", loaded.href())),
-        settings.contact.project_manager_name,
-        settings.contact.project_manager_email,
-    );
-    let ics = calendar(
-        CalendarMethod::Request,
-        &visit_events(settings, loaded, Some(member)),
-    );
-    NewEmail::text(
-        member.email.clone(),
-        format!(
-            "Invitation: peer challenge in {} on {days}",
-            record.authority_name
-        ),
-        body,
-    )
-    .with_attachment(EmailAttachment {
-        file_name: format!("{}.ics", record.reference),
-        content_type: "text/calendar; method=REQUEST; charset=UTF-8".into(),
-        bytes: ics.into_bytes(),
-    })
-}
-
-/// Each invited or accepted member told that the visit days changed, with the calendar
-/// invitation for the new days. Its events keep their ids and take a higher sequence, so a
-/// calendar replaces the old days rather than adding new ones.
-pub(crate) fn visit_changed_emails(settings: &Settings, loaded: &LoadedChallenge) -> Vec<NewEmail> {
-    // Seconds since 2024 rise with every change, as the sequence must.
-    let sequence = u32::try_from(Utc::now().timestamp() - 1_704_067_200).unwrap_or(u32::MAX);
-    loaded
-        .team
-        .iter()
-        .filter(|member| member.status.is_on_team())
-        .map(|member| {
-            let mut events = visit_events(settings, loaded, Some(member));
-            for event in &mut events {
-                event.sequence = sequence;
-            }
-            let ics = calendar(CalendarMethod::Request, &events);
-            crate::challenge_emails::visit_changed_email(
-                settings,
-                loaded.about(),
-                &loaded.record.visit_days,
-                &member.name,
-                member.email.clone(),
-            )
-            .with_attachment(EmailAttachment {
-                file_name: format!("{}.ics", loaded.record.reference),
-                content_type: "text/calendar; method=REQUEST; charset=UTF-8".into(),
-                bytes: ics.into_bytes(),
-            })
-        })
-        .collect()
-}
 
 pub async fn download_invitation(
     State(state): State<AppState>,
@@ -916,7 +640,12 @@ pub async fn download_invitation(
     }
     let ics = calendar(
         CalendarMethod::Publish,
-        &visit_events(&state.settings, &loaded, loaded.membership.as_ref()),
+        &services::team::visit_events(
+            &state.settings,
+            &loaded.record,
+            loaded.membership.as_ref(),
+            Utc::now(),
+        ),
     );
     let disposition = format!("attachment; filename=\"{}.ics\"", loaded.record.reference);
     Ok((
@@ -1065,7 +794,7 @@ pub async fn respond(
     Path(id): Path<String>,
     Form(form): Form<ResponseForm>,
 ) -> Result<Response, AppError> {
-    let principal = visitor.authorise(&Action::ViewOwnChallenges)?;
+    visitor.authorise(&Action::ViewOwnChallenges)?;
     let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::ViewChallenge(loaded.access.clone()))?;
     let seat = invited_seat(&loaded)?;
@@ -1084,46 +813,24 @@ pub async fn respond(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let notify = notify_project_manager(&state.settings, &loaded, &seat, &response);
-    match state
-        .store
-        .respond_to_invitation(principal, seat.id, &response, notify, Utc::now())
-        .await
+    match services::team::answer_invitation(
+        state.scheme(),
+        visitor.principal.as_ref(),
+        loaded.on(),
+        &seat,
+        &response,
+        Utc::now(),
+    )
+    .await
     {
-        Ok(()) | Err(StoreError::Conflict(_)) => Ok(see_other("/my-challenges?notice=answered")),
-        Err(other) => Err(other.into()),
+        Ok(()) => Ok(see_other("/my-challenges?notice=answered")),
+        Err(why) => {
+            let mut errors = FormErrors::default();
+            errors.add("response", refused(why)?);
+            let page = respond_page(&visitor, &loaded, &seat, &form, &errors);
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
     }
-}
-
-/// A decline or a declared conflict needs the project manager: tell them, with no detail
-/// beyond what they can read on the team page.
-fn notify_project_manager(
-    settings: &Settings,
-    loaded: &LoadedChallenge,
-    seat: &TeamMember,
-    response: &domain::challenge::InvitationResponse,
-) -> Option<NewEmail> {
-    use domain::challenge::InvitationResponse as R;
-    let what = match response {
-        R::Accept => return None,
-        R::Decline(_) => "declined",
-        R::DeclareConflict(_) => "declared a conflict of interest for",
-    };
-    let to = domain::EmailAddress::parse(&settings.contact.project_manager_email).ok()?;
-    Some(NewEmail::text(
-        to,
-        format!(
-            "{}: a team member {what} the challenge",
-            loaded.record.reference
-        ),
-        format!(
-            "{} ({}) has {what} {}.\n\nThe team page offers a re-composition that changes as few seats as possible: {}\n",
-            seat.name,
-            seat.seat_role.label().to_lowercase(),
-            loaded.title(),
-            settings.link(&format!("{}/team", loaded.href()))
-        ),
-    ))
 }
 
 // ---- My challenges --------------------------------------------------------------------

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::Duration;
 use domain::upkeep::{RunOutcome, UpkeepJob};
-use web::upkeep::{ExtraJob, Upkeep};
+use services::upkeep::{ExtraJob, Upkeep};
 
 use super::support::{TestApp, Who};
 use super::sweep_day;

@@ -15,10 +15,11 @@ use axum::http::{HeaderMap, Method, Request, StatusCode};
 use domain::{AuthoritySlug, EmailAddress, NewPassword, PersonName, Role, RoleGrant};
 use http_body_util::BodyExt;
 use metrics_exporter_prometheus::PrometheusBuilder;
+use services::{MailTransport, Settings};
 use store::test_support::{TestStore, fresh_store};
 use store::{Backend, NewUser, Store};
 use tower::ServiceExt;
-use web::{AppState, MailTransport, Settings};
+use web::AppState;
 
 pub const PASSWORD: &str = "a long test passphrase";
 

@@ -1,4 +1,4 @@
-//! The web layer's typed configuration. The binary fills it from a file and
+//! The deployment's typed configuration. The binary fills it from a file and
 //! `PEER_CHALLENGE_*` environment variables; nothing reads the environment at run time.
 
 use std::fmt;
@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::proxies::TrustedProxies;
+use crate::networks::TrustedProxies;
 
 /// A value that must never reach a log: Debug prints a placeholder.
 #[derive(Clone, Default, Deserialize, PartialEq, Eq)]

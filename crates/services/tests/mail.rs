@@ -10,10 +10,10 @@ use std::time::Duration;
 use chrono::TimeZone;
 use documents::ics::{Attendee, CalendarEvent, CalendarMethod, calendar};
 use domain::EmailAddress;
+use services::mail::{Mailer, SweepReport};
+use services::{MailSettings, MailTransport, SmtpSecurity};
 use store::test_support::fresh_store;
 use store::{Backend, EmailAttachment, NewEmail, OutboxStatus};
-use web::mail::{Mailer, SweepReport};
-use web::{MailSettings, MailTransport, SmtpSecurity};
 
 /// An aiosmtpd server that stops when dropped.
 struct SmtpServer {

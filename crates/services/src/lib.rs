@@ -1,0 +1,22 @@
+//! What the scheme does, between the layers that know things and the ones that ask: the use
+//! cases (each authorises through `domain::policy`, checks, runs one store transaction and
+//! writes its emails to the outbox in it), the team engine's translation, report and action
+//! plan files, every email's wording, reminders, the mail worker, scheduled upkeep and the
+//! settings. No HTTP and no pages here: `web` and the binary call in.
+
+pub mod action_plans;
+pub mod challenge_emails;
+pub mod composition;
+pub mod dates;
+pub mod journey;
+pub mod mail;
+pub mod networks;
+pub mod reminders;
+pub mod report_files;
+pub mod settings;
+pub mod team;
+pub mod upkeep;
+
+pub use settings::{
+    ContactSettings, MailSettings, MailTransport, ReminderSettings, Secret, Settings, SmtpSecurity,
+};
