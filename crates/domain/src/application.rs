@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::forms::FieldProblem;
 use crate::pool::{
     AgeBand, DateRange, ExpertiseLevel, HomeArea, MemberProfile, ReviewerType, parse_date_parts,
 };
@@ -217,22 +218,6 @@ pub struct ApplicationDraft {
     pub conflicts: Vec<ConflictAnswer>,
     pub adjustments: String,
     pub privacy_agreed: bool,
-}
-
-/// A problem with one field, keyed by the field's HTML id.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldProblem {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldProblem {
-    fn new(field: impl Into<String>, message: impl ToString) -> Self {
-        Self {
-            field: field.into(),
-            message: message.to_string(),
-        }
-    }
 }
 
 /// The reference facts validation needs: which authority slugs and theme codes exist.

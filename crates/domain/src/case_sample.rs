@@ -7,7 +7,7 @@ use std::fmt;
 
 use thiserror::Error;
 
-use crate::application::FieldProblem;
+use crate::forms::FieldProblem;
 use crate::personal_data::{PersonalData, find_personal_data, find_personal_data_among};
 use crate::text::{MultiLine, limits};
 
@@ -324,12 +324,7 @@ impl CaseAnswers {
 /// exactly one problem.
 fn keep<T>(problems: &mut Vec<FieldProblem>, field: &str, result: Result<T, String>) -> Option<T> {
     result
-        .map_err(|message| {
-            problems.push(FieldProblem {
-                field: field.to_owned(),
-                message,
-            })
-        })
+        .map_err(|message| problems.push(FieldProblem::new(field, message)))
         .ok()
 }
 

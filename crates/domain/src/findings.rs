@@ -3,8 +3,8 @@
 //! of free text passes [`crate::personal_data`] first: the team writes about services, never
 //! about an identifiable child.
 
-use crate::application::FieldProblem;
 use crate::case_sample::CaseReference;
+use crate::forms::FieldProblem;
 use crate::ids::{ActivityId, EvidenceId};
 use crate::personal_data::find_personal_data;
 use crate::text::{MultiLine, limits};
@@ -190,25 +190,28 @@ impl EvidenceAnswers {
         let mut problems = Vec::new();
         let activity = activity_of(&self.activity, context);
         if activity.is_none() && !context.activities.is_empty() {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 "activity",
                 "Select the activity the evidence comes from",
             ));
         }
         let kloe = kloe_of(&self.kloe, context.kloe_count);
         if kloe.is_none() {
-            problems.push(problem("kloe", "Select the KLOE the evidence is about"));
+            problems.push(FieldProblem::new(
+                "kloe",
+                "Select the KLOE the evidence is about",
+            ));
         }
         let case_reference = case_of(&self.case_reference, context);
         if case_reference.is_none() && !self.case_reference.trim().is_empty() {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 "case_reference",
                 "Select a case from the case sample, or no case",
             ));
         }
         let kind = EvidenceKind::parse(self.kind.trim());
         if kind.is_none() {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 "kind",
                 "Select whether this is a strength, an area for development or other",
             ));
@@ -257,11 +260,14 @@ impl FindingAnswers {
         let mut problems = Vec::new();
         let kloe = kloe_of(&self.kloe, kloe_count);
         if kloe.is_none() {
-            problems.push(problem("kloe", "Select the KLOE this finding answers"));
+            problems.push(FieldProblem::new(
+                "kloe",
+                "Select the KLOE this finding answers",
+            ));
         }
         let kind = FindingKind::parse(self.kind.trim());
         if kind.is_none() {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 "kind",
                 "Select whether this is a strength, an area for development or a recommendation",
             ));
@@ -278,7 +284,7 @@ impl FindingAnswers {
                     }
                 }
                 _ => {
-                    problems.push(problem(
+                    problems.push(FieldProblem::new(
                         "evidence",
                         "Select evidence from this challenge's notes",
                     ));
@@ -303,13 +309,6 @@ pub fn check_comment(text: &str) -> Result<String, FieldProblem> {
     checked_text("comment", "Comment", text, COMMENT_LIMIT, true)
 }
 
-fn problem(field: &str, message: &str) -> FieldProblem {
-    FieldProblem {
-        field: field.to_owned(),
-        message: message.to_owned(),
-    }
-}
-
 /// Trimmed text within `limit` characters with no identifying detail in it.
 fn checked_text(
     field: &str,
@@ -325,10 +324,10 @@ fn checked_text(
         MultiLine::parse(label, text, limit)
     };
     let text = checked
-        .map_err(|found| problem(field, &found.to_string()))?
+        .map_err(|found| FieldProblem::new(field, &found.to_string()))?
         .into_string();
     match find_personal_data(&text) {
-        Some(found) => Err(problem(field, found.message())),
+        Some(found) => Err(FieldProblem::new(field, found.message())),
         None => Ok(text),
     }
 }

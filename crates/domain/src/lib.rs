@@ -8,6 +8,7 @@ pub mod case_sample;
 pub mod challenge;
 pub mod email;
 pub mod findings;
+pub mod forms;
 pub mod ids;
 pub mod lifecycle;
 pub mod next_steps;

@@ -6,7 +6,7 @@
 
 use chrono::{NaiveDate, NaiveTime};
 
-use crate::application::FieldProblem;
+use crate::forms::FieldProblem;
 use crate::ids::{ActivityId, TeamMemberId};
 use crate::personal_data::{PersonalData, find_personal_data, find_personal_data_among};
 use crate::text::{OneLine, limits};
@@ -241,12 +241,7 @@ impl ActivityAnswers {
 /// exactly one problem.
 fn note<T>(problems: &mut Vec<FieldProblem>, field: &str, result: Result<T, String>) -> Option<T> {
     result
-        .map_err(|message| {
-            problems.push(FieldProblem {
-                field: field.to_owned(),
-                message,
-            })
-        })
+        .map_err(|message| problems.push(FieldProblem::new(field, message)))
         .ok()
 }
 

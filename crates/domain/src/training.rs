@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
-use crate::application::FieldProblem;
+use crate::forms::FieldProblem;
 use crate::pool::{DateProblem, parse_date_parts};
 use crate::text::{MultiLine, OneLine, limits};
 
@@ -58,13 +58,6 @@ impl SessionPlan {
     }
 }
 
-fn problem(field: &str, message: impl ToString) -> FieldProblem {
-    FieldProblem {
-        field: field.to_owned(),
-        message: message.to_string(),
-    }
-}
-
 /// Required text on one line up to `limit` characters; `missing` reads after "Enter".
 fn required(
     field: &str,
@@ -77,7 +70,7 @@ fn required(
     OneLine::required(label, missing, text, limit)
         .map(OneLine::into_string)
         .unwrap_or_else(|found| {
-            problems.push(problem(field, found));
+            problems.push(FieldProblem::new(field, found));
             String::new()
         })
 }
@@ -100,7 +93,7 @@ impl SessionAnswers {
         let date = match parse_date_parts("Date of the session", &self.day, &self.month, &self.year)
         {
             Ok(date) if date < today => {
-                problems.push(problem(
+                problems.push(FieldProblem::new(
                     "date",
                     "The date of the session must be today or in the future",
                 ));
@@ -108,21 +101,21 @@ impl SessionAnswers {
             }
             Ok(date) => Some(date),
             Err(DateProblem::Missing(_)) => {
-                problems.push(problem("date", "Enter the date of the session"));
+                problems.push(FieldProblem::new("date", "Enter the date of the session"));
                 None
             }
             Err(other) => {
-                problems.push(problem("date", other));
+                problems.push(FieldProblem::new("date", other));
                 None
             }
         };
         let starts = match self.starts.trim() {
             "" => {
-                problems.push(problem("starts", "Enter the start time"));
+                problems.push(FieldProblem::new("starts", "Enter the start time"));
                 None
             }
             text => parse_time(text).or_else(|| {
-                problems.push(problem(
+                problems.push(FieldProblem::new(
                     "starts",
                     "Enter the start time as hours and minutes, like 10:00 or 14:30",
                 ));
@@ -131,19 +124,22 @@ impl SessionAnswers {
         };
         let ends = match self.ends.trim() {
             "" => {
-                problems.push(problem("ends", "Enter the end time"));
+                problems.push(FieldProblem::new("ends", "Enter the end time"));
                 None
             }
             text => match parse_time(text) {
                 None => {
-                    problems.push(problem(
+                    problems.push(FieldProblem::new(
                         "ends",
                         "Enter the end time as hours and minutes, like 13:00 or 16:30",
                     ));
                     None
                 }
                 Some(ends) if starts.is_some_and(|starts| ends <= starts) => {
-                    problems.push(problem("ends", "The end time must be after the start time"));
+                    problems.push(FieldProblem::new(
+                        "ends",
+                        "The end time must be after the start time",
+                    ));
                     None
                 }
                 Some(ends) => Some(ends),
@@ -152,25 +148,25 @@ impl SessionAnswers {
         let venue = MultiLine::parse("Venue", &self.venue, PLACE_LIMIT)
             .map(MultiLine::into_string)
             .unwrap_or_else(|found| {
-                problems.push(problem("venue", found));
+                problems.push(FieldProblem::new("venue", found));
                 String::new()
             });
         let link = self.online_link.trim();
         if venue.is_empty() && link.is_empty() && self.venue.trim().is_empty() {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 "venue",
                 "Enter a venue or an online link for the session",
             ));
         }
         if !link.is_empty() && !is_web_link(link) {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 "online_link",
                 "Enter the online link in the correct format, like https://meet.example.org/training",
             ));
         }
         let capacity = match self.capacity.trim() {
             "" => {
-                problems.push(problem(
+                problems.push(FieldProblem::new(
                     "capacity",
                     "Enter how many people the session can take",
                 ));
@@ -179,14 +175,14 @@ impl SessionAnswers {
             text => match text.parse::<u16>() {
                 Ok(number) if (1..=MAX_CAPACITY).contains(&number) => Some(number),
                 Ok(_) => {
-                    problems.push(problem(
+                    problems.push(FieldProblem::new(
                         "capacity",
                         format!("Capacity must be between 1 and {MAX_CAPACITY}"),
                     ));
                     None
                 }
                 Err(_) => {
-                    problems.push(problem(
+                    problems.push(FieldProblem::new(
                         "capacity",
                         "Capacity must be a whole number, like 12",
                     ));
