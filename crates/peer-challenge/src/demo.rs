@@ -8,9 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Context;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
-use domain::application::{ApplicationDraft, ConflictAnswer, DateRangeAnswer};
+use domain::application::{ApplicationDraft, DateRangeAnswer};
 use domain::pool::{
-    DateRange, ExpertiseLevel, HomeArea, MemberProfile, MemberStatus, ReviewerType,
+    ConflictAnswer, DateRange, ExpertiseLevel, HomeArea, MemberProfile, MemberStatus, PhoneNumber,
+    ReviewerType,
 };
 use domain::training::SessionPlan;
 use domain::{
@@ -852,7 +853,11 @@ fn generated_members(today: NaiveDate, now: DateTime<Utc>) -> anyhow::Result<Vec
             email: EmailAddress::parse(&email).map_err(|problem| anyhow::anyhow!("{problem}"))?,
             phone: rng
                 .chance(70)
-                .then(|| format!("07700 900{:03}", rng.below(1000))),
+                .then(|| format!("07700 900{:03}", rng.below(1000)))
+                .map(|number| {
+                    PhoneNumber::parse(&number).map_err(|problem| anyhow::anyhow!("{problem}"))
+                })
+                .transpose()?,
             reviewer_type: kind,
             organisation,
             home: match &home {
@@ -1006,7 +1011,10 @@ fn demo_reviewers(
                     .map_err(|problem| anyhow::anyhow!("{problem}"))?,
                 email: EmailAddress::parse(email)
                     .map_err(|problem| anyhow::anyhow!("{problem}"))?,
-                phone: Some(format!("07700 900{:03}", 101 + index)),
+                phone: Some(
+                    PhoneNumber::parse(&format!("07700 900{:03}", 101 + index))
+                        .map_err(|problem| anyhow::anyhow!("{problem}"))?,
+                ),
                 reviewer_type: kind,
                 organisation: organisation.to_owned(),
                 home: HomeArea::Authority(slug(home)?),
@@ -1346,6 +1354,7 @@ mod tests {
                 .iter()
                 .filter_map(|code| theme(code).ok())
                 .collect(),
+            authority_names: Default::default(),
         };
         let drafts = pending_applications(today());
         for draft in &drafts {

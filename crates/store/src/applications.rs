@@ -99,14 +99,15 @@ impl Store {
     /// The reference facts applications are checked against.
     pub async fn vocabulary(&self) -> Result<Vocabulary, StoreError> {
         let today = Utc::now().date_naive();
+        let current: Vec<_> = self
+            .authorities()
+            .await?
+            .into_iter()
+            .filter(|a| a.is_current(today))
+            .collect();
         Ok(Vocabulary {
-            authorities: self
-                .authorities()
-                .await?
-                .into_iter()
-                .filter(|a| a.is_current(today))
-                .map(|a| a.slug)
-                .collect(),
+            authorities: current.iter().map(|a| a.slug.clone()).collect(),
+            authority_names: current.into_iter().map(|a| (a.slug, a.name)).collect(),
             themes: self
                 .themes()
                 .await?
