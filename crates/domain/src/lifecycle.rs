@@ -86,21 +86,32 @@ impl ChallengeState {
         !matches!(self, Self::Closed | Self::Cancelled)
     }
 
+    // Which state allows what: asked by the pages (to offer a step) and by the store (to
+    // refuse it in the transaction), so the two never keep different lists.
+
     /// KLOEs can be drafted until the visit is being planned in earnest.
-    pub fn kloes_editable(self) -> bool {
+    pub fn may_edit_kloes(self) -> bool {
         matches!(self, Self::Requested | Self::Scoping)
     }
 
     /// The team may be (re-)proposed and changed until the visit starts.
-    pub fn team_editable(self) -> bool {
+    pub fn may_change_team(self) -> bool {
         matches!(
             self,
             Self::Scoping | Self::TeamProposed | Self::TeamConfirmed | Self::Scheduled
         )
     }
 
+    /// The visit's dates and place may change until the challenge is scheduled.
+    pub fn may_plan_visit(self) -> bool {
+        matches!(
+            self,
+            Self::Scoping | Self::TeamProposed | Self::TeamConfirmed
+        )
+    }
+
     /// The host builds the timetable, case sample and pre-reading once a team is being formed.
-    pub fn visit_preparation_open(self) -> bool {
+    pub fn may_prepare_visit(self) -> bool {
         matches!(
             self,
             Self::Scoping
@@ -109,6 +120,21 @@ impl ChallengeState {
                 | Self::Scheduled
                 | Self::Visit
         )
+    }
+
+    /// Evidence and findings are written on the visit and while reporting.
+    pub fn may_record_evidence(self) -> bool {
+        matches!(self, Self::Visit | Self::Reporting)
+    }
+
+    /// Report versions are made, shared, commented on and made final while reporting.
+    pub fn may_change_reports(self) -> bool {
+        self == Self::Reporting
+    }
+
+    /// The host's action plan is written and changed at the next steps stage.
+    pub fn may_plan_next_steps(self) -> bool {
+        self == Self::NextSteps
     }
 }
 
@@ -311,6 +337,40 @@ pub fn check_transition(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each step's states, written out once more so a change to a method is a decision.
+    #[test]
+    fn which_state_allows_what() {
+        use ChallengeState::*;
+        let allowed = |may: fn(ChallengeState) -> bool| -> Vec<ChallengeState> {
+            ChallengeState::ALL
+                .into_iter()
+                .filter(|s| may(*s))
+                .collect()
+        };
+        assert_eq!(
+            allowed(ChallengeState::may_edit_kloes),
+            [Requested, Scoping]
+        );
+        assert_eq!(
+            allowed(ChallengeState::may_change_team),
+            [Scoping, TeamProposed, TeamConfirmed, Scheduled]
+        );
+        assert_eq!(
+            allowed(ChallengeState::may_plan_visit),
+            [Scoping, TeamProposed, TeamConfirmed]
+        );
+        assert_eq!(
+            allowed(ChallengeState::may_prepare_visit),
+            [Scoping, TeamProposed, TeamConfirmed, Scheduled, Visit]
+        );
+        assert_eq!(
+            allowed(ChallengeState::may_record_evidence),
+            [Visit, Reporting]
+        );
+        assert_eq!(allowed(ChallengeState::may_change_reports), [Reporting]);
+        assert_eq!(allowed(ChallengeState::may_plan_next_steps), [NextSteps]);
+    }
 
     fn ready() -> Readiness {
         let day = NaiveDate::from_ymd_opt(2027, 3, 11).unwrap_or_default();

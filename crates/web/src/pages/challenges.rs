@@ -950,12 +950,10 @@ async fn challenge_page(
         details: details(record),
         kloes: kloe_views(record, &themes),
         kloes_status,
-        may_edit_kloes: record.state.kloes_editable()
+        may_edit_kloes: record.state.may_edit_kloes()
             && loaded.may(visitor, &Action::DraftKloes(access.clone())),
         visit: visit_rows(record),
-        may_plan_visit: runs_scheme
-            && record.state.team_editable()
-            && !record.state.eq(&ChallengeState::Scheduled),
+        may_plan_visit: runs_scheme && record.state.may_plan_visit(),
         team_summary: team_summary(loaded),
         may_see_team_page: runs_scheme
             || loaded.membership.is_some()
@@ -1235,7 +1233,7 @@ async fn kloes_page(
     let record = &loaded.record;
     let themes = known_themes(state).await?;
     let history = state.store.kloe_history(record.id).await?;
-    let editable = record.state.kloes_editable()
+    let editable = record.state.may_edit_kloes()
         && !record.kloes_agreed()
         && loaded.may(visitor, &Action::DraftKloes(loaded.access.clone()));
     Ok(KloesPage {
@@ -1300,7 +1298,7 @@ pub async fn save_kloes(
     let principal = visitor.authorise(&Action::DraftKloes(loaded.access.clone()))?;
     let answers = form.answers();
     let mut errors = FormErrors::default();
-    if !loaded.record.state.kloes_editable() || loaded.record.kloes_agreed() {
+    if !loaded.record.state.may_edit_kloes() || loaded.record.kloes_agreed() {
         errors.add(
             "kloe_1",
             "The KLOEs have been agreed and can no longer be changed",
@@ -1339,7 +1337,7 @@ pub async fn agree_kloes(
     let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::DraftKloes(loaded.access.clone()))?;
     let principal = visitor.authorise(&Action::AgreeKloes)?;
-    if loaded.record.kloes_agreed() || !loaded.record.state.kloes_editable() {
+    if loaded.record.kloes_agreed() || !loaded.record.state.may_edit_kloes() {
         return Ok(see_other(&format!("{}/kloes", loaded.href())));
     }
     let themes = known_themes(&state).await?;
@@ -1529,7 +1527,7 @@ pub async fn plan_visit(
     let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
     let answers = form.answers();
     let mut errors = FormErrors::default();
-    if !loaded.record.state.team_editable() || loaded.record.state == ChallengeState::Scheduled {
+    if !loaded.record.state.may_plan_visit() {
         errors.add(
             "visit_date",
             "The visit can no longer be changed at this stage",

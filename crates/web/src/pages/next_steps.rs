@@ -16,7 +16,6 @@ use chrono::Utc;
 use documents::action_plan::{MAX_ACTIONS, UPLOAD_LIMITS};
 use documents::upload::{Size, UploadProblem};
 use domain::findings::FindingKind;
-use domain::lifecycle::ChallengeState;
 use domain::next_steps::{
     ActionAnswers, ActionEntry, LONG_LIMIT, PROGRESS_LIMIT, REFERENCE_LIMIT, Rag, SHORT_LIMIT,
     check_plan, field_label,
@@ -92,7 +91,7 @@ fn plan_href(loaded: &LoadedChallenge) -> String {
 }
 
 fn plan_open(loaded: &LoadedChallenge) -> bool {
-    loaded.record.state == ChallengeState::NextSteps
+    loaded.record.state.may_plan_next_steps()
 }
 
 fn may_manage(loaded: &LoadedChallenge, visitor: &Visitor) -> bool {

@@ -219,7 +219,7 @@ async fn team_page(
 ) -> Result<TeamPage, AppError> {
     let record = &loaded.record;
     let manage = runs_scheme(visitor);
-    let editable = manage && record.state.team_editable();
+    let editable = manage && record.state.may_change_team();
     let shown: Vec<&TeamMember> = loaded
         .team
         .iter()
@@ -406,7 +406,7 @@ async fn propose(
 ) -> Result<Response, AppError> {
     let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
     let record = &loaded.record;
-    if !record.state.team_editable() {
+    if !record.state.may_change_team() {
         return refuse(
             state,
             visitor,
@@ -522,7 +522,7 @@ pub async fn swap_member(
         )
         .await;
     };
-    if !loaded.record.state.team_editable() {
+    if !loaded.record.state.may_change_team() {
         return refuse(
             &state,
             &visitor,
@@ -569,7 +569,7 @@ pub async fn add_member(
         )
         .await;
     };
-    if !loaded.record.state.team_editable() {
+    if !loaded.record.state.may_change_team() {
         return refuse(
             &state,
             &visitor,
@@ -647,7 +647,7 @@ pub async fn confirm_team(
         {
             return refuse(&state, &visitor, &loaded, refused.to_string()).await;
         }
-    } else if !record.state.team_editable() || record.state == ChallengeState::Scoping {
+    } else if !record.state.may_change_team() || record.state == ChallengeState::Scoping {
         return refuse(
             &state,
             &visitor,
