@@ -6,6 +6,7 @@ pub mod audit;
 pub mod authority;
 pub mod case_sample;
 pub mod challenge;
+pub mod clock;
 pub mod email;
 pub mod findings;
 pub mod forms;

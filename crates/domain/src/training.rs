@@ -2,8 +2,9 @@
 //! by field, in the GOV.UK pattern's words), who was invited and whether they came, and the
 //! UK clock the session's date and times are typed in.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
+use crate::clock::uk_to_utc;
 use crate::forms::FieldProblem;
 use crate::pool::{DateProblem, parse_date_parts};
 use crate::text::{MultiLine, OneLine, limits};
@@ -342,51 +343,6 @@ impl From<Attendance> for PlaceStatus {
     }
 }
 
-/// Whether UK clocks show summer time (BST, UTC+1) at `at`: from 01:00 UTC on the last
-/// Sunday of March to 01:00 UTC on the last Sunday of October.
-fn is_summer_time(at: DateTime<Utc>) -> bool {
-    let change = |month: u32| {
-        last_sunday(at.year(), month)
-            .and_then(|day| day.and_hms_opt(1, 0, 0))
-            .map(|naive| Utc.from_utc_datetime(&naive))
-    };
-    match (change(3), change(10)) {
-        (Some(start), Some(end)) => at >= start && at < end,
-        _ => false,
-    }
-}
-
-fn last_sunday(year: i32, month: u32) -> Option<NaiveDate> {
-    let first_of_next = if month == 12 {
-        NaiveDate::from_ymd_opt(year + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(year, month + 1, 1)
-    }?;
-    let back = first_of_next.weekday().num_days_from_sunday();
-    let back = if back == 0 { 7 } else { back };
-    Some(first_of_next - Duration::days(i64::from(back)))
-}
-
-/// The UTC instant a UK wall-clock time names. A time in the hour skipped in March is read
-/// as GMT; the repeated hour in October as its first (summer-time) occurrence.
-pub fn uk_to_utc(local: NaiveDateTime) -> DateTime<Utc> {
-    let summer = Utc.from_utc_datetime(&(local - Duration::hours(1)));
-    if is_summer_time(summer) {
-        summer
-    } else {
-        Utc.from_utc_datetime(&local)
-    }
-}
-
-/// The UK calendar date at `at`.
-pub fn uk_date(at: DateTime<Utc>) -> NaiveDate {
-    if is_summer_time(at) {
-        (at + Duration::hours(1)).date_naive()
-    } else {
-        at.date_naive()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -568,6 +524,7 @@ mod tests {
 
     #[test]
     fn uk_times_follow_summer_time() {
+        use crate::clock::uk_date;
         let local = |y, m, d, h| {
             NaiveDate::from_ymd_opt(y, m, d)
                 .and_then(|day| day.and_hms_opt(h, 0, 0))

@@ -1179,7 +1179,7 @@ async fn seed_pool(
         return Ok(());
     }
     let started = std::time::Instant::now();
-    let today = domain::training::uk_date(now);
+    let today = domain::clock::uk_date(now);
     let mut members = demo_reviewers(reviewer_accounts, today, now)?;
     members.extend(generated_members(today, now)?);
     store
@@ -1230,7 +1230,7 @@ mod tests {
     }
 
     fn uk_noon(day: NaiveDate) -> DateTime<Utc> {
-        domain::training::uk_to_utc(day.and_time(NaiveTime::MIN) + Duration::hours(12))
+        domain::clock::uk_to_utc(day.and_time(NaiveTime::MIN) + Duration::hours(12))
     }
 
     #[test]

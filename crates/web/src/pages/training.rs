@@ -10,9 +10,10 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use chrono::Utc;
 use documents::ics::{Attendee, CalendarEvent, CalendarMethod, calendar};
+use domain::clock::uk_date;
 use domain::pool::HomeArea;
 use domain::training::{
-    Attendance, PLACE_LIMIT, PlaceStatus, SessionAnswers, TITLE_LIMIT, TRAINER_LIMIT, uk_date,
+    Attendance, PLACE_LIMIT, PlaceStatus, SessionAnswers, TITLE_LIMIT, TRAINER_LIMIT,
 };
 use domain::{Action, PoolMemberId, TrainingSessionId};
 use serde::Deserialize;

@@ -15,8 +15,8 @@ use axum_extra::extract::Form;
 use chrono::Utc;
 use documents::upload::{self, FileKind, Size, UploadLimits, UploadProblem};
 use domain::Action;
+use domain::clock::uk_date;
 use domain::personal_data::{PersonalData, find_personal_data_among};
-use domain::training::uk_date;
 use store::{DocumentKind, DocumentSummary, NewDocument, StoreError};
 
 use super::{

@@ -13,10 +13,10 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use chrono::{NaiveDate, NaiveTime, Utc};
 use documents::ics::{CalendarEvent, CalendarMethod, calendar};
+use domain::clock::uk_to_utc;
 use domain::timetable::{
     ActivityAnswers, ActivityKind, Clash, PLACE_LIMIT, TITLE_LIMIT, find_clashes,
 };
-use domain::training::uk_to_utc;
 use domain::{Action, ActivityId, TeamMemberId};
 use serde::Deserialize;
 use store::{Activity, StoreError, TeamMember};
