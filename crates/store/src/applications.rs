@@ -98,7 +98,8 @@ fn ensure_open(row: &reviewer_application::Model) -> Result<(), StoreError> {
 impl Store {
     /// The reference facts applications are checked against.
     pub async fn vocabulary(&self) -> Result<Vocabulary, StoreError> {
-        let today = Utc::now().date_naive();
+        // The store has no clock of the app's; the UK date now is what "current" means.
+        let today = domain::clock::uk_date(Utc::now());
         let current: Vec<_> = self
             .authorities()
             .await?

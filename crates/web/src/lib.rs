@@ -5,6 +5,7 @@
 mod action_plans;
 mod assets;
 pub mod challenge_emails;
+mod clock;
 mod components;
 pub mod composition;
 mod dates;
@@ -27,6 +28,7 @@ use std::sync::Arc;
 use metrics_exporter_prometheus::PrometheusHandle;
 use store::Store;
 
+pub use clock::Clock;
 pub use error::AppError;
 pub use password_hashing::{HashPermit, PasswordHashing};
 pub use proxies::{IpNetwork, TrustedProxies};
@@ -44,6 +46,7 @@ pub struct AppState {
     form_key: Arc<Vec<u8>>,
     metrics: PrometheusHandle,
     password_hashing: PasswordHashing,
+    clock: Clock,
 }
 
 impl AppState {
@@ -66,7 +69,18 @@ impl AppState {
             form_key: Arc::new(form_key),
             metrics,
             password_hashing,
+            clock: Clock::System,
         })
+    }
+
+    /// The same state reading time from `clock` (tests fix the date with it).
+    pub fn with_clock(self, clock: Clock) -> Self {
+        Self { clock, ..self }
+    }
+
+    /// The UK date today, by the state's clock: the one "today" every page uses.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
     }
 
     /// The one bound on password hashing that every sign-in and new password goes through.

@@ -1683,3 +1683,5 @@ mod concurrency;
 mod evidence_kept;
 #[path = "outcomes/recommendations.rs"]
 mod recommendations;
+#[path = "outcomes/uk_today.rs"]
+mod uk_today;

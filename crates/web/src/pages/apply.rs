@@ -87,7 +87,7 @@ pub(crate) struct Reference {
 }
 
 pub(crate) async fn reference(state: &AppState) -> Result<Reference, AppError> {
-    let today = Utc::now().date_naive();
+    let today = state.today();
     let authorities = state
         .store
         .authorities()

@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
-use chrono::{Local, NaiveDate, Utc};
+use chrono::Utc;
 use domain::challenge::{
     CANCEL_REASON_LIMIT, ChallengeKind, FOCUS_LIMIT, KLOE_LIMIT, KLOE_SLOTS, KloeAnswers, Partner,
     RequestAnswers, SeatRole, VisitAnswers, VisitFormat,
@@ -31,11 +31,6 @@ use crate::visitor::Visitor;
 use crate::{AppError, AppState, dates};
 
 const NAV: &str = "/challenges";
-
-/// Today in the UK, for dates people type and visit days.
-pub(crate) fn today() -> NaiveDate {
-    Utc::now().with_timezone(&Local).date_naive()
-}
 
 /// A challenge with what every page about it needs: who may do what is asked of the policy
 /// with `access`.
@@ -222,7 +217,7 @@ pub async fn list_challenges(
             .authorities()
             .await?
             .into_iter()
-            .filter(|a| a.is_current(today()))
+            .filter(|a| a.is_current(state.today()))
             .map(|a| (a.slug.to_string(), a.name))
             .collect()
     } else {
@@ -583,7 +578,7 @@ pub async fn request_challenge(
     let slug = own_authority(principal)?;
     let themes = known_themes(&state).await?;
     let codes: Vec<ThemeCode> = themes.iter().map(|(code, _)| code.clone()).collect();
-    match form.answers().check(&codes, today()) {
+    match form.answers().check(&codes, state.today()) {
         Ok(request) => {
             let staff = state.store.staff().await?;
             let area = authority_name(&state, &slug).await?;
@@ -773,7 +768,7 @@ pub(crate) async fn readiness(
 ) -> Result<Readiness, AppError> {
     Ok(state
         .store
-        .readiness(loaded.record.id, today(), cancel_reason)
+        .readiness(loaded.record.id, state.today(), cancel_reason)
         .await?)
 }
 
@@ -1533,7 +1528,7 @@ pub async fn plan_visit(
             "The visit can no longer be changed at this stage",
         );
     }
-    let plan = match answers.check(loaded.record.kind, today(), &loaded.record.windows) {
+    let plan = match answers.check(loaded.record.kind, state.today(), &loaded.record.windows) {
         Ok(plan) if errors.is_empty() => Some(plan),
         Ok(_) => None,
         Err(problems) => {

@@ -51,7 +51,7 @@ impl Names {
         Ok(Self {
             authorities: state.store.authorities().await?,
             themes: state.store.themes().await?,
-            today: Utc::now().date_naive(),
+            today: state.today(),
         })
     }
 
@@ -562,7 +562,7 @@ async fn export(
         .iter()
         .map(|member| export_cells(member, &names))
         .collect();
-    let today = Utc::now().date_naive();
+    let today = state.today();
     let (bytes, content_type, extension, label) = match format {
         ExportFormat::Csv => {
             let mut table = CsvTable::new(&EXPORT_HEADERS);
@@ -1114,7 +1114,7 @@ pub async fn mark_member_trained(
     let by = visitor.authorise(&Action::ManagePool)?.user_id;
     let member = find_member(&state, member_id(&id)?).await?;
     let mut errors = FormErrors::default();
-    let today = Utc::now().date_naive();
+    let today = state.today();
     let on = errors
         .check(
             "trained",

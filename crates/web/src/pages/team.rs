@@ -24,7 +24,7 @@ use store::{EmailAttachment, NewEmail, NewTeamMember, PoolFilter, StoreError, Te
 use crate::components::{ErrorSummary, Radios, SelectItem, Textarea};
 use crate::composition::{CompositionError, Proposal, SeatPicker, check_team, compose};
 use crate::forms::FormErrors;
-use crate::pages::challenges::{ChallengeRow, LoadedChallenge, load_challenge, readiness, today};
+use crate::pages::challenges::{ChallengeRow, LoadedChallenge, load_challenge, readiness};
 use crate::pages::{Chrome, Notice, see_other};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, Settings, dates};
@@ -228,7 +228,7 @@ async fn team_page(
         .collect();
     let picker = if editable {
         Some(
-            SeatPicker::load(&state.store, record, &loaded.team, today())
+            SeatPicker::load(&state.store, record, &loaded.team, state.today())
                 .await
                 .map_err(|e| AppError::Internal(e.to_string()))?,
         )
@@ -251,7 +251,7 @@ async fn team_page(
             &state.store,
             record,
             &loaded.team,
-            today(),
+            state.today(),
             state.settings.max_per_authority,
         )
         .await
@@ -426,7 +426,7 @@ async fn propose(
         record,
         &loaded.team,
         minimise_changes,
-        today(),
+        state.today(),
         state.settings.max_per_authority,
     )
     .await
@@ -677,7 +677,7 @@ pub async fn confirm_team(
         &state.store,
         record,
         &loaded.team,
-        today(),
+        state.today(),
         state.settings.max_per_authority,
     )
     .await

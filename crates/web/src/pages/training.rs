@@ -8,7 +8,7 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use documents::ics::{Attendee, CalendarEvent, CalendarMethod, calendar};
 use domain::clock::uk_date;
 use domain::pool::HomeArea;
@@ -451,7 +451,7 @@ pub async fn create_session(
     Form(form): Form<SessionForm>,
 ) -> Result<Response, AppError> {
     let principal = visitor.authorise(&Action::ManageTraining)?;
-    let plan = match form.answers().check(uk_date(Utc::now())) {
+    let plan = match form.answers().check(state.today()) {
         Ok(plan) => plan,
         Err(problems) => {
             let errors = FormErrors::from_problems(problems);
@@ -522,6 +522,7 @@ fn attendance_field(member: PoolMemberId) -> String {
 }
 
 fn session_page(
+    today: NaiveDate,
     visitor: &Visitor,
     detail: &TrainingSessionDetail,
     waiting: &[WaitingMember],
@@ -579,7 +580,7 @@ fn session_page(
             })
             .collect(),
     });
-    let open = uk_date(Utc::now()) >= session.date();
+    let open = today >= session.date();
     let attendance = if open {
         detail
             .places
@@ -663,7 +664,14 @@ async fn render_session(
     let waiting = state.store.training_waiting_list(Utc::now()).await?;
     let names = authority_names(state).await?;
     Ok(session_page(
-        visitor, detail, &waiting, &names, typed, errors, banner,
+        state.today(),
+        visitor,
+        detail,
+        &waiting,
+        &names,
+        typed,
+        errors,
+        banner,
     ))
 }
 
