@@ -50,6 +50,22 @@ fn csv_errors_name_the_row_and_column() {
     );
 }
 
+/// Quoted cells are read as spreadsheets write them: a name holding a comma or a line break
+/// is one cell (the hand-written splitter took the line break for a new row).
+#[test]
+fn quoted_cells_may_hold_commas_and_line_breaks() {
+    let scores = "\u{feff}challenge,reviewer,score\n\"c1\",\"Smith, Jo\",0.9\n# a note\n\nc1,\"Ann\nLee\",0.5\nc1,bob,high\n";
+    let error = parse_scores(scores).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "scores.csv, row 7, column 3: score \"high\" is not a number"
+    );
+    let rows = parse_scores(&scores.replace("c1,bob,high\n", "")).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].reviewer, "Smith, Jo");
+    assert_eq!(rows[1].reviewer, "Ann\nLee");
+}
+
 #[test]
 fn an_impossible_form_says_why() {
     let error =
