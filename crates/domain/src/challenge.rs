@@ -23,30 +23,6 @@ pub const DECLARATION_LIMIT: usize = limits::SHORT_NOTE;
 /// Why a challenge is cancelled.
 pub const CANCEL_REASON_LIMIT: usize = limits::SHORT_NOTE;
 
-macro_rules! vocabulary {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal;)+ }) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$(Self::$variant),+];
-
-            pub fn code(self) -> &'static str {
-                match self { $(Self::$variant => $code),+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $(Self::$variant => $label),+ }
-            }
-
-            pub fn parse(code: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|item| item.code() == code)
-            }
-        }
-    };
-}
-
 vocabulary!(
     /// How long the visit is: a one-day deep dive into one KLOE, or two days on two or three.
     ChallengeKind {
@@ -555,10 +531,10 @@ impl VisitAnswers {
             let (count, shadowing) = typed
                 .map(|(_, count, shadowing)| (count.trim(), shadowing.trim()))
                 .unwrap_or(("0", "0"));
-            let count = seat_number(&format!("seats_{}", role.code()), role, count, problems);
+            let count = seat_number(&format!("seats_{}", role.code()), &role, count, problems);
             let shadowing = seat_number(
                 &format!("shadowing_{}", role.code()),
-                role,
+                &role,
                 shadowing,
                 problems,
             );
@@ -572,7 +548,7 @@ impl VisitAnswers {
                         ),
                     ));
                 } else if count > 0 {
-                    seats.push(SeatPlan::new(*role, count, shadowing));
+                    seats.push(SeatPlan::new(role, count, shadowing));
                 }
             }
         }

@@ -16,31 +16,7 @@ pub const FINDING_LIMIT: usize = limits::STATEMENT;
 /// The longest comment on a finding or a report.
 pub const COMMENT_LIMIT: usize = limits::SHORT_NOTE;
 
-macro_rules! coded_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal;)+ }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$(Self::$variant),+];
-
-            pub fn code(self) -> &'static str {
-                match self { $(Self::$variant => $code),+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $(Self::$variant => $label),+ }
-            }
-
-            pub fn parse(code: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|value| value.code() == code)
-            }
-        }
-    };
-}
-
-coded_enum!(
+vocabulary!(
     /// What a note of evidence says about the area: the two sides a finding is built from.
     EvidenceKind {
         Strength => "strength", "Strength";
@@ -49,7 +25,7 @@ coded_enum!(
     }
 );
 
-coded_enum!(
+vocabulary!(
     /// The three parts of a KLOE's findings, in the order a report gives them.
     FindingKind {
         Strength => "strength", "Strength";
@@ -69,7 +45,7 @@ impl FindingKind {
     }
 }
 
-coded_enum!(
+vocabulary!(
     /// The two reports a challenge produces: slides for every challenge, and a written report
     /// for a two-day one.
     ReportFormat {
@@ -95,7 +71,7 @@ impl ReportFormat {
     }
 }
 
-coded_enum!(
+vocabulary!(
     /// Where a report version is: the team's draft, shared with the host's LA lead for a
     /// factual-accuracy check, or final.
     ReportStatus {
@@ -481,10 +457,10 @@ mod tests {
     #[test]
     fn codes_round_trip() {
         for kind in FindingKind::ALL {
-            assert_eq!(FindingKind::parse(kind.code()), Some(*kind));
+            assert_eq!(FindingKind::parse(kind.code()), Some(kind));
         }
         for status in ReportStatus::ALL {
-            assert_eq!(ReportStatus::parse(status.code()), Some(*status));
+            assert_eq!(ReportStatus::parse(status.code()), Some(status));
         }
         assert_eq!(
             ReportFormat::parse("docx"),

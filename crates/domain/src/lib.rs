@@ -1,6 +1,9 @@
 //! The Peer Challenge domain: who people are, what they may do, and the values the rest of
 //! the system trusts because they were validated once, here. No IO, no async.
 
+#[macro_use]
+mod vocabulary;
+
 pub mod application;
 pub mod audit;
 pub mod authority;

@@ -525,6 +525,7 @@ mod tests {
     #[test]
     fn uk_times_follow_summer_time() {
         use crate::clock::uk_date;
+        use chrono::TimeZone;
         let local = |y, m, d, h| {
             NaiveDate::from_ymd_opt(y, m, d)
                 .and_then(|day| day.and_hms_opt(h, 0, 0))

@@ -378,7 +378,7 @@ impl Store {
             if let Some(row) = rows.iter().find(|row| row.role == role.code()) {
                 let count = u8::try_from(row.count).map_err(StoreError::corrupt)?;
                 let shadowing = u8::try_from(row.shadowing).map_err(StoreError::corrupt)?;
-                seats.push(SeatPlan::new(*role, count, shadowing));
+                seats.push(SeatPlan::new(role, count, shadowing));
             }
         }
         Ok(seats)
