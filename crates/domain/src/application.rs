@@ -14,31 +14,24 @@ use crate::pool::{
 use crate::text::{MultiLine, OneLine, limits};
 use crate::{AuthoritySlug, EmailAddress, PersonName, ThemeCode};
 
-/// Where an application is in vetting.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ApplicationStatus {
-    /// Under 18: waiting for a parent or carer to consent.
-    AwaitingConsent,
-    /// Waiting for the project manager.
-    Submitted,
-    /// Sent back to the applicant with a question.
-    MoreInformationRequested,
-    Approved,
-    Declined,
-    Withdrawn,
-}
+vocabulary!(
+    /// Where an application is in vetting.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    ApplicationStatus {
+        /// Under 18: waiting for a parent or carer to consent.
+        AwaitingConsent => "awaiting_consent", "Waiting for consent";
+        /// Waiting for the project manager.
+        Submitted => "submitted", "To review";
+        /// Sent back to the applicant with a question.
+        MoreInformationRequested => "more_information_requested", "More information requested";
+        Approved => "approved", "Approved";
+        Declined => "declined", "Declined";
+        Withdrawn => "withdrawn", "Withdrawn";
+    }
+);
 
 impl ApplicationStatus {
-    pub const ALL: [ApplicationStatus; 6] = [
-        Self::AwaitingConsent,
-        Self::Submitted,
-        Self::MoreInformationRequested,
-        Self::Approved,
-        Self::Declined,
-        Self::Withdrawn,
-    ];
-
     /// Still being decided: a new application from the same email updates this one.
     pub const OPEN: [ApplicationStatus; 3] = [
         Self::AwaitingConsent,
@@ -46,37 +39,10 @@ impl ApplicationStatus {
         Self::MoreInformationRequested,
     ];
 
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::AwaitingConsent => "awaiting_consent",
-            Self::Submitted => "submitted",
-            Self::MoreInformationRequested => "more_information_requested",
-            Self::Approved => "approved",
-            Self::Declined => "declined",
-            Self::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn parse(input: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.code() == input)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::AwaitingConsent => "Waiting for consent",
-            Self::Submitted => "To review",
-            Self::MoreInformationRequested => "More information requested",
-            Self::Approved => "Approved",
-            Self::Declined => "Declined",
-            Self::Withdrawn => "Withdrawn",
-        }
-    }
-
     pub fn is_open(self) -> bool {
         Self::OPEN.contains(&self)
     }
 }
-
 /// The question pages, in the order an applicant meets them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ApplicationPage {

@@ -5,69 +5,23 @@
 use chrono::NaiveDate;
 use thiserror::Error;
 
-/// Where a challenge is, from the authority's request to the board's last look at its next steps.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ChallengeState {
-    Requested,
-    Scoping,
-    TeamProposed,
-    TeamConfirmed,
-    Scheduled,
-    Visit,
-    Reporting,
-    NextSteps,
-    Closed,
-    Cancelled,
-}
+vocabulary!(
+    /// Where a challenge is, from the authority's request to the board's last look at its next steps.
+    ChallengeState {
+        Requested => "requested", "Requested";
+        Scoping => "scoping", "Scoping";
+        TeamProposed => "team_proposed", "Team proposed";
+        TeamConfirmed => "team_confirmed", "Team confirmed";
+        Scheduled => "scheduled", "Scheduled";
+        Visit => "visit", "Visit";
+        Reporting => "reporting", "Reporting";
+        NextSteps => "next_steps", "Next steps";
+        Closed => "closed", "Closed";
+        Cancelled => "cancelled", "Cancelled";
+    }
+);
 
 impl ChallengeState {
-    pub const ALL: [ChallengeState; 10] = [
-        Self::Requested,
-        Self::Scoping,
-        Self::TeamProposed,
-        Self::TeamConfirmed,
-        Self::Scheduled,
-        Self::Visit,
-        Self::Reporting,
-        Self::NextSteps,
-        Self::Closed,
-        Self::Cancelled,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Requested => "requested",
-            Self::Scoping => "scoping",
-            Self::TeamProposed => "team_proposed",
-            Self::TeamConfirmed => "team_confirmed",
-            Self::Scheduled => "scheduled",
-            Self::Visit => "visit",
-            Self::Reporting => "reporting",
-            Self::NextSteps => "next_steps",
-            Self::Closed => "closed",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|state| state.code() == code)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Requested => "Requested",
-            Self::Scoping => "Scoping",
-            Self::TeamProposed => "Team proposed",
-            Self::TeamConfirmed => "Team confirmed",
-            Self::Scheduled => "Scheduled",
-            Self::Visit => "Visit",
-            Self::Reporting => "Reporting",
-            Self::NextSteps => "Next steps",
-            Self::Closed => "Closed",
-            Self::Cancelled => "Cancelled",
-        }
-    }
-
     /// The GOV.UK tag colour class for this state.
     pub fn tag_class(self) -> &'static str {
         match self {
@@ -137,7 +91,6 @@ impl ChallengeState {
         self == Self::NextSteps
     }
 }
-
 /// Who may make a transition. `HostLead` is an LA lead of the challenge's own authority.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mover {

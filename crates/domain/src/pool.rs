@@ -11,145 +11,62 @@ use crate::forms::FieldProblem;
 use crate::text::OneLine;
 use crate::{AuthoritySlug, EmailAddress, PersonName, ThemeCode};
 
-/// Who a reviewer is, as they describe themselves when applying.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReviewerType {
-    LaOfficer,
-    ParentCarer,
-    YoungAmbassador,
-    /// A Designated Clinical Officer or another health professional.
-    Health,
-    Education,
-    SocialCare,
-    Other,
-}
+vocabulary!(
+    /// Who a reviewer is, as they describe themselves when applying.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    ReviewerType {
+        LaOfficer => "la_officer", "Local authority officer";
+        ParentCarer => "parent_carer", "Parent or carer";
+        YoungAmbassador => "young_ambassador", "Young ambassador";
+        /// A Designated Clinical Officer or another health professional.
+        Health => "health", "Designated Clinical Officer or other health professional";
+        Education => "education", "Education professional";
+        SocialCare => "social_care", "Social care professional";
+        Other => "other", "Something else";
+    }
+);
 
 impl ReviewerType {
-    pub const ALL: [ReviewerType; 7] = [
-        Self::LaOfficer,
-        Self::ParentCarer,
-        Self::YoungAmbassador,
-        Self::Health,
-        Self::Education,
-        Self::SocialCare,
-        Self::Other,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::LaOfficer => "la_officer",
-            Self::ParentCarer => "parent_carer",
-            Self::YoungAmbassador => "young_ambassador",
-            Self::Health => "health",
-            Self::Education => "education",
-            Self::SocialCare => "social_care",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn parse(input: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.code() == input)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::LaOfficer => "Local authority officer",
-            Self::ParentCarer => "Parent or carer",
-            Self::YoungAmbassador => "Young ambassador",
-            Self::Health => "Designated Clinical Officer or other health professional",
-            Self::Education => "Education professional",
-            Self::SocialCare => "Social care professional",
-            Self::Other => "Something else",
-        }
-    }
-
     /// Works in SEND professionally (as opposed to bringing lived experience as a parent carer
     /// or young ambassador). Only professionals see a case's details or lead a team.
     pub fn is_professional(self) -> bool {
         !matches!(self, Self::ParentCarer | Self::YoungAmbassador)
     }
 }
-
-/// How well someone knows a SEND practice theme.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ExpertiseLevel {
-    Some,
-    Strong,
-    Specialist,
-}
+vocabulary!(
+    /// How well someone knows a SEND practice theme.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    ExpertiseLevel {
+        Some => "some", "Some knowledge";
+        Strong => "strong", "Strong knowledge";
+        Specialist => "specialist", "Specialist";
+    }
+);
 
 impl ExpertiseLevel {
-    pub const ALL: [ExpertiseLevel; 3] = [Self::Some, Self::Strong, Self::Specialist];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Some => "some",
-            Self::Strong => "strong",
-            Self::Specialist => "specialist",
-        }
-    }
-
-    pub fn parse(input: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|level| level.code() == input)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Some => "Some knowledge",
-            Self::Strong => "Strong knowledge",
-            Self::Specialist => "Specialist",
-        }
-    }
-
     /// Strong or specialist knowledge is what covers a theme on a team.
     pub fn covers_a_theme(self) -> bool {
         matches!(self, Self::Strong | Self::Specialist)
     }
 }
-
-/// A young ambassador's age band. Under 18 needs a parent or carer's consent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AgeBand {
-    Under16,
-    SixteenToSeventeen,
-    EighteenToTwentyFive,
-}
+vocabulary!(
+    /// A young ambassador's age band. Under 18 needs a parent or carer's consent.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    AgeBand {
+        Under16 => "under_16", "Under 16";
+        SixteenToSeventeen => "16_to_17", "16 or 17";
+        EighteenToTwentyFive => "18_to_25", "18 to 25";
+    }
+);
 
 impl AgeBand {
-    pub const ALL: [AgeBand; 3] = [
-        Self::Under16,
-        Self::SixteenToSeventeen,
-        Self::EighteenToTwentyFive,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Under16 => "under_16",
-            Self::SixteenToSeventeen => "16_to_17",
-            Self::EighteenToTwentyFive => "18_to_25",
-        }
-    }
-
-    pub fn parse(input: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|band| band.code() == input)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Under16 => "Under 16",
-            Self::SixteenToSeventeen => "16 or 17",
-            Self::EighteenToTwentyFive => "18 to 25",
-        }
-    }
-
     pub fn needs_consent(self) -> bool {
         !matches!(self, Self::EighteenToTwentyFive)
     }
 }
-
 /// Where a reviewer is based: an authority of the region, or somewhere else in England.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -159,40 +76,18 @@ pub enum HomeArea {
     OutsideRegion(String),
 }
 
-/// Whether a member can be asked to sit on a team.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MemberStatus {
-    Active,
-    /// Taking a break; not asked until they return.
-    Paused,
-    /// Left the pool; kept only as long as the retention rules say.
-    Left,
-}
-
-impl MemberStatus {
-    pub const ALL: [MemberStatus; 3] = [Self::Active, Self::Paused, Self::Left];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Paused => "paused",
-            Self::Left => "left",
-        }
+vocabulary!(
+    /// Whether a member can be asked to sit on a team.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    MemberStatus {
+        Active => "active", "Active";
+        /// Taking a break; not asked until they return.
+        Paused => "paused", "Paused";
+        /// Left the pool; kept only as long as the retention rules say.
+        Left => "left", "Left the pool";
     }
-
-    pub fn parse(input: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.code() == input)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Active => "Active",
-            Self::Paused => "Paused",
-            Self::Left => "Left the pool",
-        }
-    }
-}
+);
 
 /// Everything known about a member when they join or update their profile.
 #[derive(Clone, Debug, PartialEq, Eq)]

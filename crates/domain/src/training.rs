@@ -302,37 +302,14 @@ impl Attendance {
     }
 }
 
-/// A place on a session: invited, then recorded as attended or absent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum PlaceStatus {
-    Invited,
-    Attended,
-    Absent,
-}
-
-impl PlaceStatus {
-    pub const ALL: [PlaceStatus; 3] = [Self::Invited, Self::Attended, Self::Absent];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Invited => "invited",
-            Self::Attended => "attended",
-            Self::Absent => "absent",
-        }
+vocabulary!(
+    /// A place on a session: invited, then recorded as attended or absent.
+    PlaceStatus {
+        Invited => "invited", "Invited";
+        Attended => "attended", "Attended";
+        Absent => "absent", "Did not attend";
     }
-
-    pub fn parse(input: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.code() == input)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Invited => "Invited",
-            Self::Attended => "Attended",
-            Self::Absent => "Did not attend",
-        }
-    }
-}
+);
 
 impl From<Attendance> for PlaceStatus {
     fn from(attendance: Attendance) -> Self {
