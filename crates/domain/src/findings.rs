@@ -300,7 +300,7 @@ fn checked_text(
         MultiLine::parse(label, text, limit)
     };
     let text = checked
-        .map_err(|found| FieldProblem::new(field, &found.to_string()))?
+        .map_err(|found| FieldProblem::new(field, found.to_string()))?
         .into_string();
     match find_personal_data(&text) {
         Some(found) => Err(FieldProblem::new(field, found.message())),

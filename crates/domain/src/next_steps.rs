@@ -363,11 +363,11 @@ fn checked_text(
         Shape::OneLine(limit) => OneLine::parse(label, value, limit).map(OneLine::into_string),
         Shape::Lines(limit) => MultiLine::parse(label, value, limit).map(MultiLine::into_string),
     };
-    let text = checked.map_err(|found| FieldProblem::new(field, &found.to_string()))?;
+    let text = checked.map_err(|found| FieldProblem::new(field, found.to_string()))?;
     if required && text.is_empty() {
         return Err(FieldProblem::new(
             field,
-            &format!("Enter the {}", label.to_lowercase()),
+            format!("Enter the {}", label.to_lowercase()),
         ));
     }
     match find_personal_data(&text) {
@@ -401,7 +401,7 @@ fn parse_date(field: &str, what: &'static str, text: &str) -> Result<NaiveDate, 
 
 fn parse_progress(text: &str, today: NaiveDate) -> Result<Vec<ProgressNote>, FieldProblem> {
     let text = MultiLine::parse(field_label("progress"), text, PROGRESS_LIMIT)
-        .map_err(|found| FieldProblem::new("progress", &found.to_string()))?;
+        .map_err(|found| FieldProblem::new("progress", found.to_string()))?;
     let mut notes = Vec::new();
     for line in text
         .as_str()
@@ -421,7 +421,7 @@ fn parse_progress(text: &str, today: NaiveDate) -> Result<Vec<ProgressNote>, Fie
         if on > today {
             return Err(FieldProblem::new(
                 "progress",
-                &format!(
+                format!(
                     "Progress note dates must be today or earlier: {} is in the future",
                     uk_date(on)
                 ),

@@ -8,7 +8,7 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use documents::ics::{Attendee, CalendarEvent, CalendarMethod, calendar};
 use domain::clock::uk_date;
 use domain::pool::HomeArea;
@@ -521,16 +521,19 @@ fn attendance_field(member: PoolMemberId) -> String {
     format!("attendance-{member}")
 }
 
-fn session_page(
-    today: NaiveDate,
+/// The session's page: its places, who could still be invited from the waiting list, and
+/// attendance once the session's day has come.
+async fn render_session(
+    state: &AppState,
     visitor: &Visitor,
     detail: &TrainingSessionDetail,
-    waiting: &[WaitingMember],
-    names: &std::collections::BTreeMap<String, String>,
     typed: &Typed<'_>,
     errors: &FormErrors,
     banner: Option<NotificationBanner>,
-) -> SessionPage {
+) -> Result<SessionPage, AppError> {
+    let waiting = state.store.training_waiting_list(Utc::now()).await?;
+    let names = &authority_names(state).await?;
+    let today = state.today();
     let session = &detail.session;
     let date = dates::date(session.date());
     let invitable: Vec<&WaitingMember> = waiting
@@ -615,7 +618,7 @@ fn session_page(
     } else {
         Vec::new()
     };
-    SessionPage {
+    Ok(SessionPage {
         chrome: Chrome::new(visitor, &session.title, NAV).with_errors(!errors.is_empty()),
         banner,
         summary: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
@@ -649,30 +652,7 @@ fn session_page(
         invite,
         attendance,
         attendance_opens: (!open && !detail.places.is_empty()).then_some(date),
-    }
-}
-
-/// Render the session page with what was typed and any errors.
-async fn render_session(
-    state: &AppState,
-    visitor: &Visitor,
-    detail: &TrainingSessionDetail,
-    typed: &Typed<'_>,
-    errors: &FormErrors,
-    banner: Option<NotificationBanner>,
-) -> Result<SessionPage, AppError> {
-    let waiting = state.store.training_waiting_list(Utc::now()).await?;
-    let names = authority_names(state).await?;
-    Ok(session_page(
-        state.today(),
-        visitor,
-        detail,
-        &waiting,
-        &names,
-        typed,
-        errors,
-        banner,
-    ))
+    })
 }
 
 pub async fn show_session(
