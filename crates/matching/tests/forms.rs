@@ -110,6 +110,27 @@ fn json_problem_in_outcome_out() {
     assert!(error.to_string().contains("line 1"));
 }
 
+mod hostile_files {
+    //! Any text at all, in any of the three files: a form or an error naming the row, never a
+    //! panic.
+
+    use matching::assignment_form::{parse_constraints, parse_max_load, parse_scores};
+    use proptest::prelude::*;
+
+    fn hostile() -> impl Strategy<Value = String> {
+        proptest::string::string_regex("[a-c0-9,\"\\r\n# .\\-\u{feff}\u{0}é]{0,80}").unwrap()
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_is_read_or_refused(text in hostile()) {
+            let _ = parse_scores(&text);
+            let _ = parse_constraints(&text);
+            let _ = parse_max_load(&text);
+        }
+    }
+}
+
 mod exact_flow {
     //! The exact flow against the team engine where the two models coincide: tiny plain forms
     //! with sparse scores (so unscored pairs must be priced in), caps, forbidden and forced
