@@ -594,6 +594,17 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let txn = self.begin_write().await?;
+        let row = challenge::Entity::find_by_id(id.as_uuid())
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        // The page offers the change only while it is allowed; the challenge may have moved
+        // on since it was shown.
+        if !state_of(&row.state)?.may_plan_visit() {
+            return Err(StoreError::Conflict(
+                "The visit can no longer be changed at this stage",
+            ));
+        }
         challenge_visit_day::Entity::delete_many()
             .filter(challenge_visit_day::Column::ChallengeId.eq(id.as_uuid()))
             .exec(&txn)
