@@ -1,46 +1,42 @@
 //! CSV as spreadsheets read it: RFC 4180 quoting, CRLF line ends, a UTF-8 byte-order mark so
 //! Excel shows accented names correctly, and cells that would start a formula neutralised.
 
-/// A CSV file with a header row.
-#[derive(Clone, Debug, Default)]
+/// A CSV file with a header row, written by the `csv` crate.
+#[derive(Debug)]
 pub struct CsvTable {
-    bytes: Vec<u8>,
+    writer: csv::Writer<Vec<u8>>,
 }
 
 impl CsvTable {
     pub fn new(headers: &[&str]) -> Self {
-        let mut table = Self {
-            bytes: "\u{feff}".as_bytes().to_vec(),
-        };
-        table.push_row(headers.iter().copied());
-        table
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .quote_style(csv::QuoteStyle::Necessary)
+            .from_writer("\u{feff}".as_bytes().to_vec());
+        // Writing to memory cannot fail; a row's error would only be an IO one.
+        let _ = writer.write_record(headers.iter().map(|header| neutralise(header)));
+        Self { writer }
     }
 
     /// Append one row. Cells are written as given, quoted where needed.
     pub fn push_row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) {
-        let line: Vec<String> = cells.into_iter().map(escape).collect();
-        self.bytes.extend_from_slice(line.join(",").as_bytes());
-        self.bytes.extend_from_slice(b"\r\n");
+        let _ = self.writer.write_record(cells.into_iter().map(neutralise));
     }
 
     pub fn into_bytes(self) -> Vec<u8> {
-        self.bytes
+        self.writer
+            .into_inner()
+            .unwrap_or_else(|failed| failed.into_inner().get_ref().clone())
     }
 }
 
-/// Quote a cell if it holds a comma, quote or line break; prefix an apostrophe if a
-/// spreadsheet would otherwise run it as a formula (CSV injection).
-fn escape(cell: &str) -> String {
-    let starts_formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let cell = if starts_formula {
+/// Prefix an apostrophe if a spreadsheet would otherwise run the cell as a formula (CSV
+/// injection); the `csv` crate does the quoting.
+fn neutralise(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{cell}")
     } else {
         cell.to_owned()
-    };
-    if cell.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell
     }
 }
 

@@ -6,37 +6,32 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::forms::FieldProblem;
 use crate::pool::{
-    AgeBand, DateRange, ExpertiseLevel, HomeArea, MemberProfile, ReviewerType, parse_date_parts,
+    AgeBand, ConflictAnswer, DateRange, ExpertiseLevel, HomeArea, MemberProfile, PhoneNumber,
+    ReviewerType, check_conflicts, parse_date_parts,
 };
 use crate::text::{MultiLine, OneLine, limits};
 use crate::{AuthoritySlug, EmailAddress, PersonName, ThemeCode};
 
-/// Where an application is in vetting.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ApplicationStatus {
-    /// Under 18: waiting for a parent or carer to consent.
-    AwaitingConsent,
-    /// Waiting for the project manager.
-    Submitted,
-    /// Sent back to the applicant with a question.
-    MoreInformationRequested,
-    Approved,
-    Declined,
-    Withdrawn,
-}
+vocabulary!(
+    /// Where an application is in vetting.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    ApplicationStatus {
+        /// Under 18: waiting for a parent or carer to consent.
+        AwaitingConsent => "awaiting_consent", "Waiting for consent";
+        /// Waiting for the project manager.
+        Submitted => "submitted", "To review";
+        /// Sent back to the applicant with a question.
+        MoreInformationRequested => "more_information_requested", "More information requested";
+        Approved => "approved", "Approved";
+        Declined => "declined", "Declined";
+        Withdrawn => "withdrawn", "Withdrawn";
+    }
+);
 
 impl ApplicationStatus {
-    pub const ALL: [ApplicationStatus; 6] = [
-        Self::AwaitingConsent,
-        Self::Submitted,
-        Self::MoreInformationRequested,
-        Self::Approved,
-        Self::Declined,
-        Self::Withdrawn,
-    ];
-
     /// Still being decided: a new application from the same email updates this one.
     pub const OPEN: [ApplicationStatus; 3] = [
         Self::AwaitingConsent,
@@ -44,37 +39,10 @@ impl ApplicationStatus {
         Self::MoreInformationRequested,
     ];
 
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::AwaitingConsent => "awaiting_consent",
-            Self::Submitted => "submitted",
-            Self::MoreInformationRequested => "more_information_requested",
-            Self::Approved => "approved",
-            Self::Declined => "declined",
-            Self::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn parse(input: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.code() == input)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::AwaitingConsent => "Waiting for consent",
-            Self::Submitted => "To review",
-            Self::MoreInformationRequested => "More information requested",
-            Self::Approved => "Approved",
-            Self::Declined => "Declined",
-            Self::Withdrawn => "Withdrawn",
-        }
-    }
-
     pub fn is_open(self) -> bool {
         Self::OPEN.contains(&self)
     }
 }
-
 /// The question pages, in the order an applicant meets them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ApplicationPage {
@@ -181,12 +149,12 @@ impl DateRangeAnswer {
     }
 }
 
-/// An authority the applicant must not review, and why.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConflictAnswer {
-    pub authority: String,
-    pub reason: String,
-}
+/// The applicant's experience, and the adjustments they need.
+pub const LONG_TEXT_LIMIT: usize = limits::SHORT_NOTE;
+/// An employer or organisation, or a region outside the East Midlands.
+pub const ORGANISATION_LIMIT: usize = limits::NAME;
+/// The project manager's question to an applicant, or the reason for declining them.
+pub const DECISION_NOTE_LIMIT: usize = limits::SHORT_NOTE;
 
 /// How many rows of dates and conflicts the pages offer (no JavaScript "add another").
 pub const ANSWER_ROWS: usize = 3;
@@ -219,27 +187,26 @@ pub struct ApplicationDraft {
     pub privacy_agreed: bool,
 }
 
-/// A problem with one field, keyed by the field's HTML id.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldProblem {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldProblem {
-    fn new(field: impl Into<String>, message: impl ToString) -> Self {
-        Self {
-            field: field.into(),
-            message: message.to_string(),
-        }
-    }
-}
-
 /// The reference facts validation needs: which authority slugs and theme codes exist.
 #[derive(Clone, Debug, Default)]
 pub struct Vocabulary {
     pub authorities: Vec<AuthoritySlug>,
     pub themes: Vec<ThemeCode>,
+    /// The authorities' names, for messages that name one; a slug without one is named by
+    /// its slug.
+    pub authority_names: BTreeMap<AuthoritySlug, String>,
+}
+
+impl Vocabulary {
+    fn named_authorities(&self) -> Vec<(AuthoritySlug, String)> {
+        self.authorities
+            .iter()
+            .map(|slug| {
+                let name = self.authority_names.get(slug).cloned();
+                (slug.clone(), name.unwrap_or_else(|| slug.to_string()))
+            })
+            .collect()
+    }
 }
 
 /// A checked application, ready to submit.
@@ -253,15 +220,6 @@ pub struct Application {
 
 /// The yearly load a new member starts with; the project manager can change it.
 pub const DEFAULT_MAX_PER_YEAR: u8 = 4;
-
-/// The applicant's experience, and the adjustments they need.
-pub const LONG_TEXT_LIMIT: usize = limits::SHORT_NOTE;
-/// An employer or organisation, or a region outside the East Midlands.
-pub const ORGANISATION_LIMIT: usize = limits::NAME;
-/// The project manager's question to an applicant, or the reason for declining them.
-pub const DECISION_NOTE_LIMIT: usize = limits::SHORT_NOTE;
-/// Why the applicant must not review an area.
-pub const CONFLICT_REASON_LIMIT: usize = limits::SENTENCE;
 
 /// Optional text over several lines, as kept; a problem is recorded against `field`.
 fn bounded(
@@ -456,26 +414,22 @@ impl ApplicationDraft {
     fn name(
         &self,
         problems: &mut Vec<FieldProblem>,
-    ) -> (Option<PersonName>, Option<EmailAddress>, Option<String>) {
+    ) -> (
+        Option<PersonName>,
+        Option<EmailAddress>,
+        Option<PhoneNumber>,
+    ) {
         let name = PersonName::parse(&self.full_name)
             .map_err(|problem| problems.push(FieldProblem::new("full_name", problem)))
             .ok();
         let email = EmailAddress::parse(&self.email)
             .map_err(|problem| problems.push(FieldProblem::new("email", problem)))
             .ok();
-        let phone = self.phone.trim();
-        let digits = phone.chars().filter(char::is_ascii_digit).count();
-        let phone_ok = phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +()-".contains(c))
-            && (10..=15).contains(&digits);
-        if !phone.is_empty() && !phone_ok {
-            problems.push(FieldProblem::new(
-                "phone",
-                "Enter a telephone number, like 01632 960 001 or 07700 900 982",
-            ));
-        }
-        (name, email, (!phone.is_empty()).then(|| phone.to_owned()))
+        let phone = PhoneNumber::parse_optional(&self.phone)
+            .map_err(|problem| problems.push(FieldProblem::new("phone", problem)))
+            .ok()
+            .flatten();
+        (name, email, phone)
     }
 
     fn kind(&self, problems: &mut Vec<FieldProblem>) -> Option<ReviewerType> {
@@ -696,47 +650,12 @@ impl ApplicationDraft {
         vocabulary: &Vocabulary,
         problems: &mut Vec<FieldProblem>,
     ) -> Vec<(AuthoritySlug, String)> {
-        let mut conflicts = Vec::new();
-        for (index, row) in self.conflicts.iter().enumerate() {
-            let reason = match OneLine::parse("Reason", &row.reason, CONFLICT_REASON_LIMIT) {
-                Ok(reason) => reason.into_string(),
-                Err(found) => {
-                    problems.push(FieldProblem::new(format!("conflict-{index}-reason"), found));
-                    continue;
-                }
-            };
-            match (row.authority.as_str(), reason.as_str()) {
-                ("", "") => {}
-                ("", _) => problems.push(FieldProblem::new(
-                    format!("conflict-{index}-authority"),
-                    "Select the local authority",
-                )),
-                (slug, reason) => {
-                    let Some(authority) = vocabulary
-                        .authorities
-                        .iter()
-                        .find(|known| known.as_str() == slug)
-                    else {
-                        problems.push(FieldProblem::new(
-                            format!("conflict-{index}-authority"),
-                            "Select a local authority from the list",
-                        ));
-                        continue;
-                    };
-                    if reason.is_empty() {
-                        problems.push(FieldProblem::new(
-                            format!("conflict-{index}-reason"),
-                            "Say why you must not review this authority",
-                        ));
-                    } else {
-                        conflicts.push((authority.clone(), reason.to_owned()));
-                    }
-                }
-            }
-        }
-        conflicts.sort();
-        conflicts.dedup_by(|a, b| a.0 == b.0);
-        conflicts
+        check_conflicts(
+            &self.conflicts,
+            &vocabulary.named_authorities(),
+            0,
+            problems,
+        )
     }
 }
 
@@ -798,6 +717,48 @@ mod tests {
                 .iter()
                 .filter_map(|s| ThemeCode::parse(s))
                 .collect(),
+            authority_names: AuthoritySlug::parse("derby")
+                .map(|derby| (derby, "Derby".to_owned()))
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_conflict_declared_twice_is_an_error_naming_it_not_merged() {
+        let mut draft = parent_carer();
+        draft.conflicts = vec![
+            ConflictAnswer {
+                authority: "derby".into(),
+                reason: "My employer until 2025".into(),
+            },
+            ConflictAnswer {
+                authority: "derby".into(),
+                reason: "My child's school".into(),
+            },
+        ];
+        assert_eq!(
+            draft.check_page(ApplicationPage::Conflicts, &vocabulary()),
+            [FieldProblem::new(
+                "conflict-1-authority",
+                "You have already listed Derby"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_phone_number_is_a_uk_or_international_one() {
+        let mut draft = parent_carer();
+        for (typed, fine) in [
+            ("0115 496 0000", true),
+            ("+44 808 157 0192", true),
+            ("+1 202 555 0143", true),
+            ("123456789012345", false),
+            ("0115 496", false),
+        ] {
+            draft.phone = typed.into();
+            let problems = draft.check_page(ApplicationPage::Name, &vocabulary());
+            assert_eq!(problems.is_empty(), fine, "{typed}: {problems:?}");
         }
     }
 

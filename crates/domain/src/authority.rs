@@ -56,45 +56,17 @@ impl From<AuthoritySlug> for String {
     }
 }
 
-/// The kind of council, as DfE and ONS classify it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AuthorityKind {
-    Unitary,
-    County,
-    MetropolitanDistrict,
-    LondonBorough,
-}
-
-impl AuthorityKind {
-    pub fn parse(input: &str) -> Option<Self> {
-        match input {
-            "unitary" => Some(Self::Unitary),
-            "county" => Some(Self::County),
-            "metropolitan_district" => Some(Self::MetropolitanDistrict),
-            "london_borough" => Some(Self::LondonBorough),
-            _ => None,
-        }
+vocabulary!(
+    /// The kind of council, as DfE and ONS classify it.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    AuthorityKind {
+        Unitary => "unitary", "Unitary authority";
+        County => "county", "County council";
+        MetropolitanDistrict => "metropolitan_district", "Metropolitan district";
+        LondonBorough => "london_borough", "London borough";
     }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Unitary => "unitary",
-            Self::County => "county",
-            Self::MetropolitanDistrict => "metropolitan_district",
-            Self::LondonBorough => "london_borough",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Unitary => "Unitary authority",
-            Self::County => "County council",
-            Self::MetropolitanDistrict => "Metropolitan district",
-            Self::LondonBorough => "London borough",
-        }
-    }
-}
+);
 
 #[cfg(test)]
 mod tests {

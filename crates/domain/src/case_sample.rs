@@ -7,198 +7,59 @@ use std::fmt;
 
 use thiserror::Error;
 
-use crate::application::FieldProblem;
+use crate::forms::FieldProblem;
 use crate::personal_data::{PersonalData, find_personal_data, find_personal_data_among};
 use crate::text::{MultiLine, limits};
 
 /// Notes on a sampled case.
 pub const NOTES_LIMIT: usize = limits::SHORT_NOTE;
 
-/// The child's age, in the bands of the 0 to 25 SEND system.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum CaseAgeBand {
-    Under5,
-    FiveToTen,
-    ElevenToFifteen,
-    SixteenToEighteen,
-    NineteenToTwentyFive,
-}
-
-impl CaseAgeBand {
-    pub const ALL: [CaseAgeBand; 5] = [
-        Self::Under5,
-        Self::FiveToTen,
-        Self::ElevenToFifteen,
-        Self::SixteenToEighteen,
-        Self::NineteenToTwentyFive,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Under5 => "0-4",
-            Self::FiveToTen => "5-10",
-            Self::ElevenToFifteen => "11-15",
-            Self::SixteenToEighteen => "16-18",
-            Self::NineteenToTwentyFive => "19-25",
-        }
+vocabulary!(
+    /// The child's age, in the bands of the 0 to 25 SEND system.
+    CaseAgeBand {
+        Under5 => "0-4", "Under 5";
+        FiveToTen => "5-10", "5 to 10";
+        ElevenToFifteen => "11-15", "11 to 15";
+        SixteenToEighteen => "16-18", "16 to 18";
+        NineteenToTwentyFive => "19-25", "19 to 25";
     }
+);
 
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|band| band.code() == code)
+vocabulary!(
+    /// The primary type of need, as the SEN2 return and the school census record it. Codes are
+    /// the DfE's, so figures can be compared with published statistics.
+    NeedType {
+        SpecificLearningDifficulty => "SPLD", "Specific learning difficulty";
+        ModerateLearningDifficulty => "MLD", "Moderate learning difficulty";
+        SevereLearningDifficulty => "SLD", "Severe learning difficulty";
+        ProfoundAndMultipleLearningDifficulty => "PMLD", "Profound and multiple learning difficulty";
+        SocialEmotionalAndMentalHealth => "SEMH", "Social, emotional and mental health";
+        SpeechLanguageAndCommunication => "SLCN", "Speech, language and communication needs";
+        HearingImpairment => "HI", "Hearing impairment";
+        VisualImpairment => "VI", "Visual impairment";
+        MultiSensoryImpairment => "MSI", "Multi-sensory impairment";
+        PhysicalDisability => "PD", "Physical disability";
+        AutisticSpectrumDisorder => "ASD", "Autistic spectrum disorder";
+        OtherDifficultyOrDisability => "OTH", "Other difficulty or disability";
+        /// On SEN support, with no specialist assessment of the type of need yet.
+        NoSpecialistAssessment => "NSA", "SEN support but no specialist assessment of type of need";
     }
+);
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Under5 => "Under 5",
-            Self::FiveToTen => "5 to 10",
-            Self::ElevenToFifteen => "11 to 15",
-            Self::SixteenToEighteen => "16 to 18",
-            Self::NineteenToTwentyFive => "19 to 25",
-        }
+vocabulary!(
+    /// Where the child is educated, or that they are not.
+    SettingType {
+        EarlyYears => "early_years", "Early years setting";
+        MainstreamPrimary => "mainstream_primary", "Mainstream primary school";
+        MainstreamSecondary => "mainstream_secondary", "Mainstream secondary school";
+        SpecialSchool => "special_school", "Special school";
+        AlternativeProvision => "alternative_provision", "Alternative provision";
+        FurtherEducation => "further_education", "Further education";
+        IndependentSpecialist => "independent_specialist", "Independent specialist provision";
+        NotInEducation => "not_in_education", "Not in education or training";
+        Other => "other", "Another type of setting";
     }
-}
-
-/// The primary type of need, as the SEN2 return and the school census record it. Codes are
-/// the DfE's, so figures can be compared with published statistics.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum NeedType {
-    SpecificLearningDifficulty,
-    ModerateLearningDifficulty,
-    SevereLearningDifficulty,
-    ProfoundAndMultipleLearningDifficulty,
-    SocialEmotionalAndMentalHealth,
-    SpeechLanguageAndCommunication,
-    HearingImpairment,
-    VisualImpairment,
-    MultiSensoryImpairment,
-    PhysicalDisability,
-    AutisticSpectrumDisorder,
-    OtherDifficultyOrDisability,
-    /// On SEN support, with no specialist assessment of the type of need yet.
-    NoSpecialistAssessment,
-}
-
-impl NeedType {
-    pub const ALL: [NeedType; 13] = [
-        Self::SpecificLearningDifficulty,
-        Self::ModerateLearningDifficulty,
-        Self::SevereLearningDifficulty,
-        Self::ProfoundAndMultipleLearningDifficulty,
-        Self::SocialEmotionalAndMentalHealth,
-        Self::SpeechLanguageAndCommunication,
-        Self::HearingImpairment,
-        Self::VisualImpairment,
-        Self::MultiSensoryImpairment,
-        Self::PhysicalDisability,
-        Self::AutisticSpectrumDisorder,
-        Self::OtherDifficultyOrDisability,
-        Self::NoSpecialistAssessment,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::SpecificLearningDifficulty => "SPLD",
-            Self::ModerateLearningDifficulty => "MLD",
-            Self::SevereLearningDifficulty => "SLD",
-            Self::ProfoundAndMultipleLearningDifficulty => "PMLD",
-            Self::SocialEmotionalAndMentalHealth => "SEMH",
-            Self::SpeechLanguageAndCommunication => "SLCN",
-            Self::HearingImpairment => "HI",
-            Self::VisualImpairment => "VI",
-            Self::MultiSensoryImpairment => "MSI",
-            Self::PhysicalDisability => "PD",
-            Self::AutisticSpectrumDisorder => "ASD",
-            Self::OtherDifficultyOrDisability => "OTH",
-            Self::NoSpecialistAssessment => "NSA",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|need| need.code() == code)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::SpecificLearningDifficulty => "Specific learning difficulty",
-            Self::ModerateLearningDifficulty => "Moderate learning difficulty",
-            Self::SevereLearningDifficulty => "Severe learning difficulty",
-            Self::ProfoundAndMultipleLearningDifficulty => {
-                "Profound and multiple learning difficulty"
-            }
-            Self::SocialEmotionalAndMentalHealth => "Social, emotional and mental health",
-            Self::SpeechLanguageAndCommunication => "Speech, language and communication needs",
-            Self::HearingImpairment => "Hearing impairment",
-            Self::VisualImpairment => "Visual impairment",
-            Self::MultiSensoryImpairment => "Multi-sensory impairment",
-            Self::PhysicalDisability => "Physical disability",
-            Self::AutisticSpectrumDisorder => "Autistic spectrum disorder",
-            Self::OtherDifficultyOrDisability => "Other difficulty or disability",
-            Self::NoSpecialistAssessment => {
-                "SEN support but no specialist assessment of type of need"
-            }
-        }
-    }
-}
-
-/// Where the child is educated, or that they are not.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum SettingType {
-    EarlyYears,
-    MainstreamPrimary,
-    MainstreamSecondary,
-    SpecialSchool,
-    AlternativeProvision,
-    FurtherEducation,
-    IndependentSpecialist,
-    NotInEducation,
-    Other,
-}
-
-impl SettingType {
-    pub const ALL: [SettingType; 9] = [
-        Self::EarlyYears,
-        Self::MainstreamPrimary,
-        Self::MainstreamSecondary,
-        Self::SpecialSchool,
-        Self::AlternativeProvision,
-        Self::FurtherEducation,
-        Self::IndependentSpecialist,
-        Self::NotInEducation,
-        Self::Other,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::EarlyYears => "early_years",
-            Self::MainstreamPrimary => "mainstream_primary",
-            Self::MainstreamSecondary => "mainstream_secondary",
-            Self::SpecialSchool => "special_school",
-            Self::AlternativeProvision => "alternative_provision",
-            Self::FurtherEducation => "further_education",
-            Self::IndependentSpecialist => "independent_specialist",
-            Self::NotInEducation => "not_in_education",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|setting| setting.code() == code)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::EarlyYears => "Early years setting",
-            Self::MainstreamPrimary => "Mainstream primary school",
-            Self::MainstreamSecondary => "Mainstream secondary school",
-            Self::SpecialSchool => "Special school",
-            Self::AlternativeProvision => "Alternative provision",
-            Self::FurtherEducation => "Further education",
-            Self::IndependentSpecialist => "Independent specialist provision",
-            Self::NotInEducation => "Not in education or training",
-            Self::Other => "Another type of setting",
-        }
-    }
-}
+);
 
 /// What is wrong with a typed case reference, in the words shown next to the field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
@@ -324,12 +185,7 @@ impl CaseAnswers {
 /// exactly one problem.
 fn keep<T>(problems: &mut Vec<FieldProblem>, field: &str, result: Result<T, String>) -> Option<T> {
     result
-        .map_err(|message| {
-            problems.push(FieldProblem {
-                field: field.to_owned(),
-                message,
-            })
-        })
+        .map_err(|message| problems.push(FieldProblem::new(field, message)))
         .ok()
 }
 

@@ -8,7 +8,7 @@
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
 use crate::ThemeCode;
-use crate::application::FieldProblem;
+use crate::forms::FieldProblem;
 use crate::pool::{DateProblem, DateRange, ReviewerType, parse_date_parts};
 use crate::text::{MultiLine, limits};
 
@@ -22,37 +22,6 @@ pub const KLOE_SLOTS: usize = 3;
 pub const DECLARATION_LIMIT: usize = limits::SHORT_NOTE;
 /// Why a challenge is cancelled.
 pub const CANCEL_REASON_LIMIT: usize = limits::SHORT_NOTE;
-
-fn problem(field: impl Into<String>, message: impl ToString) -> FieldProblem {
-    FieldProblem {
-        field: field.into(),
-        message: message.to_string(),
-    }
-}
-
-macro_rules! vocabulary {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal;)+ }) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$(Self::$variant),+];
-
-            pub fn code(self) -> &'static str {
-                match self { $(Self::$variant => $code),+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $(Self::$variant => $label),+ }
-            }
-
-            pub fn parse(code: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|item| item.code() == code)
-            }
-        }
-    };
-}
 
 vocabulary!(
     /// How long the visit is: a one-day deep dive into one KLOE, or two days on two or three.
@@ -224,7 +193,10 @@ impl KloeAnswers {
         let (least, most, rule) = kind.kloe_rule();
         let needed = if for_agreement { least } else { 1 };
         if problems.is_empty() && (kloes.len() < needed || kloes.len() > most) {
-            problems.push(problem(self.first_problem_slot(&kloes, most), rule));
+            problems.push(FieldProblem::new(
+                self.first_problem_slot(&kloes, most),
+                rule,
+            ));
         }
         if problems.is_empty() {
             Ok(kloes)
@@ -245,7 +217,7 @@ impl KloeAnswers {
             match MultiLine::parse(&format!("KLOE {number}"), &self.questions[slot], KLOE_LIMIT) {
                 Ok(question) => question.into_string(),
                 Err(found) => {
-                    problems.push(problem(field, found));
+                    problems.push(FieldProblem::new(field, found));
                     return None;
                 }
             };
@@ -253,7 +225,7 @@ impl KloeAnswers {
         let ticked = &self.themes[slot];
         if question.is_empty() {
             if !ticked.is_empty() {
-                problems.push(problem(
+                problems.push(FieldProblem::new(
                     format!("kloe_{number}"),
                     format!("Enter KLOE {number}, or untick its themes"),
                 ));
@@ -269,7 +241,7 @@ impl KloeAnswers {
             .filter(|code| known_themes.contains(code))
             .collect();
         if themes.is_empty() {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 format!("kloe_{number}_themes"),
                 format!("Select at least one practice theme for KLOE {number}"),
             ));
@@ -328,11 +300,14 @@ impl RequestAnswers {
         let mut problems = Vec::new();
         let kind = ChallengeKind::parse(&self.kind);
         if kind.is_none() {
-            problems.push(problem("kind", "Select a one-day or a two-day challenge"));
+            problems.push(FieldProblem::new(
+                "kind",
+                "Select a one-day or a two-day challenge",
+            ));
         }
         let format = VisitFormat::parse(&self.format);
         if format.is_none() {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 "format",
                 "Select whether the visit is on site, virtual or hybrid",
             ));
@@ -351,7 +326,7 @@ impl RequestAnswers {
         ) {
             Ok(focus) => focus.into_string(),
             Err(found) => {
-                problems.push(problem("focus", found));
+                problems.push(FieldProblem::new("focus", found));
                 String::new()
             }
         };
@@ -410,8 +385,10 @@ impl RequestAnswers {
                 continue;
             };
             match DateRange::new(from, to) {
-                Err(found) => problems.push(problem(format!("window_{number}_to"), found)),
-                Ok(_) if to < today => problems.push(problem(
+                Err(found) => {
+                    problems.push(FieldProblem::new(format!("window_{number}_to"), found))
+                }
+                Ok(_) if to < today => problems.push(FieldProblem::new(
                     format!("window_{number}_to"),
                     "The preferred dates must be in the future",
                 )),
@@ -431,11 +408,14 @@ fn date_field(
     match parse_date_parts(what, &parts[0], &parts[1], &parts[2]) {
         Ok(date) => Some(date),
         Err(DateProblem::Missing(_)) => {
-            problems.push(problem(field, format!("Enter {}", what.to_lowercase())));
+            problems.push(FieldProblem::new(
+                field,
+                format!("Enter {}", what.to_lowercase()),
+            ));
             None
         }
         Err(found) => {
-            problems.push(problem(field, found));
+            problems.push(FieldProblem::new(field, found));
             None
         }
     }
@@ -501,12 +481,12 @@ impl VisitAnswers {
         let first = date_field("visit_date", "The first visit day", &parts, &mut problems);
         if let Some(first) = first {
             if first <= today {
-                problems.push(problem(
+                problems.push(FieldProblem::new(
                     "visit_date",
                     "The first visit day must be in the future",
                 ));
             } else if matches!(first.weekday(), Weekday::Sat | Weekday::Sun) {
-                problems.push(problem(
+                problems.push(FieldProblem::new(
                     "visit_date",
                     "The first visit day must be a weekday",
                 ));
@@ -514,7 +494,10 @@ impl VisitAnswers {
         }
         let seats = self.check_seats(&mut problems);
         if seats.iter().map(|s| u32::from(s.count)).sum::<u32>() == 0 && problems.is_empty() {
-            problems.push(problem("seats_lead_reviewer", "Enter at least one seat"));
+            problems.push(FieldProblem::new(
+                "seats_lead_reviewer",
+                "Enter at least one seat",
+            ));
         }
         if let Some(first) = first
             && problems.is_empty()
@@ -526,7 +509,7 @@ impl VisitAnswers {
                 .iter()
                 .any(|window| days.iter().all(|day| window.contains(*day)));
             if !inside {
-                problems.push(problem(
+                problems.push(FieldProblem::new(
                     "visit_date",
                     "The visit is outside the area's preferred dates: choose days within them, or confirm the area has agreed these",
                 ));
@@ -548,16 +531,16 @@ impl VisitAnswers {
             let (count, shadowing) = typed
                 .map(|(_, count, shadowing)| (count.trim(), shadowing.trim()))
                 .unwrap_or(("0", "0"));
-            let count = seat_number(&format!("seats_{}", role.code()), role, count, problems);
+            let count = seat_number(&format!("seats_{}", role.code()), &role, count, problems);
             let shadowing = seat_number(
                 &format!("shadowing_{}", role.code()),
-                role,
+                &role,
                 shadowing,
                 problems,
             );
             if let (Some(count), Some(shadowing)) = (count, shadowing) {
                 if shadowing > count {
-                    problems.push(problem(
+                    problems.push(FieldProblem::new(
                         format!("shadowing_{}", role.code()),
                         format!(
                             "Shadowing seats for {} cannot be more than its seats",
@@ -565,7 +548,7 @@ impl VisitAnswers {
                         ),
                     ));
                 } else if count > 0 {
-                    seats.push(SeatPlan::new(*role, count, shadowing));
+                    seats.push(SeatPlan::new(role, count, shadowing));
                 }
             }
         }
@@ -583,7 +566,7 @@ fn seat_number(
     match text.parse::<u8>() {
         Ok(number) if number <= MAX_SEATS_PER_ROLE => Some(number),
         _ => {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 field,
                 format!(
                     "Seats for {} must be a whole number from 0 to {MAX_SEATS_PER_ROLE}",
@@ -678,8 +661,8 @@ impl ResponseAnswers {
                 DECLARATION_LIMIT,
             )
             .map(|reason| InvitationResponse::Decline(reason.into_string()))
-            .map_err(|found| vec![problem("decline_reason", found)]),
-            _ => Err(vec![problem(
+            .map_err(|found| vec![FieldProblem::new("decline_reason", found)]),
+            _ => Err(vec![FieldProblem::new(
                 "response",
                 "Select whether you can take part in this challenge",
             )]),
@@ -695,7 +678,7 @@ impl ResponseAnswers {
         );
         let details = match (self.conflict.as_str(), details) {
             ("conflict", Err(found)) => {
-                problems.push(problem("conflict_details", found));
+                problems.push(FieldProblem::new("conflict_details", found));
                 String::new()
             }
             (_, details) => details.map(MultiLine::into_string).unwrap_or_default(),
@@ -704,7 +687,7 @@ impl ResponseAnswers {
             "none" => {}
             "conflict" if details.is_empty() => {
                 if !problems.iter().any(|p| p.field == "conflict_details") {
-                    problems.push(problem(
+                    problems.push(FieldProblem::new(
                         "conflict_details",
                         "Describe the conflict of interest",
                     ));
@@ -717,13 +700,13 @@ impl ResponseAnswers {
                     problems.push(found);
                 }
             }
-            _ => problems.push(problem(
+            _ => problems.push(FieldProblem::new(
                 "conflict",
                 "Select whether you have a conflict of interest with this local area",
             )),
         }
         if self.confidentiality != "agreed" {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 "confidentiality",
                 "Confirm that you will keep what you learn on this challenge confidential",
             ));
@@ -901,7 +884,7 @@ mod tests {
         let refused = answers.check(&themes(), day(2026, 11, 24));
         assert_eq!(
             refused,
-            Err(vec![problem(
+            Err(vec![FieldProblem::new(
                 "kloe_2",
                 "A two-day challenge has two or three KLOEs"
             )])

@@ -3,8 +3,8 @@
 //! of free text passes [`crate::personal_data`] first: the team writes about services, never
 //! about an identifiable child.
 
-use crate::application::FieldProblem;
 use crate::case_sample::CaseReference;
+use crate::forms::FieldProblem;
 use crate::ids::{ActivityId, EvidenceId};
 use crate::personal_data::find_personal_data;
 use crate::text::{MultiLine, limits};
@@ -16,31 +16,7 @@ pub const FINDING_LIMIT: usize = limits::STATEMENT;
 /// The longest comment on a finding or a report.
 pub const COMMENT_LIMIT: usize = limits::SHORT_NOTE;
 
-macro_rules! coded_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal;)+ }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$(Self::$variant),+];
-
-            pub fn code(self) -> &'static str {
-                match self { $(Self::$variant => $code),+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $(Self::$variant => $label),+ }
-            }
-
-            pub fn parse(code: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|value| value.code() == code)
-            }
-        }
-    };
-}
-
-coded_enum!(
+vocabulary!(
     /// What a note of evidence says about the area: the two sides a finding is built from.
     EvidenceKind {
         Strength => "strength", "Strength";
@@ -49,7 +25,7 @@ coded_enum!(
     }
 );
 
-coded_enum!(
+vocabulary!(
     /// The three parts of a KLOE's findings, in the order a report gives them.
     FindingKind {
         Strength => "strength", "Strength";
@@ -69,7 +45,7 @@ impl FindingKind {
     }
 }
 
-coded_enum!(
+vocabulary!(
     /// The two reports a challenge produces: slides for every challenge, and a written report
     /// for a two-day one.
     ReportFormat {
@@ -95,7 +71,7 @@ impl ReportFormat {
     }
 }
 
-coded_enum!(
+vocabulary!(
     /// Where a report version is: the team's draft, shared with the host's LA lead for a
     /// factual-accuracy check, or final.
     ReportStatus {
@@ -190,25 +166,28 @@ impl EvidenceAnswers {
         let mut problems = Vec::new();
         let activity = activity_of(&self.activity, context);
         if activity.is_none() && !context.activities.is_empty() {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 "activity",
                 "Select the activity the evidence comes from",
             ));
         }
         let kloe = kloe_of(&self.kloe, context.kloe_count);
         if kloe.is_none() {
-            problems.push(problem("kloe", "Select the KLOE the evidence is about"));
+            problems.push(FieldProblem::new(
+                "kloe",
+                "Select the KLOE the evidence is about",
+            ));
         }
         let case_reference = case_of(&self.case_reference, context);
         if case_reference.is_none() && !self.case_reference.trim().is_empty() {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 "case_reference",
                 "Select a case from the case sample, or no case",
             ));
         }
         let kind = EvidenceKind::parse(self.kind.trim());
         if kind.is_none() {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 "kind",
                 "Select whether this is a strength, an area for development or other",
             ));
@@ -257,11 +236,14 @@ impl FindingAnswers {
         let mut problems = Vec::new();
         let kloe = kloe_of(&self.kloe, kloe_count);
         if kloe.is_none() {
-            problems.push(problem("kloe", "Select the KLOE this finding answers"));
+            problems.push(FieldProblem::new(
+                "kloe",
+                "Select the KLOE this finding answers",
+            ));
         }
         let kind = FindingKind::parse(self.kind.trim());
         if kind.is_none() {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 "kind",
                 "Select whether this is a strength, an area for development or a recommendation",
             ));
@@ -278,7 +260,7 @@ impl FindingAnswers {
                     }
                 }
                 _ => {
-                    problems.push(problem(
+                    problems.push(FieldProblem::new(
                         "evidence",
                         "Select evidence from this challenge's notes",
                     ));
@@ -303,13 +285,6 @@ pub fn check_comment(text: &str) -> Result<String, FieldProblem> {
     checked_text("comment", "Comment", text, COMMENT_LIMIT, true)
 }
 
-fn problem(field: &str, message: &str) -> FieldProblem {
-    FieldProblem {
-        field: field.to_owned(),
-        message: message.to_owned(),
-    }
-}
-
 /// Trimmed text within `limit` characters with no identifying detail in it.
 fn checked_text(
     field: &str,
@@ -325,10 +300,10 @@ fn checked_text(
         MultiLine::parse(label, text, limit)
     };
     let text = checked
-        .map_err(|found| problem(field, &found.to_string()))?
+        .map_err(|found| FieldProblem::new(field, found.to_string()))?
         .into_string();
     match find_personal_data(&text) {
-        Some(found) => Err(problem(field, found.message())),
+        Some(found) => Err(FieldProblem::new(field, found.message())),
         None => Ok(text),
     }
 }
@@ -482,10 +457,10 @@ mod tests {
     #[test]
     fn codes_round_trip() {
         for kind in FindingKind::ALL {
-            assert_eq!(FindingKind::parse(kind.code()), Some(*kind));
+            assert_eq!(FindingKind::parse(kind.code()), Some(kind));
         }
         for status in ReportStatus::ALL {
-            assert_eq!(ReportStatus::parse(status.code()), Some(*status));
+            assert_eq!(ReportStatus::parse(status.code()), Some(status));
         }
         assert_eq!(
             ReportFormat::parse("docx"),

@@ -1,13 +1,18 @@
 //! The Peer Challenge domain: who people are, what they may do, and the values the rest of
 //! the system trusts because they were validated once, here. No IO, no async.
 
+#[macro_use]
+mod vocabulary;
+
 pub mod application;
 pub mod audit;
 pub mod authority;
 pub mod case_sample;
 pub mod challenge;
+pub mod clock;
 pub mod email;
 pub mod findings;
+pub mod forms;
 pub mod ids;
 pub mod lifecycle;
 pub mod next_steps;

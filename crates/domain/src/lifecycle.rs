@@ -5,69 +5,23 @@
 use chrono::NaiveDate;
 use thiserror::Error;
 
-/// Where a challenge is, from the authority's request to the board's last look at its next steps.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ChallengeState {
-    Requested,
-    Scoping,
-    TeamProposed,
-    TeamConfirmed,
-    Scheduled,
-    Visit,
-    Reporting,
-    NextSteps,
-    Closed,
-    Cancelled,
-}
+vocabulary!(
+    /// Where a challenge is, from the authority's request to the board's last look at its next steps.
+    ChallengeState {
+        Requested => "requested", "Requested";
+        Scoping => "scoping", "Scoping";
+        TeamProposed => "team_proposed", "Team proposed";
+        TeamConfirmed => "team_confirmed", "Team confirmed";
+        Scheduled => "scheduled", "Scheduled";
+        Visit => "visit", "Visit";
+        Reporting => "reporting", "Reporting";
+        NextSteps => "next_steps", "Next steps";
+        Closed => "closed", "Closed";
+        Cancelled => "cancelled", "Cancelled";
+    }
+);
 
 impl ChallengeState {
-    pub const ALL: [ChallengeState; 10] = [
-        Self::Requested,
-        Self::Scoping,
-        Self::TeamProposed,
-        Self::TeamConfirmed,
-        Self::Scheduled,
-        Self::Visit,
-        Self::Reporting,
-        Self::NextSteps,
-        Self::Closed,
-        Self::Cancelled,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Requested => "requested",
-            Self::Scoping => "scoping",
-            Self::TeamProposed => "team_proposed",
-            Self::TeamConfirmed => "team_confirmed",
-            Self::Scheduled => "scheduled",
-            Self::Visit => "visit",
-            Self::Reporting => "reporting",
-            Self::NextSteps => "next_steps",
-            Self::Closed => "closed",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|state| state.code() == code)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Requested => "Requested",
-            Self::Scoping => "Scoping",
-            Self::TeamProposed => "Team proposed",
-            Self::TeamConfirmed => "Team confirmed",
-            Self::Scheduled => "Scheduled",
-            Self::Visit => "Visit",
-            Self::Reporting => "Reporting",
-            Self::NextSteps => "Next steps",
-            Self::Closed => "Closed",
-            Self::Cancelled => "Cancelled",
-        }
-    }
-
     /// The GOV.UK tag colour class for this state.
     pub fn tag_class(self) -> &'static str {
         match self {
@@ -86,21 +40,32 @@ impl ChallengeState {
         !matches!(self, Self::Closed | Self::Cancelled)
     }
 
+    // Which state allows what: asked by the pages (to offer a step) and by the store (to
+    // refuse it in the transaction), so the two never keep different lists.
+
     /// KLOEs can be drafted until the visit is being planned in earnest.
-    pub fn kloes_editable(self) -> bool {
+    pub fn may_edit_kloes(self) -> bool {
         matches!(self, Self::Requested | Self::Scoping)
     }
 
     /// The team may be (re-)proposed and changed until the visit starts.
-    pub fn team_editable(self) -> bool {
+    pub fn may_change_team(self) -> bool {
         matches!(
             self,
             Self::Scoping | Self::TeamProposed | Self::TeamConfirmed | Self::Scheduled
         )
     }
 
+    /// The visit's dates and place may change until the challenge is scheduled.
+    pub fn may_plan_visit(self) -> bool {
+        matches!(
+            self,
+            Self::Scoping | Self::TeamProposed | Self::TeamConfirmed
+        )
+    }
+
     /// The host builds the timetable, case sample and pre-reading once a team is being formed.
-    pub fn visit_preparation_open(self) -> bool {
+    pub fn may_prepare_visit(self) -> bool {
         matches!(
             self,
             Self::Scoping
@@ -110,8 +75,22 @@ impl ChallengeState {
                 | Self::Visit
         )
     }
-}
 
+    /// Evidence and findings are written on the visit and while reporting.
+    pub fn may_record_evidence(self) -> bool {
+        matches!(self, Self::Visit | Self::Reporting)
+    }
+
+    /// Report versions are made, shared, commented on and made final while reporting.
+    pub fn may_change_reports(self) -> bool {
+        self == Self::Reporting
+    }
+
+    /// The host's action plan is written and changed at the next steps stage.
+    pub fn may_plan_next_steps(self) -> bool {
+        self == Self::NextSteps
+    }
+}
 /// Who may make a transition. `HostLead` is an LA lead of the challenge's own authority.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mover {
@@ -311,6 +290,40 @@ pub fn check_transition(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each step's states, written out once more so a change to a method is a decision.
+    #[test]
+    fn which_state_allows_what() {
+        use ChallengeState::*;
+        let allowed = |may: fn(ChallengeState) -> bool| -> Vec<ChallengeState> {
+            ChallengeState::ALL
+                .into_iter()
+                .filter(|s| may(*s))
+                .collect()
+        };
+        assert_eq!(
+            allowed(ChallengeState::may_edit_kloes),
+            [Requested, Scoping]
+        );
+        assert_eq!(
+            allowed(ChallengeState::may_change_team),
+            [Scoping, TeamProposed, TeamConfirmed, Scheduled]
+        );
+        assert_eq!(
+            allowed(ChallengeState::may_plan_visit),
+            [Scoping, TeamProposed, TeamConfirmed]
+        );
+        assert_eq!(
+            allowed(ChallengeState::may_prepare_visit),
+            [Scoping, TeamProposed, TeamConfirmed, Scheduled, Visit]
+        );
+        assert_eq!(
+            allowed(ChallengeState::may_record_evidence),
+            [Visit, Reporting]
+        );
+        assert_eq!(allowed(ChallengeState::may_change_reports), [Reporting]);
+        assert_eq!(allowed(ChallengeState::may_plan_next_steps), [NextSteps]);
+    }
 
     fn ready() -> Readiness {
         let day = NaiveDate::from_ymd_opt(2027, 3, 11).unwrap_or_default();

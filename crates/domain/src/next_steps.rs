@@ -5,7 +5,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::application::FieldProblem;
+use crate::forms::FieldProblem;
 use crate::personal_data::find_personal_data;
 use crate::pool::parse_date_parts;
 use crate::text::{MultiLine, OneLine, TextProblem, limits};
@@ -218,7 +218,10 @@ impl ActionAnswers {
         let progress = parse_progress(&self.progress, today);
         let mut keyed: Vec<FieldProblem> = Vec::new();
         if theme.is_none() {
-            keyed.push(problem("theme", "Select the theme the action addresses"));
+            keyed.push(FieldProblem::new(
+                "theme",
+                "Select the theme the action addresses",
+            ));
         }
         if let Err(found) = &start {
             keyed.push(found.clone());
@@ -229,13 +232,13 @@ impl ActionAnswers {
         if let (Ok(start), Ok(due)) = (&start, &due)
             && due < start
         {
-            keyed.push(problem(
+            keyed.push(FieldProblem::new(
                 "due",
                 "The due date must be the same as or after the start date",
             ));
         }
         if rag.is_none() {
-            keyed.push(problem(
+            keyed.push(FieldProblem::new(
                 "rag",
                 "Select the RAG status: red, amber, green or complete",
             ));
@@ -287,7 +290,7 @@ pub fn check_plan(
                 {
                     problems.push((
                         *row,
-                        problem(
+                        FieldProblem::new(
                             "reference",
                             "Reference is used by an earlier row: each action needs its own",
                         ),
@@ -301,7 +304,7 @@ pub fn check_plan(
     if rows.is_empty() {
         problems.push((
             1,
-            problem(
+            FieldProblem::new(
                 "reference",
                 "The spreadsheet has no actions: add a row for each action",
             ),
@@ -336,13 +339,6 @@ pub fn progress_text(notes: &[ProgressNote]) -> String {
         .join("\n")
 }
 
-fn problem(field: &str, message: &str) -> FieldProblem {
-    FieldProblem {
-        field: field.to_owned(),
-        message: message.to_owned(),
-    }
-}
-
 fn sort_by_form_order(problems: &mut [FieldProblem]) {
     let position = |field: &str| ACTION_FIELDS.iter().position(|(key, _)| *key == field);
     problems.sort_by_key(|found| position(&found.field));
@@ -367,15 +363,15 @@ fn checked_text(
         Shape::OneLine(limit) => OneLine::parse(label, value, limit).map(OneLine::into_string),
         Shape::Lines(limit) => MultiLine::parse(label, value, limit).map(MultiLine::into_string),
     };
-    let text = checked.map_err(|found| problem(field, &found.to_string()))?;
+    let text = checked.map_err(|found| FieldProblem::new(field, found.to_string()))?;
     if required && text.is_empty() {
-        return Err(problem(
+        return Err(FieldProblem::new(
             field,
-            &format!("Enter the {}", label.to_lowercase()),
+            format!("Enter the {}", label.to_lowercase()),
         ));
     }
     match find_personal_data(&text) {
-        Some(found) => Err(problem(field, found.message())),
+        Some(found) => Err(FieldProblem::new(field, found.message())),
         None => Ok(text),
     }
 }
@@ -399,13 +395,13 @@ fn parse_date(field: &str, what: &'static str, text: &str) -> Result<NaiveDate, 
             }
             _ => format!("{what} must be a real date, like 14/03/2027"),
         };
-        problem(field, &message)
+        FieldProblem::new(field, &message)
     })
 }
 
 fn parse_progress(text: &str, today: NaiveDate) -> Result<Vec<ProgressNote>, FieldProblem> {
     let text = MultiLine::parse(field_label("progress"), text, PROGRESS_LIMIT)
-        .map_err(|found| problem("progress", &found.to_string()))?;
+        .map_err(|found| FieldProblem::new("progress", found.to_string()))?;
     let mut notes = Vec::new();
     for line in text
         .as_str()
@@ -414,7 +410,7 @@ fn parse_progress(text: &str, today: NaiveDate) -> Result<Vec<ProgressNote>, Fie
         .filter(|line| !line.is_empty())
     {
         let invalid = || {
-            problem(
+            FieldProblem::new(
                 "progress",
                 "Start each progress note on its own line with its date, like 14/03/2027: what happened",
             )
@@ -423,9 +419,9 @@ fn parse_progress(text: &str, today: NaiveDate) -> Result<Vec<ProgressNote>, Fie
         let on = parse_date("progress", "Progress note date", date).map_err(|_| invalid())?;
         // A note records what has happened, so its day cannot be after today.
         if on > today {
-            return Err(problem(
+            return Err(FieldProblem::new(
                 "progress",
-                &format!(
+                format!(
                     "Progress note dates must be today or earlier: {} is in the future",
                     uk_date(on)
                 ),
@@ -520,7 +516,7 @@ mod tests {
         let problems = ahead.check(&themes(), today()).err().unwrap_or_default();
         assert_eq!(
             problems,
-            [problem(
+            [FieldProblem::new(
                 "progress",
                 "Progress note dates must be today or earlier: 02/06/2027 is in the future"
             )]
@@ -532,7 +528,7 @@ mod tests {
         short.due = "30/09/27".into();
         assert_eq!(
             short.check(&themes(), today()).err().unwrap_or_default(),
-            [problem(
+            [FieldProblem::new(
                 "due",
                 "Due date must include a year with four digits, like 14/03/2027"
             )]

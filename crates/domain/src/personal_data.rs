@@ -32,7 +32,7 @@
 //!   organisation words ("School", "Council", "Civic Offices") and the East Midlands
 //!   authorities ("Derby", "North Northamptonshire").
 
-use crate::application::FieldProblem;
+use crate::forms::FieldProblem;
 
 /// A kind of detail that identifies a child.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -120,10 +120,7 @@ pub fn find_personal_data_among(text: &str, kinds: &[PersonalData]) -> Option<Pe
 pub fn check_free_text(field: &str, text: &str) -> Result<(), FieldProblem> {
     match find_personal_data(text) {
         None => Ok(()),
-        Some(kind) => Err(FieldProblem {
-            field: field.to_owned(),
-            message: kind.message().to_owned(),
-        }),
+        Some(kind) => Err(FieldProblem::new(field, kind.message().to_owned())),
     }
 }
 
@@ -661,10 +658,7 @@ mod tests {
         assert_eq!(check_free_text("notes", "Seen with parents"), Ok(()));
         assert_eq!(
             check_free_text("notes", "NHS 9434765919"),
-            Err(FieldProblem {
-                field: "notes".into(),
-                message: NhsNumber.message().into(),
-            })
+            Err(FieldProblem::new("notes", NhsNumber.message()))
         );
         assert!(
             NhsNumber

@@ -7,61 +7,30 @@ use thiserror::Error;
 
 use crate::AuthoritySlug;
 
-/// What a person does in the scheme. A person may hold several.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// The regional SEND co-ordinator: runs the whole region.
-    Coordinator,
-    /// The support agency's project manager: requests, teams, the pool and training.
-    ProjectManager,
-    /// A local area lead, scoped to one authority.
-    LaLead,
-    /// A member of the reviewer pool, scoped to the challenges they sit on.
-    Reviewer,
-    /// A member of the regional board: reads everything, changes nothing.
-    Board,
-}
+vocabulary!(
+    /// What a person does in the scheme. A person may hold several.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    Role {
+        /// The regional SEND co-ordinator: runs the whole region.
+        Coordinator => "coordinator", "Regional SEND co-ordinator";
+        /// The support agency's project manager: requests, teams, the pool and training.
+        ProjectManager => "project_manager", "Project manager";
+        /// A local area lead, scoped to one authority.
+        LaLead => "la_lead", "Local area lead";
+        /// A member of the reviewer pool, scoped to the challenges they sit on.
+        Reviewer => "reviewer", "Reviewer";
+        /// A member of the regional board: reads everything, changes nothing.
+        Board => "board", "Board member";
+    }
+);
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Self::Coordinator,
-        Self::ProjectManager,
-        Self::LaLead,
-        Self::Reviewer,
-        Self::Board,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Coordinator => "coordinator",
-            Self::ProjectManager => "project_manager",
-            Self::LaLead => "la_lead",
-            Self::Reviewer => "reviewer",
-            Self::Board => "board",
-        }
-    }
-
-    pub fn parse(input: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|role| role.code() == input)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Coordinator => "Regional SEND co-ordinator",
-            Self::ProjectManager => "Project manager",
-            Self::LaLead => "Local area lead",
-            Self::Reviewer => "Reviewer",
-            Self::Board => "Board member",
-        }
-    }
-
     /// Whether a grant of this role must name the one authority it covers.
     pub fn needs_authority(self) -> bool {
         matches!(self, Self::LaLead)
     }
 }
-
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.label())

@@ -30,34 +30,12 @@ impl fmt::Display for ThemeCode {
     }
 }
 
-/// The two families of the area SEND inspection framework.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FrameworkFamily {
-    ExperiencesAndOutcomes,
-    PartnershipAndSystem,
-}
-
-impl FrameworkFamily {
-    pub fn parse(input: &str) -> Option<Self> {
-        match input {
-            "experiences_and_outcomes" => Some(Self::ExperiencesAndOutcomes),
-            "partnership_and_system" => Some(Self::PartnershipAndSystem),
-            _ => None,
-        }
+vocabulary!(
+    /// The two families of the area SEND inspection framework.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    FrameworkFamily {
+        ExperiencesAndOutcomes => "experiences_and_outcomes", "Children's experiences and outcomes";
+        PartnershipAndSystem => "partnership_and_system", "How partners plan, evaluate and develop the system";
     }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::ExperiencesAndOutcomes => "experiences_and_outcomes",
-            Self::PartnershipAndSystem => "partnership_and_system",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::ExperiencesAndOutcomes => "Children's experiences and outcomes",
-            Self::PartnershipAndSystem => "How partners plan, evaluate and develop the system",
-        }
-    }
-}
+);

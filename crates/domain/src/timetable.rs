@@ -6,7 +6,7 @@
 
 use chrono::{NaiveDate, NaiveTime};
 
-use crate::application::FieldProblem;
+use crate::forms::FieldProblem;
 use crate::ids::{ActivityId, TeamMemberId};
 use crate::personal_data::{PersonalData, find_personal_data, find_personal_data_among};
 use crate::text::{OneLine, limits};
@@ -17,62 +17,19 @@ pub const TITLE_LIMIT: usize = limits::TITLE;
 /// A room, a place or an online link.
 pub const PLACE_LIMIT: usize = limits::PLACE;
 
-/// What happens in an activity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ActivityKind {
-    CaseSampling,
-    FocusGroupParents,
-    FocusGroupYoungPeople,
-    Interview,
-    SettingVisit,
-    TeamHuddle,
-    FeedbackPresentation,
-    Other,
-}
-
-impl ActivityKind {
-    pub const ALL: [ActivityKind; 8] = [
-        Self::CaseSampling,
-        Self::FocusGroupParents,
-        Self::FocusGroupYoungPeople,
-        Self::Interview,
-        Self::SettingVisit,
-        Self::TeamHuddle,
-        Self::FeedbackPresentation,
-        Self::Other,
-    ];
-
-    /// The stable code stored in the database.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::CaseSampling => "case_sampling",
-            Self::FocusGroupParents => "focus_group_parents",
-            Self::FocusGroupYoungPeople => "focus_group_young_people",
-            Self::Interview => "interview",
-            Self::SettingVisit => "setting_visit",
-            Self::TeamHuddle => "team_huddle",
-            Self::FeedbackPresentation => "feedback_presentation",
-            Self::Other => "other",
-        }
+vocabulary!(
+    /// What happens in an activity.
+    ActivityKind {
+        CaseSampling => "case_sampling", "Case sampling";
+        FocusGroupParents => "focus_group_parents", "Focus group with parents and carers";
+        FocusGroupYoungPeople => "focus_group_young_people", "Focus group with young people";
+        Interview => "interview", "Interview";
+        SettingVisit => "setting_visit", "Setting visit";
+        TeamHuddle => "team_huddle", "Team huddle";
+        FeedbackPresentation => "feedback_presentation", "Feedback presentation";
+        Other => "other", "Other activity";
     }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.code() == code)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::CaseSampling => "Case sampling",
-            Self::FocusGroupParents => "Focus group with parents and carers",
-            Self::FocusGroupYoungPeople => "Focus group with young people",
-            Self::Interview => "Interview",
-            Self::SettingVisit => "Setting visit",
-            Self::TeamHuddle => "Team huddle",
-            Self::FeedbackPresentation => "Feedback presentation",
-            Self::Other => "Other activity",
-        }
-    }
-}
+);
 
 /// The activity form exactly as typed, so a page with errors shows every answer again. The
 /// day is chosen from the visit days as an ISO date (`2027-03-12`); the times are typed.
@@ -241,12 +198,7 @@ impl ActivityAnswers {
 /// exactly one problem.
 fn note<T>(problems: &mut Vec<FieldProblem>, field: &str, result: Result<T, String>) -> Option<T> {
     result
-        .map_err(|message| {
-            problems.push(FieldProblem {
-                field: field.to_owned(),
-                message,
-            })
-        })
+        .map_err(|message| problems.push(FieldProblem::new(field, message)))
         .ok()
 }
 

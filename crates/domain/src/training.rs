@@ -2,9 +2,10 @@
 //! by field, in the GOV.UK pattern's words), who was invited and whether they came, and the
 //! UK clock the session's date and times are typed in.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
-use crate::application::FieldProblem;
+use crate::clock::uk_to_utc;
+use crate::forms::FieldProblem;
 use crate::pool::{DateProblem, parse_date_parts};
 use crate::text::{MultiLine, OneLine, limits};
 
@@ -58,13 +59,6 @@ impl SessionPlan {
     }
 }
 
-fn problem(field: &str, message: impl ToString) -> FieldProblem {
-    FieldProblem {
-        field: field.to_owned(),
-        message: message.to_string(),
-    }
-}
-
 /// Required text on one line up to `limit` characters; `missing` reads after "Enter".
 fn required(
     field: &str,
@@ -77,7 +71,7 @@ fn required(
     OneLine::required(label, missing, text, limit)
         .map(OneLine::into_string)
         .unwrap_or_else(|found| {
-            problems.push(problem(field, found));
+            problems.push(FieldProblem::new(field, found));
             String::new()
         })
 }
@@ -100,7 +94,7 @@ impl SessionAnswers {
         let date = match parse_date_parts("Date of the session", &self.day, &self.month, &self.year)
         {
             Ok(date) if date < today => {
-                problems.push(problem(
+                problems.push(FieldProblem::new(
                     "date",
                     "The date of the session must be today or in the future",
                 ));
@@ -108,21 +102,21 @@ impl SessionAnswers {
             }
             Ok(date) => Some(date),
             Err(DateProblem::Missing(_)) => {
-                problems.push(problem("date", "Enter the date of the session"));
+                problems.push(FieldProblem::new("date", "Enter the date of the session"));
                 None
             }
             Err(other) => {
-                problems.push(problem("date", other));
+                problems.push(FieldProblem::new("date", other));
                 None
             }
         };
         let starts = match self.starts.trim() {
             "" => {
-                problems.push(problem("starts", "Enter the start time"));
+                problems.push(FieldProblem::new("starts", "Enter the start time"));
                 None
             }
             text => parse_time(text).or_else(|| {
-                problems.push(problem(
+                problems.push(FieldProblem::new(
                     "starts",
                     "Enter the start time as hours and minutes, like 10:00 or 14:30",
                 ));
@@ -131,19 +125,22 @@ impl SessionAnswers {
         };
         let ends = match self.ends.trim() {
             "" => {
-                problems.push(problem("ends", "Enter the end time"));
+                problems.push(FieldProblem::new("ends", "Enter the end time"));
                 None
             }
             text => match parse_time(text) {
                 None => {
-                    problems.push(problem(
+                    problems.push(FieldProblem::new(
                         "ends",
                         "Enter the end time as hours and minutes, like 13:00 or 16:30",
                     ));
                     None
                 }
                 Some(ends) if starts.is_some_and(|starts| ends <= starts) => {
-                    problems.push(problem("ends", "The end time must be after the start time"));
+                    problems.push(FieldProblem::new(
+                        "ends",
+                        "The end time must be after the start time",
+                    ));
                     None
                 }
                 Some(ends) => Some(ends),
@@ -152,25 +149,25 @@ impl SessionAnswers {
         let venue = MultiLine::parse("Venue", &self.venue, PLACE_LIMIT)
             .map(MultiLine::into_string)
             .unwrap_or_else(|found| {
-                problems.push(problem("venue", found));
+                problems.push(FieldProblem::new("venue", found));
                 String::new()
             });
         let link = self.online_link.trim();
         if venue.is_empty() && link.is_empty() && self.venue.trim().is_empty() {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 "venue",
                 "Enter a venue or an online link for the session",
             ));
         }
         if !link.is_empty() && !is_web_link(link) {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 "online_link",
                 "Enter the online link in the correct format, like https://meet.example.org/training",
             ));
         }
         let capacity = match self.capacity.trim() {
             "" => {
-                problems.push(problem(
+                problems.push(FieldProblem::new(
                     "capacity",
                     "Enter how many people the session can take",
                 ));
@@ -179,14 +176,14 @@ impl SessionAnswers {
             text => match text.parse::<u16>() {
                 Ok(number) if (1..=MAX_CAPACITY).contains(&number) => Some(number),
                 Ok(_) => {
-                    problems.push(problem(
+                    problems.push(FieldProblem::new(
                         "capacity",
                         format!("Capacity must be between 1 and {MAX_CAPACITY}"),
                     ));
                     None
                 }
                 Err(_) => {
-                    problems.push(problem(
+                    problems.push(FieldProblem::new(
                         "capacity",
                         "Capacity must be a whole number, like 12",
                     ));
@@ -305,37 +302,14 @@ impl Attendance {
     }
 }
 
-/// A place on a session: invited, then recorded as attended or absent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum PlaceStatus {
-    Invited,
-    Attended,
-    Absent,
-}
-
-impl PlaceStatus {
-    pub const ALL: [PlaceStatus; 3] = [Self::Invited, Self::Attended, Self::Absent];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Invited => "invited",
-            Self::Attended => "attended",
-            Self::Absent => "absent",
-        }
+vocabulary!(
+    /// A place on a session: invited, then recorded as attended or absent.
+    PlaceStatus {
+        Invited => "invited", "Invited";
+        Attended => "attended", "Attended";
+        Absent => "absent", "Did not attend";
     }
-
-    pub fn parse(input: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.code() == input)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Invited => "Invited",
-            Self::Attended => "Attended",
-            Self::Absent => "Did not attend",
-        }
-    }
-}
+);
 
 impl From<Attendance> for PlaceStatus {
     fn from(attendance: Attendance) -> Self {
@@ -343,51 +317,6 @@ impl From<Attendance> for PlaceStatus {
             Attendance::Attended => Self::Attended,
             Attendance::Absent => Self::Absent,
         }
-    }
-}
-
-/// Whether UK clocks show summer time (BST, UTC+1) at `at`: from 01:00 UTC on the last
-/// Sunday of March to 01:00 UTC on the last Sunday of October.
-fn is_summer_time(at: DateTime<Utc>) -> bool {
-    let change = |month: u32| {
-        last_sunday(at.year(), month)
-            .and_then(|day| day.and_hms_opt(1, 0, 0))
-            .map(|naive| Utc.from_utc_datetime(&naive))
-    };
-    match (change(3), change(10)) {
-        (Some(start), Some(end)) => at >= start && at < end,
-        _ => false,
-    }
-}
-
-fn last_sunday(year: i32, month: u32) -> Option<NaiveDate> {
-    let first_of_next = if month == 12 {
-        NaiveDate::from_ymd_opt(year + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(year, month + 1, 1)
-    }?;
-    let back = first_of_next.weekday().num_days_from_sunday();
-    let back = if back == 0 { 7 } else { back };
-    Some(first_of_next - Duration::days(i64::from(back)))
-}
-
-/// The UTC instant a UK wall-clock time names. A time in the hour skipped in March is read
-/// as GMT; the repeated hour in October as its first (summer-time) occurrence.
-pub fn uk_to_utc(local: NaiveDateTime) -> DateTime<Utc> {
-    let summer = Utc.from_utc_datetime(&(local - Duration::hours(1)));
-    if is_summer_time(summer) {
-        summer
-    } else {
-        Utc.from_utc_datetime(&local)
-    }
-}
-
-/// The UK calendar date at `at`.
-pub fn uk_date(at: DateTime<Utc>) -> NaiveDate {
-    if is_summer_time(at) {
-        (at + Duration::hours(1)).date_naive()
-    } else {
-        at.date_naive()
     }
 }
 
@@ -572,6 +501,8 @@ mod tests {
 
     #[test]
     fn uk_times_follow_summer_time() {
+        use crate::clock::uk_date;
+        use chrono::TimeZone;
         let local = |y, m, d, h| {
             NaiveDate::from_ymd_opt(y, m, d)
                 .and_then(|day| day.and_hms_opt(h, 0, 0))

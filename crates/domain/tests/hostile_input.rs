@@ -8,7 +8,7 @@ use std::str::FromStr;
 use domain::case_sample::CaseReference;
 use domain::next_steps::ActionAnswers;
 use domain::personal_data::{check_free_text, find_personal_data};
-use domain::pool::parse_date_parts;
+use domain::pool::{PHONE_LIMIT, PhoneNumber, parse_date_parts};
 use domain::training::parse_time;
 use domain::{
     AuthoritySlug, ChallengeId, EmailAddress, NewPassword, PersonName, ThemeCode, UserId,
@@ -68,6 +68,14 @@ proptest! {
         let _ = AuthoritySlug::parse(&text);
         let _ = ThemeCode::parse(&text);
         let _ = parse_time(&text);
+    }
+
+    #[test]
+    fn phone_numbers(text in hostile()) {
+        if let Ok(phone) = PhoneNumber::parse(&text) {
+            prop_assert!(phone.as_str().chars().count() <= PHONE_LIMIT);
+            prop_assert_eq!(PhoneNumber::parse(phone.as_str()), Ok(phone.clone()));
+        }
     }
 
     #[test]

@@ -67,42 +67,34 @@ pub enum FormError {
     TimeLimit { limit_ms: u64 },
 }
 
-/// One row's cells, trimmed, with simple double-quote support.
-fn split_row(line: &str) -> Vec<String> {
-    let mut cells = Vec::new();
-    let mut cell = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(ch) = chars.next() {
-        match ch {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                cell.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            ',' if !quoted => cells.push(std::mem::take(&mut cell).trim().to_owned()),
-            _ => cell.push(ch),
-        }
-    }
-    cells.push(cell.trim().to_owned());
-    cells
-}
-
-/// Data rows as (1-based row number, cells), skipping blanks, comments and a header row.
+/// Data rows as (1-based line number where the row starts, cells), read by the `csv` crate
+/// (RFC 4180 quoting, so a quoted cell may hold a comma, a quote or a line break), trimmed,
+/// skipping blank rows, `#` comment lines, a byte-order mark and a header row.
 fn rows(
     text: &str,
     file: &'static str,
     columns: usize,
     numeric_column: usize,
 ) -> Result<Vec<(usize, Vec<String>)>, FormError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .comment(Some(b'#'))
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let row = i + 1;
-        let line = line.trim_start_matches('\u{feff}');
-        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+    for record in reader.records() {
+        let record = record.map_err(|error| FormError::Value {
+            file,
+            row: error.position().map_or(0, |at| at.line() as usize),
+            column: 1,
+            message: error.to_string(),
+        })?;
+        let row = record.position().map_or(0, |at| at.line() as usize);
+        let cells: Vec<String> = record.iter().map(str::to_owned).collect();
+        if cells.iter().all(String::is_empty) {
             continue;
         }
-        let cells = split_row(line);
         if cells.len() != columns {
             return Err(FormError::Columns {
                 file,

@@ -154,6 +154,22 @@ fn csv_errors_name_the_row_and_column() {
     );
 }
 
+/// Quoted cells are read as spreadsheets write them: a name holding a comma or a line break
+/// is one cell (the hand-written splitter took the line break for a new row).
+#[test]
+fn quoted_cells_may_hold_commas_and_line_breaks() {
+    let scores = "\u{feff}challenge,reviewer,score\n\"c1\",\"Smith, Jo\",0.9\n# a note\n\nc1,\"Ann\nLee\",0.5\nc1,bob,high\n";
+    let error = parse_scores(scores).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "scores.csv, row 7, column 3: score \"high\" is not a number"
+    );
+    let rows = parse_scores(&scores.replace("c1,bob,high\n", "")).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].reviewer, "Smith, Jo");
+    assert_eq!(rows[1].reviewer, "Ann\nLee");
+}
+
 #[test]
 fn an_impossible_form_says_why() {
     let error =
@@ -196,6 +212,27 @@ fn json_problem_in_outcome_out() {
 
     let error = read_problem("{\"challenges\": [}").unwrap_err();
     assert!(error.to_string().contains("line 1"));
+}
+
+mod hostile_files {
+    //! Any text at all, in any of the three files: a form or an error naming the row, never a
+    //! panic.
+
+    use matching::assignment_form::{parse_constraints, parse_max_load, parse_scores};
+    use proptest::prelude::*;
+
+    fn hostile() -> impl Strategy<Value = String> {
+        proptest::string::string_regex("[a-c0-9,\"\\r\n# .\\-\u{feff}\u{0}é]{0,80}").unwrap()
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_is_read_or_refused(text in hostile()) {
+            let _ = parse_scores(&text);
+            let _ = parse_constraints(&text);
+            let _ = parse_max_load(&text);
+        }
+    }
 }
 
 mod exact_flow {

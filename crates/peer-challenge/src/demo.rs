@@ -8,9 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Context;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
-use domain::application::{ApplicationDraft, ConflictAnswer, DateRangeAnswer};
+use domain::application::{ApplicationDraft, DateRangeAnswer};
 use domain::pool::{
-    DateRange, ExpertiseLevel, HomeArea, MemberProfile, MemberStatus, ReviewerType,
+    ConflictAnswer, DateRange, ExpertiseLevel, HomeArea, MemberProfile, MemberStatus, PhoneNumber,
+    ReviewerType,
 };
 use domain::training::SessionPlan;
 use domain::{
@@ -856,7 +857,11 @@ fn generated_members(today: NaiveDate, now: DateTime<Utc>) -> anyhow::Result<Vec
             email: EmailAddress::parse(&email).map_err(|problem| anyhow::anyhow!("{problem}"))?,
             phone: rng
                 .chance(70)
-                .then(|| format!("07700 900{:03}", rng.below(1000))),
+                .then(|| format!("07700 900{:03}", rng.below(1000)))
+                .map(|number| {
+                    PhoneNumber::parse(&number).map_err(|problem| anyhow::anyhow!("{problem}"))
+                })
+                .transpose()?,
             reviewer_type: kind,
             organisation,
             home: match &home {
@@ -1010,7 +1015,10 @@ fn demo_reviewers(
                     .map_err(|problem| anyhow::anyhow!("{problem}"))?,
                 email: EmailAddress::parse(email)
                     .map_err(|problem| anyhow::anyhow!("{problem}"))?,
-                phone: Some(format!("07700 900{:03}", 101 + index)),
+                phone: Some(
+                    PhoneNumber::parse(&format!("07700 900{:03}", 101 + index))
+                        .map_err(|problem| anyhow::anyhow!("{problem}"))?,
+                ),
                 reviewer_type: kind,
                 organisation: organisation.to_owned(),
                 home: HomeArea::Authority(slug(home)?),
@@ -1175,7 +1183,7 @@ async fn seed_pool(
         return Ok(());
     }
     let started = std::time::Instant::now();
-    let today = domain::training::uk_date(now);
+    let today = domain::clock::uk_date(now);
     let mut members = demo_reviewers(reviewer_accounts, today, now)?;
     members.extend(generated_members(today, now)?);
     store
@@ -1226,7 +1234,7 @@ mod tests {
     }
 
     fn uk_noon(day: NaiveDate) -> DateTime<Utc> {
-        domain::training::uk_to_utc(day.and_time(NaiveTime::MIN) + Duration::hours(12))
+        domain::clock::uk_to_utc(day.and_time(NaiveTime::MIN) + Duration::hours(12))
     }
 
     #[test]
@@ -1350,6 +1358,7 @@ mod tests {
                 .iter()
                 .filter_map(|code| theme(code).ok())
                 .collect(),
+            authority_names: Default::default(),
         };
         let drafts = pending_applications(today());
         for draft in &drafts {

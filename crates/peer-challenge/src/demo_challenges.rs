@@ -20,10 +20,10 @@ use domain::challenge::{
     ChallengeKind, ChallengeRequest, InvitationResponse, Kloe, KloeAnswers, MemberStatus, Partner,
     SeatRole, VisitFormat, VisitPlan, visit_days,
 };
+use domain::clock::{uk_date, uk_to_utc};
 use domain::lifecycle::{ChallengeState, Mover, Readiness, check_transition};
 use domain::pool::DateRange;
 use domain::timetable::{ActivityKind, ActivityPlan};
-use domain::training::{uk_date, uk_to_utc};
 use domain::{
     AuthoritySlug, ChallengeId, EmailAddress, PoolMemberId, Principal, TeamMemberId, ThemeCode,
     UserId,

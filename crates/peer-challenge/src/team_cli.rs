@@ -76,7 +76,7 @@ async fn ask(config: &Config, question: &WhatIf) -> anyhow::Result<bool> {
     let store = store::Store::open(&config.database_url()?)
         .await
         .context("opening the database")?;
-    let today = chrono::Utc::now().date_naive();
+    let today = domain::clock::uk_date(chrono::Utc::now());
     let answer = what_if(&store, question, today, config.web.max_per_authority).await;
     let area = store
         .authorities()

@@ -1,40 +1,11 @@
 //! Dates and times as GOV.UK writes them ("24 November 2026 at 9:05am"), in UK time.
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc, Weekday};
-
-/// The UK's offset at `at`: BST (UTC+1) from 01:00 UTC on the last Sunday of March to
-/// 01:00 UTC on the last Sunday of October, GMT otherwise.
-fn uk_offset(at: DateTime<Utc>) -> FixedOffset {
-    let year = at.year();
-    let change = |month: u32| {
-        last_sunday(year, month)
-            .and_then(|day| day.and_hms_opt(1, 0, 0))
-            .map(|naive| Utc.from_utc_datetime(&naive))
-    };
-    let summer = match (change(3), change(10)) {
-        (Some(start), Some(end)) => at >= start && at < end,
-        _ => false,
-    };
-    FixedOffset::east_opt(if summer { 3600 } else { 0 })
-        .unwrap_or(FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()))
-}
-
-fn last_sunday(year: i32, month: u32) -> Option<NaiveDate> {
-    let first_of_next = if month == 12 {
-        NaiveDate::from_ymd_opt(year + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(year, month + 1, 1)
-    }?;
-    let mut day = first_of_next - Duration::days(1);
-    while day.weekday() != Weekday::Sun {
-        day -= Duration::days(1);
-    }
-    Some(day)
-}
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::clock::uk_time;
 
 /// "24 November 2026 at 9:05am".
 pub fn date_time(at: DateTime<Utc>) -> String {
-    let local = at.with_timezone(&uk_offset(at));
+    let local = uk_time(at);
     let suffix = if local.format("%P").to_string() == "am" {
         "am"
     } else {
@@ -54,13 +25,14 @@ pub fn date(day: NaiveDate) -> String {
 
 /// "9:05am", UK time.
 pub fn time(at: DateTime<Utc>) -> String {
-    let local = at.with_timezone(&uk_offset(at));
+    let local = uk_time(at);
     format!("{}{}", local.format("%-I:%M"), local.format("%P"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, h, min, 0)

@@ -4,9 +4,9 @@
 //! The pages and the demo call these; neither orchestrates a step itself.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::application::FieldProblem;
 use domain::challenge::{KloeAnswers, MemberStatus, RequestAnswers, SeatRole};
 use domain::findings::ReportStatus;
+use domain::forms::FieldProblem;
 use domain::lifecycle::{ChallengeState, check_transition};
 use domain::policy::{Action, ChallengeAccess, Denied, authorise};
 use domain::{ChallengeId, Principal, ReportVersionId, ThemeCode};
@@ -191,7 +191,7 @@ pub async fn agree_kloes(
 ) -> Result<Agreement, Refused> {
     authorise(principal, &Action::DraftKloes(on.access.clone()))?;
     let principal = allowed(principal, &Action::AgreeKloes)?;
-    if on.record.kloes_agreed() || !on.record.state.kloes_editable() {
+    if on.record.kloes_agreed() || !on.record.state.may_edit_kloes() {
         return Ok(Agreement::AlreadySettled);
     }
     let themes: Vec<ThemeCode> = store

@@ -6,9 +6,9 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use documents::ics::{Attendee, CalendarEvent, CalendarMethod, calendar};
 use domain::challenge::{InvitationResponse, MemberStatus};
+use domain::clock::uk_to_utc;
 use domain::lifecycle::{ChallengeState, check_transition};
 use domain::policy::{Action, authorise};
-use domain::training::uk_to_utc;
 use domain::{Principal, TeamMemberId};
 use store::{ChallengeRecord, EmailAttachment, NewEmail, TeamMember};
 
@@ -43,7 +43,7 @@ pub async fn propose_team(
     authorise(principal, &Action::ComposeTeam)?;
     let principal = principal.ok_or(Refused::Denied(domain::Denied::SignInRequired))?;
     let record = on.record;
-    if !record.state.team_editable() {
+    if !record.state.may_change_team() {
         return Err(Refused::Rule(
             "The team can no longer be changed at this stage".into(),
         ));
@@ -106,7 +106,7 @@ pub async fn confirm_team(
         let ready = store.readiness(record.id, today, None).await?;
         check_transition(record.state, ChallengeState::TeamConfirmed, &ready)
             .map_err(|refused| Refused::Rule(refused.to_string()))?;
-    } else if !record.state.team_editable() || record.state == ChallengeState::Scoping {
+    } else if !record.state.may_change_team() || record.state == ChallengeState::Scoping {
         return Err(Refused::Rule("There is no proposed team to confirm".into()));
     }
     let invitations: Vec<(TeamMemberId, NewEmail)> = team

@@ -98,15 +98,17 @@ fn ensure_open(row: &reviewer_application::Model) -> Result<(), StoreError> {
 impl Store {
     /// The reference facts applications are checked against.
     pub async fn vocabulary(&self) -> Result<Vocabulary, StoreError> {
-        let today = Utc::now().date_naive();
+        // The store has no clock of the app's; the UK date now is what "current" means.
+        let today = domain::clock::uk_date(Utc::now());
+        let current: Vec<_> = self
+            .authorities()
+            .await?
+            .into_iter()
+            .filter(|a| a.is_current(today))
+            .collect();
         Ok(Vocabulary {
-            authorities: self
-                .authorities()
-                .await?
-                .into_iter()
-                .filter(|a| a.is_current(today))
-                .map(|a| a.slug)
-                .collect(),
+            authorities: current.iter().map(|a| a.slug.clone()).collect(),
+            authority_names: current.into_iter().map(|a| (a.slug, a.name)).collect(),
             themes: self
                 .themes()
                 .await?

@@ -378,7 +378,7 @@ impl Store {
             if let Some(row) = rows.iter().find(|row| row.role == role.code()) {
                 let count = u8::try_from(row.count).map_err(StoreError::corrupt)?;
                 let shadowing = u8::try_from(row.shadowing).map_err(StoreError::corrupt)?;
-                seats.push(SeatPlan::new(*role, count, shadowing));
+                seats.push(SeatPlan::new(role, count, shadowing));
             }
         }
         Ok(seats)
@@ -608,6 +608,17 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let txn = self.begin_write().await?;
+        let row = challenge::Entity::find_by_id(id.as_uuid())
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        // The page offers the change only while it is allowed; the challenge may have moved
+        // on since it was shown.
+        if !state_of(&row.state)?.may_plan_visit() {
+            return Err(StoreError::Conflict(
+                "The visit can no longer be changed at this stage",
+            ));
+        }
         challenge_visit_day::Entity::delete_many()
             .filter(challenge_visit_day::Column::ChallengeId.eq(id.as_uuid()))
             .exec(&txn)

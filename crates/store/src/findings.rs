@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use domain::case_sample::CaseReference;
 use domain::findings::{EvidenceEntry, EvidenceKind, FindingEntry, FindingKind};
-use domain::lifecycle::ChallengeState;
 use domain::{
     ActivityId, AuditEvent, AuditObject, ChallengeId, EvidenceId, FindingCommentId, FindingId,
     UserId,
@@ -72,11 +71,12 @@ async fn findings_open(
         .one(db)
         .await?
         .ok_or(StoreError::NotFound)?;
-    match state_of(&row.state)? {
-        ChallengeState::Visit | ChallengeState::Reporting => Ok(()),
-        _ => Err(StoreError::Conflict(
+    if state_of(&row.state)?.may_record_evidence() {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict(
             "Evidence and findings can be changed only during the visit and while reporting",
-        )),
+        ))
     }
 }
 

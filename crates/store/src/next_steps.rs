@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::lifecycle::ChallengeState;
 use domain::next_steps::{ActionEntry, ProgressNote, Rag};
 use domain::{ActionId, AuditEvent, AuditObject, AuthoritySlug, ChallengeId, Principal, ThemeCode};
 use sea_orm::{
@@ -107,7 +106,7 @@ async fn plan_open(
         .one(db)
         .await?
         .ok_or(StoreError::NotFound)?;
-    if state_of(&row.state)? == ChallengeState::NextSteps {
+    if state_of(&row.state)?.may_plan_next_steps() {
         Ok(row)
     } else {
         Err(StoreError::Conflict(

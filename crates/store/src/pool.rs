@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::pool::{
-    DateRange, ExpertiseLevel, HomeArea, MemberProfile, MemberStatus, ReviewerType,
+    DateRange, ExpertiseLevel, HomeArea, MemberProfile, MemberStatus, PhoneNumber, ReviewerType,
 };
 use domain::{
     AuditEvent, AuditObject, AuthoritySlug, EmailAddress, PersonName, PoolMemberId, ThemeCode,
@@ -146,7 +146,10 @@ fn member_row(id: Uuid, profile: &MemberProfile, now: DateTime<Utc>) -> pool_mem
         id: Set(id),
         name: Set(profile.name.to_string()),
         email: Set(profile.email.to_string()),
-        phone: Set(profile.phone.clone()),
+        phone: Set(profile
+            .phone
+            .as_ref()
+            .map(|phone| phone.as_str().to_owned())),
         reviewer_type: Set(profile.reviewer_type.code().to_owned()),
         organisation: Set(profile.organisation.clone()),
         home_authority_slug: Set(home_authority),
@@ -412,7 +415,7 @@ impl MemberDetails {
         let profile = MemberProfile {
             name: PersonName::parse(&row.name).map_err(StoreError::corrupt)?,
             email: EmailAddress::parse(&row.email).map_err(StoreError::corrupt)?,
-            phone: row.phone,
+            phone: row.phone.map(PhoneNumber::stored),
             reviewer_type: ReviewerType::parse(&row.reviewer_type)
                 .ok_or_else(|| StoreError::corrupt(&row.reviewer_type))?,
             organisation: row.organisation,

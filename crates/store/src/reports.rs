@@ -4,7 +4,6 @@
 
 use chrono::{DateTime, Utc};
 use domain::findings::{FindingKind, ReportFormat, ReportStatus};
-use domain::lifecycle::ChallengeState;
 use domain::{AuditEvent, AuditObject, ChallengeId, ReportVersionId, UserId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -167,7 +166,7 @@ async fn reporting(db: &impl ConnectionTrait, challenge: ChallengeId) -> Result<
         .one(db)
         .await?
         .ok_or(StoreError::NotFound)?;
-    if state_of(&row.state)? == ChallengeState::Reporting {
+    if state_of(&row.state)?.may_change_reports() {
         Ok(())
     } else {
         Err(StoreError::Conflict(

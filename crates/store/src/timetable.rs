@@ -80,7 +80,7 @@ pub(crate) async fn preparation_open(
         .one(db)
         .await?
         .ok_or(StoreError::NotFound)?;
-    if state_of(&row.state)?.visit_preparation_open() {
+    if state_of(&row.state)?.may_prepare_visit() {
         Ok(())
     } else {
         Err(StoreError::Conflict(

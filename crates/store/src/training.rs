@@ -5,8 +5,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::clock::uk_date;
 use domain::pool::{HomeArea, MemberStatus, ReviewerType};
-use domain::training::{Attendance, PlaceStatus, SessionPlan, uk_date};
+use domain::training::{Attendance, PlaceStatus, SessionPlan};
 use domain::{
     AuditEvent, AuditObject, AuthoritySlug, EmailAddress, PersonName, PoolMemberId,
     TrainingSessionId, UserId,

@@ -880,3 +880,23 @@ store_test!(
 
 #[path = "findings/work.rs"]
 mod work;
+
+store_test!(
+    a_visit_is_replanned_only_while_the_state_allows_it,
+    |store: Store| async move {
+        // The store took a new visit plan in any state: a page shown before the challenge
+        // moved on could still change the days of a scheduled visit.
+        let s = scheme_with_host(&store).await;
+        let plan = domain::challenge::VisitPlan {
+            days: vec![first_visit_day()],
+            seats: ChallengeKind::OneDay.default_seats(),
+        };
+        let scheduled = challenge_in(&store, &s, ONE_DAY, ChallengeState::Scheduled).await;
+        assert_conflict(store.plan_visit(&s.pm, scheduled, &plan, now()).await);
+        let confirmed = challenge_in(&store, &s, ONE_DAY, ChallengeState::TeamConfirmed).await;
+        store
+            .plan_visit(&s.pm, confirmed, &plan, now())
+            .await
+            .expect("still allowed with the team confirmed");
+    }
+);

@@ -2,6 +2,7 @@
 //! `govuk-frontend`'s own templates and is checked against the fixtures that ship with it.
 
 use askama::Template;
+use domain::forms::FieldProblem;
 
 use crate::forms::FormErrors;
 
@@ -124,7 +125,7 @@ impl ErrorSummary {
         let items = errors
             .entries()
             .iter()
-            .map(|(field, message)| {
+            .map(|FieldProblem { field, message }| {
                 let target = if date_fields.contains(&field.as_str()) {
                     format!("#{field}-day")
                 } else {

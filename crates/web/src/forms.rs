@@ -1,26 +1,31 @@
 //! Validation errors on a form: one message per field, in the order of the form, shown both
 //! in the error summary and next to the field.
 
-/// Messages keyed by the field's HTML id.
+use domain::forms::FieldProblem;
+
+/// The problems of one form, at most one per field (the first found), keyed by the field's
+/// HTML id: the same `FieldProblem` the domain's checks report.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FormErrors(Vec<(String, String)>);
+pub struct FormErrors(Vec<FieldProblem>);
 
 impl FormErrors {
     /// The problems a domain check found, keyed by field as the check named them.
-    pub fn from_problems(
-        problems: impl IntoIterator<Item = domain::application::FieldProblem>,
-    ) -> Self {
+    pub fn from_problems(problems: impl IntoIterator<Item = FieldProblem>) -> Self {
         let mut errors = Self::default();
         for problem in problems {
-            errors.add(problem.field, problem.message);
+            errors.push(problem);
         }
         errors
     }
 
     pub fn add(&mut self, field: impl Into<String>, message: impl ToString) {
-        let field = field.into();
-        if self.get(&field).is_none() {
-            self.0.push((field, message.to_string()));
+        self.push(FieldProblem::new(field, message));
+    }
+
+    /// Keep a problem unless its field already has one: the first found is the one shown.
+    pub fn push(&mut self, problem: FieldProblem) {
+        if self.get(&problem.field).is_none() {
+            self.0.push(problem);
         }
     }
 
@@ -36,15 +41,15 @@ impl FormErrors {
     pub fn get(&self, field: &str) -> Option<String> {
         self.0
             .iter()
-            .find(|(key, _)| *key == field)
-            .map(|(_, message)| message.clone())
+            .find(|problem| problem.field == field)
+            .map(|problem| problem.message.clone())
     }
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
-    pub fn entries(&self) -> &[(String, String)] {
+    pub fn entries(&self) -> &[FieldProblem] {
         &self.0
     }
 }

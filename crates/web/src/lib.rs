@@ -3,6 +3,7 @@
 //! call and render; the use cases live in `services`.
 
 mod assets;
+mod clock;
 mod components;
 mod error;
 mod forms;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 use metrics_exporter_prometheus::PrometheusHandle;
 use store::Store;
 
+pub use clock::Clock;
 pub use error::AppError;
 pub use password_hashing::{HashPermit, PasswordHashing};
 pub use routes::router;
@@ -34,6 +36,7 @@ pub struct AppState {
     form_key: Arc<Vec<u8>>,
     metrics: PrometheusHandle,
     password_hashing: PasswordHashing,
+    clock: Clock,
 }
 
 impl AppState {
@@ -56,6 +59,7 @@ impl AppState {
             form_key: Arc::new(form_key),
             metrics,
             password_hashing,
+            clock: Clock::System,
         })
     }
 
@@ -65,6 +69,16 @@ impl AppState {
             store: &self.store,
             settings: &self.settings,
         }
+    }
+
+    /// The same state reading time from `clock` (tests fix the date with it).
+    pub fn with_clock(self, clock: Clock) -> Self {
+        Self { clock, ..self }
+    }
+
+    /// The UK date today, by the state's clock: the one "today" every page uses.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
     }
 
     /// The one bound on password hashing that every sign-in and new password goes through.

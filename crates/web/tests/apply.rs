@@ -454,3 +454,57 @@ app_test!(
         assert!(declined.body.contains("id=\"reason-error\""));
     }
 );
+
+app_test!(
+    the_application_refuses_an_unrealistic_phone_and_a_conflict_declared_twice,
+    |app: TestApp| async move {
+        let mut browser = app.browser();
+        // Fifteen digits with no trunk 0 or country code was taken before; nobody can ring it.
+        for typed in ["123456789012345", "0115 496", "123456"] {
+            let page = browser
+                .post(
+                    "/apply/name",
+                    &[
+                        ("full_name", "Jo Parent"),
+                        ("email", "jo@example.org"),
+                        ("phone", typed),
+                    ],
+                )
+                .await;
+            assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{typed}");
+            assert!(page.body.contains("href=\"#phone\""), "{typed}");
+            assert_eq!(page.input_value("phone").as_deref(), Some(typed));
+        }
+        answer(
+            &mut browser,
+            "/apply/name",
+            &[
+                ("full_name", "Jo Parent"),
+                ("email", "jo@example.org"),
+                ("phone", "+44 (0)115 496 0000"),
+            ],
+            "/apply/role",
+        )
+        .await;
+
+        // The same authority twice was merged silently before; now it is named, both kept.
+        let rows = [
+            ("conflict-0-authority", "derby"),
+            ("conflict-0-reason", "My employer until 2025"),
+            ("conflict-1-authority", "derby"),
+            ("conflict-1-reason", "My child's school"),
+        ];
+        let page = browser.post("/apply/conflicts", &rows).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            page.body
+                .contains("<a href=\"#conflict-1-authority\">You have already listed Derby</a>"),
+            "{}",
+            page.body
+        );
+        assert_eq!(
+            page.input_value("conflict-1-reason").as_deref(),
+            Some("My child&#39;s school")
+        );
+    }
+);

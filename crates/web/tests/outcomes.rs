@@ -399,6 +399,17 @@ async fn two_day_challenge_in_reporting(store: &Store, host: &str) -> ChallengeI
         .agree_kloes(&coordinator, challenge, now)
         .await
         .expect("agree");
+    store
+        .move_challenge(
+            &coordinator,
+            challenge,
+            ChallengeState::Requested,
+            ChallengeState::Scoping,
+            None,
+            now,
+        )
+        .await
+        .expect("scoping");
     let plan = VisitPlan {
         days: visit_days(future_weekday(), 2),
         seats: ChallengeKind::TwoDay.default_seats(),
@@ -408,7 +419,6 @@ async fn two_day_challenge_in_reporting(store: &Store, host: &str) -> ChallengeI
         .await
         .expect("visit");
     let stages = [
-        ChallengeState::Requested,
         ChallengeState::Scoping,
         ChallengeState::TeamProposed,
         ChallengeState::TeamConfirmed,
@@ -1683,3 +1693,5 @@ mod concurrency;
 mod evidence_kept;
 #[path = "outcomes/recommendations.rs"]
 mod recommendations;
+#[path = "outcomes/uk_today.rs"]
+mod uk_today;

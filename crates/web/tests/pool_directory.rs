@@ -72,7 +72,7 @@ async fn seed(store: &Store) -> Seeded {
         ReviewerType::LaOfficer,
         HomeArea::Authority(slug("derby")),
     );
-    asha.phone = Some("01332 496 000".into());
+    asha.phone = domain::pool::PhoneNumber::parse("01332 496 000").ok();
     asha.organisation = "Derby City Council".into();
     asha.expertise = vec![
         (theme("EHCP_QUALITY"), ExpertiseLevel::Specialist),
@@ -158,7 +158,7 @@ async fn seed_own_membership(store: &Store) -> PoolMemberId {
         ReviewerType::ParentCarer,
         HomeArea::Authority(slug("nottingham")),
     );
-    rita.phone = Some("0115 496 0000".into());
+    rita.phone = domain::pool::PhoneNumber::parse("0115 496 0000").ok();
     rita.expertise = vec![(theme("HEALTH"), ExpertiseLevel::Some)];
     rita.unavailable = vec![DateRange::new(day(2027, 1, 4), day(2027, 1, 8)).expect("range")];
     store
@@ -1179,5 +1179,58 @@ app_test!(
         let names = names_for(&mut pm, "travels_to=lincolnshire&status=any").await;
         assert!(!names.contains(&"Asha Patel".to_owned()), "{names:?}");
         assert!(!names.contains(&"Rita Reviewer".to_owned()), "{names:?}");
+    }
+);
+
+app_test!(
+    my_profile_takes_the_application_s_phone_and_conflict_rules,
+    |app: TestApp| async move {
+        seed_own_membership(&app.store).await;
+        let mut reviewer = app.browser_as(Who::Reviewer).await;
+        let with = |phone: &'static str| {
+            [
+                ("name", "Rita Reviewer"),
+                ("phone", phone),
+                ("conflict-1-authority", "leicester"),
+                ("conflict-1-reason", "My sister is a SENCo there"),
+                ("conflict-2-authority", ""),
+                ("conflict-2-reason", ""),
+            ]
+        };
+        // Six digits passed the profile before while the application wanted ten.
+        for typed in ["123456", "0115 496", "+44 7700 900 982 12"] {
+            let page = reviewer.post("/my-profile/edit", &with(typed)).await;
+            assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{typed}");
+            assert!(
+                page.body
+                    .contains("<a href=\"#phone\">Enter a telephone number"),
+                "{typed}"
+            );
+            assert_eq!(page.input_value("phone").as_deref(), Some(typed));
+        }
+        let page = reviewer
+            .post("/my-profile/edit", &with("+44 808 157 0192"))
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+
+        let page = reviewer
+            .post(
+                "/my-profile/edit",
+                &[
+                    ("name", "Rita Reviewer"),
+                    ("phone", "0115 496 0000"),
+                    ("conflict-1-authority", "leicester"),
+                    ("conflict-1-reason", "My sister is a SENCo there"),
+                    ("conflict-2-authority", "leicester"),
+                    ("conflict-2-reason", "A case of my own"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            page.body.contains(
+                "<a href=\"#conflict-2-authority\">You have already listed Leicester</a>"
+            )
+        );
     }
 );

@@ -8,8 +8,8 @@ use std::process::{Command, Stdio};
 
 use axum::http::StatusCode;
 use chrono::{Datelike, Duration, Utc};
+use domain::clock::uk_date;
 use domain::pool::{HomeArea, MemberProfile, ReviewerType};
-use domain::training::uk_date;
 use domain::{AuthoritySlug, EmailAddress, PersonName, PoolMemberId};
 use store::Store;
 use support::{TestApp, Who};

@@ -119,7 +119,7 @@ async fn invite_page(
     form: &InviteForm,
     errors: &FormErrors,
 ) -> Result<InvitePage, AppError> {
-    let today = Utc::now().date_naive();
+    let today = state.today();
     let authorities = state.store.authorities().await?;
     let mut authority_items = vec![SelectItem {
         value: String::new(),

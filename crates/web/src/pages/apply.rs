@@ -11,10 +11,10 @@ use axum_extra::extract::Form;
 use chrono::Utc;
 use domain::PersonName;
 use domain::application::{
-    ANSWER_ROWS, Application, ApplicationDraft, ApplicationPage, CONFLICT_REASON_LIMIT,
-    ConflictAnswer, DateRangeAnswer, LONG_TEXT_LIMIT, ORGANISATION_LIMIT,
+    ANSWER_ROWS, Application, ApplicationDraft, ApplicationPage, DateRangeAnswer, LONG_TEXT_LIMIT,
+    ORGANISATION_LIMIT,
 };
-use domain::pool::{AgeBand, ExpertiseLevel, ReviewerType};
+use domain::pool::{AgeBand, CONFLICT_REASON_LIMIT, ConflictAnswer, ExpertiseLevel, ReviewerType};
 use serde::Deserialize;
 use store::{Authority, NewEmail, Submission, Theme};
 
@@ -87,7 +87,7 @@ pub(crate) struct Reference {
 }
 
 pub(crate) async fn reference(state: &AppState) -> Result<Reference, AppError> {
-    let today = Utc::now().date_naive();
+    let today = state.today();
     let authorities = state
         .store
         .authorities()

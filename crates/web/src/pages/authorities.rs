@@ -3,7 +3,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
-use chrono::Utc;
 use domain::{Action, AuthoritySlug};
 use store::Authority;
 
@@ -24,7 +23,7 @@ pub async fn list_authorities(
     visitor: Visitor,
 ) -> Result<AuthoritiesPage, AppError> {
     visitor.authorise(&Action::ViewAuthorities)?;
-    let today = Utc::now().date_naive();
+    let today = state.today();
     let (current, former) = state
         .store
         .authorities()

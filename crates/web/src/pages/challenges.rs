@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
-use chrono::{Local, NaiveDate, Utc};
+use chrono::Utc;
 use domain::challenge::{
     CANCEL_REASON_LIMIT, ChallengeKind, FOCUS_LIMIT, KLOE_LIMIT, KLOE_SLOTS, KloeAnswers, Partner,
     RequestAnswers, SeatRole, VisitAnswers, VisitFormat,
@@ -33,11 +33,6 @@ use services::challenge_emails::{self, Step};
 use services::journey::{self, Agreement, OnChallenge, Refused};
 
 const NAV: &str = "/challenges";
-
-/// Today in the UK, for dates people type and visit days.
-pub(crate) fn today() -> NaiveDate {
-    Utc::now().with_timezone(&Local).date_naive()
-}
 
 /// A challenge with what every page about it needs: who may do what is asked of the policy
 /// with `access`.
@@ -206,7 +201,7 @@ pub async fn list_challenges(
             .authorities()
             .await?
             .into_iter()
-            .filter(|a| a.is_current(today()))
+            .filter(|a| a.is_current(state.today()))
             .map(|a| (a.slug.to_string(), a.name))
             .collect()
     } else {
@@ -570,7 +565,7 @@ pub async fn request_challenge(
         state.scheme(),
         Some(principal),
         &form.answers(),
-        today(),
+        state.today(),
         Utc::now(),
     )
     .await
@@ -913,12 +908,10 @@ async fn challenge_page(
         details: details(record),
         kloes: kloe_views(record, &themes),
         kloes_status,
-        may_edit_kloes: record.state.kloes_editable()
+        may_edit_kloes: record.state.may_edit_kloes()
             && loaded.may(visitor, &Action::DraftKloes(access.clone())),
         visit: visit_rows(record),
-        may_plan_visit: runs_scheme
-            && record.state.team_editable()
-            && !record.state.eq(&ChallengeState::Scheduled),
+        may_plan_visit: runs_scheme && record.state.may_plan_visit(),
         team_summary: team_summary(loaded),
         may_see_team_page: runs_scheme
             || loaded.membership.is_some()
@@ -1016,7 +1009,7 @@ pub async fn move_challenge(
         loaded.on(),
         to,
         reason,
-        today(),
+        state.today(),
         Utc::now(),
     )
     .await
@@ -1130,7 +1123,7 @@ pub async fn cancel(
         loaded.on(),
         ChallengeState::Cancelled,
         Some(reason),
-        today(),
+        state.today(),
         Utc::now(),
     )
     .await
@@ -1181,7 +1174,7 @@ async fn kloes_page(
     let record = &loaded.record;
     let themes = known_themes(state).await?;
     let history = state.store.kloe_history(record.id).await?;
-    let editable = record.state.kloes_editable()
+    let editable = record.state.may_edit_kloes()
         && !record.kloes_agreed()
         && loaded.may(visitor, &Action::DraftKloes(loaded.access.clone()));
     Ok(KloesPage {
@@ -1246,7 +1239,7 @@ pub async fn save_kloes(
     let principal = visitor.authorise(&Action::DraftKloes(loaded.access.clone()))?;
     let answers = form.answers();
     let mut errors = FormErrors::default();
-    if !loaded.record.state.kloes_editable() || loaded.record.kloes_agreed() {
+    if !loaded.record.state.may_edit_kloes() || loaded.record.kloes_agreed() {
         errors.add(
             "kloe_1",
             "The KLOEs have been agreed and can no longer be changed",
@@ -1473,13 +1466,13 @@ pub async fn plan_visit(
     let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
     let answers = form.answers();
     let mut errors = FormErrors::default();
-    if !loaded.record.state.team_editable() || loaded.record.state == ChallengeState::Scheduled {
+    if !loaded.record.state.may_plan_visit() {
         errors.add(
             "visit_date",
             "The visit can no longer be changed at this stage",
         );
     }
-    let plan = match answers.check(loaded.record.kind, today(), &loaded.record.windows) {
+    let plan = match answers.check(loaded.record.kind, state.today(), &loaded.record.windows) {
         Ok(plan) if errors.is_empty() => Some(plan),
         Ok(_) => None,
         Err(problems) => {

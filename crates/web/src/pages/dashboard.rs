@@ -52,7 +52,7 @@ pub async fn show_dashboard(
     visitor: Visitor,
 ) -> Result<DashboardPage, AppError> {
     let principal = visitor.authorise(&Action::ViewDashboard)?;
-    let today = crate::pages::challenges::today();
+    let today = state.today();
     let mut sections = Vec::new();
     for role in principal.roles() {
         let section = match role {
@@ -308,7 +308,7 @@ async fn progress_task(
     href: String,
 ) -> Result<Task, AppError> {
     let actions = state.store.actions(area).await?;
-    let today = crate::pages::challenges::today();
+    let today = state.today();
     let open = actions.iter().filter(|a| a.entry.rag.is_open()).count();
     let overdue = actions.iter().filter(|a| a.entry.is_overdue(today)).count();
     let summary = match (open, overdue) {

@@ -14,7 +14,6 @@ use domain::findings::{
     COMMENT_LIMIT, EvidenceAnswers, EvidenceContext, EvidenceKind, FINDING_LIMIT, FindingAnswers,
     FindingKind, NOTE_LIMIT, check_comment,
 };
-use domain::lifecycle::ChallengeState;
 use domain::{Action, FindingId, Principal};
 use serde::Deserialize;
 use store::{Activity, Author, EvidenceNote, Finding, StoreError};
@@ -72,10 +71,7 @@ pub fn routes() -> Vec<Route> {
 
 /// Evidence and findings are written on the visit and while reporting.
 fn findings_open(loaded: &LoadedChallenge) -> bool {
-    matches!(
-        loaded.record.state,
-        ChallengeState::Visit | ChallengeState::Reporting
-    )
+    loaded.record.state.may_record_evidence()
 }
 
 fn evidence_href(loaded: &LoadedChallenge) -> String {
@@ -528,12 +524,7 @@ async fn still_open(state: &AppState, loaded: &LoadedChallenge) -> Result<bool, 
         .store
         .challenge(loaded.record.id)
         .await?
-        .is_some_and(|record| {
-            matches!(
-                record.state,
-                ChallengeState::Visit | ChallengeState::Reporting
-            )
-        }))
+        .is_some_and(|record| record.state.may_record_evidence()))
 }
 
 /// The evidence page with the refused text shown back under the reason, answered 409.

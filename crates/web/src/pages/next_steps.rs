@@ -12,11 +12,10 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use documents::action_plan::{MAX_ACTIONS, UPLOAD_LIMITS};
 use documents::upload::{Size, UploadProblem};
 use domain::findings::FindingKind;
-use domain::lifecycle::ChallengeState;
 use domain::next_steps::{
     ActionAnswers, ActionEntry, LONG_LIMIT, PROGRESS_LIMIT, REFERENCE_LIMIT, Rag, SHORT_LIMIT,
     check_plan, field_label,
@@ -92,7 +91,7 @@ fn plan_href(loaded: &LoadedChallenge) -> String {
 }
 
 fn plan_open(loaded: &LoadedChallenge) -> bool {
-    loaded.record.state == ChallengeState::NextSteps
+    loaded.record.state.may_plan_next_steps()
 }
 
 fn may_manage(loaded: &LoadedChallenge, visitor: &Visitor) -> bool {
@@ -186,8 +185,12 @@ pub struct PlanPage {
     closed: bool,
 }
 
-fn action_rows(plan: &[PlannedAction], loaded: &LoadedChallenge, manages: bool) -> Vec<ActionRow> {
-    let today = crate::pages::challenges::today();
+fn action_rows(
+    plan: &[PlannedAction],
+    loaded: &LoadedChallenge,
+    manages: bool,
+    today: NaiveDate,
+) -> Vec<ActionRow> {
     plan.iter()
         .map(|planned| ActionRow {
             reference: planned.entry.reference.clone(),
@@ -258,7 +261,7 @@ async fn plan_page(
         summary: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
         back: loaded.href(),
         caption: loaded.title(),
-        actions: action_rows(&plan, loaded, manages),
+        actions: action_rows(&plan, loaded, manages, state.today()),
         recommendations,
         manages,
         new_href: format!("{href}/new"),
@@ -395,7 +398,7 @@ pub async fn upload_plan(
         .into_iter()
         .map(|(code, _)| code)
         .collect();
-    let entries = match check_plan(&rows, &themes, crate::pages::challenges::today()) {
+    let entries = match check_plan(&rows, &themes, state.today()) {
         Ok(entries) => entries,
         Err(problems) => {
             let listed = problems
@@ -808,10 +811,7 @@ async fn save_action(
         .into_iter()
         .map(|(code, _)| code)
         .collect();
-    let errors = match form
-        .answers()
-        .check(&themes, crate::pages::challenges::today())
-    {
+    let errors = match form.answers().check(&themes, state.today()) {
         Ok(entry) => match state
             .store
             .save_action(loaded.record.id, existing, &entry, &principal, Utc::now())

@@ -13,14 +13,12 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use documents::csv::CsvTable;
 use documents::xlsx::{Cell, Sheet, workbook};
-use domain::application::CONFLICT_REASON_LIMIT;
 use domain::pool::{
-    DateProblem, DateRange, ExpertiseLevel, HomeArea, MemberProfile, MemberStatus, ReviewerType,
-    parse_date_parts,
+    CONFLICT_REASON_LIMIT, ConflictAnswer, DateProblem, DateRange, ExpertiseLevel, HomeArea,
+    MemberProfile, MemberStatus, PhoneNumber, ReviewerType, check_conflicts, parse_date_parts,
 };
 use domain::{
-    Action, AuditEvent, AuditObject, AuthoritySlug, OneLine, PersonName, PoolMemberId, ThemeCode,
-    authorise,
+    Action, AuditEvent, AuditObject, AuthoritySlug, PersonName, PoolMemberId, ThemeCode, authorise,
 };
 use serde::Deserialize;
 use store::{AuditEntry, Authority, HomeFilter, PoolFilter, PoolMember, Theme};
@@ -53,7 +51,7 @@ impl Names {
         Ok(Self {
             authorities: state.store.authorities().await?,
             themes: state.store.themes().await?,
-            today: Utc::now().date_naive(),
+            today: state.today(),
         })
     }
 
@@ -492,7 +490,11 @@ fn export_cells(member: &PoolMember, names: &Names) -> Vec<Cell> {
     vec![
         profile.name.to_string().into(),
         profile.email.to_string().into(),
-        profile.phone.clone().unwrap_or_default().into(),
+        profile
+            .phone
+            .as_ref()
+            .map_or("", PhoneNumber::as_str)
+            .into(),
         profile.reviewer_type.label().into(),
         profile.organisation.clone().into(),
         names.home(&profile.home).into(),
@@ -560,7 +562,7 @@ async fn export(
         .iter()
         .map(|member| export_cells(member, &names))
         .collect();
-    let today = Utc::now().date_naive();
+    let today = state.today();
     let (bytes, content_type, extension, label) = match format {
         ExportFormat::Csv => {
             let mut table = CsvTable::new(&EXPORT_HEADERS);
@@ -659,7 +661,11 @@ impl ProfileView {
         Self {
             name: profile.name.to_string(),
             email: profile.email.to_string(),
-            phone: profile.phone.clone().unwrap_or_default(),
+            phone: profile
+                .phone
+                .as_ref()
+                .map(PhoneNumber::to_string)
+                .unwrap_or_default(),
             kind: profile.reviewer_type.label(),
             organisation: profile.organisation.clone(),
             home: names.home(&profile.home),
@@ -1108,7 +1114,7 @@ pub async fn mark_member_trained(
     let by = visitor.authorise(&Action::ManagePool)?.user_id;
     let member = find_member(&state, member_id(&id)?).await?;
     let mut errors = FormErrors::default();
-    let today = Utc::now().date_naive();
+    let today = state.today();
     let on = errors
         .check(
             "trained",
@@ -1383,12 +1389,6 @@ struct PeriodAnswer {
     end: DateAnswer,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct ConflictAnswer {
-    authority: String,
-    reason: String,
-}
-
 /// The edit form's answers exactly as typed, so they can be shown back on an error.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct ProfileAnswers {
@@ -1405,7 +1405,11 @@ impl ProfileAnswers {
     fn of(profile: &MemberProfile) -> Self {
         let mut answers = Self {
             name: profile.name.to_string(),
-            phone: profile.phone.clone().unwrap_or_default(),
+            phone: profile
+                .phone
+                .as_ref()
+                .map(PhoneNumber::to_string)
+                .unwrap_or_default(),
             levels: profile
                 .expertise
                 .iter()
@@ -1496,18 +1500,7 @@ impl ProfileAnswers {
     fn apply(&self, profile: &MemberProfile, names: &Names) -> Result<MemberProfile, FormErrors> {
         let mut errors = FormErrors::default();
         let name = errors.check("name", PersonName::parse(&self.name));
-        let phone = self.phone.trim();
-        let phone_ok = phone.len() <= 30
-            && phone
-                .chars()
-                .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '(' | ')' | '-'))
-            && (phone.is_empty() || phone.chars().filter(char::is_ascii_digit).count() >= 6);
-        if !phone_ok {
-            errors.add(
-                "phone",
-                "Enter a telephone number, like 01632 960 001 or +44 808 157 0192",
-            );
-        }
+        let phone = errors.check("phone", PhoneNumber::parse_optional(&self.phone));
         let mut expertise = Vec::new();
         for theme in &names.themes {
             let code = theme.code.as_str();
@@ -1545,46 +1538,14 @@ impl ProfileAnswers {
         }
         unavailable.sort();
         unavailable.dedup();
-        let mut conflicts: Vec<(AuthoritySlug, String)> = Vec::new();
-        for (index, conflict) in self.conflicts.iter().enumerate() {
-            let number = index + 1;
-            let reason = match OneLine::parse("Reason", &conflict.reason, CONFLICT_REASON_LIMIT) {
-                Ok(reason) => reason.into_string(),
-                Err(found) => {
-                    errors.add(format!("conflict-{number}-reason"), found);
-                    continue;
-                }
-            };
-            if conflict.authority.is_empty() && reason.is_empty() {
-                continue;
-            }
-            let authority = AuthoritySlug::parse(&conflict.authority)
-                .ok()
-                .filter(|slug| names.current_authorities().any(|a| &a.slug == slug));
-            let Some(authority) = authority else {
-                errors.add(
-                    format!("conflict-{number}-authority"),
-                    "Select the authority you must not review",
-                );
-                continue;
-            };
-            if conflicts.iter().any(|(listed, _)| listed == &authority) {
-                errors.add(
-                    format!("conflict-{number}-authority"),
-                    format!("You have already listed {}", names.authority(&authority)),
-                );
-                continue;
-            }
-            if reason.is_empty() {
-                errors.add(
-                    format!("conflict-{number}-reason"),
-                    format!(
-                        "Enter why you must not review {}",
-                        names.authority(&authority)
-                    ),
-                );
-            }
-            conflicts.push((authority, reason));
+        let authorities: Vec<(AuthoritySlug, String)> = names
+            .current_authorities()
+            .map(|authority| (authority.slug.clone(), authority.name.clone()))
+            .collect();
+        let mut problems = Vec::new();
+        let conflicts = check_conflicts(&self.conflicts, &authorities, 1, &mut problems);
+        for problem in problems {
+            errors.push(problem);
         }
         // Unchanged travel is kept as it is, even an empty list from before it was asked.
         let travel = if self.travel == TravelAnswers::of(profile) {
@@ -1592,11 +1553,11 @@ impl ProfileAnswers {
         } else {
             self.travel.apply(names, &mut errors, true)
         };
-        match (name, travel) {
-            (Some(name), Some((online_only, travel_to))) if errors.is_empty() => {
+        match (name, phone, travel) {
+            (Some(name), Some(phone), Some((online_only, travel_to))) if errors.is_empty() => {
                 Ok(MemberProfile {
                     name,
-                    phone: Some(phone.to_owned()).filter(|phone| !phone.is_empty()),
+                    phone,
                     expertise,
                     unavailable,
                     conflicts,

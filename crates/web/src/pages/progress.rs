@@ -18,7 +18,6 @@ use domain::{Action, ActionId, AuthoritySlug, Role};
 use store::{ActionChange, Authority, PlannedAction};
 
 use crate::action_plans::{AreaSummary, board_pack, progress_svg, regional_workbook};
-use crate::pages::challenges::today;
 use crate::pages::{Chrome, see_other};
 use crate::routes::{Route, route};
 use crate::visitor::Visitor;
@@ -93,7 +92,7 @@ async fn chart(
         .into_iter()
         .map(|(action, at, rag)| (action, at.date_naive(), rag))
         .collect();
-    Ok(progress_svg(&rag_by_month(&changes, today()), title))
+    Ok(progress_svg(&rag_by_month(&changes, state.today()), title))
 }
 
 #[derive(Template, WebTemplate)]
@@ -118,7 +117,7 @@ pub async fn show_region(
         };
     }
     let actions = state.store.actions(None).await?;
-    let today = today();
+    let today = state.today();
     let areas: Vec<AreaSummary> = current_authorities(&state)
         .await?
         .iter()
@@ -173,7 +172,7 @@ pub async fn show_area(
         .await?
         .ok_or(AppError::NotFound)?;
     let actions = state.store.actions(Some(&slug)).await?;
-    let today = today();
+    let today = state.today();
     Ok(AreaPage {
         chrome: Chrome::new(&visitor, format!("Progress: {}", area.name), NAV),
         back: visitor
@@ -245,7 +244,7 @@ pub async fn show_action(
         back: format!("/progress/areas/{}", planned.authority),
         area,
         theme,
-        overdue: planned.entry.is_overdue(today()),
+        overdue: planned.entry.is_overdue(state.today()),
         progress: planned.entry.progress.iter().rev().cloned().collect(),
         history: history.into_iter().rev().collect(),
         plan_href: keeps_plan.then(|| format!("/challenges/{}/actions", planned.challenge)),
@@ -285,7 +284,7 @@ pub async fn download_workbook(
         .map_err(|error| AppError::Internal(error.to_string()))?;
     Ok(attachment(
         XLSX,
-        &format!("next-steps-{}.xlsx", today()),
+        &format!("next-steps-{}.xlsx", state.today()),
         bytes,
     ))
 }
@@ -296,7 +295,7 @@ pub async fn download_board_pack(
 ) -> Result<Response, AppError> {
     visitor.authorise(&Action::ViewRegionalProgress)?;
     let actions = state.store.actions(None).await?;
-    let today = today();
+    let today = state.today();
     let areas: Vec<AreaSummary> = current_authorities(&state)
         .await?
         .iter()

@@ -13,7 +13,6 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use chrono::Utc;
 use domain::findings::{COMMENT_LIMIT, ReportFormat, ReportStatus, check_comment};
-use domain::lifecycle::ChallengeState;
 use domain::{Action, ReportVersionId};
 use serde::Deserialize;
 use store::{Author, ReportVersion, StoreError};
@@ -135,7 +134,7 @@ async fn reports_page(
     banner: Option<NotificationBanner>,
 ) -> Result<ReportsPage, AppError> {
     let href = reports_href(loaded);
-    let reporting = loaded.record.state == ChallengeState::Reporting;
+    let reporting = loaded.record.state.may_change_reports();
     let writes = loaded.may(visitor, &Action::WriteFindings(loaded.access.clone()));
     let runs_or_team =
         writes || loaded.may(visitor, &Action::DiscussFindings(loaded.access.clone()));

@@ -44,7 +44,7 @@ pub async fn shadow_seat(
         )
         .await;
     };
-    if !loaded.record.state.team_editable() {
+    if !loaded.record.state.may_change_team() {
         return refuse(
             &state,
             &visitor,

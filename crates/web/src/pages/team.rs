@@ -26,7 +26,7 @@ use crate::composition::{
 };
 use crate::error::refused;
 use crate::forms::FormErrors;
-use crate::pages::challenges::{ChallengeRow, LoadedChallenge, load_challenge, today};
+use crate::pages::challenges::{ChallengeRow, LoadedChallenge, load_challenge};
 use crate::pages::{Chrome, Notice, see_other};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, dates};
@@ -225,7 +225,7 @@ async fn team_page(
 ) -> Result<TeamPage, AppError> {
     let record = &loaded.record;
     let manage = runs_scheme(visitor);
-    let editable = manage && record.state.team_editable();
+    let editable = manage && record.state.may_change_team();
     let shown: Vec<&TeamMember> = loaded
         .team
         .iter()
@@ -234,7 +234,7 @@ async fn team_page(
         .collect();
     let picker = if editable {
         Some(
-            SeatPicker::load(&state.store, record, &loaded.team, today())
+            SeatPicker::load(&state.store, record, &loaded.team, state.today())
                 .await
                 .map_err(|e| AppError::Internal(e.to_string()))?,
         )
@@ -257,7 +257,7 @@ async fn team_page(
             &state.store,
             record,
             &loaded.team,
-            today(),
+            state.today(),
             state.settings.max_per_authority,
         )
         .await
@@ -285,7 +285,7 @@ async fn team_page(
     };
     let comparison = match &proposal {
         Some(proposal) => {
-            compare_with_engine(&state.store, record, &loaded.team, proposal, today()).await?
+            compare_with_engine(&state.store, record, &loaded.team, proposal, state.today()).await?
         }
         None => None,
     };
@@ -426,7 +426,7 @@ pub(crate) async fn propose(
         loaded.on(),
         &loaded.team,
         minimise_changes,
-        today(),
+        state.today(),
         Utc::now(),
     )
     .await
@@ -496,7 +496,7 @@ pub async fn swap_member(
         )
         .await;
     };
-    if !loaded.record.state.team_editable() {
+    if !loaded.record.state.may_change_team() {
         return refuse(
             &state,
             &visitor,
@@ -543,7 +543,7 @@ pub async fn add_member(
         )
         .await;
     };
-    if !loaded.record.state.team_editable() {
+    if !loaded.record.state.may_change_team() {
         return refuse(
             &state,
             &visitor,
@@ -616,7 +616,7 @@ pub async fn confirm_team(
         loaded.on(),
         &loaded.team,
         &form.override_reason,
-        today(),
+        state.today(),
         Utc::now(),
     )
     .await

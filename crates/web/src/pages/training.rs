@@ -10,9 +10,10 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use chrono::Utc;
 use documents::ics::{Attendee, CalendarEvent, CalendarMethod, calendar};
+use domain::clock::uk_date;
 use domain::pool::HomeArea;
 use domain::training::{
-    Attendance, PLACE_LIMIT, PlaceStatus, SessionAnswers, TITLE_LIMIT, TRAINER_LIMIT, uk_date,
+    Attendance, PLACE_LIMIT, PlaceStatus, SessionAnswers, TITLE_LIMIT, TRAINER_LIMIT,
 };
 use domain::{Action, PoolMemberId, TrainingSessionId};
 use serde::Deserialize;
@@ -450,7 +451,7 @@ pub async fn create_session(
     Form(form): Form<SessionForm>,
 ) -> Result<Response, AppError> {
     let principal = visitor.authorise(&Action::ManageTraining)?;
-    let plan = match form.answers().check(uk_date(Utc::now())) {
+    let plan = match form.answers().check(state.today()) {
         Ok(plan) => plan,
         Err(problems) => {
             let errors = FormErrors::from_problems(problems);
@@ -520,15 +521,19 @@ fn attendance_field(member: PoolMemberId) -> String {
     format!("attendance-{member}")
 }
 
-fn session_page(
+/// The session's page: its places, who could still be invited from the waiting list, and
+/// attendance once the session's day has come.
+async fn render_session(
+    state: &AppState,
     visitor: &Visitor,
     detail: &TrainingSessionDetail,
-    waiting: &[WaitingMember],
-    names: &std::collections::BTreeMap<String, String>,
     typed: &Typed<'_>,
     errors: &FormErrors,
     banner: Option<NotificationBanner>,
-) -> SessionPage {
+) -> Result<SessionPage, AppError> {
+    let waiting = state.store.training_waiting_list(Utc::now()).await?;
+    let names = &authority_names(state).await?;
+    let today = state.today();
     let session = &detail.session;
     let date = dates::date(session.date());
     let invitable: Vec<&WaitingMember> = waiting
@@ -578,7 +583,7 @@ fn session_page(
             })
             .collect(),
     });
-    let open = uk_date(Utc::now()) >= session.date();
+    let open = today >= session.date();
     let attendance = if open {
         detail
             .places
@@ -613,7 +618,7 @@ fn session_page(
     } else {
         Vec::new()
     };
-    SessionPage {
+    Ok(SessionPage {
         chrome: Chrome::new(visitor, &session.title, NAV).with_errors(!errors.is_empty()),
         banner,
         summary: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
@@ -647,23 +652,7 @@ fn session_page(
         invite,
         attendance,
         attendance_opens: (!open && !detail.places.is_empty()).then_some(date),
-    }
-}
-
-/// Render the session page with what was typed and any errors.
-async fn render_session(
-    state: &AppState,
-    visitor: &Visitor,
-    detail: &TrainingSessionDetail,
-    typed: &Typed<'_>,
-    errors: &FormErrors,
-    banner: Option<NotificationBanner>,
-) -> Result<SessionPage, AppError> {
-    let waiting = state.store.training_waiting_list(Utc::now()).await?;
-    let names = authority_names(state).await?;
-    Ok(session_page(
-        visitor, detail, &waiting, &names, typed, errors, banner,
-    ))
+    })
 }
 
 pub async fn show_session(

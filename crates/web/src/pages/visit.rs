@@ -1,6 +1,6 @@
 //! Preparing a challenge's visit: the timetable of each visit day, the case sample and the
 //! pre-reading. The host's LA lead builds them (the co-ordinator and project manager may
-//! too) while `ChallengeState::visit_preparation_open` says so; the team reads them. Each
+//! too) while `ChallengeState::may_prepare_visit` says so; the team reads them. Each
 //! area has its own module; this one holds the routes and what they share.
 
 mod cases;
@@ -131,7 +131,7 @@ pub fn routes(settings: &crate::Settings) -> Vec<Route> {
 /// Whether this visitor may change the visit now: allowed to prepare it, and the challenge
 /// at a stage where it may change.
 fn may_change(loaded: &LoadedChallenge, visitor: &Visitor) -> bool {
-    loaded.record.state.visit_preparation_open()
+    loaded.record.state.may_prepare_visit()
         && loaded.may(visitor, &Action::PrepareVisit(loaded.access.clone()))
 }
 

@@ -18,7 +18,6 @@ use crate::components::{DateInput, ErrorSummary, Radios, Select, SelectItem};
 use crate::composition::{CompositionError, Proposal, WhatIf, what_if};
 use crate::forms::FormErrors;
 use crate::pages::Chrome;
-use crate::pages::challenges::today;
 use crate::visitor::Visitor;
 use crate::{AppError, AppState};
 
@@ -172,7 +171,7 @@ pub async fn show_what_if(
     Query(query): Query<WhatIfQuery>,
 ) -> Result<Response, AppError> {
     visitor.authorise(&Action::ComposeTeam)?;
-    let today = today();
+    let today = state.today();
     let areas: Vec<(AuthoritySlug, String)> = state
         .store
         .authorities()

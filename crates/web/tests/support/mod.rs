@@ -130,6 +130,13 @@ impl TestApp {
         }
     }
 
+    /// The same app reading the time from `clock`, for a test that needs a particular day.
+    pub fn with_clock(mut self, clock: web::Clock) -> Self {
+        self.state = self.state.with_clock(clock);
+        self.router = web::router(self.state.clone());
+        self
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Page {
         let response = self
             .router

@@ -231,7 +231,7 @@ async fn cases_page(
         sees_details,
         cases,
         form: editable.then(|| case_fields(form, errors)),
-        closed: !loaded.record.state.visit_preparation_open(),
+        closed: !loaded.record.state.may_prepare_visit(),
     })
 }
 
@@ -275,7 +275,7 @@ pub async fn add_case(
 ) -> Result<Response, AppError> {
     let loaded = load_challenge(&state, &visitor, &id).await?;
     let principal = visitor.authorise(&Action::PrepareVisit(loaded.access.clone()))?;
-    if !loaded.record.state.visit_preparation_open() {
+    if !loaded.record.state.may_prepare_visit() {
         return Ok(closed(&loaded));
     }
     let errors = match form.answers().check() {
@@ -320,7 +320,7 @@ pub async fn show_delete_case(
     let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::PrepareVisit(loaded.access.clone()))?;
     let case = load_case(&state, &loaded, &case).await?;
-    if !loaded.record.state.visit_preparation_open() {
+    if !loaded.record.state.may_prepare_visit() {
         return Ok(closed(&loaded));
     }
     let href = cases_href(&loaded);
@@ -357,7 +357,7 @@ pub async fn delete_case(
     if !form.confirmed() {
         return Ok(see_other(&format!("{href}/{}/delete", case.id)));
     }
-    if !loaded.record.state.visit_preparation_open() {
+    if !loaded.record.state.may_prepare_visit() {
         return Ok(closed(&loaded));
     }
     let result = state

@@ -15,8 +15,8 @@ use axum_extra::extract::Form;
 use chrono::Utc;
 use documents::upload::{self, FileKind, Size, UploadLimits, UploadProblem};
 use domain::Action;
+use domain::clock::uk_date;
 use domain::personal_data::{PersonalData, find_personal_data_among};
-use domain::training::uk_date;
 use store::{DocumentKind, DocumentSummary, NewDocument, StoreError};
 
 use super::{
@@ -208,7 +208,7 @@ async fn documents_page(
         action: format!("{href}?csrf_token={}", visitor.form_token),
         documents,
         form,
-        closed: !loaded.record.state.visit_preparation_open(),
+        closed: !loaded.record.state.may_prepare_visit(),
     })
 }
 
@@ -295,7 +295,7 @@ pub async fn upload_document(
 ) -> Result<Response, AppError> {
     let loaded = load_challenge(&state, &visitor, &id).await?;
     let principal = visitor.authorise(&Action::PrepareVisit(loaded.access.clone()))?;
-    if !loaded.record.state.visit_preparation_open() {
+    if !loaded.record.state.may_prepare_visit() {
         return Ok(closed(&loaded));
     }
     let upload = read_upload(multipart).await;
@@ -415,7 +415,7 @@ pub async fn show_delete_document(
     let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::PrepareVisit(loaded.access.clone()))?;
     let document = load_document(&state, &loaded, &document).await?;
-    if !loaded.record.state.visit_preparation_open() {
+    if !loaded.record.state.may_prepare_visit() {
         return Ok(closed(&loaded));
     }
     let href = documents_href(&loaded);
@@ -449,7 +449,7 @@ pub async fn delete_document(
     if !form.confirmed() {
         return Ok(see_other(&format!("{href}/{}/delete", document.id)));
     }
-    if !loaded.record.state.visit_preparation_open() {
+    if !loaded.record.state.may_prepare_visit() {
         return Ok(closed(&loaded));
     }
     let result = state

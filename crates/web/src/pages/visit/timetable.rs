@@ -13,10 +13,10 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use chrono::{NaiveDate, NaiveTime, Utc};
 use documents::ics::{CalendarEvent, CalendarMethod, calendar};
+use domain::clock::uk_to_utc;
 use domain::timetable::{
     ActivityAnswers, ActivityKind, Clash, PLACE_LIMIT, TITLE_LIMIT, find_clashes,
 };
-use domain::training::uk_to_utc;
 use domain::{Action, ActivityId, TeamMemberId};
 use serde::Deserialize;
 use store::{Activity, StoreError, TeamMember};
@@ -251,7 +251,7 @@ pub async fn show_timetable(
         kloes: kloe_questions(&loaded),
         may_add: editable && !day_options(&loaded, "").is_empty(),
         may_change: editable,
-        closed: !loaded.record.state.visit_preparation_open(),
+        closed: !loaded.record.state.may_prepare_visit(),
         days,
         clashes,
     })
@@ -675,7 +675,7 @@ pub async fn show_new_activity(
 ) -> Result<Response, AppError> {
     let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::PrepareVisit(loaded.access.clone()))?;
-    if !loaded.record.state.visit_preparation_open() {
+    if !loaded.record.state.may_prepare_visit() {
         return Ok(closed(&loaded));
     }
     let page = activity_page(
@@ -697,7 +697,7 @@ async fn save(
     form: &ActivityForm,
 ) -> Result<Response, AppError> {
     let principal = visitor.authorise(&Action::PrepareVisit(loaded.access.clone()))?;
-    if !loaded.record.state.visit_preparation_open() {
+    if !loaded.record.state.may_prepare_visit() {
         return Ok(closed(loaded));
     }
     let allowed: Vec<TeamMemberId> = seat_holders(&loaded.team)
@@ -759,7 +759,7 @@ pub async fn show_activity(
     let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::PrepareVisit(loaded.access.clone()))?;
     let activity = load_activity(&state, &loaded, &activity).await?;
-    if !loaded.record.state.visit_preparation_open() {
+    if !loaded.record.state.may_prepare_visit() {
         return Ok(closed(&loaded));
     }
     let form = ActivityForm::from_activity(&activity, &seat_holders(&loaded.team));
@@ -822,7 +822,7 @@ pub async fn show_delete_activity(
     let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::PrepareVisit(loaded.access.clone()))?;
     let activity = load_activity(&state, &loaded, &activity).await?;
-    if !loaded.record.state.visit_preparation_open() {
+    if !loaded.record.state.may_prepare_visit() {
         return Ok(closed(&loaded));
     }
     Ok(delete_page(&visitor, &loaded, &activity).into_response())
@@ -841,7 +841,7 @@ pub async fn delete_activity(
     if !form.confirmed() {
         return Ok(see_other(&format!("{timetable}/{}/delete", activity.id)));
     }
-    if !loaded.record.state.visit_preparation_open() {
+    if !loaded.record.state.may_prepare_visit() {
         return Ok(closed(&loaded));
     }
     let result = state
