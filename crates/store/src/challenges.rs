@@ -282,6 +282,7 @@ impl Store {
         }
         .insert(&txn)
         .await?;
+        crate::programmes::add_challenge_activity(&txn, id, &reference, authority, now).await?;
         insert_kloe_version(&txn, id, 1, &request.kloes, actor, now).await?;
         append_event(
             &txn,

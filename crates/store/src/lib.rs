@@ -20,6 +20,7 @@ mod pool;
 mod pool_admin;
 mod pool_import;
 mod pre_reading;
+mod programmes;
 mod reference;
 mod reports;
 mod retention;
@@ -49,11 +50,12 @@ pub use connect::Backend;
 pub use error::StoreError;
 pub use findings::{Author, EvidenceNote, Finding, FindingComment};
 pub use guidance::{GuidanceDocument, GuidanceSummary, NewGuidance};
-pub use next_steps::{ActionChange, PlanApplied, PlannedAction};
+pub use next_steps::{ActionChange, NextStepFilter, PlanApplied, PlannedAction};
 pub use outbox::{EmailAttachment, NewEmail, OutboxEmail, OutboxStatus};
 pub use pool::{HomeFilter, PoolFilter, PoolMember};
 pub use pool_import::ImportedMember;
 pub use pre_reading::{DocumentFile, DocumentKind, DocumentSummary, NewDocument};
+pub use programmes::ProgrammeActivity;
 pub use reports::{ReportComment, ReportVersion, ReportedRecommendation};
 pub use retention::{
     DEFAULT_RETENTION_MONTHS, DRAFT_RETENTION_DAYS, PurgeReport, WorkingNotesPurged,

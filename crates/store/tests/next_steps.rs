@@ -5,6 +5,9 @@
 
 mod support;
 
+#[path = "next_steps/migration.rs"]
+mod migration;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::case_sample::{CaseAgeBand, CaseAnswers, NeedType, SettingType};
 use domain::challenge::ChallengeKind;
@@ -116,7 +119,7 @@ store_test!(
             "by reference"
         );
         assert_eq!(plan[0].entry, added);
-        assert_eq!(plan[0].challenge, challenge);
+        assert_eq!(plan[0].activity.challenge, Some(challenge));
         assert_eq!(plan[0].authority, slug("nottingham"));
         assert_eq!(plan[0].updated_at, at(2));
 

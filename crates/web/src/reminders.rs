@@ -106,14 +106,18 @@ fn body(action: &PlannedAction, reminder: &Reminder, base_url: &str) -> String {
         "Action {reference} in your area's next steps {why}.\n\n\
          Action: {text}\nOwner: {owner}\nDue: {due}\nStatus: {rag}\n\n\
          Please update its status and progress notes, so the regional board sees where it stands:\n\
-         {base_url}/challenges/{challenge}/actions\n\n\
+         {base_url}{page}\n\n\
          Peer Challenge, the East Midlands SEND peer challenge scheme",
         reference = entry.reference,
         text = entry.action,
         owner = entry.owner,
         due = crate::dates::date(entry.due),
         rag = entry.rag.label(),
-        challenge = action.challenge,
+        // A challenge's plan is kept on its page; other programmes' next steps on the board's.
+        page = match action.activity.challenge {
+            Some(challenge) => format!("/challenges/{challenge}/actions"),
+            None => format!("/progress/actions/{}", action.id),
+        },
     )
 }
 
@@ -177,7 +181,15 @@ mod tests {
     fn action(rag: Rag, due: NaiveDate, updated: NaiveDate) -> PlannedAction {
         PlannedAction {
             id: ActionId::new(),
-            challenge: ChallengeId::new(),
+            activity: {
+                let challenge = ChallengeId::new();
+                domain::programme::ActivityRef {
+                    id: challenge.into(),
+                    programme: domain::Programme::Challenge,
+                    title: "PC-2027-001".into(),
+                    challenge: Some(challenge),
+                }
+            },
             authority: AuthoritySlug::parse("derby").unwrap_or_else(|_| unreachable!()),
             entry: ActionEntry {
                 reference: "DER-1".into(),

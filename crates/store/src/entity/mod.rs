@@ -31,6 +31,8 @@ pub mod pool_member_conflict;
 pub mod pool_member_expertise;
 pub mod pool_member_travel;
 pub mod pool_member_unavailability;
+pub mod programme_activity;
+pub mod programme_activity_area;
 pub mod rate_limit;
 pub mod region;
 pub mod report_comment;

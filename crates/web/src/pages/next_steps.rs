@@ -763,7 +763,7 @@ async fn load_action(
         .store
         .action(id)
         .await?
-        .filter(|planned| planned.challenge == loaded.record.id)
+        .filter(|planned| planned.activity.challenge == Some(loaded.record.id))
         .ok_or(AppError::NotFound)
 }
 

@@ -248,7 +248,11 @@ pub async fn show_action(
         overdue: planned.entry.is_overdue(today()),
         progress: planned.entry.progress.iter().rev().cloned().collect(),
         history: history.into_iter().rev().collect(),
-        plan_href: keeps_plan.then(|| format!("/challenges/{}/actions", planned.challenge)),
+        plan_href: planned
+            .activity
+            .challenge
+            .filter(|_| keeps_plan)
+            .map(|challenge| format!("/challenges/{challenge}/actions")),
         action: planned,
     })
 }
