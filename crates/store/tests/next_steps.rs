@@ -7,6 +7,8 @@ mod support;
 
 #[path = "next_steps/migration.rs"]
 mod migration;
+#[path = "next_steps/programmes.rs"]
+mod programmes;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::case_sample::{CaseAgeBand, CaseAnswers, NeedType, SettingType};

@@ -1681,5 +1681,7 @@ app_test!(
 mod concurrency;
 #[path = "outcomes/evidence_kept.rs"]
 mod evidence_kept;
+#[path = "outcomes/programmes.rs"]
+mod programmes;
 #[path = "outcomes/recommendations.rs"]
 mod recommendations;
