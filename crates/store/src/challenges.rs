@@ -709,6 +709,14 @@ pub(crate) async fn move_in(
     if updated.rows_affected == 0 {
         return Err(StoreError::Conflict("the challenge has moved on"));
     }
+    if to == ChallengeState::NextSteps {
+        let host = challenge::Entity::find_by_id(id.as_uuid())
+            .one(txn)
+            .await?
+            .ok_or(StoreError::NotFound)?
+            .authority_slug;
+        crate::returns::owe_action_plan(txn, id, &host, now).await?;
+    }
     append_event(txn, id, Some(from), to, &actor.name, note, now).await?;
     audit::append(
         txn,

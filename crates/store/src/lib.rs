@@ -24,6 +24,7 @@ mod programmes;
 mod reference;
 mod reports;
 mod retention;
+mod returns;
 mod secrets;
 mod sessions;
 mod teams;
@@ -60,6 +61,7 @@ pub use reports::{ReportComment, ReportVersion, ReportedRecommendation};
 pub use retention::{
     DEFAULT_RETENTION_MONTHS, DRAFT_RETENTION_DAYS, PurgeReport, WorkingNotesPurged,
 };
+pub use returns::{OwedReturn, ReturnFilter};
 pub use sessions::{SessionPolicy, SessionToken};
 pub use teams::{Bookings, NewTeamMember, TeamMember};
 pub use throttle::{SignInAttempt, SignInThrottle};

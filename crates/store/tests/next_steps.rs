@@ -9,6 +9,8 @@ mod support;
 mod migration;
 #[path = "next_steps/programmes.rs"]
 mod programmes;
+#[path = "next_steps/returns.rs"]
+mod returns;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::case_sample::{CaseAgeBand, CaseAnswers, NeedType, SettingType};

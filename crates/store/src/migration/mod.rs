@@ -9,6 +9,7 @@ mod m0005_next_steps;
 mod m0006_upkeep;
 mod m0007_report_recommendations;
 mod m0008_programmes;
+mod m0009_returns;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_upkeep::Migration),
             Box::new(m0007_report_recommendations::Migration),
             Box::new(m0008_programmes::Migration),
+            Box::new(m0009_returns::Migration),
         ]
     }
 }

@@ -160,6 +160,17 @@ async fn plan_reads_back_identically(backend: Backend) {
         assert_eq!(activity.region, "east-midlands");
         assert_eq!(activity.areas, [AuthoritySlug::parse(host).expect("slug")]);
     }
+    // The challenge at next steps owes its action plan, eight weeks from its last move.
+    let owed = store
+        .returns(&store::ReturnFilter::default())
+        .await
+        .expect("returns");
+    assert_eq!(owed.len(), 1, "{owed:?}");
+    assert_eq!(
+        owed[0].activity.challenge,
+        Some(ChallengeId::from_uuid(nottingham))
+    );
+    assert_eq!(owed[0].due, when(0).date_naive() + Duration::weeks(8));
     if backend == Backend::Postgres {
         test.store.close().await.ok();
     }
