@@ -191,6 +191,63 @@ pub fn check_extension(
     Ok(())
 }
 
+/// An extension as the co-ordinator types it: the new date (dd/mm/yyyy) and the reason.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct ExtensionAnswers {
+    #[serde(default)]
+    pub date: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+impl ExtensionAnswers {
+    /// The date and the reason, or each field's problem (keyed by its HTML id).
+    pub fn check(
+        &self,
+    ) -> Result<(NaiveDate, crate::OneLine), Vec<crate::application::FieldProblem>> {
+        let mut problems = Vec::new();
+        let problem = |field: &str, message: String| crate::application::FieldProblem {
+            field: field.to_owned(),
+            message,
+        };
+        let date = match self.date.trim() {
+            "" => {
+                problems.push(problem("date", "Enter the new due date".into()));
+                None
+            }
+            text => match NaiveDate::parse_from_str(text, "%d/%m/%Y") {
+                Ok(date) => Some(date),
+                Err(_) => {
+                    problems.push(problem(
+                        "date",
+                        "The new due date must be a real date, like 14/03/2027".into(),
+                    ));
+                    None
+                }
+            },
+        };
+        let reason =
+            match crate::OneLine::parse("The reason", &self.reason, crate::limits::SENTENCE) {
+                Ok(reason) if reason.as_str().is_empty() => {
+                    problems.push(problem(
+                        "reason",
+                        "Enter the reason for the extension".into(),
+                    ));
+                    None
+                }
+                Ok(reason) => Some(reason),
+                Err(error) => {
+                    problems.push(problem("reason", error.to_string()));
+                    None
+                }
+            };
+        match (date, reason) {
+            (Some(date), Some(reason)) => Ok((date, reason)),
+            _ => Err(problems),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,6 +299,31 @@ mod tests {
         assert_eq!(
             ReturnReminder::due(ReturnStanding::Submitted, 7, day(11)),
             None
+        );
+    }
+
+    #[test]
+    fn extension_answers_are_checked_per_field() {
+        let ok = ExtensionAnswers {
+            date: "21/03/2027".into(),
+            reason: " New director ".into(),
+        }
+        .check()
+        .expect("valid");
+        assert_eq!(ok.0, day(21));
+        assert_eq!(ok.1.as_str(), "New director");
+        let problems = ExtensionAnswers {
+            date: "31/02/2027".into(),
+            reason: String::new(),
+        }
+        .check()
+        .expect_err("invalid");
+        assert_eq!(
+            problems
+                .iter()
+                .map(|p| p.field.as_str())
+                .collect::<Vec<_>>(),
+            ["date", "reason"]
         );
     }
 

@@ -1685,3 +1685,5 @@ mod evidence_kept;
 mod programmes;
 #[path = "outcomes/recommendations.rs"]
 mod recommendations;
+#[path = "outcomes/returns.rs"]
+mod returns;
