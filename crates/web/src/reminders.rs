@@ -4,6 +4,7 @@
 //! [`send_due_reminders`] directly. Emails go through the outbox like every other.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use domain::programme::ReturnReminder;
 use domain::{EmailAddress, Role};
 use store::{NewEmail, PlannedAction, StaffMember, Store, StoreError};
 
@@ -163,6 +164,81 @@ pub async fn send_due_reminders(
                     Reminder::NoUpdate(_) => sent.no_update += 1,
                 }
             }
+        }
+    }
+    Ok(sent)
+}
+
+/// Reminders about returns: whoever answers for an area's return (its owner, else the
+/// area's LA leads) hears `due_soon_days` before its date, and once it is overdue, each once
+/// per date, so an extension earns fresh ones. Run by the same daily job as the actions'.
+pub async fn send_return_reminders(
+    store: &Store,
+    settings: ReminderSettings,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let today = now.date_naive();
+    let staff = store.staff().await?;
+    let mut sent = 0;
+    for owed in store.returns(&store::ReturnFilter::default()).await? {
+        let Some(reminder) =
+            ReturnReminder::due(owed.standing(today), settings.due_soon_days, today)
+        else {
+            continue;
+        };
+        let to: Vec<&EmailAddress> = staff
+            .iter()
+            .filter(|person| match owed.owner {
+                Some(owner) => person.id == owner,
+                None => person.grants.iter().any(|grant| {
+                    grant.role() == Role::LaLead && grant.authority() == Some(&owed.area)
+                }),
+            })
+            .map(|person| &person.email)
+            .collect();
+        if to.is_empty() {
+            continue;
+        }
+        let (subject, why) = match reminder {
+            ReturnReminder::DueSoon(due) => (
+                format!(
+                    "Your area's {} is due on {}",
+                    owed.kind.label().to_lowercase(),
+                    crate::dates::date(due)
+                ),
+                format!("is due on {}", crate::dates::date(due)),
+            ),
+            ReturnReminder::Overdue(due) => (
+                format!(
+                    "Your area's {} was due on {}",
+                    owed.kind.label().to_lowercase(),
+                    crate::dates::date(due)
+                ),
+                format!(
+                    "was due on {} and has not been submitted",
+                    crate::dates::date(due)
+                ),
+            ),
+        };
+        let body = format!(
+            "Your area's {kind} for {activity} {why}.\n\n\
+             Please complete and submit it, or ask the regional SEND co-ordinator for an extension:\n\
+             {base_url}/returns/{id}\n\n\
+             Peer Challenge, the East Midlands SEND peer challenge scheme",
+            kind = owed.kind.label().to_lowercase(),
+            activity = owed.activity.title,
+            id = owed.id,
+        );
+        let emails = to
+            .into_iter()
+            .map(|address| NewEmail::text(address.clone(), subject.clone(), body.clone()))
+            .collect();
+        if store
+            .send_return_reminder_once(owed.id, reminder.kind(), &reminder.occasion(), emails, now)
+            .await?
+        {
+            sent += 1;
         }
     }
     Ok(sent)
