@@ -253,7 +253,7 @@ mod tests {
     use super::*;
 
     fn day(d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(2027, 3, d).unwrap()
+        NaiveDate::from_ymd_opt(2027, 3, d).expect("a real date")
     }
 
     #[test]

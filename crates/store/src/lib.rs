@@ -61,7 +61,7 @@ pub use reports::{ReportComment, ReportVersion, ReportedRecommendation};
 pub use retention::{
     DEFAULT_RETENTION_MONTHS, DRAFT_RETENTION_DAYS, PurgeReport, WorkingNotesPurged,
 };
-pub use returns::{OwedReturn, ReturnFilter};
+pub use returns::{NewReturn, OwedReturn, ReturnFilter};
 pub use sessions::{SessionPolicy, SessionToken};
 pub use teams::{Bookings, NewTeamMember, TeamMember};
 pub use throttle::{SignInAttempt, SignInThrottle};

@@ -58,16 +58,29 @@ async fn region_of(db: &impl ConnectionTrait, area: &AuthoritySlug) -> Result<St
         .region_slug)
 }
 
-async fn insert_activity(
-    db: &impl ConnectionTrait,
+/// An activity's row and its areas, as written.
+struct NewActivity<'a> {
     id: Uuid,
     programme: Programme,
     region: String,
-    title: &str,
+    title: &'a str,
     challenge: Option<ChallengeId>,
-    areas: &[AuthoritySlug],
+    areas: &'a [AuthoritySlug],
+}
+
+async fn insert_activity(
+    db: &impl ConnectionTrait,
+    new: NewActivity<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let NewActivity {
+        id,
+        programme,
+        region,
+        title,
+        challenge,
+        areas,
+    } = new;
     programme_activity::ActiveModel {
         id: Set(id),
         programme: Set(programme.code().to_owned()),
@@ -99,17 +112,15 @@ pub(crate) async fn add_challenge_activity(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let region = region_of(db, host).await?;
-    insert_activity(
-        db,
-        challenge.as_uuid(),
-        Programme::Challenge,
+    let new = NewActivity {
+        id: challenge.as_uuid(),
+        programme: Programme::Challenge,
         region,
-        reference,
-        Some(challenge),
-        std::slice::from_ref(host),
-        now,
-    )
-    .await
+        title: reference,
+        challenge: Some(challenge),
+        areas: std::slice::from_ref(host),
+    };
+    insert_activity(db, new, now).await
 }
 
 pub(crate) async fn load(
@@ -169,17 +180,15 @@ impl Store {
             }
         }
         let id = ProgrammeActivityId::new();
-        insert_activity(
-            &txn,
-            id.as_uuid(),
+        let new = NewActivity {
+            id: id.as_uuid(),
             programme,
             region,
             title,
-            None,
+            challenge: None,
             areas,
-            now,
-        )
-        .await?;
+        };
+        insert_activity(&txn, new, now).await?;
         audit::append(
             &txn,
             AuditEvent::new(

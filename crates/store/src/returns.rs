@@ -39,6 +39,17 @@ impl OwedReturn {
     }
 }
 
+/// A return an area is to owe, as the co-ordinator sets it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewReturn {
+    pub activity: domain::ProgrammeActivityId,
+    pub area: AuthoritySlug,
+    pub kind: ReturnKind,
+    /// Who answers for it; None is the area's LA leads.
+    pub owner: Option<UserId>,
+    pub due: NaiveDate,
+}
+
 /// Which returns to list: all, one programme's, one area's.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReturnFilter {
@@ -152,14 +163,18 @@ impl Store {
     /// due on `due`. An area owes one of each kind per activity: a second is a `Conflict`.
     pub async fn owe_return(
         &self,
-        activity: domain::ProgrammeActivityId,
-        area: &AuthoritySlug,
-        kind: ReturnKind,
-        owner: Option<UserId>,
-        due: NaiveDate,
+        new: &NewReturn,
         by: &Principal,
         now: DateTime<Utc>,
     ) -> Result<ReturnId, StoreError> {
+        let NewReturn {
+            activity,
+            area,
+            kind,
+            owner,
+            due,
+        } = new.clone();
+        let area = &area;
         let txn = self.begin_write().await?;
         let loaded = crate::programmes::load(&txn, activity)
             .await?

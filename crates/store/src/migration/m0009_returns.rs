@@ -4,7 +4,7 @@
 //! action plan, due eight weeks after they last moved.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{FromQueryResult, Statement};
+use sea_orm::FromQueryResult;
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 use uuid::Uuid;
@@ -141,7 +141,7 @@ impl MigrationTrait for Migration {
             .from(Alias::new("challenges"))
             .and_where(Expr::col(Alias::new("state")).eq("next_steps"))
             .to_owned();
-        let owing = AtNextSteps::find_by_statement(Statement::from(backend.build(&select)))
+        let owing = AtNextSteps::find_by_statement(backend.build(&select))
             .all(db)
             .await?;
         for challenge in owing {

@@ -10,11 +10,14 @@ use store::{ActionChange, Backend, NextStepFilter};
 use uuid::Uuid;
 
 fn when(days: i64) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2027, 1, 4, 9, 30, 0).unwrap() + Duration::days(days)
+    Utc.with_ymd_and_hms(2027, 1, 4, 9, 30, 0)
+        .single()
+        .expect("a time")
+        + Duration::days(days)
 }
 
 fn date(month: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2027, month, day).unwrap()
+    NaiveDate::from_ymd_opt(2027, month, day).expect("a real date")
 }
 
 fn old_action(

@@ -2,7 +2,7 @@
 //! each area's next steps written under it, refused for an area it does not involve, and the
 //! board's reads filtering by programme and area.
 
-use domain::{AuthoritySlug, Programme};
+use domain::Programme;
 use store::{NextStepFilter, StoreError};
 
 use super::*;
@@ -134,10 +134,7 @@ store_test!(
             .expect("event");
         assert_eq!(activity.activity.title, "Preparing for adulthood");
         assert_eq!(activity.activity.challenge, None);
-        assert_eq!(
-            activity.areas,
-            [AuthoritySlug::parse("derby").unwrap(), slug("nottingham")]
-        );
+        assert_eq!(activity.areas, [slug("derby"), slug("nottingham")]);
         // A challenge's activity is made with the challenge, never on its own.
         assert!(matches!(
             store

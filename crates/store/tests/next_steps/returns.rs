@@ -135,11 +135,13 @@ store_test!(
             async move {
                 store
                     .owe_return(
-                        event,
-                        &slug(area),
-                        ReturnKind::ActionPlan,
-                        None,
-                        day(9, 1),
+                        &store::NewReturn {
+                            activity: event,
+                            area: slug(area),
+                            kind: ReturnKind::ActionPlan,
+                            owner: None,
+                            due: day(9, 1),
+                        },
                         &pm,
                         at(2),
                     )

@@ -235,7 +235,7 @@ pub async fn extend_return(
         Ok((date, reason)) => {
             match state
                 .store
-                .extend_return(owed.id, date, reason.as_str(), &principal, Utc::now())
+                .extend_return(owed.id, date, reason.as_str(), principal, Utc::now())
                 .await
             {
                 Ok(()) => return Ok(see_other(&format!("/returns/{}", owed.id))),
@@ -262,7 +262,7 @@ pub async fn submit_return(
     let principal = visitor.authorise(&Action::SubmitReturn(owed.area.clone()))?;
     match state
         .store
-        .submit_return(owed.id, &principal, Utc::now())
+        .submit_return(owed.id, principal, Utc::now())
         .await
     {
         Ok(()) => Ok(see_other(&format!("/returns/{}", owed.id))),
