@@ -116,6 +116,23 @@ uuid_id!(
     /// One action of an area's next steps.
     ActionId
 );
+uuid_id!(
+    /// One activity of a programme (a challenge, a thematic event, a biennial or an annual
+    /// cycle). A challenge's activity has the challenge's own id.
+    ProgrammeActivityId
+);
+uuid_id!(
+    /// A return one area owes for a programme activity.
+    ReturnId
+);
+
+impl From<ChallengeId> for ProgrammeActivityId {
+    /// A challenge's activity shares the challenge's id, so either names the other and the
+    /// migration could backfill without generating ids in SQL.
+    fn from(challenge: ChallengeId) -> Self {
+        Self(challenge.as_uuid())
+    }
+}
 
 #[cfg(test)]
 mod tests {

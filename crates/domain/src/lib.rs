@@ -21,6 +21,7 @@ pub mod personal_data;
 pub mod policy;
 pub mod pool;
 pub mod principal;
+pub mod programme;
 pub mod role;
 pub mod text;
 pub mod theme;
@@ -33,12 +34,13 @@ pub use authority::{AuthorityKind, AuthoritySlug};
 pub use email::EmailAddress;
 pub use ids::{
     ActionId, ActivityId, ApplicationId, CaseId, ChallengeId, DocumentId, EvidenceId,
-    FindingCommentId, FindingId, GuidanceId, OutboxId, PoolMemberId, ReportVersionId, TeamMemberId,
-    TrainingSessionId, UserId,
+    FindingCommentId, FindingId, GuidanceId, OutboxId, PoolMemberId, ProgrammeActivityId,
+    ReportVersionId, ReturnId, TeamMemberId, TrainingSessionId, UserId,
 };
 pub use password::{NewPassword, PasswordHash, PasswordProblem};
 pub use policy::{Action, Denied, authorise};
 pub use principal::Principal;
+pub use programme::{Programme, ReturnKind};
 pub use role::{Role, RoleGrant, RoleGrantError};
 pub use text::{MultiLine, OneLine, PersonName, TextProblem, limits};
 pub use theme::{FrameworkFamily, ThemeCode};

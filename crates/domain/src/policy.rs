@@ -101,6 +101,14 @@ pub enum Action {
     ViewRegionalProgress,
     /// Open the progress pages at all: the region's, or an LA lead's own area's.
     ViewProgress,
+    /// Open the list of returns at all (each row is then `ViewAreaReturns`).
+    ViewReturns,
+    /// Read the returns one area owes.
+    ViewAreaReturns(AuthoritySlug),
+    /// Give one area's return a later due date.
+    ExtendReturn,
+    /// Submit the return one area owes.
+    SubmitReturn(AuthoritySlug),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
@@ -184,6 +192,15 @@ fn allows(principal: &Principal, action: &Action) -> bool {
         }
         Action::ViewRegionalProgress => monitors_region(principal),
         Action::ViewProgress => monitors_region(principal) || principal.has_role(Role::LaLead),
+        // The board and the scheme's staff see every area's returns; a lead their own.
+        Action::ViewReturns => monitors_region(principal) || principal.has_role(Role::LaLead),
+        Action::ViewAreaReturns(area) => monitors_region(principal) || principal.leads(area),
+        // The co-ordinator sets the deadlines, so only they move one.
+        Action::ExtendReturn => principal.has_role(Role::Coordinator),
+        // The area answers for its return; the co-ordinator may submit one handed in by email.
+        Action::SubmitReturn(area) => {
+            principal.leads(area) || principal.has_role(Role::Coordinator)
+        }
         Action::MoveChallenge { access, from, to } => transition(*from, *to).is_some_and(|move_| {
             movers(principal, access)
                 .into_iter()

@@ -4,6 +4,7 @@
 //! [`send_due_reminders`] directly. Emails go through the outbox like every other.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use domain::programme::ReturnReminder;
 use domain::{EmailAddress, Role};
 use store::{NewEmail, PlannedAction, StaffMember, Store, StoreError};
 
@@ -106,14 +107,18 @@ fn body(action: &PlannedAction, reminder: &Reminder, base_url: &str) -> String {
         "Action {reference} in your area's next steps {why}.\n\n\
          Action: {text}\nOwner: {owner}\nDue: {due}\nStatus: {rag}\n\n\
          Please update its status and progress notes, so the regional board sees where it stands:\n\
-         {base_url}/challenges/{challenge}/actions\n\n\
+         {base_url}{page}\n\n\
          Peer Challenge, the East Midlands SEND peer challenge scheme",
         reference = entry.reference,
         text = entry.action,
         owner = entry.owner,
         due = crate::dates::date(entry.due),
         rag = entry.rag.label(),
-        challenge = action.challenge,
+        // A challenge's plan is kept on its page; other programmes' next steps on the board's.
+        page = match action.activity.challenge {
+            Some(challenge) => format!("/challenges/{challenge}/actions"),
+            None => format!("/progress/actions/{}", action.id),
+        },
     )
 }
 
@@ -164,6 +169,81 @@ pub async fn send_due_reminders(
     Ok(sent)
 }
 
+/// Reminders about returns: whoever answers for an area's return (its owner, else the
+/// area's LA leads) hears `due_soon_days` before its date, and once it is overdue, each once
+/// per date, so an extension earns fresh ones. Run by the same daily job as the actions'.
+pub async fn send_return_reminders(
+    store: &Store,
+    settings: ReminderSettings,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let today = now.date_naive();
+    let staff = store.staff().await?;
+    let mut sent = 0;
+    for owed in store.returns(&store::ReturnFilter::default()).await? {
+        let Some(reminder) =
+            ReturnReminder::due(owed.standing(today), settings.due_soon_days, today)
+        else {
+            continue;
+        };
+        let to: Vec<&EmailAddress> = staff
+            .iter()
+            .filter(|person| match owed.owner {
+                Some(owner) => person.id == owner,
+                None => person.grants.iter().any(|grant| {
+                    grant.role() == Role::LaLead && grant.authority() == Some(&owed.area)
+                }),
+            })
+            .map(|person| &person.email)
+            .collect();
+        if to.is_empty() {
+            continue;
+        }
+        let (subject, why) = match reminder {
+            ReturnReminder::DueSoon(due) => (
+                format!(
+                    "Your area's {} is due on {}",
+                    owed.kind.label().to_lowercase(),
+                    crate::dates::date(due)
+                ),
+                format!("is due on {}", crate::dates::date(due)),
+            ),
+            ReturnReminder::Overdue(due) => (
+                format!(
+                    "Your area's {} was due on {}",
+                    owed.kind.label().to_lowercase(),
+                    crate::dates::date(due)
+                ),
+                format!(
+                    "was due on {} and has not been submitted",
+                    crate::dates::date(due)
+                ),
+            ),
+        };
+        let body = format!(
+            "Your area's {kind} for {activity} {why}.\n\n\
+             Please complete and submit it, or ask the regional SEND co-ordinator for an extension:\n\
+             {base_url}/returns/{id}\n\n\
+             Peer Challenge, the East Midlands SEND peer challenge scheme",
+            kind = owed.kind.label().to_lowercase(),
+            activity = owed.activity.title,
+            id = owed.id,
+        );
+        let emails = to
+            .into_iter()
+            .map(|address| NewEmail::text(address.clone(), subject.clone(), body.clone()))
+            .collect();
+        if store
+            .send_return_reminder_once(owed.id, reminder.kind(), &reminder.occasion(), emails, now)
+            .await?
+        {
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,7 +257,15 @@ mod tests {
     fn action(rag: Rag, due: NaiveDate, updated: NaiveDate) -> PlannedAction {
         PlannedAction {
             id: ActionId::new(),
-            challenge: ChallengeId::new(),
+            activity: {
+                let challenge = ChallengeId::new();
+                domain::programme::ActivityRef {
+                    id: challenge.into(),
+                    programme: domain::Programme::Challenge,
+                    title: "PC-2027-001".into(),
+                    challenge: Some(challenge),
+                }
+            },
             authority: AuthoritySlug::parse("derby").unwrap_or_else(|_| unreachable!()),
             entry: ActionEntry {
                 reference: "DER-1".into(),

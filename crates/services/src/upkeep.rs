@@ -13,7 +13,7 @@ use domain::upkeep::{RunOutcome, UpkeepJob, next_run};
 use store::{Store, StoreError, UpkeepJobStatus};
 use tokio::sync::watch;
 
-use crate::reminders::send_due_reminders;
+use crate::reminders::{send_due_reminders, send_return_reminders};
 use crate::settings::Settings;
 
 /// How long an instance holds a job it is running; one that dies holding it frees it then.
@@ -113,13 +113,20 @@ impl Upkeep {
                 .map(|purged| purged.to_string())
                 .map_err(failure),
             UpkeepJob::NextStepsReminders => {
-                send_due_reminders(&self.store, settings.reminders, &settings.base_url, now)
-                    .await
-                    .map(|sent| {
-                        format!(
-                            "{} due soon, {} overdue, {} without an update",
-                            sent.due_soon, sent.overdue, sent.no_update
-                        )
+                let actions =
+                    send_due_reminders(&self.store, settings.reminders, &settings.base_url, now)
+                        .await;
+                let returns =
+                    send_return_reminders(&self.store, settings.reminders, &settings.base_url, now)
+                        .await;
+                actions
+                    .and_then(|sent| {
+                        returns.map(|returns| {
+                            format!(
+                                "{} due soon, {} overdue, {} without an update, {returns} about returns",
+                                sent.due_soon, sent.overdue, sent.no_update
+                            )
+                        })
                     })
                     .map_err(failure)
             }

@@ -282,6 +282,7 @@ impl Store {
         }
         .insert(&txn)
         .await?;
+        crate::programmes::add_challenge_activity(&txn, id, &reference, authority, now).await?;
         insert_kloe_version(&txn, id, 1, &request.kloes, actor, now).await?;
         append_event(
             &txn,
@@ -776,6 +777,14 @@ pub(crate) async fn move_in(
         .await?;
     if updated.rows_affected == 0 {
         return Err(StoreError::Conflict("the challenge has moved on"));
+    }
+    if to == ChallengeState::NextSteps {
+        let host = challenge::Entity::find_by_id(id.as_uuid())
+            .one(txn)
+            .await?
+            .ok_or(StoreError::NotFound)?
+            .authority_slug;
+        crate::returns::owe_action_plan(txn, id, &host, now).await?;
     }
     append_event(txn, id, Some(from), to, &actor.name, note, now).await?;
     audit::append(

@@ -1,12 +1,17 @@
-//! Next steps: the actions of each area's plan, checked by `domain::next_steps`, with their
-//! progress notes; a history row after every change, which the board's drill-down and chart
-//! read; and reminders, each recorded with its email in one transaction so it is sent once.
+//! Next steps: the actions each area keeps for a programme activity (a challenge's action
+//! plan today), checked by `domain::next_steps`, with their progress notes; a history row
+//! after every change, which the board's drill-down and chart read; and reminders, each
+//! recorded with its email in one transaction so it is sent once.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::next_steps::{ActionEntry, ProgressNote, Rag};
-use domain::{ActionId, AuditEvent, AuditObject, AuthoritySlug, ChallengeId, Principal, ThemeCode};
+use domain::programme::ActivityRef;
+use domain::{
+    ActionId, AuditEvent, AuditObject, AuthoritySlug, ChallengeId, Principal, Programme,
+    ProgrammeActivityId, ThemeCode,
+};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
@@ -14,7 +19,9 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::challenges::state_of;
-use crate::entity::{action, action_history, action_progress, action_reminder, challenge};
+use crate::entity::{
+    action, action_history, action_progress, action_reminder, challenge, programme_activity,
+};
 use crate::outbox::{NewEmail, enqueue};
 use crate::{Store, StoreError, audit};
 
@@ -22,7 +29,8 @@ use crate::{Store, StoreError, audit};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlannedAction {
     pub id: ActionId,
-    pub challenge: ChallengeId,
+    /// The programme activity the action answers (for a challenge, `activity.challenge`).
+    pub activity: ActivityRef,
     pub authority: AuthoritySlug,
     pub entry: ActionEntry,
     pub updated_at: DateTime<Utc>,
@@ -38,6 +46,13 @@ pub struct ActionChange {
     pub summary: String,
 }
 
+/// Which next steps the board asks for: one area's or all, one programme's or all.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NextStepFilter {
+    pub area: Option<AuthoritySlug>,
+    pub programme: Option<Programme>,
+}
+
 /// What an upload did to the plan.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PlanApplied {
@@ -46,10 +61,14 @@ pub struct PlanApplied {
     pub unchanged: usize,
 }
 
-fn to_action(row: action::Model, progress: Vec<ProgressNote>) -> Result<PlannedAction, StoreError> {
+fn to_action(
+    row: action::Model,
+    activity: ActivityRef,
+    progress: Vec<ProgressNote>,
+) -> Result<PlannedAction, StoreError> {
     Ok(PlannedAction {
         id: ActionId::from_uuid(row.id),
-        challenge: ChallengeId::from_uuid(row.challenge_id),
+        activity,
         authority: AuthoritySlug::parse(&row.authority_slug)
             .map_err(|_| StoreError::corrupt(&row.authority_slug))?,
         entry: ActionEntry {
@@ -89,30 +108,79 @@ async fn with_progress(
             text: note.text,
         });
     }
+    let activities = crate::programmes::refs(db, rows.iter().map(|row| row.activity_id)).await?;
     rows.into_iter()
         .map(|row| {
             let progress = notes.remove(&row.id).unwrap_or_default();
-            to_action(row, progress)
+            let activity = activities
+                .get(&row.activity_id)
+                .cloned()
+                .ok_or_else(|| StoreError::corrupt(row.activity_id))?;
+            to_action(row, activity, progress)
         })
         .collect()
 }
 
-/// The plan is built and updated at the next steps stage.
+/// Where an area's next steps for one activity are written.
+pub(crate) struct PlanTarget {
+    activity: ProgrammeActivityId,
+    area: AuthoritySlug,
+    /// "challenge <id>" or "thematic <id>", for the audit log.
+    named: String,
+}
+
+/// A challenge's plan is its host's, built and updated at the next steps stage.
 async fn plan_open(
     db: &impl ConnectionTrait,
     challenge: ChallengeId,
-) -> Result<challenge::Model, StoreError> {
+) -> Result<PlanTarget, StoreError> {
     let row = challenge::Entity::find_by_id(challenge.as_uuid())
         .one(db)
         .await?
         .ok_or(StoreError::NotFound)?;
     if state_of(&row.state)?.may_plan_next_steps() {
-        Ok(row)
+        Ok(PlanTarget {
+            activity: challenge.into(),
+            area: AuthoritySlug::parse(&row.authority_slug)
+                .map_err(|_| StoreError::corrupt(&row.authority_slug))?,
+            named: format!("challenge {}", row.id),
+        })
     } else {
         Err(StoreError::Conflict(
             "The action plan can be changed only at the next steps stage",
         ))
     }
+}
+
+/// Any activity's plan for one of its areas; a challenge's follows the challenge's rules.
+async fn target_open(
+    db: &impl ConnectionTrait,
+    activity: ProgrammeActivityId,
+    area: &AuthoritySlug,
+) -> Result<PlanTarget, StoreError> {
+    let loaded = crate::programmes::load(db, activity)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if let Some(challenge) = loaded.activity.challenge {
+        let target = plan_open(db, challenge).await?;
+        return if &target.area == area {
+            Ok(target)
+        } else {
+            Err(StoreError::Conflict(
+                "A challenge's next steps are its host area's",
+            ))
+        };
+    }
+    if !loaded.areas.contains(area) {
+        return Err(StoreError::Conflict(
+            "This area takes no part in this activity",
+        ));
+    }
+    Ok(PlanTarget {
+        activity,
+        area: area.clone(),
+        named: format!("{} {}", loaded.activity.programme.code(), activity),
+    })
 }
 
 /// What changed between two versions of an action, in words for the history.
@@ -170,7 +238,7 @@ fn describe_change(before: &ActionEntry, after: &ActionEntry) -> Option<String> 
 /// row. Returns false when nothing changed.
 async fn write_action(
     db: &impl ConnectionTrait,
-    challenge: &challenge::Model,
+    target: &PlanTarget,
     id: ActionId,
     before: Option<&ActionEntry>,
     entry: &ActionEntry,
@@ -186,8 +254,8 @@ async fn write_action(
     };
     let model = action::ActiveModel {
         id: Set(id.as_uuid()),
-        challenge_id: Set(challenge.id),
-        authority_slug: Set(challenge.authority_slug.clone()),
+        activity_id: Set(target.activity.as_uuid()),
+        authority_slug: Set(target.area.as_str().to_owned()),
         reference: Set(entry.reference.clone()),
         answers: Set(entry.answers.clone()),
         theme: Set(entry.theme.to_string()),
@@ -244,10 +312,7 @@ async fn write_action(
             "action.added"
         },
         AuditObject::new("action", id),
-        format!(
-            "{summary} (action {} of challenge {})",
-            entry.reference, challenge.id
-        ),
+        format!("{summary} (action {} of {})", entry.reference, target.named),
     );
     audit::append(db, event, now).await?;
     Ok(true)
@@ -255,22 +320,126 @@ async fn write_action(
 
 async fn plan_rows(
     db: &impl ConnectionTrait,
-    challenge: ChallengeId,
+    target: &PlanTarget,
 ) -> Result<Vec<action::Model>, StoreError> {
     Ok(action::Entity::find()
-        .filter(action::Column::ChallengeId.eq(challenge.as_uuid()))
+        .filter(action::Column::ActivityId.eq(target.activity.as_uuid()))
+        .filter(action::Column::AuthoritySlug.eq(target.area.as_str()))
+        .order_by_asc(action::Column::Reference)
+        .all(db)
+        .await?)
+}
+
+/// Add an action (`existing` None) or change one of the target's. A reference the plan
+/// already uses for another action is a `Conflict`.
+async fn save_to(
+    txn: &impl ConnectionTrait,
+    target: &PlanTarget,
+    existing: Option<ActionId>,
+    entry: &ActionEntry,
+    by: &Principal,
+    now: DateTime<Utc>,
+) -> Result<ActionId, StoreError> {
+    let plan = with_progress(txn, plan_rows(txn, target).await?).await?;
+    if plan
+        .iter()
+        .any(|other| other.entry.reference == entry.reference && Some(other.id) != existing)
+    {
+        return Err(StoreError::Conflict(
+            "Another action in this plan already has this reference",
+        ));
+    }
+    let (id, before) = match existing {
+        Some(id) => {
+            let before = plan
+                .iter()
+                .find(|a| a.id == id)
+                .ok_or(StoreError::NotFound)?;
+            (id, Some(&before.entry))
+        }
+        None => (ActionId::new(), None),
+    };
+    write_action(txn, target, id, before, entry, by, now).await?;
+    Ok(id)
+}
+
+/// Rows whose reference the plan has change that action, others are added; actions not in
+/// `entries` are kept.
+async fn apply_to(
+    txn: &impl ConnectionTrait,
+    target: &PlanTarget,
+    entries: &[ActionEntry],
+    by: &Principal,
+    now: DateTime<Utc>,
+) -> Result<PlanApplied, StoreError> {
+    let plan = with_progress(txn, plan_rows(txn, target).await?).await?;
+    let mut applied = PlanApplied::default();
+    for entry in entries {
+        match plan.iter().find(|a| a.entry.reference == entry.reference) {
+            Some(existing) => {
+                if write_action(
+                    txn,
+                    target,
+                    existing.id,
+                    Some(&existing.entry),
+                    entry,
+                    by,
+                    now,
+                )
+                .await?
+                {
+                    applied.changed += 1;
+                } else {
+                    applied.unchanged += 1;
+                }
+            }
+            None => {
+                write_action(txn, target, ActionId::new(), None, entry, by, now).await?;
+                applied.added += 1;
+            }
+        }
+    }
+    Ok(applied)
+}
+
+/// The actions `filter` asks for, by area then activity then reference.
+async fn filtered_rows(
+    db: &impl ConnectionTrait,
+    filter: &NextStepFilter,
+) -> Result<Vec<action::Model>, StoreError> {
+    let mut query = action::Entity::find();
+    if let Some(area) = &filter.area {
+        query = query.filter(action::Column::AuthoritySlug.eq(area.as_str()));
+    }
+    if let Some(programme) = filter.programme {
+        let activities: Vec<Uuid> = programme_activity::Entity::find()
+            .filter(programme_activity::Column::Programme.eq(programme.code()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|row| row.id)
+            .collect();
+        query = query.filter(action::Column::ActivityId.is_in(activities));
+    }
+    Ok(query
+        .order_by_asc(action::Column::AuthoritySlug)
+        .order_by_asc(action::Column::ActivityId)
         .order_by_asc(action::Column::Reference)
         .all(db)
         .await?)
 }
 
 impl Store {
-    /// A challenge's action plan, by reference.
+    /// A challenge's action plan (its host's next steps for it), by reference.
     pub async fn action_plan(
         &self,
         challenge: ChallengeId,
     ) -> Result<Vec<PlannedAction>, StoreError> {
-        let rows = plan_rows(&self.db, challenge).await?;
+        let rows = action::Entity::find()
+            .filter(action::Column::ActivityId.eq(challenge.as_uuid()))
+            .order_by_asc(action::Column::Reference)
+            .all(&self.db)
+            .await?;
         with_progress(&self.db, rows).await
     }
 
@@ -285,20 +454,24 @@ impl Store {
         Ok(with_progress(&self.db, vec![row]).await?.pop())
     }
 
-    /// Every area's actions (or one area's), by area then reference: the board's view.
+    /// Every area's actions (or one area's) across programmes, by area then reference.
     pub async fn actions(
         &self,
         area: Option<&AuthoritySlug>,
     ) -> Result<Vec<PlannedAction>, StoreError> {
-        let mut query = action::Entity::find();
-        if let Some(area) = area {
-            query = query.filter(action::Column::AuthoritySlug.eq(area.as_str()));
-        }
-        let rows = query
-            .order_by_asc(action::Column::AuthoritySlug)
-            .order_by_asc(action::Column::Reference)
-            .all(&self.db)
-            .await?;
+        self.next_steps(&NextStepFilter {
+            area: area.cloned(),
+            programme: None,
+        })
+        .await
+    }
+
+    /// The next steps `filter` asks for: the board's view, by area, activity and reference.
+    pub async fn next_steps(
+        &self,
+        filter: &NextStepFilter,
+    ) -> Result<Vec<PlannedAction>, StoreError> {
+        let rows = filtered_rows(&self.db, filter).await?;
         with_progress(&self.db, rows).await
     }
 
@@ -313,27 +486,26 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<ActionId, StoreError> {
         let txn = self.begin_write().await?;
-        let record = plan_open(&txn, challenge).await?;
-        let plan = with_progress(&txn, plan_rows(&txn, challenge).await?).await?;
-        if plan
-            .iter()
-            .any(|other| other.entry.reference == entry.reference && Some(other.id) != existing)
-        {
-            return Err(StoreError::Conflict(
-                "Another action in this plan already has this reference",
-            ));
-        }
-        let (id, before) = match existing {
-            Some(id) => {
-                let before = plan
-                    .iter()
-                    .find(|a| a.id == id)
-                    .ok_or(StoreError::NotFound)?;
-                (id, Some(&before.entry))
-            }
-            None => (ActionId::new(), None),
-        };
-        write_action(&txn, &record, id, before, entry, by, now).await?;
+        let target = plan_open(&txn, challenge).await?;
+        let id = save_to(&txn, &target, existing, entry, by, now).await?;
+        txn.commit().await?;
+        Ok(id)
+    }
+
+    /// [`Store::save_action`] for any activity's next steps of one area it involves (a
+    /// challenge's only at its next steps stage, and only its host's).
+    pub async fn save_next_step(
+        &self,
+        activity: ProgrammeActivityId,
+        area: &AuthoritySlug,
+        existing: Option<ActionId>,
+        entry: &ActionEntry,
+        by: &Principal,
+        now: DateTime<Utc>,
+    ) -> Result<ActionId, StoreError> {
+        let txn = self.begin_write().await?;
+        let target = target_open(&txn, activity, area).await?;
+        let id = save_to(&txn, &target, existing, entry, by, now).await?;
         txn.commit().await?;
         Ok(id)
     }
@@ -349,34 +521,24 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<PlanApplied, StoreError> {
         let txn = self.begin_write().await?;
-        let record = plan_open(&txn, challenge).await?;
-        let plan = with_progress(&txn, plan_rows(&txn, challenge).await?).await?;
-        let mut applied = PlanApplied::default();
-        for entry in entries {
-            match plan.iter().find(|a| a.entry.reference == entry.reference) {
-                Some(existing) => {
-                    if write_action(
-                        &txn,
-                        &record,
-                        existing.id,
-                        Some(&existing.entry),
-                        entry,
-                        by,
-                        now,
-                    )
-                    .await?
-                    {
-                        applied.changed += 1;
-                    } else {
-                        applied.unchanged += 1;
-                    }
-                }
-                None => {
-                    write_action(&txn, &record, ActionId::new(), None, entry, by, now).await?;
-                    applied.added += 1;
-                }
-            }
-        }
+        let target = plan_open(&txn, challenge).await?;
+        let applied = apply_to(&txn, &target, entries, by, now).await?;
+        txn.commit().await?;
+        Ok(applied)
+    }
+
+    /// [`Store::apply_action_plan`] for any activity's next steps of one area it involves.
+    pub async fn apply_next_steps(
+        &self,
+        activity: ProgrammeActivityId,
+        area: &AuthoritySlug,
+        entries: &[ActionEntry],
+        by: &Principal,
+        now: DateTime<Utc>,
+    ) -> Result<PlanApplied, StoreError> {
+        let txn = self.begin_write().await?;
+        let target = target_open(&txn, activity, area).await?;
+        let applied = apply_to(&txn, &target, entries, by, now).await?;
         txn.commit().await?;
         Ok(applied)
     }
@@ -407,11 +569,22 @@ impl Store {
         &self,
         area: Option<&AuthoritySlug>,
     ) -> Result<Vec<(ActionId, DateTime<Utc>, Rag)>, StoreError> {
-        let ids: Vec<Uuid> = self
-            .actions(area)
+        self.next_step_rag_changes(&NextStepFilter {
+            area: area.cloned(),
+            programme: None,
+        })
+        .await
+    }
+
+    /// [`Store::rag_changes`] of the next steps `filter` asks for.
+    pub async fn next_step_rag_changes(
+        &self,
+        filter: &NextStepFilter,
+    ) -> Result<Vec<(ActionId, DateTime<Utc>, Rag)>, StoreError> {
+        let ids: Vec<Uuid> = filtered_rows(&self.db, filter)
             .await?
             .iter()
-            .map(|a| a.id.as_uuid())
+            .map(|a| a.id)
             .collect();
         action_history::Entity::find()
             .filter(action_history::Column::ActionId.is_in(ids))

@@ -96,3 +96,197 @@ macro_rules! store_test {
 pub async fn execute_raw(store: &Store, sql: &str) -> Result<(), sea_orm::DbErr> {
     store.db.execute_unprepared(sql).await.map(|_| ())
 }
+
+/// An action as m0005 stored it, with its progress notes, history rows and reminders sent:
+/// the next-steps migration test writes these in the old shape and reads them back after.
+#[derive(Clone, Debug)]
+pub struct OldShapeAction {
+    pub id: uuid::Uuid,
+    pub challenge: uuid::Uuid,
+    pub authority: String,
+    pub entry: domain::next_steps::ActionEntry,
+    pub progress_ids: Vec<uuid::Uuid>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// (id, at, by, RAG code, due, summary)
+    pub history: Vec<(
+        uuid::Uuid,
+        chrono::DateTime<chrono::Utc>,
+        String,
+        String,
+        chrono::NaiveDate,
+        String,
+    )>,
+    /// (kind, occasion, sent at)
+    pub reminders: Vec<(String, String, chrono::DateTime<chrono::Utc>)>,
+}
+
+/// A fresh store with only the migrations before the programme model (m0001–m0007) and the
+/// reference data: the schema a deployed instance had before m0008.
+pub async fn store_before_programmes(backend: Backend) -> TestStore {
+    let (url, dir) = match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temporary directory");
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+            (url, Some(dir))
+        }
+        Backend::Postgres => (fresh_postgres_database().await, None),
+    };
+    let store = Store::connect(&url).await.expect("connect");
+    crate::migration::run_first(&store.db, 7)
+        .await
+        .expect("migrations up to m0007");
+    crate::reference::upsert_all(&store.db)
+        .await
+        .expect("reference data");
+    TestStore {
+        store,
+        url,
+        _dir: dir,
+    }
+}
+
+/// Write challenges (reference, host, state) and actions in m0005's tables, as an instance
+/// before m0008 held them.
+pub async fn seed_m0005_next_steps(
+    store: &Store,
+    challenges: &[(uuid::Uuid, &str, &str, &str)],
+    actions: &[OldShapeAction],
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    use sea_orm::sea_query::{Alias, Query};
+    use sea_orm::{ActiveModelTrait, Set};
+
+    for (id, reference, host, state) in challenges {
+        crate::entity::challenge::ActiveModel {
+            id: Set(*id),
+            reference: Set((*reference).to_owned()),
+            authority_slug: Set((*host).to_owned()),
+            kind: Set("one_day".to_owned()),
+            format: Set("on_site".to_owned()),
+            partners: Set(String::new()),
+            windows: Set("[]".to_owned()),
+            focus: Set(String::new()),
+            state: Set((*state).to_owned()),
+            cancel_reason: Set(None),
+            kloes_agreed_at: Set(None),
+            kloes_agreed_by: Set(None),
+            proposal: Set(None),
+            requested_by: Set(None),
+            requested_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&store.db)
+        .await
+        .expect("challenge");
+    }
+    let run = |statement: sea_orm::sea_query::InsertStatement| {
+        let db = &store.db;
+        async move {
+            db.execute(&statement).await.expect("old-shape row");
+        }
+    };
+    for action in actions {
+        let e = &action.entry;
+        run(Query::insert()
+            .into_table(Alias::new("actions"))
+            .columns(
+                [
+                    "id",
+                    "challenge_id",
+                    "authority_slug",
+                    "reference",
+                    "answers",
+                    "theme",
+                    "action",
+                    "owner",
+                    "partners",
+                    "start_date",
+                    "due_date",
+                    "milestones",
+                    "baseline",
+                    "target",
+                    "rag",
+                    "impact",
+                    "created_at",
+                    "updated_at",
+                ]
+                .map(Alias::new),
+            )
+            .values_panic([
+                action.id.into(),
+                action.challenge.into(),
+                action.authority.clone().into(),
+                e.reference.clone().into(),
+                e.answers.clone().into(),
+                e.theme.to_string().into(),
+                e.action.clone().into(),
+                e.owner.clone().into(),
+                e.partners.clone().into(),
+                e.start.into(),
+                e.due.into(),
+                e.milestones.clone().into(),
+                e.baseline.clone().into(),
+                e.target.clone().into(),
+                e.rag.code().into(),
+                e.impact.clone().into(),
+                action.created_at.into(),
+                action.updated_at.into(),
+            ])
+            .to_owned())
+        .await;
+        for (note, id) in e.progress.iter().zip(&action.progress_ids) {
+            run(Query::insert()
+                .into_table(Alias::new("action_progress"))
+                .columns(["id", "action_id", "noted_on", "text"].map(Alias::new))
+                .values_panic([
+                    (*id).into(),
+                    action.id.into(),
+                    note.on.into(),
+                    note.text.clone().into(),
+                ])
+                .to_owned())
+            .await;
+        }
+        for (id, at, by, rag, due, summary) in &action.history {
+            run(Query::insert()
+                .into_table(Alias::new("action_history"))
+                .columns(
+                    [
+                        "id",
+                        "action_id",
+                        "at",
+                        "by_name",
+                        "rag",
+                        "due_date",
+                        "summary",
+                    ]
+                    .map(Alias::new),
+                )
+                .values_panic([
+                    (*id).into(),
+                    action.id.into(),
+                    (*at).into(),
+                    by.clone().into(),
+                    rag.clone().into(),
+                    (*due).into(),
+                    summary.clone().into(),
+                ])
+                .to_owned())
+            .await;
+        }
+        for (kind, occasion, sent_at) in &action.reminders {
+            run(Query::insert()
+                .into_table(Alias::new("action_reminders"))
+                .columns(["action_id", "kind", "occasion", "sent_at"].map(Alias::new))
+                .values_panic([
+                    action.id.into(),
+                    kind.clone().into(),
+                    occasion.clone().into(),
+                    (*sent_at).into(),
+                ])
+                .to_owned())
+            .await;
+        }
+    }
+}

@@ -205,13 +205,18 @@ impl Store {
         let mut due: BTreeMap<ChallengeId, (AuthoritySlug, usize, usize)> = BTreeMap::new();
         for area in areas {
             for action in self.actions(Some(area)).await? {
+                // The to-do item links to a challenge's plan; other programmes' next steps
+                // get their own items when those programmes have pages.
+                let Some(challenge) = action.activity.challenge else {
+                    continue;
+                };
                 let entry = &action.entry;
                 let soon = entry.rag.is_open()
                     && (entry.due - today).num_days() <= DUE_SOON_DAYS
                     && !entry.is_overdue(today);
-                let counts =
-                    due.entry(action.challenge)
-                        .or_insert((action.authority.clone(), 0, 0));
+                let counts = due
+                    .entry(challenge)
+                    .or_insert((action.authority.clone(), 0, 0));
                 counts.1 += usize::from(soon);
                 counts.2 += usize::from(entry.is_overdue(today));
             }

@@ -5,6 +5,13 @@
 
 mod support;
 
+#[path = "next_steps/migration.rs"]
+mod migration;
+#[path = "next_steps/programmes.rs"]
+mod programmes;
+#[path = "next_steps/returns.rs"]
+mod returns;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::case_sample::{CaseAgeBand, CaseAnswers, NeedType, SettingType};
 use domain::challenge::ChallengeKind;
@@ -116,7 +123,7 @@ store_test!(
             "by reference"
         );
         assert_eq!(plan[0].entry, added);
-        assert_eq!(plan[0].challenge, challenge);
+        assert_eq!(plan[0].activity.challenge, Some(challenge));
         assert_eq!(plan[0].authority, slug("nottingham"));
         assert_eq!(plan[0].updated_at, at(2));
 

@@ -234,6 +234,14 @@ impl Fixtures {
         let visit = add_visit_fixtures(&app.store, fixture.challenge, &fixture.team).await;
         let reporting = reporting_challenge(&app.store, "lincolnshire").await;
         let next = next_steps_challenge(&app.store, "leicestershire").await;
+        let owed = app
+            .store
+            .returns(&store::ReturnFilter {
+                area: domain::AuthoritySlug::parse("leicestershire").ok(),
+                programme: None,
+            })
+            .await
+            .expect("returns");
         Self {
             substitutions: vec![
                 ("{challenge}", fixture.challenge.to_string()),
@@ -246,6 +254,7 @@ impl Fixtures {
                 ("{version}", reporting.version.to_string()),
                 ("{next}", next.challenge.to_string()),
                 ("{action}", next.action.to_string()),
+                ("{return}", owed[0].id.to_string()),
             ],
         }
     }

@@ -1691,7 +1691,11 @@ app_test!(
 mod concurrency;
 #[path = "outcomes/evidence_kept.rs"]
 mod evidence_kept;
+#[path = "outcomes/programmes.rs"]
+mod programmes;
 #[path = "outcomes/recommendations.rs"]
 mod recommendations;
+#[path = "outcomes/returns.rs"]
+mod returns;
 #[path = "outcomes/uk_today.rs"]
 mod uk_today;

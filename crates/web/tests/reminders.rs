@@ -251,5 +251,7 @@ app_test!(
     }
 );
 
+#[path = "reminders/returns.rs"]
+mod returns;
 #[path = "reminders/upkeep.rs"]
 mod upkeep;

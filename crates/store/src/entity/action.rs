@@ -1,13 +1,13 @@
-//! The `actions` table: one action of an area's plan, answering a challenge's finding or recommendation.
+//! The `next_steps` table: one action of an area's next steps for a programme activity.
 
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "actions")]
+#[sea_orm(table_name = "next_steps")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub challenge_id: Uuid,
+    pub activity_id: Uuid,
     pub authority_slug: String,
     pub reference: String,
     #[sea_orm(column_type = "Text")]

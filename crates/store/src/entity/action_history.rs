@@ -1,9 +1,9 @@
-//! The `action_history` table: what an action looked like after each change: the board's drill-down and chart.
+//! The `next_step_history` table: what an action looked like after each change: the board's drill-down and chart.
 
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "action_history")]
+#[sea_orm(table_name = "next_step_history")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

@@ -1,9 +1,9 @@
-//! The `action_progress` table: a dated progress note on an action.
+//! The `next_step_progress` table: a dated progress note on an action.
 
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "action_progress")]
+#[sea_orm(table_name = "next_step_progress")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

@@ -1,9 +1,9 @@
-//! The `action_reminders` table: a reminder already sent about an action, so it is sent once.
+//! The `next_step_reminders` table: a reminder already sent about an action, so it is sent once.
 
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "action_reminders")]
+#[sea_orm(table_name = "next_step_reminders")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub action_id: Uuid,

@@ -8,6 +8,8 @@ mod m0004_findings;
 mod m0005_next_steps;
 mod m0006_upkeep;
 mod m0007_report_recommendations;
+mod m0008_programmes;
+mod m0009_returns;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
@@ -26,10 +28,20 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_next_steps::Migration),
             Box::new(m0006_upkeep::Migration),
             Box::new(m0007_report_recommendations::Migration),
+            Box::new(m0008_programmes::Migration),
+            Box::new(m0009_returns::Migration),
         ]
     }
 }
 
 pub(crate) async fn run(db: &DatabaseConnection) -> Result<(), StoreError> {
     Migrator::up(db, None).await.map_err(StoreError::from)
+}
+
+/// Apply only the first `count` migrations: tests build data in an older shape, then migrate.
+#[cfg(feature = "test-support")]
+pub(crate) async fn run_first(db: &DatabaseConnection, count: u32) -> Result<(), StoreError> {
+    Migrator::up(db, Some(count))
+        .await
+        .map_err(StoreError::from)
 }

@@ -15,6 +15,7 @@ pub mod pool;
 pub mod progress;
 pub mod public;
 pub mod reports;
+pub mod returns;
 pub mod staffing;
 pub mod team;
 pub mod training;

@@ -425,9 +425,17 @@ pub async fn upload_plan(
             return refuse_upload(&state, &visitor, &loaded, errors, listed).await;
         }
     };
+    // The plan is the host's next steps for the challenge's activity: the same call any
+    // programme's return makes with its checked rows.
     match state
         .store
-        .apply_action_plan(loaded.record.id, &entries, principal, Utc::now())
+        .apply_next_steps(
+            loaded.record.id.into(),
+            &loaded.record.authority,
+            &entries,
+            principal,
+            Utc::now(),
+        )
         .await
     {
         Ok(applied) => Ok(see_other(&format!(
@@ -766,7 +774,7 @@ async fn load_action(
         .store
         .action(id)
         .await?
-        .filter(|planned| planned.challenge == loaded.record.id)
+        .filter(|planned| planned.activity.challenge == Some(loaded.record.id))
         .ok_or(AppError::NotFound)
 }
 

@@ -1,23 +1,27 @@
 //! The board's view of next steps: every area's actions by RAG status and overdue, progress
 //! over time as a chart drawn on the server, a page per area and per action with its history,
 //! and the exports the board takes to its meetings (a workbook and a slide pack). An LA lead
-//! sees the same pages for their own area only.
+//! sees the same pages for their own area only. Next steps come from every programme; the
+//! region and area pages filter by programme with a plain GET form.
 
 use std::collections::BTreeMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::Method;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
 use domain::next_steps::{ProgressNote, Rag, rag_by_month};
-use domain::{Action, ActionId, AuthoritySlug, Role};
-use store::{ActionChange, Authority, PlannedAction};
+use domain::programme::ActivityRef;
+use domain::{Action, ActionId, AuthoritySlug, Programme, Role};
+use serde::Deserialize;
+use store::{ActionChange, Authority, NextStepFilter, PlannedAction};
 
 use crate::action_plans::{AreaSummary, board_pack, progress_svg, regional_workbook};
+use crate::components::SelectItem;
 use crate::pages::{Chrome, see_other};
 use crate::routes::{Route, route};
 use crate::visitor::Visitor;
@@ -37,6 +41,42 @@ pub fn routes() -> Vec<Route> {
         route(Method::GET, "/progress/areas/{slug}", get(show_area)),
         route(Method::GET, "/progress/actions/{action}", get(show_action)),
     ]
+}
+
+/// The programme the board chose to see (`?programme=thematic`); empty or unknown is all.
+#[derive(Debug, Default, Deserialize)]
+pub struct ProgrammeQuery {
+    #[serde(default)]
+    programme: String,
+}
+
+impl ProgrammeQuery {
+    fn programme(&self) -> Option<Programme> {
+        Programme::parse(&self.programme)
+    }
+
+    /// The query to carry to the next page, so the choice is kept ("" or "?programme=…").
+    fn suffix(&self) -> String {
+        self.programme()
+            .map(|p| format!("?programme={}", p.code()))
+            .unwrap_or_default()
+    }
+
+    /// The filter's choices, the current one selected.
+    fn items(&self) -> Vec<SelectItem> {
+        let chosen = self.programme();
+        std::iter::once(SelectItem {
+            value: String::new(),
+            text: "All programmes".into(),
+            selected: chosen.is_none(),
+        })
+        .chain(Programme::ALL.iter().map(|p| SelectItem {
+            value: p.code().into(),
+            text: p.label().into(),
+            selected: chosen == Some(*p),
+        }))
+        .collect()
+    }
 }
 
 /// The region's current authorities (not the county Northamptonshire was before 2021).
@@ -80,14 +120,10 @@ fn summarise(area: &Authority, actions: &[PlannedAction], today: NaiveDate) -> A
 }
 
 /// The chart of the actions' RAG status at each month end, from their history.
-async fn chart(
-    state: &AppState,
-    area: Option<&AuthoritySlug>,
-    title: &str,
-) -> Result<String, AppError> {
+async fn chart(state: &AppState, filter: &NextStepFilter, title: &str) -> Result<String, AppError> {
     let changes: Vec<(ActionId, NaiveDate, Rag)> = state
         .store
-        .rag_changes(area)
+        .next_step_rag_changes(filter)
         .await?
         .into_iter()
         .map(|(action, at, rag)| (action, at.date_naive(), rag))
@@ -102,21 +138,33 @@ pub struct RegionPage {
     areas: Vec<AreaSummary>,
     totals: AreaSummary,
     chart: String,
+    filter_action: String,
+    programmes: Vec<SelectItem>,
+    /// "?programme=…" when filtered, so the area links keep the choice.
+    suffix: String,
 }
 
 pub async fn show_region(
     State(state): State<AppState>,
     visitor: Visitor,
+    Query(query): Query<ProgrammeQuery>,
 ) -> Result<Response, AppError> {
     let principal = visitor.authorise(&Action::ViewProgress)?;
     if visitor.authorise(&Action::ViewRegionalProgress).is_err() {
         // An LA lead's progress is their own area's.
         return match principal.led_authorities().next() {
-            Some(slug) => Ok(see_other(&format!("/progress/areas/{slug}"))),
+            Some(slug) => Ok(see_other(&format!(
+                "/progress/areas/{slug}{}",
+                query.suffix()
+            ))),
             None => Err(AppError::Forbidden),
         };
     }
-    let actions = state.store.actions(None).await?;
+    let filter = NextStepFilter {
+        area: None,
+        programme: query.programme(),
+    };
+    let actions = state.store.next_steps(&filter).await?;
     let today = state.today();
     let areas: Vec<AreaSummary> = current_authorities(&state)
         .await?
@@ -128,12 +176,15 @@ pub async fn show_region(
         chrome: Chrome::new(&visitor, "Progress across the region", NAV),
         chart: chart(
             &state,
-            None,
+            &filter,
             "Actions across the region by RAG status, month by month",
         )
         .await?,
         areas,
         totals,
+        filter_action: "/progress".into(),
+        programmes: query.items(),
+        suffix: query.suffix(),
     }
     .into_response())
 }
@@ -148,6 +199,45 @@ struct ActionRow {
     overdue: bool,
 }
 
+/// One activity's next steps on an area's page.
+struct ActivityGroup {
+    heading: String,
+    programme: &'static str,
+    /// The id of the group's caption, unique on the page.
+    caption_id: String,
+    rows: Vec<ActionRow>,
+}
+
+/// The area's actions grouped by the activity they answer, in the order they came.
+fn group_by_activity(actions: &[PlannedAction], today: NaiveDate) -> Vec<ActivityGroup> {
+    let mut groups: Vec<(ActivityRef, Vec<ActionRow>)> = Vec::new();
+    for planned in actions {
+        let row = ActionRow {
+            href: format!("/progress/actions/{}", planned.id),
+            reference: planned.entry.reference.clone(),
+            action: planned.entry.action.clone(),
+            owner: planned.entry.owner.clone(),
+            due: crate::dates::date(planned.entry.due),
+            rag: planned.entry.rag,
+            overdue: planned.entry.is_overdue(today),
+        };
+        match groups.iter_mut().find(|(a, _)| a.id == planned.activity.id) {
+            Some((_, rows)) => rows.push(row),
+            None => groups.push((planned.activity.clone(), vec![row])),
+        }
+    }
+    groups
+        .into_iter()
+        .enumerate()
+        .map(|(n, (activity, rows))| ActivityGroup {
+            heading: activity.title,
+            programme: activity.programme.label(),
+            caption_id: format!("actions-caption-{n}"),
+            rows,
+        })
+        .collect()
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "pages/progress/area.html")]
 pub struct AreaPage {
@@ -155,14 +245,17 @@ pub struct AreaPage {
     back: Option<&'static str>,
     name: String,
     summary: AreaSummary,
-    actions: Vec<ActionRow>,
+    groups: Vec<ActivityGroup>,
     chart: String,
+    filter_action: String,
+    programmes: Vec<SelectItem>,
 }
 
 pub async fn show_area(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(slug): Path<String>,
+    Query(query): Query<ProgrammeQuery>,
 ) -> Result<AreaPage, AppError> {
     let slug = AuthoritySlug::parse(&slug).map_err(|_| AppError::NotFound)?;
     visitor.authorise(&Action::ViewAreaProgress(slug.clone()))?;
@@ -171,7 +264,11 @@ pub async fn show_area(
         .authority(&slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let actions = state.store.actions(Some(&slug)).await?;
+    let filter = NextStepFilter {
+        area: Some(slug.clone()),
+        programme: query.programme(),
+    };
+    let actions = state.store.next_steps(&filter).await?;
     let today = state.today();
     Ok(AreaPage {
         chrome: Chrome::new(&visitor, format!("Progress: {}", area.name), NAV),
@@ -180,24 +277,15 @@ pub async fn show_area(
             .is_ok()
             .then_some("/progress"),
         summary: summarise(&area, &actions, today),
-        actions: actions
-            .iter()
-            .map(|planned| ActionRow {
-                href: format!("/progress/actions/{}", planned.id),
-                reference: planned.entry.reference.clone(),
-                action: planned.entry.action.clone(),
-                owner: planned.entry.owner.clone(),
-                due: crate::dates::date(planned.entry.due),
-                rag: planned.entry.rag,
-                overdue: planned.entry.is_overdue(today),
-            })
-            .collect(),
+        groups: group_by_activity(&actions, today),
         chart: chart(
             &state,
-            Some(&slug),
+            &filter,
             &format!("{}: actions by RAG status, month by month", area.name),
         )
         .await?,
+        filter_action: format!("/progress/areas/{slug}"),
+        programmes: query.items(),
         name: area.name,
     })
 }
@@ -247,7 +335,11 @@ pub async fn show_action(
         overdue: planned.entry.is_overdue(state.today()),
         progress: planned.entry.progress.iter().rev().cloned().collect(),
         history: history.into_iter().rev().collect(),
-        plan_href: keeps_plan.then(|| format!("/challenges/{}/actions", planned.challenge)),
+        plan_href: planned
+            .activity
+            .challenge
+            .filter(|_| keeps_plan)
+            .map(|challenge| format!("/challenges/{challenge}/actions")),
         action: planned,
     })
 }

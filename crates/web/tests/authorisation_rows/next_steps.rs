@@ -28,5 +28,13 @@ pub fn rows() -> Vec<Row> {
         row(Method::GET,  "/progress/board-pack.pptx",         "/progress/board-pack.pptx",           [REDIRECT, OK, OK, FORBIDDEN, FORBIDDEN, OK]),
         row(Method::GET,  "/progress/areas/{slug}",            "/progress/areas/leicestershire",      MONITORS),
         row(Method::GET,  "/progress/actions/{action}",        "/progress/actions/{action}",          MONITORS),
+        // Returns: the challenge's action plan, owed by Leicestershire. Every LA lead opens the
+        // list (their own area's rows only); the co-ordinator alone extends; the host's lead or
+        // the co-ordinator submits (an empty extension form is invalid; the plan has an action,
+        // so the co-ordinator's submission goes through).
+        row(Method::GET,  "/returns",                          "/returns",                            [REDIRECT, OK, OK, OK, FORBIDDEN, OK]),
+        row(Method::GET,  "/returns/{id}",                     "/returns/{return}",                   MONITORS),
+        row(Method::POST, "/returns/{id}/extension",           "/returns/{return}/extension",         [REDIRECT, INVALID, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+        row(Method::POST, "/returns/{id}/submit",              "/returns/{return}/submit",            [REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
     ]
 }

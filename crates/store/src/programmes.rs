@@ -1,0 +1,214 @@
+//! Programme activities: a challenge (its activity made with it, sharing its id), and the
+//! thematic events and cycles to come, each in a region and involving areas. Next steps and
+//! returns hang off an activity and an area.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use domain::programme::ActivityRef;
+use domain::{
+    AuditEvent, AuditObject, AuthoritySlug, ChallengeId, Principal, Programme, ProgrammeActivityId,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use uuid::Uuid;
+
+use crate::entity::{local_authority, programme_activity, programme_activity_area};
+use crate::{Store, StoreError, audit};
+
+/// An activity with the areas it involves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProgrammeActivity {
+    pub activity: ActivityRef,
+    pub region: String,
+    pub areas: Vec<AuthoritySlug>,
+}
+
+pub(crate) fn to_ref(row: &programme_activity::Model) -> Result<ActivityRef, StoreError> {
+    Ok(ActivityRef {
+        id: ProgrammeActivityId::from_uuid(row.id),
+        programme: Programme::parse(&row.programme)
+            .ok_or_else(|| StoreError::corrupt(&row.programme))?,
+        title: row.title.clone(),
+        challenge: row.challenge_id.map(ChallengeId::from_uuid),
+    })
+}
+
+/// The activities `ids` name, by id.
+pub(crate) async fn refs(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<BTreeMap<Uuid, ActivityRef>, StoreError> {
+    let ids: Vec<Uuid> = ids.into_iter().collect();
+    programme_activity::Entity::find()
+        .filter(programme_activity::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .iter()
+        .map(|row| Ok((row.id, to_ref(row)?)))
+        .collect()
+}
+
+async fn region_of(db: &impl ConnectionTrait, area: &AuthoritySlug) -> Result<String, StoreError> {
+    Ok(local_authority::Entity::find_by_id(area.as_str())
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .region_slug)
+}
+
+/// An activity's row and its areas, as written.
+struct NewActivity<'a> {
+    id: Uuid,
+    programme: Programme,
+    region: String,
+    title: &'a str,
+    challenge: Option<ChallengeId>,
+    areas: &'a [AuthoritySlug],
+}
+
+async fn insert_activity(
+    db: &impl ConnectionTrait,
+    new: NewActivity<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let NewActivity {
+        id,
+        programme,
+        region,
+        title,
+        challenge,
+        areas,
+    } = new;
+    programme_activity::ActiveModel {
+        id: Set(id),
+        programme: Set(programme.code().to_owned()),
+        region_slug: Set(region),
+        title: Set(title.to_owned()),
+        challenge_id: Set(challenge.map(|c| c.as_uuid())),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    for area in areas {
+        programme_activity_area::ActiveModel {
+            activity_id: Set(id),
+            authority_slug: Set(area.as_str().to_owned()),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A new challenge's activity, in the challenge's own transaction: same id, the host's
+/// region, the host as its one area.
+pub(crate) async fn add_challenge_activity(
+    db: &impl ConnectionTrait,
+    challenge: ChallengeId,
+    reference: &str,
+    host: &AuthoritySlug,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let region = region_of(db, host).await?;
+    let new = NewActivity {
+        id: challenge.as_uuid(),
+        programme: Programme::Challenge,
+        region,
+        title: reference,
+        challenge: Some(challenge),
+        areas: std::slice::from_ref(host),
+    };
+    insert_activity(db, new, now).await
+}
+
+pub(crate) async fn load(
+    db: &impl ConnectionTrait,
+    id: ProgrammeActivityId,
+) -> Result<Option<ProgrammeActivity>, StoreError> {
+    let Some(row) = programme_activity::Entity::find_by_id(id.as_uuid())
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let areas = programme_activity_area::Entity::find()
+        .filter(programme_activity_area::Column::ActivityId.eq(row.id))
+        .order_by_asc(programme_activity_area::Column::AuthoritySlug)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| {
+            AuthoritySlug::parse(&a.authority_slug)
+                .map_err(|_| StoreError::corrupt(&a.authority_slug))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Some(ProgrammeActivity {
+        activity: to_ref(&row)?,
+        region: row.region_slug,
+        areas,
+    }))
+}
+
+impl Store {
+    /// A programme activity other than a challenge (challenges make theirs when requested):
+    /// a thematic event or a cycle in `areas`' region, involving those areas. Audited.
+    pub async fn create_programme_activity(
+        &self,
+        programme: Programme,
+        title: &str,
+        areas: &[AuthoritySlug],
+        by: &Principal,
+        now: DateTime<Utc>,
+    ) -> Result<ProgrammeActivityId, StoreError> {
+        if programme == Programme::Challenge {
+            return Err(StoreError::Conflict(
+                "A challenge's activity is made with the challenge",
+            ));
+        }
+        let first = areas.first().ok_or(StoreError::Conflict(
+            "An activity involves at least one area",
+        ))?;
+        let txn = self.begin_write().await?;
+        let region = region_of(&txn, first).await?;
+        for area in &areas[1..] {
+            if region_of(&txn, area).await? != region {
+                return Err(StoreError::Conflict(
+                    "An activity's areas are all in one region",
+                ));
+            }
+        }
+        let id = ProgrammeActivityId::new();
+        let new = NewActivity {
+            id: id.as_uuid(),
+            programme,
+            region,
+            title,
+            challenge: None,
+            areas,
+        };
+        insert_activity(&txn, new, now).await?;
+        audit::append(
+            &txn,
+            AuditEvent::new(
+                Some(by.user_id),
+                "programme_activity.created",
+                AuditObject::new("programme_activity", id),
+                format!("{} activity with {} area(s)", programme.code(), areas.len()),
+            ),
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(id)
+    }
+
+    /// One activity with its areas.
+    pub async fn programme_activity(
+        &self,
+        id: ProgrammeActivityId,
+    ) -> Result<Option<ProgrammeActivity>, StoreError> {
+        load(&self.db, id).await
+    }
+}

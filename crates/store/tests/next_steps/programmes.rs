@@ -1,0 +1,152 @@
+//! Next steps of a programme other than challenges: a thematic event involving two areas,
+//! each area's next steps written under it, refused for an area it does not involve, and the
+//! board's reads filtering by programme and area.
+
+use domain::Programme;
+use store::{NextStepFilter, StoreError};
+
+use super::*;
+
+store_test!(
+    a_thematic_event_s_next_steps_filter_by_programme,
+    |store: Store| async move {
+        let s = scheme(&store).await;
+        let challenge = challenge_in(&store, &s, NOTTINGHAM, ChallengeState::NextSteps).await;
+        store
+            .save_action(
+                challenge,
+                None,
+                &entry("NOT-1", Rag::Amber, day(6, 30)),
+                &s.pm,
+                at(1),
+            )
+            .await
+            .expect("challenge action");
+        let event = store
+            .create_programme_activity(
+                Programme::Thematic,
+                "Preparing for adulthood",
+                &[slug("nottingham"), slug("derby")],
+                &s.pm,
+                at(2),
+            )
+            .await
+            .expect("event");
+        for (area, reference) in [
+            ("nottingham", "PFA-1"),
+            ("derby", "PFA-1"),
+            ("derby", "PFA-2"),
+        ] {
+            store
+                .save_next_step(
+                    event,
+                    &slug(area),
+                    None,
+                    &entry(reference, Rag::Green, day(9, 1)),
+                    &s.pm,
+                    at(3),
+                )
+                .await
+                .expect("thematic next step");
+        }
+        let outsider = store
+            .save_next_step(
+                event,
+                &slug("rutland"),
+                None,
+                &entry("PFA-1", Rag::Green, day(9, 1)),
+                &s.pm,
+                at(4),
+            )
+            .await;
+        assert!(
+            matches!(outsider, Err(StoreError::Conflict(_))),
+            "{outsider:?}"
+        );
+        let duplicate = store
+            .save_next_step(
+                event,
+                &slug("derby"),
+                None,
+                &entry("PFA-2", Rag::Green, day(9, 1)),
+                &s.pm,
+                at(4),
+            )
+            .await;
+        assert!(
+            matches!(duplicate, Err(StoreError::Conflict(_))),
+            "{duplicate:?}"
+        );
+
+        let read = |area: Option<&str>, programme: Option<Programme>| {
+            let store = store.clone();
+            let filter = NextStepFilter {
+                area: area.map(slug),
+                programme,
+            };
+            async move {
+                store
+                    .next_steps(&filter)
+                    .await
+                    .expect("next steps")
+                    .into_iter()
+                    .map(|a| {
+                        (
+                            a.authority.to_string(),
+                            a.activity.programme,
+                            a.entry.reference,
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(read(None, None).await.len(), 4);
+        assert_eq!(
+            read(None, Some(Programme::Thematic)).await,
+            [
+                ("derby".into(), Programme::Thematic, "PFA-1".into()),
+                ("derby".into(), Programme::Thematic, "PFA-2".into()),
+                ("nottingham".into(), Programme::Thematic, "PFA-1".into()),
+            ]
+        );
+        assert_eq!(
+            read(Some("nottingham"), Some(Programme::Challenge)).await,
+            [("nottingham".into(), Programme::Challenge, "NOT-1".into())]
+        );
+        assert!(read(None, Some(Programme::Annual)).await.is_empty());
+        let filter = NextStepFilter {
+            area: Some(slug("derby")),
+            programme: Some(Programme::Thematic),
+        };
+        assert_eq!(
+            store
+                .next_step_rag_changes(&filter)
+                .await
+                .expect("chart")
+                .len(),
+            2
+        );
+
+        let activity = store
+            .programme_activity(event)
+            .await
+            .expect("read")
+            .expect("event");
+        assert_eq!(activity.activity.title, "Preparing for adulthood");
+        assert_eq!(activity.activity.challenge, None);
+        assert_eq!(activity.areas, [slug("derby"), slug("nottingham")]);
+        // A challenge's activity is made with the challenge, never on its own.
+        assert!(matches!(
+            store
+                .create_programme_activity(
+                    Programme::Challenge,
+                    "x",
+                    &[slug("derby")],
+                    &s.pm,
+                    at(5)
+                )
+                .await,
+            Err(StoreError::Conflict(_))
+        ));
+    }
+);

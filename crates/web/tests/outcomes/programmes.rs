@@ -1,0 +1,113 @@
+//! The board's progress pages across programmes: a challenge's action plan and a thematic
+//! event's next steps side by side, the area page grouping them by activity, and the GET
+//! filter by programme keeping the choice (and carrying it to the area pages).
+
+use domain::Programme;
+use domain::next_steps::ActionEntry;
+
+use super::*;
+
+async fn the_board_filters_next_steps_by_programme(app: TestApp) {
+    let derby = next_steps_challenge(&app.store, "derby").await;
+    let coordinator = principal_of(&app.store, COORDINATOR).await;
+    let challenge = app
+        .store
+        .challenge(derby.challenge)
+        .await
+        .expect("read")
+        .expect("challenge");
+    let event = app
+        .store
+        .create_programme_activity(
+            Programme::Thematic,
+            "Preparing for adulthood event",
+            &[AuthoritySlug::parse("derby").expect("slug")],
+            &coordinator,
+            Utc::now(),
+        )
+        .await
+        .expect("event");
+    let plan = app.store.action_plan(derby.challenge).await.expect("plan");
+    let thematic = ActionEntry {
+        reference: "PFA-1".into(),
+        action: "Map transition pathways with health".into(),
+        ..plan[0].entry.clone()
+    };
+    app.store
+        .save_next_step(
+            event,
+            &AuthoritySlug::parse("derby").expect("slug"),
+            None,
+            &thematic,
+            &coordinator,
+            Utc::now(),
+        )
+        .await
+        .expect("thematic next step");
+    let mut board = app.browser_as(Who::Board).await;
+
+    // Unfiltered: both programmes count; the filter offers every programme.
+    let page = board.get("/progress").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body
+            .contains("<form method=\"get\" action=\"/progress\"")
+    );
+    assert!(
+        page.body
+            .contains("<option value=\"\" selected>All programmes</option>")
+    );
+    let counts = |page: &Page| -> Vec<String> {
+        element_around(page, "tr", "/progress/areas/derby")
+            .split("govuk-table__cell--numeric\">")
+            .skip(1)
+            .map(|cell| cell[..cell.find('<').unwrap_or(cell.len())].to_owned())
+            .collect()
+    };
+    assert_eq!(counts(&page)[0], "2");
+
+    // Filtered by thematic: one action, the choice kept and carried to the area's link.
+    let page = board.get("/progress?programme=thematic").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains("<option value=\"thematic\" selected>Thematic events</option>"),
+        "the choice is kept"
+    );
+    assert!(
+        page.body
+            .contains("href=\"/progress/areas/derby?programme=thematic\"")
+    );
+    assert_eq!(counts(&page)[0], "1");
+
+    // The area page lists next steps grouped by activity, each under its own caption.
+    let area = board.get("/progress/areas/derby").await;
+    assert_eq!(area.status, StatusCode::OK);
+    let challenge_group = element_around(&area, "table", &challenge.reference);
+    assert!(challenge_group.contains("Peer challenges"));
+    assert!(challenge_group.contains("LEI-1"));
+    assert!(!challenge_group.contains("PFA-1"));
+    let event_group = element_around(&area, "table", "Preparing for adulthood event");
+    assert!(event_group.contains("Thematic events"));
+    assert!(event_group.contains("PFA-1"));
+    assert!(!event_group.contains("LEI-1"));
+
+    let only_challenges = board.get("/progress/areas/derby?programme=challenge").await;
+    assert!(only_challenges.body.contains("LEI-1"));
+    assert!(!only_challenges.body.contains("PFA-1"));
+    assert!(
+        only_challenges
+            .body
+            .contains("<option value=\"challenge\" selected>Peer challenges</option>")
+    );
+
+    // The LA lead's redirect keeps the choice too.
+    let mut lead = app.browser_as(Who::LeadOfDerby).await;
+    let redirect = lead.get("/progress?programme=thematic").await;
+    assert_redirect(&redirect, "/progress/areas/derby?programme=thematic");
+}
+
+app_test!(
+    the_board_filters_next_steps_by_programme,
+    the_board_filters_next_steps_by_programme
+);
