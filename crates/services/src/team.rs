@@ -5,12 +5,12 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use documents::ics::{Attendee, CalendarEvent, CalendarMethod, calendar};
-use domain::challenge::{InvitationResponse, MemberStatus};
+use domain::challenge::{InvitationResponse, MemberStatus, SeatRole};
 use domain::clock::uk_to_utc;
 use domain::lifecycle::{ChallengeState, check_transition};
 use domain::policy::{Action, authorise};
-use domain::{Principal, TeamMemberId};
-use store::{ChallengeRecord, EmailAttachment, NewEmail, TeamMember};
+use domain::{PoolMemberId, Principal, TeamMemberId};
+use store::{ChallengeRecord, EmailAttachment, NewEmail, StoreError, TeamMember};
 
 use crate::Settings;
 use crate::challenge_emails::{self, Step};
@@ -178,6 +178,81 @@ pub async fn answer_invitation(
     store
         .respond_to_invitation(principal, seat.id, response, notify, now)
         .await?;
+    Ok(())
+}
+
+/// Acting on the engine's diagnosis: turn one seat of `role` into a shadowing seat (audited),
+/// so someone not yet trained may fill it, then ask the engine again with as few changes as
+/// possible. The team must still be open to change.
+pub async fn make_seat_shadowing(
+    scheme: Scheme<'_>,
+    principal: Option<&Principal>,
+    on: OnChallenge<'_>,
+    role: SeatRole,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), Refused> {
+    authorise(principal, &Action::ViewChallenge(on.access.clone()))?;
+    authorise(principal, &Action::ComposeTeam)?;
+    let actor = principal.ok_or(Refused::Denied(domain::Denied::SignInRequired))?;
+    if !on.record.state.may_change_team() {
+        return Err(Refused::Rule(
+            "The team can no longer be changed at this stage".into(),
+        ));
+    }
+    match scheme
+        .store
+        .shadow_one_seat(actor, on.record.id, role, now)
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::Conflict(_) | StoreError::NotFound) => {
+            return Err(Refused::Rule(format!(
+                "There is no {} seat left to make a shadowing seat",
+                role.label().to_lowercase()
+            )));
+        }
+        Err(other) => return Err(other.into()),
+    }
+    let record = scheme
+        .store
+        .challenge(on.record.id)
+        .await?
+        .ok_or(Refused::NotFound)?;
+    let team = scheme.store.team(record.id).await?;
+    let on = OnChallenge {
+        record: &record,
+        access: on.access,
+    };
+    propose_team(scheme, principal, on, &team, true, today, now).await
+}
+
+/// Acting on the engine's diagnosis: email a pool member, through the outbox, asking them to
+/// add the host area to the places they travel to. Nothing else changes: whether they travel
+/// there is theirs to say.
+pub async fn ask_to_travel(
+    Scheme { store, settings }: Scheme<'_>,
+    principal: Option<&Principal>,
+    on: OnChallenge<'_>,
+    member: PoolMemberId,
+    now: DateTime<Utc>,
+) -> Result<(), Refused> {
+    authorise(principal, &Action::ViewChallenge(on.access.clone()))?;
+    authorise(principal, &Action::ComposeTeam)?;
+    let asker = principal.ok_or(Refused::Denied(domain::Denied::SignInRequired))?;
+    let member = store
+        .pool_member(member)
+        .await?
+        .ok_or_else(|| Refused::Rule("Choose the person to ask".into()))?;
+    let email = challenge_emails::travel_request_email(
+        settings,
+        on.about(),
+        &on.record.visit_days,
+        &asker.name,
+        &member.profile.name.to_string(),
+        member.profile.email.clone(),
+    );
+    store.queue_email(email, now).await?;
     Ok(())
 }
 

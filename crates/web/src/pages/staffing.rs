@@ -10,12 +10,10 @@ use chrono::Utc;
 use domain::PoolMemberId;
 use domain::challenge::SeatRole;
 use serde::Deserialize;
-use services::challenge_emails::travel_request_email;
-use store::StoreError;
 
-use crate::pages::challenges::load_challenge;
+use crate::error::refused;
 use crate::pages::see_other;
-use crate::pages::team::{load_for_change, propose, refuse};
+use crate::pages::team::{load_for_change, refuse};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState};
 
@@ -34,47 +32,26 @@ pub async fn shadow_seat(
     Form(form): Form<ShadowForm>,
 ) -> Result<Response, AppError> {
     let loaded = load_for_change(&state, &visitor, &id).await?;
-    let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
     let Some(role) = SeatRole::parse(&form.role) else {
-        return refuse(
-            &state,
-            &visitor,
-            &loaded,
-            "Choose the seat to make a shadowing seat".into(),
-        )
-        .await;
+        let message = "Choose the seat to make a shadowing seat".into();
+        return refuse(&state, &visitor, &loaded, message).await;
     };
-    if !loaded.record.state.may_change_team() {
-        return refuse(
-            &state,
-            &visitor,
-            &loaded,
-            "The team can no longer be changed at this stage".into(),
-        )
-        .await;
-    }
-    match state
-        .store
-        .shadow_one_seat(principal, loaded.record.id, role, Utc::now())
-        .await
+    match services::team::make_seat_shadowing(
+        state.scheme(),
+        visitor.principal.as_ref(),
+        loaded.on(),
+        role,
+        state.today(),
+        Utc::now(),
+    )
+    .await
     {
-        Ok(()) => {}
-        Err(StoreError::Conflict(_) | StoreError::NotFound) => {
-            return refuse(
-                &state,
-                &visitor,
-                &loaded,
-                format!(
-                    "There is no {} seat left to make a shadowing seat",
-                    role.label().to_lowercase()
-                ),
-            )
-            .await;
-        }
-        Err(other) => return Err(other.into()),
+        Ok(()) => Ok(see_other(&format!(
+            "{}/team?notice=proposed",
+            loaded.href()
+        ))),
+        Err(why) => refuse(&state, &visitor, &loaded, refused(why)?).await,
     }
-    let reloaded = load_challenge(&state, &visitor, &id).await?;
-    propose(&state, &visitor, &reloaded, true).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -84,8 +61,7 @@ pub struct AskForm {
 }
 
 /// Email a pool member, through the outbox, asking them to add the host area to the places
-/// they travel to, with a link to that part of their profile. Nothing else changes: whether
-/// they travel there is theirs to say.
+/// they travel to, with a link to that part of their profile.
 pub async fn ask_to_travel(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -93,23 +69,19 @@ pub async fn ask_to_travel(
     Form(form): Form<AskForm>,
 ) -> Result<Response, AppError> {
     let loaded = load_for_change(&state, &visitor, &id).await?;
-    let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
-    let member = match form.member.parse::<PoolMemberId>() {
-        Ok(member) => state.store.pool_member(member).await?,
-        Err(_) => None,
-    };
-    let Some(member) = member else {
+    let Ok(member) = form.member.parse::<PoolMemberId>() else {
         return refuse(&state, &visitor, &loaded, "Choose the person to ask".into()).await;
     };
-    let record = &loaded.record;
-    let email = travel_request_email(
-        &state.settings,
-        loaded.on().about(),
-        &record.visit_days,
-        &principal.name,
-        &member.profile.name.to_string(),
-        member.profile.email.clone(),
-    );
-    state.store.queue_email(email, Utc::now()).await?;
-    Ok(see_other(&format!("{}/team?notice=asked", loaded.href())))
+    match services::team::ask_to_travel(
+        state.scheme(),
+        visitor.principal.as_ref(),
+        loaded.on(),
+        member,
+        Utc::now(),
+    )
+    .await
+    {
+        Ok(()) => Ok(see_other(&format!("{}/team?notice=asked", loaded.href()))),
+        Err(why) => refuse(&state, &visitor, &loaded, refused(why)?).await,
+    }
 }

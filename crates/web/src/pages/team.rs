@@ -414,7 +414,7 @@ pub(crate) async fn load_for_change(
     Ok(loaded)
 }
 
-pub(crate) async fn propose(
+async fn propose(
     state: &AppState,
     visitor: &Visitor,
     loaded: &LoadedChallenge,
