@@ -109,6 +109,9 @@ pub enum Action {
     ExtendReturn,
     /// Submit the return one area owes.
     SubmitReturn(AuthoritySlug),
+    /// Keep one area's next steps up to date (change them, record progress), whatever
+    /// programme activity they came from.
+    KeepNextSteps(AuthoritySlug),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
@@ -198,7 +201,7 @@ fn allows(principal: &Principal, action: &Action) -> bool {
         // The co-ordinator sets the deadlines, so only they move one.
         Action::ExtendReturn => principal.has_role(Role::Coordinator),
         // The area answers for its return; the co-ordinator may submit one handed in by email.
-        Action::SubmitReturn(area) => {
+        Action::SubmitReturn(area) | Action::KeepNextSteps(area) => {
             principal.leads(area) || principal.has_role(Role::Coordinator)
         }
         Action::MoveChallenge { access, from, to } => transition(*from, *to).is_some_and(|move_| {
@@ -373,6 +376,27 @@ mod tests {
             &reviewer,
             Action::ViewAreaProgress(derby.authority)
         ));
+    }
+
+    #[test]
+    fn an_areas_next_steps_are_kept_by_its_lead_and_the_coordinator_only() {
+        let derby = AuthoritySlug::parse("derby").unwrap_or_else(|_| unreachable!());
+        let rutland = AuthoritySlug::parse("rutland").unwrap_or_else(|_| unreachable!());
+        let lead_of_derby = person(vec![grant(Role::LaLead)]);
+        let coordinator = person(vec![grant(Role::Coordinator)]);
+        assert!(allowed(
+            &lead_of_derby,
+            Action::KeepNextSteps(derby.clone())
+        ));
+        assert!(!allowed(&lead_of_derby, Action::KeepNextSteps(rutland)));
+        assert!(allowed(&coordinator, Action::KeepNextSteps(derby.clone())));
+        for role in [Role::Board, Role::ProjectManager, Role::Reviewer] {
+            let other = person(vec![grant(role)]);
+            assert!(
+                !allowed(&other, Action::KeepNextSteps(derby.clone())),
+                "{role:?}"
+            );
+        }
     }
 
     #[test]

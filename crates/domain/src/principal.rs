@@ -31,7 +31,7 @@ impl Principal {
         &self.grants
     }
 
-    pub fn has_role(&self, role: Role) -> bool {
+    pub(crate) fn has_role(&self, role: Role) -> bool {
         self.grants.iter().any(|grant| grant.role() == role)
     }
 
@@ -43,7 +43,7 @@ impl Principal {
             .filter_map(RoleGrant::authority)
     }
 
-    pub fn leads(&self, authority: &AuthoritySlug) -> bool {
+    pub(crate) fn leads(&self, authority: &AuthoritySlug) -> bool {
         self.led_authorities().any(|led| led == authority)
     }
 

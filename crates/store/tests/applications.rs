@@ -237,7 +237,10 @@ store_test!(
             .await
             .expect("lookup")
             .expect("principal");
-        assert!(principal.has_role(Role::ProjectManager) && principal.has_role(Role::Reviewer));
+        assert!(
+            principal.roles().contains(&Role::ProjectManager)
+                && principal.roles().contains(&Role::Reviewer)
+        );
     }
 );
 

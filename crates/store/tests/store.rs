@@ -271,7 +271,7 @@ store_test!(
             .await
             .expect("lookup")
             .expect("live");
-        assert!(principal.has_role(Role::Coordinator));
+        assert!(principal.roles().contains(&Role::Coordinator));
         // Activity at 9:20 keeps it alive past 9:30 ...
         assert!(
             store

@@ -29,6 +29,12 @@ impl Visitor {
         self.principal.as_ref().ok_or(AppError::SignInRequired)
     }
 
+    /// Whether the policy allows `action`: for what a page offers (a link, a button), where
+    /// a refusal is not an error.
+    pub fn may(&self, action: &Action) -> bool {
+        authorise(self.principal.as_ref(), action).is_ok()
+    }
+
     pub fn is_signed_in(&self) -> bool {
         self.principal.is_some()
     }

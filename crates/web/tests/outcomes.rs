@@ -1660,6 +1660,17 @@ print(json.dumps([[s.name for s in shape.chart.plots[0].series]
         .await;
     assert_eq!(action.status, StatusCode::OK);
     assert!(action.body.contains("Added to the plan"), "its history");
+    // The policy (KeepNextSteps) sends the area's lead on to the plan; the board only reads.
+    let plan = format!("/challenges/{}/actions", derby.challenge);
+    assert!(action.body.contains(&plan), "the lead is offered the plan");
+    let read = board
+        .get(&format!("/progress/actions/{}", derby.action))
+        .await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(
+        !read.body.contains(&plan),
+        "the board is not offered the plan"
+    );
     for refused in [
         "/progress/areas/leicester".to_owned(),
         format!("/progress/actions/{}", leicester.action),

@@ -16,7 +16,7 @@ use axum::routing::get;
 use chrono::NaiveDate;
 use domain::next_steps::{ProgressNote, Rag, rag_by_month};
 use domain::programme::ActivityRef;
-use domain::{Action, ActionId, AuthoritySlug, Programme, Role};
+use domain::{Action, ActionId, AuthoritySlug, Programme};
 use serde::Deserialize;
 use store::{ActionChange, Authority, NextStepFilter, PlannedAction};
 
@@ -311,7 +311,7 @@ pub async fn show_action(
 ) -> Result<ActionPage, AppError> {
     let id: ActionId = id.parse().map_err(|_| AppError::NotFound)?;
     let planned = state.store.action(id).await?.ok_or(AppError::NotFound)?;
-    let principal = visitor.authorise(&Action::ViewAreaProgress(planned.authority.clone()))?;
+    visitor.authorise(&Action::ViewAreaProgress(planned.authority.clone()))?;
     let area = state
         .store
         .authority(&planned.authority)
@@ -325,8 +325,8 @@ pub async fn show_action(
         .find(|theme| theme.code == planned.entry.theme)
         .map_or_else(|| planned.entry.theme.to_string(), |theme| theme.label);
     let history = state.store.action_history(id).await?;
-    // The host's lead and the co-ordinator keep the plan; others only read it here.
-    let keeps_plan = principal.leads(&planned.authority) || principal.has_role(Role::Coordinator);
+    // Those who keep the area's next steps are sent on to the plan; others only read it here.
+    let keeps_plan = visitor.may(&Action::KeepNextSteps(planned.authority.clone()));
     Ok(ActionPage {
         chrome: Chrome::new(&visitor, format!("Action {}", planned.entry.reference), NAV),
         back: format!("/progress/areas/{}", planned.authority),
