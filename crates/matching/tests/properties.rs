@@ -2,7 +2,7 @@
 //! the same input and seed give the same answer.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use matching::instances::generate_custom;

@@ -1,7 +1,7 @@
 //! Crafted scenarios: every infeasibility message, re-composition after a drop-out, explanations.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use matching::recompose::recompose_after_dropout;

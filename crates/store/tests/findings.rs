@@ -3,7 +3,7 @@
 //! of the evidence logged, findings citing recorded evidence of their own challenge only, and
 //! report versions numbered per format, shared then made final, as the readiness counts.
 
-mod support;
+use crate::support;
 
 use domain::case_sample::CaseReference;
 use domain::challenge::ChallengeKind;

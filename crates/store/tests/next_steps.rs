@@ -3,7 +3,7 @@
 //! applied by reference all or nothing, the board's reads by area and over time, reminders
 //! sent once per occasion through the outbox, and working notes purged after the final report.
 
-mod support;
+use crate::support;
 
 #[path = "next_steps/migration.rs"]
 mod migration;

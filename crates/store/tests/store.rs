@@ -1,5 +1,21 @@
 //! The store against real databases: every test runs on SQLite and on PostgreSQL.
 
+// The store crate's one integration-test binary: the tests below and one module per aggregate,
+// compiled and linked once. Cargo's automatic test discovery is off for this crate, so a file
+// not named here is not compiled.
+mod support;
+
+mod applications;
+mod findings;
+mod next_steps;
+mod outbox;
+mod pool;
+mod pool_admin;
+mod pool_import;
+mod retention;
+mod training;
+mod visit;
+
 use chrono::{Duration, TimeZone, Utc};
 use domain::{AuthoritySlug, EmailAddress, NewPassword, PersonName, Role, RoleGrant, UserId};
 use store::test_support::execute_raw;
@@ -705,3 +721,23 @@ store_test!(the_shared_key_is_created_once, |store: Store| async move {
     assert_eq!(first.len(), 32);
     assert_eq!(first, second);
 });
+
+/// Automatic test discovery is off, so a test file this root does not name would silently never
+/// be compiled or run.
+#[test]
+fn every_test_file_is_a_module_of_this_binary() {
+    let root = include_str!("store.rs");
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    for entry in std::fs::read_dir(&folder).expect("the tests folder") {
+        let path = entry.expect("a folder entry").path();
+        let Some(stem) = path.file_stem().and_then(|stem| stem.to_str()) else {
+            continue;
+        };
+        if path.extension().is_some_and(|extension| extension == "rs") && stem != "store" {
+            assert!(
+                root.contains(&format!("mod {stem};")),
+                "tests/{stem}.rs is not a module of tests/store.rs, so it never runs"
+            );
+        }
+    }
+}

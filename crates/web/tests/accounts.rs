@@ -1,7 +1,7 @@
 //! Accounts and the security baseline through the real router: sign-in, throttling, form
 //! tokens, session rotation, invitations, password resets and headers.
 
-mod support;
+use crate::support;
 
 use axum::body::Body;
 use axum::http::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};

@@ -2,7 +2,7 @@
 //! answers kept, check your answers, submission emails, consent for an under-18, and the
 //! project manager's decisions.
 
-mod support;
+use crate::support;
 
 use axum::http::StatusCode;
 use support::{TestApp, Who};

@@ -1,7 +1,7 @@
 //! Every route of the live router, requested by every role, against the expected status.
 //! A route added without a row here fails `every_route_has_a_row`.
 
-mod support;
+use crate::support;
 
 use axum::http::{Method, StatusCode};
 use domain::lifecycle::ChallengeState;

@@ -2,7 +2,7 @@
 //! without, lifecycle moves refused until the challenge is ready, confirmation sending
 //! invitations, and re-composition after a decline changing only the freed seat.
 
-mod support;
+use crate::support;
 
 use axum::http::StatusCode;
 use chrono::Utc;

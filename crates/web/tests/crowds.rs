@@ -2,7 +2,7 @@
 //! exhaust memory nor outrun the throttle, and a proxy in front must not make every visitor
 //! one address.
 
-mod support;
+use crate::support;
 
 use std::net::SocketAddr;
 

@@ -5,7 +5,7 @@
 //! to shared to final, the action plan on the web and as a spreadsheet applied all or nothing,
 //! and the board's progress pages and exports.
 
-mod support;
+use crate::support;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -3,7 +3,7 @@
 //! with status changes and past training, and a reviewer keeping their own profile (and only
 //! their own) up to date.
 
-mod support;
+use crate::support;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

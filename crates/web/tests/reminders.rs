@@ -2,7 +2,7 @@
 //! when an open action is due soon, when it is overdue and when it has gone without an
 //! update; a complete action and an area with no lead send nothing.
 
-mod support;
+use crate::support;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use domain::ActionId;

@@ -1,7 +1,7 @@
 //! Training through the router on both databases: the demand page, a session form with
 //! every validation message, invitations with their calendar files, and attendance.
 
-mod support;
+use crate::support;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -4,7 +4,7 @@
 //! carer on the team sees the case references and nothing else, and the pre-reading checks
 //! type and size and records every download.
 
-mod support;
+use crate::support;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
