@@ -71,6 +71,11 @@ impl Rag {
     pub fn is_open(self) -> bool {
         self != Self::Complete
     }
+
+    /// An action in this state and due on `due` is overdue on `today`: open and past its date.
+    pub fn is_overdue(self, due: NaiveDate, today: NaiveDate) -> bool {
+        self.is_open() && due < today
+    }
 }
 
 /// A progress note: what happened, and on which day.
@@ -105,7 +110,7 @@ pub struct ActionEntry {
 impl ActionEntry {
     /// Open and past its due date on `today`.
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
-        self.rag.is_open() && self.due < today
+        self.rag.is_overdue(self.due, today)
     }
 }
 

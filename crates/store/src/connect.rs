@@ -1,5 +1,7 @@
 //! Opening the database with the settings each backend needs to be safe.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -16,7 +18,10 @@ pub enum Backend {
     Postgres,
 }
 
-pub(crate) async fn connect(url: &str) -> Result<(DatabaseConnection, Backend), StoreError> {
+pub(crate) async fn connect(
+    url: &str,
+    statements: Arc<AtomicU64>,
+) -> Result<(DatabaseConnection, Backend), StoreError> {
     let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Backend::Postgres
     } else if url.starts_with("sqlite:") {
@@ -50,7 +55,10 @@ pub(crate) async fn connect(url: &str) -> Result<(DatabaseConnection, Backend), 
             options.max_connections(16).min_connections(1);
         }
     }
-    let db = Database::connect(options).await?;
+    let mut db = Database::connect(options).await?;
+    db.set_metric_callback(move |_| {
+        statements.fetch_add(1, Ordering::Relaxed);
+    });
     Ok((db, backend))
 }
 

@@ -51,7 +51,7 @@ pub use connect::Backend;
 pub use error::StoreError;
 pub use findings::{Author, EvidenceNote, Finding, FindingComment};
 pub use guidance::{GuidanceDocument, GuidanceSummary, NewGuidance};
-pub use next_steps::{ActionChange, NextStepFilter, PlanApplied, PlannedAction};
+pub use next_steps::{ActionChange, ActionCounts, NextStepFilter, PlanApplied, PlannedAction};
 pub use outbox::{EmailAttachment, NewEmail, OutboxEmail, OutboxStatus};
 pub use pool::{HomeFilter, PoolFilter, PoolMember};
 pub use pool_import::ImportedMember;
@@ -75,6 +75,9 @@ pub use upkeep::{ClaimedJob, UpkeepJobStatus};
 pub use users::{NewUser, StaffMember};
 pub use work::{OverdueArea, WorkItem, WorkTask};
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use sea_orm::DatabaseConnection;
 
 /// The application database. Cheap to clone: it wraps a connection pool.
@@ -82,6 +85,9 @@ use sea_orm::DatabaseConnection;
 pub struct Store {
     db: DatabaseConnection,
     backend: Backend,
+    /// Statements sent since connecting, by every clone: the instrument that keeps a page's
+    /// queries per request in sight (`statements_run`).
+    statements: Arc<AtomicU64>,
 }
 
 impl Store {
@@ -95,8 +101,13 @@ impl Store {
 
     /// Connect without migrating.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let (db, backend) = connect::connect(url).await?;
-        Ok(Self { db, backend })
+        let statements = Arc::new(AtomicU64::new(0));
+        let (db, backend) = connect::connect(url, Arc::clone(&statements)).await?;
+        Ok(Self {
+            db,
+            backend,
+            statements,
+        })
     }
 
     /// Apply pending migrations, then upsert the reference data.
@@ -109,6 +120,12 @@ impl Store {
     /// SQLite it queues for the write lock instead of failing (see `connect::begin_write`).
     pub(crate) async fn begin_write(&self) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
         connect::begin_write(&self.db).await
+    }
+
+    /// How many statements this store has sent to the database so far. The difference across
+    /// a request is that request's queries.
+    pub fn statements_run(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     pub fn backend(&self) -> Backend {

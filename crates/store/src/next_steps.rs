@@ -14,7 +14,7 @@ use domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, QueryTrait, Select, Set,
 };
 use uuid::Uuid;
 
@@ -51,6 +51,13 @@ pub struct ActionChange {
 pub struct NextStepFilter {
     pub area: Option<AuthoritySlug>,
     pub programme: Option<Programme>,
+}
+
+/// How many actions are open, and how many of those are past their due date.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ActionCounts {
+    pub open: usize,
+    pub overdue: usize,
 }
 
 /// What an upload did to the plan.
@@ -402,26 +409,55 @@ async fn apply_to(
     Ok(applied)
 }
 
-/// The actions `filter` asks for, by area then activity then reference.
-async fn filtered_rows(
-    db: &impl ConnectionTrait,
-    filter: &NextStepFilter,
-) -> Result<Vec<action::Model>, StoreError> {
+/// The actions `filter` asks for, as a query to run or to nest in another statement.
+fn filtered(filter: &NextStepFilter) -> Select<action::Entity> {
     let mut query = action::Entity::find();
     if let Some(area) = &filter.area {
         query = query.filter(action::Column::AuthoritySlug.eq(area.as_str()));
     }
     if let Some(programme) = filter.programme {
-        let activities: Vec<Uuid> = programme_activity::Entity::find()
-            .filter(programme_activity::Column::Programme.eq(programme.code()))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|row| row.id)
-            .collect();
-        query = query.filter(action::Column::ActivityId.is_in(activities));
+        query = query.filter(
+            action::Column::ActivityId.in_subquery(
+                programme_activity::Entity::find()
+                    .select_only()
+                    .column(programme_activity::Column::Id)
+                    .filter(programme_activity::Column::Programme.eq(programme.code()))
+                    .into_query(),
+            ),
+        );
     }
-    Ok(query
+    query
+}
+
+/// The area, RAG status and due date of each action `filter` asks for: all that counting open
+/// and overdue actions needs, in one statement that reads neither progress notes nor activities.
+pub(crate) async fn statuses(
+    db: &impl ConnectionTrait,
+    filter: &NextStepFilter,
+) -> Result<Vec<(AuthoritySlug, Rag, NaiveDate)>, StoreError> {
+    let rows: Vec<(String, String, NaiveDate)> = filtered(filter)
+        .select_only()
+        .column(action::Column::AuthoritySlug)
+        .column(action::Column::Rag)
+        .column(action::Column::DueDate)
+        .into_tuple()
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|(area, rag, due)| {
+            let area = AuthoritySlug::parse(&area).map_err(|_| StoreError::corrupt(&area))?;
+            let rag = Rag::parse(&rag).ok_or_else(|| StoreError::corrupt(&rag))?;
+            Ok((area, rag, due))
+        })
+        .collect()
+}
+
+/// The actions `filter` asks for, by area then activity then reference.
+async fn filtered_rows(
+    db: &impl ConnectionTrait,
+    filter: &NextStepFilter,
+) -> Result<Vec<action::Model>, StoreError> {
+    Ok(filtered(filter)
         .order_by_asc(action::Column::AuthoritySlug)
         .order_by_asc(action::Column::ActivityId)
         .order_by_asc(action::Column::Reference)
@@ -464,6 +500,27 @@ impl Store {
             programme: None,
         })
         .await
+    }
+
+    /// How many of the area's (or every area's) actions are open, and how many of those are
+    /// overdue on `today`: the dashboard's summary, without reading the actions whole.
+    pub async fn action_counts(
+        &self,
+        area: Option<&AuthoritySlug>,
+        today: NaiveDate,
+    ) -> Result<ActionCounts, StoreError> {
+        let filter = NextStepFilter {
+            area: area.cloned(),
+            programme: None,
+        };
+        let statuses = statuses(&self.db, &filter).await?;
+        Ok(ActionCounts {
+            open: statuses.iter().filter(|(_, rag, _)| rag.is_open()).count(),
+            overdue: statuses
+                .iter()
+                .filter(|(_, rag, due)| rag.is_overdue(*due, today))
+                .count(),
+        })
     }
 
     /// The next steps `filter` asks for: the board's view, by area, activity and reference.
@@ -581,13 +638,16 @@ impl Store {
         &self,
         filter: &NextStepFilter,
     ) -> Result<Vec<(ActionId, DateTime<Utc>, Rag)>, StoreError> {
-        let ids: Vec<Uuid> = filtered_rows(&self.db, filter)
-            .await?
-            .iter()
-            .map(|a| a.id)
-            .collect();
+        // One statement: the board's chart asks this on every view of the progress page.
         action_history::Entity::find()
-            .filter(action_history::Column::ActionId.is_in(ids))
+            .filter(
+                action_history::Column::ActionId.in_subquery(
+                    filtered(filter)
+                        .select_only()
+                        .column(action::Column::Id)
+                        .into_query(),
+                ),
+            )
             .order_by_asc(action_history::Column::At)
             .all(&self.db)
             .await?

@@ -311,6 +311,23 @@ impl Store {
     }
 
     /// The newest emails first, for the co-ordinator's outbox page.
+    /// How many of the newest `limit` emails could not be sent: the count the co-ordinator's
+    /// dashboard shows, read from the status column alone (no bodies, no attachments).
+    pub async fn failed_among_latest(&self, limit: u64) -> Result<usize, StoreError> {
+        let statuses: Vec<String> = outbox::Entity::find()
+            .select_only()
+            .column(outbox::Column::Status)
+            .order_by_desc(outbox::Column::CreatedAt)
+            .limit(limit)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(statuses
+            .iter()
+            .filter(|status| OutboxStatus::parse(status) == Some(OutboxStatus::Failed))
+            .count())
+    }
+
     pub async fn outbox_emails(&self, limit: u64) -> Result<Vec<OutboxEmail>, StoreError> {
         let rows = outbox::Entity::find()
             .order_by_desc(outbox::Column::CreatedAt)

@@ -7,7 +7,8 @@ use domain::{
     Role, RoleGrant, UserId,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -37,10 +38,13 @@ pub struct StaffMember {
 }
 
 fn grant_from_row(row: &role_grant::Model) -> Result<RoleGrant, StoreError> {
-    let role = Role::parse(&row.role).ok_or_else(|| StoreError::corrupt(&row.role))?;
-    let authority = row
-        .authority_slug
-        .as_deref()
+    grant_of(&row.role, row.authority_slug.as_deref())
+}
+
+/// A grant from its stored role code and authority slug.
+pub(crate) fn grant_of(role: &str, authority: Option<&str>) -> Result<RoleGrant, StoreError> {
+    let role = Role::parse(role).ok_or_else(|| StoreError::corrupt(role))?;
+    let authority = authority
         .map(AuthoritySlug::parse)
         .transpose()
         .map_err(StoreError::corrupt)?;
@@ -346,6 +350,18 @@ impl Store {
             return Ok(None);
         };
         Ok(self.to_staff(vec![row]).await?.pop())
+    }
+
+    /// How many accounts there are, and how many of them have not accepted their invitation
+    /// (no password set yet): the co-ordinator's dashboard, without reading every account.
+    pub async fn account_counts(&self) -> Result<(usize, usize), StoreError> {
+        let all = user::Entity::find().count(&self.db).await?;
+        let awaiting = user::Entity::find()
+            .filter(user::Column::PasswordHash.is_null())
+            .count(&self.db)
+            .await?;
+        let size = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        Ok((size(all), size(awaiting)))
     }
 
     /// Every account, by name.

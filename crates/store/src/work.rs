@@ -2,14 +2,14 @@
 //! the challenge (or area) and the task; an item goes away once its task is done, because
 //! every query asks for the state that the doing changes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use domain::challenge::MemberStatus;
 use domain::findings::ReportStatus;
 use domain::lifecycle::ChallengeState;
 use domain::{AuthoritySlug, ChallengeId, UserId};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use crate::challenges::state_of;
@@ -17,7 +17,8 @@ use crate::entity::{
     challenge, challenge_seat, challenge_visit_day, evidence_note, finding, finding_comment,
     local_authority, pool_member, report_comment, report_version, team_member,
 };
-use crate::{Store, StoreError};
+use crate::next_steps::statuses;
+use crate::{NextStepFilter, Store, StoreError};
 
 /// Something a person has to do about a challenge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -249,6 +250,28 @@ impl Store {
     /// propose or re-compose after a decline, and reports to finish.
     pub async fn scheme_work(&self) -> Result<Vec<WorkItem>, StoreError> {
         let open = self.open_challenges(None).await?;
+        // The teams, seats and final reports of every open challenge in three statements, not
+        // two per challenge: the co-ordinator's and project manager's dashboards ask this on
+        // every view.
+        let ids: Vec<Uuid> = open.rows.iter().map(|row| row.id).collect();
+        let members = team_member::Entity::find()
+            .filter(team_member::Column::ChallengeId.is_in(ids.clone()))
+            .all(&self.db)
+            .await?;
+        let seats = challenge_seat::Entity::find()
+            .filter(challenge_seat::Column::ChallengeId.is_in(ids.clone()))
+            .all(&self.db)
+            .await?;
+        let finished: HashSet<Uuid> = report_version::Entity::find()
+            .select_only()
+            .column(report_version::Column::ChallengeId)
+            .filter(report_version::Column::ChallengeId.is_in(ids))
+            .filter(report_version::Column::Status.eq(ReportStatus::Final.code()))
+            .into_tuple()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .collect();
         let mut items = Vec::new();
         for row in &open.rows {
             let task = match state_of(&row.state)? {
@@ -256,12 +279,11 @@ impl Store {
                 ChallengeState::Scoping => Some(WorkTask::ProposeTeam),
                 ChallengeState::TeamProposed
                 | ChallengeState::TeamConfirmed
-                | ChallengeState::Scheduled => self
-                    .seat_freed(row.id)
-                    .await?
-                    .then_some(WorkTask::RecomposeTeam),
+                | ChallengeState::Scheduled => {
+                    seat_freed(row.id, &members, &seats).then_some(WorkTask::RecomposeTeam)
+                }
                 ChallengeState::Reporting => {
-                    (!self.has_final_report(row.id).await?).then_some(WorkTask::FinishReport)
+                    (!finished.contains(&row.id)).then_some(WorkTask::FinishReport)
                 }
                 _ => None,
             };
@@ -275,9 +297,9 @@ impl Store {
     /// Areas with open actions past their due date, most overdue first.
     pub async fn overdue_areas(&self, today: NaiveDate) -> Result<Vec<OverdueArea>, StoreError> {
         let mut counts: BTreeMap<AuthoritySlug, usize> = BTreeMap::new();
-        for action in self.actions(None).await? {
-            if action.entry.is_overdue(today) {
-                *counts.entry(action.authority).or_default() += 1;
+        for (area, rag, due) in statuses(&self.db, &NextStepFilter::default()).await? {
+            if rag.is_overdue(due, today) {
+                *counts.entry(area).or_default() += 1;
             }
         }
         let names: HashMap<String, String> = local_authority::Entity::find()
@@ -371,44 +393,37 @@ impl Store {
             .await?;
         Ok(commented.is_none())
     }
+}
 
-    async fn has_final_report(&self, challenge: Uuid) -> Result<bool, StoreError> {
-        Ok(report_version::Entity::find()
-            .filter(report_version::Column::ChallengeId.eq(challenge))
-            .filter(report_version::Column::Status.eq(ReportStatus::Final.code()))
-            .one(&self.db)
-            .await?
-            .is_some())
+/// Someone declined or declared a conflict, and fewer seats are held than the visit plans:
+/// a newcomer proposed in their place makes this false again.
+fn seat_freed(
+    challenge: Uuid,
+    members: &[team_member::Model],
+    seats: &[challenge_seat::Model],
+) -> bool {
+    let members: Vec<&team_member::Model> = members
+        .iter()
+        .filter(|row| row.challenge_id == challenge)
+        .collect();
+    let status = |row: &team_member::Model| MemberStatus::parse(&row.status);
+    let freed = members.iter().any(|row| {
+        matches!(
+            status(row),
+            Some(MemberStatus::Declined | MemberStatus::ConflictDeclared)
+        )
+    });
+    if !freed {
+        return false;
     }
-
-    /// Someone declined or declared a conflict, and fewer seats are held than the visit plans:
-    /// a newcomer proposed in their place makes this false again.
-    async fn seat_freed(&self, challenge: Uuid) -> Result<bool, StoreError> {
-        let members = team_member::Entity::find()
-            .filter(team_member::Column::ChallengeId.eq(challenge))
-            .all(&self.db)
-            .await?;
-        let status = |row: &team_member::Model| MemberStatus::parse(&row.status);
-        let freed = members.iter().any(|row| {
-            matches!(
-                status(row),
-                Some(MemberStatus::Declined | MemberStatus::ConflictDeclared)
-            )
-        });
-        if !freed {
-            return Ok(false);
-        }
-        let held = members
-            .iter()
-            .filter(|row| status(row).is_some_and(MemberStatus::holds_seat))
-            .count();
-        let planned: i64 = challenge_seat::Entity::find()
-            .filter(challenge_seat::Column::ChallengeId.eq(challenge))
-            .all(&self.db)
-            .await?
-            .iter()
-            .map(|seat| i64::from(seat.count) + i64::from(seat.shadowing))
-            .sum();
-        Ok(i64::try_from(held).unwrap_or(i64::MAX) < planned)
-    }
+    let held = members
+        .iter()
+        .filter(|row| status(row).is_some_and(MemberStatus::holds_seat))
+        .count();
+    let planned: i64 = seats
+        .iter()
+        .filter(|seat| seat.challenge_id == challenge)
+        .map(|seat| i64::from(seat.count) + i64::from(seat.shadowing))
+        .sum();
+    i64::try_from(held).unwrap_or(i64::MAX) < planned
 }

@@ -1704,6 +1704,8 @@ mod concurrency;
 mod evidence_kept;
 #[path = "outcomes/programmes.rs"]
 mod programmes;
+#[path = "outcomes/queries_per_page.rs"]
+mod queries_per_page;
 #[path = "outcomes/recommendations.rs"]
 mod recommendations;
 #[path = "outcomes/returns.rs"]

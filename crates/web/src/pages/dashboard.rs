@@ -7,7 +7,7 @@ use chrono::Utc;
 use domain::application::ApplicationStatus;
 use domain::pool::MemberStatus;
 use domain::{Action, Role};
-use store::{OutboxStatus, PoolFilter, WorkItem, WorkTask};
+use store::{PoolFilter, WorkItem, WorkTask};
 
 use crate::dates;
 use crate::pages::Chrome;
@@ -196,32 +196,17 @@ async fn pool_tasks(state: &AppState) -> Result<Vec<Task>, AppError> {
 }
 
 async fn coordinator_section(state: &AppState) -> Result<RoleSection, AppError> {
-    let staff = state.store.staff().await?;
-    let awaiting = staff.iter().filter(|member| !member.has_password).count();
-    let failed = state
-        .store
-        .outbox_emails(500)
-        .await?
-        .iter()
-        .filter(|email| email.status == OutboxStatus::Failed)
-        .count();
+    let (accounts, awaiting) = state.store.account_counts().await?;
+    // The outbox page lists the newest 500; count the failures among what it shows.
+    let failed = state.store.failed_among_latest(500).await?;
     let guidance = state.store.guidance_versions().await?;
     let mut tasks = vec![Task::new(
         "Staff accounts",
         "/admin/staff",
         match awaiting {
-            0 => format!(
-                "{} accounts. Every invitation has been accepted.",
-                staff.len()
-            ),
-            1 => format!(
-                "{} accounts. 1 invitation has not been accepted yet.",
-                staff.len()
-            ),
-            n => format!(
-                "{} accounts. {n} invitations have not been accepted yet.",
-                staff.len()
-            ),
+            0 => format!("{accounts} accounts. Every invitation has been accepted."),
+            1 => format!("{accounts} accounts. 1 invitation has not been accepted yet."),
+            n => format!("{accounts} accounts. {n} invitations have not been accepted yet."),
         },
     )];
     if failed > 0 {
@@ -307,11 +292,8 @@ async fn progress_task(
     title: &str,
     href: String,
 ) -> Result<Task, AppError> {
-    let actions = state.store.actions(area).await?;
-    let today = state.today();
-    let open = actions.iter().filter(|a| a.entry.rag.is_open()).count();
-    let overdue = actions.iter().filter(|a| a.entry.is_overdue(today)).count();
-    let summary = match (open, overdue) {
+    let counts = state.store.action_counts(area, state.today()).await?;
+    let summary = match (counts.open, counts.overdue) {
         (0, _) => "No open actions.".to_owned(),
         (open, 0) => format!("{open} open action(s), none overdue."),
         (open, overdue) => format!("{open} open action(s), {overdue} overdue."),

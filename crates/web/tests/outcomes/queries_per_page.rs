@@ -1,0 +1,63 @@
+//! The statements a signed-in page sends to the database, counted by the store: the board's and
+//! the co-ordinator's progress and dashboard pages stay within a fixed number of queries, and
+//! that number does not grow with the challenges or actions the region holds (no query per row).
+
+use axum::http::StatusCode;
+use domain::lifecycle::ChallengeState;
+
+use super::support::challenge_fixture::challenge_in;
+use super::support::findings_fixture::next_steps_challenge;
+use super::support::{Browser, TestApp, Who};
+
+/// The statements one GET of `path` sends, after checking it answers 200.
+async fn statements_of(app: &TestApp, browser: &mut Browser<'_>, path: &str) -> u64 {
+    let before = app.store.statements_run();
+    let page = browser.get(path).await;
+    assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
+    app.store.statements_run() - before
+}
+
+/// Each page's statement count for the board and the co-ordinator.
+async fn counts(app: &TestApp) -> Vec<(&'static str, &'static str, u64)> {
+    let mut counts = Vec::new();
+    for (who, name) in [(Who::Board, "board"), (Who::Coordinator, "co-ordinator")] {
+        let mut browser = app.browser_as(who).await;
+        for path in ["/progress", "/dashboard"] {
+            counts.push((name, path, statements_of(app, &mut browser, path).await));
+        }
+    }
+    counts
+}
+
+crate::app_test!(
+    signed_in_pages_send_a_fixed_few_statements,
+    |app: TestApp| async move {
+        next_steps_challenge(&app.store, "leicester").await;
+        challenge_in(&app.store, "derby", ChallengeState::TeamProposed).await;
+        let few = counts(&app).await;
+        // Before: 3 statements to read the session, the region's actions read whole (with
+        // their progress notes and activities) twice on the board's dashboard, every account
+        // and 500 emails with their attachments read to count them, and statements per open
+        // challenge on the co-ordinator's dashboard: 10 for /progress, 10 and 14 for the
+        // board's and co-ordinator's dashboards here (measured).
+        for (who, path, statements) in &few {
+            let bound = match (*who, *path) {
+                (_, "/progress") => 8,
+                ("board", _) => 4,
+                _ => 11,
+            };
+            assert!(
+                *statements <= bound,
+                "{who}'s {path} sent {statements} statements, more than {bound}: {few:?}"
+            );
+        }
+
+        // More of everything: the same statements.
+        next_steps_challenge(&app.store, "nottingham").await;
+        challenge_in(&app.store, "rutland", ChallengeState::TeamProposed).await;
+        challenge_in(&app.store, "lincolnshire", ChallengeState::TeamConfirmed).await;
+        challenge_in(&app.store, "leicestershire", ChallengeState::Scoping).await;
+        let more = counts(&app).await;
+        assert_eq!(few, more, "statements grew with the rows");
+    }
+);
