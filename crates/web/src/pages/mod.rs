@@ -93,6 +93,7 @@ fn signed_in_links(principal: &Principal) -> Vec<(&'static str, &'static str)> {
         ("Challenges", "/challenges", Action::ListChallenges),
         ("My challenges", "/my-challenges", Action::ViewOwnChallenges),
         ("Progress", "/progress", Action::ViewProgress),
+        ("Returns", "/returns", Action::ViewReturns),
         ("Authorities", "/authorities", Action::ViewAuthorities),
         ("Staff", "/admin/staff", Action::ViewStaff),
         (

@@ -21,7 +21,7 @@ use crate::routes::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState};
 
-const NAV: &str = "/progress";
+const NAV: &str = "/returns";
 
 pub fn routes() -> Vec<Route> {
     vec![

@@ -28,6 +28,17 @@ async fn returns_are_listed_extended_and_submitted(app: TestApp) {
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
     let outstanding = block(&list, "Areas yet to return", "</table>");
     assert!(outstanding.contains(">Derby</a>") && outstanding.contains(">Leicester</a>"));
+    // The menu offers the returns to those the policy lets read them, and to nobody else.
+    let menu = |page: &str| page.contains("href=\"/returns\"");
+    assert!(
+        menu(&board.get("/dashboard").await.body),
+        "the board's menu"
+    );
+    let mut reviewer = app.browser_as(Who::Reviewer).await;
+    assert!(
+        !menu(&reviewer.get("/dashboard").await.body),
+        "a reviewer's menu"
+    );
     assert_eq!(
         board
             .post(
