@@ -401,20 +401,29 @@ mod tests {
         ]
     }
 
+    /// A challenge in Derby as the emails name it.
+    fn derby_challenge(derby: &AuthoritySlug, kind: ChallengeKind) -> About<'_> {
+        About {
+            id: ChallengeId::new(),
+            reference: "PC-2027-004",
+            authority: derby,
+            authority_name: "Derby",
+            kind,
+        }
+    }
+
+    fn example_settings() -> Settings {
+        Settings {
+            base_url: "https://peer-challenge.example".into(),
+            ..Settings::default()
+        }
+    }
+
     /// Every email of `step` as text, ids redacted.
     fn rendered(step: Step) -> String {
         let derby = AuthoritySlug::parse("derby").expect("slug");
-        let about = About {
-            id: ChallengeId::new(),
-            reference: "PC-2027-004",
-            authority: &derby,
-            authority_name: "Derby",
-            kind: ChallengeKind::OneDay,
-        };
-        let settings = Settings {
-            base_url: "https://peer-challenge.example".into(),
-            ..Settings::default()
-        };
+        let about = derby_challenge(&derby, ChallengeKind::OneDay);
+        let settings = example_settings();
         emails(&settings, &staff(), about, step)
             .iter()
             .map(|email| {
@@ -489,17 +498,8 @@ mod tests {
     #[test]
     fn a_request_to_travel_names_the_area_and_links_to_the_travel_section() {
         let derby = AuthoritySlug::parse("derby").expect("slug");
-        let about = About {
-            id: ChallengeId::new(),
-            reference: "PC-2027-004",
-            authority: &derby,
-            authority_name: "Derby",
-            kind: ChallengeKind::TwoDay,
-        };
-        let settings = Settings {
-            base_url: "https://peer-challenge.example".into(),
-            ..Settings::default()
-        };
+        let about = derby_challenge(&derby, ChallengeKind::TwoDay);
+        let settings = example_settings();
         let days = [
             chrono::NaiveDate::from_ymd_opt(2027, 3, 10).expect("date"),
             chrono::NaiveDate::from_ymd_opt(2027, 3, 11).expect("date"),
@@ -524,17 +524,8 @@ mod tests {
     fn a_published_timetable_tells_the_host_leads_and_the_team() {
         assert_emails!("timetable_published", Step::TimetablePublished);
         let derby = AuthoritySlug::parse("derby").expect("slug");
-        let about = About {
-            id: ChallengeId::new(),
-            reference: "PC-2027-004",
-            authority: &derby,
-            authority_name: "Derby",
-            kind: ChallengeKind::OneDay,
-        };
-        let settings = Settings {
-            base_url: "https://peer-challenge.example".into(),
-            ..Settings::default()
-        };
+        let about = derby_challenge(&derby, ChallengeKind::OneDay);
+        let settings = example_settings();
         let member = |name: &str, email: &str, status| store::TeamMember {
             id: domain::TeamMemberId::new(),
             challenge: about.id,
@@ -577,17 +568,8 @@ mod tests {
         assert_emails!("visit_changed", Step::VisitChanged);
         assert_emails!("visit_set", Step::VisitSet);
         let derby = AuthoritySlug::parse("derby").expect("slug");
-        let about = About {
-            id: ChallengeId::new(),
-            reference: "PC-2027-004",
-            authority: &derby,
-            authority_name: "Derby",
-            kind: ChallengeKind::OneDay,
-        };
-        let settings = Settings {
-            base_url: "https://peer-challenge.example".into(),
-            ..Settings::default()
-        };
+        let about = derby_challenge(&derby, ChallengeKind::OneDay);
+        let settings = example_settings();
         let email = visit_changed_email(
             &settings,
             about,
