@@ -358,6 +358,7 @@ mod tests {
     use domain::{RoleGrant, UserId};
 
     use super::*;
+    use crate::settings::tests::example_settings;
 
     fn person(name: &str, email: &str, role: Role, authority: Option<&str>) -> StaffMember {
         StaffMember {
@@ -409,13 +410,6 @@ mod tests {
             authority: derby,
             authority_name: "Derby",
             kind,
-        }
-    }
-
-    fn example_settings() -> Settings {
-        Settings {
-            base_url: "https://peer-challenge.example".into(),
-            ..Settings::default()
         }
     }
 

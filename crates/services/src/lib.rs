@@ -4,6 +4,7 @@
 //! plan files, every email's wording, reminders, the mail worker, scheduled upkeep and the
 //! settings. No HTTP and no pages here: `web` and the binary call in.
 
+pub mod account_emails;
 pub mod action_plans;
 pub mod challenge_emails;
 pub mod composition;
@@ -11,10 +12,12 @@ pub mod dates;
 pub mod journey;
 pub mod mail;
 pub mod networks;
+pub mod pool_emails;
 pub mod reminders;
 pub mod report_files;
 pub mod settings;
 pub mod team;
+pub mod training_invitations;
 pub mod upkeep;
 
 pub use settings::{

@@ -131,6 +131,20 @@ impl Settings {
     pub fn link(&self, path: &str) -> String {
         format!("{}{path}", self.base_url.trim_end_matches('/'))
     }
+
+    /// A calendar event's UID: `local` (stable for the life of what it names, so a calendar
+    /// that receives it again updates the event rather than adding a copy) at this service's
+    /// host name.
+    pub fn calendar_uid(&self, local: &str) -> String {
+        let host = self
+            .base_url
+            .split("://")
+            .nth(1)
+            .and_then(|rest| rest.split(['/', ':']).next())
+            .filter(|host| !host.is_empty())
+            .unwrap_or("peer-challenge");
+        format!("{local}@{host}")
+    }
 }
 
 /// Who the public contact page names.
@@ -207,4 +221,30 @@ pub enum SmtpSecurity {
     Tls,
     /// No encryption: only for a relay on the same host or a test server.
     None,
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// The settings the email snapshots are written with.
+    pub(crate) fn example_settings() -> Settings {
+        Settings {
+            base_url: "https://peer-challenge.example".into(),
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn a_calendar_uid_is_at_the_services_host() {
+        let mut settings = example_settings();
+        assert_eq!(
+            settings.calendar_uid("training-1"),
+            "training-1@peer-challenge.example"
+        );
+        settings.base_url = "http://localhost:8080/".into();
+        assert_eq!(settings.calendar_uid("x"), "x@localhost");
+        settings.base_url = "nonsense".into();
+        assert_eq!(settings.calendar_uid("x"), "x@peer-challenge");
+    }
 }

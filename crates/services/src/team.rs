@@ -264,14 +264,6 @@ pub fn visit_events(
     attendee: Option<&TeamMember>,
     now: DateTime<Utc>,
 ) -> Vec<CalendarEvent> {
-    let host = settings
-        .base_url
-        .split("://")
-        .nth(1)
-        .and_then(|rest| rest.split(['/', ':']).next())
-        .filter(|h| !h.is_empty())
-        .unwrap_or("peer-challenge")
-        .to_owned();
     let contact = &settings.contact;
     let (nine, five) = (
         NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default(),
@@ -284,7 +276,7 @@ pub fn visit_events(
         .iter()
         .enumerate()
         .map(|(index, day)| CalendarEvent {
-            uid: format!("challenge-{}-day-{}@{host}", record.id, index + 1),
+            uid: settings.calendar_uid(&format!("challenge-{}-day-{}", record.id, index + 1)),
             sequence: 0,
             starts: uk_to_utc(day.and_time(nine)),
             ends: uk_to_utc(day.and_time(five)),

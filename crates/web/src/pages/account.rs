@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use domain::{EmailAddress, NewPassword};
 use serde::Deserialize;
-use store::{NewEmail, SignInAttempt, SignInThrottle, TokenPurpose};
+use services::account_emails;
+use store::{SignInAttempt, SignInThrottle, TokenPurpose};
 
 use crate::components::{ErrorSummary, NotificationBanner, TextInput};
 use crate::forms::FormErrors;
@@ -255,12 +256,9 @@ pub async fn request_password_reset(
     let to = email.clone();
     state
         .store
-        .request_password_reset(&email, Utc::now(), |token| NewEmail::text(to, "Reset your Peer Challenge password", format!(
-                "Someone asked to reset the password for this email address on Peer Challenge.\n\n\
-                 To choose a new password, open this link within 2 hours:\n\n{}\n\n\
-                 If you did not ask for this, you can ignore this email: your password has not changed.\n",
-                settings.link(&format!("/reset-password/{token}"))
-            )))
+        .request_password_reset(&email, Utc::now(), |token| {
+            account_emails::password_reset(&settings, to, token)
+        })
         .await?;
     Ok(ResetSentPage {
         chrome: Chrome::new(&visitor, "Check your email", ""),

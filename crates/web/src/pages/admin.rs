@@ -13,9 +13,10 @@ use documents::csv::CsvTable;
 use documents::upload::{self, FileKind, Size, UploadLimits, UploadProblem};
 use domain::{Action, AuthoritySlug, EmailAddress, OneLine, PersonName, Role, RoleGrant, limits};
 use serde::Deserialize;
+use services::account_emails::{self, StaffInvitation};
 use store::{
-    AuditEntry, AuditFilter, GuidanceSummary, NewEmail, NewGuidance, NewUser, OutboxEmail,
-    StaffMember, StoreError,
+    AuditEntry, AuditFilter, GuidanceSummary, NewGuidance, NewUser, OutboxEmail, StaffMember,
+    StoreError,
 };
 
 use crate::components::{
@@ -259,13 +260,13 @@ pub async fn invite_staff(
     let invitee = new_user.name.to_string();
     let result = state
         .store
-        .invite_user(&new_user, inviter.user_id, Utc::now(), |token| NewEmail::text(to, "You have been invited to Peer Challenge", format!(
-                "Dear {invitee},\n\n{} has invited you to Peer Challenge, the service for the East Midlands SEND peer challenge scheme.\n\n\
-                 To set up your account, choose a password here within 14 days:\n\n{}\n\n\
-                 If you were not expecting this, you can ignore this email.\n",
-                inviter.name,
-                settings.link(&format!("/set-password/{token}"))
-            )))
+        .invite_user(&new_user, inviter.user_id, Utc::now(), |token| {
+            let invitation = StaffInvitation {
+                invitee: &invitee,
+                inviter: &inviter.name,
+            };
+            account_emails::staff_invitation(&settings, to, invitation, token)
+        })
         .await;
     match result {
         Ok(_) => Ok(see_other("/admin/staff?invited=1")),

@@ -13,7 +13,8 @@ use chrono::Utc;
 use domain::application::{ApplicationStatus, DECISION_NOTE_LIMIT};
 use domain::{Action, ApplicationId, MultiLine};
 use serde::Deserialize;
-use store::{NewEmail, StoreError, StoredApplication};
+use services::pool_emails::{self, Applicant};
+use store::{StoreError, StoredApplication};
 
 use crate::components::{ErrorSummary, NotificationBanner, Textarea};
 use crate::forms::FormErrors;
@@ -201,25 +202,23 @@ pub async fn approve(
     let settings = state.settings.clone();
     let to = application.profile.email.clone();
     let name = application.profile.name.to_string();
+    let application_reference = stored.reference.to_string();
     let result = state
         .store
-        .approve_application(stored.id, &application, principal.user_id, Utc::now(), |invitation| {
-            let account = match invitation {
-                Some(token) => format!(
-                    "To see your profile and the challenges you are asked to join, set up your account by choosing a password within 14 days:\n\n{}",
-                    settings.link(&format!("/set-password/{token}"))
-                ),
-                None => format!("Sign in with your existing account to see your profile: {}", settings.link("/sign-in")),
-            };
-            NewEmail::text(
-                to,
-                "Welcome to the SEND peer challenge pool of reviewers",
-                format!(
-                    "Dear {name},\n\nYour application ({}) has been approved: you are now a member of the East Midlands SEND peer challenge pool of reviewers.\n\n{account}\n\nThe project manager will contact you when a team needs you.\n",
-                    stored.reference
-                ),
-            )
-        })
+        .approve_application(
+            stored.id,
+            &application,
+            principal.user_id,
+            Utc::now(),
+            |invitation| {
+                let applicant = Applicant {
+                    name: &name,
+                    email: &to,
+                    reference: &application_reference,
+                };
+                pool_emails::application_approved(&settings, applicant, invitation)
+            },
+        )
         .await;
     match result {
         Ok(member) => Ok(see_other(&format!("/pool/applications?approved={member}"))),
@@ -261,19 +260,23 @@ pub async fn ask_for_more_information(
     let to = domain::EmailAddress::parse(&stored.answers.email)
         .map_err(|_| AppError::Internal("stored email".into()))?;
     let name = stored.answers.full_name.clone();
+    let application_reference = stored.reference.to_string();
     let result = state
         .store
-        .request_more_information(stored.id, question, principal.user_id, Utc::now(), |token| {
-            NewEmail::text(
-                to,
-                format!("A question about your application {}", stored.reference),
-                format!(
-                    "Dear {name},\n\nThank you for applying to join the SEND peer challenge pool. Before we can decide, the project manager asks:\n\n{question}\n\n\
-                     Your answers are saved. To update your application and send it again, open this link:\n\n{}\n",
-                    settings.link(&format!("/apply/reopen/{token}"))
-                ),
-            )
-        })
+        .request_more_information(
+            stored.id,
+            question,
+            principal.user_id,
+            Utc::now(),
+            |token| {
+                let applicant = Applicant {
+                    name: &name,
+                    email: &to,
+                    reference: &application_reference,
+                };
+                pool_emails::more_information_asked(&settings, applicant, question, token)
+            },
+        )
         .await;
     match result {
         Ok(()) => Ok(see_other("/pool/applications?asked=1")),
@@ -311,22 +314,20 @@ pub async fn decline(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let reason = reason.as_str();
-    let contact = state.settings.contact.clone();
+    let settings = state.settings.clone();
     let to = domain::EmailAddress::parse(&stored.answers.email)
         .map_err(|_| AppError::Internal("stored email".into()))?;
     let name = stored.answers.full_name.clone();
+    let application_reference = stored.reference.to_string();
     let result = state
         .store
         .decline_application(stored.id, reason, principal.user_id, Utc::now(), || {
-            NewEmail::text(
-                to,
-                format!("Your application {} to the SEND peer challenge pool", stored.reference),
-                format!(
-                    "Dear {name},\n\nThank you for applying to join the East Midlands SEND peer challenge pool. We are sorry, but we cannot accept your application:\n\n{reason}\n\n\
-                     If you have a question, contact {} at {}.\n",
-                    contact.project_manager_name, contact.project_manager_email
-                ),
-            )
+            let applicant = Applicant {
+                name: &name,
+                email: &to,
+                reference: &application_reference,
+            };
+            pool_emails::application_declined(&settings, applicant, reason)
         })
         .await;
     match result {

@@ -16,6 +16,7 @@ use domain::application::{
 };
 use domain::pool::{AgeBand, CONFLICT_REASON_LIMIT, ConflictAnswer, ExpertiseLevel, ReviewerType};
 use serde::Deserialize;
+use services::pool_emails;
 use store::{Authority, NewEmail, Submission, Theme};
 
 use crate::components::{
@@ -888,51 +889,16 @@ fn submission_emails(
     application: &Application,
     submission: &Submission,
 ) -> Vec<NewEmail> {
-    let profile = &application.profile;
-    let contact = &settings.contact;
-    let opening = if submission.updated_existing {
-        "We have updated your application to join the East Midlands SEND peer challenge pool of reviewers."
-    } else {
-        "Thank you for applying to join the East Midlands SEND peer challenge pool of reviewers."
+    let reference = submission.reference.to_string();
+    let received = pool_emails::Received {
+        name: application.profile.name.as_str(),
+        email: &application.profile.email,
+        guardian_email: application.guardian_email.as_ref(),
+        reference: &reference,
+        updated_existing: submission.updated_existing,
+        consent_token: submission.consent_token.as_deref(),
     };
-    let next = if submission.consent_token.is_some() {
-        "Because you are under 18, we have emailed your parent or carer to ask for their consent. We will look at your application once they have given it."
-    } else {
-        "The project manager will look at your application and contact you, usually within 2 weeks."
-    };
-    let mut emails = vec![NewEmail::text(
-        profile.email.clone(),
-        format!(
-            "Your application to the SEND peer challenge pool: {}",
-            submission.reference
-        ),
-        format!(
-            "Dear {},\n\n{opening}\n\nYour reference is {}.\n\n{next}\n\nIf you have a question, contact {} at {}.\n",
-            profile.name,
-            submission.reference,
-            contact.project_manager_name,
-            contact.project_manager_email
-        ),
-    )];
-    if let (Some(guardian), Some(token)) = (&application.guardian_email, &submission.consent_token)
-    {
-        emails.push(NewEmail::text(
-            guardian.clone(),
-            format!("Your consent for {} to join the SEND peer challenge pool", profile.name),
-            format!(
-                "Hello,\n\n{} has applied to join the East Midlands SEND peer challenge pool of reviewers as a young ambassador, and gave your email address as their parent or carer.\n\n\
-                 Young ambassadors help local areas see their services through the eyes of young people. Because {} is under 18, we need your consent before they can take part.\n\n\
-                 To read about the scheme and give your consent, open this link:\n\n{}\n\n\
-                 If you do not know about this application, you can ignore this email and nothing will happen. To ask a question, contact {} at {}.\n",
-                profile.name,
-                profile.name,
-                settings.link(&format!("/apply/consent/{token}")),
-                contact.project_manager_name,
-                contact.project_manager_email
-            ),
-        ));
-    }
-    emails
+    pool_emails::application_received(settings, received)
 }
 
 #[derive(Template, WebTemplate)]

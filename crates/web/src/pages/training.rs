@@ -9,7 +9,6 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use chrono::Utc;
-use documents::ics::{Attendee, CalendarEvent, CalendarMethod, calendar};
 use domain::clock::uk_date;
 use domain::pool::HomeArea;
 use domain::training::{
@@ -17,9 +16,10 @@ use domain::training::{
 };
 use domain::{Action, PoolMemberId, TrainingSessionId};
 use serde::Deserialize;
+use services::training_invitations;
 use store::{
-    EmailAttachment, NewEmail, NewTrainingSession, StoreError, Trainee, TrainingDemand,
-    TrainingSession, TrainingSessionDetail, WaitingMember,
+    NewTrainingSession, StoreError, Trainee, TrainingDemand, TrainingSession,
+    TrainingSessionDetail, WaitingMember,
 };
 
 use crate::components::{
@@ -29,7 +29,7 @@ use crate::components::{
 use crate::forms::FormErrors;
 use crate::pages::{Chrome, see_other};
 use crate::visitor::Visitor;
-use crate::{AppError, AppState, Settings, dates};
+use crate::{AppError, AppState, dates};
 
 const NAV: &str = "/training";
 
@@ -71,15 +71,6 @@ fn people(count: usize) -> String {
     }
 }
 
-/// "10:00am to 3:00pm", UK time.
-fn times(session: &TrainingSession) -> String {
-    format!(
-        "{} to {}",
-        dates::time(session.starts_at),
-        dates::time(session.ends_at)
-    )
-}
-
 /// Where the session is, in one line: the venue, the online link, or both.
 fn place(session: &TrainingSession) -> String {
     match (&session.venue, &session.online_link) {
@@ -88,111 +79,6 @@ fn place(session: &TrainingSession) -> String {
         (None, Some(_)) => "Online".to_owned(),
         (None, None) => String::new(),
     }
-}
-
-// ---- The calendar invitation and its email ---------------------------------------------
-
-/// Stable for the life of the session, so calendars update one event rather than add copies.
-fn calendar_uid(settings: &Settings, id: TrainingSessionId) -> String {
-    let host = settings
-        .base_url
-        .split("://")
-        .nth(1)
-        .unwrap_or(&settings.base_url)
-        .split(['/', ':'])
-        .next()
-        .filter(|host| !host.is_empty())
-        .unwrap_or("peer-challenge");
-    format!("training-{id}@{host}")
-}
-
-fn session_event(
-    settings: &Settings,
-    session: &TrainingSession,
-    attendee: Option<&Trainee>,
-) -> CalendarEvent {
-    let contact = &settings.contact;
-    let mut description = format!("Reviewer training with {}.", session.trainer);
-    if let Some(link) = &session.online_link {
-        description.push_str(&format!("\nJoin online: {link}"));
-    }
-    description.push_str(&format!(
-        "\nQuestions, or adjustments you need: {} ({}).",
-        contact.project_manager_name, contact.project_manager_email
-    ));
-    CalendarEvent {
-        uid: calendar_uid(settings, session.id),
-        sequence: 0,
-        starts: session.starts_at,
-        ends: session.ends_at,
-        summary: session.title.clone(),
-        description,
-        location: session
-            .venue
-            .clone()
-            .or_else(|| session.online_link.clone()),
-        url: session.online_link.clone(),
-        organizer: Some(Attendee {
-            name: contact.project_manager_name.clone(),
-            email: contact.project_manager_email.clone(),
-        }),
-        attendees: attendee
-            .map(|person| Attendee {
-                name: person.name.to_string(),
-                email: person.email.to_string(),
-            })
-            .into_iter()
-            .collect(),
-        created: Utc::now(),
-    }
-}
-
-fn ics_file_name(session: &TrainingSession) -> String {
-    format!("training-{}.ics", session.date().format("%Y-%m-%d"))
-}
-
-/// The invitation email: the details in plain text, and the calendar invitation attached.
-fn invitation_email(settings: &Settings, session: &TrainingSession, person: &Trainee) -> NewEmail {
-    let contact = &settings.contact;
-    let mut details = format!(
-        "{}\nDate: {}\nTime: {}\n",
-        session.title,
-        dates::date(session.date()),
-        times(session)
-    );
-    if let Some(venue) = &session.venue {
-        details.push_str(&format!("Venue: {venue}\n"));
-    }
-    if let Some(link) = &session.online_link {
-        details.push_str(&format!("Online link: {link}\n"));
-    }
-    details.push_str(&format!("Trainer: {}\n", session.trainer));
-    let body = format!(
-        "Dear {},\n\n\
-         You are invited to training for the East Midlands SEND peer challenge reviewer pool.\n\n\
-         {details}\n\
-         The attached calendar invitation adds the session to your calendar.\n\n\
-         Please reply to {} at {} to accept or decline, and tell us about anything you need \
-         to take part, such as adjustments or travel.\n",
-        person.name, contact.project_manager_name, contact.project_manager_email
-    );
-    let ics = calendar(
-        CalendarMethod::Request,
-        &[session_event(settings, session, Some(person))],
-    );
-    NewEmail::text(
-        person.email.clone(),
-        format!(
-            "Invitation: reviewer training on {}",
-            dates::date(session.date())
-        ),
-        body,
-    )
-    .with_attachment(EmailAttachment {
-        file_name: ics_file_name(session),
-        content_type: "text/calendar; method=REQUEST; charset=UTF-8".into(),
-        bytes: ics.into_bytes(),
-    })
 }
 
 // ---- The training page: demand and sessions -------------------------------------------
@@ -218,7 +104,7 @@ impl From<&TrainingSession> for SessionRow {
             href: format!("/training/{}", session.id),
             title: session.title.clone(),
             date: dates::date(session.date()),
-            times: times(session),
+            times: training_invitations::times(session),
             place: place(session),
             places: format!("{} of {}", session.invited, session.capacity),
             attended: session.attended,
@@ -625,7 +511,7 @@ async fn render_session(
         id: session.id.to_string(),
         heading: session.title.clone(),
         date: date.clone(),
-        times: times(session),
+        times: training_invitations::times(session),
         venue: session.venue.clone(),
         online_link: session.online_link.clone(),
         trainer: session.trainer.clone(),
@@ -717,7 +603,9 @@ pub async fn invite(
                 &members,
                 principal.user_id,
                 Utc::now(),
-                |session, person| invitation_email(&settings, session, person),
+                |session, person| {
+                    training_invitations::invitation_email(&settings, session, person)
+                },
             )
             .await;
         match result {
@@ -798,13 +686,10 @@ pub async fn download_ics(
     visitor.authorise(&Action::ManageTraining)?;
     let detail = load(&state, session_id(&id)?).await?;
     let session = &detail.session;
-    let ics = calendar(
-        CalendarMethod::Publish,
-        &[session_event(&state.settings, session, None)],
-    );
+    let ics = training_invitations::session_calendar(&state.settings, session);
     let disposition = HeaderValue::from_str(&format!(
         "attachment; filename=\"{}\"",
-        ics_file_name(session)
+        training_invitations::ics_file_name(session)
     ))
     .unwrap_or(HeaderValue::from_static("attachment"));
     Ok((

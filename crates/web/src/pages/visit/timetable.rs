@@ -295,16 +295,7 @@ pub async fn show_printable(
 /// Stable for the life of the activity, so a calendar that imports the file again updates
 /// its events rather than adding copies.
 fn calendar_uid(settings: &Settings, id: ActivityId) -> String {
-    let host = settings
-        .base_url
-        .split("://")
-        .nth(1)
-        .unwrap_or(&settings.base_url)
-        .split(['/', ':'])
-        .next()
-        .filter(|host| !host.is_empty())
-        .unwrap_or("peer-challenge");
-    format!("activity-{id}@{host}")
+    settings.calendar_uid(&format!("activity-{id}"))
 }
 
 fn activity_event(
