@@ -6,6 +6,7 @@ mod assets;
 mod clock;
 mod components;
 mod error;
+mod extract;
 mod forms;
 mod middleware;
 mod pages;

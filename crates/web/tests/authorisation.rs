@@ -332,3 +332,59 @@ async fn an_unknown_path_is_a_gov_uk_404_page() {
     assert!(page.body.contains("Page not found"));
     assert!(page.body.contains("govuk-template"));
 }
+
+/// Path parameters that name a record by id. A malformed one names nothing.
+const ID_PARAMETERS: [&str; 8] = [
+    "{id}",
+    "{version}",
+    "{finding}",
+    "{note}",
+    "{action}",
+    "{case}",
+    "{document}",
+    "{activity}",
+];
+
+/// Every page with an id in its path, asked for with a malformed id by the co-ordinator (who
+/// may see the most), answers with the GOV.UK "Page not found" page: ids are parsed by the
+/// extractor before any handler runs, never reported as axum's plain-text 400.
+#[tokio::test]
+async fn a_malformed_id_is_a_gov_uk_404_page() {
+    let app = TestApp::new(store::Backend::Sqlite).await;
+    let mut coordinator = app.browser_as(Who::Coordinator).await;
+    let fixtures = Fixtures::make(&app).await;
+    let patterns: Vec<&str> = web::routes::route_table(&web::Settings::default())
+        .iter()
+        .filter(|route| route.method == Method::GET)
+        .map(|route| route.path)
+        .filter(|path| ID_PARAMETERS.iter().any(|param| path.contains(param)))
+        .collect();
+    assert!(patterns.len() > 20, "only {} id routes", patterns.len());
+    for pattern in patterns {
+        // Each id in turn is the malformed one; the others name real records.
+        for malformed in ID_PARAMETERS
+            .iter()
+            .filter(|param| pattern.contains(**param))
+        {
+            // The challenge that owns the record named by the other id.
+            let owner = match *malformed {
+                "{version}" | "{finding}" | "{note}" => "{reporting}",
+                "{action}" => "{next}",
+                _ => "{challenge}",
+            };
+            let mut path = pattern
+                .replace(malformed, "not-an-id")
+                .replace("{id}", owner);
+            for (placeholder, value) in &fixtures.substitutions {
+                path = path.replace(placeholder, value);
+            }
+            let page = coordinator.get(&path).await;
+            assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+            assert!(
+                page.body.contains("Page not found"),
+                "{path}: {}",
+                page.body
+            );
+        }
+    }
+}

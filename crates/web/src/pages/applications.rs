@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
@@ -17,6 +17,7 @@ use services::pool_emails::{self, Applicant};
 use store::{StoreError, StoredApplication};
 
 use crate::components::{ErrorSummary, NotificationBanner, Textarea};
+use crate::extract::Id;
 use crate::forms::FormErrors;
 use crate::pages::apply::{AnswerRow, answer_rows, reference};
 use crate::pages::{Chrome, see_other};
@@ -152,25 +153,17 @@ async fn decide_page(
     })
 }
 
-fn application_id(raw: &str) -> Result<ApplicationId, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
-async fn load(state: &AppState, raw_id: &str) -> Result<StoredApplication, AppError> {
-    state
-        .store
-        .application(application_id(raw_id)?)
-        .await?
-        .ok_or(AppError::NotFound)
+async fn load(state: &AppState, id: ApplicationId) -> Result<StoredApplication, AppError> {
+    state.store.application(id).await?.ok_or(AppError::NotFound)
 }
 
 pub async fn show_application(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    Id(id): Id<ApplicationId>,
 ) -> Result<DecidePage, AppError> {
     visitor.authorise(&Action::VetApplications)?;
-    let application = load(&state, &id).await?;
+    let application = load(&state, id).await?;
     decide_page(
         &state,
         &visitor,
@@ -182,17 +175,17 @@ pub async fn show_application(
 }
 
 /// A decision that lost a race with another (the application was decided meanwhile).
-fn already_decided(id: &str) -> Response {
+fn already_decided(id: ApplicationId) -> Response {
     see_other(&format!("/pool/applications/{id}"))
 }
 
 pub async fn approve(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    Id(id): Id<ApplicationId>,
 ) -> Result<Response, AppError> {
     let principal = visitor.authorise(&Action::VetApplications)?.clone();
-    let stored = load(&state, &id).await?;
+    let stored = load(&state, id).await?;
     let vocabulary = state.store.vocabulary().await?;
     let Ok(application) = stored.answers.complete(&vocabulary) else {
         // Reference data changed since it was sent: ask the applicant instead.
@@ -222,7 +215,7 @@ pub async fn approve(
         .await;
     match result {
         Ok(member) => Ok(see_other(&format!("/pool/applications?approved={member}"))),
-        Err(StoreError::Conflict(_)) => Ok(already_decided(&id)),
+        Err(StoreError::Conflict(_)) => Ok(already_decided(id)),
         Err(error) => Err(error.into()),
     }
 }
@@ -236,11 +229,11 @@ pub struct QuestionForm {
 pub async fn ask_for_more_information(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    Id(id): Id<ApplicationId>,
     Form(form): Form<QuestionForm>,
 ) -> Result<Response, AppError> {
     let principal = visitor.authorise(&Action::VetApplications)?.clone();
-    let stored = load(&state, &id).await?;
+    let stored = load(&state, id).await?;
     let mut errors = FormErrors::default();
     let question = errors.check(
         "question",
@@ -280,7 +273,7 @@ pub async fn ask_for_more_information(
         .await;
     match result {
         Ok(()) => Ok(see_other("/pool/applications?asked=1")),
-        Err(StoreError::Conflict(_)) => Ok(already_decided(&id)),
+        Err(StoreError::Conflict(_)) => Ok(already_decided(id)),
         Err(error) => Err(error.into()),
     }
 }
@@ -294,11 +287,11 @@ pub struct DeclineForm {
 pub async fn decline(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    Id(id): Id<ApplicationId>,
     Form(form): Form<DeclineForm>,
 ) -> Result<Response, AppError> {
     let principal = visitor.authorise(&Action::VetApplications)?.clone();
-    let stored = load(&state, &id).await?;
+    let stored = load(&state, id).await?;
     let mut errors = FormErrors::default();
     let reason = errors.check(
         "reason",
@@ -332,7 +325,7 @@ pub async fn decline(
         .await;
     match result {
         Ok(()) => Ok(see_other("/pool/applications?declined=1")),
-        Err(StoreError::Conflict(_)) => Ok(already_decided(&id)),
+        Err(StoreError::Conflict(_)) => Ok(already_decided(id)),
         Err(error) => Err(error.into()),
     }
 }

@@ -5,8 +5,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Query, RawPathParams, State};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use chrono::Utc;
@@ -44,15 +45,14 @@ pub struct LoadedChallenge {
     pub team: Vec<TeamMember>,
 }
 
-/// Load the challenge in the path. Anonymous visitors are sent to sign in first (so nothing,
+/// Load a challenge for `visitor`. Anonymous visitors are sent to sign in first (so nothing,
 /// not even whether it exists, is told to them); an unknown id is a 404.
 pub async fn load_challenge(
     state: &AppState,
     visitor: &Visitor,
-    raw_id: &str,
+    id: ChallengeId,
 ) -> Result<LoadedChallenge, AppError> {
     let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
-    let id: ChallengeId = raw_id.parse().map_err(|_| AppError::NotFound)?;
     let record = state.store.challenge(id).await?.ok_or(AppError::NotFound)?;
     let team = state.store.team(id).await?;
     let (access, membership) = journey::access_of(principal, &record, &team);
@@ -62,6 +62,30 @@ pub async fn load_challenge(
         membership,
         team,
     })
+}
+
+/// The challenge named by the path's `{id}`, loaded for the visitor: a handler that takes a
+/// `LoadedChallenge` never sees the raw id. Sign-in comes before parsing, so an anonymous
+/// visitor learns nothing from a malformed id either.
+impl FromRequestParts<AppState> for LoadedChallenge {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let visitor = Visitor::from_request_parts(parts, state).await?;
+        if visitor.principal.is_none() {
+            return Err(AppError::SignInRequired);
+        }
+        // A parameter that is not UTF-8 once decoded names nothing either.
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        let id = params
+            .iter()
+            .find(|(name, _)| *name == "id")
+            .and_then(|(_, raw)| raw.parse::<ChallengeId>().ok())
+            .ok_or(AppError::NotFound)?;
+        load_challenge(state, &visitor, id).await
+    }
 }
 
 impl LoadedChallenge {
@@ -837,10 +861,9 @@ fn team_summary(loaded: &LoadedChallenge) -> String {
 pub async fn show_challenge(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Query(notice): Query<Notice>,
 ) -> Result<ChallengePage, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::ViewChallenge(loaded.access.clone()))?;
     challenge_page(&state, &visitor, &loaded, banner(&notice.notice), None).await
 }
@@ -970,10 +993,9 @@ pub struct MoveForm {
 pub async fn move_challenge(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Form(form): Form<MoveForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     let Some(to) = ChallengeState::parse(&form.to) else {
         visitor.authorise(&Action::ViewChallenge(loaded.access.clone()))?;
         let page = challenge_page(
@@ -1093,11 +1115,9 @@ fn may_cancel(visitor: &Visitor, loaded: &LoadedChallenge) -> Result<(), AppErro
 }
 
 pub async fn show_cancel(
-    State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
 ) -> Result<CancelPage, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     may_cancel(&visitor, &loaded)?;
     Ok(cancel_page(&visitor, &loaded, "", &FormErrors::default()))
 }
@@ -1105,10 +1125,9 @@ pub async fn show_cancel(
 pub async fn cancel(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Form(form): Form<MoveForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     may_cancel(&visitor, &loaded)?;
     let reason = match cancel_reason(&form.reason) {
         Ok(reason) => reason,
@@ -1212,10 +1231,9 @@ async fn kloes_page(
 pub async fn show_kloes(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Query(notice): Query<Notice>,
 ) -> Result<KloesPage, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::ViewChallenge(loaded.access.clone()))?;
     let answers = KloeAnswers::from_kloes(&loaded.record.kloes);
     kloes_page(
@@ -1232,10 +1250,9 @@ pub async fn show_kloes(
 pub async fn save_kloes(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Form(form): Form<KloeForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     let principal = visitor.authorise(&Action::DraftKloes(loaded.access.clone()))?;
     let answers = form.answers();
     let mut errors = FormErrors::default();
@@ -1273,9 +1290,8 @@ pub async fn save_kloes(
 pub async fn agree_kloes(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     let why = match journey::agree_kloes(
         state.scheme(),
         visitor.principal.as_ref(),
@@ -1433,12 +1449,7 @@ fn may_plan(visitor: &Visitor) -> Result<(), AppError> {
     Ok(())
 }
 
-pub async fn show_visit(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path(id): Path<String>,
-) -> Result<VisitPage, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
+pub async fn show_visit(visitor: Visitor, loaded: LoadedChallenge) -> Result<VisitPage, AppError> {
     may_plan(&visitor)?;
     let record = &loaded.record;
     let seats = if record.seats.is_empty() {
@@ -1458,10 +1469,9 @@ pub async fn show_visit(
 pub async fn plan_visit(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Form(form): Form<VisitForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     may_plan(&visitor)?;
     let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
     let answers = form.answers();

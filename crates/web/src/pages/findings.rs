@@ -4,7 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -14,7 +14,9 @@ use domain::findings::{
     COMMENT_LIMIT, EvidenceAnswers, EvidenceContext, EvidenceKind, FINDING_LIMIT, FindingAnswers,
     FindingKind, NOTE_LIMIT, check_comment,
 };
-use domain::{Action, FindingId, Principal};
+use domain::{Action, ChallengeId, EvidenceId, FindingId, Principal};
+
+use crate::extract::Id;
 use serde::Deserialize;
 use store::{Activity, Author, EvidenceNote, Finding, StoreError};
 
@@ -23,8 +25,8 @@ use crate::components::{
     Textarea,
 };
 use crate::forms::FormErrors;
-use crate::pages::challenges::{LoadedChallenge, load_challenge};
-use crate::pages::{Chrome, Notice, parse_id, see_other};
+use crate::pages::challenges::LoadedChallenge;
+use crate::pages::{Chrome, Notice, see_other};
 use crate::routes::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState};
@@ -430,10 +432,9 @@ async fn evidence_page(
 pub async fn show_evidence(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Query(notice): Query<Notice>,
 ) -> Result<EvidencePage, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     let action = Action::RecordEvidence(loaded.access.clone());
     let principal = match visitor.authorise(&action) {
         Ok(principal) => principal,
@@ -555,10 +556,9 @@ async fn refused_note(
 pub async fn add_evidence(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Form(form): Form<EvidenceForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     let principal = visitor.authorise(&Action::RecordEvidence(loaded.access.clone()))?;
     match save_note(&state, &visitor, &loaded, None, &form).await? {
         Saved::Notice(notice) => Ok(see_other(&format!(
@@ -610,12 +610,12 @@ async fn own_note(
     state: &AppState,
     visitor: &Visitor,
     loaded: &LoadedChallenge,
-    raw: &str,
+    id: EvidenceId,
 ) -> Result<EvidenceNote, AppError> {
     let principal = visitor.authorise(&Action::RecordEvidence(loaded.access.clone()))?;
     state
         .store
-        .own_evidence_note(loaded.record.id, parse_id(raw)?, principal.user_id)
+        .own_evidence_note(loaded.record.id, id, principal.user_id)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -623,10 +623,10 @@ async fn own_note(
 pub async fn show_note(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, note)): Path<(String, String)>,
+    loaded: LoadedChallenge,
+    Id((_, note)): Id<(ChallengeId, EvidenceId)>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
-    let note = own_note(&state, &visitor, &loaded, &note).await?;
+    let note = own_note(&state, &visitor, &loaded, note).await?;
     if !findings_open(&loaded) {
         return Ok(see_other(&format!(
             "{}?notice=closed",
@@ -649,11 +649,11 @@ pub async fn show_note(
 pub async fn change_note(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, note)): Path<(String, String)>,
+    loaded: LoadedChallenge,
+    Id((_, note)): Id<(ChallengeId, EvidenceId)>,
     Form(form): Form<EvidenceForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
-    let note = own_note(&state, &visitor, &loaded, &note).await?;
+    let note = own_note(&state, &visitor, &loaded, note).await?;
     match save_note(&state, &visitor, &loaded, Some(&note), &form).await? {
         Saved::Notice(notice) => Ok(see_other(&format!(
             "{}?notice={notice}",
@@ -914,10 +914,9 @@ fn discussing(visitor: &Visitor, loaded: &LoadedChallenge) -> Result<Principal, 
 pub async fn show_findings(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Query(notice): Query<Notice>,
 ) -> Result<FindingsPage, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     let principal = discussing(&visitor, &loaded)?;
     findings_page(
         &state,
@@ -970,10 +969,9 @@ fn after_finding_saved(
 pub async fn add_finding(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Form(form): Form<FindingForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     let principal = visitor.authorise(&Action::WriteFindings(loaded.access.clone()))?;
     let outcome = match check_finding(&state, &loaded, &form).await? {
         Ok(entry) => {
@@ -1041,9 +1039,8 @@ async fn finding_page(
 async fn load_finding(
     state: &AppState,
     loaded: &LoadedChallenge,
-    raw: &str,
+    id: FindingId,
 ) -> Result<Finding, AppError> {
-    let id: FindingId = parse_id(raw)?;
     state
         .store
         .findings(loaded.record.id)
@@ -1056,11 +1053,11 @@ async fn load_finding(
 pub async fn show_finding(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, finding)): Path<(String, String)>,
+    loaded: LoadedChallenge,
+    Id((_, finding)): Id<(ChallengeId, FindingId)>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     let principal = visitor.authorise(&Action::WriteFindings(loaded.access.clone()))?;
-    let finding = load_finding(&state, &loaded, &finding).await?;
+    let finding = load_finding(&state, &loaded, finding).await?;
     if !findings_open(&loaded) {
         return Ok(see_other(&format!(
             "{}?notice=closed",
@@ -1084,12 +1081,12 @@ pub async fn show_finding(
 pub async fn change_finding(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, finding)): Path<(String, String)>,
+    loaded: LoadedChallenge,
+    Id((_, finding)): Id<(ChallengeId, FindingId)>,
     Form(form): Form<FindingForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     let principal = visitor.authorise(&Action::WriteFindings(loaded.access.clone()))?;
-    let finding = load_finding(&state, &loaded, &finding).await?;
+    let finding = load_finding(&state, &loaded, finding).await?;
     let outcome = match check_finding(&state, &loaded, &form).await? {
         Ok(entry) => {
             let saved = state
@@ -1127,12 +1124,12 @@ pub struct CommentForm {
 pub async fn comment_on_finding(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, finding)): Path<(String, String)>,
+    loaded: LoadedChallenge,
+    Id((_, finding)): Id<(ChallengeId, FindingId)>,
     Form(form): Form<CommentForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     let principal = discussing(&visitor, &loaded)?;
-    let finding = load_finding(&state, &loaded, &finding).await?;
+    let finding = load_finding(&state, &loaded, finding).await?;
     let text = match check_comment(&form.comment) {
         Ok(text) => text,
         Err(problem) => {

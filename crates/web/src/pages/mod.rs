@@ -122,11 +122,6 @@ pub struct Notice {
     pub notice: String,
 }
 
-/// An id from the path: one that does not parse names nothing, so it is a 404.
-pub(crate) fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T, crate::AppError> {
-    raw.parse().map_err(|_| crate::AppError::NotFound)
-}
-
 /// Post/redirect/get: send the browser on to `to` with 303 See Other.
 pub(crate) fn see_other(to: &str) -> axum::response::Response {
     use axum::response::IntoResponse;

@@ -6,7 +6,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -20,7 +20,9 @@ use domain::next_steps::{
     ActionAnswers, ActionEntry, LONG_LIMIT, PROGRESS_LIMIT, REFERENCE_LIMIT, Rag, SHORT_LIMIT,
     check_plan, field_label,
 };
-use domain::{Action, ActionId, ThemeCode};
+use domain::{Action, ActionId, ChallengeId, ThemeCode};
+
+use crate::extract::Id;
 use serde::Deserialize;
 use store::{PlannedAction, StoreError};
 
@@ -29,7 +31,7 @@ use crate::components::{
     Textarea,
 };
 use crate::forms::FormErrors;
-use crate::pages::challenges::{LoadedChallenge, load_challenge};
+use crate::pages::challenges::LoadedChallenge;
 use crate::pages::{Chrome, see_other};
 use crate::routes::{Route, route};
 use crate::visitor::Visitor;
@@ -277,10 +279,9 @@ async fn plan_page(
 pub async fn show_plan(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Query(notice): Query<Notice>,
 ) -> Result<PlanPage, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     authorise_read(&visitor, &loaded)?;
     plan_page(
         &state,
@@ -297,9 +298,8 @@ pub async fn show_plan(
 pub async fn download_plan(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     authorise_read(&visitor, &loaded)?;
     let plan = state.store.action_plan(loaded.record.id).await?;
     let themes = known_themes(&state).await?;
@@ -369,10 +369,9 @@ async fn refuse_upload(
 pub async fn upload_plan(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     let principal = visitor.authorise(&Action::ManageActionPlan(loaded.access.clone()))?;
     if !plan_open(&loaded) {
         return Ok(see_other(&format!("{}?notice=closed", plan_href(&loaded))));
@@ -745,9 +744,8 @@ fn managing(visitor: &Visitor, loaded: &LoadedChallenge) -> Result<domain::Princ
 pub async fn show_new_action(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     managing(&visitor, &loaded)?;
     if !plan_open(&loaded) {
         return Ok(see_other(&format!("{}?notice=closed", plan_href(&loaded))));
@@ -767,9 +765,8 @@ pub async fn show_new_action(
 async fn load_action(
     state: &AppState,
     loaded: &LoadedChallenge,
-    raw: &str,
+    id: ActionId,
 ) -> Result<PlannedAction, AppError> {
-    let id: ActionId = raw.parse().map_err(|_| AppError::NotFound)?;
     state
         .store
         .action(id)
@@ -781,11 +778,11 @@ async fn load_action(
 pub async fn show_action(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, action)): Path<(String, String)>,
+    loaded: LoadedChallenge,
+    Id((_, action)): Id<(ChallengeId, ActionId)>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     managing(&visitor, &loaded)?;
-    let planned = load_action(&state, &loaded, &action).await?;
+    let planned = load_action(&state, &loaded, action).await?;
     if !plan_open(&loaded) {
         return Ok(see_other(&format!("{}?notice=closed", plan_href(&loaded))));
     }
@@ -850,21 +847,20 @@ async fn save_action(
 pub async fn add_action(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Form(form): Form<ActionForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     save_action(&state, &visitor, &loaded, None, &form).await
 }
 
 pub async fn change_action(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, action)): Path<(String, String)>,
+    loaded: LoadedChallenge,
+    Id((_, action)): Id<(ChallengeId, ActionId)>,
     Form(form): Form<ActionForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     managing(&visitor, &loaded)?;
-    let planned = load_action(&state, &loaded, &action).await?;
+    let planned = load_action(&state, &loaded, action).await?;
     save_action(&state, &visitor, &loaded, Some(planned.id), &form).await
 }

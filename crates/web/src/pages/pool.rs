@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
@@ -22,12 +22,12 @@ use domain::{
 };
 use serde::Deserialize;
 use store::{AuditEntry, Authority, HomeFilter, PoolFilter, PoolMember, Theme};
-use uuid::Uuid;
 
 use crate::components::{
     CheckboxItem, Checkboxes, DateInput, ErrorSummary, NotificationBanner, Radios, Select,
     SelectItem, TextInput,
 };
+use crate::extract::Id;
 use crate::forms::FormErrors;
 use crate::pages::{Chrome, see_other};
 use crate::visitor::Visitor;
@@ -726,12 +726,6 @@ impl From<AuditEntry> for HistoryRow {
     }
 }
 
-fn member_id(raw: &str) -> Result<PoolMemberId, AppError> {
-    Uuid::parse_str(raw)
-        .map(PoolMemberId::from_uuid)
-        .map_err(|_| AppError::NotFound)
-}
-
 // ---- Where a member can travel ------------------------------------------------------
 
 /// Whether they take part online only and the areas they travel to, as typed. A hard rule
@@ -1007,11 +1001,11 @@ async fn find_member(state: &AppState, id: PoolMemberId) -> Result<PoolMember, A
 pub async fn show_member(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    Id(id): Id<PoolMemberId>,
     Query(notice): Query<MemberNotice>,
 ) -> Result<MemberPage, AppError> {
     visitor.authorise(&Action::ViewPool)?;
-    let member = find_member(&state, member_id(&id)?).await?;
+    let member = find_member(&state, id).await?;
     let banner = match notice.updated.as_deref() {
         Some("status") => Some(NotificationBanner::success(format!(
             "Status changed to {}",
@@ -1052,12 +1046,12 @@ pub struct ConfirmPage {
 pub async fn change_member_status(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    Id(id): Id<PoolMemberId>,
     axum::Form(form): axum::Form<StatusForm>,
 ) -> Result<Response, AppError> {
     let kept_months = state.settings.retention_months;
     let by = visitor.authorise(&Action::ManagePool)?.user_id;
-    let member = find_member(&state, member_id(&id)?).await?;
+    let member = find_member(&state, id).await?;
     let Some(status) = MemberStatus::parse(&form.status) else {
         let mut errors = FormErrors::default();
         errors.add("status", "Select a status");
@@ -1108,11 +1102,11 @@ pub async fn change_member_status(
 pub async fn mark_member_trained(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    Id(id): Id<PoolMemberId>,
     axum::Form(form): axum::Form<TrainedForm>,
 ) -> Result<Response, AppError> {
     let by = visitor.authorise(&Action::ManagePool)?.user_id;
-    let member = find_member(&state, member_id(&id)?).await?;
+    let member = find_member(&state, id).await?;
     let mut errors = FormErrors::default();
     let today = state.today();
     let on = errors
@@ -1161,11 +1155,11 @@ pub async fn mark_member_trained(
 pub async fn change_member_travel(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    Id(id): Id<PoolMemberId>,
     axum::Form(fields): axum::Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let by = visitor.authorise(&Action::ManagePool)?.user_id;
-    let member = find_member(&state, member_id(&id)?).await?;
+    let member = find_member(&state, id).await?;
     let names = Names::load(&state).await?;
     let answers = TravelAnswers::from_fields(&fields);
     let mut errors = FormErrors::default();

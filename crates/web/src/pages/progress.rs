@@ -22,6 +22,7 @@ use store::{ActionChange, Authority, NextStepFilter, PlannedAction};
 
 use crate::action_plans::{AreaSummary, board_pack, progress_svg, regional_workbook};
 use crate::components::SelectItem;
+use crate::extract::Id;
 use crate::pages::{Chrome, see_other};
 use crate::routes::{Route, route};
 use crate::visitor::Visitor;
@@ -307,9 +308,8 @@ pub struct ActionPage {
 pub async fn show_action(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    Id(id): Id<ActionId>,
 ) -> Result<ActionPage, AppError> {
-    let id: ActionId = id.parse().map_err(|_| AppError::NotFound)?;
     let planned = state.store.action(id).await?.ok_or(AppError::NotFound)?;
     visitor.authorise(&Action::ViewAreaProgress(planned.authority.clone()))?;
     let area = state

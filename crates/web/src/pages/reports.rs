@@ -5,7 +5,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -13,14 +13,16 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use chrono::Utc;
 use domain::findings::{COMMENT_LIMIT, ReportFormat, ReportStatus, check_comment};
-use domain::{Action, ReportVersionId};
+use domain::{Action, ChallengeId, ReportVersionId};
+
+use crate::extract::Id;
 use serde::Deserialize;
 use store::{Author, ReportVersion, StoreError};
 
 use crate::components::{ErrorSummary, NotificationBanner, Textarea};
 use crate::forms::FormErrors;
-use crate::pages::challenges::{LoadedChallenge, load_challenge};
-use crate::pages::{Chrome, Notice, parse_id, see_other};
+use crate::pages::challenges::LoadedChallenge;
+use crate::pages::{Chrome, Notice, see_other};
 use crate::report_files::{ReportError, make_report};
 use crate::routes::{Route, route};
 use crate::visitor::Visitor;
@@ -228,10 +230,9 @@ async fn reports_page(
 pub async fn show_reports(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Query(notice): Query<Notice>,
 ) -> Result<ReportsPage, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::ViewReports(loaded.access.clone()))?;
     reports_page(
         &state,
@@ -268,10 +269,9 @@ async fn refused(
 pub async fn make_version(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Form(form): Form<MakeForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     let principal = visitor.authorise(&Action::WriteFindings(loaded.access.clone()))?;
     let Some(format) = ReportFormat::parse(&form.format).filter(|f| formats(&loaded).contains(f))
     else {
@@ -336,13 +336,13 @@ fn invalid_format() -> FormErrors {
 pub async fn download_version(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, version)): Path<(String, String)>,
+    loaded: LoadedChallenge,
+    Id((_, version)): Id<(ChallengeId, ReportVersionId)>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::ViewReports(loaded.access.clone()))?;
     let (version, bytes) = state
         .store
-        .report_file(loaded.record.id, parse_id::<ReportVersionId>(&version)?)
+        .report_file(loaded.record.id, version)
         .await?
         .ok_or(AppError::NotFound)?;
     let host_only = !loaded.may(&visitor, &Action::DiscussFindings(loaded.access.clone()))
@@ -367,13 +367,11 @@ pub async fn download_version(
 async fn move_version(
     state: AppState,
     visitor: Visitor,
-    id: String,
-    version: String,
+    loaded: LoadedChallenge,
+    version: ReportVersionId,
     to: ReportStatus,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::WriteFindings(loaded.access.clone()))?;
-    let version = parse_id::<ReportVersionId>(&version)?;
     match journey::move_report(
         state.scheme(),
         visitor.principal.as_ref(),
@@ -412,9 +410,10 @@ async fn move_version(
 pub async fn share_version(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, version)): Path<(String, String)>,
+    loaded: LoadedChallenge,
+    Id((_, version)): Id<(ChallengeId, ReportVersionId)>,
 ) -> Result<Response, AppError> {
-    move_version(state, visitor, id, version, ReportStatus::Shared).await
+    move_version(state, visitor, loaded, version, ReportStatus::Shared).await
 }
 
 /// Making a version final cannot be undone, so it is asked twice: this page, then its button.
@@ -431,15 +430,14 @@ pub struct ConfirmFinalPage {
 pub async fn confirm_final(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, version)): Path<(String, String)>,
+    loaded: LoadedChallenge,
+    Id((_, version)): Id<(ChallengeId, ReportVersionId)>,
 ) -> Result<ConfirmFinalPage, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::WriteFindings(loaded.access.clone()))?;
-    let version_id = parse_id::<ReportVersionId>(&version)?;
     let versions = state.store.report_versions(loaded.record.id).await?;
     let version = versions
         .iter()
-        .find(|v| v.id == version_id)
+        .find(|v| v.id == version)
         .ok_or(AppError::NotFound)?;
     let href = reports_href(&loaded);
     Ok(ConfirmFinalPage {
@@ -464,20 +462,19 @@ pub struct FinalForm {
 pub async fn finalise_version(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, version)): Path<(String, String)>,
+    loaded: LoadedChallenge,
+    Id((_, version)): Id<(ChallengeId, ReportVersionId)>,
     Form(form): Form<FinalForm>,
 ) -> Result<Response, AppError> {
     if form.confirm != "yes" {
         // Not from the confirmation page: ask there first.
-        let loaded = load_challenge(&state, &visitor, &id).await?;
         visitor.authorise(&Action::WriteFindings(loaded.access.clone()))?;
-        let version = parse_id::<ReportVersionId>(&version)?;
         return Ok(see_other(&format!(
             "{}/{version}/final",
             reports_href(&loaded)
         )));
     }
-    move_version(state, visitor, id, version, ReportStatus::Final).await
+    move_version(state, visitor, loaded, version, ReportStatus::Final).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -489,12 +486,11 @@ pub struct CommentForm {
 pub async fn comment_on_version(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, version)): Path<(String, String)>,
+    loaded: LoadedChallenge,
+    Id((_, version)): Id<(ChallengeId, ReportVersionId)>,
     Form(form): Form<CommentForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     let principal = visitor.authorise(&Action::CheckReportAccuracy(loaded.access.clone()))?;
-    let version = parse_id::<ReportVersionId>(&version)?;
     let field = format!("comment-{version}");
     let text = match check_comment(&form.comment) {
         Ok(text) => text,

@@ -5,7 +5,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -15,6 +15,7 @@ use domain::{Action, ReturnId};
 use store::{OwedReturn, ReturnFilter, StoreError};
 
 use crate::components::{ErrorSummary, TextInput};
+use crate::extract::Id;
 use crate::forms::FormErrors;
 use crate::pages::{Chrome, see_other};
 use crate::routes::{Route, route};
@@ -195,8 +196,7 @@ async fn return_page(
     })
 }
 
-async fn load(state: &AppState, visitor: &Visitor, id: &str) -> Result<OwedReturn, AppError> {
-    let id: ReturnId = id.parse().map_err(|_| AppError::NotFound)?;
+async fn load(state: &AppState, visitor: &Visitor, id: ReturnId) -> Result<OwedReturn, AppError> {
     let owed = state
         .store
         .owed_return(id)
@@ -209,9 +209,9 @@ async fn load(state: &AppState, visitor: &Visitor, id: &str) -> Result<OwedRetur
 pub async fn show_return(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    Id(id): Id<ReturnId>,
 ) -> Result<ReturnPage, AppError> {
-    let owed = load(&state, &visitor, &id).await?;
+    let owed = load(&state, &visitor, id).await?;
     return_page(
         &state,
         &visitor,
@@ -225,11 +225,11 @@ pub async fn show_return(
 pub async fn extend_return(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    Id(id): Id<ReturnId>,
     Form(answers): Form<ExtensionAnswers>,
 ) -> Result<Response, AppError> {
     let principal = visitor.authorise(&Action::ExtendReturn)?;
-    let owed = load(&state, &visitor, &id).await?;
+    let owed = load(&state, &visitor, id).await?;
     let errors = match answers.check() {
         Ok((date, reason)) => {
             match state
@@ -255,9 +255,9 @@ pub async fn extend_return(
 pub async fn submit_return(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    Id(id): Id<ReturnId>,
 ) -> Result<Response, AppError> {
-    let owed = load(&state, &visitor, &id).await?;
+    let owed = load(&state, &visitor, id).await?;
     let principal = visitor.authorise(&Action::SubmitReturn(owed.area.clone()))?;
     match state
         .store

@@ -3,7 +3,7 @@
 //! to add the host area to the places they travel to. Both change something or tell someone,
 //! so both are forms posted from the diagnosis, never links.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum_extra::extract::Form;
 use chrono::Utc;
@@ -13,7 +13,10 @@ use serde::Deserialize;
 
 use crate::error::refused;
 use crate::pages::see_other;
-use crate::pages::team::{load_for_change, refuse};
+use domain::Action;
+
+use crate::pages::challenges::LoadedChallenge;
+use crate::pages::team::refuse;
 use crate::visitor::Visitor;
 use crate::{AppError, AppState};
 
@@ -28,10 +31,10 @@ pub struct ShadowForm {
 pub async fn shadow_seat(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Form(form): Form<ShadowForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_for_change(&state, &visitor, &id).await?;
+    visitor.authorise(&Action::ComposeTeam)?;
     let Some(role) = SeatRole::parse(&form.role) else {
         let message = "Choose the seat to make a shadowing seat".into();
         return refuse(&state, &visitor, &loaded, message).await;
@@ -65,10 +68,10 @@ pub struct AskForm {
 pub async fn ask_to_travel(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Form(form): Form<AskForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_for_change(&state, &visitor, &id).await?;
+    visitor.authorise(&Action::ComposeTeam)?;
     let Ok(member) = form.member.parse::<PoolMemberId>() else {
         return refuse(&state, &visitor, &loaded, "Choose the person to ask".into()).await;
     };

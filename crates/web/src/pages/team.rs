@@ -6,7 +6,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -26,7 +26,7 @@ use crate::composition::{
 };
 use crate::error::refused;
 use crate::forms::FormErrors;
-use crate::pages::challenges::{ChallengeRow, LoadedChallenge, load_challenge};
+use crate::pages::challenges::{ChallengeRow, LoadedChallenge};
 use crate::pages::{Chrome, Notice, see_other};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, dates};
@@ -377,10 +377,9 @@ fn may_see_team(visitor: &Visitor, loaded: &LoadedChallenge) -> Result<(), AppEr
 pub async fn show_team(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Query(notice): Query<Notice>,
 ) -> Result<TeamPage, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     may_see_team(&visitor, &loaded)?;
     let banner = match notice.notice.as_str() {
         "proposed" => Some("The engine has proposed a team"),
@@ -401,17 +400,6 @@ pub(crate) async fn refuse(
 ) -> Result<Response, AppError> {
     let page = team_page(state, visitor, loaded, None, Some(message)).await?;
     Ok((StatusCode::CONFLICT, page).into_response())
-}
-
-/// Load the challenge for a change to its team by the people who run the scheme.
-pub(crate) async fn load_for_change(
-    state: &AppState,
-    visitor: &Visitor,
-    id: &str,
-) -> Result<LoadedChallenge, AppError> {
-    let loaded = load_challenge(state, visitor, id).await?;
-    visitor.authorise(&Action::ComposeTeam)?;
-    Ok(loaded)
 }
 
 async fn propose(
@@ -442,9 +430,9 @@ async fn propose(
 pub async fn propose_team(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
 ) -> Result<Response, AppError> {
-    let loaded = load_for_change(&state, &visitor, &id).await?;
+    visitor.authorise(&Action::ComposeTeam)?;
     propose(&state, &visitor, &loaded, false).await
 }
 
@@ -452,9 +440,9 @@ pub async fn propose_team(
 pub async fn recompose_team(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
 ) -> Result<Response, AppError> {
-    let loaded = load_for_change(&state, &visitor, &id).await?;
+    visitor.authorise(&Action::ComposeTeam)?;
     propose(&state, &visitor, &loaded, true).await
 }
 
@@ -476,10 +464,10 @@ fn parse_member(raw: &str) -> Option<PoolMemberId> {
 pub async fn swap_member(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Form(form): Form<ChangeForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_for_change(&state, &visitor, &id).await?;
+    visitor.authorise(&Action::ComposeTeam)?;
     let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
     let seat = form.seat.parse::<TeamMemberId>().ok().and_then(|seat| {
         loaded
@@ -528,10 +516,10 @@ pub async fn swap_member(
 pub async fn add_member(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Form(form): Form<ChangeForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_for_change(&state, &visitor, &id).await?;
+    visitor.authorise(&Action::ComposeTeam)?;
     let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
     let (Some(role), Some(member)) = (SeatRole::parse(&form.role), parse_member(&form.member))
     else {
@@ -568,10 +556,10 @@ pub async fn add_member(
 pub async fn remove_member(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Form(form): Form<ChangeForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_for_change(&state, &visitor, &id).await?;
+    visitor.authorise(&Action::ComposeTeam)?;
     let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
     let Some(seat) = form
         .seat
@@ -606,10 +594,10 @@ pub struct ConfirmForm {
 pub async fn confirm_team(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Form(form): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_for_change(&state, &visitor, &id).await?;
+    visitor.authorise(&Action::ComposeTeam)?;
     match services::team::confirm_team(
         state.scheme(),
         visitor.principal.as_ref(),
@@ -631,9 +619,8 @@ pub async fn confirm_team(
 pub async fn download_invitation(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::ViewChallenge(loaded.access.clone()))?;
     if loaded.record.visit_days.is_empty() {
         return Err(AppError::NotFound);
@@ -771,12 +758,10 @@ fn invited_seat(loaded: &LoadedChallenge) -> Result<TeamMember, AppError> {
 }
 
 pub async fn show_respond(
-    State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
 ) -> Result<RespondPage, AppError> {
     visitor.authorise(&Action::ViewOwnChallenges)?;
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::ViewChallenge(loaded.access.clone()))?;
     let seat = invited_seat(&loaded)?;
     Ok(respond_page(
@@ -791,11 +776,10 @@ pub async fn show_respond(
 pub async fn respond(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Form(form): Form<ResponseForm>,
 ) -> Result<Response, AppError> {
     visitor.authorise(&Action::ViewOwnChallenges)?;
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::ViewChallenge(loaded.access.clone()))?;
     let seat = invited_seat(&loaded)?;
     let answers = ResponseAnswers {

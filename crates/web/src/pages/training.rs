@@ -3,7 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -26,16 +26,13 @@ use crate::components::{
     CheckboxItem, Checkboxes, DateInput, ErrorSummary, NotificationBanner, Radios, TextInput,
     Textarea,
 };
+use crate::extract::Id;
 use crate::forms::FormErrors;
 use crate::pages::{Chrome, see_other};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, dates};
 
 const NAV: &str = "/training";
-
-fn session_id(raw: &str) -> Result<TrainingSessionId, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
 
 async fn load(state: &AppState, id: TrainingSessionId) -> Result<TrainingSessionDetail, AppError> {
     state
@@ -544,11 +541,11 @@ async fn render_session(
 pub async fn show_session(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    Id(id): Id<TrainingSessionId>,
     Query(notice): Query<SessionNotice>,
 ) -> Result<SessionPage, AppError> {
     visitor.authorise(&Action::ManageTraining)?;
-    let detail = load(&state, session_id(&id)?).await?;
+    let detail = load(&state, id).await?;
     let banner = if notice.created.is_some() {
         Some(NotificationBanner::success("Training session created"))
     } else if let Some(count) = notice.invited {
@@ -581,11 +578,10 @@ pub struct InviteForm {
 pub async fn invite(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    Id(id): Id<TrainingSessionId>,
     Form(form): Form<InviteForm>,
 ) -> Result<Response, AppError> {
     let principal = visitor.authorise(&Action::ManageTraining)?;
-    let id = session_id(&id)?;
     let mut errors = FormErrors::default();
     let members: Vec<PoolMemberId> = form
         .members
@@ -626,11 +622,11 @@ pub async fn invite(
 pub async fn record_attendance(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    Id(id): Id<TrainingSessionId>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let principal = visitor.authorise(&Action::ManageTraining)?;
-    let detail = load(&state, session_id(&id)?).await?;
+    let detail = load(&state, id).await?;
     let mut errors = FormErrors::default();
     let mut outcomes = Vec::with_capacity(detail.places.len());
     for place in &detail.places {
@@ -681,10 +677,10 @@ pub async fn record_attendance(
 pub async fn download_ics(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    Id(id): Id<TrainingSessionId>,
 ) -> Result<Response, AppError> {
     visitor.authorise(&Action::ManageTraining)?;
-    let detail = load(&state, session_id(&id)?).await?;
+    let detail = load(&state, id).await?;
     let session = &detail.session;
     let ics = training_invitations::session_calendar(&state.settings, session);
     let disposition = HeaderValue::from_str(&format!(

@@ -18,8 +18,8 @@ use serde::Deserialize;
 use crate::AppError;
 use crate::components::NotificationBanner;
 use crate::pages::Chrome;
+use crate::pages::Notice;
 use crate::pages::challenges::LoadedChallenge;
-use crate::pages::{Notice, parse_id};
 use crate::routes::{Route, route};
 use crate::visitor::Visitor;
 

@@ -5,25 +5,27 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use chrono::Utc;
 use domain::case_sample::{CaseAgeBand, CaseAnswers, NOTES_LIMIT, NeedType, SettingType};
-use domain::{Action, CaseId};
+use domain::{Action, CaseId, ChallengeId};
+
+use crate::extract::Id;
 use serde::Deserialize;
 use store::{SampledCase, StoreError};
 
 use super::{
-    DeleteForm, DeletePage, NAV, Notice, after_delete, caption, closed_banner, may_change, parse_id,
+    DeleteForm, DeletePage, NAV, Notice, after_delete, caption, closed_banner, may_change,
 };
 use crate::components::{
     ErrorSummary, NotificationBanner, RadioItem, Radios, Select, SelectItem, TextInput, Textarea,
 };
 use crate::forms::FormErrors;
 use crate::pages::Chrome;
-use crate::pages::challenges::{LoadedChallenge, load_challenge};
+use crate::pages::challenges::LoadedChallenge;
 use crate::pages::see_other;
 use crate::visitor::Visitor;
 use crate::{AppError, AppState};
@@ -247,10 +249,9 @@ fn banner(notice: &str) -> Option<NotificationBanner> {
 pub async fn show_cases(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Query(notice): Query<Notice>,
 ) -> Result<CasesPage, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::ViewChallenge(loaded.access.clone()))?;
     cases_page(
         &state,
@@ -270,10 +271,9 @@ fn closed(loaded: &LoadedChallenge) -> Response {
 pub async fn add_case(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Form(form): Form<CaseForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     let principal = visitor.authorise(&Action::PrepareVisit(loaded.access.clone()))?;
     if !loaded.record.state.may_prepare_visit() {
         return Ok(closed(&loaded));
@@ -303,11 +303,11 @@ pub async fn add_case(
 async fn load_case(
     state: &AppState,
     loaded: &LoadedChallenge,
-    raw: &str,
+    id: CaseId,
 ) -> Result<SampledCase, AppError> {
     state
         .store
-        .sampled_case(loaded.record.id, parse_id(raw)?)
+        .sampled_case(loaded.record.id, id)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -315,11 +315,11 @@ async fn load_case(
 pub async fn show_delete_case(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, case)): Path<(String, String)>,
+    loaded: LoadedChallenge,
+    Id((_, case)): Id<(ChallengeId, CaseId)>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::PrepareVisit(loaded.access.clone()))?;
-    let case = load_case(&state, &loaded, &case).await?;
+    let case = load_case(&state, &loaded, case).await?;
     if !loaded.record.state.may_prepare_visit() {
         return Ok(closed(&loaded));
     }
@@ -347,12 +347,12 @@ pub async fn show_delete_case(
 pub async fn delete_case(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, case)): Path<(String, String)>,
+    loaded: LoadedChallenge,
+    Id((_, case)): Id<(ChallengeId, CaseId)>,
     Form(form): Form<DeleteForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     let principal = visitor.authorise(&Action::PrepareVisit(loaded.access.clone()))?;
-    let case = load_case(&state, &loaded, &case).await?;
+    let case = load_case(&state, &loaded, case).await?;
     let href = cases_href(&loaded);
     if !form.confirmed() {
         return Ok(see_other(&format!("{href}/{}/delete", case.id)));

@@ -4,10 +4,13 @@
 //! `documents::upload` (a renamed program or zip, or a zip bomb, is refused); every download
 //! is audit-logged by the store call that reads it.
 
+use domain::{ChallengeId, DocumentId};
+
+use crate::extract::Id;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -20,12 +23,12 @@ use domain::personal_data::{PersonalData, find_personal_data_among};
 use store::{DocumentKind, DocumentSummary, NewDocument, StoreError};
 
 use super::{
-    DeleteForm, DeletePage, NAV, Notice, after_delete, caption, closed_banner, may_change, parse_id,
+    DeleteForm, DeletePage, NAV, Notice, after_delete, caption, closed_banner, may_change,
 };
 use crate::components::{ErrorSummary, FileUpload, NotificationBanner, RadioItem, Radios};
 use crate::forms::FormErrors;
 use crate::pages::Chrome;
-use crate::pages::challenges::{LoadedChallenge, load_challenge};
+use crate::pages::challenges::LoadedChallenge;
 use crate::pages::public::human_size;
 use crate::pages::see_other;
 use crate::visitor::Visitor;
@@ -224,10 +227,9 @@ fn banner(notice: &str) -> Option<NotificationBanner> {
 pub async fn show_documents(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Query(notice): Query<Notice>,
 ) -> Result<DocumentsPage, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::ReadPreReading(loaded.access.clone()))?;
     documents_page(
         &state,
@@ -290,10 +292,9 @@ async fn read_upload(multipart: Result<Multipart, MultipartRejection>) -> Upload
 pub async fn upload_document(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     let principal = visitor.authorise(&Action::PrepareVisit(loaded.access.clone()))?;
     if !loaded.record.state.may_prepare_visit() {
         return Ok(closed(&loaded));
@@ -364,18 +365,13 @@ pub async fn upload_document(
 pub async fn download_document(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, document)): Path<(String, String)>,
+    loaded: LoadedChallenge,
+    Id((_, document)): Id<(ChallengeId, DocumentId)>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     let principal = visitor.authorise(&Action::ReadPreReading(loaded.access.clone()))?;
     let file = state
         .store
-        .download_pre_reading(
-            loaded.record.id,
-            parse_id(&document)?,
-            principal.user_id,
-            Utc::now(),
-        )
+        .download_pre_reading(loaded.record.id, document, principal.user_id, Utc::now())
         .await?
         .ok_or(AppError::NotFound)?;
     let content_type = HeaderValue::from_str(&file.summary.content_type)
@@ -398,11 +394,11 @@ pub async fn download_document(
 async fn load_document(
     state: &AppState,
     loaded: &LoadedChallenge,
-    raw: &str,
+    id: DocumentId,
 ) -> Result<DocumentSummary, AppError> {
     state
         .store
-        .pre_reading_document(loaded.record.id, parse_id(raw)?)
+        .pre_reading_document(loaded.record.id, id)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -410,11 +406,11 @@ async fn load_document(
 pub async fn show_delete_document(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, document)): Path<(String, String)>,
+    loaded: LoadedChallenge,
+    Id((_, document)): Id<(ChallengeId, DocumentId)>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::PrepareVisit(loaded.access.clone()))?;
-    let document = load_document(&state, &loaded, &document).await?;
+    let document = load_document(&state, &loaded, document).await?;
     if !loaded.record.state.may_prepare_visit() {
         return Ok(closed(&loaded));
     }
@@ -439,12 +435,12 @@ pub async fn show_delete_document(
 pub async fn delete_document(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, document)): Path<(String, String)>,
+    loaded: LoadedChallenge,
+    Id((_, document)): Id<(ChallengeId, DocumentId)>,
     Form(form): Form<DeleteForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     let principal = visitor.authorise(&Action::PrepareVisit(loaded.access.clone()))?;
-    let document = load_document(&state, &loaded, &document).await?;
+    let document = load_document(&state, &loaded, document).await?;
     let href = documents_href(&loaded);
     if !form.confirmed() {
         return Ok(see_other(&format!("{href}/{}/delete", document.id)));

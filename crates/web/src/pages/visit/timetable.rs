@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -17,19 +17,21 @@ use domain::clock::uk_to_utc;
 use domain::timetable::{
     ActivityAnswers, ActivityKind, Clash, PLACE_LIMIT, TITLE_LIMIT, find_clashes,
 };
-use domain::{Action, ActivityId, TeamMemberId};
+use domain::{Action, ActivityId, ChallengeId, TeamMemberId};
+
+use crate::extract::Id;
 use serde::Deserialize;
 use store::{Activity, StoreError, TeamMember};
 
 use super::{
-    DeleteForm, DeletePage, NAV, Notice, after_delete, caption, closed_banner, may_change, parse_id,
+    DeleteForm, DeletePage, NAV, Notice, after_delete, caption, closed_banner, may_change,
 };
 use crate::components::{
     CheckboxItem, Checkboxes, ErrorSummary, NotificationBanner, RadioItem, Radios, TextInput,
 };
 use crate::forms::FormErrors;
 use crate::pages::Chrome;
-use crate::pages::challenges::{LoadedChallenge, load_challenge};
+use crate::pages::challenges::LoadedChallenge;
 use crate::pages::see_other;
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, Settings};
@@ -233,10 +235,10 @@ fn banner(notice: &str) -> Option<NotificationBanner> {
 pub async fn show_timetable(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Query(notice): Query<Notice>,
 ) -> Result<TimetablePage, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
+    let _id = loaded.record.id;
     visitor.authorise(&Action::ViewChallenge(loaded.access.clone()))?;
     let activities = state.store.timetable(loaded.record.id).await?;
     let clashes = clashes_of(&loaded, &activities);
@@ -273,9 +275,8 @@ pub struct PrintablePage {
 pub async fn show_printable(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
 ) -> Result<PrintablePage, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::ViewChallenge(loaded.access.clone()))?;
     let activities = state.store.timetable(loaded.record.id).await?;
     let clashes = clashes_of(&loaded, &activities);
@@ -352,9 +353,8 @@ fn activity_event(
 pub async fn download_ics(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::ViewChallenge(loaded.access.clone()))?;
     let everything = loaded.may(&visitor, &Action::PrepareVisit(loaded.access.clone()));
     let mine = loaded.membership.as_ref().map(|seat| seat.id);
@@ -645,11 +645,11 @@ fn activity_page(
 async fn load_activity(
     state: &AppState,
     loaded: &LoadedChallenge,
-    raw: &str,
+    id: ActivityId,
 ) -> Result<Activity, AppError> {
     state
         .store
-        .activity(loaded.record.id, parse_id(raw)?)
+        .activity(loaded.record.id, id)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -660,11 +660,9 @@ fn closed(loaded: &LoadedChallenge) -> Response {
 }
 
 pub async fn show_new_activity(
-    State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::PrepareVisit(loaded.access.clone()))?;
     if !loaded.record.state.may_prepare_visit() {
         return Ok(closed(&loaded));
@@ -735,21 +733,20 @@ async fn save(
 pub async fn add_activity(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    loaded: LoadedChallenge,
     Form(form): Form<ActivityForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     save(&state, &visitor, &loaded, None, &form).await
 }
 
 pub async fn show_activity(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, activity)): Path<(String, String)>,
+    loaded: LoadedChallenge,
+    Id((_, activity)): Id<(ChallengeId, ActivityId)>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::PrepareVisit(loaded.access.clone()))?;
-    let activity = load_activity(&state, &loaded, &activity).await?;
+    let activity = load_activity(&state, &loaded, activity).await?;
     if !loaded.record.state.may_prepare_visit() {
         return Ok(closed(&loaded));
     }
@@ -767,12 +764,12 @@ pub async fn show_activity(
 pub async fn change_activity(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, activity)): Path<(String, String)>,
+    loaded: LoadedChallenge,
+    Id((_, activity)): Id<(ChallengeId, ActivityId)>,
     Form(form): Form<ActivityForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::PrepareVisit(loaded.access.clone()))?;
-    let activity = load_activity(&state, &loaded, &activity).await?;
+    let activity = load_activity(&state, &loaded, activity).await?;
     save(&state, &visitor, &loaded, Some(&activity), &form).await
 }
 
@@ -808,11 +805,11 @@ fn delete_page(visitor: &Visitor, loaded: &LoadedChallenge, activity: &Activity)
 pub async fn show_delete_activity(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, activity)): Path<(String, String)>,
+    loaded: LoadedChallenge,
+    Id((_, activity)): Id<(ChallengeId, ActivityId)>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     visitor.authorise(&Action::PrepareVisit(loaded.access.clone()))?;
-    let activity = load_activity(&state, &loaded, &activity).await?;
+    let activity = load_activity(&state, &loaded, activity).await?;
     if !loaded.record.state.may_prepare_visit() {
         return Ok(closed(&loaded));
     }
@@ -822,12 +819,12 @@ pub async fn show_delete_activity(
 pub async fn delete_activity(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, activity)): Path<(String, String)>,
+    loaded: LoadedChallenge,
+    Id((_, activity)): Id<(ChallengeId, ActivityId)>,
     Form(form): Form<DeleteForm>,
 ) -> Result<Response, AppError> {
-    let loaded = load_challenge(&state, &visitor, &id).await?;
     let principal = visitor.authorise(&Action::PrepareVisit(loaded.access.clone()))?;
-    let activity = load_activity(&state, &loaded, &activity).await?;
+    let activity = load_activity(&state, &loaded, activity).await?;
     let timetable = timetable_href(&loaded);
     if !form.confirmed() {
         return Ok(see_other(&format!("{timetable}/{}/delete", activity.id)));
