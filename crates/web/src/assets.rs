@@ -3,11 +3,19 @@
 
 use axum::extract::Path;
 use axum::http::HeaderValue;
+use axum::http::Method;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use rust_embed::RustEmbed;
 
 use crate::AppError;
+use crate::route::{Route, route};
+
+/// Every route of the static assets, for `route_table`.
+pub fn routes() -> Vec<Route> {
+    vec![route(Method::GET, "/assets/{*path}", get(serve_asset))]
+}
 
 #[derive(RustEmbed)]
 #[folder = "assets/dist/"]

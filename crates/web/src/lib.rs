@@ -12,6 +12,7 @@ mod middleware;
 mod pages;
 mod password_hashing;
 mod proxies;
+mod route;
 pub mod routes;
 mod visitor;
 

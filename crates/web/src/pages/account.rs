@@ -4,9 +4,11 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, Query, State};
+use axum::http::Method;
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::{Extensions, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use chrono::Utc;
 use domain::{EmailAddress, NewPassword};
 use serde::Deserialize;
@@ -17,8 +19,44 @@ use crate::components::{ErrorSummary, NotificationBanner, TextInput};
 use crate::forms::FormErrors;
 use crate::middleware::{client_address, session_cookie};
 use crate::pages::Chrome;
+use crate::route::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, dates};
+
+/// Every route of signing in and out, and passwords, for `route_table`.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route(Method::GET, "/sign-in", get(show_sign_in)),
+        route(Method::POST, "/sign-in", post(sign_in)),
+        route(Method::POST, "/sign-out", post(sign_out)),
+        route(Method::GET, "/reset-password", get(show_forgot_password)),
+        route(
+            Method::POST,
+            "/reset-password",
+            post(request_password_reset),
+        ),
+        route(
+            Method::GET,
+            "/reset-password/{token}",
+            get(show_reset_password),
+        ),
+        route(
+            Method::POST,
+            "/reset-password/{token}",
+            post(reset_password),
+        ),
+        route(
+            Method::GET,
+            "/set-password/{token}",
+            get(show_accept_invitation),
+        ),
+        route(
+            Method::POST,
+            "/set-password/{token}",
+            post(accept_invitation),
+        ),
+    ]
+}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "pages/sign_in.html")]

@@ -4,9 +4,11 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, Query, State};
+use axum::http::Method;
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use chrono::{NaiveDate, TimeZone, Utc};
 use documents::csv::CsvTable;
@@ -26,8 +28,30 @@ use crate::components::{
 use crate::forms::FormErrors;
 use crate::pages::public::{document_kind, human_size};
 use crate::pages::{Chrome, see_other};
+use crate::route::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, dates};
+
+/// Every route of the co-ordinator's administration, for `route_table`.
+pub fn routes(settings: &crate::Settings) -> Vec<Route> {
+    // Multipart bodies may be as large as the largest accepted upload, plus the form around it.
+    let upload_limit =
+        axum::extract::DefaultBodyLimit::max(settings.guidance_max_bytes + 64 * 1024);
+    vec![
+        route(Method::GET, "/admin/staff", get(list_staff)),
+        route(Method::GET, "/admin/staff/invite", get(show_invite)),
+        route(Method::POST, "/admin/staff/invite", post(invite_staff)),
+        route(Method::GET, "/admin/audit", get(show_audit_log)),
+        route(Method::GET, "/admin/audit.csv", get(download_audit_log)),
+        route(Method::GET, "/admin/outbox", get(show_outbox)),
+        route(Method::GET, "/admin/guidance", get(show_manage_guidance)),
+        route(
+            Method::POST,
+            "/admin/guidance",
+            post(publish_guidance).layer(upload_limit),
+        ),
+    ]
+}
 
 // ---- Staff ---------------------------------------------------------------------------
 

@@ -7,8 +7,10 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Query, State};
+use axum::http::Method;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use chrono::Utc;
 use domain::application::{ApplicationStatus, DECISION_NOTE_LIMIT};
 use domain::{Action, ApplicationId, MultiLine};
@@ -21,8 +23,36 @@ use crate::extract::Id;
 use crate::forms::FormErrors;
 use crate::pages::apply::{AnswerRow, answer_rows, reference};
 use crate::pages::{Chrome, see_other};
+use crate::route::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, dates};
+
+/// Every route of vetting applications, for `route_table`.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route(Method::GET, "/pool/applications", get(show_queue)),
+        route(
+            Method::GET,
+            "/pool/applications/{id}",
+            get(show_application),
+        ),
+        route(
+            Method::POST,
+            "/pool/applications/{id}/approve",
+            post(approve),
+        ),
+        route(
+            Method::POST,
+            "/pool/applications/{id}/more-information",
+            post(ask_for_more_information),
+        ),
+        route(
+            Method::POST,
+            "/pool/applications/{id}/decline",
+            post(decline),
+        ),
+    ]
+}
 
 struct QueueRow {
     href: String,

@@ -5,8 +5,10 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
+use axum::http::Method;
 use axum::http::{Extensions, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use chrono::Utc;
 use domain::PersonName;
@@ -26,8 +28,25 @@ use crate::components::{
 use crate::forms::FormErrors;
 use crate::middleware::client_address;
 use crate::pages::{Chrome, see_other};
+use crate::route::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState};
+
+/// Every route of the public application to join the pool, for `route_table`.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route(Method::GET, "/apply", get(show_start)),
+        route(Method::GET, "/apply/check", get(show_check)),
+        route(Method::POST, "/apply/submit", post(submit)),
+        route(Method::GET, "/apply/confirmation", get(show_confirmation)),
+        route(Method::GET, "/apply/consent/{token}", get(show_consent)),
+        route(Method::POST, "/apply/consent/{token}", post(give_consent)),
+        route(Method::GET, "/apply/reopen/{token}", get(show_reopen)),
+        route(Method::POST, "/apply/reopen/{token}", post(reopen)),
+        route(Method::GET, "/apply/{page}", get(show_question)),
+        route(Method::POST, "/apply/{page}", post(answer_question)),
+    ]
+}
 
 /// Applications one client address may submit in an hour: enough for a family or an office
 /// sharing a connection, too few for a script.

@@ -3,12 +3,23 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
+use axum::http::Method;
+use axum::routing::get;
 use domain::{Action, AuthoritySlug};
 use store::Authority;
 
 use crate::pages::Chrome;
+use crate::route::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, dates};
+
+/// Every route of the local authorities, for `route_table`.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route(Method::GET, "/authorities", get(list_authorities)),
+        route(Method::GET, "/authorities/{slug}", get(show_authority)),
+    ]
+}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "pages/authorities.html")]

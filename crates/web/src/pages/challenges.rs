@@ -6,9 +6,11 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{FromRequestParts, Query, RawPathParams, State};
+use axum::http::Method;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use chrono::Utc;
 use domain::challenge::{
@@ -28,10 +30,33 @@ use crate::components::{
 use crate::error::refused;
 use crate::forms::FormErrors;
 use crate::pages::{Chrome, Notice, see_other};
+use crate::route::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, dates};
 use services::challenge_emails::{self, Step};
 use services::journey::{self, Agreement, OnChallenge, Refused};
+
+/// Every route of a challenge: request, KLOEs, visit days, moves, for `route_table`.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route(Method::GET, "/challenges", get(list_challenges)),
+        route(Method::GET, "/challenges/new", get(show_request)),
+        route(Method::POST, "/challenges/new", post(request_challenge)),
+        route(Method::GET, "/challenges/{id}", get(show_challenge)),
+        route(Method::POST, "/challenges/{id}/move", post(move_challenge)),
+        route(Method::GET, "/challenges/{id}/cancel", get(show_cancel)),
+        route(Method::POST, "/challenges/{id}/cancel", post(cancel)),
+        route(Method::GET, "/challenges/{id}/kloes", get(show_kloes)),
+        route(Method::POST, "/challenges/{id}/kloes", post(save_kloes)),
+        route(
+            Method::POST,
+            "/challenges/{id}/kloes/agree",
+            post(agree_kloes),
+        ),
+        route(Method::GET, "/challenges/{id}/visit", get(show_visit)),
+        route(Method::POST, "/challenges/{id}/visit", post(plan_visit)),
+    ]
+}
 
 const NAV: &str = "/challenges";
 

@@ -3,6 +3,8 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
+use axum::http::Method;
+use axum::routing::get;
 use chrono::Utc;
 use domain::application::ApplicationStatus;
 use domain::pool::MemberStatus;
@@ -11,8 +13,14 @@ use store::{PoolFilter, WorkItem, WorkTask};
 
 use crate::dates;
 use crate::pages::Chrome;
+use crate::route::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState};
+
+/// Every route of the dashboard, for `route_table`.
+pub fn routes() -> Vec<Route> {
+    vec![route(Method::GET, "/dashboard", get(show_dashboard))]
+}
 
 /// One role's part of the dashboard: what waits on them now, each item linking to where it
 /// is done, then the pages they keep coming back to.

@@ -27,7 +27,7 @@ use crate::components::{
 use crate::forms::FormErrors;
 use crate::pages::challenges::LoadedChallenge;
 use crate::pages::{Chrome, Notice, see_other};
-use crate::routes::{Route, route};
+use crate::route::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState};
 

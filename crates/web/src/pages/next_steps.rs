@@ -33,7 +33,7 @@ use crate::components::{
 use crate::forms::FormErrors;
 use crate::pages::challenges::LoadedChallenge;
 use crate::pages::{Chrome, see_other};
-use crate::routes::{Route, route};
+use crate::route::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState};
 

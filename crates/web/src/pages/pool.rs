@@ -7,9 +7,11 @@ use std::collections::BTreeMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
+use axum::http::Method;
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use documents::csv::CsvTable;
 use documents::xlsx::{Cell, Sheet, workbook};
@@ -30,8 +32,38 @@ use crate::components::{
 use crate::extract::Id;
 use crate::forms::FormErrors;
 use crate::pages::{Chrome, see_other};
+use crate::route::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, dates};
+
+/// Every route of the pool of reviewers, for `route_table`.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route(Method::GET, "/pool", get(show_directory)),
+        route(Method::GET, "/pool.csv", get(download_csv)),
+        route(Method::GET, "/pool.xlsx", get(download_xlsx)),
+        route(Method::GET, "/pool/members/{id}", get(show_member)),
+        route(
+            Method::POST,
+            "/pool/members/{id}/status",
+            post(change_member_status),
+        ),
+        route(
+            Method::POST,
+            "/pool/members/{id}/trained",
+            post(mark_member_trained),
+        ),
+        route(
+            Method::POST,
+            "/pool/members/{id}/travel",
+            post(change_member_travel),
+        ),
+        route(Method::GET, "/my-profile", get(show_my_profile)),
+        route(Method::GET, "/my-profile/edit", get(show_edit_my_profile)),
+        route(Method::POST, "/my-profile/edit", post(edit_my_profile)),
+        route(Method::POST, "/my-profile/status", post(change_my_status)),
+    ]
+}
 
 fn invalid(page: impl IntoResponse) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()

@@ -24,7 +24,7 @@ use crate::action_plans::{AreaSummary, board_pack, progress_svg, regional_workbo
 use crate::components::SelectItem;
 use crate::extract::Id;
 use crate::pages::{Chrome, see_other};
-use crate::routes::{Route, route};
+use crate::route::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState};
 

@@ -4,13 +4,28 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::HeaderValue;
+use axum::http::Method;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 
 use crate::pages::Chrome;
+use crate::route::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, dates};
 use services::ContactSettings;
+
+/// Every route of the public pages, for `route_table`.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route(Method::GET, "/", get(show_home)),
+        route(Method::GET, "/contact", get(show_contact)),
+        route(Method::GET, "/guidance", get(show_guidance)),
+        route(Method::GET, "/guidance/download", get(download_guidance)),
+        route(Method::GET, "/privacy", get(show_privacy)),
+        route(Method::GET, "/accessibility", get(show_accessibility)),
+    ]
+}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "pages/home.html")]

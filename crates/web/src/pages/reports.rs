@@ -24,7 +24,7 @@ use crate::forms::FormErrors;
 use crate::pages::challenges::LoadedChallenge;
 use crate::pages::{Chrome, Notice, see_other};
 use crate::report_files::{ReportError, make_report};
-use crate::routes::{Route, route};
+use crate::route::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState};
 use services::journey;

@@ -18,7 +18,7 @@ use crate::components::{ErrorSummary, TextInput};
 use crate::extract::Id;
 use crate::forms::FormErrors;
 use crate::pages::{Chrome, see_other};
-use crate::routes::{Route, route};
+use crate::route::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState};
 

@@ -4,7 +4,9 @@
 //! so both are forms posted from the diagnosis, never links.
 
 use axum::extract::State;
+use axum::http::Method;
 use axum::response::Response;
+use axum::routing::post;
 use axum_extra::extract::Form;
 use chrono::Utc;
 use domain::PoolMemberId;
@@ -13,12 +15,29 @@ use serde::Deserialize;
 
 use crate::error::refused;
 use crate::pages::see_other;
+use crate::route::{Route, route};
 use domain::Action;
 
 use crate::pages::challenges::LoadedChallenge;
 use crate::pages::team::refuse;
 use crate::visitor::Visitor;
 use crate::{AppError, AppState};
+
+/// Every route of acting on the team engine's diagnosis, for `route_table`.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route(
+            Method::POST,
+            "/challenges/{id}/team/shadow",
+            post(shadow_seat),
+        ),
+        route(
+            Method::POST,
+            "/challenges/{id}/team/ask-travel",
+            post(ask_to_travel),
+        ),
+    ]
+}
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ShadowForm {

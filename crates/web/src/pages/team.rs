@@ -7,9 +7,11 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
+use axum::http::Method;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use chrono::Utc;
 use documents::ics::{CalendarMethod, calendar};
@@ -28,8 +30,50 @@ use crate::error::refused;
 use crate::forms::FormErrors;
 use crate::pages::challenges::{ChallengeRow, LoadedChallenge};
 use crate::pages::{Chrome, Notice, see_other};
+use crate::route::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, dates};
+
+/// Every route of the team: proposal, changes, confirmation, answers, for `route_table`.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route(Method::GET, "/challenges/{id}/team", get(show_team)),
+        route(
+            Method::POST,
+            "/challenges/{id}/team/propose",
+            post(propose_team),
+        ),
+        route(
+            Method::POST,
+            "/challenges/{id}/team/recompose",
+            post(recompose_team),
+        ),
+        route(
+            Method::POST,
+            "/challenges/{id}/team/swap",
+            post(swap_member),
+        ),
+        route(Method::POST, "/challenges/{id}/team/add", post(add_member)),
+        route(
+            Method::POST,
+            "/challenges/{id}/team/remove",
+            post(remove_member),
+        ),
+        route(
+            Method::POST,
+            "/challenges/{id}/team/confirm",
+            post(confirm_team),
+        ),
+        route(
+            Method::GET,
+            "/challenges/{id}/invitation.ics",
+            get(download_invitation),
+        ),
+        route(Method::GET, "/challenges/{id}/respond", get(show_respond)),
+        route(Method::POST, "/challenges/{id}/respond", post(respond)),
+        route(Method::GET, "/my-challenges", get(show_my_challenges)),
+    ]
+}
 
 const NAV: &str = "/challenges";
 

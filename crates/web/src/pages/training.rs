@@ -4,9 +4,11 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
+use axum::http::Method;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use chrono::Utc;
 use domain::clock::uk_date;
@@ -29,8 +31,30 @@ use crate::components::{
 use crate::extract::Id;
 use crate::forms::FormErrors;
 use crate::pages::{Chrome, see_other};
+use crate::route::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, dates};
+
+/// Every route of training for the pool, for `route_table`.
+pub fn routes() -> Vec<Route> {
+    vec![
+        route(Method::GET, "/training", get(show_training)),
+        route(Method::GET, "/training/new", get(show_new_session)),
+        route(Method::POST, "/training/new", post(create_session)),
+        route(Method::GET, "/training/{id}", get(show_session)),
+        route(Method::POST, "/training/{id}/invite", post(invite)),
+        route(
+            Method::POST,
+            "/training/{id}/attendance",
+            post(record_attendance),
+        ),
+        route(
+            Method::GET,
+            "/training/{id}/invitation.ics",
+            get(download_ics),
+        ),
+    ]
+}
 
 const NAV: &str = "/training";
 

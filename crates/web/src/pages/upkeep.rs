@@ -4,14 +4,22 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
+use axum::http::Method;
+use axum::routing::get;
 use chrono::Utc;
 use domain::Action;
 use domain::upkeep::RunOutcome;
 use store::UpkeepJobStatus;
 
 use crate::pages::Chrome;
+use crate::route::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, dates};
+
+/// Every route of scheduled upkeep, for `route_table`.
+pub fn routes() -> Vec<Route> {
+    vec![route(Method::GET, "/admin/upkeep", get(show_upkeep))]
+}
 
 struct JobCard {
     label: &'static str,

@@ -20,7 +20,7 @@ use crate::components::NotificationBanner;
 use crate::pages::Chrome;
 use crate::pages::Notice;
 use crate::pages::challenges::LoadedChallenge;
-use crate::routes::{Route, route};
+use crate::route::{Route, route};
 use crate::visitor::Visitor;
 
 /// The navigation item these pages sit under.

@@ -6,8 +6,10 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
+use axum::http::Method;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use domain::challenge::ChallengeKind;
 use domain::pool::parse_date_parts;
@@ -18,8 +20,14 @@ use crate::components::{DateInput, ErrorSummary, Radios, Select, SelectItem};
 use crate::composition::{CompositionError, Proposal, WhatIf, what_if};
 use crate::forms::FormErrors;
 use crate::pages::Chrome;
+use crate::route::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState};
+
+/// Every route of the what-if question to the team engine, for `route_table`.
+pub fn routes() -> Vec<Route> {
+    vec![route(Method::GET, "/challenges/what-if", get(show_what_if))]
+}
 
 const NAV: &str = "/challenges";
 
