@@ -157,10 +157,15 @@ fn allows(principal: &Principal, action: &Action) -> bool {
         Action::RequestChallenge(authority) => principal.leads(authority),
         Action::AgreeKloes => principal.has_role(Role::Coordinator),
         Action::ComposeTeam => runs_scheme(principal),
-        Action::ViewChallenge(access) | Action::ReadPreReading(access) => {
+        Action::ViewChallenge(access) => {
             runs_scheme(principal)
                 || principal.leads(&access.authority)
                 || access.team_member.is_some()
+        }
+        // The pre-reading and the cases' details are for a team that has accepted, and with
+        // it the confidentiality undertaking: an invited reviewer may yet decline.
+        Action::ReadPreReading(access) => {
+            runs_scheme(principal) || principal.leads(&access.authority) || access.accepted
         }
         Action::DraftKloes(access) => {
             principal.has_role(Role::Coordinator) || principal.leads(&access.authority)
@@ -168,13 +173,15 @@ fn allows(principal: &Principal, action: &Action) -> bool {
         Action::PrepareVisit(access) => {
             runs_scheme(principal) || principal.leads(&access.authority)
         }
-        // A parent carer or young ambassador on the team sees the case references only.
+        // A parent carer or young ambassador on the team sees the case references only, and
+        // a professional only once they have accepted.
         Action::ViewCaseDetails(access) => {
             runs_scheme(principal)
                 || principal.leads(&access.authority)
-                || access
-                    .team_member
-                    .is_some_and(ReviewerType::is_professional)
+                || (access.accepted
+                    && access
+                        .team_member
+                        .is_some_and(ReviewerType::is_professional))
         }
         // Evidence is the team's working notes: neither the host nor the board reads them.
         Action::RecordEvidence(access) => access.accepted || leads_challenge(principal, access),
@@ -501,8 +508,12 @@ mod tests {
     #[test]
     fn a_parent_carer_on_the_team_sees_case_references_but_not_details() {
         let reviewer = person(vec![grant(Role::Reviewer)]);
-        let as_parent = access("nottingham", Some(ReviewerType::ParentCarer));
-        let as_officer = access("nottingham", Some(ReviewerType::LaOfficer));
+        let accepted = |kind| ChallengeAccess {
+            accepted: true,
+            ..access("nottingham", Some(kind))
+        };
+        let as_parent = accepted(ReviewerType::ParentCarer);
+        let as_officer = accepted(ReviewerType::LaOfficer);
         assert!(allowed(&reviewer, Action::ViewChallenge(as_parent.clone())));
         assert!(!allowed(&reviewer, Action::ViewCaseDetails(as_parent)));
         assert!(allowed(
@@ -510,6 +521,24 @@ mod tests {
             Action::ViewCaseDetails(as_officer.clone())
         ));
         assert!(!allowed(&reviewer, Action::PrepareVisit(as_officer)));
+    }
+
+    #[test]
+    fn an_invited_reviewer_sees_the_challenge_but_not_its_confidential_papers_until_accepting() {
+        let reviewer = person(vec![grant(Role::Reviewer)]);
+        let invited = access("nottingham", Some(ReviewerType::LaOfficer));
+        assert!(allowed(&reviewer, Action::ViewChallenge(invited.clone())));
+        assert!(!allowed(&reviewer, Action::ReadPreReading(invited.clone())));
+        assert!(!allowed(
+            &reviewer,
+            Action::ViewCaseDetails(invited.clone())
+        ));
+        let accepted = ChallengeAccess {
+            accepted: true,
+            ..invited
+        };
+        assert!(allowed(&reviewer, Action::ReadPreReading(accepted.clone())));
+        assert!(allowed(&reviewer, Action::ViewCaseDetails(accepted)));
     }
 
     #[test]

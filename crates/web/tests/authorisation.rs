@@ -324,6 +324,9 @@ app_test!(
 #[path = "authorisation/hostile_forms.rs"]
 mod hostile_forms;
 
+#[path = "authorisation/scoped.rs"]
+mod scoped;
+
 #[tokio::test]
 async fn an_unknown_path_is_a_gov_uk_404_page() {
     let app = TestApp::new(store::Backend::Sqlite).await;

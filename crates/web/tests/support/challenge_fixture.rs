@@ -10,7 +10,7 @@ use domain::lifecycle::ChallengeState;
 use domain::pool::{HomeArea, MemberProfile, ReviewerType};
 use domain::{
     AuthoritySlug, ChallengeId, EmailAddress, PersonName, PoolMemberId, Principal, TeamMemberId,
-    ThemeCode,
+    ThemeCode, UserId,
 };
 use store::{NewEmail, NewTeamMember, Store};
 
@@ -64,6 +64,14 @@ pub async fn principal_of(store: &Store, email: &str) -> Principal {
         .expect("exists")
 }
 
+pub async fn principal_of_user(store: &Store, user: UserId) -> Principal {
+    store
+        .principal(user)
+        .await
+        .expect("principal")
+        .expect("exists")
+}
+
 /// The next weekday at least three weeks away.
 pub fn future_weekday() -> chrono::NaiveDate {
     let mut day = Utc::now().date_naive() + Duration::days(21);
@@ -76,6 +84,17 @@ pub fn future_weekday() -> chrono::NaiveDate {
 /// A one-day challenge for `host` in `target` state (requested, scoping, team proposed or
 /// team confirmed), with a three-person team from other authorities.
 pub async fn challenge_in(store: &Store, host: &str, target: ChallengeState) -> ChallengeFixture {
+    challenge_with_accounts(store, host, target, [None; 3]).await
+}
+
+/// As `challenge_in`, with the team's three people (lead reviewer, LA officer, parent carer)
+/// signing in with `accounts` where given.
+pub async fn challenge_with_accounts(
+    store: &Store,
+    host: &str,
+    target: ChallengeState,
+    accounts: [Option<UserId>; 3],
+) -> ChallengeFixture {
     let now = Utc::now();
     let coordinator = principal_of(store, "coordinator@example.org").await;
     let request = ChallengeRequest {
@@ -154,11 +173,11 @@ pub async fn challenge_in(store: &Store, host: &str, target: ChallengeState) -> 
         ),
     ];
     let mut proposed = Vec::new();
-    for (name, kind, home, role) in people {
+    for ((name, kind, home, role), account) in people.into_iter().zip(accounts) {
         let member = store
             .add_pool_member(
                 &member_profile(&format!("{name} {host}"), kind, home),
-                None,
+                account,
                 None,
                 now,
             )

@@ -179,15 +179,21 @@ impl TestApp {
     /// posting the form: an Argon2id check per browser made the authorisation walk take
     /// minutes. Tests of signing in itself post the form with `Browser::sign_in`.
     pub async fn browser_as(&self, who: Who) -> Browser<'_> {
-        let mut browser = self.browser();
-        if let Some((_, user)) = self.accounts.iter().find(|(account, _)| *account == who) {
-            let token = self
-                .store
-                .start_session(*user, self.settings.session_policy(), chrono::Utc::now())
-                .await
-                .expect("a session");
-            browser.cookie = Some(format!("{}={}", self.cookie_name(), token.as_str()));
+        match self.accounts.iter().find(|(account, _)| *account == who) {
+            Some((_, user)) => self.browser_for(*user).await,
+            None => self.browser(),
         }
+    }
+
+    /// A browser signed in as `user`, any account a test made.
+    pub async fn browser_for(&self, user: UserId) -> Browser<'_> {
+        let mut browser = self.browser();
+        let token = self
+            .store
+            .start_session(user, self.settings.session_policy(), chrono::Utc::now())
+            .await
+            .expect("a session");
+        browser.cookie = Some(format!("{}={}", self.cookie_name(), token.as_str()));
         browser
     }
 
