@@ -13,6 +13,7 @@ mod authorisation;
 mod challenges;
 mod crowds;
 mod outcomes;
+mod page_snapshots;
 mod pool_directory;
 mod reminders;
 mod training;
