@@ -1,6 +1,8 @@
 //! The reviewer pool's vocabulary: who reviewers are, how deep their expertise goes, when
 //! they cannot take part, and the dates and answers an application is made of.
 
+pub mod profile;
+
 use std::fmt;
 
 use chrono::NaiveDate;
