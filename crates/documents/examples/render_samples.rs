@@ -15,7 +15,8 @@ use std::time::Instant;
 use chrono::{NaiveDate, NaiveTime};
 use documents::DocumentError;
 use documents::action_plan::{
-    ActionPlanRow, ActionPlanSheet, AreaActions, ThemeLine, actions_export, write_action_plan,
+    ActionPlanRow, ActionPlanSheet, AreaActions, ExportedAction, ThemeLine, actions_export,
+    write_action_plan,
 };
 use documents::board::{AreaProgress, BoardPack};
 use documents::chart::{ProgressChart, ProgressPoint, progress_chart};
@@ -40,7 +41,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     save(&folder, "actions.xlsx", || {
         actions_export(&[AreaActions {
             area: "Derby".to_owned(),
-            rows: action_plan().rows,
+            actions: action_plan()
+                .rows
+                .into_iter()
+                .map(|row| ExportedAction {
+                    programme: "Peer challenges".to_owned(),
+                    activity: "PC-2027-001: Derby".to_owned(),
+                    row,
+                })
+                .collect(),
         }])
     })?;
     save(&folder, "progress.svg", || {

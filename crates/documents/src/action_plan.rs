@@ -336,10 +336,21 @@ fn template(plan: &ActionPlanSheet) -> Result<Workbook, DocumentError> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct AreaActions {
     pub area: String,
-    pub rows: Vec<ActionPlanRow>,
+    pub actions: Vec<ExportedAction>,
 }
 
-/// Every area's actions on one sheet: the area first, then the action plan's columns.
+/// One action in the board's export, with the programme and activity it answers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportedAction {
+    /// "Peer challenges", "Thematic events", ...
+    pub programme: String,
+    /// The challenge, event or cycle, as people call it.
+    pub activity: String,
+    pub row: ActionPlanRow,
+}
+
+/// Every area's actions on one sheet: the area, programme and activity first, then the
+/// action plan's columns.
 pub fn actions_export(areas: &[AreaActions]) -> Result<Vec<u8>, DocumentError> {
     let formats = Formats::new();
     let mut book = Workbook::new();
@@ -350,12 +361,19 @@ pub fn actions_export(areas: &[AreaActions]) -> Result<Vec<u8>, DocumentError> {
     );
     let sheet = book.add_worksheet();
     sheet.set_name("Actions")?;
-    write_header(sheet, &[("Area", 18.0)], &formats)?;
-    let rows = areas
-        .iter()
-        .flat_map(|area| area.rows.iter().map(move |row| (area.area.as_str(), row)));
-    for (index, (area, row)) in rows.enumerate() {
-        write_row(sheet, data_row(index)?, &[area], row, &formats)?;
+    write_header(
+        sheet,
+        &[("Area", 18.0), ("Programme", 18.0), ("From", 30.0)],
+        &formats,
+    )?;
+    let rows = areas.iter().flat_map(|area| {
+        area.actions
+            .iter()
+            .map(move |action| (area.area.as_str(), action))
+    });
+    for (index, (area, action)) in rows.enumerate() {
+        let leading = [area, action.programme.as_str(), action.activity.as_str()];
+        write_row(sheet, data_row(index)?, &leading, &action.row, &formats)?;
     }
     Ok(book.save_to_buffer()?)
 }
@@ -1141,15 +1159,20 @@ print(json.dumps({
     }
 
     #[test]
-    fn the_export_puts_the_area_first() {
+    fn the_export_puts_the_area_and_where_each_action_came_from_first() {
+        let from = |number, activity: &str| ExportedAction {
+            programme: "Peer challenges".to_owned(),
+            activity: activity.to_owned(),
+            row: row(number),
+        };
         let areas = vec![
             AreaActions {
                 area: "Derby".to_owned(),
-                rows: vec![row(1), row(2)],
+                actions: vec![from(1, "PC-2027-001: Derby"), from(2, "PC-2027-001: Derby")],
             },
             AreaActions {
                 area: "Rutland".to_owned(),
-                rows: vec![row(3)],
+                actions: vec![from(3, "PC-2027-002: Rutland")],
             },
         ];
         let bytes = actions_export(&areas).expect("workbook");
@@ -1165,10 +1188,14 @@ print(json.dumps({"title": sheet.title, "rows": rows, "freeze": sheet.freeze_pan
         let rows = seen["rows"].as_array().expect("rows");
         assert_eq!(rows.len(), 4);
         assert_eq!(rows[0][0], "Area");
-        assert_eq!(rows[0][1], "Reference");
+        assert_eq!(rows[0][1], "Programme");
+        assert_eq!(rows[0][2], "From");
+        assert_eq!(rows[0][3], "Reference");
         assert_eq!(rows[1][0], "Derby");
         assert_eq!(rows[3][0], "Rutland");
-        assert_eq!(rows[3][1], "DER-3");
-        assert_eq!(rows[3][8], "2028-02-29T00:00:00");
+        assert_eq!(rows[3][1], "Peer challenges");
+        assert_eq!(rows[3][2], "PC-2027-002: Rutland");
+        assert_eq!(rows[3][3], "DER-3");
+        assert_eq!(rows[3][10], "2028-02-29T00:00:00");
     }
 }

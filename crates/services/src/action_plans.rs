@@ -8,13 +8,14 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use documents::DocumentError;
 use documents::action_plan::{
-    ActionPlanRow, ActionPlanSheet, AreaActions, COLUMNS, ThemeLine, actions_export,
-    read_action_plan, write_action_plan,
+    ActionPlanRow, ActionPlanSheet, AreaActions, COLUMNS, ExportedAction, ThemeLine,
+    actions_export, read_action_plan, write_action_plan,
 };
 use documents::board::{AreaProgress, BoardPack};
 use documents::chart::{ProgressChart, ProgressPoint, progress_chart};
 use domain::ThemeCode;
 use domain::next_steps::{ACTION_FIELDS, ActionAnswers, progress_text};
+use domain::programme::Programme;
 use store::{ChallengeRecord, PlannedAction};
 
 /// One area's actions as the board sees them.
@@ -53,16 +54,21 @@ impl AreaSummary {
 }
 
 /// The board pack: the region's table, its RAG-by-month chart (`months`, from
-/// [`domain::next_steps::rag_by_month`]), then a slide per area with a plan.
+/// [`domain::next_steps::rag_by_month`]), then a slide per area with a plan. `programme`
+/// names the one programme the pack is about, when the board chose one.
 pub fn board_pack(
     areas: &[AreaSummary],
     months: Vec<(NaiveDate, [usize; 4])>,
+    programme: Option<Programme>,
     today: NaiveDate,
 ) -> Result<Vec<u8>, DocumentError> {
+    let about = programme.map_or("next steps".to_owned(), |programme| {
+        format!("next steps from {}", programme.label().to_lowercase())
+    });
     let pack = BoardPack {
         months,
         title: format!(
-            "SEND peer challenge next steps: regional board, {}",
+            "SEND peer challenge {about}: regional board, {}",
             today.format("%B %Y")
         ),
         generated_on: today,
@@ -161,11 +167,16 @@ pub fn regional_workbook(
     for planned in actions {
         let slug = planned.authority.to_string();
         let name = names.get(&slug).cloned().unwrap_or(slug);
+        let action = ExportedAction {
+            programme: planned.activity.programme.label().to_owned(),
+            activity: planned.activity.title.clone(),
+            row: row_of(planned),
+        };
         match areas.iter_mut().find(|area| area.area == name) {
-            Some(area) => area.rows.push(row_of(planned)),
+            Some(area) => area.actions.push(action),
             None => areas.push(AreaActions {
                 area: name,
-                rows: vec![row_of(planned)],
+                actions: vec![action],
             }),
         }
     }

@@ -1580,12 +1580,21 @@ async fn the_board_sees_every_area_and_a_lead_only_their_own(app: TestApp) {
         (StatusCode::OK, XLSX)
     );
     let rows = sheet_rows(&workbook.bytes);
-    assert_eq!(rows[0][..2], [json!("Area"), json!("Reference")]);
+    assert_eq!(
+        rows[0][..4],
+        [
+            json!("Area"),
+            json!("Programme"),
+            json!("From"),
+            json!("Reference")
+        ]
+    );
     for area in ["Derby", "Leicester"] {
         let row = row_of(&rows, area);
-        assert_eq!(row[1], "LEI-1");
-        assert_eq!(row[4], "Agree a timetable for health advice");
-        assert_eq!(row[12], "Amber");
+        assert_eq!(row[1], "Peer challenges");
+        assert_eq!(row[3], "LEI-1");
+        assert_eq!(row[6], "Agree a timetable for health advice");
+        assert_eq!(row[14], "Amber");
     }
     assert_eq!(rows.len(), 3, "a header and the two actions");
 

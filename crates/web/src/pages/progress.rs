@@ -63,6 +63,21 @@ impl ProgrammeQuery {
             .unwrap_or_default()
     }
 
+    /// Every area's next steps of the chosen programme.
+    fn filter(&self) -> NextStepFilter {
+        NextStepFilter {
+            area: None,
+            programme: self.programme(),
+        }
+    }
+
+    /// "-thematic" in a download's file name when filtered, so two files do not look alike.
+    fn file_part(&self) -> String {
+        self.programme()
+            .map(|p| format!("-{}", p.code()))
+            .unwrap_or_default()
+    }
+
     /// The filter's choices, the current one selected.
     fn items(&self) -> Vec<SelectItem> {
         let chosen = self.programme();
@@ -141,8 +156,10 @@ pub struct RegionPage {
     chart: String,
     filter_action: String,
     programmes: Vec<SelectItem>,
-    /// "?programme=…" when filtered, so the area links keep the choice.
+    /// "?programme=…" when filtered, so the area links and downloads keep the choice.
     suffix: String,
+    /// The programme chosen, as the download links name it.
+    programme_label: Option<&'static str>,
 }
 
 pub async fn show_region(
@@ -161,10 +178,7 @@ pub async fn show_region(
             None => Err(AppError::Forbidden),
         };
     }
-    let filter = NextStepFilter {
-        area: None,
-        programme: query.programme(),
-    };
+    let filter = query.filter();
     let actions = state.store.next_steps(&filter).await?;
     let today = state.today();
     let areas: Vec<AreaSummary> = current_authorities(&state)
@@ -186,6 +200,7 @@ pub async fn show_region(
         filter_action: "/progress".into(),
         programmes: query.items(),
         suffix: query.suffix(),
+        programme_label: query.programme().map(Programme::label),
     }
     .into_response())
 }
@@ -364,9 +379,10 @@ fn attachment(content_type: &str, file_name: &str, bytes: Vec<u8>) -> Response {
 pub async fn download_workbook(
     State(state): State<AppState>,
     visitor: Visitor,
+    Query(query): Query<ProgrammeQuery>,
 ) -> Result<Response, AppError> {
     visitor.authorise(&Action::ViewRegionalProgress)?;
-    let actions = state.store.actions(None).await?;
+    let actions = state.store.next_steps(&query.filter()).await?;
     let names: BTreeMap<String, String> = current_authorities(&state)
         .await?
         .into_iter()
@@ -376,7 +392,7 @@ pub async fn download_workbook(
         .map_err(|error| AppError::Internal(error.to_string()))?;
     Ok(attachment(
         XLSX,
-        &format!("next-steps-{}.xlsx", state.today()),
+        &format!("next-steps{}-{}.xlsx", query.file_part(), state.today()),
         bytes,
     ))
 }
@@ -384,9 +400,11 @@ pub async fn download_workbook(
 pub async fn download_board_pack(
     State(state): State<AppState>,
     visitor: Visitor,
+    Query(query): Query<ProgrammeQuery>,
 ) -> Result<Response, AppError> {
     visitor.authorise(&Action::ViewRegionalProgress)?;
-    let actions = state.store.actions(None).await?;
+    let filter = query.filter();
+    let actions = state.store.next_steps(&filter).await?;
     let today = state.today();
     let areas: Vec<AreaSummary> = current_authorities(&state)
         .await?
@@ -395,13 +413,14 @@ pub async fn download_board_pack(
         .collect();
     let changes: Vec<(ActionId, NaiveDate, Rag)> = state
         .store
-        .rag_changes(None)
+        .next_step_rag_changes(&filter)
         .await?
         .into_iter()
         .map(|(action, at, rag)| (action, at.date_naive(), rag))
         .collect();
     let months = rag_by_month(&changes, today);
-    let bytes =
-        board_pack(&areas, months, today).map_err(|error| AppError::Internal(error.to_string()))?;
-    Ok(attachment(PPTX, &format!("board-pack-{today}.pptx"), bytes))
+    let bytes = board_pack(&areas, months, query.programme(), today)
+        .map_err(|error| AppError::Internal(error.to_string()))?;
+    let name = format!("board-pack{}-{today}.pptx", query.file_part());
+    Ok(attachment(PPTX, &name, bytes))
 }

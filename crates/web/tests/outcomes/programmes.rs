@@ -80,6 +80,30 @@ async fn the_board_filters_next_steps_by_programme(app: TestApp) {
     );
     assert_eq!(counts(&page)[0], "1");
 
+    // The downloads carry the choice: the workbook and the board pack hold the thematic
+    // next steps only, and say so.
+    assert!(
+        page.body
+            .contains("href=\"/progress.xlsx?programme=thematic\"")
+    );
+    assert!(
+        page.body
+            .contains("href=\"/progress/board-pack.pptx?programme=thematic\"")
+    );
+    let workbook = download(&board, "/progress.xlsx?programme=thematic").await;
+    assert_eq!(workbook.status, StatusCode::OK);
+    let rows = sheet_rows(&workbook.bytes);
+    assert_eq!(rows.len(), 2, "a header and the thematic action: {rows:?}");
+    assert_eq!(rows[1][1], "Thematic events");
+    assert_eq!(rows[1][2], "Preparing for adulthood event");
+    assert_eq!(rows[1][3], "PFA-1");
+    let everything = sheet_rows(&download(&board, "/progress.xlsx").await.bytes);
+    assert_eq!(everything.len(), 3, "both programmes when unfiltered");
+    let pack = download(&board, "/progress/board-pack.pptx?programme=thematic").await;
+    assert_eq!(pack.status, StatusCode::OK);
+    let first = &slides(&pack.bytes)[0];
+    assert!(first.contains("next steps from thematic events"), "{first}");
+
     // The area page lists next steps grouped by activity, each under its own caption.
     let area = board.get("/progress/areas/derby").await;
     assert_eq!(area.status, StatusCode::OK);
