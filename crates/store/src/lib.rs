@@ -73,7 +73,7 @@ pub use training::{
 };
 pub use upkeep::{ClaimedJob, UpkeepJobStatus};
 pub use users::{NewUser, StaffMember};
-pub use work::{OverdueArea, WorkItem, WorkTask};
+pub use work::{NextStepsDue, OverdueArea, WorkItem, WorkTask};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use domain::challenge::MemberStatus;
 use domain::findings::ReportStatus;
 use domain::lifecycle::ChallengeState;
+use domain::programme::ActivityRef;
 use domain::{AuthoritySlug, ChallengeId, UserId};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
@@ -37,8 +38,6 @@ pub enum WorkTask {
     BuildTimetable,
     /// A report version shared with the host, not yet commented on by this lead.
     CheckReport,
-    /// Open actions due within the fortnight or overdue.
-    ActionsDue { due_soon: usize, overdue: usize },
     /// A request waiting to be accepted and scoped.
     ScopeRequest,
     /// Scoping: the team to propose.
@@ -57,6 +56,16 @@ pub struct WorkItem {
     pub authority: AuthoritySlug,
     pub authority_name: String,
     pub task: WorkTask,
+}
+
+/// An area's open next steps for one programme activity that are due within the fortnight
+/// or overdue: a lead's reminder to update them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NextStepsDue {
+    pub activity: ActivityRef,
+    pub authority: AuthoritySlug,
+    pub due_soon: usize,
+    pub overdue: usize,
 }
 
 /// An area with actions past their due date, for the board.
@@ -171,13 +180,13 @@ impl Store {
         Ok(items)
     }
 
-    /// An LA lead's work in the areas they lead: KLOEs to agree, a timetable to build, a
-    /// shared report to check for accuracy, and actions due.
+    /// An LA lead's challenge work in the areas they lead: KLOEs to agree, a timetable to
+    /// build, a shared report to check for accuracy. (Next steps due, from every programme,
+    /// are [`Store::next_steps_due`].)
     pub async fn lead_work(
         &self,
         user: UserId,
         areas: &[AuthoritySlug],
-        today: NaiveDate,
     ) -> Result<Vec<WorkItem>, StoreError> {
         let open = self.open_challenges(None).await?;
         let mut items = Vec::new();
@@ -202,48 +211,48 @@ impl Store {
                 items.push(open.item(row, task)?);
             }
         }
-        // Actions belong to challenges that may since have closed: the board still watches them.
-        let mut due: BTreeMap<ChallengeId, (AuthoritySlug, usize, usize)> = BTreeMap::new();
+        Ok(items)
+    }
+
+    /// The next steps of `areas`, from every programme, with actions due within the fortnight
+    /// or overdue, one item per area and activity. Activities that have since closed count:
+    /// the board still watches their next steps.
+    pub async fn next_steps_due(
+        &self,
+        areas: &[AuthoritySlug],
+        today: NaiveDate,
+    ) -> Result<Vec<NextStepsDue>, StoreError> {
+        let mut due: Vec<NextStepsDue> = Vec::new();
         for area in areas {
             for action in self.actions(Some(area)).await? {
-                // The to-do item links to a challenge's plan; other programmes' next steps
-                // get their own items when those programmes have pages.
-                let Some(challenge) = action.activity.challenge else {
-                    continue;
-                };
                 let entry = &action.entry;
                 let soon = entry.rag.is_open()
                     && (entry.due - today).num_days() <= DUE_SOON_DAYS
                     && !entry.is_overdue(today);
-                let counts = due
-                    .entry(challenge)
-                    .or_insert((action.authority.clone(), 0, 0));
-                counts.1 += usize::from(soon);
-                counts.2 += usize::from(entry.is_overdue(today));
+                let overdue = entry.is_overdue(today);
+                if !soon && !overdue {
+                    continue;
+                }
+                let position = due.iter().position(|item| {
+                    item.activity.id == action.activity.id && item.authority == action.authority
+                });
+                let item = match position {
+                    Some(index) => &mut due[index],
+                    None => {
+                        due.push(NextStepsDue {
+                            activity: action.activity.clone(),
+                            authority: action.authority.clone(),
+                            due_soon: 0,
+                            overdue: 0,
+                        });
+                        due.last_mut().expect("just pushed")
+                    }
+                };
+                item.due_soon += usize::from(soon);
+                item.overdue += usize::from(overdue);
             }
         }
-        for (challenge, (authority, due_soon, overdue)) in due {
-            if due_soon + overdue == 0 {
-                continue;
-            }
-            let reference = challenge::Entity::find_by_id(challenge.as_uuid())
-                .one(&self.db)
-                .await?
-                .map(|row| row.reference)
-                .unwrap_or_default();
-            items.push(WorkItem {
-                challenge,
-                reference,
-                authority_name: open
-                    .names
-                    .get(authority.as_str())
-                    .cloned()
-                    .unwrap_or_else(|| authority.to_string()),
-                authority,
-                task: WorkTask::ActionsDue { due_soon, overdue },
-            });
-        }
-        Ok(items)
+        Ok(due)
     }
 
     /// The scheme's work for co-ordinators and project managers: requests to scope, teams to

@@ -29,7 +29,7 @@ async fn reviewer_tasks(store: &Store, user: UserId, challenge: ChallengeId) -> 
 async fn lead_tasks(store: &Store, scheme: &Scheme, challenge: ChallengeId) -> Vec<WorkTask> {
     let areas = [AuthoritySlug::parse("nottingham").expect("slug")];
     store
-        .lead_work(scheme.host().user_id, &areas, today())
+        .lead_work(scheme.host().user_id, &areas)
         .await
         .expect("lead work")
         .into_iter()
@@ -65,7 +65,6 @@ async fn each_role_sees_what_waits_and_not_what_is_done(store: Store) {
         .lead_work(
             scheme.host().user_id,
             &[AuthoritySlug::parse("derby").expect("slug")],
-            today(),
         )
         .await
         .expect("lead work");

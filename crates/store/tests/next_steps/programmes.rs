@@ -150,3 +150,67 @@ store_test!(
         ));
     }
 );
+
+store_test!(
+    a_lead_is_reminded_of_next_steps_due_from_every_programme,
+    |store: Store| async move {
+        let s = scheme(&store).await;
+        let challenge = challenge_in(&store, &s, NOTTINGHAM, ChallengeState::NextSteps).await;
+        let today = day(6, 20);
+        for (reference, due) in [
+            ("NOT-1", day(6, 10)),
+            ("NOT-2", day(6, 25)),
+            ("NOT-3", day(9, 1)),
+        ] {
+            store
+                .save_action(
+                    challenge,
+                    None,
+                    &entry(reference, Rag::Amber, due),
+                    &s.pm,
+                    at(1),
+                )
+                .await
+                .expect("challenge action");
+        }
+        let event = store
+            .create_programme_activity(
+                Programme::Thematic,
+                "Preparing for adulthood",
+                &[slug("nottingham"), slug("derby")],
+                &s.pm,
+                at(2),
+            )
+            .await
+            .expect("event");
+        for (area, due) in [("nottingham", day(6, 15)), ("derby", day(6, 15))] {
+            store
+                .save_next_step(
+                    event,
+                    &slug(area),
+                    None,
+                    &entry("PFA-1", Rag::Red, due),
+                    &s.pm,
+                    at(3),
+                )
+                .await
+                .expect("thematic next step");
+        }
+        let due = store
+            .next_steps_due(&[slug("nottingham")], today)
+            .await
+            .expect("due");
+        let mut seen: Vec<(Programme, usize, usize)> = due
+            .iter()
+            .map(|item| (item.activity.programme, item.due_soon, item.overdue))
+            .collect();
+        seen.sort_by_key(|(programme, ..)| programme.code());
+        // The challenge: one overdue, one due within the fortnight, one later (not counted).
+        // The event: Nottingham's own overdue step, not Derby's.
+        assert_eq!(
+            seen,
+            [(Programme::Challenge, 1, 1), (Programme::Thematic, 0, 1)]
+        );
+        assert!(due.iter().all(|item| item.authority == slug("nottingham")));
+    }
+);

@@ -5,11 +5,12 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::Method;
 use axum::routing::get;
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use domain::application::ApplicationStatus;
 use domain::pool::MemberStatus;
-use domain::{Action, Role};
-use store::{PoolFilter, WorkItem, WorkTask};
+use domain::programme::ReturnStanding;
+use domain::{Action, AuthoritySlug, Role};
+use store::{NextStepsDue, PoolFilter, ReturnFilter, WorkItem, WorkTask};
 
 use crate::dates;
 use crate::pages::Chrome;
@@ -78,12 +79,13 @@ pub async fn show_dashboard(
             Role::LaLead => {
                 let led: Vec<_> = principal.led_authorities().cloned().collect();
                 let mut section = lead_section(&state, led.clone()).await?;
-                section.todo = to_do(
-                    &state
-                        .store
-                        .lead_work(principal.user_id, &led, today)
-                        .await?,
-                );
+                section.todo = to_do(&state.store.lead_work(principal.user_id, &led).await?);
+                section
+                    .todo
+                    .extend(returns_to_send(&state, &led, today).await?);
+                section.todo.extend(next_steps_due(
+                    &state.store.next_steps_due(&led, today).await?,
+                ));
                 section
             }
             Role::Reviewer => {
@@ -255,10 +257,7 @@ async fn coordinator_section(state: &AppState) -> Result<RoleSection, AppError> 
     })
 }
 
-async fn lead_section(
-    state: &AppState,
-    led: Vec<domain::AuthoritySlug>,
-) -> Result<RoleSection, AppError> {
+async fn lead_section(state: &AppState, led: Vec<AuthoritySlug>) -> Result<RoleSection, AppError> {
     let authorities = state.store.authorities().await?;
     let mut tasks = Vec::new();
     for authority in authorities
@@ -296,7 +295,7 @@ async fn lead_section(
 /// The next steps to watch: how many actions are open and how many of those are overdue.
 async fn progress_task(
     state: &AppState,
-    area: Option<&domain::AuthoritySlug>,
+    area: Option<&AuthoritySlug>,
     title: &str,
     href: String,
 ) -> Result<Task, AppError> {
@@ -307,6 +306,73 @@ async fn progress_task(
         (open, overdue) => format!("{open} open action(s), {overdue} overdue."),
     };
     Ok(Task::new(title.to_owned(), href, summary))
+}
+
+/// The returns the lead's areas have not yet sent, from every programme, soonest first.
+async fn returns_to_send(
+    state: &AppState,
+    areas: &[AuthoritySlug],
+    today: NaiveDate,
+) -> Result<Vec<Task>, AppError> {
+    let mut owed = Vec::new();
+    for area in areas {
+        let filter = ReturnFilter {
+            area: Some(area.clone()),
+            programme: None,
+        };
+        owed.extend(state.store.returns(&filter).await?);
+    }
+    owed.sort_by_key(|owed| owed.extended_to.unwrap_or(owed.due));
+    Ok(owed
+        .iter()
+        .filter_map(|owed| {
+            let detail = match owed.standing(today) {
+                ReturnStanding::Submitted => return None,
+                ReturnStanding::Outstanding(due) => format!("Due by {}.", dates::date(due)),
+                ReturnStanding::Overdue(due) => {
+                    format!("Overdue: it was due by {}.", dates::date(due))
+                }
+            };
+            Some(Task::new(
+                format!(
+                    "Send your {}: {}",
+                    owed.kind.label().to_lowercase(),
+                    owed.activity.title
+                ),
+                format!("/returns/{}", owed.id),
+                detail,
+            ))
+        })
+        .collect())
+}
+
+/// Each activity whose next steps have actions due, linked to where they are updated: a
+/// challenge's plan, or the area's progress page for the programme.
+fn next_steps_due(due: &[NextStepsDue]) -> Vec<Task> {
+    due.iter()
+        .map(|item| {
+            let href = match item.activity.challenge {
+                Some(challenge) => format!("/challenges/{challenge}/actions"),
+                None => format!(
+                    "/progress/areas/{}?programme={}",
+                    item.authority,
+                    item.activity.programme.code()
+                ),
+            };
+            let detail = match (item.due_soon, item.overdue) {
+                (0, overdue) => format!("{overdue} overdue."),
+                (due_soon, 0) => format!("{due_soon} due within a fortnight."),
+                (due_soon, overdue) => {
+                    format!("{overdue} overdue and {due_soon} due within a fortnight.")
+                }
+            };
+            Task::new(
+                format!("Actions due: {}", item.activity.title),
+                href,
+                detail,
+            )
+        })
+        .collect()
 }
 
 /// Each item of a to-do list as a link to the page where it is done.
@@ -351,17 +417,6 @@ fn to_do(items: &[WorkItem]) -> Vec<Task> {
                     format!("Check the report for accuracy: {about}"),
                     format!("{challenge}/reports"),
                     "A report has been shared with you: comment on anything not factually accurate.".to_owned(),
-                ),
-                WorkTask::ActionsDue { due_soon, overdue } => (
-                    format!("Actions due: {about}"),
-                    format!("{challenge}/actions"),
-                    match (due_soon, overdue) {
-                        (0, overdue) => format!("{overdue} overdue."),
-                        (due_soon, 0) => format!("{due_soon} due within a fortnight."),
-                        (due_soon, overdue) => {
-                            format!("{overdue} overdue and {due_soon} due within a fortnight.")
-                        }
-                    },
                 ),
                 WorkTask::ScopeRequest => (
                     format!("Scope the request: {about}"),

@@ -135,3 +135,64 @@ app_test!(
     the_board_filters_next_steps_by_programme,
     the_board_filters_next_steps_by_programme
 );
+
+/// An LA lead's dashboard lists what their area owes from every programme: each return not
+/// yet sent (linked to it) and each activity's next steps with actions due (a thematic
+/// event's linked to the area's progress for that programme). It counted only challenge
+/// plans before.
+async fn a_leads_dashboard_lists_returns_and_next_steps_from_every_programme(app: TestApp) {
+    let derby = AuthoritySlug::parse("derby").expect("slug");
+    let fixture = next_steps_challenge(&app.store, "derby").await;
+    let coordinator = principal_of(&app.store, COORDINATOR).await;
+    let event = app
+        .store
+        .create_programme_activity(
+            Programme::Thematic,
+            "Preparing for adulthood event",
+            std::slice::from_ref(&derby),
+            &coordinator,
+            Utc::now(),
+        )
+        .await
+        .expect("event");
+    let plan = app
+        .store
+        .action_plan(fixture.challenge)
+        .await
+        .expect("plan");
+    let due_soon = ActionEntry {
+        reference: "PFA-1".into(),
+        due: app.state.today() + chrono::Duration::days(5),
+        ..plan[0].entry.clone()
+    };
+    app.store
+        .save_next_step(event, &derby, None, &due_soon, &coordinator, Utc::now())
+        .await
+        .expect("thematic next step");
+    let owed = app
+        .store
+        .returns(&store::ReturnFilter {
+            area: Some(derby.clone()),
+            programme: None,
+        })
+        .await
+        .expect("returns");
+    assert_eq!(owed.len(), 1, "the challenge's action plan is owed");
+
+    let mut lead = app.browser_as(Who::LeadOfDerby).await;
+    let page = lead.get("/dashboard").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let send = element_around(&page, "li", &format!("/returns/{}", owed[0].id));
+    assert!(send.contains("Send your action plan"), "{send}");
+    let due = element_around(&page, "li", "/progress/areas/derby?programme=thematic");
+    assert!(
+        due.contains("Actions due: Preparing for adulthood event"),
+        "{due}"
+    );
+    assert!(due.contains("1 due within a fortnight."), "{due}");
+}
+
+app_test!(
+    a_leads_dashboard_lists_returns_and_next_steps_from_every_programme,
+    a_leads_dashboard_lists_returns_and_next_steps_from_every_programme
+);
