@@ -119,7 +119,7 @@ pub fn access_of(
 }
 
 /// The principal, once the policy has let them do `action`.
-fn allowed<'p>(
+pub(crate) fn allowed<'p>(
     principal: Option<&'p Principal>,
     action: &Action,
 ) -> Result<&'p Principal, Refused> {

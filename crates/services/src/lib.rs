@@ -12,6 +12,7 @@ pub mod dates;
 pub mod journey;
 pub mod mail;
 pub mod networks;
+pub mod next_steps;
 pub mod pool_emails;
 pub mod reminders;
 pub mod report_files;

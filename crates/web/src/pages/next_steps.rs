@@ -18,13 +18,15 @@ use documents::upload::{Size, UploadProblem};
 use domain::findings::FindingKind;
 use domain::next_steps::{
     ActionAnswers, ActionEntry, LONG_LIMIT, PROGRESS_LIMIT, REFERENCE_LIMIT, Rag, SHORT_LIMIT,
-    check_plan, field_label,
+    field_label,
 };
 use domain::{Action, ActionId, ChallengeId, ThemeCode};
 
 use crate::extract::Id;
 use serde::Deserialize;
-use store::{PlannedAction, StoreError};
+use services::journey::Refused;
+use services::next_steps::{self, NextStepsOf, Permit, SheetProblem, SpreadsheetRefused};
+use store::PlannedAction;
 
 use crate::components::{
     DateInput, ErrorSummary, FileUpload, NotificationBanner, Radios, Select, SelectItem, TextInput,
@@ -159,13 +161,6 @@ struct ActionRow {
     href: Option<String>,
 }
 
-/// A problem in an uploaded spreadsheet: where, and what.
-struct SheetRowProblem {
-    row: usize,
-    column: &'static str,
-    message: String,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "pages/next_steps/plan.html")]
 pub struct PlanPage {
@@ -181,7 +176,7 @@ pub struct PlanPage {
     download_href: String,
     upload_action: String,
     upload: FileUpload,
-    upload_problems: Vec<SheetRowProblem>,
+    upload_problems: Vec<SheetProblem>,
     /// Problems found beyond those listed.
     more_problems: usize,
     closed: bool,
@@ -239,7 +234,7 @@ async fn plan_page(
     visitor: &Visitor,
     loaded: &LoadedChallenge,
     errors: &FormErrors,
-    upload_problems: Vec<SheetRowProblem>,
+    upload_problems: Vec<SheetProblem>,
     banner: Option<NotificationBanner>,
 ) -> Result<PlanPage, AppError> {
     let manages = may_manage(loaded, visitor);
@@ -360,7 +355,7 @@ async fn refuse_upload(
     visitor: &Visitor,
     loaded: &LoadedChallenge,
     errors: FormErrors,
-    problems: Vec<SheetRowProblem>,
+    problems: Vec<SheetProblem>,
 ) -> Result<Response, AppError> {
     let page = plan_page(state, visitor, loaded, &errors, problems, None).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -372,43 +367,44 @@ pub async fn upload_plan(
     loaded: LoadedChallenge,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
-    let principal = visitor.authorise(&Action::ManageActionPlan(loaded.access.clone()))?;
+    visitor.authorise(&Action::ManageActionPlan(loaded.access.clone()))?;
     if !plan_open(&loaded) {
         return Ok(see_other(&format!("{}?notice=closed", plan_href(&loaded))));
     }
     let bytes = match read_upload(multipart).await {
         Ok(bytes) => bytes,
         Err(message) => {
-            let mut errors = FormErrors::default();
-            errors.add("plan", message);
-            return refuse_upload(&state, &visitor, &loaded, errors, Vec::new()).await;
+            return refuse_upload_with(&state, &visitor, &loaded, message, Vec::new()).await;
         }
     };
-    let rows = match crate::action_plans::read_plan(&bytes) {
-        Ok(rows) => rows,
-        Err(message) => {
-            let mut errors = FormErrors::default();
-            errors.add("plan", message);
-            return refuse_upload(&state, &visitor, &loaded, errors, Vec::new()).await;
+    // The plan is the host's next steps for the challenge's activity: the same use case any
+    // programme's next-steps return calls.
+    let applied = next_steps::apply_spreadsheet(
+        &state.store,
+        Permit {
+            principal: visitor.principal.as_ref(),
+            action: &Action::ManageActionPlan(loaded.access.clone()),
+        },
+        NextStepsOf {
+            activity: loaded.record.id.into(),
+            area: &loaded.record.authority,
+        },
+        &bytes,
+        Utc::now(),
+        state.today(),
+    )
+    .await;
+    let (message, listed) = match applied {
+        Ok(applied) => {
+            return Ok(see_other(&format!(
+                "{}?notice=uploaded&added={}&changed={}",
+                plan_href(&loaded),
+                applied.added,
+                applied.changed
+            )));
         }
-    };
-    let themes: Vec<ThemeCode> = known_themes(&state)
-        .await?
-        .into_iter()
-        .map(|(code, _)| code)
-        .collect();
-    let entries = match check_plan(&rows, &themes, state.today()) {
-        Ok(entries) => entries,
-        Err(problems) => {
-            let listed = problems
-                .into_iter()
-                .map(|(row, problem)| SheetRowProblem {
-                    row,
-                    column: crate::action_plans::column_heading(&problem.field),
-                    message: problem.message,
-                })
-                .collect::<Vec<_>>();
-            let mut errors = FormErrors::default();
+        Err(SpreadsheetRefused::Unreadable(message)) => (message, Vec::new()),
+        Err(SpreadsheetRefused::Problems(listed)) => {
             let message = if listed.len() > PROBLEMS_SHOWN {
                 format!(
                     "The spreadsheet has {} problems, the first {PROBLEMS_SHOWN} listed below: nothing was changed",
@@ -420,34 +416,25 @@ pub async fn upload_plan(
                     listed.len()
                 )
             };
-            errors.add("plan", message);
-            return refuse_upload(&state, &visitor, &loaded, errors, listed).await;
+            (message, listed)
         }
+        Err(SpreadsheetRefused::Refused(why)) => (crate::error::refused(why)?, Vec::new()),
     };
-    // The plan is the host's next steps for the challenge's activity: the same call any
-    // programme's return makes with its checked rows.
-    match state
-        .store
-        .apply_next_steps(
-            loaded.record.id.into(),
-            &loaded.record.authority,
-            &entries,
-            principal,
-            Utc::now(),
-        )
-        .await
-    {
-        Ok(applied) => Ok(see_other(&format!(
-            "{}?notice=uploaded&added={}&changed={}",
-            plan_href(&loaded),
-            applied.added,
-            applied.changed
-        ))),
-        Err(StoreError::Conflict(_)) => {
-            Ok(see_other(&format!("{}?notice=closed", plan_href(&loaded))))
-        }
-        Err(other) => Err(other.into()),
-    }
+    refuse_upload_with(&state, &visitor, &loaded, message, listed).await
+}
+
+/// The plan page again, with the upload's message next to the file input and any rows'
+/// problems listed.
+async fn refuse_upload_with(
+    state: &AppState,
+    visitor: &Visitor,
+    loaded: &LoadedChallenge,
+    message: String,
+    listed: Vec<SheetProblem>,
+) -> Result<Response, AppError> {
+    let mut errors = FormErrors::default();
+    errors.add("plan", message);
+    refuse_upload(state, visitor, loaded, errors, listed).await
 }
 
 // ---- One action -------------------------------------------------------------------------
@@ -807,38 +794,42 @@ async fn save_action(
     existing: Option<ActionId>,
     form: &ActionForm,
 ) -> Result<Response, AppError> {
-    let principal = managing(visitor, loaded)?;
+    managing(visitor, loaded)?;
     if !plan_open(loaded) {
         return Ok(see_other(&format!("{}?notice=closed", plan_href(loaded))));
     }
-    let themes: Vec<ThemeCode> = known_themes(state)
-        .await?
-        .into_iter()
-        .map(|(code, _)| code)
-        .collect();
-    let errors = match form.answers().check(&themes, state.today()) {
-        Ok(entry) => match state
-            .store
-            .save_action(loaded.record.id, existing, &entry, &principal, Utc::now())
-            .await
-        {
-            Ok(_) => {
-                let notice = if existing.is_some() {
-                    "changed"
-                } else {
-                    "added"
-                };
-                return Ok(see_other(&format!("{}?notice={notice}", plan_href(loaded))));
-            }
-            Err(StoreError::Conflict(message)) => {
-                let mut errors = FormErrors::default();
-                errors.add("reference", message);
-                errors
-            }
-            Err(StoreError::NotFound) => return Err(AppError::NotFound),
-            Err(other) => return Err(other.into()),
+    let saved = next_steps::save_next_step(
+        &state.store,
+        Permit {
+            principal: visitor.principal.as_ref(),
+            action: &Action::ManageActionPlan(loaded.access.clone()),
         },
-        Err(problems) => FormErrors::from_problems(problems),
+        NextStepsOf {
+            activity: loaded.record.id.into(),
+            area: &loaded.record.authority,
+        },
+        existing,
+        &form.answers(),
+        Utc::now(),
+        state.today(),
+    )
+    .await;
+    let errors = match saved {
+        Ok(_) => {
+            let notice = if existing.is_some() {
+                "changed"
+            } else {
+                "added"
+            };
+            return Ok(see_other(&format!("{}?notice={notice}", plan_href(loaded))));
+        }
+        Err(Refused::Invalid(problems)) => FormErrors::from_problems(problems),
+        // A reference another action uses, or the plan closed meanwhile.
+        Err(why) => {
+            let mut errors = FormErrors::default();
+            errors.add("reference", crate::error::refused(why)?);
+            errors
+        }
     };
     let page = action_page(state, visitor, loaded, existing, form, &errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
