@@ -109,6 +109,8 @@ pub enum Action {
     ExtendReturn,
     /// Submit the return one area owes.
     SubmitReturn(AuthoritySlug),
+    /// Name which of the area's LA leads answers for its return (and hears its reminders).
+    AssignReturnOwner(AuthoritySlug),
     /// Keep one area's next steps up to date (change them, record progress), whatever
     /// programme activity they came from.
     KeepNextSteps(AuthoritySlug),
@@ -208,7 +210,9 @@ fn allows(principal: &Principal, action: &Action) -> bool {
         // The co-ordinator sets the deadlines, so only they move one.
         Action::ExtendReturn => principal.has_role(Role::Coordinator),
         // The area answers for its return; the co-ordinator may submit one handed in by email.
-        Action::SubmitReturn(area) | Action::KeepNextSteps(area) => {
+        Action::SubmitReturn(area)
+        | Action::KeepNextSteps(area)
+        | Action::AssignReturnOwner(area) => {
             principal.leads(area) || principal.has_role(Role::Coordinator)
         }
         Action::MoveChallenge { access, from, to } => transition(*from, *to).is_some_and(|move_| {

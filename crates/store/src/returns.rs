@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::programme::{ActivityRef, ReturnStanding, check_extension};
 use domain::{
     AuditEvent, AuditObject, AuthoritySlug, ChallengeId, Principal, Programme, ReturnId,
-    ReturnKind, UserId,
+    ReturnKind, Role, UserId,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -14,8 +14,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::entity::{action, owed_return, programme_activity, return_reminder};
+use crate::entity::{action, owed_return, programme_activity, return_reminder, user};
 use crate::outbox::{NewEmail, enqueue};
+use crate::users::grants_of;
 use crate::{Store, StoreError, audit};
 
 /// A return as the outstanding view, its page and the reminders read it.
@@ -268,6 +269,68 @@ impl Store {
                 "return.extended",
                 AuditObject::new("return", id),
                 format!("{area}'s return extended from {before} to {to}"),
+            ),
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Name `owner` (one of the area's LA leads) as the one who answers for the return and
+    /// hears its reminders, or none (every LA lead of the area), audited. Someone who does not
+    /// lead the area, or a return already in, is a `Conflict`.
+    pub async fn assign_return_owner(
+        &self,
+        id: ReturnId,
+        owner: Option<UserId>,
+        by: &Principal,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let txn = self.begin_write().await?;
+        let row = owed_return::Entity::find_by_id(id.as_uuid())
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if row.submitted_at.is_some() {
+            return Err(StoreError::Conflict(
+                "This return has been submitted, so its owner can no longer change",
+            ));
+        }
+        let named = match owner {
+            None => "every LA lead of the area".to_owned(),
+            Some(user) => {
+                const NOT_A_LEAD: &str = "Choose one of the area's LA leads";
+                let account = user::Entity::find_by_id(user.as_uuid())
+                    .one(&txn)
+                    .await?
+                    .ok_or(StoreError::Conflict(NOT_A_LEAD))?;
+                let leads_area =
+                    grants_of(&txn, vec![account.id])
+                        .await?
+                        .iter()
+                        .any(|(_, grant)| {
+                            grant.role() == Role::LaLead
+                                && grant.authority().map(AuthoritySlug::as_str)
+                                    == Some(row.authority_slug.as_str())
+                        });
+                if !leads_area {
+                    return Err(StoreError::Conflict(NOT_A_LEAD));
+                }
+                account.name
+            }
+        };
+        let area = row.authority_slug.clone();
+        let mut model: owed_return::ActiveModel = row.into();
+        model.owner_id = Set(owner.map(|user| user.as_uuid()));
+        model.update(&txn).await?;
+        audit::append(
+            &txn,
+            AuditEvent::new(
+                Some(by.user_id),
+                "return.owner_assigned",
+                AuditObject::new("return", id),
+                format!("{area}'s return now answered for by {named}"),
             ),
             now,
         )

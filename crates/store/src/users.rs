@@ -51,7 +51,7 @@ pub(crate) fn grant_of(role: &str, authority: Option<&str>) -> Result<RoleGrant,
     RoleGrant::new(role, authority).map_err(StoreError::corrupt)
 }
 
-async fn grants_of(
+pub(crate) async fn grants_of(
     db: &impl ConnectionTrait,
     users: Vec<Uuid>,
 ) -> Result<Vec<(Uuid, RoleGrant)>, StoreError> {

@@ -1,6 +1,7 @@
 //! Returns: what each area owes for a programme activity. The outstanding-areas view (every
 //! area's for the board and the scheme's staff, an LA lead's own), one return's page with its
-//! web form's link, the co-ordinator's per-area extension and the area's submission.
+//! web form's link, its owner (which of the area's LA leads answers for it and hears its
+//! reminders), the co-ordinator's per-area extension and the area's submission.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -11,10 +12,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
 use domain::programme::{ExtensionAnswers, ReturnStanding};
-use domain::{Action, ReturnId};
-use store::{OwedReturn, ReturnFilter, StoreError};
+use domain::{Action, ReturnId, Role, UserId};
+use serde::Deserialize;
+use store::{OwedReturn, ReturnFilter, StaffMember, StoreError};
 
-use crate::components::{ErrorSummary, TextInput};
+use crate::components::{ErrorSummary, Select, SelectItem, TextInput};
 use crate::extract::Id;
 use crate::forms::FormErrors;
 use crate::pages::{Chrome, see_other};
@@ -30,6 +32,7 @@ pub fn routes() -> Vec<Route> {
         route(Method::GET, "/returns/{id}", get(show_return)),
         route(Method::POST, "/returns/{id}/extension", post(extend_return)),
         route(Method::POST, "/returns/{id}/submit", post(submit_return)),
+        route(Method::POST, "/returns/{id}/owner", post(assign_owner)),
     ]
 }
 
@@ -141,9 +144,31 @@ pub struct ReturnPage {
     /// Where the return is filled in (a challenge's action plan page).
     form_href: Option<String>,
     may_submit: bool,
+    /// Who answers for it: a named LA lead, or every LA lead of the area.
+    owner: String,
+    /// The choice of owner, for those who may make it.
+    owner_choice: Option<Select>,
     date: Option<TextInput>,
     reason: Option<TextInput>,
 }
+
+/// The area's LA leads, who may own its return.
+async fn area_leads(state: &AppState, owed: &OwedReturn) -> Result<Vec<StaffMember>, AppError> {
+    Ok(state
+        .store
+        .staff()
+        .await?
+        .into_iter()
+        .filter(|person| {
+            person
+                .grants
+                .iter()
+                .any(|grant| grant.role() == Role::LaLead && grant.authority() == Some(&owed.area))
+        })
+        .collect())
+}
+
+const EVERY_LEAD: &str = "Every LA lead of the area";
 
 async fn return_page(
     state: &AppState,
@@ -153,6 +178,37 @@ async fn return_page(
     errors: &FormErrors,
 ) -> Result<ReturnPage, AppError> {
     let standing = owed.standing(state.today());
+    let leads = area_leads(state, &owed).await?;
+    let owner = owed
+        .owner
+        .and_then(|owner| leads.iter().find(|lead| lead.id == owner))
+        .map_or(EVERY_LEAD.to_owned(), |lead| {
+            format!("{} ({})", lead.name, lead.email)
+        });
+    let may_assign = visitor
+        .authorise(&Action::AssignReturnOwner(owed.area.clone()))
+        .is_ok()
+        && owed.submitted.is_none();
+    let owner_choice = may_assign.then(|| Select {
+        id: "owner".into(),
+        name: "owner".into(),
+        label: "Who answers for this return".into(),
+        hint: Some(
+            "They hear its reminders; with no one named, every LA lead of the area does.".into(),
+        ),
+        error: errors.get("owner"),
+        items: std::iter::once(SelectItem {
+            value: String::new(),
+            text: EVERY_LEAD.into(),
+            selected: owed.owner.is_none(),
+        })
+        .chain(leads.iter().map(|lead| SelectItem {
+            value: lead.id.to_string(),
+            text: lead.name.clone(),
+            selected: owed.owner == Some(lead.id),
+        }))
+        .collect(),
+    });
     let may_extend = visitor.authorise(&Action::ExtendReturn).is_ok() && owed.submitted.is_none();
     let may_submit = visitor
         .authorise(&Action::SubmitReturn(owed.area.clone()))
@@ -181,6 +237,8 @@ async fn return_page(
             .challenge
             .map(|challenge| format!("/challenges/{challenge}/actions")),
         may_submit,
+        owner,
+        owner_choice,
         date: may_extend.then(|| {
             TextInput::new("date", "New due date")
                 .hint("For example, 14/03/2027")
@@ -280,4 +338,51 @@ pub async fn submit_return(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct OwnerForm {
+    #[serde(default)]
+    owner: String,
+}
+
+pub async fn assign_owner(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Id(id): Id<ReturnId>,
+    Form(form): Form<OwnerForm>,
+) -> Result<Response, AppError> {
+    let owed = load(&state, &visitor, id).await?;
+    let principal = visitor.authorise(&Action::AssignReturnOwner(owed.area.clone()))?;
+    let mut errors = FormErrors::default();
+    let owner = match form.owner.trim() {
+        "" => Some(None),
+        raw => errors
+            .check(
+                "owner",
+                raw.parse::<UserId>()
+                    .map_err(|_| "Choose one of the area's LA leads"),
+            )
+            .map(Some),
+    };
+    if let Some(owner) = owner {
+        match state
+            .store
+            .assign_return_owner(owed.id, owner, principal, Utc::now())
+            .await
+        {
+            Ok(()) => return Ok(see_other(&format!("/returns/{}", owed.id))),
+            Err(StoreError::Conflict(message)) => errors.add("owner", message),
+            Err(other) => return Err(other.into()),
+        }
+    }
+    let page = return_page(
+        &state,
+        &visitor,
+        owed,
+        &ExtensionAnswers::default(),
+        &errors,
+    )
+    .await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }

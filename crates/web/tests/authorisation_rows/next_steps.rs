@@ -35,6 +35,8 @@ pub fn rows() -> Vec<Row> {
         row(Method::GET,  "/returns",                          "/returns",                            [REDIRECT, OK, OK, OK, FORBIDDEN, OK]),
         row(Method::GET,  "/returns/{id}",                     "/returns/{return}",                   MONITORS),
         row(Method::POST, "/returns/{id}/extension",           "/returns/{return}/extension",         [REDIRECT, INVALID, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+        // Before the submission: the co-ordinator names no one in particular, and it is saved.
+        row(Method::POST, "/returns/{id}/owner",               "/returns/{return}/owner",             [REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
         row(Method::POST, "/returns/{id}/submit",              "/returns/{return}/submit",            [REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
     ]
 }

@@ -71,3 +71,106 @@ crate::app_test!(
     the_lead_hears_about_their_return_before_and_after_its_date,
     the_lead_hears_about_their_return_before_and_after_its_date
 );
+
+/// The area names which of its LA leads answers for the return: the page shows them, only
+/// they hear its reminders, and someone who does not lead the area is refused next to the
+/// field with nothing changed.
+async fn the_named_owner_alone_hears_about_the_return(app: TestApp) {
+    use axum::http::StatusCode;
+    use domain::{AuthoritySlug, EmailAddress, NewPassword, PersonName, Role, RoleGrant};
+    use support::Who;
+
+    next_steps_challenge(&app.store, "derby").await;
+    let owed = app
+        .store
+        .returns(&store::ReturnFilter::default())
+        .await
+        .expect("returns")
+        .remove(0);
+    let hash = NewPassword::parse(support::PASSWORD, support::PASSWORD)
+        .expect("password")
+        .hash();
+    let deputy = app
+        .store
+        .ensure_user(
+            &store::NewUser {
+                name: PersonName::parse("Dee Deputy").expect("name"),
+                email: EmailAddress::parse("deputy.derby@example.org").expect("email"),
+                grants: vec![
+                    RoleGrant::new(
+                        Role::LaLead,
+                        Some(AuthoritySlug::parse("derby").expect("slug")),
+                    )
+                    .expect("grant"),
+                ],
+            },
+            &hash,
+            Utc::now(),
+        )
+        .await
+        .expect("deputy");
+    let page_of_return = format!("/returns/{}", owed.id);
+    let mut coordinator = app.browser_as(Who::Coordinator).await;
+    let page = coordinator.get(&page_of_return).await;
+    assert!(
+        page.body.contains("Every LA lead of the area"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Dee Deputy"), "offered as owner");
+
+    // Someone who does not lead Derby (the board's account) is refused, nothing changed.
+    let staff = app.store.staff().await.expect("staff");
+    let board = staff
+        .iter()
+        .find(|person| person.email.as_str() == "board@example.org")
+        .expect("board");
+    let refused = coordinator
+        .post(
+            &format!("{page_of_return}/owner"),
+            &[("owner", &board.id.to_string())],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("Choose one of the area&#39;s LA leads")
+    );
+    assert!(
+        refused.body.contains("href=\"#owner\""),
+        "linked from the summary"
+    );
+
+    let saved = coordinator
+        .post(
+            &format!("{page_of_return}/owner"),
+            &[("owner", &deputy.to_string())],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = coordinator.get(&page_of_return).await;
+    assert!(page.body.contains("Dee Deputy (deputy.derby@example.org)"));
+
+    let soon = owed.due - Duration::days(i64::from(app.settings.reminders.due_soon_days));
+    let sent = send_return_reminders(
+        &app.store,
+        app.settings.reminders,
+        &app.settings.base_url,
+        morning(soon),
+    )
+    .await
+    .expect("swept");
+    assert_eq!(sent, 1);
+    let emails = return_emails(&app.store).await;
+    assert_eq!(
+        emails.iter().map(|(to, _)| to.as_str()).collect::<Vec<_>>(),
+        ["deputy.derby@example.org"],
+        "the owner, not the other lead"
+    );
+}
+
+crate::app_test!(
+    the_named_owner_alone_hears_about_the_return,
+    the_named_owner_alone_hears_about_the_return
+);
