@@ -58,6 +58,23 @@ pub struct ReturnFilter {
     pub programme: Option<Programme>,
 }
 
+/// The return `id`, read in the transaction that changes it; one already submitted is a
+/// `Conflict` worded `why`.
+async fn unsubmitted(
+    txn: &impl ConnectionTrait,
+    id: ReturnId,
+    why: &'static str,
+) -> Result<owed_return::Model, StoreError> {
+    let row = owed_return::Entity::find_by_id(id.as_uuid())
+        .one(txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if row.submitted_at.is_some() {
+        return Err(StoreError::Conflict(why));
+    }
+    Ok(row)
+}
+
 fn to_return(row: owed_return::Model, activity: ActivityRef) -> Result<OwedReturn, StoreError> {
     Ok(OwedReturn {
         id: ReturnId::from_uuid(row.id),
@@ -288,15 +305,12 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let txn = self.begin_write().await?;
-        let row = owed_return::Entity::find_by_id(id.as_uuid())
-            .one(&txn)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        if row.submitted_at.is_some() {
-            return Err(StoreError::Conflict(
-                "This return has been submitted, so its owner can no longer change",
-            ));
-        }
+        let row = unsubmitted(
+            &txn,
+            id,
+            "This return has been submitted, so its owner can no longer change",
+        )
+        .await?;
         let named = match owner {
             None => "every LA lead of the area".to_owned(),
             Some(user) => {
@@ -348,15 +362,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let txn = self.begin_write().await?;
-        let row = owed_return::Entity::find_by_id(id.as_uuid())
-            .one(&txn)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        if row.submitted_at.is_some() {
-            return Err(StoreError::Conflict(
-                "This return has been submitted already",
-            ));
-        }
+        let row = unsubmitted(&txn, id, "This return has been submitted already").await?;
         if ReturnKind::parse(&row.kind) == Some(ReturnKind::ActionPlan) {
             let actions = action::Entity::find()
                 .filter(action::Column::ActivityId.eq(row.activity_id))

@@ -94,6 +94,14 @@ fn plan_href(loaded: &LoadedChallenge) -> String {
     format!("{}/actions", loaded.href())
 }
 
+/// A challenge's plan: its host's next steps under the challenge's activity.
+fn host_steps(loaded: &LoadedChallenge) -> NextStepsOf<'_> {
+    NextStepsOf {
+        activity: loaded.record.id.into(),
+        area: &loaded.record.authority,
+    }
+}
+
 fn plan_open(loaded: &LoadedChallenge) -> bool {
     loaded.record.state.may_plan_next_steps()
 }
@@ -385,10 +393,7 @@ pub async fn upload_plan(
             principal: visitor.principal.as_ref(),
             action: &Action::ManageActionPlan(loaded.access.clone()),
         },
-        NextStepsOf {
-            activity: loaded.record.id.into(),
-            area: &loaded.record.authority,
-        },
+        host_steps(&loaded),
         &bytes,
         Utc::now(),
         state.today(),
@@ -804,10 +809,7 @@ async fn save_action(
             principal: visitor.principal.as_ref(),
             action: &Action::ManageActionPlan(loaded.access.clone()),
         },
-        NextStepsOf {
-            activity: loaded.record.id.into(),
-            area: &loaded.record.authority,
-        },
+        host_steps(loaded),
         existing,
         &form.answers(),
         Utc::now(),

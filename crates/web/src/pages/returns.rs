@@ -326,15 +326,7 @@ pub async fn submit_return(
         Err(StoreError::Conflict(message)) => {
             let mut errors = FormErrors::default();
             errors.add("submit", message);
-            let page = return_page(
-                &state,
-                &visitor,
-                owed,
-                &ExtensionAnswers::default(),
-                &errors,
-            )
-            .await?;
-            Ok((StatusCode::CONFLICT, page).into_response())
+            page_again(&state, &visitor, owed, &errors, StatusCode::CONFLICT).await
         }
         Err(other) => Err(other.into()),
     }
@@ -376,13 +368,24 @@ pub async fn assign_owner(
             Err(other) => return Err(other.into()),
         }
     }
-    let page = return_page(
+    page_again(
         &state,
         &visitor,
         owed,
-        &ExtensionAnswers::default(),
         &errors,
+        StatusCode::UNPROCESSABLE_ENTITY,
     )
-    .await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    .await
+}
+
+/// The return's page again after a refused submission or owner, the problem shown.
+async fn page_again(
+    state: &AppState,
+    visitor: &Visitor,
+    owed: OwedReturn,
+    errors: &FormErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let page = return_page(state, visitor, owed, &ExtensionAnswers::default(), errors).await?;
+    Ok((status, page).into_response())
 }
