@@ -1383,11 +1383,9 @@ mod tests {
         let store = Store::open(&url)
             .await
             .unwrap_or_else(|error| panic!("{error}"));
-        let started = std::time::Instant::now();
         seed(&store, DEFAULT_PASSWORD, &services::Settings::default())
             .await
             .unwrap_or_else(|error| panic!("{error:#}"));
-        let first_run = started.elapsed();
         seed(&store, DEFAULT_PASSWORD, &services::Settings::default())
             .await
             .unwrap_or_else(|error| panic!("{error:#}"));
@@ -1433,10 +1431,6 @@ mod tests {
                 .unwrap_or_default()
                 .waiting
                 >= 15
-        );
-        assert!(
-            first_run < std::time::Duration::from_secs(5),
-            "seeding took {first_run:?}"
         );
     }
 }
