@@ -28,6 +28,7 @@ pub mod theme;
 pub mod timetable;
 pub mod training;
 pub mod upkeep;
+pub mod events;
 
 pub use audit::{AuditEvent, AuditObject};
 pub use authority::{AuthorityKind, AuthoritySlug};

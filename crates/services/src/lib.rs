@@ -16,6 +16,8 @@ pub mod report_files;
 pub mod settings;
 pub mod team;
 pub mod upkeep;
+pub mod event_emails;
+pub mod events;
 
 pub use settings::{
     ContactSettings, MailSettings, MailTransport, ReminderSettings, Secret, Settings, SmtpSecurity,

@@ -119,13 +119,17 @@ impl Upkeep {
                 let returns =
                     send_return_reminders(&self.store, settings.reminders, &settings.base_url, now)
                         .await;
+                // Thematic events' nominees hear a week and a day before.
+                let events = crate::events::send_event_reminders(&self.store, now).await;
                 actions
                     .and_then(|sent| {
-                        returns.map(|returns| {
-                            format!(
-                                "{} due soon, {} overdue, {} without an update, {returns} about returns",
-                                sent.due_soon, sent.overdue, sent.no_update
-                            )
+                        returns.and_then(|returns| {
+                            events.map(|events| {
+                                format!(
+                                    "{} due soon, {} overdue, {} without an update, {returns} about returns, {events} about events",
+                                    sent.due_soon, sent.overdue, sent.no_update
+                                )
+                            })
                         })
                     })
                     .map_err(failure)

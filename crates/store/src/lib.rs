@@ -35,6 +35,7 @@ mod training;
 mod upkeep;
 mod users;
 mod work;
+mod events;
 
 #[cfg(feature = "test-support")]
 pub mod test_support;
@@ -74,6 +75,7 @@ pub use training::{
 pub use upkeep::{ClaimedJob, UpkeepJobStatus};
 pub use users::{NewUser, StaffMember};
 pub use work::{OverdueArea, WorkItem, WorkTask};
+pub use events::{Nomination, ThematicEvent};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -49,3 +49,6 @@ pub mod training_place;
 pub mod training_session;
 pub mod upkeep_job;
 pub mod user;
+pub mod thematic_event;
+pub mod thematic_nomination;
+pub mod thematic_reminder;

@@ -1,0 +1,240 @@
+//! Thematic events as use cases: the co-ordinator creates, changes and moves an event and
+//! reminds areas that have named nobody; an area's LA lead names and withdraws officers; the
+//! daily job reminds nominees a week and a day before. Each authorises through the policy,
+//! checks, and writes the change with its emails in one store transaction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::events::{EventAnswers, EventReminder, EventState, NominationAnswers};
+use domain::ids::NominationId;
+use domain::policy::{Action, authorise};
+use domain::{AuthoritySlug, Principal, ProgrammeActivityId, ThemeCode};
+use store::{Store, StoreError, ThematicEvent};
+
+use crate::event_emails;
+use crate::journey::{Refused, Scheme};
+
+/// The theme codes an event may be about.
+async fn theme_codes(store: &Store) -> Result<Vec<ThemeCode>, Refused> {
+    Ok(store.themes().await?.into_iter().map(|t| t.code).collect())
+}
+
+/// Every area that takes part: the region's current authorities.
+async fn region_areas(store: &Store, today: NaiveDate) -> Result<Vec<AuthoritySlug>, Refused> {
+    let authorities = store.authorities().await?;
+    let region = authorities
+        .iter()
+        .find(|a| a.is_current(today))
+        .map(|a| a.region.clone())
+        .ok_or_else(|| Refused::Rule("There are no local authorities to invite".into()))?;
+    Ok(authorities
+        .into_iter()
+        .filter(|a| a.is_current(today) && a.region == region)
+        .map(|a| a.slug)
+        .collect())
+}
+
+/// A new event, a draft, for every area of the region.
+pub async fn create_event(
+    scheme: Scheme<'_>,
+    principal: &Principal,
+    answers: &EventAnswers,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<ProgrammeActivityId, Refused> {
+    authorise(Some(principal), &Action::ManageEvents)?;
+    let themes = theme_codes(scheme.store).await?;
+    let details = answers
+        .check(&themes, Some(today))
+        .map_err(Refused::Invalid)?;
+    let areas = region_areas(scheme.store, today).await?;
+    Ok(scheme
+        .store
+        .create_event(&details, &areas, principal, now)
+        .await?)
+}
+
+/// Change an event's details (a draft or open event only). A date moved into the past is
+/// refused, as for a new event; an unchanged date is not checked again.
+pub async fn update_event(
+    scheme: Scheme<'_>,
+    principal: &Principal,
+    event: &ThematicEvent,
+    answers: &EventAnswers,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), Refused> {
+    authorise(Some(principal), &Action::ManageEvents)?;
+    let themes = theme_codes(scheme.store).await?;
+    let unchanged = answers.date.trim() == event.details.answers().date;
+    let details = answers
+        .check(&themes, (!unchanged).then_some(today))
+        .map_err(Refused::Invalid)?;
+    Ok(scheme
+        .store
+        .update_event(event.id, event.state, &details, principal, now)
+        .await?)
+}
+
+/// Move an event on (or cancel it). Opening it asks every area's LA leads for names;
+/// cancelling tells every nominee.
+pub async fn move_event(
+    scheme: Scheme<'_>,
+    principal: &Principal,
+    event: &ThematicEvent,
+    to: EventState,
+    now: DateTime<Utc>,
+) -> Result<(), Refused> {
+    authorise(Some(principal), &Action::ManageEvents)?;
+    if !event.state.may_move_to(to) {
+        return Err(Refused::Rule(format!(
+            "An event that is {} cannot be moved to {}",
+            event.state.label().to_lowercase(),
+            to.label().to_lowercase()
+        )));
+    }
+    let emails = match to {
+        EventState::Open => {
+            let staff = scheme.store.staff().await?;
+            event_emails::ask_for_nominations(scheme.settings, &staff, event, &event.areas, false)
+        }
+        EventState::Cancelled => {
+            let nominations = scheme.store.nominations(event.id).await?;
+            event_emails::cancelled(event, &nominations)
+        }
+        _ => Vec::new(),
+    };
+    Ok(scheme
+        .store
+        .move_event(event.id, event.state, to, emails, principal, now)
+        .await?)
+}
+
+/// Name an officer for `area`; they are sent their confirmation with the invitation.
+pub async fn nominate(
+    scheme: Scheme<'_>,
+    principal: &Principal,
+    event: &ThematicEvent,
+    area: &AuthoritySlug,
+    answers: &NominationAnswers,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<NominationId, Refused> {
+    authorise(Some(principal), &Action::NominateForEvent(area.clone()))?;
+    let nominee = answers.check().map_err(Refused::Invalid)?;
+    let area_name = scheme
+        .store
+        .authority(area)
+        .await?
+        .map_or_else(|| area.to_string(), |a| a.name);
+    let nomination = store::Nomination {
+        id: NominationId::new(),
+        event: event.id,
+        area: area.clone(),
+        nominee: nominee.clone(),
+        attended: None,
+    };
+    let confirmation =
+        event_emails::confirmation(scheme.settings, event, &area_name, &nomination, now);
+    scheme
+        .store
+        .nominate(event.id, area, &nominee, confirmation, today, principal, now)
+        .await
+        .map_err(|error| match error {
+            // The rule's own words: what to do about it is plain.
+            StoreError::Conflict(why) => Refused::Rule(capitalised(why)),
+            other => other.into(),
+        })
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Take back a nomination the area made, while nominations are open.
+pub async fn withdraw(
+    scheme: Scheme<'_>,
+    principal: &Principal,
+    nomination: &store::Nomination,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), Refused> {
+    authorise(
+        Some(principal),
+        &Action::NominateForEvent(nomination.area.clone()),
+    )?;
+    scheme
+        .store
+        .withdraw_nomination(nomination.id, today, principal, now)
+        .await
+        .map_err(|error| match error {
+            StoreError::Conflict(why) => Refused::Rule(capitalised(why)),
+            other => other.into(),
+        })
+}
+
+/// The areas that have named nobody yet.
+pub async fn areas_without_nominees(
+    store: &Store,
+    event: &ThematicEvent,
+) -> Result<Vec<AuthoritySlug>, StoreError> {
+    let nominations = store.nominations(event.id).await?;
+    Ok(event
+        .areas
+        .iter()
+        .filter(|area| !nominations.iter().any(|n| &n.area == *area))
+        .cloned()
+        .collect())
+}
+
+/// Remind the LA leads of every area that has named nobody; how many emails went.
+pub async fn remind_areas(
+    scheme: Scheme<'_>,
+    principal: &Principal,
+    event: &ThematicEvent,
+    now: DateTime<Utc>,
+) -> Result<usize, Refused> {
+    authorise(Some(principal), &Action::ManageEvents)?;
+    if !event.state.takes_nominations() {
+        return Err(Refused::Rule(
+            "This event is not taking nominations, so there is nobody to remind".into(),
+        ));
+    }
+    let missing = areas_without_nominees(scheme.store, event).await?;
+    let staff = scheme.store.staff().await?;
+    let emails = event_emails::ask_for_nominations(scheme.settings, &staff, event, &missing, true);
+    let count = emails.len();
+    scheme
+        .store
+        .send_event_emails(event.id, "event.areas_reminded", emails, Some(principal), now)
+        .await?;
+    Ok(count)
+}
+
+/// Remind every nominee of a coming event a week and a day before, each once; how many went.
+/// Run by the daily next-steps job.
+pub async fn send_event_reminders(store: &Store, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    let today = domain::clock::uk_date(now);
+    let mut sent = 0;
+    for event in store.events().await? {
+        if !matches!(event.state, EventState::Open | EventState::KloesShared) {
+            continue;
+        }
+        let Some(which) = EventReminder::due(event.details.date, today) else {
+            continue;
+        };
+        for nomination in store.nominations(event.id).await? {
+            let email = event_emails::reminder(&event, &nomination, which);
+            if store
+                .send_event_reminder_once(nomination.id, which, email, now)
+                .await?
+            {
+                sent += 1;
+            }
+        }
+    }
+    Ok(sent)
+}
