@@ -295,8 +295,7 @@ pub fn check_joining_link(input: &str) -> Result<String, &'static str> {
         && host
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
-    if !host_ok || link.chars().any(|c| c.is_whitespace() || c.is_control()) || link.len() > 2000
-    {
+    if !host_ok || link.chars().any(|c| c.is_whitespace() || c.is_control()) || link.len() > 2000 {
         return Err("Enter the joining link as a web address, like https://meet.example.org/abc");
     }
     Ok(link.to_owned())
@@ -640,7 +639,6 @@ impl EventReminder {
             Self::DayBefore => "day_before",
         }
     }
-
 }
 
 #[cfg(test)]
@@ -707,7 +705,12 @@ mod tests {
 
     #[test]
     fn the_joining_link_must_be_https() {
-        for bad in ["http://meet.example.org/x", "meet.example.org", "https://", "https://x y.org"] {
+        for bad in [
+            "http://meet.example.org/x",
+            "meet.example.org",
+            "https://",
+            "https://x y.org",
+        ] {
             let answers = EventAnswers {
                 joining_link: bad.into(),
                 ..online()
@@ -751,7 +754,10 @@ mod tests {
     #[test]
     fn nominations_respect_state_close_capacity_and_duplicates() {
         let open = EventState::Open;
-        assert_eq!(check_nomination(open, day(13), day(13), 2, 1, false, false), Ok(()));
+        assert_eq!(
+            check_nomination(open, day(13), day(13), 2, 1, false, false),
+            Ok(())
+        );
         assert_eq!(
             check_nomination(open, day(13), day(14), 2, 0, false, false),
             Err(NominationRefusal::Closed)
@@ -760,7 +766,10 @@ mod tests {
             check_nomination(open, day(13), day(1), 2, 2, false, false),
             Err(NominationRefusal::Full)
         );
-        assert_eq!(check_nomination(open, day(13), day(1), 2, 2, true, false), Ok(()));
+        assert_eq!(
+            check_nomination(open, day(13), day(1), 2, 2, true, false),
+            Ok(())
+        );
         assert_eq!(
             check_nomination(open, day(13), day(1), 2, 0, false, true),
             Err(NominationRefusal::AlreadyNamed)
@@ -780,9 +789,18 @@ mod tests {
 
     #[test]
     fn reminders_fall_a_week_and_a_day_before() {
-        assert_eq!(EventReminder::due(day(20), day(13)), Some(EventReminder::WeekBefore));
-        assert_eq!(EventReminder::due(day(20), day(19)), Some(EventReminder::DayBefore));
-        assert_eq!(EventReminder::due(day(20), day(18)), Some(EventReminder::WeekBefore));
+        assert_eq!(
+            EventReminder::due(day(20), day(13)),
+            Some(EventReminder::WeekBefore)
+        );
+        assert_eq!(
+            EventReminder::due(day(20), day(19)),
+            Some(EventReminder::DayBefore)
+        );
+        assert_eq!(
+            EventReminder::due(day(20), day(18)),
+            Some(EventReminder::WeekBefore)
+        );
         assert_eq!(EventReminder::due(day(20), day(12)), None);
         assert_eq!(EventReminder::due(day(20), day(20)), None);
     }

@@ -11,6 +11,7 @@ pub mod case_sample;
 pub mod challenge;
 pub mod clock;
 pub mod email;
+pub mod events;
 pub mod findings;
 pub mod forms;
 pub mod ids;
@@ -28,7 +29,6 @@ pub mod theme;
 pub mod timetable;
 pub mod training;
 pub mod upkeep;
-pub mod events;
 
 pub use audit::{AuditEvent, AuditObject};
 pub use authority::{AuthorityKind, AuthoritySlug};

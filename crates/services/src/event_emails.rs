@@ -283,7 +283,9 @@ mod tests {
     }
 
     fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2027, 5, 1, 9, 0, 0).single().unwrap_or_default()
+        Utc.with_ymd_and_hms(2027, 5, 1, 9, 0, 0)
+            .single()
+            .unwrap_or_default()
     }
 
     fn shown(email: &NewEmail) -> String {
@@ -304,7 +306,13 @@ mod tests {
     #[test]
     fn a_nominee_is_confirmed_with_the_joining_link_and_an_invitation() {
         let settings = Settings::default();
-        let email = confirmation(&settings, &event(online()), "Derby", &nomination(false), now());
+        let email = confirmation(
+            &settings,
+            &event(online()),
+            "Derby",
+            &nomination(false),
+            now(),
+        );
         insta::assert_snapshot!(shown(&email));
         let ics = String::from_utf8(email.attachments[0].bytes.clone()).unwrap_or_default();
         assert!(ics.contains("METHOD:REQUEST"), "{ics}");
@@ -317,7 +325,8 @@ mod tests {
     fn a_deputy_face_to_face_is_told_where_and_how_to_get_in() {
         let place = Place::FaceToFace {
             venue: line("County Hall"),
-            address: MultiLine::parse("t", "Glen Road\nOadby", 500).unwrap_or_else(|_| unreachable!()),
+            address: MultiLine::parse("t", "Glen Road\nOadby", 500)
+                .unwrap_or_else(|_| unreachable!()),
             accessibility: MultiLine::parse("t", "Step-free entrance on the left", 500)
                 .unwrap_or_else(|_| unreachable!()),
         };
@@ -329,8 +338,16 @@ mod tests {
     #[test]
     fn reminders_a_week_and_a_day_before() {
         let e = event(online());
-        insta::assert_snapshot!(shown(&reminder(&e, &nomination(false), EventReminder::WeekBefore)));
-        insta::assert_snapshot!(shown(&reminder(&e, &nomination(false), EventReminder::DayBefore)));
+        insta::assert_snapshot!(shown(&reminder(
+            &e,
+            &nomination(false),
+            EventReminder::WeekBefore
+        )));
+        insta::assert_snapshot!(shown(&reminder(
+            &e,
+            &nomination(false),
+            EventReminder::DayBefore
+        )));
     }
 
     #[test]

@@ -137,7 +137,15 @@ pub async fn nominate(
         event_emails::confirmation(scheme.settings, event, &area_name, &nomination, now);
     scheme
         .store
-        .nominate(event.id, area, &nominee, confirmation, today, principal, now)
+        .nominate(
+            event.id,
+            area,
+            &nominee,
+            confirmation,
+            today,
+            principal,
+            now,
+        )
         .await
         .map_err(|error| match error {
             // The rule's own words: what to do about it is plain.
@@ -209,7 +217,13 @@ pub async fn remind_areas(
     let count = emails.len();
     scheme
         .store
-        .send_event_emails(event.id, "event.areas_reminded", emails, Some(principal), now)
+        .send_event_emails(
+            event.id,
+            "event.areas_reminded",
+            emails,
+            Some(principal),
+            now,
+        )
         .await?;
     Ok(count)
 }

@@ -8,6 +8,8 @@ pub mod action_plans;
 pub mod challenge_emails;
 pub mod composition;
 pub mod dates;
+pub mod event_emails;
+pub mod events;
 pub mod journey;
 pub mod mail;
 pub mod networks;
@@ -16,8 +18,6 @@ pub mod report_files;
 pub mod settings;
 pub mod team;
 pub mod upkeep;
-pub mod event_emails;
-pub mod events;
 
 pub use settings::{
     ContactSettings, MailSettings, MailTransport, ReminderSettings, Secret, Settings, SmtpSecurity,

@@ -10,8 +10,8 @@ use domain::events::{
 };
 use domain::ids::NominationId;
 use domain::{
-    AuditEvent, AuditObject, AuthoritySlug, EmailAddress, MultiLine, OneLine, Principal,
-    Programme, ProgrammeActivityId, ThemeCode,
+    AuditEvent, AuditObject, AuthoritySlug, EmailAddress, MultiLine, OneLine, Principal, Programme,
+    ProgrammeActivityId, ThemeCode,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -71,7 +71,11 @@ fn to_details(row: &thematic_event::Model) -> Result<EventDetails, StoreError> {
                 .ok_or_else(|| StoreError::corrupt("joining link"))?,
         },
         EventFormat::FaceToFace => Place::FaceToFace {
-            venue: stored_line("venue", row.venue.as_deref().unwrap_or_default(), limits::PLACE)?,
+            venue: stored_line(
+                "venue",
+                row.venue.as_deref().unwrap_or_default(),
+                limits::PLACE,
+            )?,
             address: stored_text(
                 "address",
                 row.address.as_deref().unwrap_or_default(),
@@ -156,7 +160,10 @@ async fn load(
     db: &impl ConnectionTrait,
     id: ProgrammeActivityId,
 ) -> Result<Option<ThematicEvent>, StoreError> {
-    let Some(row) = thematic_event::Entity::find_by_id(id.as_uuid()).one(db).await? else {
+    let Some(row) = thematic_event::Entity::find_by_id(id.as_uuid())
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
     Ok(Some(ThematicEvent {
@@ -359,7 +366,10 @@ impl Store {
     }
 
     /// One thematic event.
-    pub async fn event(&self, id: ProgrammeActivityId) -> Result<Option<ThematicEvent>, StoreError> {
+    pub async fn event(
+        &self,
+        id: ProgrammeActivityId,
+    ) -> Result<Option<ThematicEvent>, StoreError> {
         load(&self.db, id).await
     }
 
@@ -398,7 +408,9 @@ impl Store {
         let txn = self.begin_write().await?;
         let loaded = load(&txn, event).await?.ok_or(StoreError::NotFound)?;
         if !loaded.areas.contains(area) {
-            return Err(StoreError::Conflict("this area takes no part in this event"));
+            return Err(StoreError::Conflict(
+                "this area takes no part in this event",
+            ));
         }
         let email = nominee.email.as_str().to_lowercase();
         let named_by_area = thematic_nomination::Entity::find()
@@ -469,7 +481,9 @@ impl Store {
         let event = ProgrammeActivityId::from_uuid(row.event_id);
         let loaded = load(&txn, event).await?.ok_or(StoreError::NotFound)?;
         if !loaded.state.takes_nominations() || today > loaded.details.nominations_close {
-            return Err(StoreError::Conflict("nominations for this event have closed"));
+            return Err(StoreError::Conflict(
+                "nominations for this event have closed",
+            ));
         }
         let area = row.authority_slug.clone();
         thematic_nomination::Entity::delete_by_id(row.id)

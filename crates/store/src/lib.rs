@@ -11,6 +11,7 @@ mod challenges;
 mod connect;
 mod entity;
 mod error;
+mod events;
 mod findings;
 mod guidance;
 mod migration;
@@ -35,7 +36,6 @@ mod training;
 mod upkeep;
 mod users;
 mod work;
-mod events;
 
 #[cfg(feature = "test-support")]
 pub mod test_support;
@@ -50,6 +50,7 @@ pub use challenges::{
 };
 pub use connect::Backend;
 pub use error::StoreError;
+pub use events::{Nomination, ThematicEvent};
 pub use findings::{Author, EvidenceNote, Finding, FindingComment};
 pub use guidance::{GuidanceDocument, GuidanceSummary, NewGuidance};
 pub use next_steps::{ActionChange, ActionCounts, NextStepFilter, PlanApplied, PlannedAction};
@@ -75,7 +76,6 @@ pub use training::{
 pub use upkeep::{ClaimedJob, UpkeepJobStatus};
 pub use users::{NewUser, StaffMember};
 pub use work::{OverdueArea, WorkItem, WorkTask};
-pub use events::{Nomination, ThematicEvent};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
