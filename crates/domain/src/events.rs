@@ -641,6 +641,49 @@ impl EventReminder {
     }
 }
 
+/// The KLOEs of an event as the co-ordinator typed them (the challenge's KLOE slots, each a
+/// question and its themes) and the date they go to the nominees, checked: at least one KLOE,
+/// each tagged with a theme and free of anything that identifies a child, and a sharing date
+/// on or before the event's day.
+pub fn check_kloes(
+    answers: &crate::challenge::KloeAnswers,
+    share_on: &str,
+    event_date: NaiveDate,
+    themes: &[ThemeCode],
+) -> Result<(Vec<crate::challenge::Kloe>, NaiveDate), Vec<FieldProblem>> {
+    let mut problems = Vec::new();
+    let none = answers.questions.iter().all(|q| q.trim().is_empty())
+        && answers.themes.iter().all(Vec::is_empty);
+    let kloes = if none {
+        problems.push(FieldProblem::new("kloe_1", "Enter at least one KLOE"));
+        None
+    } else {
+        // A two-day challenge's rule (one to three KLOEs) is the slots' own bound.
+        answers
+            .check(crate::challenge::ChallengeKind::TwoDay, themes, false)
+            .map_err(|found| problems.extend(found))
+            .ok()
+    };
+    let date = typed_date(
+        &mut problems,
+        "share_on",
+        share_on,
+        "the date the KLOEs are shared",
+    );
+    if let Some(date) = date
+        && date > event_date
+    {
+        problems.push(FieldProblem::new(
+            "share_on",
+            "Share the KLOEs on or before the day of the event",
+        ));
+    }
+    match (kloes, date) {
+        (Some(kloes), Some(date)) if problems.is_empty() => Ok((kloes, date)),
+        _ => Err(problems),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -803,5 +846,21 @@ mod tests {
         );
         assert_eq!(EventReminder::due(day(20), day(12)), None);
         assert_eq!(EventReminder::due(day(20), day(20)), None);
+    }
+
+    #[test]
+    fn kloes_need_a_question_a_theme_and_a_date_by_the_event() {
+        use crate::challenge::KloeAnswers;
+        let mut answers = KloeAnswers::default();
+        let none = check_kloes(&answers, "", day(20), &themes()).expect_err("empty");
+        let fields: Vec<_> = none.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["kloe_1", "share_on"]);
+        answers.questions[0] = "How well do partners plan transitions?".into();
+        let untagged = check_kloes(&answers, "21/03/2027", day(20), &themes()).expect_err("bad");
+        let fields: Vec<_> = untagged.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["kloe_1_themes", "share_on"]);
+        answers.themes[0] = vec!["PFA".into()];
+        let (kloes, on) = check_kloes(&answers, "06/03/2027", day(20), &themes()).expect("ok");
+        assert_eq!((kloes.len(), on), (1, day(6)));
     }
 }

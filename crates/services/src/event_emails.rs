@@ -148,6 +148,50 @@ pub fn reminder(event: &ThematicEvent, nomination: &Nomination, which: EventRemi
     )
 }
 
+/// Every nominee sent the KLOEs (`version` of them; a later one says it replaces the last).
+pub fn kloes(
+    event: &ThematicEvent,
+    nominations: &[Nomination],
+    kloes: &[domain::challenge::Kloe],
+    version: i32,
+) -> Vec<NewEmail> {
+    let list = kloes
+        .iter()
+        .enumerate()
+        .map(|(i, kloe)| format!("{}. {}", i + 1, kloe.question))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    nominations
+        .iter()
+        .map(|n| {
+            let (subject, opening) = if version > 1 {
+                (
+                    format!("Updated key lines of enquiry: {}", event.details.title),
+                    "The key lines of enquiry for the event have changed. These replace the \
+                     ones sent before",
+                )
+            } else {
+                (
+                    format!("Key lines of enquiry: {}", event.details.title),
+                    "Here are the key lines of enquiry for the event, to think about with \
+                     your colleagues before you come",
+                )
+            };
+            NewEmail::text(
+                n.nominee.email.clone(),
+                subject,
+                format!(
+                    "Dear {name},\n\n{opening} (\"{title}\", {date}):\n\n{list}\n\n{when}\n\n{SIGN_OFF}\n",
+                    name = n.nominee.name,
+                    title = event.details.title,
+                    date = dates::date(event.details.date),
+                    when = when_and_where(event),
+                ),
+            )
+        })
+        .collect()
+}
+
 /// Every nominee told the event is cancelled.
 pub fn cancelled(event: &ThematicEvent, nominations: &[Nomination]) -> Vec<NewEmail> {
     nominations
@@ -348,6 +392,27 @@ mod tests {
             &nomination(false),
             EventReminder::DayBefore
         )));
+    }
+
+    #[test]
+    fn nominees_receive_the_kloes_and_a_later_version_says_it_replaces_them() {
+        let kloes = vec![domain::challenge::Kloe {
+            question: "How well are young people prepared for adult health services?".into(),
+            themes: vec![ThemeCode::parse("PFA").unwrap_or_else(|| unreachable!())],
+        }];
+        let first = super::kloes(&event(online()), &[nomination(false)], &kloes, 1);
+        insta::assert_snapshot!(shown(&first[0]));
+        let second = super::kloes(&event(online()), &[nomination(false)], &kloes, 2);
+        assert!(
+            second[0]
+                .subject
+                .starts_with("Updated key lines of enquiry")
+        );
+        assert!(
+            second[0]
+                .body_text
+                .contains("These replace the ones sent before")
+        );
     }
 
     #[test]

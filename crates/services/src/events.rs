@@ -92,6 +92,10 @@ pub async fn move_event(
             to.label().to_lowercase()
         )));
     }
+    if to == EventState::KloesShared {
+        // Sharing the KLOEs is this move: never before the date set for them.
+        return share_kloes_now(scheme, principal, event, domain::clock::uk_date(now), now).await;
+    }
     let emails = match to {
         EventState::Open => {
             let staff = scheme.store.staff().await?;
@@ -251,4 +255,90 @@ pub async fn send_event_reminders(store: &Store, now: DateTime<Utc>) -> Result<u
         }
     }
     Ok(sent)
+}
+
+/// Save the event's KLOEs and the date they go out. Once shared, a change is a new version,
+/// sent to every nominee at once; the old version is kept.
+pub async fn save_kloes(
+    scheme: Scheme<'_>,
+    principal: &Principal,
+    event: &ThematicEvent,
+    answers: &domain::challenge::KloeAnswers,
+    share_on: &str,
+    now: DateTime<Utc>,
+) -> Result<store::KloesSaved, Refused> {
+    authorise(Some(principal), &Action::ManageEvents)?;
+    let themes = theme_codes(scheme.store).await?;
+    let (kloes, share_on) =
+        domain::events::check_kloes(answers, share_on, event.details.date, &themes)
+            .map_err(Refused::Invalid)?;
+    let versions = scheme.store.event_kloes(event.id).await?;
+    let next = versions.first().map_or(1, |v| v.version + 1);
+    let nominations = scheme.store.nominations(event.id).await?;
+    let resent = event_emails::kloes(event, &nominations, &kloes, next);
+    Ok(scheme
+        .store
+        .save_event_kloes(event.id, &kloes, share_on, resent, principal, now)
+        .await?)
+}
+
+/// The co-ordinator shares the KLOE draft now: refused before its date or with no draft.
+async fn share_kloes_now(
+    scheme: Scheme<'_>,
+    principal: &Principal,
+    event: &ThematicEvent,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), Refused> {
+    let versions = scheme.store.event_kloes(event.id).await?;
+    let Some(draft) = versions.first().filter(|v| v.shared_at.is_none()) else {
+        return Err(Refused::Rule(
+            "Write the KLOEs before sharing them with the nominees".into(),
+        ));
+    };
+    if draft.share_on > today {
+        return Err(Refused::Rule(format!(
+            "The KLOEs are to be shared on {}, not before",
+            crate::dates::date(draft.share_on)
+        )));
+    }
+    if event.state != EventState::Open {
+        return Err(Refused::Rule(
+            "Only an event open for nominations moves on by sharing its KLOEs".into(),
+        ));
+    }
+    let nominations = scheme.store.nominations(event.id).await?;
+    let emails = event_emails::kloes(event, &nominations, &draft.kloes, draft.version);
+    scheme
+        .store
+        .share_event_kloes(event.id, emails, today, Some(principal), now)
+        .await?;
+    Ok(())
+}
+
+/// Share every event's KLOE draft whose date has come (the daily job); how many events.
+pub async fn share_due_kloes(store: &Store, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    let today = domain::clock::uk_date(now);
+    let mut shared = 0;
+    for event in store.events().await? {
+        if event.state != EventState::Open {
+            continue;
+        }
+        let versions = store.event_kloes(event.id).await?;
+        let Some(draft) = versions
+            .first()
+            .filter(|v| v.shared_at.is_none() && v.share_on <= today)
+        else {
+            continue;
+        };
+        let nominations = store.nominations(event.id).await?;
+        let emails = event_emails::kloes(&event, &nominations, &draft.kloes, draft.version);
+        if store
+            .share_event_kloes(event.id, emails, today, None, now)
+            .await?
+        {
+            shared += 1;
+        }
+    }
+    Ok(shared)
 }

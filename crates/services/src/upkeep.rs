@@ -119,8 +119,14 @@ impl Upkeep {
                 let returns =
                     send_return_reminders(&self.store, settings.reminders, &settings.base_url, now)
                         .await;
-                // Thematic events' nominees hear a week and a day before.
-                let events = crate::events::send_event_reminders(&self.store, now).await;
+                // Thematic events' KLOEs go out on their date; nominees hear a week and a
+                // day before.
+                let events = match crate::events::share_due_kloes(&self.store, now).await {
+                    Ok(shared) => crate::events::send_event_reminders(&self.store, now)
+                        .await
+                        .map(|reminded| reminded + shared),
+                    Err(error) => Err(error),
+                };
                 actions
                     .and_then(|sent| {
                         returns.and_then(|returns| {

@@ -20,8 +20,8 @@ use sea_orm::{
 };
 
 use crate::entity::{
-    programme_activity, programme_activity_area, thematic_event, thematic_nomination,
-    thematic_reminder,
+    programme_activity, programme_activity_area, thematic_event, thematic_kloe,
+    thematic_kloe_version, thematic_nomination, thematic_reminder,
 };
 use crate::outbox::{NewEmail, enqueue};
 use crate::{Store, StoreError, audit};
@@ -46,6 +46,64 @@ pub struct Nomination {
     pub nominee: Nominee,
     /// None until attendance is recorded.
     pub attended: Option<bool>,
+}
+
+/// One version of an event's KLOEs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventKloes {
+    pub version: i32,
+    /// Not sent before this date.
+    pub share_on: NaiveDate,
+    /// When it went to the nominees; None for the draft.
+    pub shared_at: Option<DateTime<Utc>>,
+    pub kloes: Vec<domain::challenge::Kloe>,
+}
+
+/// What saving an event's KLOEs did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KloesSaved {
+    /// The draft (not yet shared) was written.
+    Draft,
+    /// The KLOEs had been shared, so this is a new version, sent now; the old is kept.
+    NewVersionSent(i32),
+}
+
+async fn latest_kloes(
+    db: &impl ConnectionTrait,
+    event: ProgrammeActivityId,
+) -> Result<Option<thematic_kloe_version::Model>, StoreError> {
+    Ok(thematic_kloe_version::Entity::find()
+        .filter(thematic_kloe_version::Column::EventId.eq(event.as_uuid()))
+        .order_by_desc(thematic_kloe_version::Column::Version)
+        .one(db)
+        .await?)
+}
+
+async fn write_kloes(
+    db: &impl ConnectionTrait,
+    version: uuid::Uuid,
+    kloes: &[domain::challenge::Kloe],
+) -> Result<(), StoreError> {
+    thematic_kloe::Entity::delete_many()
+        .filter(thematic_kloe::Column::VersionId.eq(version))
+        .exec(db)
+        .await?;
+    for (position, kloe) in kloes.iter().enumerate() {
+        thematic_kloe::ActiveModel {
+            version_id: Set(version),
+            position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+            question: Set(kloe.question.clone()),
+            themes: Set(kloe
+                .themes
+                .iter()
+                .map(ThemeCode::as_str)
+                .collect::<Vec<_>>()
+                .join(",")),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
 }
 
 fn time_of(text: &str) -> Result<NaiveTime, StoreError> {
@@ -570,5 +628,180 @@ impl Store {
         enqueue(&txn, email, now).await?;
         txn.commit().await?;
         Ok(true)
+    }
+
+    /// Save an event's KLOEs to go out on `share_on`. Before they are shared the draft is
+    /// rewritten; once shared, a change is a new version, sent at once with `if_resent`, and
+    /// the old version is kept. Audited.
+    pub async fn save_event_kloes(
+        &self,
+        event: ProgrammeActivityId,
+        kloes: &[domain::challenge::Kloe],
+        share_on: NaiveDate,
+        if_resent: Vec<NewEmail>,
+        by: &Principal,
+        now: DateTime<Utc>,
+    ) -> Result<KloesSaved, StoreError> {
+        let txn = self.begin_write().await?;
+        let loaded = load(&txn, event).await?.ok_or(StoreError::NotFound)?;
+        if !matches!(
+            loaded.state,
+            EventState::Draft | EventState::Open | EventState::KloesShared
+        ) {
+            return Err(StoreError::Conflict(
+                "the KLOEs are kept as they were once the event has been held",
+            ));
+        }
+        let saved = match latest_kloes(&txn, event).await? {
+            Some(draft) if draft.shared_at.is_none() => {
+                let id = draft.id;
+                let mut model: thematic_kloe_version::ActiveModel = draft.into();
+                model.share_on = Set(share_on);
+                model.update(&txn).await?;
+                write_kloes(&txn, id, kloes).await?;
+                KloesSaved::Draft
+            }
+            latest => {
+                let shared = latest.is_some();
+                let version = latest.map_or(1, |v| v.version + 1);
+                let id = uuid::Uuid::new_v4();
+                thematic_kloe_version::ActiveModel {
+                    id: Set(id),
+                    event_id: Set(event.as_uuid()),
+                    version: Set(version),
+                    share_on: Set(share_on),
+                    shared_at: Set(shared.then_some(now)),
+                    created_at: Set(now),
+                }
+                .insert(&txn)
+                .await?;
+                write_kloes(&txn, id, kloes).await?;
+                if shared {
+                    for email in if_resent {
+                        enqueue(&txn, email, now).await?;
+                    }
+                    KloesSaved::NewVersionSent(version)
+                } else {
+                    KloesSaved::Draft
+                }
+            }
+        };
+        audit::append(
+            &txn,
+            AuditEvent::new(
+                Some(by.user_id),
+                "event.kloes_saved",
+                AuditObject::new("thematic_event", event),
+                match saved {
+                    KloesSaved::Draft => "KLOE draft saved".to_owned(),
+                    KloesSaved::NewVersionSent(v) => format!("KLOEs version {v} sent"),
+                },
+            ),
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(saved)
+    }
+
+    /// Share the KLOE draft with the nominees (`emails`) if its date has come on `today`, and
+    /// move an open event on to "KLOEs shared", in one transaction. False, with nothing sent,
+    /// when there is no draft or its date has not come.
+    pub async fn share_event_kloes(
+        &self,
+        event: ProgrammeActivityId,
+        emails: Vec<NewEmail>,
+        today: NaiveDate,
+        by: Option<&Principal>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let txn = self.begin_write().await?;
+        let Some(draft) = latest_kloes(&txn, event).await? else {
+            return Ok(false);
+        };
+        if draft.shared_at.is_some() || draft.share_on > today {
+            return Ok(false);
+        }
+        let shared = thematic_kloe_version::Entity::update_many()
+            .col_expr(thematic_kloe_version::Column::SharedAt, Expr::value(now))
+            .filter(thematic_kloe_version::Column::Id.eq(draft.id))
+            .filter(thematic_kloe_version::Column::SharedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if shared.rows_affected != 1 {
+            return Ok(false);
+        }
+        thematic_event::Entity::update_many()
+            .col_expr(
+                thematic_event::Column::State,
+                Expr::value(EventState::KloesShared.code()),
+            )
+            .col_expr(thematic_event::Column::UpdatedAt, Expr::value(now))
+            .filter(thematic_event::Column::Id.eq(event.as_uuid()))
+            .filter(thematic_event::Column::State.eq(EventState::Open.code()))
+            .exec(&txn)
+            .await?;
+        let count = emails.len();
+        for email in emails {
+            enqueue(&txn, email, now).await?;
+        }
+        audit::append(
+            &txn,
+            AuditEvent::new(
+                by.map(|p| p.user_id),
+                "event.kloes_shared",
+                AuditObject::new("thematic_event", event),
+                format!("KLOEs version {} sent to {count} nominee(s)", draft.version),
+            ),
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// Every version of an event's KLOEs, the newest first.
+    pub async fn event_kloes(
+        &self,
+        event: ProgrammeActivityId,
+    ) -> Result<Vec<EventKloes>, StoreError> {
+        let versions = thematic_kloe_version::Entity::find()
+            .filter(thematic_kloe_version::Column::EventId.eq(event.as_uuid()))
+            .order_by_desc(thematic_kloe_version::Column::Version)
+            .all(&self.db)
+            .await?;
+        let rows = thematic_kloe::Entity::find()
+            .filter(thematic_kloe::Column::VersionId.is_in(versions.iter().map(|v| v.id)))
+            .order_by_asc(thematic_kloe::Column::Position)
+            .all(&self.db)
+            .await?;
+        versions
+            .into_iter()
+            .map(|v| {
+                let kloes = rows
+                    .iter()
+                    .filter(|k| k.version_id == v.id)
+                    .map(|k| {
+                        Ok(domain::challenge::Kloe {
+                            question: k.question.clone(),
+                            themes: k
+                                .themes
+                                .split(',')
+                                .filter(|code| !code.is_empty())
+                                .map(|code| {
+                                    ThemeCode::parse(code).ok_or_else(|| StoreError::corrupt(code))
+                                })
+                                .collect::<Result<_, _>>()?,
+                        })
+                    })
+                    .collect::<Result<_, StoreError>>()?;
+                Ok(EventKloes {
+                    version: v.version,
+                    share_on: v.share_on,
+                    shared_at: v.shared_at,
+                    kloes,
+                })
+            })
+            .collect()
     }
 }

@@ -50,7 +50,7 @@ pub use challenges::{
 };
 pub use connect::Backend;
 pub use error::StoreError;
-pub use events::{Nomination, ThematicEvent};
+pub use events::{EventKloes, KloesSaved, Nomination, ThematicEvent};
 pub use findings::{Author, EvidenceNote, Finding, FindingComment};
 pub use guidance::{GuidanceDocument, GuidanceSummary, NewGuidance};
 pub use next_steps::{ActionChange, ActionCounts, NextStepFilter, PlanApplied, PlannedAction};

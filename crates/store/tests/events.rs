@@ -5,6 +5,8 @@
 
 use crate::support;
 
+#[path = "events/kloes.rs"]
+mod kloes;
 #[path = "events/lifecycle.rs"]
 mod lifecycle;
 #[path = "events/nominations.rs"]

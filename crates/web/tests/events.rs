@@ -8,6 +8,8 @@ use crate::support;
 
 #[path = "events/creating.rs"]
 mod creating;
+#[path = "events/kloes.rs"]
+mod kloes;
 #[path = "events/nominating.rs"]
 mod nominating;
 

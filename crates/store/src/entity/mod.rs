@@ -46,6 +46,8 @@ pub mod session;
 pub mod sign_in_throttle;
 pub mod team_member;
 pub mod thematic_event;
+pub mod thematic_kloe;
+pub mod thematic_kloe_version;
 pub mod thematic_nomination;
 pub mod thematic_reminder;
 pub mod training_place;

@@ -1,6 +1,7 @@
 //! Thematic peer challenge events: each is a programme activity of programme `thematic`
-//! (same id), with its details and state; the officers each area names to it; and the
-//! reminders already sent to each nominee, so none goes twice.
+//! (same id), with its details and state; the officers each area names to it; the
+//! reminders already sent to each nominee, so none goes twice; and the event's KLOEs, one
+//! version per set shared (an edit after sharing is a new version, the old kept).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -59,6 +60,26 @@ enum ThematicReminders {
     NominationId,
     Kind,
     SentAt,
+}
+
+#[derive(DeriveIden)]
+enum ThematicKloeVersions {
+    Table,
+    Id,
+    EventId,
+    Version,
+    ShareOn,
+    SharedAt,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum ThematicKloes {
+    Table,
+    VersionId,
+    Position,
+    Question,
+    Themes,
 }
 
 #[async_trait::async_trait]
@@ -157,11 +178,72 @@ impl MigrationTrait for Migration {
                     )
                     .to_owned(),
             )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(ThematicKloeVersions::Table)
+                    .if_not_exists()
+                    .col(uuid(ThematicKloeVersions::Id).primary_key())
+                    .col(uuid(ThematicKloeVersions::EventId))
+                    .col(integer(ThematicKloeVersions::Version))
+                    // Not sent before this date.
+                    .col(date(ThematicKloeVersions::ShareOn))
+                    .col(timestamp_with_time_zone_null(
+                        ThematicKloeVersions::SharedAt,
+                    ))
+                    .col(timestamp_with_time_zone(ThematicKloeVersions::CreatedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(ThematicKloeVersions::Table, ThematicKloeVersions::EventId)
+                            .to(ThematicEvents::Table, ThematicEvents::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("thematic_kloe_versions_once")
+                    .table(ThematicKloeVersions::Table)
+                    .col(ThematicKloeVersions::EventId)
+                    .col(ThematicKloeVersions::Version)
+                    .unique()
+                    .if_not_exists()
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(ThematicKloes::Table)
+                    .if_not_exists()
+                    .col(uuid(ThematicKloes::VersionId))
+                    .col(integer(ThematicKloes::Position))
+                    .col(text(ThematicKloes::Question))
+                    // Theme codes, comma-separated: codes hold no comma.
+                    .col(string(ThematicKloes::Themes))
+                    .primary_key(
+                        Index::create()
+                            .col(ThematicKloes::VersionId)
+                            .col(ThematicKloes::Position),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(ThematicKloes::Table, ThematicKloes::VersionId)
+                            .to(ThematicKloeVersions::Table, ThematicKloeVersions::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            ThematicKloes::Table.into_iden(),
+            ThematicKloeVersions::Table.into_iden(),
             ThematicReminders::Table.into_iden(),
             ThematicNominations::Table.into_iden(),
             ThematicEvents::Table.into_iden(),

@@ -11,6 +11,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
+use domain::challenge::KloeAnswers;
 use domain::events::{
     EventAnswers, EventFormat, EventState, NominationAnswers, Organisation, Place,
 };
@@ -53,6 +54,8 @@ pub fn routes() -> Vec<Route> {
             post(withdraw),
         ),
         route(Method::POST, "/events/{id}/remind", post(remind_areas)),
+        route(Method::GET, "/events/{id}/kloes", get(show_kloes)),
+        route(Method::POST, "/events/{id}/kloes", post(save_kloes)),
     ]
 }
 
@@ -920,6 +923,232 @@ pub async fn remind_areas(
             let errors = problems_of(why, "moves")?;
             let page = event_page(&state, &visitor, &event, None, &errors).await?;
             Ok((StatusCode::CONFLICT, page).into_response())
+        }
+    }
+}
+
+// Key lines of enquiry.
+
+/// The KLOE slots and sharing date as posted: `kloe_N`, `kloe_N_themes` (repeated) and
+/// `share_on`.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct KloesForm {
+    #[serde(default)]
+    kloe_1: String,
+    #[serde(default)]
+    kloe_2: String,
+    #[serde(default)]
+    kloe_3: String,
+    #[serde(default)]
+    kloe_1_themes: Vec<String>,
+    #[serde(default)]
+    kloe_2_themes: Vec<String>,
+    #[serde(default)]
+    kloe_3_themes: Vec<String>,
+    #[serde(default)]
+    share_on: String,
+}
+
+impl KloesForm {
+    fn answers(&self) -> KloeAnswers {
+        KloeAnswers {
+            questions: [
+                self.kloe_1.clone(),
+                self.kloe_2.clone(),
+                self.kloe_3.clone(),
+            ],
+            themes: [
+                self.kloe_1_themes.clone(),
+                self.kloe_2_themes.clone(),
+                self.kloe_3_themes.clone(),
+            ],
+        }
+    }
+}
+
+struct KloeSlot {
+    question: Textarea,
+    themes: Checkboxes,
+    /// The themes start shown when any is ticked or in error, so nothing is hidden.
+    open: bool,
+}
+
+struct VersionView {
+    heading: String,
+    kloes: Vec<(String, String)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/events/kloes.html")]
+pub struct KloesPage {
+    chrome: Chrome,
+    summary: Option<ErrorSummary>,
+    id: ProgrammeActivityId,
+    title: String,
+    versions: Vec<VersionView>,
+    /// The co-ordinator's form, while the KLOEs may change.
+    slots: Vec<KloeSlot>,
+    share_on: Option<TextInput>,
+    shared_already: bool,
+}
+
+async fn kloes_page(
+    state: &AppState,
+    visitor: &Visitor,
+    event: &ThematicEvent,
+    form: Option<&KloesForm>,
+    errors: &FormErrors,
+) -> Result<KloesPage, AppError> {
+    let manages = visitor.may(&Action::ManageEvents);
+    let themes: Vec<(domain::ThemeCode, String)> = state
+        .store
+        .themes()
+        .await?
+        .into_iter()
+        .map(|t| (t.code, t.label))
+        .collect();
+    let label_of = |code: &domain::ThemeCode| {
+        themes
+            .iter()
+            .find(|(c, _)| c == code)
+            .map_or_else(|| code.to_string(), |(_, l)| l.clone())
+    };
+    let versions = state.store.event_kloes(event.id).await?;
+    let shared_already = versions.iter().any(|v| v.shared_at.is_some());
+    let views = versions
+        .iter()
+        // Only the co-ordinator sees a draft: the rest read what the nominees were sent.
+        .filter(|v| manages || v.shared_at.is_some())
+        .map(|v| VersionView {
+            heading: match v.shared_at {
+                Some(at) => format!(
+                    "Version {}, shared {}",
+                    v.version,
+                    crate::dates::date_time(at)
+                ),
+                None => format!("Draft, to be shared on {}", crate::dates::date(v.share_on)),
+            },
+            kloes: v
+                .kloes
+                .iter()
+                .map(|k| {
+                    (
+                        k.question.clone(),
+                        k.themes
+                            .iter()
+                            .map(&label_of)
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let may_change = manages
+        && matches!(
+            event.state,
+            EventState::Draft | EventState::Open | EventState::KloesShared
+        );
+    let (answers, share_on) = match form {
+        Some(form) => (form.answers(), form.share_on.clone()),
+        None => match versions.first() {
+            Some(latest) => (
+                KloeAnswers::from_kloes(&latest.kloes),
+                latest.share_on.format("%d/%m/%Y").to_string(),
+            ),
+            None => (KloeAnswers::default(), String::new()),
+        },
+    };
+    let slots = if may_change {
+        (0..domain::challenge::KLOE_SLOTS)
+            .map(|slot| {
+                let number = slot + 1;
+                let mut question = Textarea::new(
+                    &format!("kloe_{number}"),
+                    &format!("KLOE {number}"),
+                    &answers.questions[slot],
+                )
+                .hint("A question for the areas, for example: How well do partners plan the move to adult health services?")
+                .errors(errors);
+                question.rows = 3;
+                KloeSlot {
+                    question,
+                    open: !answers.themes[slot].is_empty()
+                        || errors.get(&format!("kloe_{number}_themes")).is_some(),
+                    themes: Checkboxes {
+                        id_prefix: format!("kloe_{number}_themes"),
+                        name: format!("kloe_{number}_themes"),
+                        legend: format!("Practice themes for KLOE {number}"),
+                        legend_classes: Some("govuk-fieldset__legend--s"),
+                        hint: Some("Select all that apply.".into()),
+                        error: errors.get(&format!("kloe_{number}_themes")),
+                        items: themes
+                            .iter()
+                            .map(|(code, label)| CheckboxItem {
+                                value: code.as_str().to_owned(),
+                                text: label.clone(),
+                                hint: None,
+                                checked: answers.themes[slot].iter().any(|t| t == code.as_str()),
+                            })
+                            .collect(),
+                    },
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(KloesPage {
+        chrome: Chrome::new(visitor, format!("KLOEs: {}", event.details.title), NAV)
+            .with_errors(!errors.is_empty()),
+        summary: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
+        id: event.id,
+        title: event.details.title.to_string(),
+        versions: views,
+        share_on: may_change.then(|| {
+            TextInput::new("share_on", "Share with the nominees on")
+                .hint("They are not sent before this date. For example, 06/03/2027")
+                .classes("govuk-input--width-10")
+                .value(&share_on)
+                .errors(errors)
+        }),
+        slots,
+        shared_already,
+    })
+}
+
+pub async fn show_kloes(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<KloesPage, AppError> {
+    let event = load(&state, &visitor, &id).await?;
+    kloes_page(&state, &visitor, &event, None, &FormErrors::default()).await
+}
+
+pub async fn save_kloes(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    axum_extra::extract::Form(form): axum_extra::extract::Form<KloesForm>,
+) -> Result<Response, AppError> {
+    let principal = visitor.authorise(&Action::ManageEvents)?;
+    let event = load(&state, &visitor, &id).await?;
+    match use_cases::save_kloes(
+        state.scheme(),
+        principal,
+        &event,
+        &form.answers(),
+        &form.share_on,
+        Utc::now(),
+    )
+    .await
+    {
+        Ok(_) => Ok(see_other(&format!("/events/{}/kloes", event.id))),
+        Err(why) => {
+            let errors = problems_of(why, "kloe_1")?;
+            let page = kloes_page(&state, &visitor, &event, Some(&form), &errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
 }

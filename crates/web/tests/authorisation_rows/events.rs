@@ -32,6 +32,8 @@ pub fn rows() -> Vec<Row> {
         row(Method::GET,  "/events/{id}/nominations",                 "/events/{event}/nominations",     NAMERS),
         row(Method::POST, "/events/{id}/nominations",                 "/events/{event}/nominations",     NAMERS_INVALID),
         row(Method::POST, "/events/{id}/nominations/{nomination}/withdraw", WITHDRAW,                    NO_NOMINATION),
+        row(Method::GET,  "/events/{id}/kloes",                       "/events/{event}/kloes",           READERS),
+        row(Method::POST, "/events/{id}/kloes",                       "/events/{event}/kloes",           COORDINATOR_INVALID),
         row(Method::POST, "/events/{id}/remind",                      "/events/{event}/remind",          [REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
     ]
 }

@@ -81,10 +81,19 @@ async fn opening_an_event_asks_every_lead_for_names_and_every_move_is_audited(ap
         .post(&format!("{path}/edit"), &fields(&form))
         .await;
     assert_eq!(page.status.as_u16(), 303, "{}", page.body);
+    // The KLOEs, shared today, move the event on.
+    let today = uk(domain::clock::uk_date(chrono::Utc::now()));
+    let kloes = [
+        ("kloe_1", "How well are transitions planned?"),
+        ("kloe_1_themes", "PFA"),
+        ("share_on", today.as_str()),
+    ];
+    let page = coordinator.post(&format!("{path}/kloes"), &kloes).await;
+    assert_eq!(page.status.as_u16(), 303);
     let page = coordinator
         .post(&format!("{path}/move"), &[("to", "kloes_shared")])
         .await;
-    assert_eq!(page.status.as_u16(), 303);
+    assert_eq!(page.status.as_u16(), 303, "{}", page.body);
     let page = coordinator.get(&format!("{path}/edit")).await;
     assert_eq!(page.status.as_u16(), 303, "no form once the KLOEs are out");
     let page = coordinator.get("/events").await;
@@ -101,7 +110,23 @@ async fn opening_an_event_asks_every_lead_for_names_and_every_move_is_audited(ap
         )
         .await
         .expect("audit");
-    assert_eq!(moves.len(), 2);
+    assert_eq!(
+        moves.len(),
+        1,
+        "opened; sharing the KLOEs is audited as such"
+    );
+    let shared = app
+        .store
+        .audit_entries(
+            &store::AuditFilter {
+                action: Some("event.kloes_shared".into()),
+                ..store::AuditFilter::default()
+            },
+            10,
+        )
+        .await
+        .expect("audit");
+    assert_eq!(shared.len(), 1);
 }
 app_test!(
     opening_an_event_asks_every_lead_for_names_and_every_move_is_audited,
