@@ -106,6 +106,34 @@ async fn write_kloes(
     Ok(())
 }
 
+/// Every area of the event owes its next steps, due on the event's return date, in the
+/// move's transaction.
+async fn owe_next_steps(
+    db: &impl ConnectionTrait,
+    event: ProgrammeActivityId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let loaded = load(db, event).await?.ok_or(StoreError::NotFound)?;
+    for area in &loaded.areas {
+        crate::entity::owed_return::ActiveModel {
+            id: Set(uuid::Uuid::new_v4()),
+            activity_id: Set(event.as_uuid()),
+            authority_slug: Set(area.as_str().to_owned()),
+            kind: Set(domain::ReturnKind::ThematicNextSteps.code().to_owned()),
+            owner_id: Set(None),
+            due_date: Set(loaded.details.returns_due),
+            extended_to: Set(None),
+            extension_reason: Set(None),
+            submitted_at: Set(None),
+            submitted_by: Set(None),
+            created_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
 fn time_of(text: &str) -> Result<NaiveTime, StoreError> {
     NaiveTime::parse_from_str(text, "%H:%M").map_err(|_| StoreError::corrupt(text))
 }
@@ -374,6 +402,9 @@ impl Store {
             .await?;
         if updated.rows_affected != 1 {
             return Err(StoreError::Conflict("the event has moved on"));
+        }
+        if to == EventState::Returns {
+            owe_next_steps(&txn, id, now).await?;
         }
         for email in emails {
             enqueue(&txn, email, now).await?;

@@ -294,7 +294,10 @@ impl Store {
                 "This return has been submitted already",
             ));
         }
-        if ReturnKind::parse(&row.kind) == Some(ReturnKind::ActionPlan) {
+        if matches!(
+            ReturnKind::parse(&row.kind),
+            Some(ReturnKind::ActionPlan | ReturnKind::ThematicNextSteps)
+        ) {
             let actions = action::Entity::find()
                 .filter(action::Column::ActivityId.eq(row.activity_id))
                 .filter(action::Column::AuthoritySlug.eq(row.authority_slug.as_str()))

@@ -12,6 +12,8 @@ mod creating;
 mod kloes;
 #[path = "events/nominating.rs"]
 mod nominating;
+#[path = "events/returns.rs"]
+mod returns;
 
 use chrono::{Duration, NaiveDate};
 use store::{OutboxEmail, Store};

@@ -56,6 +56,23 @@ pub fn routes() -> Vec<Route> {
         route(Method::POST, "/events/{id}/remind", post(remind_areas)),
         route(Method::GET, "/events/{id}/kloes", get(show_kloes)),
         route(Method::POST, "/events/{id}/kloes", post(save_kloes)),
+        route(
+            Method::GET,
+            "/events/{id}/next-steps/{area}",
+            get(show_next_steps),
+        ),
+        route(
+            Method::GET,
+            "/events/{id}/next-steps/{area}/template.xlsx",
+            get(download_next_steps),
+        ),
+        route(
+            Method::POST,
+            "/events/{id}/next-steps/{area}/upload",
+            post(upload_next_steps).layer(axum::extract::DefaultBodyLimit::max(
+                plan_max_bytes() + 64 * 1024,
+            )),
+        ),
     ]
 }
 
@@ -1151,4 +1168,265 @@ pub async fn save_kloes(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
+}
+
+// Each area's next steps for the event: its return, filled in as the `.xlsx` template and
+// checked whole before anything is applied.
+
+/// The largest next-steps file accepted, in bytes.
+fn plan_max_bytes() -> usize {
+    usize::try_from(documents::action_plan::UPLOAD_LIMITS.max_bytes).unwrap_or(usize::MAX)
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// Problems listed under a refused upload; the rest are counted.
+const PROBLEMS_SHOWN: usize = 50;
+
+struct StepRow {
+    reference: String,
+    action: String,
+    owner: String,
+    due: String,
+    rag: &'static str,
+}
+
+struct SheetProblem {
+    row: usize,
+    column: &'static str,
+    message: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/events/next_steps.html")]
+pub struct NextStepsPage {
+    chrome: Chrome,
+    summary: Option<ErrorSummary>,
+    id: ProgrammeActivityId,
+    title: String,
+    area: String,
+    slug: String,
+    rows: Vec<StepRow>,
+    may_upload: bool,
+    problems: Vec<SheetProblem>,
+    upload_error: Option<String>,
+    return_href: Option<String>,
+}
+
+async fn load_area(
+    state: &AppState,
+    visitor: &Visitor,
+    id: &str,
+    area: &str,
+) -> Result<(ThematicEvent, AuthoritySlug), AppError> {
+    let event = load(state, visitor, id).await?;
+    let area = AuthoritySlug::parse(area).map_err(|_| AppError::NotFound)?;
+    if !event.areas.contains(&area) {
+        return Err(AppError::NotFound);
+    }
+    visitor.authorise(&Action::ViewAreaProgress(area.clone()))?;
+    Ok((event, area))
+}
+
+async fn area_plan(
+    state: &AppState,
+    event: &ThematicEvent,
+    area: &AuthoritySlug,
+) -> Result<Vec<store::PlannedAction>, AppError> {
+    Ok(state
+        .store
+        .next_steps(&store::NextStepFilter {
+            area: Some(area.clone()),
+            programme: Some(domain::Programme::Thematic),
+        })
+        .await?
+        .into_iter()
+        .filter(|a| a.activity.id == event.id)
+        .collect())
+}
+
+async fn next_steps_page(
+    state: &AppState,
+    visitor: &Visitor,
+    event: &ThematicEvent,
+    area: &AuthoritySlug,
+    errors: &FormErrors,
+    problems: Vec<SheetProblem>,
+) -> Result<NextStepsPage, AppError> {
+    let plan = area_plan(state, event, area).await?;
+    let owed = state
+        .store
+        .returns(&store::ReturnFilter {
+            area: Some(area.clone()),
+            programme: Some(domain::Programme::Thematic),
+        })
+        .await?
+        .into_iter()
+        .find(|r| r.activity.id == event.id);
+    let names = area_names(state).await?;
+    Ok(NextStepsPage {
+        chrome: Chrome::new(visitor, format!("Next steps: {}", event.details.title), NAV)
+            .with_errors(!errors.is_empty()),
+        summary: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
+        id: event.id,
+        title: event.details.title.to_string(),
+        area: name_of(&names, area),
+        slug: area.to_string(),
+        rows: plan
+            .iter()
+            .map(|a| StepRow {
+                reference: a.entry.reference.clone(),
+                action: a.entry.action.clone(),
+                owner: a.entry.owner.clone(),
+                due: crate::dates::date(a.entry.due),
+                rag: a.entry.rag.label(),
+            })
+            .collect(),
+        may_upload: event.state == EventState::Returns
+            && owed.as_ref().is_some_and(|r| r.submitted.is_none())
+            && visitor.may(&Action::KeepNextSteps(area.clone())),
+        problems,
+        upload_error: errors.get("plan"),
+        return_href: owed.map(|r| format!("/returns/{}", r.id)),
+    })
+}
+
+pub async fn show_next_steps(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, area)): Path<(String, String)>,
+) -> Result<NextStepsPage, AppError> {
+    let (event, area) = load_area(&state, &visitor, &id, &area).await?;
+    next_steps_page(
+        &state,
+        &visitor,
+        &event,
+        &area,
+        &FormErrors::default(),
+        Vec::new(),
+    )
+    .await
+}
+
+pub async fn download_next_steps(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, area)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let (event, area) = load_area(&state, &visitor, &id, &area).await?;
+    let plan = area_plan(&state, &event, &area).await?;
+    let themes: Vec<(domain::ThemeCode, String)> = state
+        .store
+        .themes()
+        .await?
+        .into_iter()
+        .map(|t| (t.code, t.label))
+        .collect();
+    let names = area_names(&state).await?;
+    let bytes = crate::action_plans::area_workbook(&name_of(&names, &area), &plan, &themes)
+        .map_err(|error| AppError::Internal(error.to_string()))?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, XLSX.to_owned()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{area}-next-steps.xlsx\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The uploaded file, or why there is none.
+async fn read_upload(
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Vec<u8>, String> {
+    let mut multipart = multipart.map_err(|_| "Choose a spreadsheet to upload".to_owned())?;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("plan") {
+            let named = field.file_name().is_some_and(|name| !name.is_empty());
+            let bytes = field.bytes().await.map_err(|error| {
+                if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    documents::upload::UploadProblem::TooLarge {
+                        limit: documents::upload::Size(
+                            documents::action_plan::UPLOAD_LIMITS.max_bytes,
+                        ),
+                    }
+                    .to_string()
+                } else {
+                    "The file could not be read: try again".to_owned()
+                }
+            })?;
+            if named && !bytes.is_empty() {
+                return Ok(bytes.to_vec());
+            }
+        }
+    }
+    Err("Choose a spreadsheet to upload".to_owned())
+}
+
+pub async fn upload_next_steps(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, area)): Path<(String, String)>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, AppError> {
+    let (event, area) = load_area(&state, &visitor, &id, &area).await?;
+    let principal = visitor.authorise(&Action::KeepNextSteps(area.clone()))?;
+    let mut errors = FormErrors::default();
+    let mut listed = Vec::new();
+    let rows = read_upload(multipart)
+        .await
+        .and_then(|bytes| crate::action_plans::read_plan(&bytes));
+    match rows {
+        Err(message) => errors.add("plan", message),
+        Ok(rows) => {
+            let themes: Vec<domain::ThemeCode> = state
+                .store
+                .themes()
+                .await?
+                .into_iter()
+                .map(|t| t.code)
+                .collect();
+            match domain::next_steps::check_plan(&rows, &themes, state.today()) {
+                Ok(entries) => {
+                    match state
+                        .store
+                        .apply_next_steps(event.id, &area, &entries, principal, Utc::now())
+                        .await
+                    {
+                        Ok(_) => {
+                            return Ok(see_other(&format!(
+                                "/events/{}/next-steps/{area}",
+                                event.id
+                            )));
+                        }
+                        Err(store::StoreError::Conflict(why)) => errors.add("plan", why),
+                        Err(other) => return Err(other.into()),
+                    }
+                }
+                Err(problems) => {
+                    errors.add(
+                        "plan",
+                        format!(
+                            "The spreadsheet has {} problem(s), listed below: nothing was changed",
+                            problems.len()
+                        ),
+                    );
+                    listed = problems
+                        .into_iter()
+                        .take(PROBLEMS_SHOWN)
+                        .map(|(row, problem)| SheetProblem {
+                            row,
+                            column: crate::action_plans::column_heading(&problem.field),
+                            message: problem.message,
+                        })
+                        .collect();
+                }
+            }
+        }
+    }
+    let page = next_steps_page(&state, &visitor, &event, &area, &errors, listed).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }

@@ -34,6 +34,9 @@ pub fn rows() -> Vec<Row> {
         row(Method::POST, "/events/{id}/nominations/{nomination}/withdraw", WITHDRAW,                    NO_NOMINATION),
         row(Method::GET,  "/events/{id}/kloes",                       "/events/{event}/kloes",           READERS),
         row(Method::POST, "/events/{id}/kloes",                       "/events/{event}/kloes",           COORDINATOR_INVALID),
+        row(Method::GET,  "/events/{id}/next-steps/{area}",           "/events/{event}/next-steps/derby", READERS),
+        row(Method::GET,  "/events/{id}/next-steps/{area}/template.xlsx", "/events/{event}/next-steps/derby/template.xlsx", READERS),
+        row(Method::POST, "/events/{id}/next-steps/{area}/upload",    "/events/{event}/next-steps/derby/upload", NAMERS_INVALID),
         row(Method::POST, "/events/{id}/remind",                      "/events/{event}/remind",          [REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
     ]
 }

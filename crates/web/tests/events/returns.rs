@@ -1,0 +1,174 @@
+//! Each area's return after an event: moving the event to returns owes every area its next
+//! steps, due on the event's date for them; the area's lead uploads the template, checked
+//! whole (a bad row applies nothing), submits through the returns pages, and the board sees
+//! the next steps under the event with the programme filter.
+
+use documents::action_plan::{ActionPlanRow, ActionPlanSheet, ThemeLine, write_action_plan};
+use domain::ReturnKind;
+
+use super::*;
+
+fn workbook(rows: Vec<ActionPlanRow>) -> Vec<u8> {
+    write_action_plan(&ActionPlanSheet {
+        area: "Derby".into(),
+        themes: vec![ThemeLine {
+            code: "PFA".into(),
+            label: "Preparation for adulthood".into(),
+        }],
+        rows,
+    })
+    .expect("workbook")
+}
+
+fn step(reference: &str, due: Option<NaiveDate>) -> ActionPlanRow {
+    ActionPlanRow {
+        reference: reference.into(),
+        answers: "KLOE 1: transitions to adult health".into(),
+        theme: "PFA".into(),
+        action: "Joint transition clinic with adult services".into(),
+        owner: "Head of SEND".into(),
+        partners: "ICB".into(),
+        start_date: Some(future_weekday()),
+        due_date: due,
+        milestones: "Clinic running by autumn".into(),
+        baseline: "No joint clinic".into(),
+        target: "Monthly clinic".into(),
+        rag: "Green".into(),
+        ..ActionPlanRow::default()
+    }
+}
+
+async fn every_area_owes_its_next_steps_and_the_board_sees_them_under_the_event(app: TestApp) {
+    let date = future_weekday();
+    let path = open_event(&app, date).await;
+    let id = path.trim_start_matches("/events/").to_owned();
+    let mut coordinator = app.browser_as(Who::Coordinator).await;
+    let today = uk(domain::clock::uk_date(chrono::Utc::now()));
+    let kloes = [
+        ("kloe_1", "How well are transitions planned?"),
+        ("kloe_1_themes", "PFA"),
+        ("share_on", today.as_str()),
+    ];
+    assert_eq!(
+        coordinator
+            .post(&format!("{path}/kloes"), &kloes)
+            .await
+            .status
+            .as_u16(),
+        303
+    );
+    for to in ["kloes_shared", "held", "returns"] {
+        let page = coordinator
+            .post(&format!("{path}/move"), &[("to", to)])
+            .await;
+        assert_eq!(page.status.as_u16(), 303, "{to}: {}", page.body);
+    }
+    let owed = app
+        .store
+        .returns(&store::ReturnFilter {
+            area: None,
+            programme: Some(domain::Programme::Thematic),
+        })
+        .await
+        .expect("returns");
+    let event = app
+        .store
+        .event(id.parse().expect("id"))
+        .await
+        .expect("read")
+        .expect("event");
+    assert_eq!(owed.len(), event.areas.len(), "every area owes one");
+    assert!(owed.iter().all(|r| r.kind == ReturnKind::ThematicNextSteps));
+    assert!(owed.iter().all(|r| r.due == event.details.returns_due));
+    let derby = owed
+        .iter()
+        .find(|r| r.area.as_str() == "derby")
+        .expect("derby's");
+
+    // The return's page leads to the event's next-steps page for the area.
+    let mut lead = app.browser_as(Who::LeadOfDerby).await;
+    let page = lead.get(&format!("/returns/{}", derby.id)).await;
+    assert!(
+        page.body.contains(&format!("{path}/next-steps/derby")),
+        "{}",
+        page.body
+    );
+    let steps = format!("{path}/next-steps/derby");
+    assert_eq!(
+        lead.get(&format!("{steps}/template.xlsx"))
+            .await
+            .status
+            .as_u16(),
+        200
+    );
+
+    // A bad row (no due date) applies nothing and is named by row and column.
+    let bad = workbook(vec![
+        step("D1", Some(date + Duration::days(90))),
+        step("D2", None),
+    ]);
+    let page = lead
+        .post_multipart(
+            &format!("{steps}/upload"),
+            &[],
+            Some(("plan", "plan.xlsx", &bad)),
+        )
+        .await;
+    assert_eq!(page.status.as_u16(), 422, "{}", page.body);
+    assert!(page.body.contains("nothing was changed"));
+    assert!(page.body.contains("Problems in the spreadsheet"));
+    assert!(
+        app.store
+            .next_steps(&store::NextStepFilter::default())
+            .await
+            .expect("read")
+            .is_empty()
+    );
+    // Submitting with nothing in is refused.
+    let page = lead
+        .post(&format!("/returns/{}/submit", derby.id), &[])
+        .await;
+    assert_eq!(page.status.as_u16(), 409);
+
+    let good = workbook(vec![step("D1", Some(date + Duration::days(90)))]);
+    let page = lead
+        .post_multipart(
+            &format!("{steps}/upload"),
+            &[],
+            Some(("plan", "plan.xlsx", &good)),
+        )
+        .await;
+    assert_eq!(page.status.as_u16(), 303, "{}", page.body);
+    assert!(
+        lead.get(&steps)
+            .await
+            .body
+            .contains("Joint transition clinic with adult services")
+    );
+    let page = lead
+        .post(&format!("/returns/{}/submit", derby.id), &[])
+        .await;
+    assert_eq!(page.status.as_u16(), 303);
+
+    // The board sees Derby's next steps under the event, with the programme filter.
+    let mut board = app.browser_as(Who::Board).await;
+    let page = board.get("/progress/areas/derby?programme=thematic").await;
+    assert_eq!(page.status.as_u16(), 200);
+    assert!(
+        page.body
+            .contains("Joint transition clinic with adult services"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Preparation for adulthood"));
+    let page = board.get("/progress/areas/derby?programme=challenge").await;
+    assert!(
+        !page
+            .body
+            .contains("Joint transition clinic with adult services")
+    );
+}
+app_test!(
+    every_area_owes_its_next_steps_and_the_board_sees_them_under_the_event,
+    every_area_owes_its_next_steps_and_the_board_sees_them_under_the_event
+);
