@@ -684,6 +684,28 @@ pub fn check_kloes(
     }
 }
 
+/// The most people in one breakout group.
+pub const BREAKOUT_SIZE: usize = 6;
+
+/// Breakout groups for the people who came, as (group name, email): as many groups as keep
+/// each at most [`BREAKOUT_SIZE`], filled by dealing people out in area order, so each group
+/// mixes areas as far as the numbers allow.
+pub fn breakout_groups<'a>(people: &[(&'a str, &'a str)]) -> Vec<(String, &'a str)> {
+    let groups = people.len().div_ceil(BREAKOUT_SIZE).max(1);
+    let mut sorted: Vec<&(&str, &str)> = people.iter().collect();
+    sorted.sort();
+    let mut dealt: Vec<(usize, &str)> = sorted
+        .iter()
+        .enumerate()
+        .map(|(index, (_, email))| (index % groups, *email))
+        .collect();
+    dealt.sort_by_key(|(group, _)| *group);
+    dealt
+        .into_iter()
+        .map(|(group, email)| (format!("Group {}", group + 1), email))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -862,5 +884,41 @@ mod tests {
         answers.themes[0] = vec!["PFA".into()];
         let (kloes, on) = check_kloes(&answers, "06/03/2027", day(20), &themes()).expect("ok");
         assert_eq!((kloes.len(), on), (1, day(6)));
+    }
+
+    #[test]
+    fn breakout_groups_mix_areas_and_stay_small() {
+        let people: Vec<(&str, &str)> = (0..14)
+            .map(|i| {
+                (
+                    ["derby", "leicester", "nottingham"][i % 3],
+                    [
+                        "a@x.org", "b@x.org", "c@x.org", "d@x.org", "e@x.org", "f@x.org",
+                        "g@x.org", "h@x.org", "i@x.org", "j@x.org", "k@x.org", "l@x.org",
+                        "m@x.org", "n@x.org",
+                    ][i],
+                )
+            })
+            .collect();
+        let groups = breakout_groups(&people);
+        assert_eq!(groups.len(), 14);
+        for name in ["Group 1", "Group 2", "Group 3"] {
+            let members: Vec<_> = groups
+                .iter()
+                .filter(|(g, _)| g == name)
+                .map(|(_, e)| *e)
+                .collect();
+            assert!(
+                members.len() <= BREAKOUT_SIZE && members.len() >= 4,
+                "{name}: {members:?}"
+            );
+            let areas: std::collections::BTreeSet<_> = people
+                .iter()
+                .filter(|(_, e)| members.contains(e))
+                .map(|(a, _)| *a)
+                .collect();
+            assert_eq!(areas.len(), 3, "{name} mixes every area");
+        }
+        assert!(breakout_groups(&[]).is_empty());
     }
 }

@@ -342,3 +342,43 @@ pub async fn share_due_kloes(store: &Store, now: DateTime<Utc>) -> Result<usize,
     }
     Ok(shared)
 }
+
+/// Record who came, by nomination id as posted; ids not of this event are ignored.
+pub async fn record_attendance(
+    scheme: Scheme<'_>,
+    principal: &Principal,
+    event: &ThematicEvent,
+    attended: &[String],
+    now: DateTime<Utc>,
+) -> Result<(), Refused> {
+    authorise(Some(principal), &Action::ManageEvents)?;
+    let ids: Vec<NominationId> = attended.iter().filter_map(|id| id.parse().ok()).collect();
+    Ok(scheme
+        .store
+        .record_attendance(event.id, &ids, principal, now)
+        .await?)
+}
+
+/// The breakout groups as the CSV a video tool imports (group name, email): those who came,
+/// or before attendance is recorded everyone named, deputies aside.
+pub async fn breakout_csv(store: &Store, event: &ThematicEvent) -> Result<Vec<u8>, StoreError> {
+    let nominations = store.nominations(event.id).await?;
+    let recorded = nominations.iter().any(|n| n.attended.is_some());
+    let people: Vec<(&str, &str)> = nominations
+        .iter()
+        .filter(|n| {
+            if recorded {
+                n.attended == Some(true)
+            } else {
+                !n.nominee.deputy
+            }
+        })
+        .map(|n| (n.area.as_str(), n.nominee.email.as_str()))
+        .collect();
+    // Zoom's pre-assigned rooms file; Teams and others read the same two columns.
+    let mut table = documents::csv::CsvTable::new(&["Pre-assign Room Name", "Email Address"]);
+    for (group, email) in domain::events::breakout_groups(&people) {
+        table.push_row([group.as_str(), email]);
+    }
+    Ok(table.into_bytes())
+}

@@ -835,4 +835,47 @@ impl Store {
             })
             .collect()
     }
+
+    /// Record who came: the listed nominations attended, the event's others did not. Only
+    /// once the event has been held. Audited.
+    pub async fn record_attendance(
+        &self,
+        event: ProgrammeActivityId,
+        attended: &[NominationId],
+        by: &Principal,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let txn = self.begin_write().await?;
+        let loaded = load(&txn, event).await?.ok_or(StoreError::NotFound)?;
+        if !loaded.state.may_record_attendance() {
+            return Err(StoreError::Conflict(
+                "attendance is recorded once the event has been held",
+            ));
+        }
+        let came: Vec<uuid::Uuid> = attended.iter().map(NominationId::as_uuid).collect();
+        thematic_nomination::Entity::update_many()
+            .col_expr(thematic_nomination::Column::Attended, Expr::value(false))
+            .filter(thematic_nomination::Column::EventId.eq(event.as_uuid()))
+            .exec(&txn)
+            .await?;
+        let marked = thematic_nomination::Entity::update_many()
+            .col_expr(thematic_nomination::Column::Attended, Expr::value(true))
+            .filter(thematic_nomination::Column::EventId.eq(event.as_uuid()))
+            .filter(thematic_nomination::Column::Id.is_in(came))
+            .exec(&txn)
+            .await?;
+        audit::append(
+            &txn,
+            AuditEvent::new(
+                Some(by.user_id),
+                "event.attendance",
+                AuditObject::new("thematic_event", event),
+                format!("{} attended", marked.rows_affected),
+            ),
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
 }

@@ -55,6 +55,16 @@ pub fn routes() -> Vec<Route> {
         ),
         route(Method::POST, "/events/{id}/remind", post(remind_areas)),
         route(Method::GET, "/events/{id}/kloes", get(show_kloes)),
+        route(
+            Method::POST,
+            "/events/{id}/attendance",
+            post(record_attendance),
+        ),
+        route(
+            Method::GET,
+            "/events/{id}/breakouts.csv",
+            get(download_breakouts),
+        ),
         route(Method::POST, "/events/{id}/kloes", post(save_kloes)),
         route(
             Method::GET,
@@ -653,6 +663,8 @@ pub struct NominationsPage {
     /// The co-ordinator's view: areas that have named nobody, and the remind form.
     manages: bool,
     missing: Vec<String>,
+    /// The co-ordinator records attendance once the event has been held.
+    attendance: bool,
     /// The form, while nominations are open, for those who may name someone.
     area_choice: Option<Select>,
     area_fixed: Option<(String, String)>,
@@ -776,6 +788,7 @@ async fn nominations_page(
         close: crate::dates::date(event.details.nominations_close),
         open,
         sections,
+        attendance: manages && event.state.may_record_attendance(),
         manages,
         missing,
         area_choice,
@@ -1429,4 +1442,69 @@ pub async fn upload_next_steps(
     }
     let page = next_steps_page(&state, &visitor, &event, &area, &errors, listed).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+// On the day: attendance and breakout groups.
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct AttendanceForm {
+    #[serde(default)]
+    attended: Vec<String>,
+}
+
+pub async fn record_attendance(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    axum_extra::extract::Form(form): axum_extra::extract::Form<AttendanceForm>,
+) -> Result<Response, AppError> {
+    let principal = visitor.authorise(&Action::ManageEvents)?;
+    let event = load(&state, &visitor, &id).await?;
+    match use_cases::record_attendance(
+        state.scheme(),
+        principal,
+        &event,
+        &form.attended,
+        Utc::now(),
+    )
+    .await
+    {
+        Ok(()) => Ok(see_other(&format!("/events/{}/nominations", event.id))),
+        Err(why) => {
+            let errors = problems_of(why, "name")?;
+            let page = nominations_page(
+                &state,
+                &visitor,
+                &event,
+                &NominationForm::default(),
+                &errors,
+            )
+            .await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+    }
+}
+
+pub async fn download_breakouts(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    visitor.authorise(&Action::ManageEvents)?;
+    let event = load(&state, &visitor, &id).await?;
+    let bytes = use_cases::breakout_csv(&state.store, &event).await?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"breakout-groups.csv\"".to_owned(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

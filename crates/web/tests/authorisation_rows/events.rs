@@ -3,7 +3,8 @@
 //! (every area takes part); reviewers see nothing of them. Only the co-ordinator creates,
 //! changes and moves an event and reminds areas; the lead of Derby names Derby's officers and
 //! the co-ordinator may name for any area; the project manager and the board see no names.
-//! Posts are empty forms: invalid for those let in.
+//! Posts are empty forms: invalid for those let in (attendance is refused before the event is
+//! held).
 
 use super::*;
 
@@ -37,6 +38,8 @@ pub fn rows() -> Vec<Row> {
         row(Method::GET,  "/events/{id}/next-steps/{area}",           "/events/{event}/next-steps/derby", READERS),
         row(Method::GET,  "/events/{id}/next-steps/{area}/template.xlsx", "/events/{event}/next-steps/derby/template.xlsx", READERS),
         row(Method::POST, "/events/{id}/next-steps/{area}/upload",    "/events/{event}/next-steps/derby/upload", NAMERS_INVALID),
+        row(Method::POST, "/events/{id}/attendance",                  "/events/{event}/attendance",      [REDIRECT, CONFLICT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+        row(Method::GET,  "/events/{id}/breakouts.csv",               "/events/{event}/breakouts.csv",   COORDINATOR_ONLY),
         row(Method::POST, "/events/{id}/remind",                      "/events/{event}/remind",          [REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
     ]
 }

@@ -42,6 +42,25 @@ async fn every_area_owes_its_next_steps_and_the_board_sees_them_under_the_event(
     let date = future_weekday();
     let path = open_event(&app, date).await;
     let id = path.trim_start_matches("/events/").to_owned();
+    let mut lead = app.browser_as(Who::LeadOfDerby).await;
+    for (name, email) in [
+        ("Ann Officer", "ann@derby.example.org"),
+        ("Bo Officer", "bo@derby.example.org"),
+    ] {
+        let form = [
+            ("name", name),
+            ("role", "SEND lead"),
+            ("organisation", "education"),
+            ("email", email),
+        ];
+        assert_eq!(
+            lead.post(&format!("{path}/nominations"), &form)
+                .await
+                .status
+                .as_u16(),
+            303
+        );
+    }
     let mut coordinator = app.browser_as(Who::Coordinator).await;
     let today = uk(domain::clock::uk_date(chrono::Utc::now()));
     let kloes = [
@@ -63,6 +82,46 @@ async fn every_area_owes_its_next_steps_and_the_board_sees_them_under_the_event(
             .await;
         assert_eq!(page.status.as_u16(), 303, "{to}: {}", page.body);
     }
+    // On the day: Ann came, Bo did not; the breakout file holds who came.
+    let named = app
+        .store
+        .nominations(id.parse().expect("id"))
+        .await
+        .expect("read");
+    let ann = named
+        .iter()
+        .find(|n| n.nominee.name.as_str() == "Ann Officer")
+        .expect("ann");
+    let page = coordinator
+        .post(
+            &format!("{path}/attendance"),
+            &[("attended", ann.id.to_string().as_str())],
+        )
+        .await;
+    assert_eq!(page.status.as_u16(), 303, "{}", page.body);
+    let named = app
+        .store
+        .nominations(id.parse().expect("id"))
+        .await
+        .expect("read");
+    let came: Vec<_> = named
+        .iter()
+        .map(|n| (n.nominee.name.as_str(), n.attended))
+        .collect();
+    assert!(
+        came.contains(&("Ann Officer", Some(true))) && came.contains(&("Bo Officer", Some(false))),
+        "{came:?}"
+    );
+    let csv = coordinator.get(&format!("{path}/breakouts.csv")).await;
+    assert_eq!(csv.status.as_u16(), 200);
+    assert!(
+        csv.body.contains("Pre-assign Room Name,Email Address"),
+        "{}",
+        csv.body
+    );
+    assert!(csv.body.contains("Group 1,ann@derby.example.org"));
+    assert!(!csv.body.contains("bo@derby.example.org"));
+
     let owed = app
         .store
         .returns(&store::ReturnFilter {
@@ -86,7 +145,6 @@ async fn every_area_owes_its_next_steps_and_the_board_sees_them_under_the_event(
         .expect("derby's");
 
     // The return's page leads to the event's next-steps page for the area.
-    let mut lead = app.browser_as(Who::LeadOfDerby).await;
     let page = lead.get(&format!("/returns/{}", derby.id)).await;
     assert!(
         page.body.contains(&format!("{path}/next-steps/derby")),
