@@ -279,6 +279,18 @@ fn text<T>(
     }
 }
 
+/// Free text naming a place (a venue, its address): bounded, but not checked for personal
+/// data, as a venue's full postcode is what people need to find it.
+fn place_text<T>(
+    problems: &mut Vec<FieldProblem>,
+    field: &str,
+    parsed: Result<T, crate::TextProblem>,
+) -> Option<T> {
+    parsed
+        .map_err(|error| problems.push(FieldProblem::new(field, error.to_string())))
+        .ok()
+}
+
 /// An online event's joining link: an absolute `https://` address with a host.
 pub fn check_joining_link(input: &str) -> Result<String, &'static str> {
     let link = input.trim();
@@ -374,17 +386,15 @@ impl EventAnswers {
                 }
             },
             Some(EventFormat::FaceToFace) => {
-                let venue = text(
+                let venue = place_text(
                     p,
                     "venue",
                     OneLine::required("The venue", "the venue", &self.venue, limits::PLACE),
-                    OneLine::as_str,
                 );
-                let address = text(
+                let address = place_text(
                     p,
                     "address",
                     MultiLine::required("The address", "the address", &self.address, limits::PLACE),
-                    MultiLine::as_str,
                 );
                 let accessibility = text(
                     p,
@@ -799,12 +809,19 @@ mod tests {
     }
 
     #[test]
-    fn a_face_to_face_event_needs_a_venue_and_address() {
+    fn a_face_to_face_event_needs_a_venue_and_address_and_may_give_its_postcode() {
         let answers = EventAnswers {
             format: "face_to_face".into(),
             ..online()
         };
         assert_eq!(fields(&answers, day(1)), ["venue", "address"]);
+        let answers = EventAnswers {
+            format: "face_to_face".into(),
+            venue: "County Hall".into(),
+            address: "Glenfield\nLeicester LE3 8RA".into(),
+            ..online()
+        };
+        assert_eq!(fields(&answers, day(1)), Vec::<String>::new());
     }
 
     #[test]

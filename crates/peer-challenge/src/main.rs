@@ -7,6 +7,7 @@ mod challenges_cli;
 mod config;
 mod demo;
 mod demo_challenges;
+mod demo_events;
 mod demo_findings;
 mod report_cli;
 mod server;
