@@ -65,7 +65,6 @@ fn details(plan: &Plan<'_>, themes: &[ThemeCode]) -> anyhow::Result<EventDetails
         capacity: "3".into(),
         nominations_close: uk(plan.date - Duration::days(14)),
         returns_due: uk(plan.date + Duration::days(42)),
-        ..EventAnswers::default()
     };
     // Past dates are history being written down, not a new event: no "not in the past" check.
     answers

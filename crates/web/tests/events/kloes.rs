@@ -20,7 +20,7 @@ async fn kloes_go_to_every_nominee_on_their_date_and_a_change_is_a_new_version(a
     let page = lead
         .post(
             &format!("{path}/nominations"),
-            &fields(&vec![
+            &fields(&[
                 ("name", "Ann Officer".to_owned()),
                 ("role", "Head of SEND".to_owned()),
                 ("organisation", "health".to_owned()),
