@@ -309,6 +309,15 @@ impl Store {
                 ));
             }
         }
+        // A thematic event's next steps are due by a date the whole region works to: after
+        // it (and any extension) the co-ordinator extends first.
+        if ReturnKind::parse(&row.kind) == Some(ReturnKind::ThematicNextSteps)
+            && domain::clock::uk_date(now) > row.extended_to.unwrap_or(row.due_date)
+        {
+            return Err(StoreError::Conflict(
+                "the date for this return has passed: ask the co-ordinator for an extension",
+            ));
+        }
         let area = row.authority_slug.clone();
         let mut model: owed_return::ActiveModel = row.into();
         model.submitted_at = Set(Some(now));

@@ -189,3 +189,65 @@ store_test!(
         assert_eq!(store.outbox_emails(50).await.expect("outbox").len(), 2);
     }
 );
+
+store_test!(
+    a_late_thematic_return_needs_an_extension_first,
+    |store: Store| async move {
+        use domain::events::EventState as S;
+        use domain::next_steps::{ActionEntry, Rag};
+        let cora = coordinator(&store).await;
+        let id = open_event(&store, &cora).await;
+        for (from, to) in [
+            (S::Open, S::KloesShared),
+            (S::KloesShared, S::Held),
+            (S::Held, S::Returns),
+        ] {
+            store
+                .move_event(id, from, to, vec![], &cora, at(2))
+                .await
+                .expect("moved");
+        }
+        let owed = store
+            .returns(&store::ReturnFilter {
+                area: Some(slug("derby")),
+                programme: None,
+            })
+            .await
+            .expect("returns");
+        assert_eq!(owed.len(), 1);
+        let owed = &owed[0];
+        assert_eq!(owed.due, day(4, 17));
+        let entry = ActionEntry {
+            reference: "DER-T1".into(),
+            answers: "KLOE 1".into(),
+            theme: ThemeCode::parse("EHCNA_TIMELINESS").expect("theme"),
+            action: "Weekly panel".into(),
+            owner: "Head of SEND".into(),
+            partners: String::new(),
+            start: day(3, 21),
+            due: day(9, 1),
+            milestones: String::new(),
+            baseline: String::new(),
+            target: String::new(),
+            rag: Rag::Green,
+            progress: vec![],
+            impact: String::new(),
+        };
+        store
+            .apply_next_steps(id, &slug("derby"), &[entry], &cora, at(3))
+            .await
+            .expect("applied");
+        let late = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2027, 4, 18, 12, 0, 0)
+            .single()
+            .expect("time");
+        assert_conflict(store.submit_return(owed.id, &cora, late).await);
+        store
+            .extend_return(owed.id, day(5, 1), "Sickness", &cora, late)
+            .await
+            .expect("extended");
+        store
+            .submit_return(owed.id, &cora, late)
+            .await
+            .expect("in time now");
+    }
+);
