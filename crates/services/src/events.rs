@@ -382,3 +382,21 @@ pub async fn breakout_csv(store: &Store, event: &ThematicEvent) -> Result<Vec<u8
     }
     Ok(table.into_bytes())
 }
+
+/// An event's returns: how many areas have submitted their next steps, of how many owe them.
+pub async fn returns_tally(
+    store: &Store,
+    event: &ThematicEvent,
+) -> Result<(usize, usize), StoreError> {
+    let owed: Vec<_> = store
+        .returns(&store::ReturnFilter {
+            area: None,
+            programme: Some(domain::Programme::Thematic),
+        })
+        .await?
+        .into_iter()
+        .filter(|r| r.activity.id == event.id)
+        .collect();
+    let received = owed.iter().filter(|r| r.submitted.is_some()).count();
+    Ok((received, owed.len()))
+}
