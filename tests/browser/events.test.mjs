@@ -1,8 +1,8 @@
 // A thematic event through the real pages: the co-ordinator meets the event form's errors
 // (over 3 hours, a joining link that is not https), creates an online event and opens it for
 // nominations; Derby's LA lead names an officer (meeting the form's errors first) and sees them
-// listed; the board reads the events, a past demo event with its KLOEs, and Derby's next steps
-// under the thematic programme; the co-ordinator sees who came and an area's returned next
+// listed; the board reads the events, a past demo event with its published overview and its
+// KLOEs, and Derby's next steps under the thematic programme; the co-ordinator sees who came and an area's returned next
 // steps. Every page is scanned with axe and measured at 320 px. See README.md in this folder.
 
 import { test, after } from 'node:test';
@@ -117,8 +117,14 @@ test('the board reads events, a past event\'s KLOEs and Derby\'s next steps', as
   await check(page, response, { who: BOARD.name, path: '/events' });
   response = await submit(page, page.getByRole('link', { name: 'Preparation for adulthood' }));
   await check(page, response, { who: BOARD.name, path: '/events/past' });
-  assert.ok(await page.getByText('Returns', { exact: true }).first().isVisible());
+  assert.ok(await page.getByText('Overview published', { exact: true }).first().isVisible());
   assert.equal(await page.getByRole('link', { name: 'Nominations' }).count(), 0, 'the board sees no names');
+  const eventPath = pathOf(page);
+  response = await submit(page, page.getByRole('link', { name: 'Overview of emerging themes and next steps' }));
+  await check(page, response, { who: BOARD.name, path: '/events/past/overview' });
+  assert.ok(await page.getByText(/planning for adult life has to start by year 9/).isVisible());
+  assert.ok(await page.getByText(/Not yet returned: .*Rutland/).isVisible());
+  response = await goto(page, eventPath);
   response = await submit(page, page.getByRole('link', { name: 'Key lines of enquiry' }));
   await check(page, response, { who: BOARD.name, path: '/events/past/kloes' });
   assert.ok(await page.getByText(/children's to adult health services/).isVisible());

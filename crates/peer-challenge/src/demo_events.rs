@@ -1,6 +1,7 @@
 //! Demo thematic events: two past events ("Preparation for adulthood", face to face, and
 //! "EHC needs assessment timeliness", online) taken through nominations, KLOEs shared,
-//! attendance and returns, with next steps from most areas (one outstanding, one extended);
+//! attendance and returns, with next steps from most areas (one outstanding, one extended),
+//! the first with its overview published;
 //! and one coming event open for nominations whose KLOEs are drafted but not yet shared.
 //! Every step goes through the store's public calls, dated in the past where it happened
 //! then. Seeded once: a database that already has events is left alone.
@@ -191,6 +192,7 @@ async fn past_event(
     areas: &[AuthoritySlug],
     outstanding: &str,
     extended: &str,
+    publish: bool,
 ) -> anyhow::Result<()> {
     let details = details(plan, themes)?;
     let code = theme(plan.theme)?;
@@ -291,6 +293,29 @@ async fn past_event(
             .await?;
         store.submit_return(owed.id, &lead, at(returned)).await?;
     }
+    if publish {
+        // The co-ordinator's overview, drafted from the returns and published to the board.
+        let event = store.event(id).await?.context("the event just made")?;
+        let draft = services::events::draft_overview(store, &event).await?;
+        let text = format!(
+            "Areas agree that planning for adult life has to start by year 9, with health \
+             colleagues at the table from the first review.\n\n{draft}"
+        );
+        let written = plan.date + Duration::days(50);
+        store
+            .save_event_overview(id, &text, coordinator, at(written))
+            .await?;
+        store
+            .move_event(
+                id,
+                EventState::Returns,
+                EventState::OverviewPublished,
+                vec![],
+                coordinator,
+                at(written),
+            )
+            .await?;
+    }
     Ok(())
 }
 
@@ -327,6 +352,7 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> anyhow::Result<()> {
         &areas,
         "rutland",
         "lincolnshire",
+        true,
     )
     .await?;
     past_event(
@@ -344,6 +370,7 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> anyhow::Result<()> {
         &areas,
         "north-northamptonshire",
         "derbyshire",
+        false,
     )
     .await?;
 

@@ -400,3 +400,123 @@ pub async fn returns_tally(
     let received = owed.iter().filter(|r| r.submitted.is_some()).count();
     Ok((received, owed.len()))
 }
+
+/// The overview's first draft, from the returns as they stand: how many areas have returned,
+/// the themes their next steps answer across areas, each area's next steps, and who has not
+/// returned. The co-ordinator edits it before publishing.
+pub async fn draft_overview(store: &Store, event: &ThematicEvent) -> Result<String, StoreError> {
+    let names: std::collections::BTreeMap<AuthoritySlug, String> = store
+        .authorities()
+        .await?
+        .into_iter()
+        .map(|a| (a.slug, a.name))
+        .collect();
+    let name = |area: &AuthoritySlug| names.get(area).cloned().unwrap_or_else(|| area.to_string());
+    let labels: std::collections::BTreeMap<ThemeCode, String> = store
+        .themes()
+        .await?
+        .into_iter()
+        .map(|t| (t.code, t.label))
+        .collect();
+    let owed: Vec<_> = store
+        .returns(&store::ReturnFilter {
+            area: None,
+            programme: Some(domain::Programme::Thematic),
+        })
+        .await?
+        .into_iter()
+        .filter(|r| r.activity.id == event.id)
+        .collect();
+    let steps: Vec<_> = store
+        .next_steps(&store::NextStepFilter {
+            area: None,
+            programme: Some(domain::Programme::Thematic),
+        })
+        .await?
+        .into_iter()
+        .filter(|s| s.activity.id == event.id)
+        .collect();
+    let returned: Vec<_> = owed.iter().filter(|r| r.submitted.is_some()).collect();
+    let mut text = format!(
+        "{} of {} areas have returned their next steps after the event on {}.\n",
+        returned.len(),
+        owed.len(),
+        crate::dates::date(event.details.date)
+    );
+    let mut themes: std::collections::BTreeMap<
+        &ThemeCode,
+        (usize, std::collections::BTreeSet<&AuthoritySlug>),
+    > = std::collections::BTreeMap::new();
+    for step in &steps {
+        let entry = themes.entry(&step.entry.theme).or_default();
+        entry.0 += 1;
+        entry.1.insert(&step.authority);
+    }
+    if !themes.is_empty() {
+        text.push_str("\nEmerging themes across areas:\n");
+        let mut ranked: Vec<_> = themes.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.1.len().cmp(&a.1.1.len()).then(a.0.cmp(b.0)));
+        for (code, (count, areas)) in ranked {
+            text.push_str(&format!(
+                "- {}: {count} next step(s) from {} area(s)\n",
+                labels
+                    .get(code)
+                    .cloned()
+                    .unwrap_or_else(|| code.to_string()),
+                areas.len()
+            ));
+        }
+    }
+    if !steps.is_empty() {
+        text.push_str("\nEach area's next steps:\n");
+        for returned in &returned {
+            for step in steps.iter().filter(|s| s.authority == returned.area) {
+                text.push_str(&format!(
+                    "- {}: {} (owner {}, due {})\n",
+                    name(&returned.area),
+                    step.entry.action,
+                    step.entry.owner,
+                    crate::dates::date(step.entry.due)
+                ));
+            }
+        }
+    }
+    let missing: Vec<String> = owed
+        .iter()
+        .filter(|r| r.submitted.is_none())
+        .map(|r| name(&r.area))
+        .collect();
+    if !missing.is_empty() {
+        text.push_str(&format!("\nNot yet returned: {}.\n", missing.join(", ")));
+    }
+    Ok(text)
+}
+
+/// Save the co-ordinator's overview (at most a narrative's length, nothing identifying a child).
+pub async fn save_overview(
+    scheme: Scheme<'_>,
+    principal: &Principal,
+    event: &ThematicEvent,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<(), Refused> {
+    authorise(Some(principal), &Action::ManageEvents)?;
+    let text = domain::MultiLine::required(
+        "The overview",
+        "the overview",
+        text,
+        domain::limits::NARRATIVE,
+    )
+    .map_err(|problem| {
+        Refused::Invalid(vec![domain::forms::FieldProblem::new(
+            "overview",
+            problem.to_string(),
+        )])
+    })?;
+    domain::personal_data::check_free_text("overview", text.as_str())
+        .map_err(|problem| Refused::Invalid(vec![problem]))?;
+    Ok(scheme
+        .store
+        .save_event_overview(event.id, text.as_str(), principal, now)
+        .await?)
+}

@@ -21,7 +21,7 @@ use sea_orm::{
 
 use crate::entity::{
     programme_activity, programme_activity_area, thematic_event, thematic_kloe,
-    thematic_kloe_version, thematic_nomination, thematic_reminder,
+    thematic_kloe_version, thematic_nomination, thematic_overview, thematic_reminder,
 };
 use crate::outbox::{NewEmail, enqueue};
 use crate::{Store, StoreError, audit};
@@ -405,6 +405,16 @@ impl Store {
         }
         if to == EventState::Returns {
             owe_next_steps(&txn, id, now).await?;
+        }
+        if to == EventState::OverviewPublished
+            && thematic_overview::Entity::find_by_id(id.as_uuid())
+                .one(&txn)
+                .await?
+                .is_none()
+        {
+            return Err(StoreError::Conflict(
+                "there is no overview to publish: write it first",
+            ));
         }
         for email in emails {
             enqueue(&txn, email, now).await?;
@@ -877,5 +887,61 @@ impl Store {
         .await?;
         txn.commit().await?;
         Ok(())
+    }
+
+    /// Write the co-ordinator's overview while the event is at returns (before it is
+    /// published). Audited.
+    pub async fn save_event_overview(
+        &self,
+        event: ProgrammeActivityId,
+        text: &str,
+        by: &Principal,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let txn = self.begin_write().await?;
+        let loaded = load(&txn, event).await?.ok_or(StoreError::NotFound)?;
+        if loaded.state != EventState::Returns {
+            return Err(StoreError::Conflict(
+                "the overview is written while the areas' next steps come in, and kept once published",
+            ));
+        }
+        let model = thematic_overview::ActiveModel {
+            event_id: Set(event.as_uuid()),
+            text: Set(text.to_owned()),
+            updated_at: Set(now),
+        };
+        if thematic_overview::Entity::find_by_id(event.as_uuid())
+            .one(&txn)
+            .await?
+            .is_some()
+        {
+            model.update(&txn).await?;
+        } else {
+            model.insert(&txn).await?;
+        }
+        audit::append(
+            &txn,
+            AuditEvent::new(
+                Some(by.user_id),
+                "event.overview_saved",
+                AuditObject::new("thematic_event", event),
+                "overview of emerging themes saved".to_owned(),
+            ),
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// The overview as last saved, if any.
+    pub async fn event_overview(
+        &self,
+        event: ProgrammeActivityId,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(thematic_overview::Entity::find_by_id(event.as_uuid())
+            .one(&self.db)
+            .await?
+            .map(|row| row.text))
     }
 }

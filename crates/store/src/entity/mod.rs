@@ -49,6 +49,7 @@ pub mod thematic_event;
 pub mod thematic_kloe;
 pub mod thematic_kloe_version;
 pub mod thematic_nomination;
+pub mod thematic_overview;
 pub mod thematic_reminder;
 pub mod training_place;
 pub mod training_session;

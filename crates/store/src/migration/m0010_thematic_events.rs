@@ -82,6 +82,14 @@ enum ThematicKloes {
     Themes,
 }
 
+#[derive(DeriveIden)]
+enum ThematicOverviews {
+    Table,
+    EventId,
+    Text,
+    UpdatedAt,
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -237,11 +245,30 @@ impl MigrationTrait for Migration {
                     )
                     .to_owned(),
             )
+            .await?;
+        // The co-ordinator's overview of emerging themes and next steps, one per event.
+        manager
+            .create_table(
+                Table::create()
+                    .table(ThematicOverviews::Table)
+                    .if_not_exists()
+                    .col(uuid(ThematicOverviews::EventId).primary_key())
+                    .col(text(ThematicOverviews::Text))
+                    .col(timestamp_with_time_zone(ThematicOverviews::UpdatedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(ThematicOverviews::Table, ThematicOverviews::EventId)
+                            .to(ThematicEvents::Table, ThematicEvents::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            ThematicOverviews::Table.into_iden(),
             ThematicKloes::Table.into_iden(),
             ThematicKloeVersions::Table.into_iden(),
             ThematicReminders::Table.into_iden(),

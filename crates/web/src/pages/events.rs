@@ -60,6 +60,8 @@ pub fn routes() -> Vec<Route> {
             "/events/{id}/attendance",
             post(record_attendance),
         ),
+        route(Method::GET, "/events/{id}/overview", get(show_overview)),
+        route(Method::POST, "/events/{id}/overview", post(save_overview)),
         route(
             Method::GET,
             "/events/{id}/breakouts.csv",
@@ -1507,4 +1509,109 @@ pub async fn download_breakouts(
         bytes,
     )
         .into_response())
+}
+
+// The overview of emerging themes and next steps.
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/events/overview.html")]
+pub struct OverviewPage {
+    chrome: Chrome,
+    summary: Option<ErrorSummary>,
+    id: ProgrammeActivityId,
+    title: String,
+    /// The published overview, as the board reads it: paragraphs of lines.
+    published: Option<Vec<Vec<String>>>,
+    /// The co-ordinator's form while the event is at returns.
+    form: Option<Textarea>,
+}
+
+async fn overview_page(
+    state: &AppState,
+    visitor: &Visitor,
+    event: &ThematicEvent,
+    typed: Option<&str>,
+    errors: &FormErrors,
+) -> Result<OverviewPage, AppError> {
+    let saved = state.store.event_overview(event.id).await?;
+    let is_published = matches!(
+        event.state,
+        EventState::OverviewPublished | EventState::Closed
+    );
+    let editing = visitor.may(&Action::ManageEvents) && event.state == EventState::Returns;
+    let form = if editing {
+        let text = match (typed, &saved) {
+            (Some(typed), _) => typed.to_owned(),
+            (None, Some(saved)) => saved.clone(),
+            (None, None) => use_cases::draft_overview(&state.store, event).await?,
+        };
+        let mut area = Textarea::new("overview", "Overview of emerging themes and next steps", &text)
+            .hint("Drafted from the areas' returns: edit it into the overview the board reads, then publish it from the event's page.")
+            .limit(domain::limits::NARRATIVE)
+            .errors(errors);
+        area.rows = 20;
+        Some(area)
+    } else {
+        None
+    };
+    Ok(OverviewPage {
+        chrome: Chrome::new(visitor, format!("Overview: {}", event.details.title), NAV)
+            .with_errors(!errors.is_empty()),
+        summary: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
+        id: event.id,
+        title: event.details.title.to_string(),
+        published: saved.filter(|_| is_published).map(|text| {
+            text.split("\n\n")
+                .map(|para| para.lines().map(str::to_owned).collect())
+                .collect()
+        }),
+        form,
+    })
+}
+
+pub async fn show_overview(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<OverviewPage, AppError> {
+    let event = load(&state, &visitor, &id).await?;
+    overview_page(&state, &visitor, &event, None, &FormErrors::default()).await
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct OverviewForm {
+    #[serde(default)]
+    overview: String,
+}
+
+pub async fn save_overview(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<OverviewForm>,
+) -> Result<Response, AppError> {
+    let principal = visitor.authorise(&Action::ManageEvents)?;
+    let event = load(&state, &visitor, &id).await?;
+    match use_cases::save_overview(
+        state.scheme(),
+        principal,
+        &event,
+        &form.overview,
+        Utc::now(),
+    )
+    .await
+    {
+        Ok(()) => Ok(see_other(&format!("/events/{}/overview", event.id))),
+        Err(why) => {
+            let status = if matches!(why, Refused::Invalid(_)) {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::CONFLICT
+            };
+            let errors = problems_of(why, "overview")?;
+            let page =
+                overview_page(&state, &visitor, &event, Some(&form.overview), &errors).await?;
+            Ok((status, page).into_response())
+        }
+    }
 }

@@ -40,6 +40,8 @@ pub fn rows() -> Vec<Row> {
         row(Method::POST, "/events/{id}/next-steps/{area}/upload",    "/events/{event}/next-steps/derby/upload", NAMERS_INVALID),
         row(Method::POST, "/events/{id}/attendance",                  "/events/{event}/attendance",      [REDIRECT, CONFLICT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
         row(Method::GET,  "/events/{id}/breakouts.csv",               "/events/{event}/breakouts.csv",   COORDINATOR_ONLY),
+        row(Method::GET,  "/events/{id}/overview",                    "/events/{event}/overview",        READERS),
+        row(Method::POST, "/events/{id}/overview",                    "/events/{event}/overview",        [REDIRECT, INVALID, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
         row(Method::POST, "/events/{id}/remind",                      "/events/{event}/remind",          [REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
     ]
 }

@@ -230,3 +230,81 @@ app_test!(
     every_area_owes_its_next_steps_and_the_board_sees_them_under_the_event,
     every_area_owes_its_next_steps_and_the_board_sees_them_under_the_event
 );
+
+async fn the_overview_is_drafted_from_the_returns_edited_and_published_to_the_board(app: TestApp) {
+    let date = future_weekday();
+    let path = open_event(&app, date).await;
+    let mut coordinator = app.browser_as(Who::Coordinator).await;
+    let today = uk(domain::clock::uk_date(chrono::Utc::now()));
+    let kloes = [
+        ("kloe_1", "How well are transitions planned?"),
+        ("kloe_1_themes", "PFA"),
+        ("share_on", today.as_str()),
+    ];
+    assert_eq!(
+        coordinator
+            .post(&format!("{path}/kloes"), &kloes)
+            .await
+            .status
+            .as_u16(),
+        303
+    );
+    for to in ["kloes_shared", "held", "returns"] {
+        assert_eq!(
+            coordinator
+                .post(&format!("{path}/move"), &[("to", to)])
+                .await
+                .status
+                .as_u16(),
+            303
+        );
+    }
+    // Publishing before writing it is refused.
+    let page = coordinator
+        .post(&format!("{path}/move"), &[("to", "overview_published")])
+        .await;
+    assert_eq!(page.status.as_u16(), 409);
+    assert!(page.body.contains("there is no overview to publish"));
+    // The draft counts the returns and names who has not returned.
+    let page = coordinator.get(&format!("{path}/overview")).await;
+    assert!(
+        page.body
+            .contains("0 of 10 areas have returned their next steps"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Not yet returned: "));
+    // The board sees nothing until it is published.
+    let mut board = app.browser_as(Who::Board).await;
+    assert!(
+        !board
+            .get(&format!("{path}/overview"))
+            .await
+            .body
+            .contains("Partners across the region")
+    );
+    let page = coordinator
+        .post(&format!("{path}/overview"), &[("overview", "")])
+        .await;
+    assert_eq!(page.status.as_u16(), 422);
+    let text =
+        "Partners across the region want earlier joint planning.\n\nNot yet returned: every area.";
+    let page = coordinator
+        .post(&format!("{path}/overview"), &[("overview", text)])
+        .await;
+    assert_eq!(page.status.as_u16(), 303, "{}", page.body);
+    let page = coordinator
+        .post(&format!("{path}/move"), &[("to", "overview_published")])
+        .await;
+    assert_eq!(page.status.as_u16(), 303, "{}", page.body);
+    let page = board.get(&format!("{path}/overview")).await;
+    assert!(
+        page.body
+            .contains("Partners across the region want earlier joint planning.")
+    );
+    assert!(!page.body.contains("<textarea"), "the board only reads it");
+}
+app_test!(
+    the_overview_is_drafted_from_the_returns_edited_and_published_to_the_board,
+    the_overview_is_drafted_from_the_returns_edited_and_published_to_the_board
+);
