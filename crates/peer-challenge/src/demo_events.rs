@@ -182,6 +182,14 @@ fn next_step(area: &str, n: usize, code: &ThemeCode, start: NaiveDate) -> Action
     }
 }
 
+/// How a past event's returns stand: one area outstanding, one extended, and whether the
+/// overview has been published.
+struct Afterwards<'a> {
+    outstanding: &'a str,
+    extended: &'a str,
+    publish: bool,
+}
+
 /// A past event taken to returns: nominations, KLOEs shared, held, attendance, each area's
 /// next steps submitted except `outstanding`, and `extended`'s return given more time.
 async fn past_event(
@@ -190,10 +198,13 @@ async fn past_event(
     plan: &Plan<'_>,
     themes: &[ThemeCode],
     areas: &[AuthoritySlug],
-    outstanding: &str,
-    extended: &str,
-    publish: bool,
+    after: Afterwards<'_>,
 ) -> anyhow::Result<()> {
+    let Afterwards {
+        outstanding,
+        extended,
+        publish,
+    } = after;
     let details = details(plan, themes)?;
     let code = theme(plan.theme)?;
     let created = plan.date - Duration::days(60);
@@ -350,9 +361,11 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> anyhow::Result<()> {
         },
         &themes,
         &areas,
-        "rutland",
-        "lincolnshire",
-        true,
+        Afterwards {
+            outstanding: "rutland",
+            extended: "lincolnshire",
+            publish: true,
+        },
     )
     .await?;
     past_event(
@@ -368,9 +381,11 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> anyhow::Result<()> {
         },
         &themes,
         &areas,
-        "north-northamptonshire",
-        "derbyshire",
-        false,
+        Afterwards {
+            outstanding: "north-northamptonshire",
+            extended: "derbyshire",
+            publish: false,
+        },
     )
     .await?;
 
