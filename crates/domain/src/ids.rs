@@ -145,3 +145,7 @@ mod tests {
         assert!("not-a-uuid".parse::<UserId>().is_err());
     }
 }
+uuid_id!(
+    /// One officer an area names to a thematic event.
+    NominationId
+);

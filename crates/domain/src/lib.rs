@@ -11,6 +11,7 @@ pub mod case_sample;
 pub mod challenge;
 pub mod clock;
 pub mod email;
+pub mod events;
 pub mod findings;
 pub mod forms;
 pub mod ids;

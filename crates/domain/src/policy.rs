@@ -114,6 +114,12 @@ pub enum Action {
     /// Keep one area's next steps up to date (change them, record progress), whatever
     /// programme activity they came from.
     KeepNextSteps(AuthoritySlug),
+    /// See the list of thematic events and each event's page.
+    ViewEvents,
+    /// Create, change and move thematic events; see who comes from where and remind areas.
+    ManageEvents,
+    /// Name (and withdraw) an area's officers for a thematic event.
+    NominateForEvent(AuthoritySlug),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
@@ -213,6 +219,14 @@ fn allows(principal: &Principal, action: &Action) -> bool {
         Action::SubmitReturn(area)
         | Action::KeepNextSteps(area)
         | Action::AssignReturnOwner(area) => {
+            principal.leads(area) || principal.has_role(Role::Coordinator)
+        }
+        // Every area of the region takes part in every event, so an LA lead reads them all;
+        // reviewers take no part in events.
+        Action::ViewEvents => monitors_region(principal) || principal.has_role(Role::LaLead),
+        Action::ManageEvents => principal.has_role(Role::Coordinator),
+        // The area names its own officers; the co-ordinator may enter names sent by email.
+        Action::NominateForEvent(area) => {
             principal.leads(area) || principal.has_role(Role::Coordinator)
         }
         Action::MoveChallenge { access, from, to } => transition(*from, *to).is_some_and(|move_| {

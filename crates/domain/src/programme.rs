@@ -69,20 +69,24 @@ pub struct ActivityRef {
 pub enum ReturnKind {
     /// A challenge's host area's action plan (its next steps, by spreadsheet or web form).
     ActionPlan,
+    /// Each area's next steps after a thematic event (the next-steps template).
+    ThematicNextSteps,
 }
 
 impl ReturnKind {
-    pub const ALL: &'static [ReturnKind] = &[Self::ActionPlan];
+    pub const ALL: &'static [ReturnKind] = &[Self::ActionPlan, Self::ThematicNextSteps];
 
     pub fn code(self) -> &'static str {
         match self {
             Self::ActionPlan => "action_plan",
+            Self::ThematicNextSteps => "thematic_next_steps",
         }
     }
 
     pub fn label(self) -> &'static str {
         match self {
             Self::ActionPlan => "Action plan",
+            Self::ThematicNextSteps => "Next steps",
         }
     }
 

@@ -7,7 +7,9 @@ mod challenges_cli;
 mod config;
 mod demo;
 mod demo_challenges;
+mod demo_events;
 mod demo_findings;
+mod events_cli;
 mod report_cli;
 mod server;
 mod solve;
@@ -124,6 +126,11 @@ enum Command {
         #[arg(long)]
         authority: Option<String>,
     },
+    /// List thematic events (`events list`): date, title, state, returns received of expected.
+    Events {
+        #[command(subcommand)]
+        command: events_cli::EventsCommand,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -195,6 +202,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             config::init_logging(&config);
             create_user(&config, &email, &name, &roles, authority.as_deref()).await
         }
+        Command::Events { command } => events_cli::run(command).await,
     }
 }
 

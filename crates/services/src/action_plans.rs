@@ -215,3 +215,23 @@ pub fn progress_svg(months: &[(NaiveDate, [usize; 4])], title: &str) -> String {
             .collect(),
     })
 }
+
+/// Any area's next steps for a programme activity as the template to fill in (a thematic
+/// event's return), holding every one so far.
+pub fn area_workbook(
+    area_name: &str,
+    plan: &[PlannedAction],
+    themes: &[(ThemeCode, String)],
+) -> Result<Vec<u8>, DocumentError> {
+    write_action_plan(&ActionPlanSheet {
+        area: area_name.to_owned(),
+        themes: themes
+            .iter()
+            .map(|(code, label)| ThemeLine {
+                code: code.to_string(),
+                label: label.clone(),
+            })
+            .collect(),
+        rows: plan.iter().map(row_of).collect(),
+    })
+}

@@ -9,6 +9,8 @@ pub mod action_plans;
 pub mod challenge_emails;
 pub mod composition;
 pub mod dates;
+pub mod event_emails;
+pub mod events;
 pub mod journey;
 pub mod mail;
 pub mod networks;

@@ -119,13 +119,23 @@ impl Upkeep {
                 let returns =
                     send_return_reminders(&self.store, settings.reminders, &settings.base_url, now)
                         .await;
+                // Thematic events' KLOEs go out on their date; nominees hear a week and a
+                // day before.
+                let events = match crate::events::share_due_kloes(&self.store, now).await {
+                    Ok(shared) => crate::events::send_event_reminders(&self.store, now)
+                        .await
+                        .map(|reminded| reminded + shared),
+                    Err(error) => Err(error),
+                };
                 actions
                     .and_then(|sent| {
-                        returns.map(|returns| {
-                            format!(
-                                "{} due soon, {} overdue, {} without an update, {returns} about returns",
-                                sent.due_soon, sent.overdue, sent.no_update
-                            )
+                        returns.and_then(|returns| {
+                            events.map(|events| {
+                                format!(
+                                    "{} due soon, {} overdue, {} without an update, {returns} about returns, {events} about events",
+                                    sent.due_soon, sent.overdue, sent.no_update
+                                )
+                            })
                         })
                     })
                     .map_err(failure)

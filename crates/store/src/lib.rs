@@ -11,6 +11,7 @@ mod challenges;
 mod connect;
 mod entity;
 mod error;
+mod events;
 mod findings;
 mod guidance;
 mod migration;
@@ -49,6 +50,7 @@ pub use challenges::{
 };
 pub use connect::Backend;
 pub use error::StoreError;
+pub use events::{EventKloes, KloesSaved, Nomination, ThematicEvent};
 pub use findings::{Author, EvidenceNote, Finding, FindingComment};
 pub use guidance::{GuidanceDocument, GuidanceSummary, NewGuidance};
 pub use next_steps::{ActionChange, ActionCounts, NextStepFilter, PlanApplied, PlannedAction};

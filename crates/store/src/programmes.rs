@@ -212,3 +212,35 @@ impl Store {
         load(&self.db, id).await
     }
 }
+
+/// A new activity other than a challenge's, in the caller's transaction (a thematic event is
+/// written with its activity, sharing its id). The areas must all be in `region`.
+pub(crate) async fn add_activity(
+    db: &impl ConnectionTrait,
+    id: ProgrammeActivityId,
+    programme: Programme,
+    title: &str,
+    areas: &[AuthoritySlug],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let first = areas.first().ok_or(StoreError::Conflict(
+        "An activity involves at least one area",
+    ))?;
+    let region = region_of(db, first).await?;
+    for area in &areas[1..] {
+        if region_of(db, area).await? != region {
+            return Err(StoreError::Conflict(
+                "An activity's areas are all in one region",
+            ));
+        }
+    }
+    let new = NewActivity {
+        id: id.as_uuid(),
+        programme,
+        region,
+        title,
+        challenge: None,
+        areas,
+    };
+    insert_activity(db, new, now).await
+}

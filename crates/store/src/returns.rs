@@ -363,7 +363,10 @@ impl Store {
     ) -> Result<(), StoreError> {
         let txn = self.begin_write().await?;
         let row = unsubmitted(&txn, id, "This return has been submitted already").await?;
-        if ReturnKind::parse(&row.kind) == Some(ReturnKind::ActionPlan) {
+        if matches!(
+            ReturnKind::parse(&row.kind),
+            Some(ReturnKind::ActionPlan | ReturnKind::ThematicNextSteps)
+        ) {
             let actions = action::Entity::find()
                 .filter(action::Column::ActivityId.eq(row.activity_id))
                 .filter(action::Column::AuthoritySlug.eq(row.authority_slug.as_str()))
@@ -374,6 +377,15 @@ impl Store {
                     "Add at least one action before submitting the plan",
                 ));
             }
+        }
+        // A thematic event's next steps are due by a date the whole region works to: after
+        // it (and any extension) the co-ordinator extends first.
+        if ReturnKind::parse(&row.kind) == Some(ReturnKind::ThematicNextSteps)
+            && domain::clock::uk_date(now) > row.extended_to.unwrap_or(row.due_date)
+        {
+            return Err(StoreError::Conflict(
+                "the date for this return has passed: ask the co-ordinator for an extension",
+            ));
         }
         let area = row.authority_slug.clone();
         let mut model: owed_return::ActiveModel = row.into();

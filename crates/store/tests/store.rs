@@ -6,6 +6,7 @@
 mod support;
 
 mod applications;
+mod events;
 mod findings;
 mod next_steps;
 mod outbox;

@@ -12,6 +12,7 @@ mod apply;
 mod authorisation;
 mod challenges;
 mod crowds;
+mod events;
 mod outcomes;
 mod page_snapshots;
 mod pool_directory;

@@ -8,6 +8,7 @@ pub mod apply;
 pub mod authorities;
 pub mod challenges;
 pub mod dashboard;
+pub mod events;
 pub mod findings;
 pub mod health;
 pub mod next_steps;
@@ -108,6 +109,7 @@ fn signed_in_links(principal: &Principal) -> Vec<(&'static str, &'static str)> {
         ("Emails", "/admin/outbox", Action::ViewOutbox),
         ("Scheduled jobs", "/admin/upkeep", Action::ViewUpkeep),
         ("Guidance", "/admin/guidance", Action::ManageGuidance),
+        ("Events", "/events", Action::ViewEvents),
     ]
     .into_iter()
     .filter(|(_, _, action)| authorise(Some(principal), action).is_ok())

@@ -232,10 +232,16 @@ async fn return_page(
             .submitted
             .as_ref()
             .map(|(at, by)| format!("{} by {by}", crate::dates::date_time(*at))),
-        form_href: owed
-            .activity
-            .challenge
-            .map(|challenge| format!("/challenges/{challenge}/actions")),
+        form_href: match owed.activity.programme {
+            domain::Programme::Thematic => Some(format!(
+                "/events/{}/next-steps/{}",
+                owed.activity.id, owed.area
+            )),
+            _ => owed
+                .activity
+                .challenge
+                .map(|challenge| format!("/challenges/{challenge}/actions")),
+        },
         may_submit,
         owner,
         owner_choice,
