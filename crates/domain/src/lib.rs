@@ -7,6 +7,7 @@ mod vocabulary;
 pub mod application;
 pub mod audit;
 pub mod authority;
+pub mod biennial;
 pub mod case_sample;
 pub mod challenge;
 pub mod clock;

@@ -112,6 +112,10 @@ pub enum Action {
     /// Keep one area's next steps up to date (change them, record progress), whatever
     /// programme activity they came from.
     KeepNextSteps(AuthoritySlug),
+    /// See the biennial cycles and a cycle's page (priorities, areas, the published pairing).
+    ViewBiennial,
+    /// Plan a biennial cycle: its details, areas, pairing (generate, swap, publish) and moves.
+    ManageBiennial,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
@@ -204,6 +208,10 @@ fn allows(principal: &Principal, action: &Action) -> bool {
         Action::SubmitReturn(area) | Action::KeepNextSteps(area) => {
             principal.leads(area) || principal.has_role(Role::Coordinator)
         }
+        // Every area takes part in the biennial, and the board monitors it.
+        Action::ViewBiennial => monitors_region(principal) || principal.has_role(Role::LaLead),
+        // The co-ordinator runs the biennial event.
+        Action::ManageBiennial => principal.has_role(Role::Coordinator),
         Action::MoveChallenge { access, from, to } => transition(*from, *to).is_some_and(|move_| {
             movers(principal, access)
                 .into_iter()

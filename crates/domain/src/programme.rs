@@ -69,20 +69,24 @@ pub struct ActivityRef {
 pub enum ReturnKind {
     /// A challenge's host area's action plan (its next steps, by spreadsheet or web form).
     ActionPlan,
+    /// A biennial cycle's agreed actions / next steps template from each area taking part.
+    BiennialActions,
 }
 
 impl ReturnKind {
-    pub const ALL: &'static [ReturnKind] = &[Self::ActionPlan];
+    pub const ALL: &'static [ReturnKind] = &[Self::ActionPlan, Self::BiennialActions];
 
     pub fn code(self) -> &'static str {
         match self {
             Self::ActionPlan => "action_plan",
+            Self::BiennialActions => "biennial_actions",
         }
     }
 
     pub fn label(self) -> &'static str {
         match self {
             Self::ActionPlan => "Action plan",
+            Self::BiennialActions => "Agreed actions",
         }
     }
 
