@@ -5,6 +5,8 @@
 //! settings. No HTTP and no pages here: `web` and the binary call in.
 
 pub mod action_plans;
+pub mod biennial;
+pub mod biennial_emails;
 pub mod challenge_emails;
 pub mod composition;
 pub mod dates;
