@@ -126,6 +126,10 @@ pub struct CycleAnswers {
     /// "yes" when two areas may challenge each other.
     #[serde(default)]
     pub reciprocal: String,
+    /// The areas ticked to take part (on creation only; checked against the region's by the
+    /// use case, which knows them).
+    #[serde(default)]
+    pub areas: Vec<String>,
 }
 
 impl CycleAnswers {

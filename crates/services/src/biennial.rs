@@ -72,14 +72,13 @@ pub async fn create_cycle(
     scheme: Scheme<'_>,
     principal: &Principal,
     answers: &CycleAnswers,
-    areas: &[String],
     now: DateTime<Utc>,
 ) -> Result<ProgrammeActivityId, Refused> {
     authorise(Some(principal), &Action::ManageBiennial)?;
     let themes = theme_codes(scheme).await?;
     let known = region_areas(scheme).await?;
     let details = answers.check(&themes);
-    let areas = chosen_areas(areas, &known);
+    let areas = chosen_areas(&answers.areas, &known);
     match (details, areas) {
         (Ok(details), Ok(areas)) => Ok(scheme
             .store
@@ -238,7 +237,7 @@ pub struct SwapAnswers {
     #[serde(default)]
     pub second: String,
     #[serde(default)]
-    pub reason: String,
+    pub swap_reason: String,
 }
 
 /// Two challenging areas swap the areas they challenge. The rules are checked again; a swap
@@ -275,8 +274,8 @@ pub async fn swap_pairs(
             ));
         }
     };
-    let reason = OneLine::parse("The reason", &answers.reason, limits::SENTENCE)
-        .map_err(|error| Refused::Invalid(vec![FieldProblem::new("reason", error)]))?;
+    let reason = OneLine::parse("The reason", &answers.swap_reason, limits::SENTENCE)
+        .map_err(|error| Refused::Invalid(vec![FieldProblem::new("swap_reason", error)]))?;
     let swapped = swap(&cycle.plain_pairs(), &first, &second)
         .ok_or_else(|| Refused::Rule("Those areas are not both paired".into()))?;
     let last = last_cycle(scheme, cycle).await?;
@@ -291,7 +290,7 @@ pub async fn swap_pairs(
     if !breaches.is_empty() && reason.is_empty() {
         let broken: Vec<String> = breaches.iter().map(|b| b.describe(&name)).collect();
         return Err(Refused::Invalid(vec![FieldProblem::new(
-            "reason",
+            "swap_reason",
             format!(
                 "This swap breaks a rule ({}). Give a reason to keep it anyway, or choose another swap",
                 broken.join("; ")
@@ -415,7 +414,7 @@ pub struct OptOutAnswers {
     #[serde(default)]
     pub area: String,
     #[serde(default)]
-    pub reason: String,
+    pub opt_out_reason: String,
 }
 
 /// An area stops taking part. While planning, the pairing is cleared to be generated again;
@@ -440,23 +439,25 @@ pub async fn opt_out(
             "Choose an area that is taking part",
         ));
     }
-    let reason = match OneLine::parse("The reason", &answers.reason, limits::SENTENCE) {
+    let reason = match OneLine::parse("The reason", &answers.opt_out_reason, limits::SENTENCE) {
         Ok(reason) if reason.is_empty() => {
             problems.push(FieldProblem::new(
-                "reason",
+                "opt_out_reason",
                 "Enter why the area is opting out",
             ));
             None
         }
-        Ok(reason) => match domain::personal_data::check_free_text("reason", reason.as_str()) {
-            Ok(()) => Some(reason),
-            Err(problem) => {
-                problems.push(problem);
-                None
+        Ok(reason) => {
+            match domain::personal_data::check_free_text("opt_out_reason", reason.as_str()) {
+                Ok(()) => Some(reason),
+                Err(problem) => {
+                    problems.push(problem);
+                    None
+                }
             }
-        },
+        }
         Err(error) => {
-            problems.push(FieldProblem::new("reason", error));
+            problems.push(FieldProblem::new("opt_out_reason", error));
             None
         }
     };

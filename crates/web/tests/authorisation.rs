@@ -97,6 +97,10 @@ mod findings_rows;
 #[path = "authorisation_rows/next_steps.rs"]
 mod next_steps_rows;
 
+/// The biennial cycles.
+#[path = "authorisation_rows/biennial.rs"]
+mod biennial_rows;
+
 // One line per route reads as the table it is.
 #[rustfmt::skip]
 fn table() -> Vec<Row> {
@@ -194,6 +198,7 @@ fn table() -> Vec<Row> {
     rows.extend(visit_rows::rows());
     rows.extend(findings_rows::rows());
     rows.extend(next_steps_rows::rows());
+    rows.extend(biennial_rows::rows());
     rows
 }
 
@@ -255,6 +260,7 @@ impl Fixtures {
                 ("{next}", next.challenge.to_string()),
                 ("{action}", next.action.to_string()),
                 ("{return}", owed[0].id.to_string()),
+                ("{cycle}", biennial_rows::fixture(app).await),
             ],
         }
     }

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod applications;
 pub mod apply;
 pub mod authorities;
+pub mod biennial;
 pub mod challenges;
 pub mod dashboard;
 pub mod findings;
@@ -108,6 +109,7 @@ fn signed_in_links(principal: &Principal) -> Vec<(&'static str, &'static str)> {
         ("Emails", "/admin/outbox", Action::ViewOutbox),
         ("Scheduled jobs", "/admin/upkeep", Action::ViewUpkeep),
         ("Guidance", "/admin/guidance", Action::ManageGuidance),
+        ("Biennial", "/biennial", Action::ViewBiennial),
     ]
     .into_iter()
     .filter(|(_, _, action)| authorise(Some(principal), action).is_ok())

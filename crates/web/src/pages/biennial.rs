@@ -1,0 +1,775 @@
+//! The biennial large-scale challenge's pages: the cycles, a cycle planned and edited by the
+//! co-ordinator, and a cycle's page (its priorities, the areas taking part and who opted out,
+//! and the pairing as a table and a ring drawn on the server), with the co-ordinator's forms
+//! to generate, swap and publish the pairing, move the cycle on and record an opt-out. Each
+//! form posts to a `services::biennial` use case; problems come back next to their fields.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::Form;
+use chrono::Utc;
+use domain::biennial::{CycleAnswers, CycleState, PRIORITY_SLOTS};
+use domain::{Action, AuthoritySlug, ProgrammeActivityId, ThemeCode, limits};
+use services::biennial::{self as cycles, OptOutAnswers, SwapAnswers};
+use services::journey::Refused;
+use store::BiennialCycle;
+
+use crate::components::{
+    CheckboxItem, Checkboxes, ErrorSummary, NotificationBanner, Select, SelectItem, TextInput,
+};
+use crate::error::refused;
+use crate::forms::FormErrors;
+use crate::pages::{Chrome, Notice, parse_id, see_other};
+use crate::routes::{Route, route};
+use crate::visitor::Visitor;
+use crate::{AppError, AppState, dates};
+
+const NAV: &str = "/biennial";
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        route(Method::GET, "/biennial", get(list_cycles)),
+        route(Method::GET, "/biennial/new", get(show_new_cycle)),
+        route(Method::POST, "/biennial/new", post(create_cycle)),
+        route(Method::GET, "/biennial/{id}", get(show_cycle)),
+        route(Method::GET, "/biennial/{id}/edit", get(show_edit_cycle)),
+        route(Method::POST, "/biennial/{id}/edit", post(update_cycle)),
+        route(
+            Method::POST,
+            "/biennial/{id}/pairing",
+            post(generate_pairing),
+        ),
+        route(Method::POST, "/biennial/{id}/swap", post(swap_pairs)),
+        route(
+            Method::POST,
+            "/biennial/{id}/publish",
+            post(publish_pairing),
+        ),
+        route(Method::POST, "/biennial/{id}/move", post(move_cycle)),
+        route(Method::POST, "/biennial/{id}/opt-out", post(opt_out)),
+    ]
+}
+
+// ---- The list ----------------------------------------------------------------------------
+
+struct CycleRow {
+    href: String,
+    year: i32,
+    day: String,
+    venue: String,
+    state: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/biennial/list.html")]
+pub struct CyclesPage {
+    chrome: Chrome,
+    rows: Vec<CycleRow>,
+    may_plan: bool,
+}
+
+pub async fn list_cycles(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<CyclesPage, AppError> {
+    visitor.authorise(&Action::ViewBiennial)?;
+    let rows = state
+        .store
+        .biennial_cycles()
+        .await?
+        .into_iter()
+        .map(|c| CycleRow {
+            href: format!("/biennial/{}", c.id),
+            year: c.year,
+            day: dates::date(c.event_date),
+            venue: c.venue,
+            state: c.state.label(),
+        })
+        .collect();
+    Ok(CyclesPage {
+        chrome: Chrome::new(&visitor, "Biennial peer challenge", NAV),
+        rows,
+        may_plan: visitor.may(&Action::ManageBiennial),
+    })
+}
+
+// ---- The details form --------------------------------------------------------------------
+
+struct PrioritySlot {
+    title: TextInput,
+    themes: Checkboxes,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/biennial/form.html")]
+pub struct CycleFormPage {
+    chrome: Chrome,
+    summary: Option<ErrorSummary>,
+    heading: String,
+    action: String,
+    year: TextInput,
+    event_date: TextInput,
+    venue: TextInput,
+    kloes_due: TextInput,
+    actions_due: TextInput,
+    priorities: Vec<PrioritySlot>,
+    reciprocal: Checkboxes,
+    /// Only when a cycle is made: afterwards areas leave by opting out.
+    areas: Option<Checkboxes>,
+}
+
+fn date_input(name: &str, label: &str, value: &str, errors: &FormErrors) -> TextInput {
+    TextInput::new(name, label)
+        .hint("For example, 15/10/2026")
+        .classes("govuk-input--width-10")
+        .value(value)
+        .errors(errors)
+}
+
+async fn cycle_form(
+    state: &AppState,
+    visitor: &Visitor,
+    existing: Option<ProgrammeActivityId>,
+    answers: &CycleAnswers,
+    errors: &FormErrors,
+) -> Result<CycleFormPage, AppError> {
+    let themes = state.store.themes().await?;
+    let (heading, action) = match existing {
+        None => (
+            "Plan a biennial cycle".to_owned(),
+            "/biennial/new".to_owned(),
+        ),
+        Some(id) => (
+            "Change the cycle's details".to_owned(),
+            format!("/biennial/{id}/edit"),
+        ),
+    };
+    let priorities = (0..PRIORITY_SLOTS)
+        .map(|slot| {
+            let number = slot + 1;
+            let (title, ticked) = answers.slot(slot);
+            PrioritySlot {
+                title: TextInput::new(&format!("priority_{number}"), &format!("Priority {number}"))
+                    .hint(if slot == 0 {
+                        "A priority agreed in advance, for example: Transition to adulthood"
+                    } else {
+                        "Optional"
+                    })
+                    .limit(limits::TITLE)
+                    .value(title)
+                    .errors(errors),
+                themes: Checkboxes {
+                    id_prefix: format!("priority_{number}_themes"),
+                    name: format!("priority_{number}_themes"),
+                    legend: format!("Practice themes for priority {number}"),
+                    legend_classes: Some("govuk-fieldset__legend--s"),
+                    hint: Some("Select all that apply.".into()),
+                    error: errors.get(&format!("priority_{number}_themes")),
+                    items: themes
+                        .iter()
+                        .map(|theme| CheckboxItem {
+                            value: theme.code.as_str().to_owned(),
+                            text: theme.label.clone(),
+                            hint: None,
+                            checked: ticked.iter().any(|t| t == theme.code.as_str()),
+                        })
+                        .collect(),
+                },
+            }
+        })
+        .collect();
+    let areas = match existing {
+        Some(_) => None,
+        None => Some(Checkboxes {
+            id_prefix: "areas".into(),
+            name: "areas".into(),
+            legend: "Areas taking part".into(),
+            legend_classes: Some("govuk-fieldset__legend--m"),
+            hint: Some("Every area takes part unless it opts out.".into()),
+            error: errors.get("areas"),
+            items: cycles::region_areas(state.scheme())
+                .await
+                .map_err(|why| AppError::Internal(why.to_string()))?
+                .into_iter()
+                .map(|(slug, name)| CheckboxItem {
+                    checked: answers.areas.iter().any(|a| a == slug.as_str()),
+                    value: slug.to_string(),
+                    text: name,
+                    hint: None,
+                })
+                .collect(),
+        }),
+    };
+    Ok(CycleFormPage {
+        chrome: Chrome::new(visitor, heading.clone(), NAV).with_errors(!errors.is_empty()),
+        summary: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
+        heading,
+        action,
+        year: TextInput::new("year", "Year")
+            .classes("govuk-input--width-4")
+            .value(&answers.year)
+            .errors(errors),
+        event_date: date_input(
+            "event_date",
+            "Day of the event",
+            &answers.event_date,
+            errors,
+        ),
+        venue: TextInput::new("venue", "Venue")
+            .limit(limits::PLACE)
+            .value(&answers.venue)
+            .errors(errors),
+        kloes_due: date_input("kloes_due", "KLOEs due", &answers.kloes_due, errors),
+        actions_due: date_input(
+            "actions_due",
+            "Agreed actions due",
+            &answers.actions_due,
+            errors,
+        ),
+        priorities,
+        reciprocal: Checkboxes {
+            id_prefix: "reciprocal".into(),
+            name: "reciprocal".into(),
+            legend: "Reciprocal pairs".into(),
+            legend_classes: Some("govuk-fieldset__legend--s"),
+            hint: None,
+            error: None,
+            items: vec![CheckboxItem {
+                value: "yes".into(),
+                text: "Two areas may challenge each other".into(),
+                hint: None,
+                checked: answers.reciprocal == "yes",
+            }],
+        },
+        areas,
+    })
+}
+
+pub async fn show_new_cycle(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<CycleFormPage, AppError> {
+    visitor.authorise(&Action::ManageBiennial)?;
+    let answers = CycleAnswers {
+        areas: cycles::region_areas(state.scheme())
+            .await
+            .map_err(|why| AppError::Internal(why.to_string()))?
+            .into_iter()
+            .map(|(slug, _)| slug.to_string())
+            .collect(),
+        ..CycleAnswers::default()
+    };
+    cycle_form(&state, &visitor, None, &answers, &FormErrors::default()).await
+}
+
+/// A use case's refusal as the form's problems: answers next to their fields, anything else
+/// against `field`.
+fn problems_of(why: Refused, field: &str) -> Result<FormErrors, AppError> {
+    Ok(match why {
+        Refused::Invalid(problems) => FormErrors::from_problems(problems),
+        other => {
+            let mut errors = FormErrors::default();
+            errors.add(field, refused(other)?);
+            errors
+        }
+    })
+}
+
+pub async fn create_cycle(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(answers): Form<CycleAnswers>,
+) -> Result<Response, AppError> {
+    let principal = visitor.authorise(&Action::ManageBiennial)?;
+    match cycles::create_cycle(state.scheme(), principal, &answers, Utc::now()).await {
+        Ok(id) => Ok(see_other(&format!("/biennial/{id}?notice=created"))),
+        Err(why) => {
+            let errors = problems_of(why, "year")?;
+            let page = cycle_form(&state, &visitor, None, &answers, &errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+async fn load(state: &AppState, visitor: &Visitor, id: &str) -> Result<BiennialCycle, AppError> {
+    visitor.authorise(&Action::ViewBiennial)?;
+    let id: ProgrammeActivityId = parse_id(id)?;
+    state
+        .store
+        .biennial_cycle(id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn show_edit_cycle(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<CycleFormPage, AppError> {
+    visitor.authorise(&Action::ManageBiennial)?;
+    let cycle = load(&state, &visitor, &id).await?;
+    cycle_form(
+        &state,
+        &visitor,
+        Some(cycle.id),
+        &CycleAnswers::of(&cycle.details),
+        &FormErrors::default(),
+    )
+    .await
+}
+
+pub async fn update_cycle(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(answers): Form<CycleAnswers>,
+) -> Result<Response, AppError> {
+    let principal = visitor.authorise(&Action::ManageBiennial)?;
+    let cycle = load(&state, &visitor, &id).await?;
+    match cycles::update_cycle(state.scheme(), principal, cycle.id, &answers, Utc::now()).await {
+        Ok(()) => Ok(see_other(&format!("/biennial/{}?notice=updated", cycle.id))),
+        Err(why) => {
+            let status = match why {
+                Refused::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                _ => StatusCode::CONFLICT,
+            };
+            let errors = problems_of(why, "year")?;
+            let page = cycle_form(&state, &visitor, Some(cycle.id), &answers, &errors).await?;
+            Ok((status, page).into_response())
+        }
+    }
+}
+
+// ---- The cycle page ----------------------------------------------------------------------
+
+struct PriorityView {
+    title: String,
+    themes: String,
+}
+
+struct PairRow {
+    challenger: String,
+    challenged: String,
+    reason: String,
+    overridden: Option<String>,
+}
+
+struct OptOutRow {
+    area: String,
+    reason: String,
+}
+
+/// The co-ordinator's forms, each present only when the cycle's state allows it.
+struct Planning {
+    seed: Option<TextInput>,
+    swap: Option<(Select, Select, TextInput)>,
+    may_publish: bool,
+    next: Option<(&'static str, &'static str)>,
+    opt_out: Option<(Select, TextInput)>,
+    may_edit: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/biennial/show.html")]
+pub struct CyclePage {
+    chrome: Chrome,
+    banner: Option<NotificationBanner>,
+    summary: Option<ErrorSummary>,
+    id: ProgrammeActivityId,
+    title: String,
+    state: &'static str,
+    day: String,
+    venue: String,
+    kloes_due: String,
+    actions_due: String,
+    reciprocal: &'static str,
+    priorities: Vec<PriorityView>,
+    areas: Vec<String>,
+    opt_outs: Vec<OptOutRow>,
+    /// The pairing, once there is one the visitor may see (the co-ordinator sees a draft).
+    pairs: Vec<PairRow>,
+    pairing_is_draft: bool,
+    ring: Option<String>,
+    planning: Option<Planning>,
+}
+
+fn area_select(
+    id: &str,
+    label: &str,
+    areas: &[(AuthoritySlug, String)],
+    chosen: &str,
+    errors: &FormErrors,
+) -> Select {
+    Select {
+        id: id.into(),
+        name: id.into(),
+        label: label.into(),
+        hint: None,
+        error: errors.get(id),
+        items: std::iter::once(SelectItem {
+            value: String::new(),
+            text: "Choose an area".into(),
+            selected: chosen.is_empty(),
+        })
+        .chain(areas.iter().map(|(slug, name)| SelectItem {
+            value: slug.to_string(),
+            text: name.clone(),
+            selected: chosen == slug.as_str(),
+        }))
+        .collect(),
+    }
+}
+
+/// What the visitor typed into one of the page's forms, kept when it comes back with problems.
+#[derive(Default)]
+struct Typed {
+    seed: String,
+    swap: SwapAnswers,
+    opt_out: OptOutAnswers,
+}
+
+async fn cycle_page(
+    state: &AppState,
+    visitor: &Visitor,
+    cycle: &BiennialCycle,
+    notice: &str,
+    typed: &Typed,
+    errors: &FormErrors,
+) -> Result<CyclePage, AppError> {
+    let names: BTreeMap<AuthoritySlug, String> = state
+        .store
+        .authorities()
+        .await?
+        .into_iter()
+        .map(|a| (a.slug, a.name))
+        .collect();
+    let name = |slug: &AuthoritySlug| names.get(slug).cloned().unwrap_or_else(|| slug.to_string());
+    let theme_labels: BTreeMap<ThemeCode, String> = state
+        .store
+        .themes()
+        .await?
+        .into_iter()
+        .map(|t| (t.code, t.label))
+        .collect();
+    let manages = visitor.may(&Action::ManageBiennial);
+    let shows_pairing = manages || cycle.state != CycleState::Planning;
+    let pairs: Vec<PairRow> = if shows_pairing {
+        cycle
+            .pairs
+            .iter()
+            .map(|p| PairRow {
+                challenger: name(&p.pair.challenger),
+                challenged: name(&p.pair.challenged),
+                reason: p.reason.clone(),
+                overridden: p.overridden.clone(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let ring = (!pairs.is_empty()).then(|| {
+        let order: Vec<&AuthoritySlug> = cycle.areas.iter().collect();
+        let index = |slug: &AuthoritySlug| order.iter().position(|a| *a == slug);
+        let links: Vec<(usize, usize)> = cycle
+            .pairs
+            .iter()
+            .filter_map(|p| Some((index(&p.pair.challenger)?, index(&p.pair.challenged)?)))
+            .collect();
+        documents::pairing_ring::pairing_ring(
+            "pairing-ring",
+            &format!("Who challenges whom in {}", cycle.title),
+            &order.iter().map(|slug| name(slug)).collect::<Vec<_>>(),
+            &links,
+        )
+    });
+    let taking_part: Vec<(AuthoritySlug, String)> =
+        cycle.areas.iter().map(|a| (a.clone(), name(a))).collect();
+    let challengers: Vec<(AuthoritySlug, String)> = cycle
+        .pairs
+        .iter()
+        .map(|p| (p.pair.challenger.clone(), name(&p.pair.challenger)))
+        .collect();
+    let seed_shown = if typed.seed.is_empty() {
+        cycle
+            .seed
+            .unwrap_or(u64::try_from(cycle.details.year).unwrap_or(1))
+            .to_string()
+    } else {
+        typed.seed.clone()
+    };
+    let planning = manages.then(|| {
+        let pairing_open = cycle.state.may_change_pairing();
+        Planning {
+            seed: pairing_open.then(|| {
+                TextInput::new("seed", "Seed")
+                    .hint("The same seed and areas always give the same pairing; change it for another draw.")
+                    .classes("govuk-input--width-10")
+                    .value(&seed_shown)
+                    .errors(errors)
+            }),
+            swap: (pairing_open && !cycle.pairs.is_empty()).then(|| {
+                (
+                    area_select("first", "This area's team", &challengers, &typed.swap.first, errors),
+                    area_select("second", "swaps targets with this area's team", &challengers, &typed.swap.second, errors),
+                    TextInput::new("swap_reason", "Reason, if the swap breaks a rule")
+                        .hint("Needed only when the swap breaks a rule, such as repeating a pair from the last cycle. It is kept in the audit log.")
+                        .limit(limits::SENTENCE)
+                        .value(&typed.swap.swap_reason)
+                        .errors(errors),
+                )
+            }),
+            may_publish: pairing_open && !cycle.pairs.is_empty(),
+            next: cycle
+                .state
+                .next()
+                .filter(|next| *next != CycleState::PairingPublished)
+                .map(|next| (next.code(), next.label())),
+            opt_out: cycle.state.may_opt_out().then(|| {
+                (
+                    area_select("area", "Area opting out", &taking_part, &typed.opt_out.area, errors),
+                    TextInput::new("opt_out_reason", "Why the area is opting out")
+                        .limit(limits::SENTENCE)
+                        .value(&typed.opt_out.opt_out_reason)
+                        .errors(errors),
+                )
+            }),
+            may_edit: cycle.state.may_edit_details(),
+        }
+    });
+    let banner = match notice {
+        "created" => Some("The cycle has been planned"),
+        "updated" => Some("The cycle's details have been saved"),
+        "paired" => Some("A pairing has been generated"),
+        "swapped" => Some("The pairs have been swapped"),
+        "published" => Some("The pairing has been published and every area's LA leads emailed"),
+        "moved" => Some("The cycle has moved on"),
+        "opted-out" => Some("The area has opted out"),
+        _ => None,
+    }
+    .map(NotificationBanner::success);
+    let day = |d| dates::date(d);
+    Ok(CyclePage {
+        chrome: Chrome::new(visitor, cycle.title.clone(), NAV).with_errors(!errors.is_empty()),
+        banner,
+        summary: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
+        id: cycle.id,
+        title: cycle.title.clone(),
+        state: cycle.state.label(),
+        day: day(cycle.details.event_date),
+        venue: cycle.details.venue.as_str().to_owned(),
+        kloes_due: day(cycle.details.kloes_due),
+        actions_due: day(cycle.details.actions_due),
+        reciprocal: if cycle.details.allow_reciprocal {
+            "Allowed"
+        } else {
+            "Not allowed"
+        },
+        priorities: cycle
+            .details
+            .priorities
+            .iter()
+            .map(|p| PriorityView {
+                title: p.title.as_str().to_owned(),
+                themes: p
+                    .themes
+                    .iter()
+                    .map(|t| {
+                        theme_labels
+                            .get(t)
+                            .cloned()
+                            .unwrap_or_else(|| t.to_string())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+            .collect(),
+        areas: taking_part.into_iter().map(|(_, n)| n).collect(),
+        opt_outs: cycle
+            .opt_outs
+            .iter()
+            .map(|o| OptOutRow {
+                area: name(&o.area),
+                reason: o.reason.clone(),
+            })
+            .collect(),
+        pairing_is_draft: cycle.state == CycleState::Planning,
+        pairs,
+        ring,
+        planning,
+    })
+}
+
+pub async fn show_cycle(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Query(notice): Query<Notice>,
+) -> Result<CyclePage, AppError> {
+    let cycle = load(&state, &visitor, &id).await?;
+    cycle_page(
+        &state,
+        &visitor,
+        &cycle,
+        &notice.notice,
+        &Typed::default(),
+        &FormErrors::default(),
+    )
+    .await
+}
+
+/// After a use case: on to the cycle page with its notice, or the page again with the
+/// problems next to the form's fields (`field` takes a refusal that names no field).
+async fn answer(
+    state: &AppState,
+    visitor: &Visitor,
+    cycle: &BiennialCycle,
+    outcome: Result<(), Refused>,
+    notice: &str,
+    field: &str,
+    typed: Typed,
+) -> Result<Response, AppError> {
+    match outcome {
+        Ok(()) => Ok(see_other(&format!(
+            "/biennial/{}?notice={notice}",
+            cycle.id
+        ))),
+        Err(why) => {
+            let status = match why {
+                Refused::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                _ => StatusCode::CONFLICT,
+            };
+            let errors = problems_of(why, field)?;
+            let page = cycle_page(state, visitor, cycle, "", &typed, &errors).await?;
+            Ok((status, page).into_response())
+        }
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct SeedForm {
+    #[serde(default)]
+    seed: String,
+}
+
+pub async fn generate_pairing(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<SeedForm>,
+) -> Result<Response, AppError> {
+    let principal = visitor.authorise(&Action::ManageBiennial)?;
+    let cycle = load(&state, &visitor, &id).await?;
+    let outcome = match form.seed.trim().parse::<u64>() {
+        Ok(seed) => {
+            cycles::generate_pairing(state.scheme(), principal, &cycle, seed, Utc::now()).await
+        }
+        Err(_) => Err(Refused::Invalid(vec![domain::forms::FieldProblem::new(
+            "seed",
+            "Enter the seed as a whole number, like 2026",
+        )])),
+    };
+    let typed = Typed {
+        seed: form.seed,
+        ..Typed::default()
+    };
+    answer(&state, &visitor, &cycle, outcome, "paired", "seed", typed).await
+}
+
+pub async fn swap_pairs(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<SwapAnswers>,
+) -> Result<Response, AppError> {
+    let principal = visitor.authorise(&Action::ManageBiennial)?;
+    let cycle = load(&state, &visitor, &id).await?;
+    let outcome = cycles::swap_pairs(state.scheme(), principal, &cycle, &form, Utc::now()).await;
+    let typed = Typed {
+        swap: form,
+        ..Typed::default()
+    };
+    answer(&state, &visitor, &cycle, outcome, "swapped", "first", typed).await
+}
+
+pub async fn publish_pairing(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let principal = visitor.authorise(&Action::ManageBiennial)?;
+    let cycle = load(&state, &visitor, &id).await?;
+    let outcome = cycles::publish_pairing(state.scheme(), principal, &cycle, Utc::now()).await;
+    answer(
+        &state,
+        &visitor,
+        &cycle,
+        outcome,
+        "published",
+        "publish",
+        Typed::default(),
+    )
+    .await
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    to: String,
+}
+
+pub async fn move_cycle(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<MoveForm>,
+) -> Result<Response, AppError> {
+    let principal = visitor.authorise(&Action::ManageBiennial)?;
+    let cycle = load(&state, &visitor, &id).await?;
+    let outcome = match CycleState::parse(&form.to) {
+        Some(to) => cycles::move_cycle(state.scheme(), principal, &cycle, to, Utc::now()).await,
+        None => Err(Refused::Rule(
+            "Choose the state to move the cycle to".into(),
+        )),
+    };
+    answer(
+        &state,
+        &visitor,
+        &cycle,
+        outcome,
+        "moved",
+        "move",
+        Typed::default(),
+    )
+    .await
+}
+
+pub async fn opt_out(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<OptOutAnswers>,
+) -> Result<Response, AppError> {
+    let principal = visitor.authorise(&Action::ManageBiennial)?;
+    let cycle = load(&state, &visitor, &id).await?;
+    let outcome = cycles::opt_out(state.scheme(), principal, &cycle, &form, Utc::now()).await;
+    let typed = Typed {
+        opt_out: form,
+        ..Typed::default()
+    };
+    answer(
+        &state,
+        &visitor,
+        &cycle,
+        outcome,
+        "opted-out",
+        "area",
+        typed,
+    )
+    .await
+}
