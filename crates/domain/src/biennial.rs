@@ -537,13 +537,13 @@ mod tests {
             kloes_due: "01/10/2026".into(),
             actions_due: "30/11/2026".into(),
             priority_1: "Preparing for adulthood".into(),
-            priority_1_themes: vec!["PREPARING_FOR_ADULTHOOD".into()],
+            priority_1_themes: vec!["PFA".into()],
             ..CycleAnswers::default()
         }
     }
 
     fn themes() -> Vec<ThemeCode> {
-        vec![ThemeCode::parse("PREPARING_FOR_ADULTHOOD").expect("a code")]
+        vec![ThemeCode::parse("PFA").expect("a code")]
     }
 
     #[test]

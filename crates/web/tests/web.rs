@@ -10,6 +10,8 @@ mod support;
 mod accounts;
 mod apply;
 mod authorisation;
+#[path = "biennial/pairing.rs"]
+mod biennial;
 mod challenges;
 mod crowds;
 mod outcomes;

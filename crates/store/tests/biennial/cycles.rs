@@ -18,10 +18,10 @@ fn details(year: i32) -> domain::biennial::CycleDetails {
         kloes_due: format!("01/10/{year}"),
         actions_due: format!("30/11/{year}"),
         priority_1: "Preparing for adulthood".into(),
-        priority_1_themes: vec!["PREPARING_FOR_ADULTHOOD".into()],
+        priority_1_themes: vec!["PFA".into()],
         ..CycleAnswers::default()
     }
-    .check(&[ThemeCode::parse("PREPARING_FOR_ADULTHOOD").expect("code")])
+    .check(&[ThemeCode::parse("PFA").expect("code")])
     .expect("valid details")
 }
 

@@ -17,7 +17,7 @@ pub fn answers(year: i32, areas: &[&str]) -> CycleAnswers {
         kloes_due: format!("01/10/{year}"),
         actions_due: format!("30/11/{year}"),
         priority_1: "Preparing for adulthood".into(),
-        priority_1_themes: vec!["PREPARING_FOR_ADULTHOOD".into()],
+        priority_1_themes: vec!["PFA".into()],
         areas: areas.iter().map(|a| (*a).to_owned()).collect(),
         ..CycleAnswers::default()
     }
@@ -27,7 +27,7 @@ pub fn answers(year: i32, areas: &[&str]) -> CycleAnswers {
 pub async fn cycle_in_planning(store: &Store, year: i32, areas: &[&str]) -> ProgrammeActivityId {
     let coordinator = principal_of(store, "coordinator@example.org").await;
     let details = answers(year, areas)
-        .check(&[ThemeCode::parse("PREPARING_FOR_ADULTHOOD").expect("code")])
+        .check(&[ThemeCode::parse("PFA").expect("code")])
         .expect("valid");
     let areas: Vec<_> = areas
         .iter()
