@@ -196,6 +196,23 @@ impl CycleAnswers {
             "the day of the event",
             &mut problems,
         );
+        let venue = match OneLine::parse("The venue", &self.venue, limits::PLACE) {
+            Ok(venue) if venue.is_empty() => {
+                problems.push(FieldProblem::new("venue", "Enter the venue"));
+                None
+            }
+            Ok(venue) => match personal_data::check_free_text("venue", venue.as_str()) {
+                Ok(()) => Some(venue),
+                Err(problem) => {
+                    problems.push(problem);
+                    None
+                }
+            },
+            Err(error) => {
+                problems.push(FieldProblem::new("venue", error));
+                None
+            }
+        };
         let kloes_due = date(
             &self.kloes_due,
             "kloes_due",
@@ -232,23 +249,6 @@ impl CycleAnswers {
                 "Agreed actions must be due after the day of the event",
             ));
         }
-        let venue = match OneLine::parse("The venue", &self.venue, limits::PLACE) {
-            Ok(venue) if venue.is_empty() => {
-                problems.push(FieldProblem::new("venue", "Enter the venue"));
-                None
-            }
-            Ok(venue) => match personal_data::check_free_text("venue", venue.as_str()) {
-                Ok(()) => Some(venue),
-                Err(problem) => {
-                    problems.push(problem);
-                    None
-                }
-            },
-            Err(error) => {
-                problems.push(FieldProblem::new("venue", error));
-                None
-            }
-        };
         let mut priorities = Vec::new();
         for slot in 0..PRIORITY_SLOTS {
             let field = format!("priority_{}", slot + 1);

@@ -1,0 +1,167 @@
+//! Demo biennial cycles: 2024 run to the end (every area taking part, its pairing drawn by the
+//! engine, published and the cycle closed) and 2026 with its pairing published, drawn with
+//! 2024 in the engine's history so no 2024 pair is repeated. Each step goes through the same
+//! `services::biennial` use cases as the pages, as the co-ordinator.
+//!
+//! Seeded once: a database that already has a cycle is left alone.
+
+use anyhow::{Context, anyhow};
+use chrono::{DateTime, Utc};
+use domain::biennial::{CycleAnswers, CycleState};
+use domain::{EmailAddress, Principal, ProgrammeActivityId};
+use services::Settings;
+use services::biennial as cycles;
+use services::journey::{Refused, Scheme};
+use store::Store;
+
+fn failed(step: &str) -> impl FnOnce(Refused) -> anyhow::Error + '_ {
+    move |why| match why {
+        Refused::Invalid(problems) => anyhow!(
+            "{step}: {}",
+            problems
+                .iter()
+                .map(|p| format!("{}: {}", p.field, p.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        other => anyhow!("{step}: {other}"),
+    }
+}
+
+/// One cycle's details as the co-ordinator would type them.
+fn answers(
+    year: i32,
+    day: &str,
+    kloes: &str,
+    actions: &str,
+    priorities: [(&str, &[&str]); 3],
+    areas: &[String],
+) -> CycleAnswers {
+    let mut answers = CycleAnswers {
+        year: year.to_string(),
+        event_date: day.into(),
+        venue: "East Midlands Conference Centre, Nottingham".into(),
+        kloes_due: kloes.into(),
+        actions_due: actions.into(),
+        areas: areas.to_vec(),
+        ..CycleAnswers::default()
+    };
+    let [(t1, th1), (t2, th2), (t3, th3)] = priorities;
+    let themes = |codes: &[&str]| codes.iter().map(|c| (*c).to_owned()).collect();
+    answers.priority_1 = t1.into();
+    answers.priority_1_themes = themes(th1);
+    answers.priority_2 = t2.into();
+    answers.priority_2_themes = themes(th2);
+    answers.priority_3 = t3.into();
+    answers.priority_3_themes = themes(th3);
+    answers
+}
+
+async fn coordinator(store: &Store) -> anyhow::Result<Principal> {
+    let address = EmailAddress::parse("coordinator@example.org").map_err(|p| anyhow!("{p}"))?;
+    let (id, _) = store
+        .credentials(&address)
+        .await?
+        .context("the demo co-ordinator")?;
+    store.principal(id).await?.context("the demo co-ordinator")
+}
+
+async fn walk_to(
+    scheme: Scheme<'_>,
+    by: &Principal,
+    id: ProgrammeActivityId,
+    target: CycleState,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    loop {
+        let cycle = scheme
+            .store
+            .biennial_cycle(id)
+            .await?
+            .context("the demo cycle")?;
+        if cycle.state == target {
+            return Ok(());
+        }
+        match cycle.state {
+            CycleState::Planning => {
+                let seed = u64::try_from(cycle.details.year).unwrap_or(1);
+                cycles::generate_pairing(scheme, by, &cycle, seed, now)
+                    .await
+                    .map_err(failed("generating the pairing"))?;
+                let cycle = scheme
+                    .store
+                    .biennial_cycle(id)
+                    .await?
+                    .context("the demo cycle")?;
+                cycles::publish_pairing(scheme, by, &cycle, now)
+                    .await
+                    .map_err(failed("publishing the pairing"))?;
+            }
+            state => {
+                let next = state.next().context("a cycle past closed")?;
+                cycles::move_cycle(scheme, by, &cycle, next, now)
+                    .await
+                    .map_err(failed("moving the cycle"))?;
+            }
+        }
+    }
+}
+
+pub async fn seed(store: &Store, settings: &Settings, now: DateTime<Utc>) -> anyhow::Result<()> {
+    if !store.biennial_cycles().await?.is_empty() {
+        return Ok(());
+    }
+    let scheme = Scheme { store, settings };
+    let by = coordinator(store).await?;
+    let areas: Vec<String> = cycles::region_areas(scheme)
+        .await
+        .map_err(failed("reading the areas"))?
+        .into_iter()
+        .map(|(slug, _)| slug.to_string())
+        .collect();
+    let past = answers(
+        2024,
+        "17/10/2024",
+        "03/10/2024",
+        "29/11/2024",
+        [
+            (
+                "Timeliness and quality of EHC plans",
+                &["EHCNA_TIMELINESS", "EHCP_QUALITY"],
+            ),
+            ("Preparing for adulthood", &["PFA", "TRANSITIONS"]),
+            (
+                "Co-production with families",
+                &["COPRODUCTION", "COMMUNICATION"],
+            ),
+        ],
+        &areas,
+    );
+    let first = cycles::create_cycle(scheme, &by, &past, now)
+        .await
+        .map_err(failed("planning 2024"))?;
+    walk_to(scheme, &by, first, CycleState::Closed, now).await?;
+    let current = answers(
+        2026,
+        "17/12/2026",
+        "10/12/2026",
+        "29/01/2027",
+        [
+            (
+                "Inclusion and attendance",
+                &["INCLUSION", "ATTENDANCE_EXCLUSIONS"],
+            ),
+            ("Social, emotional and mental health", &["SEMH", "HEALTH"]),
+            (
+                "Sufficiency and alternative provision",
+                &["ALTERNATIVE_PROVISION", "HIGH_NEEDS_FINANCE"],
+            ),
+        ],
+        &areas,
+    );
+    let second = cycles::create_cycle(scheme, &by, &current, now)
+        .await
+        .map_err(failed("planning 2026"))?;
+    walk_to(scheme, &by, second, CycleState::PairingPublished, now).await?;
+    Ok(())
+}
