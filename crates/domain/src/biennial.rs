@@ -40,6 +40,21 @@ impl CycleState {
         self == Self::Planning
     }
 
+    /// Each area names its team once it knows whom it challenges, until the event.
+    pub fn may_name_team(self) -> bool {
+        matches!(self, Self::PairingPublished | Self::KloesShared)
+    }
+
+    /// KLOEs are drafted, commented on and agreed between publishing and the KLOE deadline.
+    pub fn may_draft_kloes(self) -> bool {
+        self == Self::PairingPublished
+    }
+
+    /// Whether the agreed KLOEs have been shared with the areas they are for.
+    pub fn kloes_shared(self) -> bool {
+        !matches!(self, Self::Planning | Self::PairingPublished)
+    }
+
     /// An area may leave until the event is held (after publishing, the pairing is repaired).
     pub fn may_opt_out(self) -> bool {
         matches!(
@@ -514,6 +529,165 @@ pub fn repair_after_opt_out(
     None
 }
 
+vocabulary!(
+    /// Which SEND partner a team member represents. Codes are stored.
+    TeamPartner {
+        LocalAuthority => "la", "Local authority";
+        Health => "health", "Health";
+        ParentCarerForum => "parent_carer_forum", "Parent carer forum";
+        Education => "education", "Education";
+        Other => "other", "Other partner";
+    }
+);
+
+/// A member of an area's team, checked. Members need no account: they are emailed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TeamMember {
+    pub name: crate::PersonName,
+    pub email: crate::EmailAddress,
+    pub partner: TeamPartner,
+    pub team_lead: bool,
+}
+
+/// A team member as typed by the LA lead.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct MemberAnswers {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub partner: String,
+    /// "yes" for the team's lead.
+    #[serde(default)]
+    pub team_lead: String,
+}
+
+impl MemberAnswers {
+    pub fn check(&self) -> Result<TeamMember, Vec<FieldProblem>> {
+        let mut problems = Vec::new();
+        let name = crate::PersonName::parse(&self.name)
+            .map_err(|error| problems.push(FieldProblem::new("name", error)))
+            .ok();
+        let email = crate::EmailAddress::parse(self.email.trim())
+            .map_err(|_| {
+                problems.push(FieldProblem::new(
+                    "email",
+                    "Enter an email address in the correct format, like name@example.org",
+                ))
+            })
+            .ok();
+        let partner = TeamPartner::parse(&self.partner);
+        if partner.is_none() {
+            problems.push(FieldProblem::new(
+                "partner",
+                "Select which partner they represent",
+            ));
+        }
+        match (name, email, partner) {
+            (Some(name), Some(email), Some(partner)) => Ok(TeamMember {
+                name,
+                email,
+                partner,
+                team_lead: self.team_lead == "yes",
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+vocabulary!(
+    /// Where a KLOE for the challenged area stands. Codes are stored.
+    KloeStatus {
+        Draft => "draft", "Draft";
+        Agreed => "agreed", "Agreed";
+    }
+);
+
+/// A KLOE the challenging area drafts for the area it challenges, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KloeDraft {
+    pub question: crate::MultiLine,
+    /// The cycle priority it serves (0-based).
+    pub priority: usize,
+    pub themes: Vec<ThemeCode>,
+}
+
+/// A KLOE as typed: the question, the priority's number and the ticked themes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct KloeDraftAnswers {
+    #[serde(default)]
+    pub question: String,
+    #[serde(default)]
+    pub priority: String,
+    #[serde(default)]
+    pub themes: Vec<String>,
+}
+
+impl KloeDraftAnswers {
+    /// The draft for a cycle with `priorities` priorities, tagged from `themes`.
+    pub fn check(
+        &self,
+        priorities: usize,
+        themes: &[ThemeCode],
+    ) -> Result<KloeDraft, Vec<FieldProblem>> {
+        let mut problems = Vec::new();
+        let question = match crate::MultiLine::parse("The KLOE", &self.question, limits::STATEMENT)
+        {
+            Ok(question) if question.is_empty() => {
+                problems.push(FieldProblem::new(
+                    "question",
+                    "Enter the key line of enquiry",
+                ));
+                None
+            }
+            Ok(question) => match personal_data::check_free_text("question", question.as_str()) {
+                Ok(()) => Some(question),
+                Err(problem) => {
+                    problems.push(problem);
+                    None
+                }
+            },
+            Err(error) => {
+                problems.push(FieldProblem::new("question", error));
+                None
+            }
+        };
+        let priority = self
+            .priority
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=priorities).contains(n))
+            .map(|n| n - 1);
+        if priority.is_none() {
+            problems.push(FieldProblem::new(
+                "priority",
+                "Select the priority this KLOE is about",
+            ));
+        }
+        let chosen: Vec<ThemeCode> = themes
+            .iter()
+            .filter(|theme| self.themes.iter().any(|t| t == theme.as_str()))
+            .cloned()
+            .collect();
+        if chosen.is_empty() {
+            problems.push(FieldProblem::new(
+                "themes",
+                "Select at least one practice theme",
+            ));
+        }
+        match (question, priority) {
+            (Some(question), Some(priority)) if problems.is_empty() => Ok(KloeDraft {
+                question,
+                priority,
+                themes: chosen,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -619,6 +793,45 @@ mod tests {
         };
         let problems = bad.check(&themes()).expect_err("refused");
         assert_eq!(problems[0].field, "priority_1");
+    }
+
+    #[test]
+    fn team_members_and_kloes_are_checked_per_field() {
+        let member = MemberAnswers {
+            name: "Sam Patel".into(),
+            email: "sam@derby.example".into(),
+            partner: "health".into(),
+            team_lead: "yes".into(),
+        }
+        .check()
+        .expect("valid");
+        assert!(member.team_lead);
+        assert_eq!(member.partner, TeamPartner::Health);
+        let fields: Vec<String> = MemberAnswers::default()
+            .check()
+            .expect_err("empty")
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(fields, ["name", "email", "partner"]);
+        let kloe = KloeDraftAnswers {
+            question: "How well do partners plan transitions?".into(),
+            priority: "1".into(),
+            themes: vec!["PFA".into()],
+        };
+        assert_eq!(kloe.check(1, &themes()).expect("valid").priority, 0);
+        let bad = KloeDraftAnswers {
+            question: "Ask about NHS number 943 476 5919".into(),
+            priority: "2".into(),
+            themes: vec![],
+        };
+        let fields: Vec<String> = bad
+            .check(1, &themes())
+            .expect_err("refused")
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(fields, ["question", "priority", "themes"]);
     }
 
     #[test]

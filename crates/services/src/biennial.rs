@@ -9,9 +9,10 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use domain::BiennialKloeId;
 use domain::biennial::{
-    CycleAnswers, CycleDetails, CycleState, Pair, check_move, pairing_breaches,
-    repair_after_opt_out, swap,
+    CycleAnswers, CycleDetails, CycleState, KloeDraftAnswers, KloeStatus, MemberAnswers, Pair,
+    check_move, pairing_breaches, repair_after_opt_out, swap,
 };
 use domain::forms::FieldProblem;
 use domain::policy::{Action, authorise};
@@ -22,7 +23,9 @@ use matching::pairing::{
 };
 use store::{BiennialCycle, StoredPair};
 
-use crate::biennial_emails::{AboutCycle, Occasion, pairing_emails};
+use crate::biennial_emails::{
+    AboutCycle, Occasion, kloes_shared_email, member_email, pairing_emails,
+};
 use crate::journey::{Refused, Scheme};
 
 /// The areas of the region a cycle can involve, by slug with their names, in list order.
@@ -401,9 +404,14 @@ pub async fn move_cycle(
 ) -> Result<(), Refused> {
     authorise(Some(principal), &Action::ManageBiennial)?;
     check_move(cycle.state, to).map_err(|problem| Refused::Rule(problem.to_string()))?;
+    let emails = if to == CycleState::KloesShared {
+        kloes_shared_emails(scheme, cycle).await?
+    } else {
+        Vec::new()
+    };
     scheme
         .store
-        .move_biennial_cycle(cycle.id, cycle.state, to, principal, now)
+        .move_biennial_cycle(cycle.id, cycle.state, to, emails, principal, now)
         .await?;
     Ok(())
 }
@@ -566,4 +574,208 @@ pub async fn opt_out(
         )
         .await?;
     Ok(())
+}
+
+/// At the KLOE deadline each pair's agreed KLOEs go to the challenged area's LA leads and to
+/// both areas' team members. Drafts never leave the pair.
+async fn kloes_shared_emails(
+    scheme: Scheme<'_>,
+    cycle: &BiennialCycle,
+) -> Result<Vec<store::NewEmail>, Refused> {
+    let names = names(scheme).await?;
+    let name = name_in(&names);
+    let staff = scheme.store.staff().await?;
+    let kloes = scheme.store.biennial_kloes(cycle.id).await?;
+    let members = scheme.store.biennial_members(cycle.id).await?;
+    let (path, day, kloes_due) = about(cycle, &format!("/biennial/{}", cycle.id));
+    let about = AboutCycle {
+        path: &path,
+        title: &cycle.title,
+        day: &day,
+        venue: cycle.details.venue.as_str(),
+        kloes_due: &kloes_due,
+    };
+    let mut emails = Vec::new();
+    for pair in &cycle.pairs {
+        let agreed: Vec<String> = kloes
+            .iter()
+            .filter(|k| k.challenger == pair.pair.challenger && k.status == KloeStatus::Agreed)
+            .map(|k| k.question.clone())
+            .collect();
+        if agreed.is_empty() {
+            continue;
+        }
+        let (challenger, challenged) = (name(&pair.pair.challenger), name(&pair.pair.challenged));
+        let people = crate::challenge_emails::leads_of(&staff, &pair.pair.challenged)
+            .map(|(n, e)| (n.to_owned(), e.clone()))
+            .chain(
+                members
+                    .iter()
+                    .filter(|m| m.area == pair.pair.challenger || m.area == pair.pair.challenged)
+                    .map(|m| (m.member.name.as_str().to_owned(), m.member.email.clone())),
+            );
+        for (person, to) in people {
+            emails.push(kloes_shared_email(
+                scheme.settings,
+                about,
+                (&person, to),
+                &challenger,
+                &challenged,
+                &agreed,
+            ));
+        }
+    }
+    Ok(emails)
+}
+
+/// The LA lead names a member of their own area's team; the member is emailed the event's
+/// details with a calendar file.
+pub async fn add_member(
+    scheme: Scheme<'_>,
+    principal: &Principal,
+    cycle: &BiennialCycle,
+    area: &AuthoritySlug,
+    answers: &MemberAnswers,
+    now: DateTime<Utc>,
+) -> Result<(), Refused> {
+    authorise(Some(principal), &Action::NameBiennialTeam(area.clone()))?;
+    let member = answers.check().map_err(Refused::Invalid)?;
+    if !cycle.state.may_name_team() {
+        return Err(Refused::Rule(
+            "Teams are named between publishing the pairing and the event".into(),
+        ));
+    }
+    let names = names(scheme).await?;
+    let name = name_in(&names);
+    let challenges = cycle
+        .pairs
+        .iter()
+        .find(|p| &p.pair.challenger == area)
+        .map(|p| name(&p.pair.challenged))
+        .ok_or_else(|| Refused::Rule("That area challenges nobody in this cycle".into()))?;
+    let (path, day, kloes_due) = about(cycle, &format!("/biennial/{}", cycle.id));
+    let link = scheme.settings.link(&path);
+    let host = link
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', ':']).next())
+        .unwrap_or("peer-challenge")
+        .to_owned();
+    let at = |hour| {
+        domain::clock::uk_to_utc(
+            cycle
+                .details
+                .event_date
+                .and_time(chrono::NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default()),
+        )
+    };
+    let event = documents::ics::CalendarEvent {
+        uid: format!("biennial-{}@{host}", cycle.id),
+        sequence: 0,
+        starts: at(9),
+        ends: at(16),
+        summary: cycle.title.clone(),
+        description: format!("{}'s team challenges {challenges}. {link}", name(area)),
+        location: Some(cycle.details.venue.as_str().to_owned()),
+        url: Some(link.clone()),
+        organizer: Some(documents::ics::Attendee {
+            name: scheme.settings.contact.coordinator_name.clone(),
+            email: scheme.settings.contact.coordinator_email.clone(),
+        }),
+        attendees: vec![documents::ics::Attendee {
+            name: member.name.as_str().to_owned(),
+            email: member.email.to_string(),
+        }],
+        created: now,
+    };
+    let email = member_email(
+        scheme.settings,
+        AboutCycle {
+            path: &path,
+            title: &cycle.title,
+            day: &day,
+            venue: cycle.details.venue.as_str(),
+            kloes_due: &kloes_due,
+        },
+        &name(area),
+        &challenges,
+        &member,
+        event,
+    );
+    scheme
+        .store
+        .add_biennial_member(cycle.id, area, &member, vec![email], principal, now)
+        .await?;
+    Ok(())
+}
+
+/// The challenging area's LA lead drafts a KLOE for the area it challenges.
+pub async fn draft_kloe(
+    scheme: Scheme<'_>,
+    principal: &Principal,
+    cycle: &BiennialCycle,
+    challenger: &AuthoritySlug,
+    answers: &KloeDraftAnswers,
+    now: DateTime<Utc>,
+) -> Result<BiennialKloeId, Refused> {
+    authorise(
+        Some(principal),
+        &Action::DraftBiennialKloes(challenger.clone()),
+    )?;
+    let themes = theme_codes(scheme).await?;
+    let draft = answers
+        .check(cycle.details.priorities.len(), &themes)
+        .map_err(Refused::Invalid)?;
+    Ok(scheme
+        .store
+        .draft_biennial_kloe(cycle.id, challenger, &draft, principal, now)
+        .await?)
+}
+
+/// What the co-ordinator says about a KLOE.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct CommentAnswers {
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// The co-ordinator comments on a draft KLOE.
+pub async fn comment_kloe(
+    scheme: Scheme<'_>,
+    principal: &Principal,
+    cycle: &BiennialCycle,
+    kloe: BiennialKloeId,
+    answers: &CommentAnswers,
+    now: DateTime<Utc>,
+) -> Result<(), Refused> {
+    authorise(Some(principal), &Action::ManageBiennial)?;
+    let comment = domain::MultiLine::parse("The comment", &answers.comment, limits::SHORT_NOTE)
+        .map_err(|error| Refused::Invalid(vec![FieldProblem::new("comment", error)]))?;
+    if comment.is_empty() {
+        return Err(Refused::Invalid(vec![FieldProblem::new(
+            "comment",
+            "Enter your comment",
+        )]));
+    }
+    domain::personal_data::check_free_text("comment", comment.as_str())
+        .map_err(|problem| Refused::Invalid(vec![problem]))?;
+    Ok(scheme
+        .store
+        .comment_biennial_kloe(cycle.id, kloe, comment.as_str(), principal, now)
+        .await?)
+}
+
+/// The co-ordinator agrees a draft KLOE, so it is shared at the deadline.
+pub async fn agree_kloe(
+    scheme: Scheme<'_>,
+    principal: &Principal,
+    cycle: &BiennialCycle,
+    kloe: BiennialKloeId,
+    now: DateTime<Utc>,
+) -> Result<(), Refused> {
+    authorise(Some(principal), &Action::ManageBiennial)?;
+    Ok(scheme
+        .store
+        .agree_biennial_kloe(cycle.id, kloe, principal, now)
+        .await?)
 }

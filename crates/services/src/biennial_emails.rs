@@ -2,8 +2,8 @@
 //! after an area opts out) each taking-part area's LA leads hear whom their team challenges
 //! and who challenges them. The wording lives here, under snapshot tests.
 
-use domain::AuthoritySlug;
 use domain::biennial::Pair;
+use domain::{AuthoritySlug, EmailAddress};
 use store::{NewEmail, StaffMember};
 
 use crate::challenge_emails::{SIGN_OFF, leads_of};
@@ -86,10 +86,88 @@ pub fn pairing_emails(
     emails
 }
 
+/// A team member told the event's details, with its calendar file attached. Members have no
+/// account: this email is all they get, so it says everything they need.
+pub fn member_email(
+    settings: &Settings,
+    about: AboutCycle<'_>,
+    area: &str,
+    challenges: &str,
+    member: &domain::biennial::TeamMember,
+    event: documents::ics::CalendarEvent,
+) -> NewEmail {
+    let role = if member.team_lead {
+        "as its team lead"
+    } else {
+        "as a member"
+    };
+    let ics = documents::ics::calendar(documents::ics::CalendarMethod::Request, &[event]);
+    NewEmail::text(
+        member.email.clone(),
+        format!("{}: you are on {area}'s team", about.title),
+        format!(
+            "Dear {name},\n\n\
+             {area}'s LA lead has named you on its team for the {title}, {role}, representing \
+             {partner}.\n\n\
+             The event is on {day} at {venue}. {area}'s team challenges {challenges}: the team \
+             drafts its key lines of enquiry for {challenges} by {kloes}, through {area}'s LA \
+             lead.\n\n\
+             The attached calendar invitation holds the day. Questions: {coordinator} ({email}).\n\n\
+             {SIGN_OFF}\n",
+            name = member.name.as_str(),
+            title = about.title,
+            partner = member.partner.label().to_lowercase(),
+            day = about.day,
+            venue = about.venue,
+            kloes = about.kloes_due,
+            coordinator = settings.contact.coordinator_name,
+            email = settings.contact.coordinator_email,
+        ),
+    )
+    .with_attachment(store::EmailAttachment {
+        file_name: "biennial-peer-challenge.ics".into(),
+        content_type: "text/calendar; method=REQUEST; charset=UTF-8".into(),
+        bytes: ics.into_bytes(),
+    })
+}
+
+/// The agreed KLOEs shared at the deadline: to `to`, about the KLOEs `challenger` will ask
+/// `challenged`.
+pub fn kloes_shared_email(
+    settings: &Settings,
+    about: AboutCycle<'_>,
+    (name, to): (&str, EmailAddress),
+    challenger: &str,
+    challenged: &str,
+    kloes: &[String],
+) -> NewEmail {
+    let list = kloes
+        .iter()
+        .enumerate()
+        .map(|(n, k)| format!("{}. {k}", n + 1))
+        .collect::<Vec<_>>()
+        .join("\n");
+    NewEmail::text(
+        to,
+        format!(
+            "{}: the KLOEs {challenger} will ask {challenged}",
+            about.title
+        ),
+        format!(
+            "Dear {name},\n\n\
+             The key lines of enquiry {challenger}'s team will pursue with {challenged} on {day} \
+             have been agreed with the co-ordinator:\n\n{list}\n\n\
+             Read them with the cycle's priorities at:\n{link}\n\n{SIGN_OFF}\n",
+            day = about.day,
+            link = settings.link(about.path),
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::Utc;
-    use domain::{EmailAddress, Role, RoleGrant, UserId};
+    use domain::{Role, RoleGrant, UserId};
 
     use super::*;
 
@@ -175,5 +253,28 @@ mod tests {
             "biennial_pairing_changed",
             text(&emails(Occasion::Changed)[1])
         );
+    }
+
+    #[test]
+    fn kloes_are_shared_in_words() {
+        let about = AboutCycle {
+            path: "/biennial/00000000-0000-0000-0000-000000000000",
+            title: "Biennial peer challenge 2026",
+            day: "Thursday 15 October 2026",
+            venue: "East Midlands Conference Centre",
+            kloes_due: "Thursday 1 October 2026",
+        };
+        let email = kloes_shared_email(
+            &Settings::default(),
+            about,
+            (
+                "Nora Lead",
+                EmailAddress::parse("nora@nottingham.example").expect("email"),
+            ),
+            "Derby",
+            "Nottingham",
+            &["How well do partners plan transitions?".to_owned()],
+        );
+        insta::assert_snapshot!("biennial_kloes_shared", text(&email));
     }
 }

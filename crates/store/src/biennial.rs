@@ -4,17 +4,20 @@
 //! state is a conditional update on it, so two people acting at once cannot both succeed.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::biennial::{CycleDetails, CycleState, Pair, Priority};
+use domain::biennial::{
+    CycleDetails, CycleState, KloeDraft, KloeStatus, Pair, Priority, TeamMember, TeamPartner,
+};
 use domain::{
     AuditEvent, AuditObject, AuthoritySlug, OneLine, Principal, Programme, ProgrammeActivityId,
     ThemeCode, limits,
 };
+use domain::{BiennialKloeId, EmailAddress, PersonName};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
-use crate::entity::biennial::{cycle, opt_out, pair, priority};
+use crate::entity::biennial::{cycle, kloe, opt_out, pair, priority, team_member};
 use crate::entity::programme_activity_area;
 use crate::programmes::{NewActivity, insert_activity, region_of};
 use crate::{NewEmail, Store, StoreError, audit, outbox};
@@ -560,11 +563,15 @@ impl Store {
         id: ProgrammeActivityId,
         from: CycleState,
         to: CycleState,
+        emails: Vec<NewEmail>,
         by: &Principal,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let txn = self.begin_write().await?;
         move_state(&txn, id, from, to, now).await?;
+        for email in emails {
+            outbox::enqueue(&txn, email, now).await?;
+        }
         audit::append(
             &txn,
             audited(
@@ -634,6 +641,286 @@ impl Store {
         audit::append(
             &txn,
             audited(by, "biennial.opted_out", id, format!("{area} opted out")),
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
+/// A member of an area's team for a cycle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BiennialMember {
+    pub area: AuthoritySlug,
+    pub member: TeamMember,
+}
+
+/// A KLOE the challenging area drafted for the area it challenges.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BiennialKloe {
+    pub id: BiennialKloeId,
+    pub challenger: AuthoritySlug,
+    pub question: String,
+    /// The cycle priority it serves (0-based).
+    pub priority: usize,
+    pub themes: Vec<ThemeCode>,
+    pub status: KloeStatus,
+    pub comment: Option<String>,
+}
+
+fn member_of(row: team_member::Model) -> Result<BiennialMember, StoreError> {
+    Ok(BiennialMember {
+        area: slug(&row.authority_slug)?,
+        member: TeamMember {
+            name: PersonName::parse(&row.name).map_err(|_| StoreError::corrupt(&row.name))?,
+            email: EmailAddress::parse(&row.email).map_err(|_| StoreError::corrupt(&row.email))?,
+            partner: TeamPartner::parse(&row.partner)
+                .ok_or_else(|| StoreError::corrupt(&row.partner))?,
+            team_lead: row.team_lead,
+        },
+    })
+}
+
+fn kloe_of(row: kloe::Model) -> Result<BiennialKloe, StoreError> {
+    Ok(BiennialKloe {
+        id: BiennialKloeId::from_uuid(row.id),
+        challenger: slug(&row.challenger)?,
+        priority: usize::try_from(row.priority).map_err(|_| StoreError::corrupt(row.priority))?,
+        themes: row
+            .themes
+            .split(',')
+            .filter(|code| !code.is_empty())
+            .map(|code| ThemeCode::parse(code).ok_or_else(|| StoreError::corrupt(code)))
+            .collect::<Result<_, _>>()?,
+        status: KloeStatus::parse(&row.status).ok_or_else(|| StoreError::corrupt(&row.status))?,
+        comment: row.comment,
+        question: row.question,
+    })
+}
+
+/// The KLOE `kloe` of cycle `id`, refused unless the cycle still takes KLOE changes.
+async fn open_kloe(
+    db: &impl ConnectionTrait,
+    id: ProgrammeActivityId,
+    kloe_id: BiennialKloeId,
+) -> Result<kloe::Model, StoreError> {
+    cycle_in(
+        db,
+        id,
+        CycleState::may_draft_kloes,
+        "KLOEs are fixed once they have been shared",
+    )
+    .await?;
+    kloe::Entity::find_by_id(kloe_id.as_uuid())
+        .filter(kloe::Column::CycleId.eq(id.as_uuid()))
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+impl Store {
+    /// A member of `area`'s team, with the email that tells them the event's details (its
+    /// calendar file attached), in one transaction. Audited without the member's name.
+    pub async fn add_biennial_member(
+        &self,
+        id: ProgrammeActivityId,
+        area: &AuthoritySlug,
+        member: &TeamMember,
+        emails: Vec<NewEmail>,
+        by: &Principal,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let txn = self.begin_write().await?;
+        cycle_in(
+            &txn,
+            id,
+            CycleState::may_name_team,
+            "teams are named between publishing the pairing and the event",
+        )
+        .await?;
+        let taking_part = programme_activity_area::Entity::find()
+            .filter(programme_activity_area::Column::ActivityId.eq(id.as_uuid()))
+            .filter(programme_activity_area::Column::AuthoritySlug.eq(area.as_str()))
+            .one(&txn)
+            .await?
+            .is_some();
+        if !taking_part {
+            return Err(StoreError::Conflict("that area is not taking part"));
+        }
+        team_member::ActiveModel {
+            id: Set(uuid::Uuid::new_v4()),
+            cycle_id: Set(id.as_uuid()),
+            authority_slug: Set(area.as_str().to_owned()),
+            name: Set(member.name.as_str().to_owned()),
+            email: Set(member.email.to_string()),
+            partner: Set(member.partner.code().to_owned()),
+            team_lead: Set(member.team_lead),
+            added_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        for email in emails {
+            outbox::enqueue(&txn, email, now).await?;
+        }
+        audit::append(
+            &txn,
+            audited(
+                by,
+                "biennial.member_added",
+                id,
+                format!("a member of {area}'s team"),
+            ),
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Every area's team members for a cycle, by area then name.
+    pub async fn biennial_members(
+        &self,
+        id: ProgrammeActivityId,
+    ) -> Result<Vec<BiennialMember>, StoreError> {
+        team_member::Entity::find()
+            .filter(team_member::Column::CycleId.eq(id.as_uuid()))
+            .order_by_asc(team_member::Column::AuthoritySlug)
+            .order_by_asc(team_member::Column::Name)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(member_of)
+            .collect()
+    }
+
+    /// A draft KLOE from `challenger` for the area it challenges, while KLOEs are open.
+    pub async fn draft_biennial_kloe(
+        &self,
+        id: ProgrammeActivityId,
+        challenger: &AuthoritySlug,
+        draft: &KloeDraft,
+        by: &Principal,
+        now: DateTime<Utc>,
+    ) -> Result<BiennialKloeId, StoreError> {
+        let txn = self.begin_write().await?;
+        cycle_in(
+            &txn,
+            id,
+            CycleState::may_draft_kloes,
+            "KLOEs are fixed once they have been shared",
+        )
+        .await?;
+        let paired = pair::Entity::find()
+            .filter(pair::Column::CycleId.eq(id.as_uuid()))
+            .filter(pair::Column::Challenger.eq(challenger.as_str()))
+            .one(&txn)
+            .await?
+            .is_some();
+        if !paired {
+            return Err(StoreError::Conflict(
+                "that area challenges nobody in this cycle",
+            ));
+        }
+        let kloe_id = BiennialKloeId::new();
+        kloe::ActiveModel {
+            id: Set(kloe_id.as_uuid()),
+            cycle_id: Set(id.as_uuid()),
+            challenger: Set(challenger.as_str().to_owned()),
+            question: Set(draft.question.as_str().to_owned()),
+            priority: Set(i32::try_from(draft.priority).unwrap_or(i32::MAX)),
+            themes: Set(draft
+                .themes
+                .iter()
+                .map(ThemeCode::as_str)
+                .collect::<Vec<_>>()
+                .join(",")),
+            status: Set(KloeStatus::Draft.code().to_owned()),
+            comment: Set(None),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        audit::append(
+            &txn,
+            audited(
+                by,
+                "biennial.kloe_drafted",
+                id,
+                format!("a KLOE by {challenger}"),
+            ),
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(kloe_id)
+    }
+
+    /// Every KLOE of a cycle, by challenging area in the order drafted. The pages show each
+    /// only to whom `ReadBiennialKloes` allows.
+    pub async fn biennial_kloes(
+        &self,
+        id: ProgrammeActivityId,
+    ) -> Result<Vec<BiennialKloe>, StoreError> {
+        kloe::Entity::find()
+            .filter(kloe::Column::CycleId.eq(id.as_uuid()))
+            .order_by_asc(kloe::Column::Challenger)
+            .order_by_asc(kloe::Column::UpdatedAt)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(kloe_of)
+            .collect()
+    }
+
+    /// The co-ordinator's comment on a KLOE, replacing any before. Audited.
+    pub async fn comment_biennial_kloe(
+        &self,
+        id: ProgrammeActivityId,
+        kloe_id: BiennialKloeId,
+        comment: &str,
+        by: &Principal,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let txn = self.begin_write().await?;
+        let row = open_kloe(&txn, id, kloe_id).await?;
+        let mut active: kloe::ActiveModel = row.into();
+        active.comment = Set(Some(comment.to_owned()));
+        active.updated_at = Set(now);
+        active.update(&txn).await?;
+        audit::append(
+            &txn,
+            audited(by, "biennial.kloe_commented", id, format!("KLOE {kloe_id}")),
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// The co-ordinator agrees a draft KLOE: only agreed KLOEs are shared at the deadline.
+    pub async fn agree_biennial_kloe(
+        &self,
+        id: ProgrammeActivityId,
+        kloe_id: BiennialKloeId,
+        by: &Principal,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let txn = self.begin_write().await?;
+        open_kloe(&txn, id, kloe_id).await?;
+        let agreed = kloe::Entity::update_many()
+            .col_expr(kloe::Column::Status, Expr::value(KloeStatus::Agreed.code()))
+            .col_expr(kloe::Column::UpdatedAt, Expr::value(now))
+            .filter(kloe::Column::Id.eq(kloe_id.as_uuid()))
+            .filter(kloe::Column::Status.eq(KloeStatus::Draft.code()))
+            .exec(&txn)
+            .await?;
+        if agreed.rows_affected != 1 {
+            return Err(StoreError::Conflict("that KLOE has already been agreed"));
+        }
+        audit::append(
+            &txn,
+            audited(by, "biennial.kloe_agreed", id, format!("KLOE {kloe_id}")),
             now,
         )
         .await?;

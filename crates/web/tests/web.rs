@@ -12,6 +12,8 @@ mod apply;
 mod authorisation;
 #[path = "biennial/pairing.rs"]
 mod biennial;
+#[path = "biennial/kloes.rs"]
+mod biennial_kloes;
 mod challenges;
 mod crowds;
 mod outcomes;

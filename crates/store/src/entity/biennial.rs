@@ -95,3 +95,55 @@ pub mod pair {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// `biennial_team_members`: an area's team for a cycle (no accounts).
+pub mod team_member {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "biennial_team_members")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub cycle_id: Uuid,
+        pub authority_slug: String,
+        pub name: String,
+        pub email: String,
+        pub partner: String,
+        pub team_lead: bool,
+        pub added_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `biennial_kloes`: the KLOEs a challenging area drafts for the area it challenges.
+pub mod kloe {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "biennial_kloes")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub cycle_id: Uuid,
+        pub challenger: String,
+        #[sea_orm(column_type = "Text")]
+        pub question: String,
+        pub priority: i32,
+        #[sea_orm(column_type = "Text")]
+        pub themes: String,
+        pub status: String,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub comment: Option<String>,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -2,7 +2,8 @@
 //! programme: year, day, venue, deadlines, whether reciprocal pairs are allowed, its state
 //! and the seed its pairing was drawn with), its priorities tagged with themes, the areas that
 //! opted out and why, and its pairing (who challenges whom, with the engine's reason or the
-//! co-ordinator's reason for overriding a rule).
+//! co-ordinator's reason for overriding a rule), each area's team (members without accounts)
+//! and the KLOEs each challenging area drafts for the area it challenges.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -47,6 +48,33 @@ enum BiennialOptOuts {
     AuthoritySlug,
     Reason,
     OptedOutAt,
+}
+
+#[derive(DeriveIden)]
+enum BiennialTeamMembers {
+    Table,
+    Id,
+    CycleId,
+    AuthoritySlug,
+    Name,
+    Email,
+    Partner,
+    TeamLead,
+    AddedAt,
+}
+
+#[derive(DeriveIden)]
+enum BiennialKloes {
+    Table,
+    Id,
+    CycleId,
+    Challenger,
+    Question,
+    Priority,
+    Themes,
+    Status,
+    Comment,
+    UpdatedAt,
 }
 
 #[derive(DeriveIden)]
@@ -157,11 +185,52 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(BiennialTeamMembers::Table)
+                    .if_not_exists()
+                    .col(uuid(BiennialTeamMembers::Id).primary_key())
+                    .col(uuid(BiennialTeamMembers::CycleId))
+                    .col(string(BiennialTeamMembers::AuthoritySlug))
+                    .col(string(BiennialTeamMembers::Name))
+                    .col(string(BiennialTeamMembers::Email))
+                    .col(string(BiennialTeamMembers::Partner))
+                    .col(boolean(BiennialTeamMembers::TeamLead))
+                    .col(timestamp_with_time_zone(BiennialTeamMembers::AddedAt))
+                    .foreign_key(&mut cycle_key(
+                        BiennialTeamMembers::Table,
+                        BiennialTeamMembers::CycleId,
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(BiennialKloes::Table)
+                    .if_not_exists()
+                    .col(uuid(BiennialKloes::Id).primary_key())
+                    .col(uuid(BiennialKloes::CycleId))
+                    // The challenging area; the challenged one is its pair's.
+                    .col(string(BiennialKloes::Challenger))
+                    .col(text(BiennialKloes::Question))
+                    .col(integer(BiennialKloes::Priority))
+                    .col(text(BiennialKloes::Themes))
+                    .col(string(BiennialKloes::Status))
+                    .col(text_null(BiennialKloes::Comment))
+                    .col(timestamp_with_time_zone(BiennialKloes::UpdatedAt))
+                    .foreign_key(&mut cycle_key(BiennialKloes::Table, BiennialKloes::CycleId))
+                    .to_owned(),
+            )
+            .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            BiennialKloes::Table.into_iden(),
+            BiennialTeamMembers::Table.into_iden(),
             BiennialPairs::Table.into_iden(),
             BiennialOptOuts::Table.into_iden(),
             BiennialPriorities::Table.into_iden(),

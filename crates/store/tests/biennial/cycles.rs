@@ -115,7 +115,14 @@ store_test!(
         );
         assert_conflict(
             store
-                .move_biennial_cycle(id, CycleState::KloesShared, CycleState::Held, &s.pm, at(7))
+                .move_biennial_cycle(
+                    id,
+                    CycleState::KloesShared,
+                    CycleState::Held,
+                    vec![],
+                    &s.pm,
+                    at(7),
+                )
                 .await,
         );
         store
@@ -123,6 +130,7 @@ store_test!(
                 id,
                 CycleState::PairingPublished,
                 CycleState::KloesShared,
+                vec![],
                 &s.pm,
                 at(7),
             )

@@ -14,14 +14,18 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use chrono::Utc;
-use domain::biennial::{CycleAnswers, CycleState, PRIORITY_SLOTS};
-use domain::{Action, AuthoritySlug, ProgrammeActivityId, ThemeCode, limits};
-use services::biennial::{self as cycles, OptOutAnswers, SwapAnswers};
+use domain::biennial::{
+    CycleAnswers, CycleState, KloeDraftAnswers, KloeStatus, MemberAnswers, PRIORITY_SLOTS,
+    TeamPartner,
+};
+use domain::{Action, AuthoritySlug, BiennialKloeId, ProgrammeActivityId, ThemeCode, limits};
+use services::biennial::{self as cycles, CommentAnswers, OptOutAnswers, SwapAnswers};
 use services::journey::Refused;
 use store::BiennialCycle;
 
 use crate::components::{
-    CheckboxItem, Checkboxes, ErrorSummary, NotificationBanner, Select, SelectItem, TextInput,
+    CheckboxItem, Checkboxes, ErrorSummary, NotificationBanner, Radios, Select, SelectItem,
+    TextInput, Textarea,
 };
 use crate::error::refused;
 use crate::forms::FormErrors;
@@ -53,6 +57,27 @@ pub fn routes() -> Vec<Route> {
         ),
         route(Method::POST, "/biennial/{id}/move", post(move_cycle)),
         route(Method::POST, "/biennial/{id}/opt-out", post(opt_out)),
+        route(Method::GET, "/biennial/{id}/areas/{slug}", get(show_area)),
+        route(
+            Method::POST,
+            "/biennial/{id}/areas/{slug}/team",
+            post(add_member),
+        ),
+        route(
+            Method::POST,
+            "/biennial/{id}/areas/{slug}/kloes",
+            post(draft_kloe),
+        ),
+        route(
+            Method::POST,
+            "/biennial/{id}/kloes/{kloe}/comment",
+            post(comment_kloe),
+        ),
+        route(
+            Method::POST,
+            "/biennial/{id}/kloes/{kloe}/agree",
+            post(agree_kloe),
+        ),
     ]
 }
 
@@ -390,7 +415,8 @@ pub struct CyclePage {
     actions_due: String,
     reciprocal: &'static str,
     priorities: Vec<PriorityView>,
-    areas: Vec<String>,
+    /// Each area taking part: its name and its page in this cycle.
+    areas: Vec<(String, String)>,
     opt_outs: Vec<OptOutRow>,
     /// The pairing, once there is one the visitor may see (the co-ordinator sees a draft).
     pairs: Vec<PairRow>,
@@ -589,7 +615,10 @@ async fn cycle_page(
                     .join(", "),
             })
             .collect(),
-        areas: taking_part.into_iter().map(|(_, n)| n).collect(),
+        areas: taking_part
+            .into_iter()
+            .map(|(slug, n)| (n, format!("/biennial/{}/areas/{slug}", cycle.id)))
+            .collect(),
         opt_outs: cycle
             .opt_outs
             .iter()
@@ -770,6 +799,495 @@ pub async fn opt_out(
         "opted-out",
         "area",
         typed,
+    )
+    .await
+}
+
+// ---- An area's page in a cycle: its team and KLOEs ---------------------------------------
+
+struct MemberRow {
+    name: String,
+    partner: &'static str,
+    team_lead: bool,
+}
+
+struct KloeView {
+    id: BiennialKloeId,
+    question: String,
+    priority: String,
+    themes: String,
+    agreed: bool,
+    comment: Option<String>,
+    /// The co-ordinator's comment field and agree button, while KLOEs are open.
+    review: Option<Textarea>,
+}
+
+/// One direction of the pair: the KLOEs `from` asks `to`, as this visitor may see them.
+struct KloeSection {
+    heading: String,
+    kloes: Vec<KloeView>,
+    /// Why nothing is shown, when nothing is.
+    empty: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/biennial/area.html")]
+pub struct AreaPage {
+    chrome: Chrome,
+    banner: Option<NotificationBanner>,
+    summary: Option<ErrorSummary>,
+    cycle_id: ProgrammeActivityId,
+    cycle_title: String,
+    area: String,
+    slug: String,
+    challenges: Option<String>,
+    challenged_by: Option<String>,
+    /// The team, to the area's lead and the co-ordinator.
+    team: Option<Vec<MemberRow>>,
+    member_form: Option<(TextInput, TextInput, Radios, Checkboxes)>,
+    sections: Vec<KloeSection>,
+    kloe_form: Option<(Textarea, Radios, Checkboxes)>,
+}
+
+#[derive(Default)]
+struct AreaTyped {
+    member: MemberAnswers,
+    kloe: KloeDraftAnswers,
+    comment: (Option<BiennialKloeId>, String),
+}
+
+#[allow(clippy::too_many_lines)]
+async fn area_page(
+    state: &AppState,
+    visitor: &Visitor,
+    cycle: &BiennialCycle,
+    area: &AuthoritySlug,
+    notice: &str,
+    typed: &AreaTyped,
+    errors: &FormErrors,
+) -> Result<AreaPage, AppError> {
+    let names: BTreeMap<AuthoritySlug, String> = state
+        .store
+        .authorities()
+        .await?
+        .into_iter()
+        .map(|a| (a.slug, a.name))
+        .collect();
+    let name = |slug: &AuthoritySlug| names.get(slug).cloned().unwrap_or_else(|| slug.to_string());
+    let theme_list = state.store.themes().await?;
+    let theme_label = |code: &ThemeCode| {
+        theme_list
+            .iter()
+            .find(|t| &t.code == code)
+            .map_or_else(|| code.to_string(), |t| t.label.clone())
+    };
+    let manages = visitor.may(&Action::ManageBiennial);
+    let pairing_seen = manages || cycle.state != CycleState::Planning;
+    let target = cycle
+        .pairs
+        .iter()
+        .find(|p| &p.pair.challenger == area)
+        .filter(|_| pairing_seen)
+        .map(|p| p.pair.challenged.clone());
+    let source = cycle
+        .pairs
+        .iter()
+        .find(|p| &p.pair.challenged == area)
+        .filter(|_| pairing_seen)
+        .map(|p| p.pair.challenger.clone());
+    let names_team = visitor.may(&Action::NameBiennialTeam(area.clone()));
+    let team = if names_team || manages {
+        Some(
+            state
+                .store
+                .biennial_members(cycle.id)
+                .await?
+                .into_iter()
+                .filter(|m| &m.area == area)
+                .map(|m| MemberRow {
+                    name: m.member.name.as_str().to_owned(),
+                    partner: m.member.partner.label(),
+                    team_lead: m.member.team_lead,
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let member_form = (names_team && cycle.state.may_name_team() && target.is_some()).then(|| {
+        let partners: Vec<(&str, &str)> = TeamPartner::ALL
+            .iter()
+            .map(|p| (p.code(), p.label()))
+            .collect();
+        (
+            TextInput::new("name", "Full name")
+                .autocomplete("off")
+                .value(&typed.member.name)
+                .errors(errors),
+            TextInput::new("email", "Email address")
+                .input_type("email")
+                .autocomplete("off")
+                .spellcheck(false)
+                .value(&typed.member.email)
+                .errors(errors),
+            Radios::new(
+                "partner",
+                "Which partner they represent",
+                &partners,
+                &typed.member.partner,
+            )
+            .errors(errors),
+            Checkboxes {
+                id_prefix: "team_lead".into(),
+                name: "team_lead".into(),
+                legend: "Team lead".into(),
+                legend_classes: Some("govuk-fieldset__legend--s"),
+                hint: None,
+                error: None,
+                items: vec![CheckboxItem {
+                    value: "yes".into(),
+                    text: "They lead the team on the day".into(),
+                    hint: None,
+                    checked: typed.member.team_lead == "yes",
+                }],
+            },
+        )
+    });
+    let kloes = state.store.biennial_kloes(cycle.id).await?;
+    let shared = cycle.state.kloes_shared();
+    let open = cycle.state.may_draft_kloes();
+    let priority_title = |n: usize| {
+        cycle
+            .details
+            .priorities
+            .get(n)
+            .map_or_else(String::new, |p| p.title.as_str().to_owned())
+    };
+    let section = |from: &AuthoritySlug, to: &AuthoritySlug, heading: String| {
+        let drafts = visitor.may(&Action::ReadBiennialKloes {
+            challenger: from.clone(),
+            challenged: to.clone(),
+            shared: false,
+        });
+        let agreed_only = !drafts
+            && visitor.may(&Action::ReadBiennialKloes {
+                challenger: from.clone(),
+                challenged: to.clone(),
+                shared,
+            });
+        let views: Vec<KloeView> = kloes
+            .iter()
+            .filter(|k| &k.challenger == from)
+            .filter(|k| drafts || (agreed_only && k.status == KloeStatus::Agreed))
+            .map(|k| KloeView {
+                id: k.id,
+                question: k.question.clone(),
+                priority: priority_title(k.priority),
+                themes: k
+                    .themes
+                    .iter()
+                    .map(&theme_label)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                agreed: k.status == KloeStatus::Agreed,
+                comment: k.comment.clone(),
+                review: (manages && open && k.status == KloeStatus::Draft).then(|| {
+                    let field = format!("comment-{}", k.id);
+                    let value = match &typed.comment {
+                        (Some(id), text) if *id == k.id => text.as_str(),
+                        _ => k.comment.as_deref().unwrap_or(""),
+                    };
+                    let mut area =
+                        Textarea::new("comment", "Your comment", value).limit(limits::SHORT_NOTE);
+                    area.id = field.clone();
+                    area.error = errors.get(&field);
+                    area.rows = 2;
+                    area
+                }),
+            })
+            .collect();
+        KloeSection {
+            heading,
+            empty: if drafts || agreed_only {
+                "None yet."
+            } else {
+                "These are shared with this area at the KLOE deadline."
+            },
+            kloes: views,
+        }
+    };
+    let mut sections = Vec::new();
+    if let Some(to) = &target {
+        sections.push(section(
+            area,
+            to,
+            format!("KLOEs {} will ask {}", name(area), name(to)),
+        ));
+    }
+    if let Some(from) = &source {
+        sections.push(section(
+            from,
+            area,
+            format!("KLOEs {} will ask {}", name(from), name(area)),
+        ));
+    }
+    let kloe_form = (visitor.may(&Action::DraftBiennialKloes(area.clone()))
+        && open
+        && target.is_some())
+    .then(|| {
+        let priorities: Vec<(String, String)> = cycle
+            .details
+            .priorities
+            .iter()
+            .enumerate()
+            .map(|(n, p)| ((n + 1).to_string(), p.title.as_str().to_owned()))
+            .collect();
+        let options: Vec<(&str, &str)> = priorities
+            .iter()
+            .map(|(v, t)| (v.as_str(), t.as_str()))
+            .collect();
+        (
+            Textarea::new("question", "Key line of enquiry", &typed.kloe.question)
+                .hint("A question your team will pursue with the area it challenges.")
+                .limit(limits::STATEMENT)
+                .errors(errors),
+            Radios::new(
+                "priority",
+                "The priority it is about",
+                &options,
+                &typed.kloe.priority,
+            )
+            .errors(errors),
+            Checkboxes {
+                id_prefix: "themes".into(),
+                name: "themes".into(),
+                legend: "Practice themes".into(),
+                legend_classes: Some("govuk-fieldset__legend--s"),
+                hint: Some("Select all that apply.".into()),
+                error: errors.get("themes"),
+                items: theme_list
+                    .iter()
+                    .map(|t| CheckboxItem {
+                        value: t.code.as_str().to_owned(),
+                        text: t.label.clone(),
+                        hint: None,
+                        checked: typed.kloe.themes.iter().any(|x| x == t.code.as_str()),
+                    })
+                    .collect(),
+            },
+        )
+    });
+    let banner = match notice {
+        "member" => Some("The team member has been added and emailed the event's details"),
+        "kloe" => Some("The KLOE has been saved as a draft"),
+        "commented" => Some("Your comment has been saved"),
+        "agreed" => Some("The KLOE has been agreed"),
+        _ => None,
+    }
+    .map(NotificationBanner::success);
+    Ok(AreaPage {
+        chrome: Chrome::new(visitor, format!("{} in {}", name(area), cycle.title), NAV)
+            .with_errors(!errors.is_empty()),
+        banner,
+        summary: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
+        cycle_id: cycle.id,
+        cycle_title: cycle.title.clone(),
+        area: name(area),
+        slug: area.to_string(),
+        challenges: target.as_ref().map(&name),
+        challenged_by: source.as_ref().map(&name),
+        team,
+        member_form,
+        sections,
+        kloe_form,
+    })
+}
+
+async fn load_area(
+    state: &AppState,
+    visitor: &Visitor,
+    id: &str,
+    slug: &str,
+) -> Result<(BiennialCycle, AuthoritySlug), AppError> {
+    let cycle = load(state, visitor, id).await?;
+    let area = AuthoritySlug::parse(slug).map_err(|_| AppError::NotFound)?;
+    if !cycle.areas.contains(&area) {
+        return Err(AppError::NotFound);
+    }
+    Ok((cycle, area))
+}
+
+pub async fn show_area(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, slug)): Path<(String, String)>,
+    Query(notice): Query<Notice>,
+) -> Result<AreaPage, AppError> {
+    let (cycle, area) = load_area(&state, &visitor, &id, &slug).await?;
+    area_page(
+        &state,
+        &visitor,
+        &cycle,
+        &area,
+        &notice.notice,
+        &AreaTyped::default(),
+        &FormErrors::default(),
+    )
+    .await
+}
+
+/// After an area's use case: on to its page with a notice, or the page again with problems.
+async fn area_answer(
+    state: &AppState,
+    visitor: &Visitor,
+    (cycle, area): (&BiennialCycle, &AuthoritySlug),
+    outcome: Result<(), Refused>,
+    (notice, field): (&str, &str),
+    typed: AreaTyped,
+) -> Result<Response, AppError> {
+    match outcome {
+        Ok(()) => Ok(see_other(&format!(
+            "/biennial/{}/areas/{area}?notice={notice}",
+            cycle.id
+        ))),
+        Err(why) => {
+            let status = match why {
+                Refused::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                _ => StatusCode::CONFLICT,
+            };
+            let errors = problems_of(why, field)?;
+            let page = area_page(state, visitor, cycle, area, "", &typed, &errors).await?;
+            Ok((status, page).into_response())
+        }
+    }
+}
+
+pub async fn add_member(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, slug)): Path<(String, String)>,
+    Form(form): Form<MemberAnswers>,
+) -> Result<Response, AppError> {
+    let (cycle, area) = load_area(&state, &visitor, &id, &slug).await?;
+    let principal = visitor.authorise(&Action::NameBiennialTeam(area.clone()))?;
+    let outcome =
+        cycles::add_member(state.scheme(), principal, &cycle, &area, &form, Utc::now()).await;
+    let typed = AreaTyped {
+        member: form,
+        ..AreaTyped::default()
+    };
+    area_answer(
+        &state,
+        &visitor,
+        (&cycle, &area),
+        outcome,
+        ("member", "name"),
+        typed,
+    )
+    .await
+}
+
+pub async fn draft_kloe(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, slug)): Path<(String, String)>,
+    Form(form): Form<KloeDraftAnswers>,
+) -> Result<Response, AppError> {
+    let (cycle, area) = load_area(&state, &visitor, &id, &slug).await?;
+    let principal = visitor.authorise(&Action::DraftBiennialKloes(area.clone()))?;
+    let outcome = cycles::draft_kloe(state.scheme(), principal, &cycle, &area, &form, Utc::now())
+        .await
+        .map(|_| ());
+    let typed = AreaTyped {
+        kloe: form,
+        ..AreaTyped::default()
+    };
+    area_answer(
+        &state,
+        &visitor,
+        (&cycle, &area),
+        outcome,
+        ("kloe", "question"),
+        typed,
+    )
+    .await
+}
+
+/// The KLOE `kloe` of the cycle, with the area that drafted it.
+async fn load_kloe(
+    state: &AppState,
+    visitor: &Visitor,
+    id: &str,
+    kloe: &str,
+) -> Result<(BiennialCycle, BiennialKloeId, AuthoritySlug), AppError> {
+    let cycle = load(state, visitor, id).await?;
+    let kloe: BiennialKloeId = parse_id(kloe)?;
+    let challenger = state
+        .store
+        .biennial_kloes(cycle.id)
+        .await?
+        .into_iter()
+        .find(|k| k.id == kloe)
+        .map(|k| k.challenger);
+    // A KLOE that does not exist is refused by the store with the cycle's state in mind; the
+    // page shown back is the cycle's first area's.
+    let area = challenger
+        .or_else(|| cycle.areas.first().cloned())
+        .ok_or(AppError::NotFound)?;
+    Ok((cycle, kloe, area))
+}
+
+pub async fn comment_kloe(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, kloe)): Path<(String, String)>,
+    Form(form): Form<CommentAnswers>,
+) -> Result<Response, AppError> {
+    let principal = visitor.authorise(&Action::ManageBiennial)?;
+    let (cycle, kloe, area) = load_kloe(&state, &visitor, &id, &kloe).await?;
+    let outcome = cycles::comment_kloe(state.scheme(), principal, &cycle, kloe, &form, Utc::now())
+        .await
+        .map_err(|why| match why {
+            Refused::Invalid(problems) => Refused::Invalid(
+                problems
+                    .into_iter()
+                    .map(|p| domain::forms::FieldProblem::new(format!("comment-{kloe}"), p.message))
+                    .collect(),
+            ),
+            other => other,
+        });
+    let typed = AreaTyped {
+        comment: (Some(kloe), form.comment),
+        ..AreaTyped::default()
+    };
+    let field = format!("comment-{kloe}");
+    area_answer(
+        &state,
+        &visitor,
+        (&cycle, &area),
+        outcome,
+        ("commented", &field),
+        typed,
+    )
+    .await
+}
+
+pub async fn agree_kloe(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, kloe)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let principal = visitor.authorise(&Action::ManageBiennial)?;
+    let (cycle, kloe, area) = load_kloe(&state, &visitor, &id, &kloe).await?;
+    let outcome = cycles::agree_kloe(state.scheme(), principal, &cycle, kloe, Utc::now()).await;
+    let field = format!("comment-{kloe}");
+    area_answer(
+        &state,
+        &visitor,
+        (&cycle, &area),
+        outcome,
+        ("agreed", &field),
+        AreaTyped::default(),
     )
     .await
 }

@@ -14,6 +14,12 @@ const PLANNER_CONFLICT: [u16; 6] = [
     REDIRECT, CONFLICT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
 ];
 
+const OWN_LEAD_INVALID: [u16; 6] = [
+    REDIRECT, FORBIDDEN, FORBIDDEN, INVALID, FORBIDDEN, FORBIDDEN,
+];
+const KLOE_COMMENT: &str = "/biennial/{cycle}/kloes/00000000-0000-0000-0000-000000000000/comment";
+const KLOE_AGREE: &str = "/biennial/{cycle}/kloes/00000000-0000-0000-0000-000000000000/agree";
+
 /// The cycle the rows name.
 pub async fn fixture(app: &TestApp) -> String {
     support::biennial_fixture::cycle_in_planning(
@@ -39,6 +45,15 @@ pub fn rows() -> Vec<Row> {
         row(Method::POST, "/biennial/{id}/publish", "/biennial/{cycle}/publish",  PLANNER_CONFLICT),
         row(Method::POST, "/biennial/{id}/move",    "/biennial/{cycle}/move",     PLANNER_CONFLICT),
         row(Method::POST, "/biennial/{id}/opt-out", "/biennial/{cycle}/opt-out",  PLANNER_INVALID),
-        // An id that names no cycle is a 404 once past the policy.
+        // Derby's page in the cycle: every reader opens it (what it shows is asked of the
+        // policy per section); only Derby's own lead names its team and drafts its KLOEs (an
+        // empty form is invalid), not even the co-ordinator.
+        row(Method::GET,  "/biennial/{id}/areas/{slug}",       "/biennial/{cycle}/areas/derby",       READERS),
+        row(Method::POST, "/biennial/{id}/areas/{slug}/team",  "/biennial/{cycle}/areas/derby/team",  OWN_LEAD_INVALID),
+        row(Method::POST, "/biennial/{id}/areas/{slug}/kloes", "/biennial/{cycle}/areas/derby/kloes", OWN_LEAD_INVALID),
+        // The co-ordinator comments (an empty comment is invalid) and agrees (refused while
+        // the cycle is planning); nobody else.
+        row(Method::POST, "/biennial/{id}/kloes/{kloe}/comment", KLOE_COMMENT,                         PLANNER_INVALID),
+        row(Method::POST, "/biennial/{id}/kloes/{kloe}/agree",   KLOE_AGREE,                           PLANNER_CONFLICT),
     ]
 }
