@@ -116,6 +116,35 @@ test('Derby\'s LA lead reads the published pairing, without JavaScript too', asy
   await checkWithoutJavaScript(plain, response, { who: LEAD.name, path: '/biennial/id', label: 'no-js' });
 });
 
+test('Derby\'s LA lead names its team and drafts a KLOE for the area it challenges', async () => {
+  const page = await signedIn(LEAD);
+  const area = `${journey.href}/areas/derby`;
+  let response = await goto(page, area);
+  await check(page, response, { who: LEAD.name, path: '/biennial/id/areas/derby' });
+  const target = (await page.locator('main p strong').first().innerText()).trim();
+
+  await page.getByLabel('Full name').fill('Sam Patel');
+  response = await submit(page, page.getByRole('button', { name: 'Add to the team' }));
+  await check(page, response, { who: LEAD.name, path: '/biennial/id/areas/derby', label: 'member-errors', status: 422 });
+  assert.equal(await page.getByLabel('Full name').inputValue(), 'Sam Patel', 'the name typed is kept');
+  await page.getByLabel('Email address').fill('sam.patel@derby.example');
+  await page.getByLabel('Health', { exact: true }).check();
+  await page.getByLabel('They lead the team on the day').check();
+  response = await submit(page, page.getByRole('button', { name: 'Add to the team' }));
+  await check(page, response, { who: LEAD.name, path: '/biennial/id/areas/derby', label: 'member-added' });
+  assert.ok(await page.getByText('Sam Patel, Health').isVisible());
+  const [invite] = await emailsTo('sam.patel@derby.example', { count: 1 });
+  assert.match(invite.subject, /you are on Derby's team/);
+
+  await page.getByLabel('Key line of enquiry').fill(`How well do partners in ${target} prepare young people for adulthood?`);
+  await page.getByLabel('Preparing for adulthood').check();
+  await page.getByRole('group', { name: 'Practice themes' }).getByRole('checkbox', { name: /^Preparation for adulthood/ }).check();
+  response = await submit(page, page.getByRole('button', { name: 'Save the draft' }));
+  await check(page, response, { who: LEAD.name, path: '/biennial/id/areas/derby', label: 'kloe-drafted' });
+  assert.ok(await page.getByText(`How well do partners in ${target}`).isVisible());
+  assert.ok(await page.getByText('Draft', { exact: true }).first().isVisible());
+});
+
 test('the board reads the cycles, and 2026 repeats no pair of 2024', async () => {
   const page = await signedIn(BOARD);
   let response = await goto(page, '/biennial');
