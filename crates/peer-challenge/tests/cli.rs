@@ -13,6 +13,8 @@ mod crash;
 mod load;
 #[path = "cli/staffing.rs"]
 mod staffing;
+#[path = "cli/biennial.rs"]
+mod biennial;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
