@@ -7,14 +7,14 @@
 mod backups;
 #[path = "cli/beside_server.rs"]
 mod beside_server;
+#[path = "cli/biennial.rs"]
+mod biennial;
 #[path = "cli/crash.rs"]
 mod crash;
 #[path = "cli/load.rs"]
 mod load;
 #[path = "cli/staffing.rs"]
 mod staffing;
-#[path = "cli/biennial.rs"]
-mod biennial;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

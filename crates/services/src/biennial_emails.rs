@@ -256,6 +256,52 @@ mod tests {
     }
 
     #[test]
+    fn a_team_member_is_told_the_event_with_a_calendar_file() {
+        let about = AboutCycle {
+            path: "/biennial/00000000-0000-0000-0000-000000000000",
+            title: "Biennial peer challenge 2026",
+            day: "Thursday 15 October 2026",
+            venue: "East Midlands Conference Centre",
+            kloes_due: "Thursday 1 October 2026",
+        };
+        let member = domain::biennial::MemberAnswers {
+            name: "Sam Patel".into(),
+            email: "sam@derby.example".into(),
+            partner: "health".into(),
+            team_lead: "yes".into(),
+        }
+        .check()
+        .expect("valid");
+        let at = chrono::DateTime::parse_from_rfc3339("2026-10-15T08:00:00Z")
+            .expect("time")
+            .with_timezone(&Utc);
+        let event = documents::ics::CalendarEvent {
+            uid: "biennial-test@example".into(),
+            sequence: 0,
+            starts: at,
+            ends: at,
+            summary: about.title.into(),
+            description: String::new(),
+            location: Some(about.venue.into()),
+            url: None,
+            organizer: None,
+            attendees: vec![],
+            created: at,
+        };
+        let email = member_email(
+            &Settings::default(),
+            about,
+            "Derby",
+            "Nottingham",
+            &member,
+            event,
+        );
+        assert_eq!(email.attachments.len(), 1);
+        assert!(String::from_utf8_lossy(&email.attachments[0].bytes).contains("BEGIN:VEVENT"));
+        insta::assert_snapshot!("biennial_member_added", text(&email));
+    }
+
+    #[test]
     fn kloes_are_shared_in_words() {
         let about = AboutCycle {
             path: "/biennial/00000000-0000-0000-0000-000000000000",

@@ -18,7 +18,16 @@ fn the_demo_cycles_are_listed_latest_first() {
     let text = String::from_utf8_lossy(&listed.stdout);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");
-    assert!(lines[0].starts_with("ID") && lines[0].contains("RETURNS"), "{text}");
-    assert!(lines[1].contains(" 2026 ") && lines[1].contains("pairing_published"), "{text}");
-    assert!(lines[2].contains(" 2024 ") && lines[2].contains("closed"), "{text}");
+    assert!(
+        lines[0].starts_with("ID") && lines[0].contains("RETURNS"),
+        "{text}"
+    );
+    assert!(
+        lines[1].contains(" 2026 ") && lines[1].contains("pairing_published"),
+        "{text}"
+    );
+    assert!(
+        lines[2].contains(" 2024 ") && lines[2].contains("closed"),
+        "{text}"
+    );
 }
