@@ -628,7 +628,28 @@ impl Store {
         let planning = state_of(&row)? == CycleState::Planning;
         match (planning, repaired) {
             (true, _) => write_pairs(&txn, id, &[]).await?,
-            (false, Some(pairs)) => write_pairs(&txn, id, pairs).await?,
+            (false, Some(pairs)) => {
+                // KLOEs are written for the area a team challenges: a team whose target changed
+                // (and the leaver's) starts its KLOEs again, never carrying them to another area.
+                let before: Vec<StoredPair> = pair::Entity::find()
+                    .filter(pair::Column::CycleId.eq(id.as_uuid()))
+                    .all(&txn)
+                    .await?
+                    .iter()
+                    .map(pair_of)
+                    .collect::<Result<_, _>>()?;
+                let retargeted: Vec<String> = before
+                    .iter()
+                    .filter(|old| !pairs.iter().any(|new| new.pair == old.pair))
+                    .map(|old| old.pair.challenger.as_str().to_owned())
+                    .collect();
+                kloe::Entity::delete_many()
+                    .filter(kloe::Column::CycleId.eq(id.as_uuid()))
+                    .filter(kloe::Column::Challenger.is_in(retargeted))
+                    .exec(&txn)
+                    .await?;
+                write_pairs(&txn, id, pairs).await?;
+            }
             (false, None) => {
                 return Err(StoreError::Conflict(
                     "the published pairing must be repaired when an area opts out",

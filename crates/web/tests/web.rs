@@ -14,6 +14,8 @@ mod authorisation;
 mod biennial;
 #[path = "biennial/kloes.rs"]
 mod biennial_kloes;
+#[path = "biennial/opt_out.rs"]
+mod biennial_opt_out;
 mod challenges;
 mod crowds;
 mod outcomes;
