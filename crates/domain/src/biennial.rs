@@ -50,6 +50,11 @@ impl CycleState {
         self == Self::PairingPublished
     }
 
+    /// Areas offer each other support once they know the pairing, until the cycle closes.
+    pub fn may_offer_support(self) -> bool {
+        !matches!(self, Self::Planning | Self::Closed)
+    }
+
     /// Whether the agreed KLOEs have been shared with the areas they are for.
     pub fn kloes_shared(self) -> bool {
         !matches!(self, Self::Planning | Self::PairingPublished)
@@ -688,6 +693,96 @@ impl KloeDraftAnswers {
     }
 }
 
+/// An offer of support from one area to another (what, who, how to reach them), checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SupportOffer {
+    pub to: AuthoritySlug,
+    pub what: crate::MultiLine,
+    pub who: OneLine,
+    pub contact: crate::EmailAddress,
+}
+
+/// A support offer as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct SupportOfferAnswers {
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub what: String,
+    #[serde(default)]
+    pub who: String,
+    #[serde(default)]
+    pub contact: String,
+}
+
+impl SupportOfferAnswers {
+    /// The offer from `from` to one of `areas` (the others taking part).
+    pub fn check(
+        &self,
+        from: &AuthoritySlug,
+        areas: &[AuthoritySlug],
+    ) -> Result<SupportOffer, Vec<FieldProblem>> {
+        let mut problems = Vec::new();
+        let to = AuthoritySlug::parse(&self.to)
+            .ok()
+            .filter(|to| to != from && areas.contains(to));
+        if to.is_none() {
+            problems.push(FieldProblem::new(
+                "to",
+                "Choose another area taking part to offer support to",
+            ));
+        }
+        let what = match crate::MultiLine::parse("The offer", &self.what, limits::STATEMENT) {
+            Ok(what) if what.is_empty() => {
+                problems.push(FieldProblem::new("what", "Enter what you offer"));
+                None
+            }
+            Ok(what) => match personal_data::check_free_text("what", what.as_str()) {
+                Ok(()) => Some(what),
+                Err(problem) => {
+                    problems.push(problem);
+                    None
+                }
+            },
+            Err(error) => {
+                problems.push(FieldProblem::new("what", error));
+                None
+            }
+        };
+        let who = match OneLine::parse("Who offers it", &self.who, limits::TITLE) {
+            Ok(who) if who.is_empty() => {
+                problems.push(FieldProblem::new(
+                    "who",
+                    "Enter who offers it, such as a service or a role",
+                ));
+                None
+            }
+            Ok(who) => Some(who),
+            Err(error) => {
+                problems.push(FieldProblem::new("who", error));
+                None
+            }
+        };
+        let contact = crate::EmailAddress::parse(self.contact.trim())
+            .map_err(|_| {
+                problems.push(FieldProblem::new(
+                    "contact",
+                    "Enter a contact email address, like send.team@council.example",
+                ))
+            })
+            .ok();
+        match (to, what, who, contact) {
+            (Some(to), Some(what), Some(who), Some(contact)) => Ok(SupportOffer {
+                to,
+                what,
+                who,
+                contact,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -832,6 +927,39 @@ mod tests {
             .map(|p| p.field)
             .collect();
         assert_eq!(fields, ["question", "priority", "themes"]);
+    }
+
+    #[test]
+    fn a_support_offer_goes_to_another_area_taking_part() {
+        let areas = [slug("derby"), slug("rutland")];
+        let offer = SupportOfferAnswers {
+            to: "rutland".into(),
+            what: "Our EHC plan quality audit tool and a half-day of training".into(),
+            who: "Derby SEND quality team".into(),
+            contact: "send.quality@derby.example".into(),
+        };
+        assert_eq!(
+            offer.check(&slug("derby"), &areas).expect("valid").to,
+            slug("rutland")
+        );
+        let to_itself = SupportOfferAnswers {
+            to: "derby".into(),
+            ..offer.clone()
+        };
+        let fields: Vec<String> = to_itself
+            .check(&slug("derby"), &areas)
+            .expect_err("refused")
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(fields, ["to"]);
+        let empty: Vec<String> = SupportOfferAnswers::default()
+            .check(&slug("derby"), &areas)
+            .expect_err("refused")
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(empty, ["to", "what", "who", "contact"]);
     }
 
     #[test]

@@ -129,6 +129,8 @@ pub enum Action {
         challenged: AuthoritySlug,
         shared: bool,
     },
+    /// Record this area's offer of support to another area in a biennial cycle.
+    OfferBiennialSupport(AuthoritySlug),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
@@ -225,7 +227,9 @@ fn allows(principal: &Principal, action: &Action) -> bool {
         Action::ViewBiennial => monitors_region(principal) || principal.has_role(Role::LaLead),
         // The co-ordinator runs the biennial event.
         Action::ManageBiennial => principal.has_role(Role::Coordinator),
-        Action::NameBiennialTeam(area) | Action::DraftBiennialKloes(area) => principal.leads(area),
+        Action::NameBiennialTeam(area)
+        | Action::DraftBiennialKloes(area)
+        | Action::OfferBiennialSupport(area) => principal.leads(area),
         Action::ReadBiennialKloes {
             challenger,
             challenged,

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use domain::BiennialKloeId;
 use domain::biennial::{
     CycleAnswers, CycleDetails, CycleState, KloeDraftAnswers, KloeStatus, MemberAnswers, Pair,
-    check_move, pairing_breaches, repair_after_opt_out, swap,
+    SupportOfferAnswers, check_move, pairing_breaches, repair_after_opt_out, swap,
 };
 use domain::forms::FieldProblem;
 use domain::policy::{Action, authorise};
@@ -777,5 +777,24 @@ pub async fn agree_kloe(
     Ok(scheme
         .store
         .agree_biennial_kloe(cycle.id, kloe, principal, now)
+        .await?)
+}
+
+/// An area's LA lead records its offer of support to another area taking part.
+pub async fn offer_support(
+    scheme: Scheme<'_>,
+    principal: &Principal,
+    cycle: &BiennialCycle,
+    from: &AuthoritySlug,
+    answers: &SupportOfferAnswers,
+    now: DateTime<Utc>,
+) -> Result<(), Refused> {
+    authorise(Some(principal), &Action::OfferBiennialSupport(from.clone()))?;
+    let offer = answers
+        .check(from, &cycle.areas)
+        .map_err(Refused::Invalid)?;
+    Ok(scheme
+        .store
+        .offer_biennial_support(cycle.id, from, &offer, principal, now)
         .await?)
 }

@@ -5,7 +5,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::biennial::{
-    CycleDetails, CycleState, KloeDraft, KloeStatus, Pair, Priority, TeamMember, TeamPartner,
+    CycleDetails, CycleState, KloeDraft, KloeStatus, Pair, Priority, SupportOffer, TeamMember,
+    TeamPartner,
 };
 use domain::{
     AuditEvent, AuditObject, AuthoritySlug, OneLine, Principal, Programme, ProgrammeActivityId,
@@ -17,7 +18,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
-use crate::entity::biennial::{cycle, kloe, opt_out, pair, priority, team_member};
+use crate::entity::biennial::{cycle, kloe, opt_out, pair, priority, support_offer, team_member};
 use crate::entity::programme_activity_area;
 use crate::programmes::{NewActivity, insert_activity, region_of};
 use crate::{NewEmail, Store, StoreError, audit, outbox};
@@ -947,5 +948,84 @@ impl Store {
         .await?;
         txn.commit().await?;
         Ok(())
+    }
+}
+
+/// An offer of support recorded between two areas.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OfferedSupport {
+    pub from: AuthoritySlug,
+    pub to: AuthoritySlug,
+    pub what: String,
+    pub who: String,
+    pub contact: String,
+}
+
+impl Store {
+    /// `from`'s offer of support to another area taking part. Audited.
+    pub async fn offer_biennial_support(
+        &self,
+        id: ProgrammeActivityId,
+        from: &AuthoritySlug,
+        offer: &SupportOffer,
+        by: &Principal,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let txn = self.begin_write().await?;
+        cycle_in(
+            &txn,
+            id,
+            CycleState::may_offer_support,
+            "support is offered once the pairing is published, until the cycle closes",
+        )
+        .await?;
+        support_offer::ActiveModel {
+            id: Set(uuid::Uuid::new_v4()),
+            cycle_id: Set(id.as_uuid()),
+            from_slug: Set(from.as_str().to_owned()),
+            to_slug: Set(offer.to.as_str().to_owned()),
+            what: Set(offer.what.as_str().to_owned()),
+            who: Set(offer.who.as_str().to_owned()),
+            contact: Set(offer.contact.to_string()),
+            offered_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        audit::append(
+            &txn,
+            audited(
+                by,
+                "biennial.support_offered",
+                id,
+                format!("{from} to {}", offer.to),
+            ),
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Every offer of support in a cycle, oldest first.
+    pub async fn biennial_support_offers(
+        &self,
+        id: ProgrammeActivityId,
+    ) -> Result<Vec<OfferedSupport>, StoreError> {
+        support_offer::Entity::find()
+            .filter(support_offer::Column::CycleId.eq(id.as_uuid()))
+            .order_by_asc(support_offer::Column::OfferedAt)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|row| {
+                Ok(OfferedSupport {
+                    from: slug(&row.from_slug)?,
+                    to: slug(&row.to_slug)?,
+                    what: row.what,
+                    who: row.who,
+                    contact: row.contact,
+                })
+            })
+            .collect()
     }
 }

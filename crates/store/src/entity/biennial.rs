@@ -147,3 +147,28 @@ pub mod kloe {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// `biennial_support_offers`: one area's offer of support to another.
+pub mod support_offer {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "biennial_support_offers")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub cycle_id: Uuid,
+        pub from_slug: String,
+        pub to_slug: String,
+        #[sea_orm(column_type = "Text")]
+        pub what: String,
+        pub who: String,
+        pub contact: String,
+        pub offered_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -3,7 +3,8 @@
 //! and the seed its pairing was drawn with), its priorities tagged with themes, the areas that
 //! opted out and why, and its pairing (who challenges whom, with the engine's reason or the
 //! co-ordinator's reason for overriding a rule), each area's team (members without accounts)
-//! and the KLOEs each challenging area drafts for the area it challenges.
+//! the KLOEs each challenging area drafts for the area it challenges, and the support areas
+//! offer each other.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -75,6 +76,19 @@ enum BiennialKloes {
     Status,
     Comment,
     UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum BiennialSupportOffers {
+    Table,
+    Id,
+    CycleId,
+    FromSlug,
+    ToSlug,
+    What,
+    Who,
+    Contact,
+    OfferedAt,
 }
 
 #[derive(DeriveIden)]
@@ -224,11 +238,32 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(BiennialSupportOffers::Table)
+                    .if_not_exists()
+                    .col(uuid(BiennialSupportOffers::Id).primary_key())
+                    .col(uuid(BiennialSupportOffers::CycleId))
+                    .col(string(BiennialSupportOffers::FromSlug))
+                    .col(string(BiennialSupportOffers::ToSlug))
+                    .col(text(BiennialSupportOffers::What))
+                    .col(string(BiennialSupportOffers::Who))
+                    .col(string(BiennialSupportOffers::Contact))
+                    .col(timestamp_with_time_zone(BiennialSupportOffers::OfferedAt))
+                    .foreign_key(&mut cycle_key(
+                        BiennialSupportOffers::Table,
+                        BiennialSupportOffers::CycleId,
+                    ))
+                    .to_owned(),
+            )
+            .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            BiennialSupportOffers::Table.into_iden(),
             BiennialKloes::Table.into_iden(),
             BiennialTeamMembers::Table.into_iden(),
             BiennialPairs::Table.into_iden(),

@@ -16,7 +16,7 @@ use axum_extra::extract::Form;
 use chrono::Utc;
 use domain::biennial::{
     CycleAnswers, CycleState, KloeDraftAnswers, KloeStatus, MemberAnswers, PRIORITY_SLOTS,
-    TeamPartner,
+    SupportOfferAnswers, TeamPartner,
 };
 use domain::{Action, AuthoritySlug, BiennialKloeId, ProgrammeActivityId, ThemeCode, limits};
 use services::biennial::{self as cycles, CommentAnswers, OptOutAnswers, SwapAnswers};
@@ -67,6 +67,11 @@ pub fn routes() -> Vec<Route> {
             Method::POST,
             "/biennial/{id}/areas/{slug}/kloes",
             post(draft_kloe),
+        ),
+        route(
+            Method::POST,
+            "/biennial/{id}/areas/{slug}/support",
+            post(offer_support),
         ),
         route(
             Method::POST,
@@ -420,6 +425,8 @@ pub struct CyclePage {
     opt_outs: Vec<OptOutRow>,
     /// The pairing, once there is one the visitor may see (the co-ordinator sees a draft).
     pairs: Vec<PairRow>,
+    /// Who offers whom support, for everyone who reads the cycle.
+    support: Vec<SupportRow>,
     pairing_is_draft: bool,
     ring: Option<String>,
     planning: Option<Planning>,
@@ -628,6 +635,7 @@ async fn cycle_page(
             })
             .collect(),
         pairing_is_draft: cycle.state == CycleState::Planning,
+        support: support_rows(state, cycle, None, &names).await?,
         pairs,
         ring,
         planning,
@@ -847,12 +855,24 @@ pub struct AreaPage {
     member_form: Option<(TextInput, TextInput, Radios, Checkboxes)>,
     sections: Vec<KloeSection>,
     kloe_form: Option<(Textarea, Radios, Checkboxes)>,
+    /// Offers of support from and to this area: everyone who reads the cycle sees who helps whom.
+    support: Vec<SupportRow>,
+    support_form: Option<(Select, Textarea, TextInput, TextInput)>,
+}
+
+struct SupportRow {
+    from: String,
+    to: String,
+    what: String,
+    who: String,
+    contact: String,
 }
 
 #[derive(Default)]
 struct AreaTyped {
     member: MemberAnswers,
     kloe: KloeDraftAnswers,
+    support: SupportOfferAnswers,
     comment: (Option<BiennialKloeId>, String),
 }
 
@@ -1077,7 +1097,35 @@ async fn area_page(
             },
         )
     });
+    let support = support_rows(state, cycle, Some(area), &names).await?;
+    let support_form = (visitor.may(&Action::OfferBiennialSupport(area.clone()))
+        && cycle.state.may_offer_support())
+    .then(|| {
+        let others: Vec<(AuthoritySlug, String)> = cycle
+            .areas
+            .iter()
+            .filter(|a| *a != area)
+            .map(|a| (a.clone(), name(a)))
+            .collect();
+        (
+            area_select("to", "Offer support to", &others, &typed.support.to, errors),
+            Textarea::new("what", "What you offer", &typed.support.what)
+                .limit(limits::STATEMENT)
+                .errors(errors),
+            TextInput::new("who", "Who offers it")
+                .hint("A service or a role, such as: the SEND quality assurance team")
+                .limit(limits::TITLE)
+                .value(&typed.support.who)
+                .errors(errors),
+            TextInput::new("contact", "Contact email address")
+                .input_type("email")
+                .spellcheck(false)
+                .value(&typed.support.contact)
+                .errors(errors),
+        )
+    });
     let banner = match notice {
+        "support" => Some("The offer of support has been recorded"),
         "member" => Some("The team member has been added and emailed the event's details"),
         "kloe" => Some("The KLOE has been saved as a draft"),
         "commented" => Some("Your comment has been saved"),
@@ -1100,7 +1148,58 @@ async fn area_page(
         member_form,
         sections,
         kloe_form,
+        support,
+        support_form,
     })
+}
+
+/// The cycle's offers of support, those from or to `area` when given.
+async fn support_rows(
+    state: &AppState,
+    cycle: &BiennialCycle,
+    area: Option<&AuthoritySlug>,
+    names: &BTreeMap<AuthoritySlug, String>,
+) -> Result<Vec<SupportRow>, AppError> {
+    let name = |slug: &AuthoritySlug| names.get(slug).cloned().unwrap_or_else(|| slug.to_string());
+    Ok(state
+        .store
+        .biennial_support_offers(cycle.id)
+        .await?
+        .into_iter()
+        .filter(|o| area.is_none_or(|a| &o.from == a || &o.to == a))
+        .map(|o| SupportRow {
+            from: name(&o.from),
+            to: name(&o.to),
+            what: o.what,
+            who: o.who,
+            contact: o.contact,
+        })
+        .collect())
+}
+
+pub async fn offer_support(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, slug)): Path<(String, String)>,
+    Form(form): Form<SupportOfferAnswers>,
+) -> Result<Response, AppError> {
+    let (cycle, area) = load_area(&state, &visitor, &id, &slug).await?;
+    let principal = visitor.authorise(&Action::OfferBiennialSupport(area.clone()))?;
+    let outcome =
+        cycles::offer_support(state.scheme(), principal, &cycle, &area, &form, Utc::now()).await;
+    let typed = AreaTyped {
+        support: form,
+        ..AreaTyped::default()
+    };
+    area_answer(
+        &state,
+        &visitor,
+        (&cycle, &area),
+        outcome,
+        ("support", "to"),
+        typed,
+    )
+    .await
 }
 
 async fn load_area(

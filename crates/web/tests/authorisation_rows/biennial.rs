@@ -51,6 +51,7 @@ pub fn rows() -> Vec<Row> {
         row(Method::GET,  "/biennial/{id}/areas/{slug}",       "/biennial/{cycle}/areas/derby",       READERS),
         row(Method::POST, "/biennial/{id}/areas/{slug}/team",  "/biennial/{cycle}/areas/derby/team",  OWN_LEAD_INVALID),
         row(Method::POST, "/biennial/{id}/areas/{slug}/kloes", "/biennial/{cycle}/areas/derby/kloes", OWN_LEAD_INVALID),
+        row(Method::POST, "/biennial/{id}/areas/{slug}/support", "/biennial/{cycle}/areas/derby/support", OWN_LEAD_INVALID),
         // The co-ordinator comments (an empty comment is invalid) and agrees (refused while
         // the cycle is planning); nobody else.
         row(Method::POST, "/biennial/{id}/kloes/{kloe}/comment", KLOE_COMMENT,                         PLANNER_INVALID),

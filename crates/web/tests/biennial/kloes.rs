@@ -257,3 +257,67 @@ app_test!(
     no_area_sees_another_pairs_drafts_and_agreed_kloes_are_shared_at_the_deadline,
     drafts_stay_with_their_pair
 );
+
+async fn support_is_offered_between_areas(app: TestApp) {
+    let id = cycle_in_planning(&app.store, 2026, &["derby", "leicester", "rutland"]).await;
+    let path = format!("/biennial/{id}");
+    let mut coordinator = app.browser_as(Who::Coordinator).await;
+    let mut lead = app.browser_as(Who::LeadOfDerby).await;
+    let offer = [
+        ("to", "rutland"),
+        ("what", "Our EHC plan audit tool and a half-day of training"),
+        ("who", "Derby SEND quality team"),
+        ("contact", "send.quality@derby.example"),
+    ];
+    // Not while planning: nobody knows the pairing yet.
+    assert_eq!(
+        lead.post(&format!("{path}/areas/derby/support"), &offer)
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
+    coordinator
+        .post(&format!("{path}/pairing"), &[("seed", "2")])
+        .await;
+    coordinator.post(&format!("{path}/publish"), &[]).await;
+    let bad = lead
+        .post(&format!("{path}/areas/derby/support"), &[("to", "derby")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Choose another area taking part"));
+    assert_eq!(
+        lead.post(&format!("{path}/areas/derby/support"), &offer)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        lead.post(&format!("{path}/areas/leicester/support"), &offer)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // Shown on both areas' pages and, for the board, on the cycle's.
+    let mut board = app.browser_as(Who::Board).await;
+    for page in [
+        format!("{path}/areas/derby"),
+        format!("{path}/areas/rutland"),
+        path.clone(),
+    ] {
+        let body = board.get(&page).await.body;
+        assert!(body.contains("Our EHC plan audit tool"), "{page}");
+        assert!(body.contains("Who offers whom support"), "{page}");
+    }
+    assert!(
+        !board
+            .get(&format!("{path}/areas/leicester"))
+            .await
+            .body
+            .contains("Our EHC plan audit tool")
+    );
+}
+
+app_test!(
+    an_area_offers_support_shown_on_both_areas_pages_and_the_cycles,
+    support_is_offered_between_areas
+);
