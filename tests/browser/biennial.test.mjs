@@ -127,7 +127,7 @@ test('Derby\'s LA lead names its team and drafts a KLOE for the area it challeng
   response = await submit(page, page.getByRole('button', { name: 'Add to the team' }));
   await check(page, response, { who: LEAD.name, path: '/biennial/id/areas/derby', label: 'member-errors', status: 422 });
   assert.equal(await page.getByLabel('Full name').inputValue(), 'Sam Patel', 'the name typed is kept');
-  await page.getByLabel('Email address').fill('sam.patel@derby.example');
+  await page.getByLabel('Email address', { exact: true }).fill('sam.patel@derby.example');
   await page.getByLabel('Health', { exact: true }).check();
   await page.getByLabel('They lead the team on the day').check();
   response = await submit(page, page.getByRole('button', { name: 'Add to the team' }));
@@ -155,6 +155,7 @@ test('the board reads the cycles, and 2026 repeats no pair of 2024', async () =>
   response = await goto(page, href2024);
   await check(page, response, { who: BOARD.name, path: '/biennial/2024' });
   assert.ok(await page.getByText('Closed', { exact: true }).isVisible());
+  assert.equal(await page.getByRole('table', { name: 'Who offers whom support' }).locator('tbody tr').count(), 2, 'the board sees who helps whom');
   const earlier = new Set((await pairs(page)).map(([from, to]) => `${from}>${to}`));
   response = await goto(page, href2026);
   await check(page, response, { who: BOARD.name, path: '/biennial/2026' });

@@ -1,6 +1,6 @@
 //! Demo biennial cycles: 2024 run to the end (every area taking part, its pairing drawn by the
-//! engine and published, every area's team lead named and a KLOE agreed and shared, the cycle
-//! closed) and 2026 with its pairing published, drawn with 2024 in the engine's history so no
+//! engine and published, every area's team lead named and a KLOE agreed and shared, two offers
+//! of support, the cycle closed) and 2026 with its pairing published, drawn with 2024 in the engine's history so no
 //! 2024 pair is repeated, and its KLOEs being drafted (three areas under way: one agreed, one
 //! commented on). Each step goes through the same
 //! `services::biennial` use cases as the pages, as the co-ordinator.
@@ -9,6 +9,7 @@
 
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, Utc};
+use domain::biennial::SupportOfferAnswers;
 use domain::biennial::{CycleAnswers, CycleState, KloeDraftAnswers, MemberAnswers};
 use domain::{EmailAddress, Principal, ProgrammeActivityId};
 use services::Settings;
@@ -171,6 +172,18 @@ async fn prepare(
         let kloe = cycles::draft_kloe(scheme, &lead, cycle, area, &draft, now)
             .await
             .map_err(failed("drafting a KLOE"))?;
+        if how == Preparation::Whole && index < 2 {
+            let offer = SupportOfferAnswers {
+                to: pair.pair.challenged.to_string(),
+                what: "A walk-through of our EHC plan quality audit, and the tool we use for it."
+                    .into(),
+                who: "SEND quality assurance team".into(),
+                contact: format!("send.quality@{area}.example.org"),
+            };
+            cycles::offer_support(scheme, &lead, cycle, area, &offer, now)
+                .await
+                .map_err(failed("offering support"))?;
+        }
         if how == Preparation::Whole || index == 0 {
             cycles::agree_kloe(scheme, coordinator, cycle, kloe, now)
                 .await
