@@ -15,6 +15,7 @@ pub mod chart;
 pub mod csv;
 pub mod docx;
 pub mod ics;
+pub mod pairing_ring;
 pub mod pptx;
 pub mod report;
 pub mod upload;

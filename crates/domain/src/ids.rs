@@ -125,6 +125,10 @@ uuid_id!(
     /// A return one area owes for a programme activity.
     ReturnId
 );
+uuid_id!(
+    /// A KLOE a biennial cycle's challenging area drafts for the area it challenges.
+    BiennialKloeId
+);
 
 impl From<ChallengeId> for ProgrammeActivityId {
     /// A challenge's activity shares the challenge's id, so either names the other and the

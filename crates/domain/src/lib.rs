@@ -7,6 +7,7 @@ mod vocabulary;
 pub mod application;
 pub mod audit;
 pub mod authority;
+pub mod biennial;
 pub mod case_sample;
 pub mod challenge;
 pub mod clock;
@@ -34,9 +35,9 @@ pub use audit::{AuditEvent, AuditObject};
 pub use authority::{AuthorityKind, AuthoritySlug};
 pub use email::EmailAddress;
 pub use ids::{
-    ActionId, ActivityId, ApplicationId, CaseId, ChallengeId, DocumentId, EvidenceId,
-    FindingCommentId, FindingId, GuidanceId, OutboxId, PoolMemberId, ProgrammeActivityId,
-    ReportVersionId, ReturnId, TeamMemberId, TrainingSessionId, UserId,
+    ActionId, ActivityId, ApplicationId, BiennialKloeId, CaseId, ChallengeId, DocumentId,
+    EvidenceId, FindingCommentId, FindingId, GuidanceId, OutboxId, PoolMemberId,
+    ProgrammeActivityId, ReportVersionId, ReturnId, TeamMemberId, TrainingSessionId, UserId,
 };
 pub use password::{NewPassword, PasswordHash, PasswordProblem};
 pub use policy::{Action, Denied, authorise};

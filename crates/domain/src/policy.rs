@@ -120,6 +120,25 @@ pub enum Action {
     ManageEvents,
     /// Name (and withdraw) an area's officers for a thematic event.
     NominateForEvent(AuthoritySlug),
+    /// See the biennial cycles and a cycle's page (priorities, areas, the published pairing).
+    ViewBiennial,
+    /// Plan a biennial cycle: its details, areas, pairing (generate, swap, publish) and moves;
+    /// comment on and agree the KLOEs.
+    ManageBiennial,
+    /// Name this area's team for a biennial cycle: its own LA lead only.
+    NameBiennialTeam(AuthoritySlug),
+    /// Draft KLOEs for the area this area challenges: the challenging area's LA lead only.
+    DraftBiennialKloes(AuthoritySlug),
+    /// Read the KLOEs `challenger` drafts for `challenged`: the challenging area's lead and the
+    /// co-ordinator always; the challenged area's lead and the board once they are shared.
+    /// No other area ever sees another pair's drafts.
+    ReadBiennialKloes {
+        challenger: AuthoritySlug,
+        challenged: AuthoritySlug,
+        shared: bool,
+    },
+    /// Record this area's offer of support to another area in a biennial cycle.
+    OfferBiennialSupport(AuthoritySlug),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
@@ -228,6 +247,22 @@ fn allows(principal: &Principal, action: &Action) -> bool {
         // The area names its own officers; the co-ordinator may enter names sent by email.
         Action::NominateForEvent(area) => {
             principal.leads(area) || principal.has_role(Role::Coordinator)
+        }
+        // Every area takes part in the biennial, and the board monitors it.
+        Action::ViewBiennial => monitors_region(principal) || principal.has_role(Role::LaLead),
+        // The co-ordinator runs the biennial event.
+        Action::ManageBiennial => principal.has_role(Role::Coordinator),
+        Action::NameBiennialTeam(area)
+        | Action::DraftBiennialKloes(area)
+        | Action::OfferBiennialSupport(area) => principal.leads(area),
+        Action::ReadBiennialKloes {
+            challenger,
+            challenged,
+            shared,
+        } => {
+            principal.has_role(Role::Coordinator)
+                || principal.leads(challenger)
+                || (*shared && (principal.leads(challenged) || monitors_region(principal)))
         }
         Action::MoveChallenge { access, from, to } => transition(*from, *to).is_some_and(|move_| {
             movers(principal, access)
@@ -521,6 +556,44 @@ mod tests {
             Action::RequestChallenge(derby.authority.clone())
         ));
         assert!(!allowed(&pm, Action::RequestChallenge(derby.authority)));
+    }
+
+    #[test]
+    fn no_area_sees_another_pairs_biennial_drafts() {
+        let derby = AuthoritySlug::parse("derby").unwrap_or_else(|_| unreachable!());
+        let rutland = AuthoritySlug::parse("rutland").unwrap_or_else(|_| unreachable!());
+        let leicester = AuthoritySlug::parse("leicester").unwrap_or_else(|_| unreachable!());
+        let lead_of_derby = person(vec![grant(Role::LaLead)]);
+        let coordinator = person(vec![grant(Role::Coordinator)]);
+        let board = person(vec![grant(Role::Board)]);
+        let read = |challenger: &AuthoritySlug, challenged: &AuthoritySlug, shared| {
+            Action::ReadBiennialKloes {
+                challenger: challenger.clone(),
+                challenged: challenged.clone(),
+                shared,
+            }
+        };
+        assert!(allowed(&lead_of_derby, read(&derby, &rutland, false)));
+        assert!(!allowed(&lead_of_derby, read(&rutland, &derby, false)));
+        assert!(allowed(&lead_of_derby, read(&rutland, &derby, true)));
+        assert!(!allowed(&lead_of_derby, read(&rutland, &leicester, false)));
+        assert!(!allowed(&lead_of_derby, read(&rutland, &leicester, true)));
+        assert!(allowed(&coordinator, read(&rutland, &leicester, false)));
+        assert!(!allowed(&board, read(&rutland, &leicester, false)));
+        assert!(allowed(&board, read(&rutland, &leicester, true)));
+        assert!(allowed(
+            &lead_of_derby,
+            Action::DraftBiennialKloes(derby.clone())
+        ));
+        assert!(!allowed(
+            &lead_of_derby,
+            Action::DraftBiennialKloes(rutland.clone())
+        ));
+        assert!(!allowed(
+            &coordinator,
+            Action::NameBiennialTeam(derby.clone())
+        ));
+        assert!(allowed(&lead_of_derby, Action::NameBiennialTeam(derby)));
     }
 
     #[test]

@@ -71,15 +71,22 @@ pub enum ReturnKind {
     ActionPlan,
     /// Each area's next steps after a thematic event (the next-steps template).
     ThematicNextSteps,
+    /// A biennial cycle's agreed actions / next steps template from each area taking part.
+    BiennialActions,
 }
 
 impl ReturnKind {
-    pub const ALL: &'static [ReturnKind] = &[Self::ActionPlan, Self::ThematicNextSteps];
+    pub const ALL: &'static [ReturnKind] = &[
+        Self::ActionPlan,
+        Self::ThematicNextSteps,
+        Self::BiennialActions,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             Self::ActionPlan => "action_plan",
             Self::ThematicNextSteps => "thematic_next_steps",
+            Self::BiennialActions => "biennial_actions",
         }
     }
 
@@ -87,6 +94,7 @@ impl ReturnKind {
         match self {
             Self::ActionPlan => "Action plan",
             Self::ThematicNextSteps => "Next steps",
+            Self::BiennialActions => "Agreed actions",
         }
     }
 

@@ -120,4 +120,35 @@ proptest! {
             prop_assert!(entry.start <= entry.due);
         }
     }
+
+    #[test]
+    fn a_biennial_cycle_team_member_and_kloe(fields in proptest::collection::vec(hostile(), 12)) {
+        let themes = [ThemeCode::parse("PFA").expect("a theme")];
+        let cycle = domain::biennial::CycleAnswers {
+            year: fields[0].clone(),
+            event_date: fields[1].clone(),
+            venue: fields[2].clone(),
+            kloes_due: fields[3].clone(),
+            actions_due: fields[4].clone(),
+            priority_1: fields[5].clone(),
+            priority_1_themes: vec![fields[6].clone(), "PFA".into()],
+            ..Default::default()
+        };
+        if let Ok(details) = cycle.check(&themes) {
+            prop_assert!(details.kloes_due < details.event_date && details.event_date < details.actions_due);
+        }
+        let _ = domain::biennial::MemberAnswers {
+            name: fields[7].clone(),
+            email: fields[8].clone(),
+            partner: fields[9].clone(),
+            team_lead: fields[10].clone(),
+        }
+        .check();
+        let _ = domain::biennial::KloeDraftAnswers {
+            question: fields[11].clone(),
+            priority: fields[0].clone(),
+            themes: vec![fields[6].clone()],
+        }
+        .check(1, &themes);
+    }
 }

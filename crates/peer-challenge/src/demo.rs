@@ -129,6 +129,7 @@ pub async fn seed(
     seed_pool(store, &reviewer_accounts, project_manager, now).await?;
     crate::demo_challenges::seed(store, settings, now).await?;
     crate::demo_events::seed(store, now).await?;
+    crate::demo_biennial::seed(store, settings, now).await?;
     Ok(accounts)
 }
 

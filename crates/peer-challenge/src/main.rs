@@ -3,9 +3,11 @@
 //! the command line.
 
 mod backup;
+mod biennial_cli;
 mod challenges_cli;
 mod config;
 mod demo;
+mod demo_biennial;
 mod demo_challenges;
 mod demo_events;
 mod demo_findings;
@@ -131,6 +133,11 @@ enum Command {
         #[command(subcommand)]
         command: events_cli::EventsCommand,
     },
+    /// Biennial cycles (`biennial list`).
+    Biennial {
+        #[command(subcommand)]
+        command: biennial_cli::BiennialCommand,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -188,6 +195,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Restore(args) => backup::restore(args).await,
         Command::Challenges { command } => challenges_cli::run(command).await,
         Command::Team { command } => team_cli::run(command).await,
+        Command::Biennial { command } => biennial_cli::run(command).await,
         Command::Report(args) => report_cli::run(args).await,
         Command::Solve(args) => solve::solve(&args),
         Command::BenchSolver(args) => solve::bench(&args),

@@ -7,6 +7,8 @@
 mod backups;
 #[path = "cli/beside_server.rs"]
 mod beside_server;
+#[path = "cli/biennial.rs"]
+mod biennial;
 #[path = "cli/crash.rs"]
 mod crash;
 #[path = "cli/load.rs"]

@@ -148,7 +148,7 @@ pub fn visit_changed_email(
 }
 
 /// The LA leads of `authority`: their names and addresses.
-fn leads_of<'a>(
+pub(crate) fn leads_of<'a>(
     staff: &'a [StaffMember],
     authority: &'a AuthoritySlug,
 ) -> impl Iterator<Item = (&'a str, &'a EmailAddress)> {
@@ -176,7 +176,7 @@ fn scheme_runners(staff: &[StaffMember]) -> impl Iterator<Item = (&str, &EmailAd
         .map(|person| (person.name.as_str(), &person.email))
 }
 
-const SIGN_OFF: &str = "Peer Challenge, the East Midlands SEND peer challenge scheme";
+pub(crate) const SIGN_OFF: &str = "Peer Challenge, the East Midlands SEND peer challenge scheme";
 
 fn kind_words(kind: ChallengeKind) -> String {
     kind.label().to_lowercase()

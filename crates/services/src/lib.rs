@@ -6,6 +6,8 @@
 
 pub mod account_emails;
 pub mod action_plans;
+pub mod biennial;
+pub mod biennial_emails;
 pub mod challenge_emails;
 pub mod composition;
 pub mod dates;

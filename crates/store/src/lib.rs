@@ -6,6 +6,7 @@ mod applications;
 mod audit;
 mod authorities;
 mod backup;
+mod biennial;
 mod case_samples;
 mod challenges;
 mod connect;
@@ -44,6 +45,10 @@ pub use applications::{StoredApplication, Submission};
 pub use audit::{AuditEntry, AuditFilter};
 pub use authorities::{Authority, Theme};
 pub use backup::ContentCounts;
+pub use biennial::{
+    BiennialCycle, BiennialKloe, BiennialMember, BiennialSummary, OptOut, PastPairing, StoredPair,
+    cycle_title,
+};
 pub use case_samples::{CaseReferenceOnly, SampledCase};
 pub use challenges::{
     ChallengeEvent, ChallengeFilter, ChallengeRecord, ChallengeSummary, KloeVersion,

@@ -50,7 +50,10 @@ pub(crate) async fn refs(
         .collect()
 }
 
-async fn region_of(db: &impl ConnectionTrait, area: &AuthoritySlug) -> Result<String, StoreError> {
+pub(crate) async fn region_of(
+    db: &impl ConnectionTrait,
+    area: &AuthoritySlug,
+) -> Result<String, StoreError> {
     Ok(local_authority::Entity::find_by_id(area.as_str())
         .one(db)
         .await?
@@ -59,16 +62,16 @@ async fn region_of(db: &impl ConnectionTrait, area: &AuthoritySlug) -> Result<St
 }
 
 /// An activity's row and its areas, as written.
-struct NewActivity<'a> {
-    id: Uuid,
-    programme: Programme,
-    region: String,
-    title: &'a str,
-    challenge: Option<ChallengeId>,
-    areas: &'a [AuthoritySlug],
+pub(crate) struct NewActivity<'a> {
+    pub(crate) id: Uuid,
+    pub(crate) programme: Programme,
+    pub(crate) region: String,
+    pub(crate) title: &'a str,
+    pub(crate) challenge: Option<ChallengeId>,
+    pub(crate) areas: &'a [AuthoritySlug],
 }
 
-async fn insert_activity(
+pub(crate) async fn insert_activity(
     db: &impl ConnectionTrait,
     new: NewActivity<'_>,
     now: DateTime<Utc>,

@@ -6,6 +6,8 @@
 mod support;
 
 mod applications;
+#[path = "biennial/cycles.rs"]
+mod biennial;
 mod events;
 mod findings;
 mod next_steps;

@@ -15,9 +15,9 @@ use tower_http::trace::TraceLayer;
 
 use crate::error::{ErrorPageKind, error_response};
 use crate::pages::{
-    account, admin, applications, apply, authorities, challenges, dashboard, events, findings,
-    health, next_steps, pool, progress, public, reports, returns, staffing, team, training, upkeep,
-    visit, what_if,
+    account, admin, applications, apply, authorities, biennial, challenges, dashboard, events,
+    findings, health, next_steps, pool, progress, public, reports, returns, staffing, team,
+    training, upkeep, visit, what_if,
 };
 pub use crate::route::Route;
 use crate::{AppState, assets, middleware};
@@ -49,6 +49,7 @@ pub fn route_table(settings: &crate::Settings) -> Vec<Route> {
         admin::routes(settings),
         upkeep::routes(),
         events::routes(),
+        biennial::routes(),
     ]
     .into_iter()
     .flatten()

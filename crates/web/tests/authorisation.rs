@@ -97,6 +97,9 @@ mod findings_rows;
 #[path = "authorisation_rows/next_steps.rs"]
 mod next_steps_rows;
 
+/// The biennial cycles.
+#[path = "authorisation_rows/biennial.rs"]
+mod biennial_rows;
 /// Thematic events and their nominations.
 #[path = "authorisation_rows/events.rs"]
 mod events_rows;
@@ -199,6 +202,7 @@ fn table() -> Vec<Row> {
     rows.extend(findings_rows::rows());
     rows.extend(next_steps_rows::rows());
     rows.extend(events_rows::rows());
+    rows.extend(biennial_rows::rows());
     rows
 }
 
@@ -261,6 +265,7 @@ impl Fixtures {
                 ("{action}", next.action.to_string()),
                 ("{return}", owed[0].id.to_string()),
                 ("{event}", events_rows::open_event(&app.store).await),
+                ("{cycle}", biennial_rows::fixture(app).await),
             ],
         }
     }

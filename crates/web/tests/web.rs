@@ -10,6 +10,12 @@ mod support;
 mod accounts;
 mod apply;
 mod authorisation;
+#[path = "biennial/pairing.rs"]
+mod biennial;
+#[path = "biennial/kloes.rs"]
+mod biennial_kloes;
+#[path = "biennial/opt_out.rs"]
+mod biennial_opt_out;
 mod challenges;
 mod crowds;
 mod events;

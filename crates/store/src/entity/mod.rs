@@ -8,6 +8,7 @@ pub mod activity;
 pub mod activity_reviewer;
 pub mod application_draft;
 pub mod audit_log;
+pub mod biennial;
 pub mod case_sample;
 pub mod challenge;
 pub mod challenge_document;

@@ -11,6 +11,7 @@ mod m0007_report_recommendations;
 mod m0008_programmes;
 mod m0009_returns;
 mod m0010_thematic_events;
+mod m0011_biennial;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_programmes::Migration),
             Box::new(m0009_returns::Migration),
             Box::new(m0010_thematic_events::Migration),
+            Box::new(m0011_biennial::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod applications;
 pub mod apply;
 pub mod authorities;
+pub mod biennial;
 pub mod challenges;
 pub mod dashboard;
 pub mod events;
@@ -110,6 +111,7 @@ fn signed_in_links(principal: &Principal) -> Vec<(&'static str, &'static str)> {
         ("Scheduled jobs", "/admin/upkeep", Action::ViewUpkeep),
         ("Guidance", "/admin/guidance", Action::ManageGuidance),
         ("Events", "/events", Action::ViewEvents),
+        ("Biennial", "/biennial", Action::ViewBiennial),
     ]
     .into_iter()
     .filter(|(_, _, action)| authorise(Some(principal), action).is_ok())

@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+pub mod biennial_fixture;
 pub mod challenge_fixture;
 pub mod findings_fixture;
 pub mod visit_fixture;

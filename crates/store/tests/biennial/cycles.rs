@@ -1,0 +1,233 @@
+//! Biennial cycles on both databases: a cycle made with its areas and priorities, its details
+//! changed only while planning, a pairing saved and published with its emails in the same
+//! transaction (a second publish refused), moves made only from the state they start at, an
+//! opt-out after publishing replacing the pairing, and the history the engine reads.
+
+use chrono::NaiveDate;
+use domain::biennial::{CycleAnswers, CycleState, Pair};
+use domain::{EmailAddress, Programme, ThemeCode};
+use store::{NewEmail, Store, StoredPair, store_test};
+
+use crate::support::challenge_walk::{assert_conflict, at, audit_of, scheme, slug};
+
+fn details(year: i32) -> domain::biennial::CycleDetails {
+    CycleAnswers {
+        year: year.to_string(),
+        event_date: format!("15/10/{year}"),
+        venue: "East Midlands Conference Centre".into(),
+        kloes_due: format!("01/10/{year}"),
+        actions_due: format!("30/11/{year}"),
+        priority_1: "Preparing for adulthood".into(),
+        priority_1_themes: vec!["PFA".into()],
+        ..CycleAnswers::default()
+    }
+    .check(&[ThemeCode::parse("PFA").expect("code")])
+    .expect("valid details")
+}
+
+fn stored(a: &str, b: &str) -> StoredPair {
+    StoredPair {
+        pair: Pair {
+            challenger: slug(a),
+            challenged: slug(b),
+        },
+        reason: format!("{a} has not challenged {b} before"),
+        overridden: None,
+    }
+}
+
+const AREAS: [&str; 4] = ["derby", "leicester", "nottingham", "rutland"];
+
+fn ring() -> Vec<StoredPair> {
+    vec![
+        stored("derby", "leicester"),
+        stored("leicester", "nottingham"),
+        stored("nottingham", "rutland"),
+        stored("rutland", "derby"),
+    ]
+}
+
+store_test!(
+    a_cycle_is_planned_paired_published_and_moved,
+    |store: Store| async move {
+        let s = scheme(&store).await;
+        let areas: Vec<_> = AREAS.iter().map(|a| slug(a)).collect();
+        let id = store
+            .create_biennial_cycle(&details(2026), &areas, &s.pm, at(0))
+            .await
+            .expect("created");
+        assert_conflict(
+            store
+                .create_biennial_cycle(&details(2026), &areas, &s.pm, at(1))
+                .await,
+        );
+        let activity = store
+            .programme_activity(id)
+            .await
+            .expect("read")
+            .expect("activity");
+        assert_eq!(activity.activity.programme, Programme::Biennial);
+        assert_eq!(activity.areas, areas);
+        let mut changed = details(2026);
+        changed.event_date = NaiveDate::from_ymd_opt(2026, 10, 20).expect("date");
+        store
+            .update_biennial_cycle(id, &changed, &s.pm, at(2))
+            .await
+            .expect("updated");
+        store
+            .save_biennial_pairing(id, &ring(), Some(7), "generated".into(), &s.pm, at(3))
+            .await
+            .expect("paired");
+        let cycle = store
+            .biennial_cycle(id)
+            .await
+            .expect("read")
+            .expect("cycle");
+        assert_eq!(cycle.details, changed);
+        assert_eq!(cycle.state, CycleState::Planning);
+        assert_eq!(cycle.pairs, ring());
+        assert_eq!(cycle.seed, Some(7));
+        let email = NewEmail::text(
+            EmailAddress::parse("lead@derby.gov.uk").expect("email"),
+            "Your pairing",
+            "Derby challenges Leicester",
+        );
+        store
+            .publish_biennial_pairing(id, vec![email.clone()], &s.pm, at(4))
+            .await
+            .expect("published");
+        assert_conflict(
+            store
+                .publish_biennial_pairing(id, vec![email], &s.pm, at(5))
+                .await,
+        );
+        assert_eq!(store.outbox_emails(10).await.expect("outbox").len(), 1);
+        // Fixed once published: no edits, no new pairing.
+        assert_conflict(
+            store
+                .update_biennial_cycle(id, &changed, &s.pm, at(6))
+                .await,
+        );
+        assert_conflict(
+            store
+                .save_biennial_pairing(id, &ring(), Some(8), "again".into(), &s.pm, at(6))
+                .await,
+        );
+        assert_conflict(
+            store
+                .move_biennial_cycle(
+                    id,
+                    CycleState::KloesShared,
+                    CycleState::Held,
+                    vec![],
+                    &s.pm,
+                    at(7),
+                )
+                .await,
+        );
+        store
+            .move_biennial_cycle(
+                id,
+                CycleState::PairingPublished,
+                CycleState::KloesShared,
+                vec![],
+                &s.pm,
+                at(7),
+            )
+            .await
+            .expect("moved");
+        // Rutland leaves: Nottingham takes on Derby.
+        let repaired = vec![
+            stored("derby", "leicester"),
+            stored("leicester", "nottingham"),
+            stored("nottingham", "derby"),
+        ];
+        store
+            .opt_out_of_biennial(
+                id,
+                &slug("rutland"),
+                "Inspection that week",
+                Some(&repaired),
+                vec![],
+                &s.pm,
+                at(8),
+            )
+            .await
+            .expect("opted out");
+        let cycle = store
+            .biennial_cycle(id)
+            .await
+            .expect("read")
+            .expect("cycle");
+        assert_eq!(cycle.state, CycleState::KloesShared);
+        assert_eq!(cycle.areas.len(), 3);
+        assert_eq!(cycle.opt_outs[0].area, slug("rutland"));
+        assert_eq!(cycle.pairs, repaired);
+        for action in [
+            "biennial.created",
+            "biennial.updated",
+            "biennial.pairing_generated",
+            "biennial.pairing_published",
+            "biennial.moved",
+            "biennial.opted_out",
+        ] {
+            assert_eq!(audit_of(&store, action).await.len(), 1, "{action}");
+        }
+        // The engine's history: published cycles before the year asked about.
+        let later = store
+            .create_biennial_cycle(&details(2028), &areas, &s.pm, at(9))
+            .await
+            .expect("created");
+        let history = store.biennial_history(2028).await.expect("history");
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0].year, 2026);
+        assert_eq!(history[0].pairs.len(), 3);
+        assert!(store.biennial_history(2026).await.expect("none").is_empty());
+        let list = store.biennial_cycles().await.expect("list");
+        assert_eq!(list.iter().map(|c| c.id).collect::<Vec<_>>(), [later, id]);
+    }
+);
+
+store_test!(
+    an_opt_out_while_planning_clears_the_pairing,
+    |store: Store| async move {
+        let s = scheme(&store).await;
+        let areas: Vec<_> = AREAS.iter().map(|a| slug(a)).collect();
+        let id = store
+            .create_biennial_cycle(&details(2026), &areas, &s.pm, at(0))
+            .await
+            .expect("created");
+        store
+            .save_biennial_pairing(id, &ring(), Some(1), "generated".into(), &s.pm, at(1))
+            .await
+            .expect("paired");
+        store
+            .opt_out_of_biennial(
+                id,
+                &slug("derby"),
+                "Not this time",
+                None,
+                vec![],
+                &s.pm,
+                at(2),
+            )
+            .await
+            .expect("opted out");
+        assert_conflict(
+            store
+                .opt_out_of_biennial(id, &slug("derby"), "Twice", None, vec![], &s.pm, at(3))
+                .await,
+        );
+        let cycle = store
+            .biennial_cycle(id)
+            .await
+            .expect("read")
+            .expect("cycle");
+        assert!(cycle.pairs.is_empty());
+        assert_conflict(
+            store
+                .publish_biennial_pairing(id, vec![], &s.pm, at(4))
+                .await,
+        );
+    }
+);
