@@ -14,6 +14,8 @@ pub mod email;
 pub mod findings;
 pub mod forms;
 pub mod ids;
+pub mod indicators;
+pub mod inspections;
 pub mod lifecycle;
 pub mod next_steps;
 pub mod password;

@@ -112,6 +112,12 @@ pub enum Action {
     /// Keep one area's next steps up to date (change them, record progress), whatever
     /// programme activity they came from.
     KeepNextSteps(AuthoritySlug),
+    /// Read the published data the product holds and the releases it came from.
+    ViewIndicators,
+    /// Import a statistics-service file of published data.
+    ImportIndicators,
+    /// Record and correct areas' inspection outcomes.
+    ManageInspections,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
@@ -203,6 +209,12 @@ fn allows(principal: &Principal, action: &Action) -> bool {
         // The area answers for its return; the co-ordinator may submit one handed in by email.
         Action::SubmitReturn(area) | Action::KeepNextSteps(area) => {
             principal.leads(area) || principal.has_role(Role::Coordinator)
+        }
+        // Published data and inspections are public facts: anyone with a role reads them.
+        Action::ViewIndicators => any_role,
+        // The co-ordinator keeps the region's evidence base.
+        Action::ImportIndicators | Action::ManageInspections => {
+            principal.has_role(Role::Coordinator)
         }
         Action::MoveChallenge { access, from, to } => transition(*from, *to).is_some_and(|move_| {
             movers(principal, access)

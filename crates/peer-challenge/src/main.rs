@@ -8,6 +8,7 @@ mod config;
 mod demo;
 mod demo_challenges;
 mod demo_findings;
+mod indicators_cli;
 mod report_cli;
 mod server;
 mod solve;
@@ -124,6 +125,12 @@ enum Command {
         #[arg(long)]
         authority: Option<String>,
     },
+    /// Published data: import a statistics-service CSV file
+    /// (`indicators import FILE [--release NAME]`).
+    Indicators {
+        #[command(subcommand)]
+        command: indicators_cli::IndicatorsCommand,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -182,6 +189,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Challenges { command } => challenges_cli::run(command).await,
         Command::Team { command } => team_cli::run(command).await,
         Command::Report(args) => report_cli::run(args).await,
+        Command::Indicators { command } => indicators_cli::run(command).await,
         Command::Solve(args) => solve::solve(&args),
         Command::BenchSolver(args) => solve::bench(&args),
         Command::CreateUser {

@@ -8,6 +8,7 @@ pub mod action_plans;
 pub mod challenge_emails;
 pub mod composition;
 pub mod dates;
+pub mod indicators;
 pub mod journey;
 pub mod mail;
 pub mod networks;

@@ -381,6 +381,7 @@ pub fn route_table(settings: &crate::Settings) -> Vec<Route> {
     .chain(crate::pages::next_steps::routes(settings))
     .chain(crate::pages::progress::routes())
     .chain(crate::pages::returns::routes())
+    .chain(crate::pages::indicators::routes())
     .collect()
 }
 

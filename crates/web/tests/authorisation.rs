@@ -97,6 +97,9 @@ mod findings_rows;
 #[path = "authorisation_rows/next_steps.rs"]
 mod next_steps_rows;
 
+#[path = "authorisation_rows/self_assessment.rs"]
+mod self_assessment_rows;
+
 // One line per route reads as the table it is.
 #[rustfmt::skip]
 fn table() -> Vec<Row> {
@@ -194,6 +197,7 @@ fn table() -> Vec<Row> {
     rows.extend(visit_rows::rows());
     rows.extend(findings_rows::rows());
     rows.extend(next_steps_rows::rows());
+    rows.extend(self_assessment_rows::rows());
     rows
 }
 

@@ -15,6 +15,8 @@ mod crowds;
 mod outcomes;
 mod pool_directory;
 mod reminders;
+#[path = "self_assessment/indicators.rs"]
+mod self_assessment_indicators;
 mod training;
 mod visit;
 

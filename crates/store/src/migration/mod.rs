@@ -10,6 +10,7 @@ mod m0006_upkeep;
 mod m0007_report_recommendations;
 mod m0008_programmes;
 mod m0009_returns;
+mod m0012_self_assessment;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_report_recommendations::Migration),
             Box::new(m0008_programmes::Migration),
             Box::new(m0009_returns::Migration),
+            Box::new(m0012_self_assessment::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@ pub mod challenges;
 pub mod dashboard;
 pub mod findings;
 pub mod health;
+pub mod indicators;
 pub mod next_steps;
 pub mod pool;
 pub mod progress;
