@@ -9,6 +9,8 @@ mod backups;
 mod beside_server;
 #[path = "cli/crash.rs"]
 mod crash;
+#[path = "cli/indicators.rs"]
+mod indicators;
 #[path = "cli/load.rs"]
 mod load;
 #[path = "cli/staffing.rs"]

@@ -17,6 +17,8 @@ mod pool_directory;
 mod reminders;
 #[path = "self_assessment/indicators.rs"]
 mod self_assessment_indicators;
+#[path = "self_assessment/inspections.rs"]
+mod self_assessment_inspections;
 mod training;
 mod visit;
 

@@ -207,9 +207,7 @@ async fn bad_files_are_refused_whole(app: TestApp) {
     let good = "2019,Calendar year,Local authority,E92000001,E12000004,E06000015,831,Derby,33.3";
     let cases: Vec<(String, &str, &str)> = vec![
         (
-            format!(
-                "time_period,time_identifier,geographic_level,country_code,region_code,old_la_code,la_name,percent_issued_within_20_weeks\n2019,Calendar year,National,E92000001,,,,50\n"
-            ),
+            "time_period,time_identifier,geographic_level,country_code,region_code,old_la_code,la_name,percent_issued_within_20_weeks\n2019,Calendar year,National,E92000001,,,,50\n".to_owned(),
             "1",
             "new_la_code",
         ),
