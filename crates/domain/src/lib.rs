@@ -25,6 +25,7 @@ pub mod pool;
 pub mod principal;
 pub mod programme;
 pub mod role;
+pub mod self_assessment;
 pub mod text;
 pub mod theme;
 pub mod timetable;

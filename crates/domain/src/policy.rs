@@ -118,6 +118,13 @@ pub enum Action {
     ImportIndicators,
     /// Record and correct areas' inspection outcomes.
     ManageInspections,
+    /// Open the annual self-assessment cycles at all.
+    ViewAnnualCycles,
+    /// Read a cycle's triads: the scheme's staff and the board always; LA leads once
+    /// published to the areas.
+    ViewTriads { published: bool },
+    /// Start a cycle, change its triads and publish them.
+    ManageAnnualCycle,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
@@ -216,6 +223,12 @@ fn allows(principal: &Principal, action: &Action) -> bool {
         Action::ImportIndicators | Action::ManageInspections => {
             principal.has_role(Role::Coordinator)
         }
+        // Reviewers take no part in the annual self-assessment.
+        Action::ViewAnnualCycles => monitors_region(principal) || principal.has_role(Role::LaLead),
+        Action::ViewTriads { published } => {
+            monitors_region(principal) || (*published && principal.has_role(Role::LaLead))
+        }
+        Action::ManageAnnualCycle => principal.has_role(Role::Coordinator),
         Action::MoveChallenge { access, from, to } => transition(*from, *to).is_some_and(|move_| {
             movers(principal, access)
                 .into_iter()

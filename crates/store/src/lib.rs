@@ -28,6 +28,7 @@ mod reports;
 mod retention;
 mod returns;
 mod secrets;
+mod self_assessment;
 mod sessions;
 mod teams;
 mod throttle;
@@ -66,6 +67,7 @@ pub use retention::{
     DEFAULT_RETENTION_MONTHS, DRAFT_RETENTION_DAYS, PurgeReport, WorkingNotesPurged,
 };
 pub use returns::{NewReturn, OwedReturn, ReturnFilter};
+pub use self_assessment::AnnualCycle;
 pub use sessions::{SessionPolicy, SessionToken};
 pub use teams::{Bookings, NewTeamMember, TeamMember};
 pub use throttle::{SignInAttempt, SignInThrottle};

@@ -382,6 +382,7 @@ pub fn route_table(settings: &crate::Settings) -> Vec<Route> {
     .chain(crate::pages::progress::routes())
     .chain(crate::pages::returns::routes())
     .chain(crate::pages::indicators::routes())
+    .chain(crate::pages::self_assessment::routes())
     .collect()
 }
 

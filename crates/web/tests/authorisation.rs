@@ -246,6 +246,7 @@ impl Fixtures {
             })
             .await
             .expect("returns");
+        let annual = self_assessment_rows::fixtures(app).await;
         Self {
             substitutions: vec![
                 ("{challenge}", fixture.challenge.to_string()),
@@ -259,7 +260,10 @@ impl Fixtures {
                 ("{next}", next.challenge.to_string()),
                 ("{action}", next.action.to_string()),
                 ("{return}", owed[0].id.to_string()),
-            ],
+            ]
+            .into_iter()
+            .chain(annual)
+            .collect(),
         }
     }
 

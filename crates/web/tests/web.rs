@@ -15,6 +15,8 @@ mod crowds;
 mod outcomes;
 mod pool_directory;
 mod reminders;
+#[path = "self_assessment/cycles.rs"]
+mod self_assessment_cycles;
 #[path = "self_assessment/indicators.rs"]
 mod self_assessment_indicators;
 #[path = "self_assessment/inspections.rs"]

@@ -1,6 +1,7 @@
-//! The annual self-assessment's evidence base: published data (each release of a statistics
-//! file and the values it gave, so a revision keeps what the earlier release said) and each
-//! area's area SEND inspections.
+//! The annual self-assessment: its evidence base (published data, each release of a
+//! statistics file and the values it gave, so a revision keeps what the earlier release said;
+//! each area's area SEND inspections) and its cycles (a programme activity of the annual
+//! programme per region and year, with its timetable and triads).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -45,6 +46,34 @@ enum Inspections {
     Outcome,
     ReportUrl,
     RecordedAt,
+}
+
+#[derive(DeriveIden)]
+enum AnnualCycles {
+    Table,
+    ActivityId,
+    RegionSlug,
+    Year,
+    SelfAssessmentOpens,
+    SelfAssessmentDue,
+    ConversationsFrom,
+    ConversationsTo,
+    PlansDue,
+    TriadsPublishedAt,
+}
+
+#[derive(DeriveIden)]
+enum TriadMembers {
+    Table,
+    ActivityId,
+    AuthoritySlug,
+    Triad,
+}
+
+#[derive(DeriveIden)]
+enum ProgrammeActivities {
+    Table,
+    Id,
 }
 
 #[derive(DeriveIden)]
@@ -171,11 +200,73 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(AnnualCycles::Table)
+                    .if_not_exists()
+                    .col(uuid(AnnualCycles::ActivityId).primary_key())
+                    .col(string(AnnualCycles::RegionSlug))
+                    .col(integer(AnnualCycles::Year))
+                    .col(date(AnnualCycles::SelfAssessmentOpens))
+                    .col(date(AnnualCycles::SelfAssessmentDue))
+                    .col(date(AnnualCycles::ConversationsFrom))
+                    .col(date(AnnualCycles::ConversationsTo))
+                    .col(date(AnnualCycles::PlansDue))
+                    .col(timestamp_with_time_zone_null(
+                        AnnualCycles::TriadsPublishedAt,
+                    ))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(AnnualCycles::Table, AnnualCycles::ActivityId)
+                            .to(ProgrammeActivities::Table, ProgrammeActivities::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        // One cycle a year in a region.
+        manager
+            .create_index(
+                Index::create()
+                    .name("annual_cycles_once_a_year")
+                    .table(AnnualCycles::Table)
+                    .col(AnnualCycles::RegionSlug)
+                    .col(AnnualCycles::Year)
+                    .unique()
+                    .if_not_exists()
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(TriadMembers::Table)
+                    .if_not_exists()
+                    .col(uuid(TriadMembers::ActivityId))
+                    .col(string(TriadMembers::AuthoritySlug))
+                    .col(integer(TriadMembers::Triad))
+                    .primary_key(
+                        Index::create()
+                            .col(TriadMembers::ActivityId)
+                            .col(TriadMembers::AuthoritySlug),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(TriadMembers::Table, TriadMembers::ActivityId)
+                            .to(AnnualCycles::Table, AnnualCycles::ActivityId)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            TriadMembers::Table.into_iden(),
+            AnnualCycles::Table.into_iden(),
             Inspections::Table.into_iden(),
             IndicatorValues::Table.into_iden(),
             IndicatorReleases::Table.into_iden(),

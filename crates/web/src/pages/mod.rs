@@ -17,6 +17,7 @@ pub mod progress;
 pub mod public;
 pub mod reports;
 pub mod returns;
+pub mod self_assessment;
 pub mod staffing;
 pub mod team;
 pub mod training;
@@ -109,6 +110,12 @@ fn signed_in_links(principal: &Principal) -> Vec<(&'static str, &'static str)> {
         ("Emails", "/admin/outbox", Action::ViewOutbox),
         ("Scheduled jobs", "/admin/upkeep", Action::ViewUpkeep),
         ("Guidance", "/admin/guidance", Action::ManageGuidance),
+        (
+            "Self-assessment",
+            "/self-assessment",
+            Action::ViewAnnualCycles,
+        ),
+        ("Published data", "/indicators", Action::ViewIndicators),
     ]
     .into_iter()
     .filter(|(_, _, action)| authorise(Some(principal), action).is_ok())
