@@ -13,12 +13,12 @@ vocabulary!(
     /// so a file's columns are found by header, never position. Other columns are ignored
     /// and named in the import's summary.
     Indicator {
+        /// SEN2: the share of new plans issued within 20 weeks, excluding exceptions.
+        TwentyWeekTimeliness => "percent_issued_within_20_weeks", "EHC plans issued within 20 weeks (%)";
         /// SEN2: requests for an EHC needs assessment made in the calendar year.
         RequestsForAssessment => "requests_for_assessment", "Requests for an EHC needs assessment";
         /// SEN2: new EHC plans issued in the calendar year.
         PlansIssued => "plans_issued", "New EHC plans issued";
-        /// SEN2: the share of new plans issued within 20 weeks, excluding exceptions.
-        TwentyWeekTimeliness => "percent_issued_within_20_weeks", "EHC plans issued within 20 weeks (%)";
     }
 );
 

@@ -128,6 +128,7 @@ pub async fn seed(
     }
     seed_pool(store, &reviewer_accounts, project_manager, now).await?;
     crate::demo_challenges::seed(store, settings, now).await?;
+    crate::demo_self_assessment::seed(store, now).await?;
     Ok(accounts)
 }
 

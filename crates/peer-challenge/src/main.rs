@@ -8,6 +8,7 @@ mod config;
 mod demo;
 mod demo_challenges;
 mod demo_findings;
+mod demo_self_assessment;
 mod indicators_cli;
 mod report_cli;
 mod server;
