@@ -14,6 +14,7 @@ pub mod mail;
 pub mod networks;
 pub mod reminders;
 pub mod report_files;
+pub mod self_assessment;
 pub mod settings;
 pub mod team;
 pub mod upkeep;

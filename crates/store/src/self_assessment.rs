@@ -254,11 +254,13 @@ impl Store {
         Ok(())
     }
 
-    /// Publish a cycle's triads to the areas, once.
+    /// Publish a cycle's triads to the areas, once, with the emails telling them (written to
+    /// the outbox in the same transaction).
     pub async fn publish_triads(
         &self,
         id: ProgrammeActivityId,
         by: &Principal,
+        emails: Vec<crate::NewEmail>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let txn = self.begin_write().await?;
@@ -269,7 +271,10 @@ impl Store {
             .exec(&txn)
             .await?;
         if changed.rows_affected == 0 {
-            return Err(StoreError::Conflict("The triads are already published"));
+            return Err(StoreError::Conflict("the triads are already published"));
+        }
+        for email in emails {
+            crate::outbox::enqueue(&txn, email, now).await?;
         }
         audit::append(
             &txn,

@@ -391,24 +391,24 @@ pub async fn publish_triads(
 ) -> Result<Response, AppError> {
     let principal = visitor.authorise(&Action::ManageAnnualCycle)?;
     let cycle = load_cycle(&state, &year).await?;
-    match state
-        .store
-        .publish_triads(cycle.id, principal, Utc::now())
+    match services::self_assessment::publish_triads(state.scheme(), principal, &cycle, Utc::now())
         .await
     {
         Ok(()) => Ok(see_other(&format!("/self-assessment/{}", cycle.year))),
-        Err(StoreError::Conflict(message)) => {
+        Err(services::journey::Refused::Rule(message)) => {
             let page = cycle_page(
                 &state,
                 &visitor,
                 &cycle,
                 None,
                 &FormErrors::default(),
-                Some(message.to_owned()),
+                Some(message),
             )
             .await?;
             Ok((StatusCode::CONFLICT, page).into_response())
         }
-        Err(other) => Err(other.into()),
+        Err(other) => Err(crate::error::refused(other)
+            .err()
+            .unwrap_or(AppError::Internal("a refusal with no page".to_owned()))),
     }
 }

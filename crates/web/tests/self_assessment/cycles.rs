@@ -122,6 +122,17 @@ async fn a_cycle_from_start_to_published_triads(app: TestApp) {
 
     let published = coordinator.post(&format!("{path}/publish"), &[]).await;
     assert_eq!(published.status, StatusCode::SEE_OTHER);
+    // Each area's LA lead is told their triad, in the publishing transaction.
+    let told: Vec<_> = app
+        .store
+        .outbox_emails(100)
+        .await
+        .expect("outbox")
+        .into_iter()
+        .filter(|e| e.subject.contains("Derby's triad"))
+        .collect();
+    assert_eq!(told.len(), 1);
+    assert_eq!(told[0].to.as_str(), "lead.derby@example.org");
     let seen = lead.get(&path).await;
     assert!(
         seen.body.contains("(your area&#39;s)") || seen.body.contains("(your area's)"),
