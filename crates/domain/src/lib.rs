@@ -5,6 +5,7 @@
 mod vocabulary;
 
 pub mod application;
+pub mod area_send_framework;
 pub mod audit;
 pub mod authority;
 pub mod case_sample;
@@ -26,6 +27,7 @@ pub mod principal;
 pub mod programme;
 pub mod role;
 pub mod self_assessment;
+pub mod self_assessment_form;
 pub mod text;
 pub mod theme;
 pub mod timetable;

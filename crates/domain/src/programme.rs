@@ -69,20 +69,24 @@ pub struct ActivityRef {
 pub enum ReturnKind {
     /// A challenge's host area's action plan (its next steps, by spreadsheet or web form).
     ActionPlan,
+    /// An area's annual self-assessment, owed once its cycle's triads are published.
+    SelfAssessment,
 }
 
 impl ReturnKind {
-    pub const ALL: &'static [ReturnKind] = &[Self::ActionPlan];
+    pub const ALL: &'static [ReturnKind] = &[Self::ActionPlan, Self::SelfAssessment];
 
     pub fn code(self) -> &'static str {
         match self {
             Self::ActionPlan => "action_plan",
+            Self::SelfAssessment => "self_assessment",
         }
     }
 
     pub fn label(self) -> &'static str {
         match self {
             Self::ActionPlan => "Action plan",
+            Self::SelfAssessment => "Self-assessment",
         }
     }
 
