@@ -11,6 +11,84 @@ use crate::area_send_framework::{Confidence, FRAMEWORK_VERSION, SelfRating, Stra
 use crate::forms::FieldProblem;
 use crate::personal_data::check_free_text;
 
+vocabulary!(
+    /// Where a version of a self-assessment stands.
+    SelfAssessmentStatus {
+        Draft => "draft", "Draft";
+        Submitted => "submitted", "Submitted";
+        SignedOff => "signed_off", "Signed off";
+    }
+);
+
+/// Who signed a self-assessment off for the partnership, and on what day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignOff {
+    pub for_authority: String,
+    pub for_health: String,
+    pub for_forum: String,
+    pub on: chrono::NaiveDate,
+}
+
+/// The longest a signatory's name may be.
+pub const SIGNATORY_MAX: usize = 120;
+
+impl SignOff {
+    /// The sign-off form's three names and date, each required and checked.
+    pub fn parse(
+        authority: &str,
+        health: &str,
+        forum: &str,
+        on: &str,
+        today: chrono::NaiveDate,
+    ) -> Result<Self, Vec<FieldProblem>> {
+        let mut problems = Vec::new();
+        let mut name = |field: &str, who: &str, text: &str| {
+            let text = text.trim().to_owned();
+            if text.is_empty() {
+                problems.push(FieldProblem::new(
+                    field,
+                    format!("Enter who signed for {who}"),
+                ));
+            } else if text.chars().nth(SIGNATORY_MAX).is_some() || text.contains(char::is_control) {
+                problems.push(FieldProblem::new(
+                    field,
+                    format!("The name must be one line of {SIGNATORY_MAX} characters or fewer"),
+                ));
+            }
+            text
+        };
+        let for_authority = name("for_authority", "the local authority", authority);
+        let for_health = name("for_health", "health", health);
+        let for_forum = name("for_forum", "the parent carer forum", forum);
+        let on = match chrono::NaiveDate::parse_from_str(on.trim(), "%Y-%m-%d") {
+            Ok(day) if day <= today => Some(day),
+            Ok(_) => {
+                problems.push(FieldProblem::new(
+                    "signed_on",
+                    "The date of signing must be today or earlier",
+                ));
+                None
+            }
+            Err(_) => {
+                problems.push(FieldProblem::new(
+                    "signed_on",
+                    "Enter the date it was signed, like 2026-12-01",
+                ));
+                None
+            }
+        };
+        match on {
+            Some(on) if problems.is_empty() => Ok(Self {
+                for_authority,
+                for_health,
+                for_forum,
+                on,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
 /// The longest a section's text field may be.
 pub const SECTION_TEXT_MAX: usize = 3_000;
 /// The longest the summary and the priorities may be.

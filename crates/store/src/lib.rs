@@ -29,6 +29,7 @@ mod retention;
 mod returns;
 mod secrets;
 mod self_assessment;
+mod self_assessment_versions;
 mod sessions;
 mod teams;
 mod throttle;
@@ -68,6 +69,7 @@ pub use retention::{
 };
 pub use returns::{NewReturn, OwedReturn, ReturnFilter};
 pub use self_assessment::AnnualCycle;
+pub use self_assessment_versions::StoredSelfAssessment;
 pub use sessions::{SessionPolicy, SessionToken};
 pub use teams::{Bookings, NewTeamMember, TeamMember};
 pub use throttle::{SignInAttempt, SignInThrottle};

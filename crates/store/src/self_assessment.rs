@@ -273,6 +273,20 @@ impl Store {
         if changed.rows_affected == 0 {
             return Err(StoreError::Conflict("the triads are already published"));
         }
+        let cycle = annual_cycle::Entity::find_by_id(id.as_uuid())
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let cycle = read_cycle(&txn, cycle).await?;
+        crate::self_assessment_versions::owe_self_assessments(
+            &txn,
+            id,
+            &cycle.areas,
+            cycle.timetable.self_assessment_due,
+            by,
+            now,
+        )
+        .await?;
         for email in emails {
             crate::outbox::enqueue(&txn, email, now).await?;
         }

@@ -45,6 +45,7 @@ pub mod report_version;
 pub mod return_reminder;
 pub mod reviewer_application;
 pub mod role_grant;
+pub mod self_assessment;
 pub mod send_theme;
 pub mod session;
 pub mod sign_in_throttle;

@@ -11,6 +11,7 @@ mod m0007_report_recommendations;
 mod m0008_programmes;
 mod m0009_returns;
 mod m0012_self_assessment;
+mod m0013_self_assessments;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_programmes::Migration),
             Box::new(m0009_returns::Migration),
             Box::new(m0012_self_assessment::Migration),
+            Box::new(m0013_self_assessments::Migration),
         ]
     }
 }
