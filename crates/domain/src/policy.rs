@@ -125,6 +125,16 @@ pub enum Action {
     ViewTriads { published: bool },
     /// Start a cycle, change its triads and publish them.
     ManageAnnualCycle,
+    /// Write, submit and record the sign-off of one area's self-assessment.
+    EditSelfAssessment(AuthoritySlug),
+    /// Read one area's self-assessment: `submitted` when a submitted or signed-off version
+    /// exists (drafts are the area's own); `same_triad` when the reader leads an area in the
+    /// same published triad that year.
+    ReadSelfAssessment {
+        area: AuthoritySlug,
+        submitted: bool,
+        same_triad: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
@@ -229,6 +239,20 @@ fn allows(principal: &Principal, action: &Action) -> bool {
             monitors_region(principal) || (*published && principal.has_role(Role::LaLead))
         }
         Action::ManageAnnualCycle => principal.has_role(Role::Coordinator),
+        // The area writes its own; nobody else, not even the co-ordinator, writes for it.
+        Action::EditSelfAssessment(area) => principal.leads(area),
+        // The board and the scheme's staff read submitted ones; a triad's leads each other's
+        // submitted ones; reviewers none.
+        Action::ReadSelfAssessment {
+            area,
+            submitted,
+            same_triad,
+        } => {
+            principal.leads(area)
+                || (*submitted
+                    && (monitors_region(principal)
+                        || (*same_triad && principal.has_role(Role::LaLead))))
+        }
         Action::MoveChallenge { access, from, to } => transition(*from, *to).is_some_and(|move_| {
             movers(principal, access)
                 .into_iter()

@@ -383,6 +383,7 @@ pub fn route_table(settings: &crate::Settings) -> Vec<Route> {
     .chain(crate::pages::returns::routes())
     .chain(crate::pages::indicators::routes())
     .chain(crate::pages::self_assessment::routes())
+    .chain(crate::pages::self_assessments::routes())
     .collect()
 }
 

@@ -18,6 +18,7 @@ pub mod public;
 pub mod reports;
 pub mod returns;
 pub mod self_assessment;
+pub mod self_assessments;
 pub mod staffing;
 pub mod team;
 pub mod training;

@@ -209,6 +209,8 @@ pub struct CyclePage {
     editor: Vec<Select>,
     may_manage: bool,
     year: i32,
+    /// The areas' self-assessments the visitor may open: name, link, where it stands.
+    assessments: Vec<(String, String, &'static str)>,
 }
 
 async fn load_cycle(state: &AppState, year: &str) -> Result<AnnualCycle, AppError> {
@@ -298,6 +300,35 @@ async fn cycle_page(
     } else {
         Vec::new()
     };
+    let mut assessments = Vec::new();
+    for area in &cycle.areas {
+        let latest = state.store.self_assessment(cycle.id, area).await?;
+        let submitted = state
+            .store
+            .self_assessment_versions(cycle.id, area)
+            .await?
+            .iter()
+            .any(|v| v.status != domain::self_assessment_form::SelfAssessmentStatus::Draft);
+        let readable = visitor.may(&Action::ReadSelfAssessment {
+            area: area.clone(),
+            submitted,
+            same_triad: crate::pages::self_assessments::same_triad(visitor, cycle, area),
+        });
+        if readable {
+            let stands = match &latest {
+                Some(l) if visitor.may(&Action::EditSelfAssessment(area.clone())) => {
+                    l.status.label()
+                }
+                Some(_) => "Submitted",
+                None => "Not started",
+            };
+            assessments.push((
+                name(area),
+                format!("/self-assessment/{}/areas/{area}", cycle.year),
+                stands,
+            ));
+        }
+    }
     let t = cycle.timetable;
     Ok(CyclePage {
         chrome: Chrome::new(visitor, cycle_title(cycle.year), NAV).with_errors(!errors.is_empty()),
@@ -329,6 +360,7 @@ async fn cycle_page(
         editor,
         may_manage,
         year: cycle.year,
+        assessments,
     })
 }
 

@@ -4,12 +4,23 @@
 //! is read). The cycle's pages are walked against this year's cycle with unpublished triads
 //! (`{year}`): the board, the people who run the scheme and LA leads open them, reviewers
 //! get nothing; only the co-ordinator starts a cycle, changes the triads (an empty form is
-//! invalid) or publishes them.
+//! invalid) or publishes them. Self-assessments: an area's lead writes and reads its own; the
+//! board and the scheme's staff read submitted ones; reviewers none.
 
 use super::*;
 
 const ANY_ROLE: [u16; 6] = [REDIRECT, OK, OK, OK, OK, OK];
 const CYCLE_READERS: [u16; 6] = [REDIRECT, OK, OK, OK, FORBIDDEN, OK];
+const AREA: &str = "/self-assessment/{year}/areas/{area}";
+const EDIT: &str = "/self-assessment/{year}/areas/{area}/edit";
+/// Derby's submitted one: the scheme's staff, the board and Derby's lead; no reviewer.
+const SUBMITTED_OWN: [u16; 6] = [REDIRECT, OK, OK, OK, FORBIDDEN, OK];
+const NO_ONE: [u16; 6] = [
+    REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
+];
+const DERBY_INVALID: [u16; 6] = [
+    REDIRECT, FORBIDDEN, FORBIDDEN, INVALID, FORBIDDEN, FORBIDDEN,
+];
 
 #[rustfmt::skip]
 pub fn rows() -> Vec<Row> {
@@ -24,6 +35,20 @@ pub fn rows() -> Vec<Row> {
         row(Method::POST, "/self-assessment/{year}/triads",  "/self-assessment/{year}/triads",    COORDINATOR_POSTS),
         // The co-ordinator's post publishes them (a second would be a conflict shown on the page).
         row(Method::POST, "/self-assessment/{year}/publish", "/self-assessment/{year}/publish",   [REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+        // Derby's and Nottingham's are submitted, Leicester's a draft; the triads are not
+        // published, so no LA lead shares a triad. Derby's lead reads and writes only Derby's.
+        row(Method::GET,  AREA,                              "/self-assessment/{year}/areas/derby",      SUBMITTED_OWN),
+        row(Method::GET,  AREA,                              "/self-assessment/{year}/areas/nottingham", [REDIRECT, OK, OK, FORBIDDEN, FORBIDDEN, OK]),
+        row(Method::GET,  AREA,                              "/self-assessment/{year}/areas/leicester",  NO_ONE),
+        row(Method::GET,  EDIT,                              "/self-assessment/{year}/areas/derby/edit", [REDIRECT, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN]),
+        row(Method::GET,  EDIT,                              "/self-assessment/{year}/areas/nottingham/edit", NO_ONE),
+        // An empty form is an empty draft, saved; submitting it lists every missing rating.
+        row(Method::POST, EDIT,                              "/self-assessment/{year}/areas/derby/edit", [REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN]),
+        row(Method::POST, EDIT,                              "/self-assessment/{year}/areas/nottingham/edit", NO_ONE),
+        row(Method::POST, "/self-assessment/{year}/areas/{area}/submit", "/self-assessment/{year}/areas/derby/submit", DERBY_INVALID),
+        row(Method::POST, "/self-assessment/{year}/areas/{area}/submit", "/self-assessment/{year}/areas/leicester/submit", NO_ONE),
+        row(Method::POST, "/self-assessment/{year}/areas/{area}/sign-off", "/self-assessment/{year}/areas/derby/sign-off", DERBY_INVALID),
+        row(Method::POST, "/self-assessment/{year}/areas/{area}/sign-off", "/self-assessment/{year}/areas/nottingham/sign-off", NO_ONE),
     ]
 }
 
@@ -43,7 +68,8 @@ pub async fn fixtures(app: &TestApp) -> Vec<(&'static str, String)> {
         .map(|a| a.slug)
         .collect();
     let triads = domain::self_assessment::propose_triads(&areas, &[]);
-    app.store
+    let cycle = app
+        .store
         .create_annual_cycle(
             year,
             domain::self_assessment::CycleTimetable::usual(year).expect("timetable"),
@@ -54,5 +80,22 @@ pub async fn fixtures(app: &TestApp) -> Vec<(&'static str, String)> {
         )
         .await
         .expect("cycle");
+    let summary = domain::self_assessment_form::SelfAssessmentAnswers {
+        summary: "Steady progress".to_owned(),
+        ..Default::default()
+    };
+    for (area, submitted) in [("derby", true), ("nottingham", true), ("leicester", false)] {
+        let area = domain::AuthoritySlug::parse(area).expect("slug");
+        app.store
+            .save_self_assessment(cycle, &area, &summary, &coordinator, chrono::Utc::now())
+            .await
+            .expect("draft");
+        if submitted {
+            app.store
+                .submit_self_assessment(cycle, &area, &coordinator, chrono::Utc::now())
+                .await
+                .expect("submitted");
+        }
+    }
     vec![("{year}", year.to_string())]
 }
