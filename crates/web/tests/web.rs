@@ -21,6 +21,8 @@ mod self_assessment_cycles;
 mod self_assessment_indicators;
 #[path = "self_assessment/inspections.rs"]
 mod self_assessment_inspections;
+#[path = "self_assessment/writing.rs"]
+mod self_assessment_writing;
 mod training;
 mod visit;
 
