@@ -125,3 +125,46 @@ test('the board reads Leicester\'s page: a missing year is said, never zero', as
   assert.match(await table.innerText(), /2023\s+Not available \(x\)/);
   assert.match(await page.locator('#inspections + dl').innerText(), /Inconsistent experiences and outcomes/);
 });
+
+test('Derby\'s lead writes this year\'s self-assessment from last year\'s text, submits it and records the sign-off', async () => {
+  const lead = await signedIn(LEAD);
+  const base = `/self-assessment/${YEAR}/areas/derby`;
+  let response = await goto(lead, `${base}/edit`);
+  await check(lead, response, { who: LEAD.name, path: `${base}/edit` });
+  assert.match(await lead.locator('#notice').innerText(), /Last year's text is filled in as a starting point/);
+  assert.match(await lead.getByLabel('Summary').inputValue(), /the partnership cut waits/);
+
+  // Only the first strand rated: submitting lists every other missing rating and confidence.
+  await lead.locator('#needs_identified-rating').selectOption('positive');
+  await lead.locator('#needs_identified-confidence').selectOption('high');
+  response = await submit(lead, lead.getByRole('button', { name: 'Save and submit' }));
+  await check(lead, response, { who: LEAD.name, path: `${base}/submit`, label: 'missing-ratings', status: 422 });
+  const hrefs = await errorLinksLead(lead);
+  assert.equal(hrefs.length, 20, 'ten strands, each a rating and a confidence');
+  assert.equal(await lead.locator('#needs_identified-rating').inputValue(), 'positive', 'what was chosen is kept');
+
+  for (const select of await lead.locator('select[name$="-rating"]').all()) {
+    await select.selectOption('inconsistent');
+  }
+  for (const select of await lead.locator('select[name$="-confidence"]').all()) {
+    await select.selectOption('medium');
+  }
+  response = await submit(lead, lead.getByRole('button', { name: 'Save and submit' }));
+  await check(lead, response, { who: LEAD.name, path: base, label: 'submitted' });
+  assert.match(await lead.locator('#status').innerText(), /Submitted/);
+
+  await lead.getByLabel('Signed for the local authority by').fill('A. Director');
+  await lead.getByLabel('Signed for health by').fill('B. Clinician');
+  await lead.getByLabel('Signed for the parent carer forum by').fill('C. Chair');
+  await lead.getByLabel('Date signed').fill(NOW.toISOString().slice(0, 10));
+  response = await submit(lead, lead.getByRole('button', { name: 'Record the sign-off' }));
+  await check(lead, response, { who: LEAD.name, path: base, label: 'signed' });
+  assert.match(await lead.locator('#status').innerText(), /Signed off[\s\S]*B\. Clinician/);
+
+  const board = await signedIn(BOARD);
+  response = await goto(board, base);
+  await check(board, response, { who: BOARD.name, path: base });
+  assert.match(await board.locator('#status').innerText(), /C\. Chair/);
+  response = await goto(board, `/self-assessment/${YEAR}/areas/rutland`);
+  assert.equal(response.status(), 403, 'Rutland\'s is still a draft');
+});
