@@ -95,7 +95,7 @@ mod tests {
 
     #[test]
     fn both_families_have_strands_and_the_version_is_known() {
-        let strands = Strand::of_version(FRAMEWORK_VERSION).unwrap();
+        let strands = Strand::of_version(FRAMEWORK_VERSION).expect("the current edition");
         assert_eq!(strands.len(), 11);
         for family in FrameworkFamily::ALL {
             assert!(strands.iter().any(|s| s.family() == family));

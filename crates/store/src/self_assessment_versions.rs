@@ -31,7 +31,7 @@ pub struct StoredSelfAssessment {
 
 fn read(row: self_assessment::Model) -> Result<StoredSelfAssessment, StoreError> {
     let answers: SelfAssessmentAnswers =
-        serde_json::from_str(&row.answers).map_err(|_| StoreError::corrupt(&row.id.to_string()))?;
+        serde_json::from_str(&row.answers).map_err(|_| StoreError::corrupt(row.id))?;
     let sign_off = match (
         row.signed_for_authority,
         row.signed_for_health,

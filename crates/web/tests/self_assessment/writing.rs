@@ -61,8 +61,10 @@ async fn an_area_writes_submits_signs_and_revises(app: TestApp) {
     let derby = slug("derby");
     let coordinator_principal =
         support::challenge_fixture::principal_of(&app.store, "coordinator@example.org").await;
-    let mut last_answers = SelfAssessmentAnswers::default();
-    last_answers.summary = "Last year's summary of our SEND partnership".to_owned();
+    let last_answers = SelfAssessmentAnswers {
+        summary: "Last year's summary of our SEND partnership".to_owned(),
+        ..SelfAssessmentAnswers::default()
+    };
     app.store
         .save_self_assessment(
             last.id,
