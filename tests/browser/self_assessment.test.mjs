@@ -165,6 +165,10 @@ test('Derby\'s lead writes this year\'s self-assessment from last year\'s text, 
   response = await goto(board, base);
   await check(board, response, { who: BOARD.name, path: base });
   assert.match(await board.locator('#status').innerText(), /C\. Chair/);
+  response = await goto(board, `/self-assessment/${YEAR}/heat-map`);
+  await check(board, response, { who: BOARD.name, path: `/self-assessment/${YEAR}/heat-map` });
+  const map = board.getByRole('table', { name: 'Self-ratings by strand and area' });
+  assert.ok(await map.getByRole('link', { name: 'Inconsistent' }).first().isVisible());
   response = await goto(board, `/self-assessment/${YEAR}/areas/rutland`);
   assert.equal(response.status(), 403, 'Rutland\'s is still a draft');
 });

@@ -135,6 +135,8 @@ pub enum Action {
         submitted: bool,
         same_triad: bool,
     },
+    /// The board's heat map of a cycle's submitted self-ratings, areas by strands.
+    ViewSelfAssessmentHeatMap,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
@@ -253,6 +255,7 @@ fn allows(principal: &Principal, action: &Action) -> bool {
                     && (monitors_region(principal)
                         || (*same_triad && principal.has_role(Role::LaLead))))
         }
+        Action::ViewSelfAssessmentHeatMap => monitors_region(principal),
         Action::MoveChallenge { access, from, to } => transition(*from, *to).is_some_and(|move_| {
             movers(principal, access)
                 .into_iter()

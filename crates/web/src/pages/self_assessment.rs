@@ -211,6 +211,7 @@ pub struct CyclePage {
     year: i32,
     /// The areas' self-assessments the visitor may open: name, link, where it stands.
     assessments: Vec<(String, String, &'static str)>,
+    may_see_heat_map: bool,
 }
 
 async fn load_cycle(state: &AppState, year: &str) -> Result<AnnualCycle, AppError> {
@@ -361,6 +362,7 @@ async fn cycle_page(
         may_manage,
         year: cycle.year,
         assessments,
+        may_see_heat_map: visitor.may(&Action::ViewSelfAssessmentHeatMap),
     })
 }
 

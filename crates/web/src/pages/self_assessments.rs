@@ -58,6 +58,11 @@ pub fn routes() -> Vec<Route> {
             "/self-assessment/{year}/areas/{area}/sign-off",
             post(sign_off),
         ),
+        route(
+            Method::GET,
+            "/self-assessment/{year}/heat-map",
+            get(heat_map),
+        ),
     ]
 }
 
@@ -629,4 +634,81 @@ pub async fn sign_off(
     };
     let page = area_page(&state, &visitor, &year, &area, &form, &errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// One cell of the heat map: the self-rating's short name and colour, and the section it
+/// links to; `None` where the area has submitted nothing or left the strand unrated.
+#[derive(Clone, Debug)]
+pub struct HeatCell {
+    pub text: &'static str,
+    pub class: &'static str,
+    pub href: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/self_assessment/heat_map.html")]
+pub struct HeatMapPage {
+    chrome: Chrome,
+    title: String,
+    cycle_href: String,
+    areas: Vec<String>,
+    /// Per strand, its label and a cell per area in the order of `areas`.
+    rows: Vec<(&'static str, Vec<Option<HeatCell>>)>,
+}
+
+/// The board's view: every strand against every area's latest submitted self-rating.
+pub async fn heat_map(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(year): Path<String>,
+) -> Result<HeatMapPage, AppError> {
+    visitor.authorise(&Action::ViewSelfAssessmentHeatMap)?;
+    let year: i32 = year.parse().map_err(|_| AppError::NotFound)?;
+    let cycle = state
+        .store
+        .annual_cycle(year)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let authorities = state.store.authorities().await?;
+    let submitted = state.store.submitted_self_assessments(cycle.id).await?;
+    let areas = cycle
+        .areas
+        .iter()
+        .map(|slug| {
+            authorities
+                .iter()
+                .find(|a| &a.slug == slug)
+                .map_or_else(|| slug.to_string(), |a| a.name.clone())
+        })
+        .collect();
+    let rows = Strand::ALL
+        .into_iter()
+        .map(|strand| {
+            let cells = cycle
+                .areas
+                .iter()
+                .map(|area| {
+                    let assessment = submitted.iter().find(|s| &s.area == area)?;
+                    let rating = assessment.answers.section(strand).rating?;
+                    Some(HeatCell {
+                        text: match rating {
+                            SelfRating::Positive => "Positive",
+                            SelfRating::Inconsistent => "Inconsistent",
+                            SelfRating::SystemicFailings => "Systemic failings",
+                        },
+                        class: rating.tag_class(),
+                        href: format!("/self-assessment/{year}/areas/{area}#{}", strand.code()),
+                    })
+                })
+                .collect();
+            (strand.label(), cells)
+        })
+        .collect();
+    Ok(HeatMapPage {
+        chrome: Chrome::new(&visitor, format!("Self-ratings {}", cycle_title(year)), NAV),
+        title: format!("Self-ratings: {}", cycle_title(year)),
+        cycle_href: format!("/self-assessment/{year}"),
+        areas,
+        rows,
+    })
 }

@@ -49,6 +49,7 @@ pub fn rows() -> Vec<Row> {
         row(Method::POST, "/self-assessment/{year}/areas/{area}/submit", "/self-assessment/{year}/areas/leicester/submit", NO_ONE),
         row(Method::POST, "/self-assessment/{year}/areas/{area}/sign-off", "/self-assessment/{year}/areas/derby/sign-off", DERBY_INVALID),
         row(Method::POST, "/self-assessment/{year}/areas/{area}/sign-off", "/self-assessment/{year}/areas/nottingham/sign-off", NO_ONE),
+        row(Method::GET,  "/self-assessment/{year}/heat-map", "/self-assessment/{year}/heat-map", [REDIRECT, OK, OK, FORBIDDEN, FORBIDDEN, OK]),
     ]
 }
 

@@ -199,6 +199,14 @@ async fn an_area_writes_submits_signs_and_revises(app: TestApp) {
         !read.body.contains("Revised after sign-off"),
         "not the new draft"
     );
+    let map = board
+        .get(&format!("/self-assessment/{year}/heat-map"))
+        .await;
+    assert_eq!(map.status, StatusCode::OK);
+    assert!(map.body.contains(&format!(
+        "href=\"/self-assessment/{year}/areas/derby#needs_identified\""
+    )));
+    assert!(map.body.contains("govuk-tag--yellow\">Inconsistent"));
     let mut reviewer = app.browser_as(Who::Reviewer).await;
     assert_eq!(reviewer.get(&base).await.status, StatusCode::FORBIDDEN);
 
