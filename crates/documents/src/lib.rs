@@ -8,6 +8,7 @@
 //! - [`action_plan`]: an area's action plan as a workbook to download, fill in and upload.
 //! - [`chart`]: progress over time as an accessible SVG.
 //! - [`upload`]: every uploaded file read within bounds and checked to be what its name says.
+//! - [`published_data`]: a statistics-service CSV file read within bounds into header and rows.
 
 pub mod action_plan;
 pub mod board;
@@ -17,7 +18,9 @@ pub mod docx;
 pub mod ics;
 pub mod pairing_ring;
 pub mod pptx;
+pub mod published_data;
 pub mod report;
+pub mod trend_chart;
 pub mod upload;
 pub mod xlsx;
 

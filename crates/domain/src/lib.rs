@@ -5,6 +5,7 @@
 mod vocabulary;
 
 pub mod application;
+pub mod area_send_framework;
 pub mod audit;
 pub mod authority;
 pub mod biennial;
@@ -16,6 +17,8 @@ pub mod events;
 pub mod findings;
 pub mod forms;
 pub mod ids;
+pub mod indicators;
+pub mod inspections;
 pub mod lifecycle;
 pub mod next_steps;
 pub mod password;
@@ -25,6 +28,8 @@ pub mod pool;
 pub mod principal;
 pub mod programme;
 pub mod role;
+pub mod self_assessment;
+pub mod self_assessment_form;
 pub mod text;
 pub mod theme;
 pub mod timetable;

@@ -139,6 +139,31 @@ pub enum Action {
     },
     /// Record this area's offer of support to another area in a biennial cycle.
     OfferBiennialSupport(AuthoritySlug),
+    /// Read the published data the product holds and the releases it came from.
+    ViewIndicators,
+    /// Import a statistics-service file of published data.
+    ImportIndicators,
+    /// Record and correct areas' inspection outcomes.
+    ManageInspections,
+    /// Open the annual self-assessment cycles at all.
+    ViewAnnualCycles,
+    /// Read a cycle's triads: the scheme's staff and the board always; LA leads once
+    /// published to the areas.
+    ViewTriads { published: bool },
+    /// Start a cycle, change its triads and publish them.
+    ManageAnnualCycle,
+    /// Write, submit and record the sign-off of one area's self-assessment.
+    EditSelfAssessment(AuthoritySlug),
+    /// Read one area's self-assessment: `submitted` when a submitted or signed-off version
+    /// exists (drafts are the area's own); `same_triad` when the reader leads an area in the
+    /// same published triad that year.
+    ReadSelfAssessment {
+        area: AuthoritySlug,
+        submitted: bool,
+        same_triad: bool,
+    },
+    /// The board's heat map of a cycle's submitted self-ratings, areas by strands.
+    ViewSelfAssessmentHeatMap,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
@@ -264,6 +289,33 @@ fn allows(principal: &Principal, action: &Action) -> bool {
                 || principal.leads(challenger)
                 || (*shared && (principal.leads(challenged) || monitors_region(principal)))
         }
+        // Published data and inspections are public facts: anyone with a role reads them.
+        Action::ViewIndicators => any_role,
+        // The co-ordinator keeps the region's evidence base.
+        Action::ImportIndicators | Action::ManageInspections => {
+            principal.has_role(Role::Coordinator)
+        }
+        // Reviewers take no part in the annual self-assessment.
+        Action::ViewAnnualCycles => monitors_region(principal) || principal.has_role(Role::LaLead),
+        Action::ViewTriads { published } => {
+            monitors_region(principal) || (*published && principal.has_role(Role::LaLead))
+        }
+        Action::ManageAnnualCycle => principal.has_role(Role::Coordinator),
+        // The area writes its own; nobody else, not even the co-ordinator, writes for it.
+        Action::EditSelfAssessment(area) => principal.leads(area),
+        // The board and the scheme's staff read submitted ones; a triad's leads each other's
+        // submitted ones; reviewers none.
+        Action::ReadSelfAssessment {
+            area,
+            submitted,
+            same_triad,
+        } => {
+            principal.leads(area)
+                || (*submitted
+                    && (monitors_region(principal)
+                        || (*same_triad && principal.has_role(Role::LaLead))))
+        }
+        Action::ViewSelfAssessmentHeatMap => monitors_region(principal),
         Action::MoveChallenge { access, from, to } => transition(*from, *to).is_some_and(|move_| {
             movers(principal, access)
                 .into_iter()

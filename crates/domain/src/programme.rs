@@ -73,6 +73,8 @@ pub enum ReturnKind {
     ThematicNextSteps,
     /// A biennial cycle's agreed actions / next steps template from each area taking part.
     BiennialActions,
+    /// An area's annual self-assessment, owed once its cycle's triads are published.
+    SelfAssessment,
 }
 
 impl ReturnKind {
@@ -80,6 +82,7 @@ impl ReturnKind {
         Self::ActionPlan,
         Self::ThematicNextSteps,
         Self::BiennialActions,
+        Self::SelfAssessment,
     ];
 
     pub fn code(self) -> &'static str {
@@ -87,6 +90,7 @@ impl ReturnKind {
             Self::ActionPlan => "action_plan",
             Self::ThematicNextSteps => "thematic_next_steps",
             Self::BiennialActions => "biennial_actions",
+            Self::SelfAssessment => "self_assessment",
         }
     }
 
@@ -95,6 +99,7 @@ impl ReturnKind {
             Self::ActionPlan => "Action plan",
             Self::ThematicNextSteps => "Next steps",
             Self::BiennialActions => "Agreed actions",
+            Self::SelfAssessment => "Self-assessment",
         }
     }
 

@@ -152,3 +152,47 @@ proptest! {
         .check(1, &themes);
     }
 }
+
+// Issue 15's parsers: a statistics-service row, a published value, a period, an inspection
+// and a cycle's year.
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn published_data_rows(cells in proptest::collection::vec(hostile(), 9)) {
+        use domain::indicators::{Period, REQUIRED_COLUMNS, Reading, check_file};
+        let mut headers: Vec<String> = REQUIRED_COLUMNS.iter().map(|c| (*c).to_owned()).collect();
+        headers.push("percent_issued_within_20_weeks".to_owned());
+        if let Ok(checked) = check_file(&headers, &[(2, cells.clone())], &[]) {
+            for observation in checked.observations {
+                if let Reading::Value(v) = observation.reading {
+                    prop_assert!(v.is_finite());
+                }
+            }
+        }
+        if let Some(Reading::Value(v)) = Reading::parse(&cells[0]) {
+            prop_assert!(v.is_finite());
+        }
+        if let Ok(period) = Period::parse(&cells[0], &cells[1]) {
+            prop_assert!(period.time_period.len() == 4 || period.time_period.len() == 6);
+        }
+    }
+
+    #[test]
+    fn an_inspection_and_a_cycle_year(fields in proptest::collection::vec(hostile(), 4)) {
+        let today = chrono::NaiveDate::from_ymd_opt(2027, 6, 1).expect("a day");
+        let answers = domain::inspections::InspectionAnswers {
+            month: fields[0].clone(),
+            kind: fields[1].clone(),
+            outcome: fields[2].clone(),
+            report_url: fields[3].clone(),
+        };
+        if let Ok(inspection) = answers.check(today) {
+            prop_assert!(inspection.month <= today);
+            prop_assert!(inspection.outcome.fits(inspection.kind));
+        }
+        if let Ok(year) = domain::self_assessment::parse_cycle_year(&fields[0], today) {
+            prop_assert!((2026..=2028).contains(&year));
+        }
+    }
+}

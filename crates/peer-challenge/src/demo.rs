@@ -130,6 +130,7 @@ pub async fn seed(
     crate::demo_challenges::seed(store, settings, now).await?;
     crate::demo_events::seed(store, now).await?;
     crate::demo_biennial::seed(store, settings, now).await?;
+    crate::demo_self_assessment::seed(store, now).await?;
     Ok(accounts)
 }
 

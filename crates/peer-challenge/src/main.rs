@@ -11,7 +11,9 @@ mod demo_biennial;
 mod demo_challenges;
 mod demo_events;
 mod demo_findings;
+mod demo_self_assessment;
 mod events_cli;
+mod indicators_cli;
 mod report_cli;
 mod server;
 mod solve;
@@ -138,6 +140,12 @@ enum Command {
         #[command(subcommand)]
         command: biennial_cli::BiennialCommand,
     },
+    /// Published data: import a statistics-service CSV file
+    /// (`indicators import FILE [--release NAME]`).
+    Indicators {
+        #[command(subcommand)]
+        command: indicators_cli::IndicatorsCommand,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -197,6 +205,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Team { command } => team_cli::run(command).await,
         Command::Biennial { command } => biennial_cli::run(command).await,
         Command::Report(args) => report_cli::run(args).await,
+        Command::Indicators { command } => indicators_cli::run(command).await,
         Command::Solve(args) => solve::solve(&args),
         Command::BenchSolver(args) => solve::bench(&args),
         Command::CreateUser {

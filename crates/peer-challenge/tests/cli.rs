@@ -11,6 +11,8 @@ mod beside_server;
 mod biennial;
 #[path = "cli/crash.rs"]
 mod crash;
+#[path = "cli/indicators.rs"]
+mod indicators;
 #[path = "cli/load.rs"]
 mod load;
 #[path = "cli/staffing.rs"]

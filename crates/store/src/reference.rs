@@ -12,26 +12,40 @@ use crate::entity::{local_authority, nhs_board, region, send_theme};
 
 const LOCAL_AUTHORITIES_CSV: &str = include_str!("../reference/local-authorities.csv");
 const SEND_THEMES_CSV: &str = include_str!("../reference/send-themes.csv");
+const EHCP_TIMELINESS_CSV: &str = include_str!("../reference/ehcp-20-week-timeliness.csv");
+const INSPECTIONS_CSV: &str = include_str!("../reference/area-send-inspection-outcomes.csv");
+/// The shipped published data's release: a later import of the statistics service's own file
+/// revises it, keeping what this copy said.
+pub const REFERENCE_PUBLICATION: &str = "Education, health and care plans (SEN2)";
+pub const REFERENCE_RELEASE: &str = "Shipped reference data (2022 to 2024)";
 
 pub(crate) async fn upsert_all(db: &DatabaseConnection) -> Result<(), StoreError> {
+    let txn = crate::connect::begin_write(db).await?;
+    upsert_places_and_themes(&txn).await?;
+    upsert_evidence_base(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The reference data every schema since m0001 holds: regions, NHS boards, authorities and
+/// the themes (the published data and inspections need m0012's tables too).
+pub(crate) async fn upsert_places_and_themes(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
     let authorities = parse_authorities(LOCAL_AUTHORITIES_CSV)?;
     let themes = parse_themes(SEND_THEMES_CSV)?;
-    let txn = crate::connect::begin_write(db).await?;
     for row in &authorities {
-        upsert_region(&txn, &row.region).await?;
-        upsert_board(&txn, &row.nhs_board).await?;
+        upsert_region(txn, &row.region).await?;
+        upsert_board(txn, &row.nhs_board).await?;
     }
     // Predecessors first, so the self-reference is always satisfied.
     let (roots, successors): (Vec<_>, Vec<_>) = authorities
         .iter()
         .partition(|row| row.predecessor.is_none());
     for row in roots.into_iter().chain(successors) {
-        upsert_authority(&txn, row).await?;
+        upsert_authority(txn, row).await?;
     }
     for (position, theme) in themes.iter().enumerate() {
-        upsert_theme(&txn, theme, position).await?;
+        upsert_theme(txn, theme, position).await?;
     }
-    txn.commit().await?;
     Ok(())
 }
 
@@ -215,6 +229,61 @@ async fn upsert_theme(
         )
         .exec(db)
         .await?;
+    Ok(())
+}
+
+/// The EHC plan timeliness figures and the inspection history shipped with the product: the
+/// figures through the importer's own checks, as release `REFERENCE_RELEASE`; inspections
+/// added once, never over what the co-ordinator has corrected since.
+async fn upsert_evidence_base(db: &impl ConnectionTrait) -> Result<(), StoreError> {
+    let known = local_authority::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(domain::indicators::KnownArea {
+                slug: AuthoritySlug::parse(&row.slug).map_err(StoreError::corrupt)?,
+                gss_code: row.gss_code,
+                dfe_number: row.dfe_number,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let mut records = csv_records(EHCP_TIMELINESS_CSV);
+    let headers = records.next().unwrap_or_default();
+    let rows: Vec<(u64, Vec<String>)> = (2..).zip(records).collect();
+    let checked = domain::indicators::check_file(&headers, &rows, &known).map_err(|problems| {
+        StoreError::corrupt(
+            problems
+                .first()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+        )
+    })?;
+    let now = chrono::Utc::now();
+    crate::indicators::import_in(
+        db,
+        REFERENCE_PUBLICATION,
+        REFERENCE_RELEASE,
+        "reference",
+        "the product's reference data",
+        &checked.observations,
+        now,
+    )
+    .await?;
+    for fields in csv_records(INSPECTIONS_CSV).skip(1) {
+        let field = |i: usize| fields.get(i).map(String::as_str).unwrap_or("");
+        let area = AuthoritySlug::parse(field(0)).map_err(StoreError::corrupt)?;
+        let inspection = domain::inspections::Inspection {
+            month: domain::inspections::parse_month(field(1))
+                .ok_or_else(|| StoreError::corrupt(field(1)))?,
+            kind: domain::inspections::InspectionKind::parse(field(2))
+                .ok_or_else(|| StoreError::corrupt(field(2)))?,
+            outcome: domain::inspections::InspectionOutcome::parse(field(3))
+                .ok_or_else(|| StoreError::corrupt(field(3)))?,
+            report_url: None,
+        };
+        crate::inspections::upsert(db, &area, &inspection, now, true).await?;
+    }
     Ok(())
 }
 

@@ -136,9 +136,13 @@ pub async fn store_before_programmes(backend: Backend) -> TestStore {
     crate::migration::run_first(&store.db, 7)
         .await
         .expect("migrations up to m0007");
-    crate::reference::upsert_all(&store.db)
+    let txn = crate::connect::begin_write(&store.db)
+        .await
+        .expect("a transaction");
+    crate::reference::upsert_places_and_themes(&txn)
         .await
         .expect("reference data");
+    txn.commit().await.expect("committed");
     TestStore {
         store,
         url,

@@ -16,6 +16,7 @@ mod pool;
 mod pool_admin;
 mod pool_import;
 mod retention;
+mod self_assessments;
 mod training;
 mod visit;
 

@@ -16,8 +16,8 @@ use tower_http::trace::TraceLayer;
 use crate::error::{ErrorPageKind, error_response};
 use crate::pages::{
     account, admin, applications, apply, authorities, biennial, challenges, dashboard, events,
-    findings, health, next_steps, pool, progress, public, reports, returns, staffing, team,
-    training, upkeep, visit, what_if,
+    findings, health, indicators, next_steps, pool, progress, public, reports, returns,
+    self_assessment, self_assessments, staffing, team, training, upkeep, visit, what_if,
 };
 pub use crate::route::Route;
 use crate::{AppState, assets, middleware};
@@ -50,6 +50,9 @@ pub fn route_table(settings: &crate::Settings) -> Vec<Route> {
         upkeep::routes(),
         events::routes(),
         biennial::routes(),
+        indicators::routes(),
+        self_assessment::routes(),
+        self_assessments::routes(),
     ]
     .into_iter()
     .flatten()

@@ -103,6 +103,8 @@ mod biennial_rows;
 /// Thematic events and their nominations.
 #[path = "authorisation_rows/events.rs"]
 mod events_rows;
+#[path = "authorisation_rows/self_assessment.rs"]
+mod self_assessment_rows;
 
 // One line per route reads as the table it is.
 #[rustfmt::skip]
@@ -203,6 +205,7 @@ fn table() -> Vec<Row> {
     rows.extend(next_steps_rows::rows());
     rows.extend(events_rows::rows());
     rows.extend(biennial_rows::rows());
+    rows.extend(self_assessment_rows::rows());
     rows
 }
 
@@ -251,6 +254,7 @@ impl Fixtures {
             })
             .await
             .expect("returns");
+        let annual = self_assessment_rows::fixtures(app).await;
         Self {
             substitutions: vec![
                 ("{challenge}", fixture.challenge.to_string()),
@@ -266,7 +270,10 @@ impl Fixtures {
                 ("{return}", owed[0].id.to_string()),
                 ("{event}", events_rows::open_event(&app.store).await),
                 ("{cycle}", biennial_rows::fixture(app).await),
-            ],
+            ]
+            .into_iter()
+            .chain(annual)
+            .collect(),
         }
     }
 

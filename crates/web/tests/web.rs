@@ -23,6 +23,14 @@ mod outcomes;
 mod page_snapshots;
 mod pool_directory;
 mod reminders;
+#[path = "self_assessment/cycles.rs"]
+mod self_assessment_cycles;
+#[path = "self_assessment/indicators.rs"]
+mod self_assessment_indicators;
+#[path = "self_assessment/inspections.rs"]
+mod self_assessment_inspections;
+#[path = "self_assessment/writing.rs"]
+mod self_assessment_writing;
 mod training;
 mod visit;
 

@@ -12,6 +12,8 @@ mod m0008_programmes;
 mod m0009_returns;
 mod m0010_thematic_events;
 mod m0011_biennial;
+mod m0012_self_assessment;
+mod m0013_self_assessments;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
@@ -34,6 +36,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_returns::Migration),
             Box::new(m0010_thematic_events::Migration),
             Box::new(m0011_biennial::Migration),
+            Box::new(m0012_self_assessment::Migration),
+            Box::new(m0013_self_assessments::Migration),
         ]
     }
 }

@@ -57,6 +57,8 @@ pub struct AuthorityPage {
     successors: Vec<Authority>,
     valid_from: Option<String>,
     valid_to: Option<String>,
+    /// Its published figures and inspections (`pages::indicators`).
+    evidence: crate::pages::indicators::EvidencePanel,
 }
 
 pub async fn show_authority(
@@ -82,7 +84,13 @@ pub async fn show_authority(
         .filter(|a| a.predecessor.as_ref() == Some(&slug))
         .cloned()
         .collect();
+    let evidence = crate::pages::indicators::EvidencePanel {
+        evidence: services::indicators::area_evidence(&state.store, &authority, &all).await?,
+        slug: authority.slug.to_string(),
+        may_record: visitor.may(&Action::ManageInspections),
+    };
     Ok(AuthorityPage {
+        evidence,
         chrome: Chrome::new(&visitor, authority.name.clone(), "/authorities"),
         valid_from: authority.valid_from.map(dates::date),
         valid_to: authority.valid_to.map(dates::date),

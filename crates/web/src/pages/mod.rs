@@ -12,12 +12,15 @@ pub mod dashboard;
 pub mod events;
 pub mod findings;
 pub mod health;
+pub mod indicators;
 pub mod next_steps;
 pub mod pool;
 pub mod progress;
 pub mod public;
 pub mod reports;
 pub mod returns;
+pub mod self_assessment;
+pub mod self_assessments;
 pub mod staffing;
 pub mod team;
 pub mod training;
@@ -112,6 +115,12 @@ fn signed_in_links(principal: &Principal) -> Vec<(&'static str, &'static str)> {
         ("Guidance", "/admin/guidance", Action::ManageGuidance),
         ("Events", "/events", Action::ViewEvents),
         ("Biennial", "/biennial", Action::ViewBiennial),
+        (
+            "Self-assessment",
+            "/self-assessment",
+            Action::ViewAnnualCycles,
+        ),
+        ("Published data", "/indicators", Action::ViewIndicators),
     ]
     .into_iter()
     .filter(|(_, _, action)| authorise(Some(principal), action).is_ok())

@@ -16,7 +16,7 @@ use super::{Fixtures, table};
 const MIXED_BODIES_PER_ROUTE: usize = 2;
 
 /// Names the service's forms use, so the values reach the parsers behind them.
-const FIELDS: [&str; 48] = [
+const FIELDS: [&str; 51] = [
     "title",
     "note",
     "notes",
@@ -65,6 +65,9 @@ const FIELDS: [&str; 48] = [
     "status",
     "comment",
     "case_reference",
+    "month",
+    "outcome",
+    "report_url",
 ];
 
 /// Values that have broken parsers elsewhere.
