@@ -697,8 +697,9 @@ async fn pre_reading_checks_type_and_size_and_records_downloads(app: TestApp) {
     assert_eq!(listed[0].file_name, "SEF 2027.pdf");
     let download = format!("{documents}/{}", listed[0].id);
 
-    // The team downloads it, and every download is recorded with who.
-    seat_the_reviewer(
+    // The team downloads it once they have accepted (and with it the confidentiality
+    // undertaking), and every download is recorded with who.
+    let seat = seat_the_reviewer(
         &app.store,
         &fixture,
         ReviewerType::ParentCarer,
@@ -706,6 +707,21 @@ async fn pre_reading_checks_type_and_size_and_records_downloads(app: TestApp) {
     )
     .await;
     let mut reviewer = app.browser_as(Who::Reviewer).await;
+    assert_eq!(
+        reviewer.get(&download).await.status,
+        StatusCode::FORBIDDEN,
+        "not while only invited"
+    );
+    app.store
+        .respond_to_invitation(
+            &principal_of(&app.store, "reviewer1@example.org").await,
+            seat,
+            &domain::challenge::InvitationResponse::Accept,
+            None,
+            Utc::now(),
+        )
+        .await
+        .expect("accepted");
     let list = reviewer.get(&documents).await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains("SEF 2027.pdf"));
