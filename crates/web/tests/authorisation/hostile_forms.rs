@@ -16,7 +16,7 @@ use super::{Fixtures, table};
 const MIXED_BODIES_PER_ROUTE: usize = 2;
 
 /// Names the service's forms use, so the values reach the parsers behind them.
-const FIELDS: [&str; 51] = [
+const FIELDS: [&str; 76] = [
     "title",
     "note",
     "notes",
@@ -68,6 +68,31 @@ const FIELDS: [&str; 51] = [
     "month",
     "outcome",
     "report_url",
+    "address",
+    "contact",
+    "facilitator",
+    "joining_link",
+    "nominations_close",
+    "opt_out_reason",
+    "overview",
+    "publication",
+    "release",
+    "returns_due",
+    "role",
+    "seed",
+    "share_on",
+    "signed_on",
+    "summary",
+    "swap_reason",
+    "topic",
+    "what",
+    "who",
+    "year",
+    "area",
+    "deputy",
+    "accessibility",
+    "priorities",
+    "attended",
 ];
 
 /// Values that have broken parsers elsewhere.
