@@ -15,7 +15,8 @@ use domain::{
 use domain::{BiennialKloeId, EmailAddress, PersonName};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 
 use crate::entity::biennial::{cycle, kloe, opt_out, pair, priority, support_offer, team_member};
@@ -202,6 +203,22 @@ async fn cycle_in(
     } else {
         Err(StoreError::Conflict(refusal))
     }
+}
+
+/// The tail of a change that tells people: its emails queued and its audit entry written in
+/// its own transaction, then committed.
+async fn finish(
+    txn: DatabaseTransaction,
+    emails: Vec<NewEmail>,
+    event: AuditEvent,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    for email in emails {
+        outbox::enqueue(&txn, email, now).await?;
+    }
+    audit::append(&txn, event, now).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 fn audited(
@@ -539,11 +556,9 @@ impl Store {
         )
         .await?;
         let count = emails.len();
-        for email in emails {
-            outbox::enqueue(&txn, email, now).await?;
-        }
-        audit::append(
-            &txn,
+        finish(
+            txn,
+            emails,
             audited(
                 by,
                 "biennial.pairing_published",
@@ -552,9 +567,7 @@ impl Store {
             ),
             now,
         )
-        .await?;
-        txn.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Moves a cycle one step on (the check of which move is allowed is the caller's, in
@@ -570,11 +583,9 @@ impl Store {
     ) -> Result<(), StoreError> {
         let txn = self.begin_write().await?;
         move_state(&txn, id, from, to, now).await?;
-        for email in emails {
-            outbox::enqueue(&txn, email, now).await?;
-        }
-        audit::append(
-            &txn,
+        finish(
+            txn,
+            emails,
             audited(
                 by,
                 "biennial.moved",
@@ -583,9 +594,7 @@ impl Store {
             ),
             now,
         )
-        .await?;
-        txn.commit().await?;
-        Ok(())
+        .await
     }
 
     /// `area` stops taking part, with its reason. While planning the pairing is cleared (to be
@@ -657,17 +666,13 @@ impl Store {
                 ));
             }
         }
-        for email in emails {
-            outbox::enqueue(&txn, email, now).await?;
-        }
-        audit::append(
-            &txn,
+        finish(
+            txn,
+            emails,
             audited(by, "biennial.opted_out", id, format!("{area} opted out")),
             now,
         )
-        .await?;
-        txn.commit().await?;
-        Ok(())
+        .await
     }
 }
 
@@ -782,11 +787,9 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        for email in emails {
-            outbox::enqueue(&txn, email, now).await?;
-        }
-        audit::append(
-            &txn,
+        finish(
+            txn,
+            emails,
             audited(
                 by,
                 "biennial.member_added",
@@ -795,9 +798,7 @@ impl Store {
             ),
             now,
         )
-        .await?;
-        txn.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Every area's team members for a cycle, by area then name.

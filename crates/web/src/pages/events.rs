@@ -920,26 +920,30 @@ pub async fn withdraw(
         .filter(|n| n.event == event.id)
         .ok_or(AppError::NotFound)?;
     let principal = visitor.authorise(&Action::NominateForEvent(nomination.area.clone()))?;
-    match use_cases::withdraw(
+    let outcome = use_cases::withdraw(
         state.scheme(),
         principal,
         &nomination,
         state.today(),
         Utc::now(),
     )
-    .await
-    {
+    .await;
+    back_to_nominations(&state, &visitor, &event, outcome).await
+}
+
+/// After a change on the nominations page: back to it, or the page again with the refusal.
+async fn back_to_nominations(
+    state: &AppState,
+    visitor: &Visitor,
+    event: &ThematicEvent,
+    outcome: Result<(), Refused>,
+) -> Result<Response, AppError> {
+    match outcome {
         Ok(()) => Ok(see_other(&format!("/events/{}/nominations", event.id))),
         Err(why) => {
             let errors = problems_of(why, "name")?;
-            let page = nominations_page(
-                &state,
-                &visitor,
-                &event,
-                &NominationForm::default(),
-                &errors,
-            )
-            .await?;
+            let page = nominations_page(state, visitor, event, &NominationForm::default(), &errors)
+                .await?;
             Ok((StatusCode::CONFLICT, page).into_response())
         }
     }
@@ -1465,29 +1469,15 @@ pub async fn record_attendance(
 ) -> Result<Response, AppError> {
     let principal = visitor.authorise(&Action::ManageEvents)?;
     let event = load(&state, &visitor, id).await?;
-    match use_cases::record_attendance(
+    let outcome = use_cases::record_attendance(
         state.scheme(),
         principal,
         &event,
         &form.attended,
         Utc::now(),
     )
-    .await
-    {
-        Ok(()) => Ok(see_other(&format!("/events/{}/nominations", event.id))),
-        Err(why) => {
-            let errors = problems_of(why, "name")?;
-            let page = nominations_page(
-                &state,
-                &visitor,
-                &event,
-                &NominationForm::default(),
-                &errors,
-            )
-            .await?;
-            Ok((StatusCode::CONFLICT, page).into_response())
-        }
-    }
+    .await;
+    back_to_nominations(&state, &visitor, &event, outcome).await
 }
 
 pub async fn download_breakouts(
