@@ -29,9 +29,10 @@ use domain::{
     UserId,
 };
 use services::Settings;
-use services::composition::{check_team, compose, fits_seat};
-use services::journey::{self, Agreement, OnChallenge, Scheme};
-use store::{ChallengeFilter, ChallengeRecord, NewEmail, NewTeamMember, Store, TeamMember};
+use services::composition::{check_team, fits_seat};
+use services::journey::{self, Agreement, Scheme};
+use services::scenario::ChallengeWalk;
+use store::{ChallengeFilter, ChallengeRecord, NewTeamMember, Store, TeamMember};
 
 use crate::demo_findings;
 
@@ -609,6 +610,11 @@ impl Demo<'_> {
         }
     }
 
+    /// The challenge walked by the use cases the pages call.
+    fn walk(&self) -> ChallengeWalk<'_> {
+        ChallengeWalk::new(self.scheme(), self.id)
+    }
+
     async fn record(&self) -> anyhow::Result<ChallengeRecord> {
         self.store
             .challenge(self.id)
@@ -658,23 +664,10 @@ impl Demo<'_> {
     ) -> anyhow::Result<()> {
         self.check(to, mover, note, at).await?;
         // The same use case the challenge page's move calls, so the host hears as they would.
-        let record = self.record().await?;
-        let team = self.store.team(self.id).await?;
-        let (access, _) = journey::access_of(actor, &record, &team);
-        journey::move_challenge(
-            self.scheme(),
-            Some(actor),
-            OnChallenge {
-                record: &record,
-                access: &access,
-            },
-            to,
-            note.map(str::to_owned),
-            uk_date(at),
-            at,
-        )
-        .await
-        .with_context(|| format!("{} → {}", self.state.code(), to.code()))?;
+        self.walk()
+            .move_to(actor, to, note, at)
+            .await
+            .with_context(|| format!("{} → {}", self.state.code(), to.code()))?;
         self.state = to;
         Ok(())
     }
@@ -724,25 +717,16 @@ impl Demo<'_> {
             }
             _ => {}
         }
-        let record = self.record().await?;
-        let team = self.store.team(self.id).await?;
-        let (access, _) = journey::access_of(&cast.coordinator, &record, &team);
-        let agreed = journey::agree_kloes(
-            self.scheme(),
-            Some(&cast.coordinator),
-            OnChallenge {
-                record: &record,
-                access: &access,
-            },
-            steps.take(),
-        )
-        .await
-        .map_err(|why| match why {
-            journey::Refused::Invalid(problems) => {
-                anyhow!("KLOEs not ready to agree: {problems:?}")
-            }
-            other => anyhow!("agreeing the KLOEs: {other}"),
-        })?;
+        let agreed = self
+            .walk()
+            .agree_kloes(&cast.coordinator, steps.take())
+            .await
+            .map_err(|why| match why {
+                journey::Refused::Invalid(problems) => {
+                    anyhow!("KLOEs not ready to agree: {problems:?}")
+                }
+                other => anyhow!("agreeing the KLOEs: {other}"),
+            })?;
         ensure!(
             agreed == Agreement::Agreed,
             "the KLOEs were settled already"
@@ -842,31 +826,12 @@ impl Demo<'_> {
     /// wants on it swapped in by hand, each only where the engine's rules still hold.
     async fn propose(&mut self, at: DateTime<Utc>) -> anyhow::Result<()> {
         let today = uk_date(at);
-        let pm = &self.cast.project_manager;
-        let record = self.record().await?;
-        let team = self.store.team(self.id).await?;
-        let composed = compose(
-            self.store,
-            &record,
-            &team,
-            false,
-            today,
-            self.settings.max_per_authority,
-        )
-        .await
-        .map_err(|error| anyhow!("composing a team: {error}"))?;
         self.check(S::TeamProposed, Mover::ProjectManager, None, at)
             .await?;
-        self.store
-            .save_proposal(
-                pm,
-                self.id,
-                self.state,
-                &composed.seats,
-                serde_json::to_string(&composed.proposal)?,
-                at,
-            )
-            .await?;
+        self.walk()
+            .propose_team(&self.cast.project_manager, at)
+            .await
+            .map_err(|why| anyhow!("proposing a team: {why}"))?;
         self.state = S::TeamProposed;
         for (number, _) in self.plan.demo_reviewers {
             let Some((_, member)) = self.cast.reviewers.get(number) else {
@@ -954,24 +919,10 @@ impl Demo<'_> {
     async fn confirm(&mut self, at: DateTime<Utc>) -> anyhow::Result<()> {
         self.check(S::TeamConfirmed, Mover::ProjectManager, None, at)
             .await?;
-        let record = self.record().await?;
-        let invitations = self
-            .store
-            .team(self.id)
-            .await?
-            .iter()
-            .filter(|seat| seat.status == MemberStatus::Proposed)
-            .map(|seat| (seat.id, invitation(&record, seat)))
-            .collect();
-        self.store
-            .invite_team(
-                &self.cast.project_manager,
-                self.id,
-                S::TeamProposed,
-                invitations,
-                at,
-            )
-            .await?;
+        self.walk()
+            .confirm_team(&self.cast.project_manager, at)
+            .await
+            .map_err(|why| anyhow!("confirming the team: {why}"))?;
         self.state = S::TeamConfirmed;
         Ok(())
     }
@@ -1019,17 +970,33 @@ impl Demo<'_> {
         }
         let at = steps.take();
         for (offset, (seat, response)) in answers.into_iter().enumerate() {
-            let person = match seat.user {
+            let when =
+                (at + Duration::minutes(97 * i64::try_from(offset).unwrap_or(0))).min(self.now);
+            let account = match seat.user {
                 Some(user) => self.store.principal(user).await?,
                 None => None,
+            };
+            match account {
+                // Members with an account answer from "My challenges", as the page does.
+                Some(member) => self
+                    .walk()
+                    .answer(&member, &response, when)
+                    .await
+                    .map_err(|why| anyhow!("{} answering: {why}", seat.name))?,
+                // The rest of the demo pool has no accounts to sign in with: their answers are
+                // recorded straight on their seats, so the demo teams show every kind of answer.
+                None => {
+                    let person = Principal::new(
+                        UserId::new(),
+                        seat.name.clone(),
+                        seat.email.clone(),
+                        vec![],
+                    );
+                    self.store
+                        .respond_to_invitation(&person, seat.id, &response, None, when)
+                        .await?;
+                }
             }
-            .unwrap_or_else(|| {
-                Principal::new(UserId::new(), seat.name.clone(), seat.email.clone(), vec![])
-            });
-            let when = at + Duration::minutes(97 * i64::try_from(offset).unwrap_or(0));
-            self.store
-                .respond_to_invitation(&person, seat.id, &response, None, when.min(self.now))
-                .await?;
         }
         Ok(())
     }
@@ -1259,34 +1226,6 @@ impl Demo<'_> {
         }
         Ok(())
     }
-}
-
-/// A short invitation for a demo team member (the web layer sends the full one with its
-/// calendar file when a project manager confirms a team).
-fn invitation(record: &ChallengeRecord, seat: &TeamMember) -> NewEmail {
-    let days = record
-        .visit_days
-        .iter()
-        .map(|day| day.format("%-d %B %Y").to_string())
-        .collect::<Vec<_>>()
-        .join(" and ");
-    NewEmail::text(
-        seat.email.clone(),
-        format!(
-            "Invitation: peer challenge in {} on {days}",
-            record.authority_name
-        ),
-        format!(
-            "Dear {},\n\nYou are invited to join the team for a {} in {} on {days}, as {}.\n\n\
-             Please sign in to Peer Challenge and answer from \"My challenges\": accepting asks \
-             you to declare any conflict of interest with this local area and to agree to keep \
-             what you learn confidential.\n",
-            seat.name,
-            record.kind.label().to_lowercase(),
-            record.authority_name,
-            seat.seat_role.label().to_lowercase(),
-        ),
-    )
 }
 
 #[cfg(test)]

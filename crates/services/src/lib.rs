@@ -21,6 +21,7 @@ pub mod next_steps;
 pub mod pool_emails;
 pub mod reminders;
 pub mod report_files;
+pub mod scenario;
 pub mod self_assessment;
 pub mod settings;
 pub mod team;

@@ -1,6 +1,8 @@
-//! A challenge hosted by Nottingham with a confirmed team, built through the store the way the
-//! pages build it: requested, KLOEs agreed, visit planned, team proposed and invited. Nobody
-//! among the test accounts is on its team, so only the people who run the scheme may see it.
+//! A challenge with a confirmed team, walked by the use cases the pages call
+//! (`services::scenario`): requested, KLOEs agreed, moved to scoping, visit planned, team
+//! proposed by hand and confirmed, every move checked as the pages check it. Nobody among the
+//! test accounts is on its team unless a test gives them a seat, so by default only the people
+//! who run the scheme may see it.
 
 use chrono::{Datelike, Duration, Utc, Weekday};
 use domain::challenge::{
@@ -12,7 +14,10 @@ use domain::{
     AuthoritySlug, ChallengeId, EmailAddress, PersonName, PoolMemberId, Principal, TeamMemberId,
     ThemeCode, UserId,
 };
-use store::{NewEmail, NewTeamMember, Store};
+use services::Settings;
+use services::journey::Scheme;
+use services::scenario::ChallengeWalk;
+use store::{NewTeamMember, Store};
 
 pub struct ChallengeFixture {
     pub challenge: ChallengeId,
@@ -96,6 +101,16 @@ pub async fn challenge_with_accounts(
     accounts: [Option<UserId>; 3],
 ) -> ChallengeFixture {
     let now = Utc::now();
+    let settings = Settings::default();
+    let walk = |id| {
+        ChallengeWalk::new(
+            Scheme {
+                store,
+                settings: &settings,
+            },
+            id,
+        )
+    };
     let coordinator = principal_of(store, "coordinator@example.org").await;
     let request = ChallengeRequest {
         kind: ChallengeKind::OneDay,
@@ -121,19 +136,12 @@ pub async fn challenge_with_accounts(
     if target == ChallengeState::Requested {
         return fixture;
     }
-    store
-        .agree_kloes(&coordinator, challenge, now)
+    walk(challenge)
+        .agree_kloes(&coordinator, now)
         .await
-        .expect("agree");
-    store
-        .move_challenge(
-            &coordinator,
-            challenge,
-            ChallengeState::Requested,
-            ChallengeState::Scoping,
-            None,
-            now,
-        )
+        .expect("KLOEs agreed");
+    walk(challenge)
+        .move_to(&coordinator, ChallengeState::Scoping, None, now)
         .await
         .expect("scoping");
     let seats = vec![
@@ -152,23 +160,28 @@ pub async fn challenge_with_accounts(
     if target == ChallengeState::Scoping {
         return fixture;
     }
+    // Each from an authority other than the host's, so the team keeps the composition rules.
+    let mut homes = ["derby", "leicester", "rutland", "lincolnshire"]
+        .into_iter()
+        .filter(|home| *home != host);
+    let mut home = || homes.next().expect("an authority other than the host's");
     let people = [
         (
             "Lena Lead",
             ReviewerType::LaOfficer,
-            "derby",
+            home(),
             SeatRole::LeadReviewer,
         ),
         (
             "Omar Officer",
             ReviewerType::LaOfficer,
-            "leicester",
+            home(),
             SeatRole::LaOfficer,
         ),
         (
             "Pat Parent",
             ReviewerType::ParentCarer,
-            "rutland",
+            home(),
             SeatRole::ParentCarer,
         ),
     ];
@@ -211,24 +224,9 @@ pub async fn challenge_with_accounts(
     if target == ChallengeState::TeamProposed {
         return fixture;
     }
-    let invitations = team
-        .iter()
-        .map(|m| {
-            (
-                m.id,
-                NewEmail::text(m.email.clone(), "Invitation", "You are invited"),
-            )
-        })
-        .collect();
-    store
-        .invite_team(
-            &coordinator,
-            challenge,
-            ChallengeState::TeamProposed,
-            invitations,
-            now,
-        )
+    walk(challenge)
+        .confirm_team(&coordinator, now)
         .await
-        .expect("invite");
+        .expect("team confirmed");
     fixture
 }
