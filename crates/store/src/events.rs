@@ -24,7 +24,7 @@ use crate::entity::{
     thematic_kloe_version, thematic_nomination, thematic_overview, thematic_reminder,
 };
 use crate::outbox::{NewEmail, enqueue};
-use crate::{Store, StoreError, audit};
+use crate::{Store, StoreError, audit, programmes};
 
 /// A thematic event as its pages read it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -291,7 +291,7 @@ impl Store {
     ) -> Result<ProgrammeActivityId, StoreError> {
         let txn = self.begin_write().await?;
         let id = ProgrammeActivityId::new();
-        crate::programmes::add_activity(
+        programmes::add_activity(
             &txn,
             id,
             Programme::Thematic,
@@ -505,6 +505,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<NominationId, StoreError> {
         let txn = self.begin_write().await?;
+        programmes::lock_activity(&txn, event).await?;
         let loaded = load(&txn, event).await?.ok_or(StoreError::NotFound)?;
         if !loaded.areas.contains(area) {
             return Err(StoreError::Conflict(
@@ -578,6 +579,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let event = ProgrammeActivityId::from_uuid(row.event_id);
+        programmes::lock_activity(&txn, event).await?;
         let loaded = load(&txn, event).await?.ok_or(StoreError::NotFound)?;
         if !loaded.state.takes_nominations() || today > loaded.details.nominations_close {
             return Err(StoreError::Conflict(
@@ -585,9 +587,12 @@ impl Store {
             ));
         }
         let area = row.authority_slug.clone();
-        thematic_nomination::Entity::delete_by_id(row.id)
+        let deleted = thematic_nomination::Entity::delete_by_id(row.id)
             .exec(&txn)
             .await?;
+        if deleted.rows_affected == 0 {
+            return Err(StoreError::Conflict("this person was withdrawn already"));
+        }
         audit::append(
             &txn,
             AuditEvent::new(

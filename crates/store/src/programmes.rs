@@ -10,7 +10,8 @@ use domain::{
     AuditEvent, AuditObject, AuthoritySlug, ChallengeId, Principal, Programme, ProgrammeActivityId,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -48,6 +49,23 @@ pub(crate) async fn refs(
         .iter()
         .map(|row| Ok((row.id, to_ref(row)?)))
         .collect()
+}
+
+/// Hold `id`'s activity for the rest of the writing transaction `txn`, so that writers
+/// checking its rules against its rows (an area's places, a person named once, a return
+/// submitted once) take turns. SQLite's writers take turns already (`BEGIN IMMEDIATE`, see
+/// `connect::begin_write`) and the lock clause is left out there; PostgreSQL's read committed
+/// transactions would otherwise each see the rows as they were before the other's commit.
+pub(crate) async fn lock_activity(
+    txn: &impl ConnectionTrait,
+    id: ProgrammeActivityId,
+) -> Result<(), StoreError> {
+    programme_activity::Entity::find_by_id(id.as_uuid())
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .map(|_| ())
+        .ok_or(StoreError::NotFound)
 }
 
 pub(crate) async fn region_of(

@@ -12,6 +12,8 @@ mod creating;
 mod kloes;
 #[path = "events/nominating.rs"]
 mod nominating;
+#[path = "events/racing.rs"]
+mod racing;
 #[path = "events/returns.rs"]
 mod returns;
 

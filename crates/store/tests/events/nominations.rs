@@ -1,6 +1,7 @@
 //! Each area's nominations, held to the event's rules in the writing transaction.
 
-use store::OutboxStatus;
+use domain::ids::NominationId;
+use store::{OutboxStatus, StoreError};
 
 use super::*;
 
@@ -249,5 +250,79 @@ store_test!(
             .submit_return(owed.id, &cora, late)
             .await
             .expect("in time now");
+    }
+);
+
+/// Each of `people` named for `area` at once, each in a task of its own; what each was told.
+async fn nominate_at_once(
+    store: &Store,
+    by: &Principal,
+    event: ProgrammeActivityId,
+    area: &str,
+    people: Vec<(String, String)>,
+) -> Vec<Result<NominationId, StoreError>> {
+    let mut requests = tokio::task::JoinSet::new();
+    for (name, email) in people {
+        let (store, by, area) = (store.clone(), by.clone(), slug(area));
+        requests.spawn(async move {
+            store
+                .nominate(
+                    event,
+                    &area,
+                    &nominee(&name, &email, false),
+                    confirmation(&email),
+                    day(3, 13),
+                    &by,
+                    at(5),
+                )
+                .await
+        });
+    }
+    requests.join_all().await
+}
+
+/// Exactly `made` of `answers` made the change; every other was refused with the rule.
+fn made_and_refused(answers: &[Result<NominationId, StoreError>], made: usize) {
+    assert_eq!(answers.iter().filter(|answer| answer.is_ok()).count(), made);
+    for refused in answers.iter().filter(|answer| answer.is_err()) {
+        assert!(
+            matches!(refused, Err(StoreError::Conflict(_))),
+            "a refusal names its rule: {refused:?}"
+        );
+    }
+}
+
+store_test!(
+    nominations_made_at_once_keep_to_capacity_and_one_each,
+    |store: Store| async move {
+        let cora = coordinator(&store).await;
+        let id = open_event(&store, &cora).await;
+        // Twelve officers at once, and the same person six times at once: the checks in the
+        // writing transaction must see each other's rows however the requests interleave.
+        let officers = (0..12)
+            .map(|n| {
+                (
+                    format!("Officer Number{n}"),
+                    format!("o{n}@derby.example.org"),
+                )
+            })
+            .collect();
+        made_and_refused(
+            &nominate_at_once(&store, &cora, id, "derby", officers).await,
+            2,
+        );
+        let twice = vec![
+            (
+                "Ann One".to_owned(),
+                "ann@nottingham.example.org".to_owned()
+            );
+            6
+        ];
+        made_and_refused(
+            &nominate_at_once(&store, &cora, id, "nottingham", twice).await,
+            1,
+        );
+        let nominations = store.nominations(id).await.expect("nominations");
+        assert_eq!(nominations.len(), 3);
     }
 );
