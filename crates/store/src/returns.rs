@@ -10,7 +10,7 @@ use domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -65,7 +65,9 @@ async fn unsubmitted(
     id: ReturnId,
     why: &'static str,
 ) -> Result<owed_return::Model, StoreError> {
+    // Held for the writing transaction, so a second writer waits and then reads it submitted.
     let row = owed_return::Entity::find_by_id(id.as_uuid())
+        .lock_exclusive()
         .one(txn)
         .await?
         .ok_or(StoreError::NotFound)?;

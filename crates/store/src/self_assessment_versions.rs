@@ -11,7 +11,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entity::{owed_return, self_assessment};
-use crate::{Store, StoreError, audit};
+use crate::{Store, StoreError, audit, programmes};
 
 /// One version as the pages read it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -195,6 +195,7 @@ impl Store {
     ) -> Result<i32, StoreError> {
         let txn = self.begin_write().await?;
         let json = to_json(answers)?;
+        programmes::lock_activity(&txn, cycle).await?;
         let version = match latest(&txn, cycle, area).await? {
             Some(row) if row.status == SelfAssessmentStatus::Draft.code() => {
                 let version = row.version;
@@ -256,6 +257,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let txn = self.begin_write().await?;
+        programmes::lock_activity(&txn, cycle).await?;
         let row = latest(&txn, cycle, area)
             .await?
             .filter(|row| row.status == SelfAssessmentStatus::Draft.code())
@@ -304,6 +306,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let txn = self.begin_write().await?;
+        programmes::lock_activity(&txn, cycle).await?;
         let row = latest(&txn, cycle, area)
             .await?
             .filter(|row| row.status == SelfAssessmentStatus::Submitted.code())

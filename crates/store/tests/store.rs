@@ -15,6 +15,7 @@ mod outbox;
 mod pool;
 mod pool_admin;
 mod pool_import;
+mod racing;
 mod retention;
 mod self_assessments;
 mod training;
