@@ -342,10 +342,7 @@ fn allows(principal: &Principal, action: &Action) -> bool {
             submitted,
             same_triad,
         } => {
-            *submitted
-                && *same_triad
-                && principal.has_role(Role::LaLead)
-                && !principal.leads(area)
+            *submitted && *same_triad && principal.has_role(Role::LaLead) && !principal.leads(area)
         }
         Action::ReadTriadComments { area, same_triad } => {
             principal.leads(area)
@@ -698,20 +695,27 @@ mod tests {
         let derby = AuthoritySlug::parse("derby").unwrap_or_else(|_| unreachable!());
         let rutland = AuthoritySlug::parse("rutland").unwrap_or_else(|_| unreachable!());
         let lead_of_derby = person(vec![grant(Role::LaLead)]);
-        let scrutinise = |area: &AuthoritySlug, submitted, same_triad| {
-            Action::ScrutiniseSelfAssessment {
+        let scrutinise =
+            |area: &AuthoritySlug, submitted, same_triad| Action::ScrutiniseSelfAssessment {
                 area: area.clone(),
                 submitted,
                 same_triad,
-            }
-        };
+            };
         assert!(allowed(&lead_of_derby, scrutinise(&rutland, true, true)));
         assert!(!allowed(&lead_of_derby, scrutinise(&rutland, false, true)));
         assert!(!allowed(&lead_of_derby, scrutinise(&rutland, true, false)));
         assert!(!allowed(&lead_of_derby, scrutinise(&derby, true, true)));
-        for role in [Role::Coordinator, Role::Board, Role::ProjectManager, Role::Reviewer] {
+        for role in [
+            Role::Coordinator,
+            Role::Board,
+            Role::ProjectManager,
+            Role::Reviewer,
+        ] {
             let other = person(vec![grant(role)]);
-            assert!(!allowed(&other, scrutinise(&rutland, true, true)), "{role:?}");
+            assert!(
+                !allowed(&other, scrutinise(&rutland, true, true)),
+                "{role:?}"
+            );
         }
         let read = |area: &AuthoritySlug, same_triad| Action::ReadTriadComments {
             area: area.clone(),
@@ -720,8 +724,14 @@ mod tests {
         assert!(allowed(&lead_of_derby, read(&derby, false)));
         assert!(allowed(&lead_of_derby, read(&rutland, true)));
         assert!(!allowed(&lead_of_derby, read(&rutland, false)));
-        assert!(allowed(&person(vec![grant(Role::Board)]), read(&rutland, false)));
-        assert!(!allowed(&person(vec![grant(Role::Reviewer)]), read(&rutland, true)));
+        assert!(allowed(
+            &person(vec![grant(Role::Board)]),
+            read(&rutland, false)
+        ));
+        assert!(!allowed(
+            &person(vec![grant(Role::Reviewer)]),
+            read(&rutland, true)
+        ));
         assert!(allowed(
             &lead_of_derby,
             Action::RecordTriadConversation { member: true }

@@ -6,11 +6,11 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use crate::AuthoritySlug;
 use crate::area_send_framework::Strand;
 use crate::forms::FieldProblem;
 use crate::personal_data::check_free_text;
 use crate::text::{MultiLine, OneLine, limits};
-use crate::AuthoritySlug;
 
 vocabulary!(
     /// What a triad partner writes on a section: a challenge to the claim, or a question
@@ -115,7 +115,12 @@ impl CommentAnswers {
                 "Choose whether this is a challenge comment or a question",
             ));
         }
-        let text = match MultiLine::required("Comment", "your comment or question", &self.text, COMMENT_MAX) {
+        let text = match MultiLine::required(
+            "Comment",
+            "your comment or question",
+            &self.text,
+            COMMENT_MAX,
+        ) {
             Ok(text) => match check_free_text("text", text.as_str()) {
                 Ok(()) => Some(text),
                 Err(problem) => {

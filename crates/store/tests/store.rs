@@ -18,6 +18,7 @@ mod pool_import;
 mod retention;
 mod self_assessments;
 mod training;
+mod triads;
 mod visit;
 
 use chrono::{Duration, TimeZone, Utc};
