@@ -97,7 +97,11 @@ pub async fn fixtures(app: &TestApp) -> Vec<(&'static str, String)> {
         .publish_triads(cycle, &coordinator, vec![], now)
         .await
         .expect("published");
-    for (area, submit) in [("nottingham", true), ("leicester", true), ("rutland", false)] {
+    for (area, submit) in [
+        ("nottingham", true),
+        ("leicester", true),
+        ("rutland", false),
+    ] {
         app.store
             .save_self_assessment(
                 cycle,
