@@ -164,6 +164,26 @@ pub enum Action {
     },
     /// The board's heat map of a cycle's submitted self-ratings, areas by strands.
     ViewSelfAssessmentHeatMap,
+    /// Write challenge comments and questions on `area`'s submitted self-assessment: the
+    /// leads of the other areas of its published triad, never the area itself.
+    ScrutiniseSelfAssessment {
+        area: AuthoritySlug,
+        submitted: bool,
+        same_triad: bool,
+    },
+    /// Read the comments on `area`'s self-assessment: the area, its triad's leads, the
+    /// scheme's staff and the board.
+    ReadTriadComments {
+        area: AuthoritySlug,
+        same_triad: bool,
+    },
+    /// Read a triad's page (its conversation, requests and offers): the scheme's staff and
+    /// the board, and the leads of the triad's areas (`member`) once published.
+    ViewTriad { member: bool },
+    /// Record a triad's conversation: the co-ordinator, or the lead of one of its areas.
+    RecordTriadConversation { member: bool },
+    /// Record `area`'s request for help or offer of support: its lead, or the co-ordinator.
+    RecordSupport(AuthoritySlug),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
@@ -316,6 +336,28 @@ fn allows(principal: &Principal, action: &Action) -> bool {
                         || (*same_triad && principal.has_role(Role::LaLead))))
         }
         Action::ViewSelfAssessmentHeatMap => monitors_region(principal),
+        // Scrutiny is peer work: the triad's other leads, on what the area has submitted.
+        Action::ScrutiniseSelfAssessment {
+            area,
+            submitted,
+            same_triad,
+        } => {
+            *submitted && *same_triad && principal.has_role(Role::LaLead) && !principal.leads(area)
+        }
+        Action::ReadTriadComments { area, same_triad } => {
+            principal.leads(area)
+                || monitors_region(principal)
+                || (*same_triad && principal.has_role(Role::LaLead))
+        }
+        Action::ViewTriad { member } => {
+            monitors_region(principal) || (*member && principal.has_role(Role::LaLead))
+        }
+        Action::RecordTriadConversation { member } => {
+            principal.has_role(Role::Coordinator) || (*member && principal.has_role(Role::LaLead))
+        }
+        Action::RecordSupport(area) => {
+            principal.leads(area) || principal.has_role(Role::Coordinator)
+        }
         Action::MoveChallenge { access, from, to } => transition(*from, *to).is_some_and(|move_| {
             movers(principal, access)
                 .into_iter()
@@ -646,6 +688,66 @@ mod tests {
             Action::NameBiennialTeam(derby.clone())
         ));
         assert!(allowed(&lead_of_derby, Action::NameBiennialTeam(derby)));
+    }
+
+    #[test]
+    fn a_triads_other_leads_scrutinise_a_submitted_self_assessment_and_no_one_else() {
+        let derby = AuthoritySlug::parse("derby").unwrap_or_else(|_| unreachable!());
+        let rutland = AuthoritySlug::parse("rutland").unwrap_or_else(|_| unreachable!());
+        let lead_of_derby = person(vec![grant(Role::LaLead)]);
+        let scrutinise =
+            |area: &AuthoritySlug, submitted, same_triad| Action::ScrutiniseSelfAssessment {
+                area: area.clone(),
+                submitted,
+                same_triad,
+            };
+        assert!(allowed(&lead_of_derby, scrutinise(&rutland, true, true)));
+        assert!(!allowed(&lead_of_derby, scrutinise(&rutland, false, true)));
+        assert!(!allowed(&lead_of_derby, scrutinise(&rutland, true, false)));
+        assert!(!allowed(&lead_of_derby, scrutinise(&derby, true, true)));
+        for role in [
+            Role::Coordinator,
+            Role::Board,
+            Role::ProjectManager,
+            Role::Reviewer,
+        ] {
+            let other = person(vec![grant(role)]);
+            assert!(
+                !allowed(&other, scrutinise(&rutland, true, true)),
+                "{role:?}"
+            );
+        }
+        let read = |area: &AuthoritySlug, same_triad| Action::ReadTriadComments {
+            area: area.clone(),
+            same_triad,
+        };
+        assert!(allowed(&lead_of_derby, read(&derby, false)));
+        assert!(allowed(&lead_of_derby, read(&rutland, true)));
+        assert!(!allowed(&lead_of_derby, read(&rutland, false)));
+        assert!(allowed(
+            &person(vec![grant(Role::Board)]),
+            read(&rutland, false)
+        ));
+        assert!(!allowed(
+            &person(vec![grant(Role::Reviewer)]),
+            read(&rutland, true)
+        ));
+        assert!(allowed(
+            &lead_of_derby,
+            Action::RecordTriadConversation { member: true }
+        ));
+        assert!(!allowed(
+            &lead_of_derby,
+            Action::RecordTriadConversation { member: false }
+        ));
+        assert!(allowed(
+            &person(vec![grant(Role::Coordinator)]),
+            Action::RecordTriadConversation { member: false }
+        ));
+        assert!(!allowed(
+            &person(vec![grant(Role::Board)]),
+            Action::RecordTriadConversation { member: false }
+        ));
     }
 
     #[test]

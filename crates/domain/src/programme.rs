@@ -75,6 +75,9 @@ pub enum ReturnKind {
     BiennialActions,
     /// An area's annual self-assessment, owed once its cycle's triads are published.
     SelfAssessment,
+    /// An area's development plan after its triad conversation: its next steps under the
+    /// annual cycle, due on the cycle's development-plans date.
+    AnnualDevelopmentPlan,
 }
 
 impl ReturnKind {
@@ -83,6 +86,7 @@ impl ReturnKind {
         Self::ThematicNextSteps,
         Self::BiennialActions,
         Self::SelfAssessment,
+        Self::AnnualDevelopmentPlan,
     ];
 
     pub fn code(self) -> &'static str {
@@ -91,6 +95,7 @@ impl ReturnKind {
             Self::ThematicNextSteps => "thematic_next_steps",
             Self::BiennialActions => "biennial_actions",
             Self::SelfAssessment => "self_assessment",
+            Self::AnnualDevelopmentPlan => "annual_development_plan",
         }
     }
 
@@ -100,6 +105,7 @@ impl ReturnKind {
             Self::ThematicNextSteps => "Next steps",
             Self::BiennialActions => "Agreed actions",
             Self::SelfAssessment => "Self-assessment",
+            Self::AnnualDevelopmentPlan => "Development plan",
         }
     }
 

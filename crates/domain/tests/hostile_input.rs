@@ -195,4 +195,37 @@ proptest! {
             prop_assert!((2026..=2028).contains(&year));
         }
     }
+    #[test]
+    fn triad_comments_conversations_and_support(fields in proptest::collection::vec(hostile(), 6)) {
+        use domain::triads::{CommentAnswers, ConversationAnswers, SupportAnswers};
+        let today = chrono::NaiveDate::from_ymd_opt(2027, 6, 1).expect("a day");
+        let derby = AuthoritySlug::parse("derby").expect("slug");
+        let rutland = AuthoritySlug::parse("rutland").expect("slug");
+        let comment = CommentAnswers {
+            section: fields[0].clone(),
+            kind: fields[1].clone(),
+            text: fields[2].clone(),
+        };
+        if let Ok(comment) = comment.check() {
+            prop_assert!(!comment.text.is_empty());
+            prop_assert!(find_personal_data(comment.text.as_str()).is_none());
+        }
+        let conversation = ConversationAnswers {
+            held_on: fields[3].clone(),
+            attended: vec![(derby.clone(), fields[4].clone()), (rutland.clone(), fields[0].clone())],
+            agreed: fields[5].clone(),
+        };
+        if let Ok(conversation) = conversation.check(today) {
+            prop_assert!(conversation.held_on <= today);
+            prop_assert!(conversation.attended.iter().any(|(_, who)| !who.is_empty()));
+        }
+        let support = SupportAnswers {
+            kind: fields[1].clone(),
+            with: fields[0].clone(),
+            text: fields[5].clone(),
+        };
+        if let Ok(support) = support.check(&derby, &[derby.clone(), rutland.clone()]) {
+            prop_assert!(support.with.as_ref() != Some(&derby));
+        }
+    }
 }

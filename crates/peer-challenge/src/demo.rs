@@ -131,6 +131,7 @@ pub async fn seed(
     crate::demo_events::seed(store, now).await?;
     crate::demo_biennial::seed(store, settings, now).await?;
     crate::demo_self_assessment::seed(store, now).await?;
+    crate::demo_triads::seed(store, now).await?;
     Ok(accounts)
 }
 

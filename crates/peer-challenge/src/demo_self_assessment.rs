@@ -105,7 +105,7 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> anyhow::Result<()> {
 }
 
 /// A self-assessment with every strand written; a draft's ratings left half done.
-fn demo_answers(year: i32, whole: bool) -> SelfAssessmentAnswers {
+pub(crate) fn demo_answers(year: i32, whole: bool) -> SelfAssessmentAnswers {
     let mut answers = SelfAssessmentAnswers {
         summary: format!(
             "In {year} the partnership cut waits for assessment and widened co-production; timeliness and preparation for adulthood remain uneven."

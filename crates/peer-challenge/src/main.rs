@@ -12,6 +12,7 @@ mod demo_challenges;
 mod demo_events;
 mod demo_findings;
 mod demo_self_assessment;
+mod demo_triads;
 mod events_cli;
 mod indicators_cli;
 mod report_cli;

@@ -38,6 +38,7 @@ mod throttle;
 mod timetable;
 mod tokens;
 mod training;
+mod triads;
 mod upkeep;
 mod users;
 mod work;
@@ -85,6 +86,9 @@ pub use tokens::TokenPurpose;
 pub use training::{
     HomeDemand, NewTrainingSession, Trainee, TrainingDemand, TrainingPlace, TrainingSession,
     TrainingSessionDetail, WaitingMember,
+};
+pub use triads::{
+    EvidenceDocument, NewEvidenceDocument, RecordedConversation, SupportRecord, TriadComment,
 };
 pub use upkeep::{ClaimedJob, UpkeepJobStatus};
 pub use users::{NewUser, StaffMember};

@@ -367,7 +367,11 @@ impl Store {
         let row = unsubmitted(&txn, id, "This return has been submitted already").await?;
         if matches!(
             ReturnKind::parse(&row.kind),
-            Some(ReturnKind::ActionPlan | ReturnKind::ThematicNextSteps)
+            Some(
+                ReturnKind::ActionPlan
+                    | ReturnKind::ThematicNextSteps
+                    | ReturnKind::AnnualDevelopmentPlan
+            )
         ) {
             let actions = action::Entity::find()
                 .filter(action::Column::ActivityId.eq(row.activity_id))

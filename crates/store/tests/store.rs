@@ -19,6 +19,7 @@ mod racing;
 mod retention;
 mod self_assessments;
 mod training;
+mod triads;
 mod visit;
 
 use chrono::{Duration, TimeZone, Utc};

@@ -17,7 +17,7 @@ use crate::error::{ErrorPageKind, error_response};
 use crate::pages::{
     account, admin, applications, apply, authorities, biennial, challenges, dashboard, events,
     findings, health, indicators, next_steps, pool, progress, public, reports, returns,
-    self_assessment, self_assessments, staffing, team, training, upkeep, visit, what_if,
+    self_assessment, self_assessments, staffing, team, training, triads, upkeep, visit, what_if,
 };
 pub use crate::route::Route;
 use crate::{AppState, assets, middleware};
@@ -53,6 +53,7 @@ pub fn route_table(settings: &crate::Settings) -> Vec<Route> {
         indicators::routes(),
         self_assessment::routes(),
         self_assessments::routes(),
+        triads::routes(settings),
     ]
     .into_iter()
     .flatten()

@@ -105,6 +105,9 @@ mod biennial_rows;
 mod events_rows;
 #[path = "authorisation_rows/self_assessment.rs"]
 mod self_assessment_rows;
+/// Triad scrutiny, the development plan and evidence documents.
+#[path = "authorisation_rows/triads.rs"]
+mod triads_rows;
 
 // One line per route reads as the table it is.
 #[rustfmt::skip]
@@ -206,6 +209,7 @@ fn table() -> Vec<Row> {
     rows.extend(events_rows::rows());
     rows.extend(biennial_rows::rows());
     rows.extend(self_assessment_rows::rows());
+    rows.extend(triads_rows::rows());
     rows
 }
 
@@ -255,6 +259,7 @@ impl Fixtures {
             .await
             .expect("returns");
         let annual = self_assessment_rows::fixtures(app).await;
+        let triads = triads_rows::fixtures(app).await;
         Self {
             substitutions: vec![
                 ("{challenge}", fixture.challenge.to_string()),
@@ -273,6 +278,7 @@ impl Fixtures {
             ]
             .into_iter()
             .chain(annual)
+            .chain(triads)
             .collect(),
         }
     }

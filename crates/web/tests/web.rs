@@ -32,6 +32,8 @@ mod self_assessment_inspections;
 #[path = "self_assessment/writing.rs"]
 mod self_assessment_writing;
 mod training;
+#[path = "triads/scrutiny.rs"]
+mod triads_scrutiny;
 mod visit;
 
 /// Automatic test discovery is off, so a test file this root does not name would silently never

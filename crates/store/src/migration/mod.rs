@@ -14,6 +14,7 @@ mod m0010_thematic_events;
 mod m0011_biennial;
 mod m0012_self_assessment;
 mod m0013_self_assessments;
+mod m0015_triads;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_biennial::Migration),
             Box::new(m0012_self_assessment::Migration),
             Box::new(m0013_self_assessments::Migration),
+            Box::new(m0015_triads::Migration),
         ]
     }
 }

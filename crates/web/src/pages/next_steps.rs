@@ -82,13 +82,13 @@ pub fn routes(_settings: &crate::Settings) -> Vec<Route> {
 }
 
 /// The largest plan file accepted, in bytes.
-fn plan_max_bytes() -> usize {
+pub(crate) fn plan_max_bytes() -> usize {
     usize::try_from(UPLOAD_LIMITS.max_bytes).unwrap_or(usize::MAX)
 }
 
 /// Problems listed under a refused upload; the rest are counted. A sheet of thousands of bad
 /// rows once answered with a page of millions.
-const PROBLEMS_SHOWN: usize = 50;
+pub(crate) const PROBLEMS_SHOWN: usize = 50;
 
 fn plan_href(loaded: &LoadedChallenge) -> String {
     format!("{}/actions", loaded.href())
@@ -118,7 +118,7 @@ fn authorise_read(visitor: &Visitor, loaded: &LoadedChallenge) -> Result<(), App
         .map(|_| ())
 }
 
-async fn known_themes(state: &AppState) -> Result<Vec<(ThemeCode, String)>, AppError> {
+pub(crate) async fn known_themes(state: &AppState) -> Result<Vec<(ThemeCode, String)>, AppError> {
     Ok(state
         .store
         .themes()
@@ -323,7 +323,9 @@ pub async fn download_plan(
 }
 
 /// The uploaded file, or why there is none.
-async fn read_upload(multipart: Result<Multipart, MultipartRejection>) -> Result<Vec<u8>, String> {
+pub(crate) async fn read_upload(
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Vec<u8>, String> {
     let mut multipart = multipart.map_err(|_| "Choose a spreadsheet to upload".to_owned())?;
     loop {
         let field = match multipart.next_field().await {
@@ -503,7 +505,7 @@ fn date_parts(text: &str) -> (String, String, String) {
 }
 
 impl ActionForm {
-    fn answers(&self) -> ActionAnswers {
+    pub(crate) fn answers(&self) -> ActionAnswers {
         ActionAnswers {
             reference: self.reference.clone(),
             answers: self.answers.clone(),
@@ -549,24 +551,24 @@ impl ActionForm {
     }
 }
 
-struct ActionFields {
-    reference: TextInput,
-    answers: Textarea,
-    theme: Select,
-    action: Textarea,
-    owner: TextInput,
-    partners: TextInput,
-    start: DateInput,
-    due: DateInput,
-    milestones: Textarea,
-    baseline: TextInput,
-    target: TextInput,
-    rag: Radios,
-    progress: Textarea,
-    impact: Textarea,
+pub(crate) struct ActionFields {
+    pub(crate) reference: TextInput,
+    pub(crate) answers: Textarea,
+    pub(crate) theme: Select,
+    pub(crate) action: Textarea,
+    pub(crate) owner: TextInput,
+    pub(crate) partners: TextInput,
+    pub(crate) start: DateInput,
+    pub(crate) due: DateInput,
+    pub(crate) milestones: Textarea,
+    pub(crate) baseline: TextInput,
+    pub(crate) target: TextInput,
+    pub(crate) rag: Radios,
+    pub(crate) progress: Textarea,
+    pub(crate) impact: Textarea,
 }
 
-fn action_fields(
+pub(crate) fn action_fields(
     form: &ActionForm,
     themes: &[(ThemeCode, String)],
     errors: &FormErrors,

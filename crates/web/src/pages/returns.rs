@@ -214,6 +214,7 @@ async fn return_page(
         .authorise(&Action::SubmitReturn(owed.area.clone()))
         .is_ok()
         && owed.submitted.is_none();
+    let development_plan = crate::pages::triads::development_plan_href(state, &owed).await?;
     Ok(ReturnPage {
         chrome: Chrome::new(visitor, format!("{} return", owed.kind.label()), NAV)
             .with_errors(!errors.is_empty()),
@@ -237,10 +238,11 @@ async fn return_page(
                 "/events/{}/next-steps/{}",
                 owed.activity.id, owed.area
             )),
-            _ => owed
-                .activity
-                .challenge
-                .map(|challenge| format!("/challenges/{challenge}/actions")),
+            _ => development_plan.or_else(|| {
+                owed.activity
+                    .challenge
+                    .map(|challenge| format!("/challenges/{challenge}/actions"))
+            }),
         },
         may_submit,
         owner,

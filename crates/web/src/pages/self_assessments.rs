@@ -226,7 +226,7 @@ fn section_form(
     }
 }
 
-async fn load(
+pub(crate) async fn load(
     state: &AppState,
     year: &str,
     area: &str,

@@ -4,7 +4,7 @@
 //! area has its own module; this one holds the routes and what they share.
 
 mod cases;
-mod documents;
+pub(crate) mod documents;
 mod timetable;
 
 use askama::Template;

@@ -16,7 +16,7 @@ use super::{Fixtures, table};
 const MIXED_BODIES_PER_ROUTE: usize = 2;
 
 /// Names the service's forms use, so the values reach the parsers behind them.
-const FIELDS: [&str; 76] = [
+const FIELDS: [&str; 81] = [
     "title",
     "note",
     "notes",
@@ -93,6 +93,11 @@ const FIELDS: [&str; 76] = [
     "accessibility",
     "priorities",
     "attended",
+    "section",
+    "with",
+    "held_on",
+    "agreed",
+    "attended-derby",
 ];
 
 /// Values that have broken parsers elsewhere.

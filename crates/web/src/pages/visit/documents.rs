@@ -41,12 +41,16 @@ fn documents_href(loaded: &LoadedChallenge) -> String {
 // ---- What may be uploaded ------------------------------------------------------------------
 
 /// The extensions the upload accepts, for the file picker.
-const ACCEPT: &str = ".pdf,.docx,.xlsx,.pptx,.odt,.ods,.odp,.csv,.txt";
+pub(crate) const ACCEPT: &str = ".pdf,.docx,.xlsx,.pptx,.odt,.ods,.odp,.csv,.txt";
 const WRONG_TYPE: &str = "The selected file must be a PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), OpenDocument (.odt, .ods or .odp), CSV or plain text (.txt) file";
 
 /// The content type of an acceptable document, judged by its name and its bytes together
 /// within the pre-reading's limits, or what to tell the person who sent it.
-fn recognise(file_name: &str, bytes: &[u8], limit: usize) -> Result<&'static str, String> {
+pub(crate) fn recognise(
+    file_name: &str,
+    bytes: &[u8],
+    limit: usize,
+) -> Result<&'static str, String> {
     let limits = UploadLimits::documents(u64::try_from(limit).unwrap_or(u64::MAX));
     match upload::recognise(file_name, bytes, &FileKind::ALL, &limits) {
         Ok(kind) => {
@@ -82,7 +86,7 @@ fn type_label(content_type: &str) -> &'static str {
 
 /// A file name safe to echo in a header and on a page: letters, digits and a little
 /// punctuation, no folders, no leading dot, the extension kept.
-fn clean_file_name(raw: &str) -> String {
+pub(crate) fn clean_file_name(raw: &str) -> String {
     let keep =
         |c: &char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ' | '(' | ')');
     let base = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
@@ -248,16 +252,16 @@ fn closed(loaded: &LoadedChallenge) -> Response {
 
 /// The upload form as sent: the chosen kind, and the file unless it could not be read.
 #[derive(Default)]
-struct Upload {
-    kind: String,
-    file: Option<(String, Vec<u8>)>,
+pub(crate) struct Upload {
+    pub(crate) kind: String,
+    pub(crate) file: Option<(String, Vec<u8>)>,
     /// Why the body could not be read: too large, or broken.
-    failure: Option<StatusCode>,
+    pub(crate) failure: Option<StatusCode>,
 }
 
 /// Read the multipart body. A body that is not multipart at all (a form posted without its
 /// file) reads as an empty upload, so it gets the same messages as one with nothing chosen.
-async fn read_upload(multipart: Result<Multipart, MultipartRejection>) -> Upload {
+pub(crate) async fn read_upload(multipart: Result<Multipart, MultipartRejection>) -> Upload {
     let mut upload = Upload::default();
     let Ok(mut multipart) = multipart else {
         return upload;
