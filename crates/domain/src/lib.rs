@@ -34,6 +34,7 @@ pub mod text;
 pub mod theme;
 pub mod timetable;
 pub mod training;
+pub mod triangulation;
 pub mod upkeep;
 
 pub use audit::{AuditEvent, AuditObject};

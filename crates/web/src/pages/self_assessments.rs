@@ -691,11 +691,7 @@ pub async fn heat_map(
                     let assessment = submitted.iter().find(|s| &s.area == area)?;
                     let rating = assessment.answers.section(strand).rating?;
                     Some(HeatCell {
-                        text: match rating {
-                            SelfRating::Positive => "Positive",
-                            SelfRating::Inconsistent => "Inconsistent",
-                            SelfRating::SystemicFailings => "Systemic failings",
-                        },
+                        text: rating.short(),
                         class: rating.tag_class(),
                         href: format!("/self-assessment/{year}/areas/{area}#{}", strand.code()),
                     })
