@@ -164,6 +164,13 @@ pub enum Action {
     },
     /// The board's heat map of a cycle's submitted self-ratings, areas by strands.
     ViewSelfAssessmentHeatMap,
+    /// Download an area's data pack for a cycle (its published figures, inspections and
+    /// flags, for the triad conversation): the area's lead, the leads of its published triad
+    /// (`same_triad`), and those who monitor the region.
+    DownloadDataPack {
+        area: AuthoritySlug,
+        same_triad: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
@@ -316,6 +323,11 @@ fn allows(principal: &Principal, action: &Action) -> bool {
                         || (*same_triad && principal.has_role(Role::LaLead))))
         }
         Action::ViewSelfAssessmentHeatMap => monitors_region(principal),
+        Action::DownloadDataPack { area, same_triad } => {
+            principal.leads(area)
+                || monitors_region(principal)
+                || (*same_triad && principal.has_role(Role::LaLead))
+        }
         Action::MoveChallenge { access, from, to } => transition(*from, *to).is_some_and(|move_| {
             movers(principal, access)
                 .into_iter()

@@ -24,6 +24,7 @@ pub mod self_assessments;
 pub mod staffing;
 pub mod team;
 pub mod training;
+pub mod triangulation;
 pub mod upkeep;
 pub mod visit;
 pub mod what_if;

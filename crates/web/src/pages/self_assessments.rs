@@ -280,6 +280,18 @@ pub struct AreaPage {
     versions: Vec<(i32, &'static str, String)>,
     source: &'static str,
     source_url: &'static str,
+    /// Each section of the version shown set against the evidence (`pages::triangulation`).
+    evidence: Vec<services::triangulation::SectionEvidence>,
+}
+
+impl AreaPage {
+    fn evidence_of(&self, strand: &str) -> Option<&services::triangulation::SectionEvidence> {
+        self.evidence.iter().find(|e| e.strand.code() == strand)
+    }
+
+    fn month(&self, month: &chrono::NaiveDate) -> String {
+        domain::inspections::month_year(*month)
+    }
 }
 
 /// The version a page shows.
@@ -384,7 +396,15 @@ async fn area_page(
     let awaiting_sign_off =
         may_edit && shown_version.is_some_and(|v| v.status == SelfAssessmentStatus::Submitted);
     let base = format!("/self-assessment/{}/areas/{area}", cycle.year);
+    let evidence = match shown_version {
+        Some(version) => {
+            crate::pages::triangulation::section_evidence(state, &cycle, &area, &version.answers)
+                .await?
+        }
+        None => Vec::new(),
+    };
     Ok(AreaPage {
+        evidence,
         chrome: Chrome::new(visitor, format!("{name}: self-assessment"), NAV)
             .with_errors(!errors.is_empty()),
         summary: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),

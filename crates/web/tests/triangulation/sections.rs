@@ -1,0 +1,74 @@
+//! Triangulation on the self-assessment page, through the router on both databases: Derby
+//! rating itself typically positive on timely assessment is flagged with the shipped 2024
+//! figures (8th of 10 in the region, below England), with the chart and its table beside the
+//! section; the honest rating next to it raises nothing; the board sees the flags on the heat
+//! map, each cell linking to its section.
+
+use crate::support;
+
+use axum::http::StatusCode;
+use chrono::Datelike;
+use support::{TestApp, Who};
+
+async fn derby_claims_against_its_figures(app: TestApp) {
+    let year = chrono::Utc::now().date_naive().year();
+    let mut coordinator = app.browser_as(Who::Coordinator).await;
+    let started = coordinator
+        .post("/self-assessment", &[("year", &year.to_string())])
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER);
+    let published = coordinator
+        .post(&format!("/self-assessment/{year}/publish"), &[])
+        .await;
+    assert_eq!(published.status, StatusCode::SEE_OTHER);
+
+    let base = format!("/self-assessment/{year}/areas/derby");
+    let mut lead = app.browser_as(Who::LeadOfDerby).await;
+    let saved = lead
+        .post(
+            &format!("{base}/edit"),
+            &[
+                ("summary", "Our partnership"),
+                ("needs_identified-rating", "positive"),
+                ("needs_identified-confidence", "high"),
+                ("right_help-rating", "inconsistent"),
+                ("right_help-confidence", "medium"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = lead.get(&base).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let flags = page
+        .body
+        .split("id=\"needs_identified-flags\"")
+        .nth(1)
+        .expect("needs identified is flagged");
+    let flags = &flags[..flags.find("</ul>").expect("list")];
+    assert!(flags.contains("8th of 10"), "{flags}");
+    assert!(
+        flags.contains("14.0%") && flags.contains("46.4%"),
+        "{flags}"
+    );
+    assert!(
+        !page.body.contains("id=\"right_help-flags\""),
+        "an inconsistent rating is not flagged"
+    );
+    assert!(
+        page.body
+            .contains("id=\"chart-needs-identified-percent-issued-within-20-weeks-title\""),
+        "the trend chart beside the section"
+    );
+    assert!(page.body.contains("role=\"img\""));
+    assert!(
+        page.body
+            .contains("Derby: EHC plans issued within 20 weeks (%): the figures"),
+        "the chart's table alternative"
+    );
+    assert!(page.body.contains("Not ranked: a count"));
+}
+
+crate::app_test!(
+    a_positive_claim_against_bottom_third_figures_is_flagged,
+    derby_claims_against_its_figures
+);
