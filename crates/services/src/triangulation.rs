@@ -249,6 +249,28 @@ impl RegionEvidence {
         })
     }
 
+    /// The flags on each rated section of `answers`, without the charts (the heat map's).
+    pub fn flags(
+        &self,
+        slug: &AuthoritySlug,
+        answers: &SelfAssessmentAnswers,
+        as_of: NaiveDate,
+    ) -> Vec<Flag> {
+        let positions = self.positions(slug);
+        let inspection = standing_inspection(self.inspections(slug), as_of);
+        Strand::ALL
+            .into_iter()
+            .flat_map(|strand| {
+                flags(
+                    strand,
+                    answers.section(strand).rating,
+                    &positions,
+                    inspection,
+                )
+            })
+            .collect()
+    }
+
     /// Every section of `answers` set against the evidence, in the framework's order.
     pub fn sections(
         &self,

@@ -663,6 +663,8 @@ pub struct HeatCell {
     pub text: &'static str,
     pub class: &'static str,
     pub href: String,
+    /// How many triangulation flags the section raises (`pages::triangulation`).
+    pub flags: usize,
 }
 
 #[derive(Template, WebTemplate)]
@@ -691,6 +693,12 @@ pub async fn heat_map(
         .ok_or(AppError::NotFound)?;
     let authorities = state.store.authorities().await?;
     let submitted = state.store.submitted_self_assessments(cycle.id).await?;
+    let evidence = crate::pages::triangulation::cycle_evidence(&state, &cycle).await?;
+    let as_of = services::triangulation::as_of(year, Some(cycle.timetable.self_assessment_opens));
+    let flags: Vec<(AuthoritySlug, Vec<domain::triangulation::Flag>)> = submitted
+        .iter()
+        .map(|s| (s.area.clone(), evidence.flags(&s.area, &s.answers, as_of)))
+        .collect();
     let areas = cycle
         .areas
         .iter()
@@ -714,6 +722,12 @@ pub async fn heat_map(
                         text: rating.short(),
                         class: rating.tag_class(),
                         href: format!("/self-assessment/{year}/areas/{area}#{}", strand.code()),
+                        flags: flags
+                            .iter()
+                            .filter(|(a, _)| a == area)
+                            .flat_map(|(_, f)| f)
+                            .filter(|f| f.strand == strand)
+                            .count(),
                     })
                 })
                 .collect();

@@ -8,6 +8,7 @@ use crate::support;
 
 use axum::http::StatusCode;
 use chrono::Datelike;
+use domain::area_send_framework::Strand;
 use support::{TestApp, Who};
 
 async fn derby_claims_against_its_figures(app: TestApp) {
@@ -66,6 +67,52 @@ async fn derby_claims_against_its_figures(app: TestApp) {
         "the chart's table alternative"
     );
     assert!(page.body.contains("Not ranked: a count"));
+
+    // Submitted whole: the board's heat map carries the flag in words on the linked cell.
+    let mut whole: Vec<(String, String)> = vec![("summary".into(), "Our partnership".into())];
+    for strand in Strand::ALL {
+        let rating = if strand == Strand::NeedsIdentified {
+            "positive"
+        } else {
+            "inconsistent"
+        };
+        whole.push((format!("{}-rating", strand.code()), rating.into()));
+        whole.push((format!("{}-confidence", strand.code()), "medium".into()));
+    }
+    let form: Vec<(&str, &str)> = whole
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let submitted = lead.post(&format!("{base}/submit"), &form).await;
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.body
+    );
+    let mut board = app.browser_as(Who::Board).await;
+    let map = board
+        .get(&format!("/self-assessment/{year}/heat-map"))
+        .await;
+    assert_eq!(map.status, StatusCode::OK);
+    let cell = map
+        .body
+        .split(&format!(
+            "href=\"/self-assessment/{year}/areas/derby#needs_identified\""
+        ))
+        .nth(1)
+        .expect("derby's cell links to its section");
+    let cell = &cell[..cell.find("</a>").expect("link")];
+    assert!(cell.contains("Typically positive"), "{cell}");
+    assert!(cell.contains("1 flag"), "{cell}");
+    let honest = map
+        .body
+        .split(&format!(
+            "href=\"/self-assessment/{year}/areas/derby#right_help\""
+        ))
+        .nth(1)
+        .expect("right help's cell");
+    assert!(!honest[..honest.find("</a>").expect("link")].contains("flag"));
 }
 
 crate::app_test!(
