@@ -335,3 +335,104 @@ fn line(p: &IndicatorPosition, chart: TrendChart) -> IndicatorLine {
         chart,
     }
 }
+
+/// The self-assessment version a data pack reads its flags from, and how to name it.
+#[derive(Clone, Debug)]
+pub struct FlagsFrom<'a> {
+    pub answers: &'a SelfAssessmentAnswers,
+    /// "Version 2, submitted".
+    pub described: String,
+}
+
+impl RegionEvidence {
+    /// The area's data pack for a cycle: each indicator's trend against the region's middle
+    /// and England, its inspections and the next one's window, and the flags of `from` (none
+    /// when there is no version the reader may see).
+    pub fn data_pack(
+        &self,
+        slug: &AuthoritySlug,
+        cycle_title: &str,
+        from: Option<FlagsFrom<'_>>,
+        as_of: NaiveDate,
+        today: NaiveDate,
+    ) -> Option<documents::data_pack::DataPack> {
+        let area = self.area(slug)?;
+        let positions = self.positions(slug);
+        let indicators = positions
+            .iter()
+            .filter_map(|p| {
+                let chart = self.chart(area, p.indicator, "pack")?;
+                let line = line(p, chart.clone());
+                // A count's rank means nothing; a percentage's place does.
+                let place = if p.rank.is_some() {
+                    format!(", {} in the region", line.rank)
+                } else {
+                    String::new()
+                };
+                Some(documents::data_pack::PackIndicator {
+                    title: p.indicator.label().to_owned(),
+                    standing: format!(
+                        "{}: {}{place}; the region's middle {}; England {}",
+                        line.period, line.own, line.region_middle, line.england
+                    ),
+                    periods: chart.periods,
+                    lines: chart
+                        .series
+                        .into_iter()
+                        .map(|s| (s.name, s.values))
+                        .collect(),
+                    percentage: p.indicator.is_percentage(),
+                })
+            })
+            .collect();
+        let history = self.inspections(slug);
+        let (flags, flags_from) = match from {
+            Some(from) => (
+                self.flags(slug, from.answers, as_of)
+                    .into_iter()
+                    .map(|flag| {
+                        let rating = from
+                            .answers
+                            .section(flag.strand)
+                            .rating
+                            .map_or("Not rated", SelfRating::short);
+                        [flag.strand.label().to_owned(), rating.to_owned(), flag.says]
+                    })
+                    .collect(),
+                format!("Flags from the self-assessment: {}.", from.described),
+            ),
+            None => (
+                Vec::new(),
+                "No self-assessment to read flags from yet.".to_owned(),
+            ),
+        };
+        Some(documents::data_pack::DataPack {
+            title: format!("{}: data pack", area.name),
+            cycle: cycle_title.to_owned(),
+            area: area.name.clone(),
+            generated_on: today,
+            indicators,
+            inspections: history
+                .iter()
+                .map(|i| {
+                    [
+                        domain::inspections::month_year(i.month),
+                        i.kind.label().to_owned(),
+                        i.outcome.label().to_owned(),
+                    ]
+                })
+                .collect(),
+            next_inspection: domain::inspections::next_inspection(history).map(|next| {
+                format!(
+                    "{} expected between {} and {}. {}.",
+                    next.kind.label(),
+                    domain::inspections::month_year(next.from),
+                    domain::inspections::month_year(next.to),
+                    next.reason
+                )
+            }),
+            flags,
+            flags_from,
+        })
+    }
+}

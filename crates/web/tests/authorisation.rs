@@ -105,6 +105,9 @@ mod biennial_rows;
 mod events_rows;
 #[path = "authorisation_rows/self_assessment.rs"]
 mod self_assessment_rows;
+/// The annual self-assessment's data packs.
+#[path = "authorisation_rows/triangulation.rs"]
+mod triangulation_rows;
 
 // One line per route reads as the table it is.
 #[rustfmt::skip]
@@ -206,6 +209,7 @@ fn table() -> Vec<Row> {
     rows.extend(events_rows::rows());
     rows.extend(biennial_rows::rows());
     rows.extend(self_assessment_rows::rows());
+    rows.extend(triangulation_rows::rows());
     rows
 }
 

@@ -282,6 +282,8 @@ pub struct AreaPage {
     source_url: &'static str,
     /// Each section of the version shown set against the evidence (`pages::triangulation`).
     evidence: Vec<services::triangulation::SectionEvidence>,
+    /// Whether the visitor may download the data pack (`pages::triangulation`).
+    may_download_pack: bool,
 }
 
 impl AreaPage {
@@ -404,6 +406,7 @@ async fn area_page(
         None => Vec::new(),
     };
     Ok(AreaPage {
+        may_download_pack: crate::pages::triangulation::may_download(visitor, &cycle, &area),
         evidence,
         chrome: Chrome::new(visitor, format!("{name}: self-assessment"), NAV)
             .with_errors(!errors.is_empty()),

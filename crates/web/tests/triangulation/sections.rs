@@ -113,6 +113,48 @@ async fn derby_claims_against_its_figures(app: TestApp) {
         .nth(1)
         .expect("right help's cell");
     assert!(!honest[..honest.find("</a>").expect("link")].contains("flag"));
+
+    // The data pack: Derby's own lead downloads both files from the page's links; with the
+    // triads published, Derby's lead downloads its triad partners' packs and no one else's.
+    assert!(
+        page.body
+            .contains(&format!("href=\"{base}/data-pack.pptx\""))
+    );
+    for file in ["data-pack.pptx", "data-pack.docx"] {
+        let download = lead.get(&format!("{base}/{file}")).await;
+        assert_eq!(download.status, StatusCode::OK, "{file}");
+        assert!(
+            download
+                .header("content-disposition")
+                .is_some_and(|d| d.contains(&format!("data-pack-derby-{year}"))),
+            "{file}"
+        );
+    }
+    let cycle = app
+        .store
+        .annual_cycle(year)
+        .await
+        .expect("read")
+        .expect("cycle");
+    let derby = domain::AuthoritySlug::parse("derby").expect("slug");
+    let triad = cycle
+        .triads
+        .iter()
+        .find(|t| t.contains(&derby))
+        .expect("derby's triad");
+    for area in &cycle.areas {
+        let pack = lead
+            .get(&format!(
+                "/self-assessment/{year}/areas/{area}/data-pack.pptx"
+            ))
+            .await;
+        let expected = if triad.contains(area) {
+            StatusCode::OK
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(pack.status, expected, "{area}");
+    }
 }
 
 crate::app_test!(
