@@ -48,8 +48,30 @@ pub fn written_report(report: &ReportContent) -> Result<Vec<u8>, DocumentError> 
     }
     appendix(&mut body, report);
 
-    let mut docx = document_setup(report);
-    for paragraph in title_block(report) {
+    let footer = format!("{} · {} · Page ", report.reference, report.version);
+    document(
+        &footer,
+        title_block(report),
+        body,
+        &CoreProperties {
+            title: &report.title,
+            subject: &report.area,
+            created: report.generated_on,
+        },
+    )
+}
+
+/// A document of ours: the page, styles and footer (`footer` then the page number), the
+/// title block, the contents, then the body; the core properties put right after packing.
+/// The written report and the data pack (`data_pack`) are both written through it.
+pub(crate) fn document(
+    footer: &str,
+    title_block: Vec<Paragraph>,
+    body: Body,
+    properties: &CoreProperties<'_>,
+) -> Result<Vec<u8>, DocumentError> {
+    let mut docx = document_setup(footer);
+    for paragraph in title_block {
         docx = docx.add_paragraph(paragraph);
     }
     for paragraph in body.contents() {
@@ -65,11 +87,7 @@ pub fn written_report(report: &ReportContent) -> Result<Vec<u8>, DocumentError> 
     docx.build()
         .pack(&mut bytes)
         .map_err(docx_rs::DocxError::from)?;
-    let core = core_properties(&CoreProperties {
-        title: &report.title,
-        subject: &report.area,
-        created: report.generated_on,
-    });
+    let core = core_properties(properties);
     edit_parts(
         &bytes.into_inner(),
         &[CORE_PART, STYLES_PART],
@@ -80,7 +98,7 @@ pub fn written_report(report: &ReportContent) -> Result<Vec<u8>, DocumentError> 
                 text.replacen(NORMAL_STYLE, DEFAULT_NORMAL_STYLE, 1)
             }
         },
-        report.generated_on,
+        properties.created,
     )
 }
 
@@ -95,14 +113,11 @@ const DEFAULT_NORMAL_STYLE: &str =
     r#"<w:style w:type="paragraph" w:default="1" w:styleId="Normal">"#;
 
 /// Page, fonts, styles, bullets and the footer.
-fn document_setup(report: &ReportContent) -> Docx {
+fn document_setup(footer: &str) -> Docx {
     let footer = Footer::new().add_paragraph(
         Paragraph::new()
             .style("Footer")
-            .add_run(text_run(&format!(
-                "{} · {} · Page ",
-                report.reference, report.version
-            )))
+            .add_run(text_run(footer))
             .add_page_num(PageNum::new())
             .add_run(Run::new().add_text(" of "))
             .add_num_pages(NumPages::new()),
@@ -240,7 +255,7 @@ fn title_block(report: &ReportContent) -> Vec<Paragraph> {
 }
 
 /// Text with the characters XML cannot hold removed, and each line break kept as one.
-fn text_run(text: &str) -> Run {
+pub(crate) fn text_run(text: &str) -> Run {
     let text = legal(text);
     let mut run = Run::new();
     for (index, line) in text.lines().enumerate() {
@@ -252,15 +267,15 @@ fn text_run(text: &str) -> Run {
     run
 }
 
-fn styled(style: &str, text: &str) -> Paragraph {
+pub(crate) fn styled(style: &str, text: &str) -> Paragraph {
     Paragraph::new().style(style).add_run(text_run(text))
 }
 
-fn plain(text: &str) -> Paragraph {
+pub(crate) fn plain(text: &str) -> Paragraph {
     Paragraph::new().add_run(text_run(text))
 }
 
-fn bullet(text: &str) -> Paragraph {
+pub(crate) fn bullet(text: &str) -> Paragraph {
     plain(text).numbering(NumberingId::new(BULLETS), IndentLevel::new(0))
 }
 
@@ -271,18 +286,18 @@ enum Block {
 
 /// The report after its title: its blocks, and the headings the contents lists.
 #[derive(Default)]
-struct Body {
+pub(crate) struct Body {
     blocks: Vec<Block>,
     headings: Vec<(usize, String, String)>,
 }
 
 impl Body {
-    fn push(&mut self, paragraph: Paragraph) {
+    pub(crate) fn push(&mut self, paragraph: Paragraph) {
         self.blocks.push(Block::Paragraph(Box::new(paragraph)));
     }
 
     /// A heading with a bookmark the contents links to. Levels 1 and 2 are listed there.
-    fn heading(&mut self, level: usize, text: &str) {
+    pub(crate) fn heading(&mut self, level: usize, text: &str) {
         let id = self.headings.len() + 1;
         let bookmark = format!("_TocPC{id:04}");
         let paragraph = Paragraph::new()
@@ -300,7 +315,7 @@ impl Body {
 
     /// A bulleted list; callers leave out the heading of an empty one, so a reader never
     /// meets a section that says nothing.
-    fn list<'a>(&mut self, items: impl Iterator<Item = &'a str>) {
+    pub(crate) fn list<'a>(&mut self, items: impl Iterator<Item = &'a str>) {
         for item in items {
             self.push(bullet(item));
         }
@@ -329,7 +344,7 @@ impl Body {
         }
     }
 
-    fn table(&mut self, headings: &[&str], widths: &[usize], rows: Vec<Vec<String>>) {
+    pub(crate) fn table(&mut self, headings: &[&str], widths: &[usize], rows: Vec<Vec<String>>) {
         let row = |cells: Vec<String>, header: bool| {
             let cells = cells
                 .iter()

@@ -14,6 +14,7 @@ pub mod action_plan;
 pub mod board;
 pub mod chart;
 pub mod csv;
+pub mod data_pack;
 pub mod docx;
 pub mod ics;
 pub mod pairing_ring;

@@ -8,7 +8,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::FrameworkFamily;
 
-/// The edition the strands below are taken from.
+/// The edition the strands below are taken from: the handbook "came into force on 6 June 2025"
+/// (<https://www.gov.uk/government/publications/area-send-framework-and-handbook/area-send-inspections-framework-and-handbook>,
+/// checked December 2026). The outcome statements below are the published ones, word for word
+/// up to their second sentence, as the Ofsted/CQC page and partnerships' own pages (for example
+/// <https://lancashireandsouthcumbria.icb.nhs.uk/our-work/special-educational-needs-and-disabilities-send/joint-local-area-send-inspections>)
+/// quote them. The strands are the handbook's evaluation criteria in its two families; their
+/// codes are stored and never change, a reworded criterion changes only its label.
 pub const FRAMEWORK_VERSION: &str = "2025-06";
 
 /// What the edition is called and where it is published, for the pages to name.
@@ -61,13 +67,32 @@ vocabulary!(
     #[derive(Serialize, Deserialize)]
     #[serde(rename_all = "snake_case")]
     SelfRating {
-        Positive => "positive", "Typically positive experiences and outcomes";
-        Inconsistent => "inconsistent", "Inconsistent experiences and outcomes";
-        SystemicFailings => "systemic_failings", "Widespread and/or systemic failings";
+        Positive => "positive", "The local area partnership's SEND arrangements typically lead to positive experiences and outcomes for children and young people with SEND";
+        Inconsistent => "inconsistent", "The local area partnership's arrangements lead to inconsistent experiences and outcomes for children and young people with SEND";
+        SystemicFailings => "systemic_failings", "There are widespread and/or systemic failings leading to significant concerns about the experiences and outcomes of children and young people with SEND";
     }
 );
 
 impl SelfRating {
+    /// The outcome in a few words, for a crowded table such as the heat map.
+    pub fn short(self) -> &'static str {
+        match self {
+            Self::Positive => "Typically positive",
+            Self::Inconsistent => "Inconsistent",
+            Self::SystemicFailings => "Systemic failings",
+        }
+    }
+
+    /// The outcome's place on the scale, best first, so a claim can be set against an
+    /// inspection's outcome.
+    pub fn rank(self) -> u8 {
+        match self {
+            Self::Positive => 0,
+            Self::Inconsistent => 1,
+            Self::SystemicFailings => 2,
+        }
+    }
+
     /// The GOV.UK tag colour the rating is shown with, as inspection outcomes are.
     pub fn tag_class(self) -> &'static str {
         match self {

@@ -35,6 +35,7 @@ pub mod theme;
 pub mod timetable;
 pub mod training;
 pub mod triads;
+pub mod triangulation;
 pub mod upkeep;
 
 pub use audit::{AuditEvent, AuditObject};

@@ -184,6 +184,13 @@ pub enum Action {
     RecordTriadConversation { member: bool },
     /// Record `area`'s request for help or offer of support: its lead, or the co-ordinator.
     RecordSupport(AuthoritySlug),
+    /// Download an area's data pack for a cycle (its published figures, inspections and
+    /// flags, for the triad conversation): the area's lead, the leads of its published triad
+    /// (`same_triad`), and those who monitor the region.
+    DownloadDataPack {
+        area: AuthoritySlug,
+        same_triad: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
@@ -344,7 +351,8 @@ fn allows(principal: &Principal, action: &Action) -> bool {
         } => {
             *submitted && *same_triad && principal.has_role(Role::LaLead) && !principal.leads(area)
         }
-        Action::ReadTriadComments { area, same_triad } => {
+        Action::ReadTriadComments { area, same_triad }
+        | Action::DownloadDataPack { area, same_triad } => {
             principal.leads(area)
                 || monitors_region(principal)
                 || (*same_triad && principal.has_role(Role::LaLead))

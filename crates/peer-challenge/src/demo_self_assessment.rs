@@ -4,6 +4,10 @@
 //! outcomes come with the reference data. Self-assessments in every state: last year's
 //! signed off (Derby's text is offered as this year's starting point), this year's
 //! Leicestershire signed off, Nottingham submitted, Rutland a draft, Derby not started.
+//! The real published figures flag some of these claims (`domain::triangulation`): for
+//! example Leicestershire and Nottingham rating themselves typically positive on the right
+//! help at the right time while their 20-week timeliness is in the region's bottom third or
+//! fell sharply, below England; each area's data pack is on its page.
 //! Running the demo again adds nothing twice.
 
 use anyhow::{Context, anyhow};

@@ -26,6 +26,7 @@ pub mod self_assessment;
 pub mod settings;
 pub mod team;
 pub mod training_invitations;
+pub mod triangulation;
 pub mod upkeep;
 
 pub use settings::{

@@ -14,6 +14,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::{ErrorPageKind, error_response};
+use crate::pages::triangulation;
 use crate::pages::{
     account, admin, applications, apply, authorities, biennial, challenges, dashboard, events,
     findings, health, indicators, next_steps, pool, progress, public, reports, returns,
@@ -54,6 +55,7 @@ pub fn route_table(settings: &crate::Settings) -> Vec<Route> {
         self_assessment::routes(),
         self_assessments::routes(),
         triads::routes(settings),
+        triangulation::routes(),
     ]
     .into_iter()
     .flatten()

@@ -108,6 +108,9 @@ mod self_assessment_rows;
 /// Triad scrutiny, the development plan and evidence documents.
 #[path = "authorisation_rows/triads.rs"]
 mod triads_rows;
+/// The annual self-assessment's data packs.
+#[path = "authorisation_rows/triangulation.rs"]
+mod triangulation_rows;
 
 // One line per route reads as the table it is.
 #[rustfmt::skip]
@@ -210,6 +213,7 @@ fn table() -> Vec<Row> {
     rows.extend(biennial_rows::rows());
     rows.extend(self_assessment_rows::rows());
     rows.extend(triads_rows::rows());
+    rows.extend(triangulation_rows::rows());
     rows
 }
 

@@ -55,3 +55,5 @@ fn every_test_file_is_a_module_of_this_binary() {
         }
     }
 }
+#[path = "triangulation/sections.rs"]
+mod triangulation_sections;

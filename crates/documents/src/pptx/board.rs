@@ -74,6 +74,7 @@ fn chart_slide(pack: &BoardPack) -> Slide {
             .map(|(month, _)| month.format("%b %Y").to_string())
             .collect(),
         series,
+        lines: Vec::new(),
     });
     slide
 }

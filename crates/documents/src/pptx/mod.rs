@@ -4,6 +4,7 @@
 //! progress pack ([`board_pack`]).
 
 mod board;
+mod data_pack;
 mod fit;
 mod report;
 mod slides;
@@ -40,6 +41,19 @@ pub fn board_pack(pack: &BoardPack) -> Result<Vec<u8>, DocumentError> {
         subject: "Action plan progress",
         written_on: pack.generated_on,
         slides: board::slides(pack),
+    };
+    deck.write()
+}
+
+/// An area's data pack for the triad conversation (`crate::data_pack`): a title slide, then
+/// per indicator its trend as a line chart and its figures as a table, the inspections, and
+/// the flags.
+pub fn data_pack(pack: &crate::data_pack::DataPack) -> Result<Vec<u8>, DocumentError> {
+    let deck = Deck {
+        title: &pack.title,
+        subject: &pack.area,
+        written_on: pack.generated_on,
+        slides: data_pack::slides(pack),
     };
     deck.write()
 }

@@ -80,6 +80,7 @@ fn method_slide(report: &ReportContent) -> Option<Slide> {
             "1D70B8",
             counts.iter().map(|(_, count)| *count).collect(),
         )],
+        lines: Vec::new(),
     });
     Some(slide)
 }

@@ -370,6 +370,21 @@ pub(crate) struct Chart {
     pub(crate) categories: Vec<String>,
     /// Each series: its name, its colour (hex RGB) and a value per category.
     pub(crate) series: Vec<(String, &'static str, Vec<usize>)>,
+    /// Lines instead of stacked columns (the data pack's trends): each its name, colour, dash
+    /// and marker (so colour is never the only cue), and a value or a gap per category.
+    pub(crate) lines: Vec<ChartLine>,
+}
+
+/// One line of a line chart.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ChartLine {
+    pub(crate) name: String,
+    pub(crate) colour: &'static str,
+    /// DrawingML's preset dash ("solid", "dash", "sysDot").
+    pub(crate) dash: &'static str,
+    /// DrawingML's marker symbol ("circle", "square", "triangle").
+    pub(crate) marker: &'static str,
+    pub(crate) values: Vec<Option<f64>>,
 }
 
 impl Chart {
@@ -387,6 +402,9 @@ impl Chart {
 
     /// The chart part.
     pub(crate) fn part_xml(&self) -> String {
+        if !self.lines.is_empty() {
+            return self.line_part_xml();
+        }
         let count = self.categories.len();
         let categories: String = self
             .categories
@@ -414,6 +432,44 @@ impl Chart {
         format!(
             r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><c:roundedCorners val="0"/><c:chart><c:autoTitleDeleted val="1"/><c:plotArea><c:layout/><c:barChart><c:barDir val="col"/><c:grouping val="stacked"/><c:varyColors val="0"/>{series}<c:gapWidth val="50"/><c:overlap val="100"/><c:axId val="1001"/><c:axId val="1002"/></c:barChart><c:catAx><c:axId val="1001"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/><c:axPos val="b"/><c:numFmt formatCode="General" sourceLinked="0"/><c:tickLblPos val="nextTo"/><c:crossAx val="1002"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/><c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx><c:valAx><c:axId val="1002"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/><c:axPos val="l"/><c:majorGridlines/><c:numFmt formatCode="0" sourceLinked="0"/><c:tickLblPos val="nextTo"/><c:crossAx val="1001"/><c:crosses val="autoZero"/><c:crossBetween val="between"/></c:valAx></c:plotArea><c:legend><c:legendPos val="b"/><c:overlay val="0"/></c:legend><c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart><c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="1400"><a:latin typeface="Arial"/></a:defRPr></a:pPr><a:endParaRPr lang="en-GB"/></a:p></c:txPr></c:chartSpace>"#
+        )
+    }
+}
+
+impl Chart {
+    /// A line chart part: a gap where a line has no value (`dispBlanksAs="gap"`), never zero.
+    fn line_part_xml(&self) -> String {
+        let count = self.categories.len();
+        let categories: String = self
+            .categories
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!(r#"<c:pt idx="{i}"><c:v>{}</c:v></c:pt>"#, escape(c)))
+            .collect();
+        let series: String = self
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(index, line)| {
+                let points: String = line
+                    .values
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| v.map(|v| format!(r#"<c:pt idx="{i}"><c:v>{v}</c:v></c:pt>"#)))
+                    .collect();
+                format!(
+                    r#"<c:ser><c:idx val="{index}"/><c:order val="{index}"/><c:tx><c:strRef><c:f>Sheet1!$A${row}</c:f><c:strCache><c:ptCount val="1"/><c:pt idx="0"><c:v>{name}</c:v></c:pt></c:strCache></c:strRef></c:tx><c:spPr><a:ln w="28575"><a:solidFill><a:srgbClr val="{colour}"/></a:solidFill><a:prstDash val="{dash}"/></a:ln></c:spPr><c:marker><c:symbol val="{marker}"/><c:size val="8"/><c:spPr><a:solidFill><a:srgbClr val="{colour}"/></a:solidFill></c:spPr></c:marker><c:cat><c:strLit><c:ptCount val="{count}"/>{categories}</c:strLit></c:cat><c:val><c:numLit><c:formatCode>General</c:formatCode><c:ptCount val="{count}"/>{points}</c:numLit></c:val><c:smooth val="0"/></c:ser>"#,
+                    row = index + 2,
+                    name = escape(&line.name),
+                    colour = line.colour,
+                    dash = line.dash,
+                    marker = line.marker,
+                )
+            })
+            .collect();
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><c:roundedCorners val="0"/><c:chart><c:autoTitleDeleted val="1"/><c:plotArea><c:layout/><c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/>{series}<c:marker val="1"/><c:axId val="1001"/><c:axId val="1002"/></c:lineChart><c:catAx><c:axId val="1001"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/><c:axPos val="b"/><c:numFmt formatCode="General" sourceLinked="0"/><c:tickLblPos val="nextTo"/><c:crossAx val="1002"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/><c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx><c:valAx><c:axId val="1002"/><c:scaling><c:orientation val="minMax"/><c:min val="0"/></c:scaling><c:delete val="0"/><c:axPos val="l"/><c:majorGridlines/><c:numFmt formatCode="0" sourceLinked="0"/><c:tickLblPos val="nextTo"/><c:crossAx val="1001"/><c:crosses val="autoZero"/><c:crossBetween val="between"/></c:valAx></c:plotArea><c:legend><c:legendPos val="b"/><c:overlay val="0"/></c:legend><c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart><c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="1400"><a:latin typeface="Arial"/></a:defRPr></a:pPr><a:endParaRPr lang="en-GB"/></a:p></c:txPr></c:chartSpace>"#
         )
     }
 }

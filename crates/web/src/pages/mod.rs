@@ -25,6 +25,7 @@ pub mod staffing;
 pub mod team;
 pub mod training;
 pub mod triads;
+pub mod triangulation;
 pub mod upkeep;
 pub mod visit;
 pub mod what_if;

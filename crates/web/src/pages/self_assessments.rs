@@ -280,6 +280,20 @@ pub struct AreaPage {
     versions: Vec<(i32, &'static str, String)>,
     source: &'static str,
     source_url: &'static str,
+    /// Each section of the version shown set against the evidence (`pages::triangulation`).
+    evidence: Vec<services::triangulation::SectionEvidence>,
+    /// Whether the visitor may download the data pack (`pages::triangulation`).
+    may_download_pack: bool,
+}
+
+impl AreaPage {
+    fn evidence_of(&self, strand: &str) -> Option<&services::triangulation::SectionEvidence> {
+        self.evidence.iter().find(|e| e.strand.code() == strand)
+    }
+
+    fn month(&self, month: &chrono::NaiveDate) -> String {
+        domain::inspections::month_year(*month)
+    }
 }
 
 /// The version a page shows.
@@ -384,7 +398,16 @@ async fn area_page(
     let awaiting_sign_off =
         may_edit && shown_version.is_some_and(|v| v.status == SelfAssessmentStatus::Submitted);
     let base = format!("/self-assessment/{}/areas/{area}", cycle.year);
+    let evidence = match shown_version {
+        Some(version) => {
+            crate::pages::triangulation::section_evidence(state, &cycle, &area, &version.answers)
+                .await?
+        }
+        None => Vec::new(),
+    };
     Ok(AreaPage {
+        may_download_pack: crate::pages::triangulation::may_download(visitor, &cycle, &area),
+        evidence,
         chrome: Chrome::new(visitor, format!("{name}: self-assessment"), NAV)
             .with_errors(!errors.is_empty()),
         summary: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
@@ -643,6 +666,8 @@ pub struct HeatCell {
     pub text: &'static str,
     pub class: &'static str,
     pub href: String,
+    /// How many triangulation flags the section raises (`pages::triangulation`).
+    pub flags: usize,
 }
 
 #[derive(Template, WebTemplate)]
@@ -671,6 +696,12 @@ pub async fn heat_map(
         .ok_or(AppError::NotFound)?;
     let authorities = state.store.authorities().await?;
     let submitted = state.store.submitted_self_assessments(cycle.id).await?;
+    let evidence = crate::pages::triangulation::cycle_evidence(&state, &cycle).await?;
+    let as_of = services::triangulation::as_of(year, Some(cycle.timetable.self_assessment_opens));
+    let flags: Vec<(AuthoritySlug, Vec<domain::triangulation::Flag>)> = submitted
+        .iter()
+        .map(|s| (s.area.clone(), evidence.flags(&s.area, &s.answers, as_of)))
+        .collect();
     let areas = cycle
         .areas
         .iter()
@@ -691,13 +722,15 @@ pub async fn heat_map(
                     let assessment = submitted.iter().find(|s| &s.area == area)?;
                     let rating = assessment.answers.section(strand).rating?;
                     Some(HeatCell {
-                        text: match rating {
-                            SelfRating::Positive => "Positive",
-                            SelfRating::Inconsistent => "Inconsistent",
-                            SelfRating::SystemicFailings => "Systemic failings",
-                        },
+                        text: rating.short(),
                         class: rating.tag_class(),
                         href: format!("/self-assessment/{year}/areas/{area}#{}", strand.code()),
+                        flags: flags
+                            .iter()
+                            .filter(|(a, _)| a == area)
+                            .flat_map(|(_, f)| f)
+                            .filter(|f| f.strand == strand)
+                            .count(),
                     })
                 })
                 .collect();
