@@ -99,7 +99,7 @@ async fn published_triad(
     annual_cycle::Entity::update_many()
         .col_expr(
             annual_cycle::Column::TriadsPublishedAt,
-            sea_orm::sea_query::Expr::col(annual_cycle::Column::TriadsPublishedAt).into(),
+            sea_orm::sea_query::Expr::col(annual_cycle::Column::TriadsPublishedAt),
         )
         .filter(annual_cycle::Column::ActivityId.eq(cycle.as_uuid()))
         .exec(db)
