@@ -93,6 +93,17 @@ async fn published_triad(
     cycle: ProgrammeActivityId,
     number: i32,
 ) -> Result<(annual_cycle::Model, Vec<AuthoritySlug>), StoreError> {
+    // A no-op update takes the cycle's row lock, so two people recording the same triad's
+    // conversation at once are serialised on PostgreSQL as `BEGIN IMMEDIATE` does on SQLite:
+    // the second finds the first's record and corrects it, and no plan is owed twice.
+    annual_cycle::Entity::update_many()
+        .col_expr(
+            annual_cycle::Column::TriadsPublishedAt,
+            sea_orm::sea_query::Expr::col(annual_cycle::Column::TriadsPublishedAt),
+        )
+        .filter(annual_cycle::Column::ActivityId.eq(cycle.as_uuid()))
+        .exec(db)
+        .await?;
     let row = annual_cycle::Entity::find_by_id(cycle.as_uuid())
         .one(db)
         .await?

@@ -348,3 +348,69 @@ store_test!(
         assert_eq!(reads.len(), 1);
     }
 );
+
+store_test!(
+    people_recording_one_triads_conversation_at_once_owe_each_plan_once,
+    |store: Store| async move {
+        let coordinator = account(
+            &store,
+            "Cora Ordinator",
+            RoleGrant::new(Role::Coordinator, None).expect("grant"),
+        )
+        .await;
+        let areas: Vec<_> = ["derby", "nottingham", "rutland"]
+            .into_iter()
+            .map(slug)
+            .collect();
+        let cycle = store
+            .create_annual_cycle(
+                2026,
+                CycleTimetable::usual(2026).expect("timetable"),
+                &areas,
+                std::slice::from_ref(&areas),
+                &coordinator,
+                at(0),
+            )
+            .await
+            .expect("cycle");
+        store
+            .publish_triads(cycle, &coordinator, vec![], at(1))
+            .await
+            .expect("published");
+        let mut writers = tokio::task::JoinSet::new();
+        for writer in 0..8 {
+            let store = store.clone();
+            let coordinator = coordinator.clone();
+            let derby = areas[0].clone();
+            writers.spawn(async move {
+                let conversation = Conversation {
+                    held_on: day(1, 20),
+                    attended: vec![(
+                        derby,
+                        OneLine::parse("x", &format!("Writer {writer}"), 500).expect("line"),
+                    )],
+                    agreed: MultiLine::parse("x", "Agreed", 100).expect("text"),
+                };
+                store
+                    .record_triad_conversation(cycle, 1, &conversation, &coordinator, at(2))
+                    .await
+            });
+        }
+        for result in writers.join_all().await {
+            result.expect("every writer is answered with success");
+        }
+        let owed = store
+            .returns(&ReturnFilter {
+                area: None,
+                programme: Some(Programme::Annual),
+            })
+            .await
+            .expect("returns");
+        assert_eq!(
+            owed.iter()
+                .filter(|r| r.kind == ReturnKind::AnnualDevelopmentPlan)
+                .count(),
+            3
+        );
+    }
+);
