@@ -14,7 +14,7 @@ use domain::indicators::{ENGLAND_CODE, Indicator, Period, Reading};
 use domain::inspections::Inspection;
 use domain::self_assessment_form::SelfAssessmentAnswers;
 use domain::triangulation::{
-    Flag, IndicatorFigures, IndicatorPosition, figure, flags, position, related_indicators,
+    Flag, IndicatorFigures, IndicatorPosition, figure, flags, median, position, related_indicators,
     standing_inspection,
 };
 use store::{Authority, Store, StoreError};
@@ -203,20 +203,12 @@ impl RegionEvidence {
                 .and_then(|r| r.value())
         };
         let middle = |period: &Period| {
-            let mut values: Vec<f64> = self
-                .areas
-                .iter()
-                .filter_map(|a| at(&a.gss_code, period))
-                .collect();
-            values.sort_by(f64::total_cmp);
-            let n = values.len();
-            (n > 0).then(|| {
-                if n % 2 == 0 {
-                    (values[n / 2 - 1] + values[n / 2]) / 2.0
-                } else {
-                    values[n / 2]
-                }
-            })
+            median(
+                self.areas
+                    .iter()
+                    .filter_map(|a| at(&a.gss_code, period))
+                    .collect(),
+            )
         };
         Some(TrendChart {
             id: id.to_owned(),
