@@ -241,6 +241,18 @@ impl RegionEvidence {
         })
     }
 
+    /// Where the area stands on each indicator in the latest period, in words (the authority
+    /// page's panel).
+    pub fn standings(&self, slug: &AuthoritySlug) -> Vec<IndicatorLine> {
+        let Some(area) = self.area(slug) else {
+            return Vec::new();
+        };
+        self.positions(slug)
+            .iter()
+            .filter_map(|p| Some(line(p, self.chart(area, p.indicator, "standing")?)))
+            .collect()
+    }
+
     /// The flags on each rated section of `answers`, without the charts (the heat map's).
     pub fn flags(
         &self,
