@@ -3,7 +3,8 @@
 // rates itself typically positive on the right help at the right time while 10th of 10 in the
 // region and below England), follows the flagged cell to its section, reads the flag, the
 // trend chart and its table, and downloads the area's data pack as slides and as a document.
-// Every page is scanned with axe and measured at 320 px. See README.md in this folder.
+// The authority page says where the area stands in its region. Every page is scanned with
+// axe and measured at 320 px. See README.md in this folder.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -63,4 +64,14 @@ test('the board follows a flag from the heat map to its section and downloads th
     const body = await download.body();
     assert.equal(body.subarray(0, 2).toString(), 'PK', `${file} is a zip package`);
   }
+});
+
+test('the authority page says where the area stands in its region', async () => {
+  const { context, page } = await newPage();
+  contexts.push(context);
+  await signInAs(page, BOARD);
+  const response = await goto(page, '/authorities/leicestershire');
+  await check(page, response, { who: BOARD.name, path: '/authorities/leicestershire' });
+  const table = page.getByRole('table', { name: 'Where Leicestershire stands in its region' });
+  assert.match(await table.innerText(), /EHC plans issued within 20 weeks \(%\)\s+4\.3% \(2024\)\s+[\d.]+%\s+46\.4%\s+10th of 10/);
 });

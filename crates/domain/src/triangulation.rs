@@ -155,13 +155,14 @@ pub fn figure(indicator: Indicator, value: f64) -> String {
     }
 }
 
-fn median(mut values: Vec<f64>) -> Option<f64> {
+/// The middle of some figures (the mean of the two middle ones for an even count).
+pub fn median(mut values: Vec<f64>) -> Option<f64> {
     if values.is_empty() {
         return None;
     }
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
-    Some(if values.len() % 2 == 0 {
+    Some(if values.len().is_multiple_of(2) {
         (values[mid - 1] + values[mid]) / 2.0
     } else {
         values[mid]
@@ -432,7 +433,7 @@ mod tests {
             flags(
                 Strand::LeadersEngage,
                 Some(SelfRating::Positive),
-                &[p.clone()],
+                std::slice::from_ref(&p),
                 None
             )
             .is_empty()
@@ -441,7 +442,7 @@ mod tests {
             flags(
                 Strand::NeedsIdentified,
                 Some(SelfRating::Inconsistent),
-                &[p.clone()],
+                std::slice::from_ref(&p),
                 None
             )
             .is_empty()

@@ -14,7 +14,7 @@ use domain::indicators::{ENGLAND_CODE, Indicator, Period, Reading};
 use domain::inspections::Inspection;
 use domain::self_assessment_form::SelfAssessmentAnswers;
 use domain::triangulation::{
-    Flag, IndicatorFigures, IndicatorPosition, figure, flags, position, related_indicators,
+    Flag, IndicatorFigures, IndicatorPosition, figure, flags, median, position, related_indicators,
     standing_inspection,
 };
 use store::{Authority, Store, StoreError};
@@ -203,20 +203,12 @@ impl RegionEvidence {
                 .and_then(|r| r.value())
         };
         let middle = |period: &Period| {
-            let mut values: Vec<f64> = self
-                .areas
-                .iter()
-                .filter_map(|a| at(&a.gss_code, period))
-                .collect();
-            values.sort_by(f64::total_cmp);
-            let n = values.len();
-            (n > 0).then(|| {
-                if n % 2 == 0 {
-                    (values[n / 2 - 1] + values[n / 2]) / 2.0
-                } else {
-                    values[n / 2]
-                }
-            })
+            median(
+                self.areas
+                    .iter()
+                    .filter_map(|a| at(&a.gss_code, period))
+                    .collect(),
+            )
         };
         Some(TrendChart {
             id: id.to_owned(),
@@ -247,6 +239,18 @@ impl RegionEvidence {
                 String::new()
             },
         })
+    }
+
+    /// Where the area stands on each indicator in the latest period, in words (the authority
+    /// page's panel).
+    pub fn standings(&self, slug: &AuthoritySlug) -> Vec<IndicatorLine> {
+        let Some(area) = self.area(slug) else {
+            return Vec::new();
+        };
+        self.positions(slug)
+            .iter()
+            .filter_map(|p| Some(line(p, self.chart(area, p.indicator, "standing")?)))
+            .collect()
     }
 
     /// The flags on each rated section of `answers`, without the charts (the heat map's).

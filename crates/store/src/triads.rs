@@ -23,7 +23,7 @@ use crate::entity::{
     annual_cycle, owed_return, self_assessment, self_assessment_document, triad_comment,
     triad_conversation, triad_member, triad_support,
 };
-use crate::{Store, StoreError, audit};
+use crate::{Store, StoreError, audit, programmes};
 
 /// A comment as the scrutiny page shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,17 +93,9 @@ async fn published_triad(
     cycle: ProgrammeActivityId,
     number: i32,
 ) -> Result<(annual_cycle::Model, Vec<AuthoritySlug>), StoreError> {
-    // A no-op update takes the cycle's row lock, so two people recording the same triad's
-    // conversation at once are serialised on PostgreSQL as `BEGIN IMMEDIATE` does on SQLite:
-    // the second finds the first's record and corrects it, and no plan is owed twice.
-    annual_cycle::Entity::update_many()
-        .col_expr(
-            annual_cycle::Column::TriadsPublishedAt,
-            sea_orm::sea_query::Expr::col(annual_cycle::Column::TriadsPublishedAt),
-        )
-        .filter(annual_cycle::Column::ActivityId.eq(cycle.as_uuid()))
-        .exec(db)
-        .await?;
+    // Two people recording the same triad's conversation at once take turns on the cycle: the
+    // second finds the first's record and corrects it, and no plan is owed twice.
+    programmes::lock_activity(db, cycle).await?;
     let row = annual_cycle::Entity::find_by_id(cycle.as_uuid())
         .one(db)
         .await?

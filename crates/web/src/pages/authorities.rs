@@ -59,6 +59,8 @@ pub struct AuthorityPage {
     valid_to: Option<String>,
     /// Its published figures and inspections (`pages::indicators`).
     evidence: crate::pages::indicators::EvidencePanel,
+    /// Where it stands in its region (`pages::triangulation`).
+    standing: crate::pages::triangulation::StandingPanel,
 }
 
 pub async fn show_authority(
@@ -89,7 +91,10 @@ pub async fn show_authority(
         slug: authority.slug.to_string(),
         may_record: visitor.may(&Action::ManageInspections),
     };
+    let standing =
+        crate::pages::triangulation::authority_standing(&state, &authority, &all).await?;
     Ok(AuthorityPage {
+        standing,
         evidence,
         chrome: Chrome::new(&visitor, authority.name.clone(), "/authorities"),
         valid_from: authority.valid_from.map(dates::date),

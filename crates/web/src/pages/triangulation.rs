@@ -1,7 +1,9 @@
 //! Triangulation on the self-assessment pages: each section's self-rating beside its related
 //! published figures and the standing inspection, with the flags where they disagree
-//! (`domain::triangulation`), and each area's data pack for the triad conversation.
+//! (`domain::triangulation`), each area's data pack for the triad conversation, and the
+//! authority page's panel of where the area stands in its region.
 
+use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -10,8 +12,10 @@ use axum::routing::get;
 use domain::self_assessment::cycle_title;
 use domain::self_assessment_form::{SelfAssessmentAnswers, SelfAssessmentStatus};
 use domain::{Action, AuthoritySlug};
-use services::triangulation::{FlagsFrom, RegionEvidence, SectionEvidence, as_of, region_evidence};
-use store::AnnualCycle;
+use services::triangulation::{
+    FlagsFrom, IndicatorLine, RegionEvidence, SectionEvidence, as_of, region_evidence,
+};
+use store::{AnnualCycle, Authority};
 
 use crate::route::{Route, route};
 use crate::visitor::Visitor;
@@ -156,4 +160,33 @@ pub async fn section_evidence(
         answers,
         as_of(cycle.year, Some(cycle.timetable.self_assessment_opens)),
     ))
+}
+
+/// The authority page's panel: where the area stands among its region's areas on each
+/// indicator in the latest period (its own template, beside `pages::indicators`' evidence).
+#[derive(Template)]
+#[template(path = "pages/triangulation/authority_standing.html")]
+pub struct StandingPanel {
+    pub name: String,
+    pub lines: Vec<IndicatorLine>,
+}
+
+/// The panel for a current authority; empty for a former one (it has no place in today's
+/// region) or one without figures.
+pub async fn authority_standing(
+    state: &AppState,
+    authority: &Authority,
+    all: &[Authority],
+) -> Result<StandingPanel, AppError> {
+    let lines = if authority.valid_to.is_none() {
+        region_evidence(&state.store, &authority.region, all)
+            .await?
+            .standings(&authority.slug)
+    } else {
+        Vec::new()
+    };
+    Ok(StandingPanel {
+        name: authority.name.clone(),
+        lines,
+    })
 }

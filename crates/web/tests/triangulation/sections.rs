@@ -161,3 +161,28 @@ crate::app_test!(
     a_positive_claim_against_bottom_third_figures_is_flagged,
     derby_claims_against_its_figures
 );
+
+/// The authority page says where a current area stands in its region on each indicator;
+/// the former county has no place in today's region and no such table.
+async fn the_authority_page_says_where_the_area_stands(app: TestApp) {
+    let mut board = app.browser_as(Who::Board).await;
+    let derby = board.get("/authorities/derby").await;
+    assert_eq!(derby.status, StatusCode::OK);
+    let table = derby
+        .body
+        .split("id=\"standing\"")
+        .nth(1)
+        .expect("the standing table");
+    let table = &table[..table.find("</table>").expect("end")];
+    assert!(table.contains("14.0% (2024)"), "{table}");
+    assert!(table.contains("8th of 10"), "{table}");
+    assert!(table.contains("46.4%"), "{table}");
+    let former = board.get("/authorities/northamptonshire").await;
+    assert_eq!(former.status, StatusCode::OK);
+    assert!(!former.body.contains("id=\"standing\""));
+}
+
+crate::app_test!(
+    the_authority_page_shows_the_area_s_place_in_its_region,
+    the_authority_page_says_where_the_area_stands
+);
