@@ -25,7 +25,7 @@ use crate::xml::legal;
 const PAGE_WIDTH: u32 = 11_906;
 const PAGE_HEIGHT: u32 = 16_838;
 const MARGIN: i32 = 1_440;
-const TEXT_WIDTH: usize = 9_026;
+pub(crate) const TEXT_WIDTH: usize = 9_026;
 
 /// The colours of the slide deck: near-black text, grey secondary text (7:1 on white).
 const TEXT: &str = "0B0C0C";
@@ -48,8 +48,26 @@ pub fn written_report(report: &ReportContent) -> Result<Vec<u8>, DocumentError> 
     }
     appendix(&mut body, report);
 
-    let mut docx = document_setup(report);
-    for paragraph in title_block(report) {
+    let footer = format!("{} · {} · ", report.reference, report.version);
+    let core = CoreProperties {
+        title: &report.title,
+        subject: &report.area,
+        created: report.generated_on,
+    };
+    write_document(title_block(report), body, &footer, &core)
+}
+
+/// A document of title lines, then the contents and `body`, with `footer` before the page
+/// number: the written report and the programmes' overviews (`crate::programme_overview`)
+/// are written here alike, with the same styles, headings and contents.
+pub(crate) fn write_document(
+    title_block: Vec<Paragraph>,
+    body: Body,
+    footer: &str,
+    core: &CoreProperties,
+) -> Result<Vec<u8>, DocumentError> {
+    let mut docx = document_setup(footer);
+    for paragraph in title_block {
         docx = docx.add_paragraph(paragraph);
     }
     for paragraph in body.contents() {
@@ -65,22 +83,18 @@ pub fn written_report(report: &ReportContent) -> Result<Vec<u8>, DocumentError> 
     docx.build()
         .pack(&mut bytes)
         .map_err(docx_rs::DocxError::from)?;
-    let core = core_properties(&CoreProperties {
-        title: &report.title,
-        subject: &report.area,
-        created: report.generated_on,
-    });
+    let core_xml = core_properties(core);
     edit_parts(
         &bytes.into_inner(),
         &[CORE_PART, STYLES_PART],
         |name, text| {
             if name == CORE_PART {
-                core.clone()
+                core_xml.clone()
             } else {
                 text.replacen(NORMAL_STYLE, DEFAULT_NORMAL_STYLE, 1)
             }
         },
-        report.generated_on,
+        core.created,
     )
 }
 
@@ -95,14 +109,11 @@ const DEFAULT_NORMAL_STYLE: &str =
     r#"<w:style w:type="paragraph" w:default="1" w:styleId="Normal">"#;
 
 /// Page, fonts, styles, bullets and the footer.
-fn document_setup(report: &ReportContent) -> Docx {
+fn document_setup(footer: &str) -> Docx {
     let footer = Footer::new().add_paragraph(
         Paragraph::new()
             .style("Footer")
-            .add_run(text_run(&format!(
-                "{} · {} · Page ",
-                report.reference, report.version
-            )))
+            .add_run(text_run(&format!("{footer}Page ")))
             .add_page_num(PageNum::new())
             .add_run(Run::new().add_text(" of "))
             .add_num_pages(NumPages::new()),
@@ -252,11 +263,11 @@ fn text_run(text: &str) -> Run {
     run
 }
 
-fn styled(style: &str, text: &str) -> Paragraph {
+pub(crate) fn styled(style: &str, text: &str) -> Paragraph {
     Paragraph::new().style(style).add_run(text_run(text))
 }
 
-fn plain(text: &str) -> Paragraph {
+pub(crate) fn plain(text: &str) -> Paragraph {
     Paragraph::new().add_run(text_run(text))
 }
 
@@ -264,25 +275,25 @@ fn bullet(text: &str) -> Paragraph {
     plain(text).numbering(NumberingId::new(BULLETS), IndentLevel::new(0))
 }
 
-enum Block {
+pub(crate) enum Block {
     Paragraph(Box<Paragraph>),
     Table(Box<Table>),
 }
 
 /// The report after its title: its blocks, and the headings the contents lists.
 #[derive(Default)]
-struct Body {
+pub(crate) struct Body {
     blocks: Vec<Block>,
     headings: Vec<(usize, String, String)>,
 }
 
 impl Body {
-    fn push(&mut self, paragraph: Paragraph) {
+    pub(crate) fn push(&mut self, paragraph: Paragraph) {
         self.blocks.push(Block::Paragraph(Box::new(paragraph)));
     }
 
     /// A heading with a bookmark the contents links to. Levels 1 and 2 are listed there.
-    fn heading(&mut self, level: usize, text: &str) {
+    pub(crate) fn heading(&mut self, level: usize, text: &str) {
         let id = self.headings.len() + 1;
         let bookmark = format!("_TocPC{id:04}");
         let paragraph = Paragraph::new()
@@ -300,7 +311,7 @@ impl Body {
 
     /// A bulleted list; callers leave out the heading of an empty one, so a reader never
     /// meets a section that says nothing.
-    fn list<'a>(&mut self, items: impl Iterator<Item = &'a str>) {
+    pub(crate) fn list<'a>(&mut self, items: impl Iterator<Item = &'a str>) {
         for item in items {
             self.push(bullet(item));
         }
@@ -329,7 +340,7 @@ impl Body {
         }
     }
 
-    fn table(&mut self, headings: &[&str], widths: &[usize], rows: Vec<Vec<String>>) {
+    pub(crate) fn table(&mut self, headings: &[&str], widths: &[usize], rows: Vec<Vec<String>>) {
         let row = |cells: Vec<String>, header: bool| {
             let cells = cells
                 .iter()

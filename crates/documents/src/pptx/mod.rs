@@ -5,6 +5,7 @@
 
 mod board;
 mod fit;
+mod overview;
 mod report;
 mod slides;
 
@@ -40,6 +41,20 @@ pub fn board_pack(pack: &BoardPack) -> Result<Vec<u8>, DocumentError> {
         subject: "Action plan progress",
         written_on: pack.generated_on,
         slides: board::slides(pack),
+    };
+    deck.write()
+}
+
+/// A programme's overview for the board (a thematic event, a biennial cycle): a title slide,
+/// then each section's words and tables; see [`crate::programme_overview`].
+pub fn overview_deck(
+    overview: &crate::programme_overview::Overview,
+) -> Result<Vec<u8>, DocumentError> {
+    let deck = Deck {
+        title: &overview.title,
+        subject: &overview.kind,
+        written_on: overview.generated_on,
+        slides: overview::slides(overview),
     };
     deck.write()
 }
@@ -344,16 +359,16 @@ print(json.dumps({
 }))
 "#;
 
-    fn read_deck(bytes: &[u8]) -> Value {
+    pub(super) fn read_deck(bytes: &[u8]) -> Value {
         read_back("pptx", READ_DECK, bytes)
     }
 
-    fn slides_of(deck: &Value) -> &Vec<Value> {
+    pub(super) fn slides_of(deck: &Value) -> &Vec<Value> {
         deck["slides"].as_array().expect("slides")
     }
 
     /// Every slide's text, joined, for finding a phrase wherever it landed.
-    fn all_text(deck: &Value) -> String {
+    pub(super) fn all_text(deck: &Value) -> String {
         slides_of(deck)
             .iter()
             .flat_map(|slide| slide["texts"].as_array().expect("texts"))
