@@ -20,6 +20,8 @@ mod challenges;
 mod crowds;
 mod events;
 mod outcomes;
+#[path = "overviews/downloads.rs"]
+mod overviews;
 mod page_snapshots;
 mod pool_directory;
 mod reminders;

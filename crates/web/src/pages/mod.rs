@@ -14,6 +14,7 @@ pub mod findings;
 pub mod health;
 pub mod indicators;
 pub mod next_steps;
+pub mod overview_files;
 pub mod pool;
 pub mod progress;
 pub mod public;
