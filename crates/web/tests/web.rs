@@ -20,6 +20,8 @@ mod challenges;
 mod crowds;
 mod events;
 mod outcomes;
+#[path = "overviews/area_pages.rs"]
+mod overview_area_pages;
 #[path = "overviews/downloads.rs"]
 mod overviews;
 mod page_snapshots;

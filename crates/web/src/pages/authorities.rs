@@ -59,6 +59,8 @@ pub struct AuthorityPage {
     valid_to: Option<String>,
     /// Its published figures and inspections (`pages::indicators`).
     evidence: crate::pages::indicators::EvidencePanel,
+    /// The events and biennial cycles it took part in (`pages::area_programmes`).
+    programmes: crate::pages::area_programmes::AreaProgrammes,
 }
 
 pub async fn show_authority(
@@ -89,7 +91,10 @@ pub async fn show_authority(
         slug: authority.slug.to_string(),
         may_record: visitor.may(&Action::ManageInspections),
     };
+    let programmes =
+        crate::pages::area_programmes::area_programmes(&state, &visitor, &authority.slug).await?;
     Ok(AuthorityPage {
+        programmes,
         evidence,
         chrome: Chrome::new(&visitor, authority.name.clone(), "/authorities"),
         valid_from: authority.valid_from.map(dates::date),

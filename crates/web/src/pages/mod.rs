@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod applications;
 pub mod apply;
+pub mod area_programmes;
 pub mod authorities;
 pub mod biennial;
 pub mod challenges;
