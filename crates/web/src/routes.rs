@@ -54,6 +54,7 @@ pub fn route_table(settings: &crate::Settings) -> Vec<Route> {
         self_assessment::routes(),
         self_assessments::routes(),
         crate::pages::overview_files::routes(),
+        crate::pages::programme_activities::routes(),
     ]
     .into_iter()
     .flatten()

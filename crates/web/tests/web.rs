@@ -22,6 +22,8 @@ mod events;
 mod outcomes;
 #[path = "overviews/area_pages.rs"]
 mod overview_area_pages;
+#[path = "overviews/board.rs"]
+mod overview_board;
 #[path = "overviews/downloads.rs"]
 mod overviews;
 mod page_snapshots;

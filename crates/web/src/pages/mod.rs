@@ -17,6 +17,7 @@ pub mod indicators;
 pub mod next_steps;
 pub mod overview_files;
 pub mod pool;
+pub mod programme_activities;
 pub mod progress;
 pub mod public;
 pub mod reports;

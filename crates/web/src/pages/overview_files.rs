@@ -86,6 +86,23 @@ pub fn cycle_downloads(visitor: &Visitor, cycle: &BiennialCycle) -> Option<Overv
     })
 }
 
+/// A cycle's downloads from its list row, `areas` being those owing it a return: the board's
+/// list reads no cycle whole.
+pub fn summary_downloads(
+    visitor: &Visitor,
+    cycle: &store::BiennialSummary,
+    areas: Vec<domain::AuthoritySlug>,
+) -> Option<OverviewDownloads> {
+    let published = cycle_overview_published(cycle.state);
+    visitor
+        .may(&Action::ReadProgrammeOverview { areas, published })
+        .then(|| OverviewDownloads {
+            docx: format!("/biennial/{}/overview.docx", cycle.id),
+            pptx: format!("/biennial/{}/overview.pptx", cycle.id),
+            draft: !published,
+        })
+}
+
 fn attachment((name, bytes): (String, Vec<u8>), format: ReportFormat) -> Response {
     let content_type = match format {
         ReportFormat::SlideDeck => {

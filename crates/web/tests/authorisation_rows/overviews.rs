@@ -3,6 +3,7 @@
 //! download it, as a preview; once published (`{published_event}`, `{published_cycle}` with
 //! Derby taking part) the board and the lead of Derby read it too; a published cycle Derby
 //! took no part in (`{cycle_without_derby}`) stays closed to Derby's lead. Reviewers never.
+//! The board's list of events and cycles is for those who monitor the region.
 
 use super::*;
 
@@ -22,6 +23,8 @@ pub fn rows() -> Vec<Row> {
         row(Method::GET, "/biennial/{id}/overview.pptx", "/biennial/{published_cycle}/overview.pptx", PUBLISHED),
         row(Method::GET, "/biennial/{id}/overview.docx", "/biennial/{cycle_without_derby}/overview.docx", NOT_DERBYS),
         row(Method::GET, "/biennial/{id}/overview.pptx", "/biennial/{cycle_without_derby}/overview.pptx", NOT_DERBYS),
+        // The board's list of events and cycles: those who monitor the region.
+        row(Method::GET, "/progress/programmes",         "/progress/programmes",                      [REDIRECT, OK, OK, FORBIDDEN, FORBIDDEN, OK]),
     ]
 }
 
