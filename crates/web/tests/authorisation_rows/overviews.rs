@@ -30,7 +30,7 @@ pub fn rows() -> Vec<Row> {
 
 /// The published event and cycles the rows name.
 pub async fn fixtures(app: &TestApp) -> Vec<(&'static str, String)> {
-    use support::overview_fixture::{published_cycle, published_event};
+    use support::overview_fixture::{derby_cycle, published_cycle, published_event};
     vec![
         (
             "{published_event}",
@@ -40,18 +40,7 @@ pub async fn fixtures(app: &TestApp) -> Vec<(&'static str, String)> {
         ),
         (
             "{published_cycle}",
-            published_cycle(
-                &app.store,
-                2030,
-                &["derby", "leicester", "nottingham"],
-                &[
-                    ("derby", "leicester"),
-                    ("leicester", "nottingham"),
-                    ("nottingham", "derby"),
-                ],
-            )
-            .await
-            .to_string(),
+            derby_cycle(&app.store).await.to_string(),
         ),
         (
             "{cycle_without_derby}",

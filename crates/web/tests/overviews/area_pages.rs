@@ -4,22 +4,12 @@
 //! reviewer sees neither programme.
 
 use crate::support;
-use support::overview_fixture::{published_cycle, published_event};
+use support::overview_fixture::{derby_cycle, published_event};
 use support::{TestApp, Who};
 
 async fn an_area_page_shows_its_events_and_cycles(app: TestApp) {
     let event = published_event(&app.store, "Preparation for adulthood", "Themes.").await;
-    let cycle = published_cycle(
-        &app.store,
-        2030,
-        &["derby", "leicester", "nottingham"],
-        &[
-            ("derby", "leicester"),
-            ("leicester", "nottingham"),
-            ("nottingham", "derby"),
-        ],
-    )
-    .await;
+    let cycle = derby_cycle(&app.store).await;
 
     let own = app
         .browser_as(Who::LeadOfDerby)

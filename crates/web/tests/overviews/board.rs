@@ -2,22 +2,12 @@
 //! programme filter, each with its returns, its areas' actions and the overview's downloads.
 
 use crate::support;
-use support::overview_fixture::{published_cycle, published_event};
+use support::overview_fixture::{derby_cycle, published_event};
 use support::{TestApp, Who};
 
 async fn the_board_lists_events_and_cycles_with_their_overviews(app: TestApp) {
     let event = published_event(&app.store, "Preparation for adulthood", "Themes.").await;
-    let cycle = published_cycle(
-        &app.store,
-        2030,
-        &["derby", "leicester", "nottingham"],
-        &[
-            ("derby", "leicester"),
-            ("leicester", "nottingham"),
-            ("nottingham", "derby"),
-        ],
-    )
-    .await;
+    let cycle = derby_cycle(&app.store).await;
     let mut board = app.browser_as(Who::Board).await;
     let region = board.get("/progress?programme=thematic").await;
     assert!(

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::outcomes::{download, read_back};
 use crate::support;
-use support::overview_fixture::{published_cycle, published_event};
+use support::overview_fixture::{derby_cycle, published_event};
 use support::{TestApp, Who};
 
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -125,17 +125,7 @@ app_test!(
 );
 
 async fn every_area_taking_part_is_in_a_cycles_overview(app: TestApp) {
-    let cycle = published_cycle(
-        &app.store,
-        2030,
-        &["derby", "leicester", "nottingham"],
-        &[
-            ("derby", "leicester"),
-            ("leicester", "nottingham"),
-            ("nottingham", "derby"),
-        ],
-    )
-    .await;
+    let cycle = derby_cycle(&app.store).await;
     let base = format!("/biennial/{cycle}");
     let page = app.browser_as(Who::LeadOfDerby).await.get(&base).await;
     assert!(

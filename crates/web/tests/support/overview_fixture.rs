@@ -39,9 +39,8 @@ pub fn action(reference: &str, action: &str, answers: &str) -> ActionEntry {
     }
 }
 
-/// An event for every area taken to "overview published": Derby returned one next step,
-/// the others did not; the co-ordinator's overview says `overview`.
-pub async fn published_event(store: &Store, title: &str, overview: &str) -> ProgrammeActivityId {
+/// An online event for every current area, three weeks or more away, open for nominations.
+pub async fn open_event(store: &Store, title: &str) -> ProgrammeActivityId {
     let coordinator = principal_of(store, COORDINATOR).await;
     let date: NaiveDate = future_weekday();
     let answers = EventAnswers {
@@ -80,8 +79,27 @@ pub async fn published_event(store: &Store, title: &str, overview: &str) -> Prog
         .create_event(&details, &areas, &coordinator, now)
         .await
         .expect("created");
+    store
+        .move_event(
+            id,
+            EventState::Draft,
+            EventState::Open,
+            vec![],
+            &coordinator,
+            now,
+        )
+        .await
+        .expect("opened");
+    id
+}
+
+/// An event for every area taken to "overview published": Derby returned one next step,
+/// the others did not; the co-ordinator's overview says `overview`.
+pub async fn published_event(store: &Store, title: &str, overview: &str) -> ProgrammeActivityId {
+    let coordinator = principal_of(store, COORDINATOR).await;
+    let id = open_event(store, title).await;
+    let now = Utc::now();
     let states = [
-        EventState::Draft,
         EventState::Open,
         EventState::KloesShared,
         EventState::Held,
@@ -221,4 +239,19 @@ pub async fn published_cycle(
         .await
         .expect("overview published");
     id
+}
+
+/// The 2030 cycle of Derby, Leicester and Nottingham, each challenging the next.
+pub async fn derby_cycle(store: &Store) -> ProgrammeActivityId {
+    published_cycle(
+        store,
+        2030,
+        &["derby", "leicester", "nottingham"],
+        &[
+            ("derby", "leicester"),
+            ("leicester", "nottingham"),
+            ("nottingham", "derby"),
+        ],
+    )
+    .await
 }
