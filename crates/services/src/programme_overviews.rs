@@ -112,12 +112,7 @@ impl Returns {
         activity: ProgrammeActivityId,
         programme: Programme,
     ) -> Result<Self, StoreError> {
-        let names = store
-            .authorities()
-            .await?
-            .into_iter()
-            .map(|a| (a.slug, a.name))
-            .collect();
+        let names = store.authority_names().await?;
         let themes = store
             .themes()
             .await?

@@ -4,8 +4,6 @@
 //! linking to the event or cycle. Each part is shown only as far as the policy lets the
 //! visitor see it.
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use chrono::NaiveDate;
 use domain::biennial::CycleState;
@@ -97,13 +95,7 @@ pub async fn area_programmes(
     let steps_of = |activity: ProgrammeActivityId| -> Vec<&PlannedAction> {
         steps.iter().filter(|s| s.activity.id == activity).collect()
     };
-    let names: BTreeMap<AuthoritySlug, String> = state
-        .store
-        .authorities()
-        .await?
-        .into_iter()
-        .map(|a| (a.slug, a.name))
-        .collect();
+    let names = state.store.authority_names().await?;
     let name = |slug: &AuthoritySlug| names.get(slug).cloned().unwrap_or_else(|| slug.to_string());
 
     let events = if visitor.may(&Action::ViewEvents) {
