@@ -25,7 +25,7 @@ use crate::xml::legal;
 const PAGE_WIDTH: u32 = 11_906;
 const PAGE_HEIGHT: u32 = 16_838;
 const MARGIN: i32 = 1_440;
-const TEXT_WIDTH: usize = 9_026;
+pub(crate) const TEXT_WIDTH: usize = 9_026;
 
 /// The colours of the slide deck: near-black text, grey secondary text (7:1 on white).
 const TEXT: &str = "0B0C0C";
@@ -63,7 +63,8 @@ pub fn written_report(report: &ReportContent) -> Result<Vec<u8>, DocumentError> 
 
 /// A document of ours: the page, styles and footer (`footer` then the page number), the
 /// title block, the contents, then the body; the core properties put right after packing.
-/// The written report and the data pack (`data_pack`) are both written through it.
+/// The written report, the data pack (`data_pack`) and the programmes' overviews
+/// (`programme_overview`) are all written through it.
 pub(crate) fn document(
     footer: &str,
     title_block: Vec<Paragraph>,
@@ -279,7 +280,7 @@ pub(crate) fn bullet(text: &str) -> Paragraph {
     plain(text).numbering(NumberingId::new(BULLETS), IndentLevel::new(0))
 }
 
-enum Block {
+pub(crate) enum Block {
     Paragraph(Box<Paragraph>),
     Table(Box<Table>),
 }

@@ -8,6 +8,7 @@
 //! - [`action_plan`]: an area's action plan as a workbook to download, fill in and upload.
 //! - [`chart`]: progress over time as an accessible SVG.
 //! - [`upload`]: every uploaded file read within bounds and checked to be what its name says.
+//! - [`programme_overview`]: a thematic event's or biennial cycle's overview for the board.
 //! - [`published_data`]: a statistics-service CSV file read within bounds into header and rows.
 
 pub mod action_plan;
@@ -19,6 +20,7 @@ pub mod docx;
 pub mod ics;
 pub mod pairing_ring;
 pub mod pptx;
+pub mod programme_overview;
 pub mod published_data;
 pub mod report;
 pub mod trend_chart;

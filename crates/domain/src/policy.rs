@@ -191,6 +191,13 @@ pub enum Action {
         area: AuthoritySlug,
         same_triad: bool,
     },
+    /// Download a thematic event's or biennial cycle's overview (.docx, .pptx): the scheme's
+    /// staff always (a draft to check); once `published`, the board and the LA leads of the
+    /// `areas` that took part. Reviewers never.
+    ReadProgrammeOverview {
+        areas: Vec<AuthoritySlug>,
+        published: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
@@ -371,6 +378,11 @@ fn allows(principal: &Principal, action: &Action) -> bool {
                 .into_iter()
                 .any(|mover| move_.allows(mover))
         }),
+        Action::ReadProgrammeOverview { areas, published } => {
+            runs_scheme(principal)
+                || (*published
+                    && (monitors_region(principal) || areas.iter().any(|a| principal.leads(a))))
+        }
     }
 }
 
@@ -822,5 +834,26 @@ mod tests {
         ));
         assert!(!allowed(&pm, move_(S::NextSteps, S::Closed, "derby")));
         assert!(!allowed(&pm, move_(S::Requested, S::Closed, "derby")));
+    }
+
+    #[test]
+    fn an_overview_is_read_by_the_board_and_the_areas_that_took_part_once_published() {
+        let derby = AuthoritySlug::parse("derby").unwrap_or_else(|_| unreachable!());
+        let rutland = AuthoritySlug::parse("rutland").unwrap_or_else(|_| unreachable!());
+        let read = |areas: &[&AuthoritySlug], published| Action::ReadProgrammeOverview {
+            areas: areas.iter().map(|a| (*a).clone()).collect(),
+            published,
+        };
+        let coordinator = person(vec![grant(Role::Coordinator)]);
+        let board = person(vec![grant(Role::Board)]);
+        let lead_of_derby = person(vec![grant(Role::LaLead)]);
+        let reviewer = person(vec![grant(Role::Reviewer)]);
+        assert!(allowed(&coordinator, read(&[&rutland], false)));
+        assert!(!allowed(&board, read(&[&rutland], false)));
+        assert!(allowed(&board, read(&[&rutland], true)));
+        assert!(!allowed(&lead_of_derby, read(&[&derby], false)));
+        assert!(allowed(&lead_of_derby, read(&[&rutland, &derby], true)));
+        assert!(!allowed(&lead_of_derby, read(&[&rutland], true)));
+        assert!(!allowed(&reviewer, read(&[&derby], true)));
     }
 }

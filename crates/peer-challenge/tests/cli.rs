@@ -15,6 +15,8 @@ mod crash;
 mod indicators;
 #[path = "cli/load.rs"]
 mod load;
+#[path = "cli/overviews.rs"]
+mod overviews;
 #[path = "cli/staffing.rs"]
 mod staffing;
 

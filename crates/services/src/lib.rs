@@ -19,6 +19,7 @@ pub mod mail;
 pub mod networks;
 pub mod next_steps;
 pub mod pool_emails;
+pub mod programme_overviews;
 pub mod reminders;
 pub mod report_files;
 pub mod scenario;

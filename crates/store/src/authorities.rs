@@ -112,3 +112,17 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// Every authority's name by its slug, for pages and documents that name areas.
+    pub async fn authority_names(
+        &self,
+    ) -> Result<std::collections::BTreeMap<AuthoritySlug, String>, StoreError> {
+        Ok(self
+            .authorities()
+            .await?
+            .into_iter()
+            .map(|a| (a.slug, a.name))
+            .collect())
+    }
+}

@@ -56,6 +56,8 @@ pub fn route_table(settings: &crate::Settings) -> Vec<Route> {
         self_assessments::routes(),
         triads::routes(settings),
         triangulation::routes(),
+        crate::pages::overview_files::routes(),
+        crate::pages::programme_activities::routes(),
     ]
     .into_iter()
     .flatten()

@@ -103,6 +103,9 @@ mod biennial_rows;
 /// Thematic events and their nominations.
 #[path = "authorisation_rows/events.rs"]
 mod events_rows;
+/// The overview downloads of events and cycles.
+#[path = "authorisation_rows/overviews.rs"]
+mod overview_rows;
 #[path = "authorisation_rows/self_assessment.rs"]
 mod self_assessment_rows;
 /// Triad scrutiny, the development plan and evidence documents.
@@ -214,6 +217,7 @@ fn table() -> Vec<Row> {
     rows.extend(self_assessment_rows::rows());
     rows.extend(triads_rows::rows());
     rows.extend(triangulation_rows::rows());
+    rows.extend(overview_rows::rows());
     rows
 }
 
@@ -283,6 +287,7 @@ impl Fixtures {
             .into_iter()
             .chain(annual)
             .chain(triads)
+            .chain(overview_rows::fixtures(app).await)
             .collect(),
         }
     }

@@ -47,7 +47,7 @@ const FIXTURE_FINDING: &str = "Families help write plans";
 
 /// Run `script` under python3 with `input` on stdin, after checking `package` imports; the
 /// script prints one JSON document. (As `documents::read_back`, which is private to its crate.)
-fn read_back(package: &str, script: &str, input: &[u8]) -> Value {
+pub(crate) fn read_back(package: &str, script: &str, input: &[u8]) -> Value {
     let preamble = format!(
         "import sys\n\
          try:\n    import {package}\n\
@@ -180,13 +180,13 @@ print(json.dumps({{"xlsx": base64.b64encode(saved.getvalue()).decode(), "rows": 
 // ---- Requests the test browser cannot make ----------------------------------------------
 
 /// A file as it downloads: the body kept as bytes.
-struct Download {
-    status: StatusCode,
-    content_type: String,
-    bytes: Vec<u8>,
+pub(crate) struct Download {
+    pub(crate) status: StatusCode,
+    pub(crate) content_type: String,
+    pub(crate) bytes: Vec<u8>,
 }
 
-async fn download(browser: &Browser<'_>, path: &str) -> Download {
+pub(crate) async fn download(browser: &Browser<'_>, path: &str) -> Download {
     let mut request = Request::get(path);
     if let Some(cookie) = &browser.cookie {
         request = request.header(COOKIE, cookie.as_str());

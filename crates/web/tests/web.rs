@@ -20,6 +20,12 @@ mod challenges;
 mod crowds;
 mod events;
 mod outcomes;
+#[path = "overviews/area_pages.rs"]
+mod overview_area_pages;
+#[path = "overviews/board.rs"]
+mod overview_board;
+#[path = "overviews/downloads.rs"]
+mod overviews;
 mod page_snapshots;
 mod pool_directory;
 mod reminders;

@@ -168,7 +168,7 @@ fn summary_slides(pack: &BoardPack) -> Vec<Slide> {
 }
 
 /// Rows spread over slides so that each table, header included, fits the body area.
-fn table_pages(columns: &[Column], rows: Vec<Vec<String>>) -> Vec<Vec<Vec<String>>> {
+pub(super) fn table_pages(columns: &[Column], rows: Vec<Vec<String>>) -> Vec<Vec<Vec<String>>> {
     let header: Vec<String> = columns.iter().map(|c| c.heading.to_owned()).collect();
     let header_height = Table::row_height(columns, &header, true);
     let last = rows.len().saturating_sub(1);

@@ -6,6 +6,7 @@
 mod board;
 mod data_pack;
 mod fit;
+mod overview;
 mod report;
 mod slides;
 
@@ -54,6 +55,20 @@ pub fn data_pack(pack: &crate::data_pack::DataPack) -> Result<Vec<u8>, DocumentE
         subject: &pack.area,
         written_on: pack.generated_on,
         slides: data_pack::slides(pack),
+    };
+    deck.write()
+}
+
+/// A programme's overview for the board (a thematic event, a biennial cycle): a title slide,
+/// then each section's words and tables; see [`crate::programme_overview`].
+pub fn overview_deck(
+    overview: &crate::programme_overview::Overview,
+) -> Result<Vec<u8>, DocumentError> {
+    let deck = Deck {
+        title: &overview.title,
+        subject: &overview.kind,
+        written_on: overview.generated_on,
+        slides: overview::slides(overview),
     };
     deck.write()
 }
@@ -358,16 +373,16 @@ print(json.dumps({
 }))
 "#;
 
-    fn read_deck(bytes: &[u8]) -> Value {
+    pub(super) fn read_deck(bytes: &[u8]) -> Value {
         read_back("pptx", READ_DECK, bytes)
     }
 
-    fn slides_of(deck: &Value) -> &Vec<Value> {
+    pub(super) fn slides_of(deck: &Value) -> &Vec<Value> {
         deck["slides"].as_array().expect("slides")
     }
 
     /// Every slide's text, joined, for finding a phrase wherever it landed.
-    fn all_text(deck: &Value) -> String {
+    pub(super) fn all_text(deck: &Value) -> String {
         slides_of(deck)
             .iter()
             .flat_map(|slide| slide["texts"].as_array().expect("texts"))

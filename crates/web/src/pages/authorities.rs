@@ -61,6 +61,8 @@ pub struct AuthorityPage {
     evidence: crate::pages::indicators::EvidencePanel,
     /// Where it stands in its region (`pages::triangulation`).
     standing: crate::pages::triangulation::StandingPanel,
+    /// The events and biennial cycles it took part in (`pages::area_programmes`).
+    programmes: crate::pages::area_programmes::AreaProgrammes,
 }
 
 pub async fn show_authority(
@@ -93,8 +95,11 @@ pub async fn show_authority(
     };
     let standing =
         crate::pages::triangulation::authority_standing(&state, &authority, &all).await?;
+    let programmes =
+        crate::pages::area_programmes::area_programmes(&state, &visitor, &authority.slug).await?;
     Ok(AuthorityPage {
         standing,
+        programmes,
         evidence,
         chrome: Chrome::new(&visitor, authority.name.clone(), "/authorities"),
         valid_from: authority.valid_from.map(dates::date),

@@ -434,6 +434,7 @@ pub struct CyclePage {
     pairing_is_draft: bool,
     ring: Option<String>,
     planning: Option<Planning>,
+    overview: Option<crate::pages::overview_files::OverviewDownloads>,
 }
 
 fn area_select(
@@ -643,6 +644,7 @@ async fn cycle_page(
         pairs,
         ring,
         planning,
+        overview: crate::pages::overview_files::cycle_downloads(visitor, cycle),
     })
 }
 

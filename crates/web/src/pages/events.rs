@@ -430,6 +430,7 @@ pub struct EventPage {
     /// Where the visitor names or sees nominations, if they may.
     nominations_href: Option<String>,
     counts: Vec<AreaCount>,
+    overview: Option<crate::pages::overview_files::OverviewDownloads>,
 }
 
 async fn area_names(state: &AppState) -> Result<Vec<(AuthoritySlug, String)>, AppError> {
@@ -583,6 +584,7 @@ async fn event_page(
         nominations_href: may_see_nominations(visitor, event)
             .then(|| format!("/events/{}/nominations", event.id)),
         counts,
+        overview: crate::pages::overview_files::event_downloads(visitor, event),
     })
 }
 

@@ -52,12 +52,12 @@ pub struct ProgrammeQuery {
 }
 
 impl ProgrammeQuery {
-    fn programme(&self) -> Option<Programme> {
+    pub(crate) fn programme(&self) -> Option<Programme> {
         Programme::parse(&self.programme)
     }
 
     /// The query to carry to the next page, so the choice is kept ("" or "?programme=…").
-    fn suffix(&self) -> String {
+    pub(crate) fn suffix(&self) -> String {
         self.programme()
             .map(|p| format!("?programme={}", p.code()))
             .unwrap_or_default()
@@ -79,7 +79,7 @@ impl ProgrammeQuery {
     }
 
     /// The filter's choices, the current one selected.
-    fn items(&self) -> Vec<SelectItem> {
+    pub(crate) fn items(&self) -> Vec<SelectItem> {
         let chosen = self.programme();
         std::iter::once(SelectItem {
             value: String::new(),

@@ -48,60 +48,7 @@ pub fn rows() -> Vec<Row> {
 
 /// An event open for nominations, three weeks or more away, for every area; its id.
 pub async fn open_event(store: &store::Store) -> String {
-    use domain::events::{EventAnswers, EventState};
-    let coordinator =
-        support::challenge_fixture::principal_of(store, "coordinator@example.org").await;
-    let date = support::challenge_fixture::future_weekday();
-    let answers = EventAnswers {
-        title: "Preparation for adulthood".into(),
-        theme: "PFA".into(),
-        topic: "Moving to adult services".into(),
-        date: date.format("%d/%m/%Y").to_string(),
-        starts: "10:00".into(),
-        ends: "12:30".into(),
-        format: "online".into(),
-        joining_link: "https://meet.example.org/pfa".into(),
-        facilitator: "Regional SEND co-ordinator".into(),
-        capacity: "2".into(),
-        nominations_close: (date - chrono::Duration::days(7))
-            .format("%d/%m/%Y")
-            .to_string(),
-        returns_due: (date + chrono::Duration::days(28))
-            .format("%d/%m/%Y")
-            .to_string(),
-        ..EventAnswers::default()
-    };
-    let themes: Vec<_> = store
-        .themes()
+    support::overview_fixture::open_event(store, "Preparation for adulthood")
         .await
-        .expect("themes")
-        .into_iter()
-        .map(|t| t.code)
-        .collect();
-    let details = answers.check(&themes, None).expect("valid event");
-    let areas: Vec<_> = store
-        .authorities()
-        .await
-        .expect("areas")
-        .into_iter()
-        .filter(|a| a.valid_to.is_none())
-        .map(|a| a.slug)
-        .collect();
-    let now = chrono::Utc::now();
-    let id = store
-        .create_event(&details, &areas, &coordinator, now)
-        .await
-        .expect("created");
-    store
-        .move_event(
-            id,
-            EventState::Draft,
-            EventState::Open,
-            vec![],
-            &coordinator,
-            now,
-        )
-        .await
-        .expect("opened");
-    id.to_string()
+        .to_string()
 }

@@ -9,6 +9,7 @@
 pub mod biennial_fixture;
 pub mod challenge_fixture;
 pub mod findings_fixture;
+pub mod overview_fixture;
 pub mod racing;
 pub mod visit_fixture;
 
