@@ -583,6 +583,19 @@ impl Store {
     ) -> Result<(), StoreError> {
         let txn = self.begin_write().await?;
         move_state(&txn, id, from, to, now).await?;
+        // Past its day, every area taking part owes its agreed actions by the actions date.
+        if matches!(to, CycleState::Held | CycleState::Actions) {
+            let cycle = load(&txn, id).await?.ok_or(StoreError::NotFound)?;
+            crate::returns::owe_each_area(
+                &txn,
+                id,
+                &cycle.areas,
+                domain::ReturnKind::BiennialActions,
+                cycle.details.actions_due,
+                now,
+            )
+            .await?;
+        }
         finish(
             txn,
             emails,

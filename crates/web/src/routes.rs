@@ -53,6 +53,7 @@ pub fn route_table(settings: &crate::Settings) -> Vec<Route> {
         indicators::routes(),
         self_assessment::routes(),
         self_assessments::routes(),
+        crate::pages::return_next_steps::routes(),
     ]
     .into_iter()
     .flatten()

@@ -103,6 +103,9 @@ mod biennial_rows;
 /// Thematic events and their nominations.
 #[path = "authorisation_rows/events.rs"]
 mod events_rows;
+/// Next-steps returns kept on the web (agreed actions, a thematic event's next steps).
+#[path = "authorisation_rows/returns.rs"]
+mod returns_rows;
 #[path = "authorisation_rows/self_assessment.rs"]
 mod self_assessment_rows;
 
@@ -206,6 +209,7 @@ fn table() -> Vec<Row> {
     rows.extend(events_rows::rows());
     rows.extend(biennial_rows::rows());
     rows.extend(self_assessment_rows::rows());
+    rows.extend(returns_rows::rows());
     rows
 }
 
@@ -273,6 +277,7 @@ impl Fixtures {
             ]
             .into_iter()
             .chain(annual)
+            .chain(returns_rows::fixtures(app).await)
             .collect(),
         }
     }

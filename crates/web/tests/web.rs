@@ -12,6 +12,8 @@ mod apply;
 mod authorisation;
 #[path = "biennial/pairing.rs"]
 mod biennial;
+#[path = "biennial/actions.rs"]
+mod biennial_actions;
 #[path = "biennial/kloes.rs"]
 mod biennial_kloes;
 #[path = "biennial/opt_out.rs"]

@@ -18,6 +18,7 @@ pub mod pool;
 pub mod progress;
 pub mod public;
 pub mod reports;
+pub mod return_next_steps;
 pub mod returns;
 pub mod self_assessment;
 pub mod self_assessments;

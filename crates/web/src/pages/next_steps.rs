@@ -40,7 +40,7 @@ use crate::visitor::Visitor;
 use crate::{AppError, AppState};
 
 const NAV: &str = "/challenges";
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 pub fn routes(_settings: &crate::Settings) -> Vec<Route> {
     // The body may be as large as the largest plan accepted, plus the form around it; the
@@ -82,13 +82,13 @@ pub fn routes(_settings: &crate::Settings) -> Vec<Route> {
 }
 
 /// The largest plan file accepted, in bytes.
-fn plan_max_bytes() -> usize {
+pub(crate) fn plan_max_bytes() -> usize {
     usize::try_from(UPLOAD_LIMITS.max_bytes).unwrap_or(usize::MAX)
 }
 
 /// Problems listed under a refused upload; the rest are counted. A sheet of thousands of bad
 /// rows once answered with a page of millions.
-const PROBLEMS_SHOWN: usize = 50;
+pub(crate) const PROBLEMS_SHOWN: usize = 50;
 
 fn plan_href(loaded: &LoadedChallenge) -> String {
     format!("{}/actions", loaded.href())
@@ -99,6 +99,7 @@ fn host_steps(loaded: &LoadedChallenge) -> NextStepsOf<'_> {
     NextStepsOf {
         activity: loaded.record.id.into(),
         area: &loaded.record.authority,
+        links: None,
     }
 }
 
@@ -118,7 +119,7 @@ fn authorise_read(visitor: &Visitor, loaded: &LoadedChallenge) -> Result<(), App
         .map(|_| ())
 }
 
-async fn known_themes(state: &AppState) -> Result<Vec<(ThemeCode, String)>, AppError> {
+pub(crate) async fn known_themes(state: &AppState) -> Result<Vec<(ThemeCode, String)>, AppError> {
     Ok(state
         .store
         .themes()
@@ -323,7 +324,9 @@ pub async fn download_plan(
 }
 
 /// The uploaded file, or why there is none.
-async fn read_upload(multipart: Result<Multipart, MultipartRejection>) -> Result<Vec<u8>, String> {
+pub(crate) async fn read_upload(
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Vec<u8>, String> {
     let mut multipart = multipart.map_err(|_| "Choose a spreadsheet to upload".to_owned())?;
     loop {
         let field = match multipart.next_field().await {
@@ -485,7 +488,7 @@ pub struct ActionForm {
     impact: String,
 }
 
-fn date_text(day: &str, month: &str, year: &str) -> String {
+pub(crate) fn date_text(day: &str, month: &str, year: &str) -> String {
     if [day, month, year].iter().all(|part| part.trim().is_empty()) {
         String::new()
     } else {
@@ -503,7 +506,7 @@ fn date_parts(text: &str) -> (String, String, String) {
 }
 
 impl ActionForm {
-    fn answers(&self) -> ActionAnswers {
+    pub(crate) fn answers(&self) -> ActionAnswers {
         ActionAnswers {
             reference: self.reference.clone(),
             answers: self.answers.clone(),
@@ -522,7 +525,7 @@ impl ActionForm {
         }
     }
 
-    fn of(entry: &ActionEntry) -> Self {
+    pub(crate) fn of(entry: &ActionEntry) -> Self {
         let answers = ActionAnswers::from_entry(entry);
         let (start_day, start_month, start_year) = date_parts(&answers.start);
         let (due_day, due_month, due_year) = date_parts(&answers.due);
@@ -549,24 +552,24 @@ impl ActionForm {
     }
 }
 
-struct ActionFields {
-    reference: TextInput,
-    answers: Textarea,
-    theme: Select,
-    action: Textarea,
-    owner: TextInput,
-    partners: TextInput,
-    start: DateInput,
-    due: DateInput,
-    milestones: Textarea,
-    baseline: TextInput,
-    target: TextInput,
-    rag: Radios,
-    progress: Textarea,
-    impact: Textarea,
+pub(crate) struct ActionFields {
+    pub(crate) reference: TextInput,
+    pub(crate) answers: Textarea,
+    pub(crate) theme: Select,
+    pub(crate) action: Textarea,
+    pub(crate) owner: TextInput,
+    pub(crate) partners: TextInput,
+    pub(crate) start: DateInput,
+    pub(crate) due: DateInput,
+    pub(crate) milestones: Textarea,
+    pub(crate) baseline: TextInput,
+    pub(crate) target: TextInput,
+    pub(crate) rag: Radios,
+    pub(crate) progress: Textarea,
+    pub(crate) impact: Textarea,
 }
 
-fn action_fields(
+pub(crate) fn action_fields(
     form: &ActionForm,
     themes: &[(ThemeCode, String)],
     errors: &FormErrors,
@@ -691,14 +694,14 @@ fn action_fields(
 #[derive(Template, WebTemplate)]
 #[template(path = "pages/next_steps/action.html")]
 pub struct ActionPage {
-    chrome: Chrome,
-    summary: Option<ErrorSummary>,
-    back: String,
-    caption: String,
-    heading: &'static str,
-    action: String,
-    button: &'static str,
-    form: ActionFields,
+    pub(crate) chrome: Chrome,
+    pub(crate) summary: Option<ErrorSummary>,
+    pub(crate) back: String,
+    pub(crate) caption: String,
+    pub(crate) heading: &'static str,
+    pub(crate) action: String,
+    pub(crate) button: &'static str,
+    pub(crate) form: ActionFields,
 }
 
 async fn action_page(
