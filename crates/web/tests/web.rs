@@ -18,6 +18,8 @@ mod biennial_actions;
 mod biennial_kloes;
 #[path = "biennial/opt_out.rs"]
 mod biennial_opt_out;
+#[path = "biennial/preferences.rs"]
+mod biennial_preferences;
 mod challenges;
 mod crowds;
 mod events;
