@@ -746,6 +746,30 @@ pub async fn draft_kloe(
         .await?)
 }
 
+/// The challenging area changes one of its draft KLOEs, until the co-ordinator agrees it.
+pub async fn change_kloe(
+    scheme: Scheme<'_>,
+    principal: &Principal,
+    cycle: &BiennialCycle,
+    challenger: &AuthoritySlug,
+    kloe: BiennialKloeId,
+    answers: &KloeDraftAnswers,
+    now: DateTime<Utc>,
+) -> Result<(), Refused> {
+    authorise(
+        Some(principal),
+        &Action::DraftBiennialKloes(challenger.clone()),
+    )?;
+    let themes = theme_codes(scheme).await?;
+    let draft = answers
+        .check(cycle.details.priorities.len(), &themes)
+        .map_err(Refused::Invalid)?;
+    Ok(scheme
+        .store
+        .change_biennial_kloe(cycle.id, kloe, challenger, &draft, principal, now)
+        .await?)
+}
+
 /// What the co-ordinator says about a KLOE.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
 pub struct CommentAnswers {

@@ -54,6 +54,7 @@ pub fn route_table(settings: &crate::Settings) -> Vec<Route> {
         self_assessment::routes(),
         self_assessments::routes(),
         crate::pages::return_next_steps::routes(),
+        crate::pages::biennial_kloe_edit::routes(),
     ]
     .into_iter()
     .flatten()

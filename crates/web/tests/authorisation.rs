@@ -210,6 +210,7 @@ fn table() -> Vec<Row> {
     rows.extend(biennial_rows::rows());
     rows.extend(self_assessment_rows::rows());
     rows.extend(returns_rows::rows());
+    rows.extend(biennial_rows::change_rows());
     rows
 }
 

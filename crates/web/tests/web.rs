@@ -14,6 +14,8 @@ mod authorisation;
 mod biennial;
 #[path = "biennial/actions.rs"]
 mod biennial_actions;
+#[path = "biennial/kloe_edit.rs"]
+mod biennial_kloe_edit;
 #[path = "biennial/kloes.rs"]
 mod biennial_kloes;
 #[path = "biennial/opt_out.rs"]

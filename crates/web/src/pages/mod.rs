@@ -7,6 +7,7 @@ pub mod applications;
 pub mod apply;
 pub mod authorities;
 pub mod biennial;
+pub mod biennial_kloe_edit;
 pub mod challenges;
 pub mod dashboard;
 pub mod events;
