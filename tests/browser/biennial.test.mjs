@@ -163,3 +163,53 @@ test('the board reads the cycles, and 2026 repeats no pair of 2024', async () =>
   assert.equal(later.length, 10);
   for (const [from, to] of later) assert.ok(!earlier.has(`${from}>${to}`), `${from} challenged ${to} in 2024 too`);
 });
+
+test('an area returns its agreed actions: extended by the co-ordinator, kept and submitted by its lead', async () => {
+  // The demo's 2024 cycle moved past its day, so every area owes its agreed actions, now late.
+  const coordinator = await signedIn(COORDINATOR);
+  let response = await goto(coordinator, '/returns');
+  await check(coordinator, response, { who: COORDINATOR.name, path: '/returns', label: 'with-agreed-actions' });
+  const row = coordinator.locator('tbody tr', { hasText: 'Agreed actions' }).filter({ hasText: 'Derby' }).first();
+  const returnHref = await row.getByRole('link').first().getAttribute('href');
+  response = await goto(coordinator, returnHref);
+  await check(coordinator, response, { who: COORDINATOR.name, path: '/returns/id', label: 'agreed-actions' });
+  const later = new Date(Date.now() + 60 * 24 * 3600 * 1000);
+  const uk = `${String(later.getUTCDate()).padStart(2, '0')}/${String(later.getUTCMonth() + 1).padStart(2, '0')}/${later.getUTCFullYear()}`;
+  await coordinator.getByLabel('New due date').fill(uk);
+  await coordinator.getByLabel('Reason for the extension').fill('The board meeting moved');
+  response = await submit(coordinator, coordinator.getByRole('button', { name: 'Extend' }));
+  await check(coordinator, response, { who: COORDINATOR.name, path: '/returns/id', label: 'extended' });
+
+  const page = await signedIn(LEAD);
+  response = await goto(page, returnHref);
+  await check(page, response, { who: LEAD.name, path: '/returns/id', label: 'agreed-actions' });
+  response = await submit(page, page.getByRole('link', { name: 'Fill in the return on the web or as a spreadsheet' }));
+  await check(page, response, { who: LEAD.name, path: '/returns/id/next-steps' });
+  assert.ok(await page.getByRole('heading', { name: 'The cycle\'s priorities' }).isVisible());
+  assert.ok(await page.getByText('P1', { exact: true }).isVisible(), 'the priorities are listed with their codes');
+  response = await submit(page, page.getByRole('button', { name: 'Add a next step' }));
+  await check(page, response, { who: LEAD.name, path: '/returns/id/next-steps/new' });
+  await page.getByLabel('Reference', { exact: true }).fill('DER-24-1');
+  await page.getByLabel('What it answers').fill('Transitions to adult health');
+  await page.getByLabel('Theme', { exact: true }).selectOption('PFA');
+  await page.getByLabel('Action', { exact: true }).fill('A joint transition clinic with adult health services');
+  await page.getByLabel('Owner', { exact: true }).fill('Head of SEND');
+  for (const [id, value] of [['start-day', '1'], ['start-month', '4'], ['start-year', '2027'], ['due-day', '31'], ['due-month', '3'], ['due-year', '2028']]) {
+    await page.locator(`#${id}`).fill(value);
+  }
+  await page.getByLabel('Amber', { exact: true }).check();
+  response = await submit(page, page.getByRole('button', { name: 'Add next step' }));
+  await check(page, response, { who: LEAD.name, path: '/returns/id/next-steps/new', label: 'errors', status: 422 });
+  const links = await page.locator('.govuk-error-summary__list a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.deepEqual(links, ['#answers']);
+  assert.equal(await page.getByLabel('Owner', { exact: true }).inputValue(), 'Head of SEND', 'what was typed is kept');
+  await page.getByLabel('What it answers').fill('P1: transitions to adult health');
+  response = await submit(page, page.getByRole('button', { name: 'Add next step' }));
+  await check(page, response, { who: LEAD.name, path: '/returns/id/next-steps', label: 'added' });
+  assert.ok(await page.getByText('P1: transitions to adult health').isVisible());
+
+  response = await goto(page, returnHref);
+  response = await submit(page, page.getByRole('button', { name: 'Submit the return' }));
+  await check(page, response, { who: LEAD.name, path: '/returns/id', label: 'submitted' });
+  assert.ok(await page.getByText('Submitted', { exact: true }).first().isVisible());
+});

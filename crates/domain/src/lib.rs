@@ -4,6 +4,7 @@
 #[macro_use]
 mod vocabulary;
 
+pub mod agreed_actions;
 pub mod application;
 pub mod area_send_framework;
 pub mod audit;

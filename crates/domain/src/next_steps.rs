@@ -173,6 +173,26 @@ impl ActionAnswers {
         }
     }
 
+    /// [`ActionAnswers::check`] with a programme's own rule as well, its problem listed with
+    /// the others in the order of the fields.
+    pub fn check_with(
+        &self,
+        themes: &[ThemeCode],
+        today: NaiveDate,
+        rule: &dyn Fn(&ActionAnswers) -> Option<FieldProblem>,
+    ) -> Result<ActionEntry, Vec<FieldProblem>> {
+        let checked = self.check(themes, today);
+        let Some(problem) = rule(self) else {
+            return checked;
+        };
+        let mut problems = checked.err().unwrap_or_default();
+        if !problems.iter().any(|p| p.field == problem.field) {
+            problems.push(problem);
+            sort_by_form_order(&mut problems);
+        }
+        Err(problems)
+    }
+
     /// The action, or every problem keyed by field in the order of [`ACTION_FIELDS`].
     /// `themes` are the codes that exist; `today` refuses a progress note from the future.
     pub fn check(
@@ -284,10 +304,21 @@ pub fn check_plan(
     themes: &[ThemeCode],
     today: NaiveDate,
 ) -> Result<Vec<ActionEntry>, Vec<(usize, FieldProblem)>> {
+    check_plan_with(rows, themes, today, &|_| None)
+}
+
+/// [`check_plan`] with a programme's own rule for each action as well (a biennial action must
+/// name the priority it answers: `agreed_actions::AnswerLinks::problem`).
+pub fn check_plan_with(
+    rows: &[(usize, ActionAnswers)],
+    themes: &[ThemeCode],
+    today: NaiveDate,
+    rule: &dyn Fn(&ActionAnswers) -> Option<FieldProblem>,
+) -> Result<Vec<ActionEntry>, Vec<(usize, FieldProblem)>> {
     let mut entries = Vec::new();
     let mut problems = Vec::new();
     for (row, answers) in rows {
-        match answers.check(themes, today) {
+        match answers.check_with(themes, today, rule) {
             Ok(entry) => {
                 if entries
                     .iter()

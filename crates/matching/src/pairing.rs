@@ -1,7 +1,9 @@
 //! Biennial pairing: which area's team challenges which. Every authority challenges exactly one other
 //! and is challenged by exactly one; nobody challenges itself; optionally no reciprocal pairs; no pairing
-//! repeated from the last cycle; optionally within or across the year's groups. Pairs not seen for
-//! longest are preferred; ties are broken by the seed, so the same input and seed give the same answer.
+//! repeated from the last cycle; optionally within or across the year's groups. Softer preferences
+//! (`PairingPreferences`) are costs the search keeps as low as it can: not two areas served by the
+//! same NHS board, not a pair from two cycles ago, optionally within or across groups; then pairs
+//! not seen for longest. Ties are broken by the seed, so the same input and seed give the same answer.
 
 use crate::ids::AuthorityId;
 use rand_chacha::ChaCha8Rng;
@@ -89,10 +91,49 @@ pub enum PairingError {
     Infeasible { reason: String, relax: String },
 }
 
+/// The softer preferences: costs the engine keeps as low as it can, never rules. A pairing that
+/// cannot avoid one still pairs everyone, and each pair's explanation says which it keeps.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairingPreferences {
+    /// Each authority's NHS board: two served by the same board know each other's health
+    /// partners already, so a pair across boards is preferred.
+    #[serde(default)]
+    pub nhs_boards: BTreeMap<AuthorityId, String>,
+    /// Prefer (not require) pairs within or across this year's groups.
+    #[serde(default)]
+    pub groups: GroupRule,
+    /// Let a pair from two cycles ago recur at no cost (avoided by default).
+    #[serde(default)]
+    pub allow_two_cycles_ago: bool,
+}
+
+/// What a softer preference costs when a pair breaks it: an NHS board shared outweighs a
+/// recent repeat, which outweighs a group preference; any of them outweighs every recency cost.
+const SAME_BOARD: u32 = 1_000;
+const TWO_CYCLES_AGO: u32 = 500;
+const GROUP_PREFERENCE: u32 = 200;
+
+/// Nodes the search visits before it settles for the best pairing found so far.
 const NODE_LIMIT: u64 = 2_000_000;
 
-/// Chooses who challenges whom.
+/// Chooses who challenges whom, with the default preferences (a pair from two cycles ago avoided).
 pub fn choose_pairings(problem: &PairingProblem) -> Result<PairingSolution, PairingError> {
+    choose_pairings_with(problem, &PairingPreferences::default())
+}
+
+/// The problem in indices: authorities sorted, groups and history resolved.
+struct Indexed {
+    authorities: Vec<AuthorityId>,
+    group_of: Vec<usize>,
+    last_seen: BTreeMap<(usize, usize), i32>,
+    last_cycle: Vec<(usize, usize)>,
+    /// The cycle before the last: its year and pairs.
+    two_ago: Option<(i32, Vec<(usize, usize)>)>,
+    /// Distinct history years, oldest first, for the recency cost.
+    years: Vec<i32>,
+}
+
+fn index_problem(problem: &PairingProblem) -> Result<Indexed, PairingError> {
     let mut authorities = problem.authorities.clone();
     authorities.sort();
     for pair in authorities.windows(2) {
@@ -114,10 +155,14 @@ pub fn choose_pairings(problem: &PairingProblem) -> Result<PairingSolution, Pair
             *g = problem.groups.len() + i;
         }
     }
-    // Most recent year each ordered pair happened, and the last cycle's pairs.
+    let mut years: Vec<i32> = problem.history.iter().map(|c| c.year).collect();
+    years.sort_unstable();
+    years.dedup();
+    let last_year = years.last().copied();
+    let two_ago_year = years.len().checked_sub(2).map(|at| years[at]);
     let mut last_seen: BTreeMap<(usize, usize), i32> = BTreeMap::new();
-    let last_year = problem.history.iter().map(|c| c.year).max();
     let mut last_cycle: Vec<(usize, usize)> = Vec::new();
+    let mut two_ago: Vec<(usize, usize)> = Vec::new();
     for cycle in &problem.history {
         for p in &cycle.pairs {
             if let (Some(a), Some(b)) = (index(&p.challenger), index(&p.challenged)) {
@@ -126,87 +171,158 @@ pub fn choose_pairings(problem: &PairingProblem) -> Result<PairingSolution, Pair
                 if Some(cycle.year) == last_year {
                     last_cycle.push((a, b));
                 }
+                if Some(cycle.year) == two_ago_year {
+                    two_ago.push((a, b));
+                }
             }
         }
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(problem.seed);
-    let allowed = |a: usize, b: usize| -> bool {
-        a != b
-            && !last_cycle.contains(&(a, b))
-            && match problem.rules.groups {
-                GroupRule::Any => true,
-                GroupRule::WithinGroups => group_of[a] == group_of[b],
-                GroupRule::AcrossGroups => group_of[a] != group_of[b],
-            }
+    Ok(Indexed {
+        authorities,
+        group_of,
+        last_seen,
+        last_cycle,
+        two_ago: two_ago_year.map(|year| (year, two_ago)),
+        years,
+    })
+}
+
+/// Which of the hard rules a search keeps: all of them, or one let go to find the one that binds.
+#[derive(Clone, Copy)]
+struct HardRules {
+    no_reciprocal: bool,
+    groups: GroupRule,
+    no_repeat: bool,
+}
+
+/// Chooses who challenges whom, keeping every rule and the softer `preferences` as well as it can.
+pub fn choose_pairings_with(
+    problem: &PairingProblem,
+    preferences: &PairingPreferences,
+) -> Result<PairingSolution, PairingError> {
+    let indexed = index_problem(problem)?;
+    let n = indexed.authorities.len();
+    let board = |a: usize| preferences.nhs_boards.get(&indexed.authorities[a]);
+    let cost = |a: usize, b: usize| -> u32 {
+        let mut cost = 0;
+        if board(a).is_some() && board(a) == board(b) {
+            cost += SAME_BOARD;
+        }
+        if !preferences.allow_two_cycles_ago
+            && indexed
+                .two_ago
+                .as_ref()
+                .is_some_and(|(_, pairs)| pairs.contains(&(a, b)) || pairs.contains(&(b, a)))
+        {
+            cost += TWO_CYCLES_AGO;
+        }
+        let same_group = indexed.group_of[a] == indexed.group_of[b];
+        cost += match preferences.groups {
+            GroupRule::Any => 0,
+            GroupRule::WithinGroups if !same_group => GROUP_PREFERENCE,
+            GroupRule::AcrossGroups if same_group => GROUP_PREFERENCE,
+            _ => 0,
+        };
+        // Pairs not seen for longest first: a pair seen in the k-th oldest year costs k + 1.
+        if let Some(year) = indexed.last_seen.get(&(a, b)) {
+            cost += u32::try_from(indexed.years.binary_search(year).unwrap_or(0)).unwrap_or(0) + 1;
+        }
+        cost
     };
-    // Candidate targets per authority: never paired first, then longest ago; ties by the seed.
-    let mut options: Vec<Vec<usize>> = Vec::with_capacity(n);
-    for a in 0..n {
-        let mut list: Vec<(i32, u64, usize)> = (0..n)
-            .filter(|&b| allowed(a, b))
-            .map(|b| {
-                (
-                    last_seen.get(&(a, b)).copied().unwrap_or(i32::MIN),
-                    rng.next_u64(),
-                    b,
-                )
+    let options_under = |rules: HardRules, rng: &mut ChaCha8Rng| -> Vec<Vec<(u32, usize)>> {
+        (0..n)
+            .map(|a| {
+                let mut list: Vec<(u32, u64, usize)> = (0..n)
+                    .filter(|&b| {
+                        a != b
+                            && !(rules.no_repeat && indexed.last_cycle.contains(&(a, b)))
+                            && match rules.groups {
+                                GroupRule::Any => true,
+                                GroupRule::WithinGroups => {
+                                    indexed.group_of[a] == indexed.group_of[b]
+                                }
+                                GroupRule::AcrossGroups => {
+                                    indexed.group_of[a] != indexed.group_of[b]
+                                }
+                            }
+                    })
+                    .map(|b| (cost(a, b), rng.next_u64(), b))
+                    .collect();
+                list.sort_unstable();
+                list.into_iter().map(|(c, _, b)| (c, b)).collect()
             })
-            .collect();
-        list.sort_unstable();
-        options.push(list.into_iter().map(|(_, _, b)| b).collect());
-    }
-    if let Some(a) = (0..n).find(|&a| options[a].is_empty()) {
-        return Err(infeasible_for(problem, &authorities[a]));
-    }
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by_key(|&a| (options[a].len(), a));
-    let mut search = PairingSearch {
-        options: &options,
-        order: &order,
-        target: vec![usize::MAX; n],
-        taken: vec![false; n],
-        no_reciprocal: problem.rules.no_reciprocal,
-        nodes: 0,
+            .collect()
     };
-    if !search.assign(0) {
-        return Err(PairingError::Infeasible {
-            reason: if search.nodes > NODE_LIMIT {
-                "the search gave up before finding a pairing.".to_owned()
-            } else {
-                "every way of pairing breaks the reciprocal, repeat or group rule.".to_owned()
-            },
-            relax: "allow reciprocal pairs, allow pairing across groups, or allow a repeat of the last cycle".to_owned(),
-        });
+    let rules = HardRules {
+        no_reciprocal: problem.rules.no_reciprocal,
+        groups: problem.rules.groups,
+        no_repeat: true,
+    };
+    let options = options_under(rules, &mut ChaCha8Rng::seed_from_u64(problem.seed));
+    if let Some(a) = (0..n).find(|&a| options[a].is_empty()) {
+        return Err(infeasible_for(problem, &indexed.authorities[a]));
     }
+    let Some(target) = best_pairing(&options, rules.no_reciprocal) else {
+        return Err(binding_rule(problem, rules, |relaxed| {
+            let options = options_under(relaxed, &mut ChaCha8Rng::seed_from_u64(problem.seed));
+            options.iter().all(|o| !o.is_empty())
+                && best_pairing(&options, relaxed.no_reciprocal).is_some()
+        }));
+    };
     let name = |a: usize| {
         problem
             .names
-            .get(&authorities[a])
+            .get(&indexed.authorities[a])
             .cloned()
-            .unwrap_or_else(|| authorities[a].to_string())
+            .unwrap_or_else(|| indexed.authorities[a].to_string())
     };
     let pairs = (0..n)
         .map(|a| {
-            let b = search.target[a];
-            let history = match last_seen.get(&(a, b)) {
+            let b = target[a];
+            let history = match indexed.last_seen.get(&(a, b)) {
                 None => "they have not been paired this way before".to_owned(),
                 Some(year) => format!("last paired this way in {year}"),
             };
-            let group = match problem.rules.groups {
-                GroupRule::Any => String::new(),
-                GroupRule::WithinGroups => "; both are in the same group this year".to_owned(),
-                GroupRule::AcrossGroups => "; they are in different groups this year".to_owned(),
+            let two_ago = match &indexed.two_ago {
+                Some((year, pairs)) if pairs.contains(&(a, b)) || pairs.contains(&(b, a)) => {
+                    if preferences.allow_two_cycles_ago {
+                        format!("; they were paired in {year}, two cycles ago, which is allowed")
+                    } else {
+                        format!(
+                            "; they were paired in {year}, two cycles ago: no pairing keeping the rules avoided every such pair"
+                        )
+                    }
+                }
+                Some((year, _)) => format!("; not paired in {year}, two cycles ago, either"),
+                None => String::new(),
             };
-            let reciprocal = if search.target[b] == a {
+            let boards = match (board(a), board(b)) {
+                (Some(x), Some(y)) if x == y => format!(
+                    "; both are served by {x}: no pairing keeping the rules kept every area from its own NHS board"
+                ),
+                (Some(x), Some(y)) => format!("; different NHS boards ({x} and {y})"),
+                _ => String::new(),
+            };
+            let same_group = indexed.group_of[a] == indexed.group_of[b];
+            let group = match (problem.rules.groups, preferences.groups, same_group) {
+                (GroupRule::WithinGroups, _, _) => "; both are in the same group this year".to_owned(),
+                (GroupRule::AcrossGroups, _, _) => "; they are in different groups this year".to_owned(),
+                (GroupRule::Any, GroupRule::WithinGroups, true) => "; in the same group, as preferred".to_owned(),
+                (GroupRule::Any, GroupRule::WithinGroups, false) => "; in different groups, against the preference for the same group (no better pairing kept the other preferences)".to_owned(),
+                (GroupRule::Any, GroupRule::AcrossGroups, false) => "; in different groups, as preferred".to_owned(),
+                (GroupRule::Any, GroupRule::AcrossGroups, true) => "; in the same group, against the preference for different groups (no better pairing kept the other preferences)".to_owned(),
+                (GroupRule::Any, GroupRule::Any, _) => String::new(),
+            };
+            let reciprocal = if target[b] == a {
                 "; they challenge each other".to_owned()
             } else {
-                format!("; {} challenges {}", name(b), name(search.target[b]))
+                format!("; {} challenges {}", name(b), name(target[b]))
             };
             ExplainedPairing {
-                challenger: authorities[a].clone(),
-                challenged: authorities[b].clone(),
+                challenger: indexed.authorities[a].clone(),
+                challenged: indexed.authorities[b].clone(),
                 explanation: format!(
-                    "{} challenges {}: {history}{group}{reciprocal}.",
+                    "{} challenges {}: {history}{two_ago}{boards}{group}{reciprocal}.",
                     name(a),
                     name(b)
                 ),
@@ -214,6 +330,91 @@ pub fn choose_pairings(problem: &PairingProblem) -> Result<PairingSolution, Pair
         })
         .collect();
     Ok(PairingSolution { pairs })
+}
+
+/// The cheapest complete pairing over `options` (each authority's targets, cheapest first), or
+/// None if there is none. Branch and bound: a branch is cut once its cost plus the cheapest
+/// option of every authority still to place cannot beat the best found. After `NODE_LIMIT`
+/// nodes the best found so far stands, so the answer is still the same for the same input.
+fn best_pairing(options: &[Vec<(u32, usize)>], no_reciprocal: bool) -> Option<Vec<usize>> {
+    let n = options.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&a| (options[a].len(), a));
+    let cheapest: Vec<u64> = order
+        .iter()
+        .map(|&a| options[a].first().map_or(0, |(c, _)| u64::from(*c)))
+        .collect();
+    // What the authorities from each depth on cost at least.
+    let mut floor = vec![0u64; n + 1];
+    for depth in (0..n).rev() {
+        floor[depth] = floor[depth + 1] + cheapest[depth];
+    }
+    let mut search = PairingSearch {
+        options,
+        order: &order,
+        floor: &floor,
+        target: vec![usize::MAX; n],
+        taken: vec![false; n],
+        no_reciprocal,
+        nodes: 0,
+        best: None,
+    };
+    search.assign(0, 0);
+    search.best.map(|(_, target)| target)
+}
+
+/// A search that found nothing: which rule binds, found by letting each go in turn.
+fn binding_rule(
+    problem: &PairingProblem,
+    rules: HardRules,
+    feasible: impl Fn(HardRules) -> bool,
+) -> PairingError {
+    let count = problem.authorities.len();
+    if rules.no_reciprocal
+        && feasible(HardRules {
+            no_reciprocal: false,
+            ..rules
+        })
+    {
+        return PairingError::Infeasible {
+            reason: format!(
+                "with {count} areas taking part, every pairing has two areas challenge each other, and reciprocal pairs are not allowed."
+            ),
+            relax: "allow reciprocal pairs for this cycle, or bring back an area that opted out"
+                .to_owned(),
+        };
+    }
+    if rules.groups != GroupRule::Any
+        && feasible(HardRules {
+            groups: GroupRule::Any,
+            ..rules
+        })
+    {
+        return PairingError::Infeasible {
+            reason:
+                "the groups leave no way for every area to challenge one and be challenged by one."
+                    .to_owned(),
+            relax: "allow pairing across groups (or within them), or change the groups".to_owned(),
+        };
+    }
+    if feasible(HardRules {
+        no_repeat: false,
+        ..rules
+    }) {
+        return PairingError::Infeasible {
+            reason: format!(
+                "with {count} areas taking part, every pairing repeats one of the last cycle's pairs."
+            ),
+            relax: "allow a repeat of the last cycle, or bring back an area that opted out"
+                .to_owned(),
+        };
+    }
+    PairingError::Infeasible {
+        reason: format!(
+            "with {count} areas taking part, no area can challenge another without breaking the reciprocal, repeat or group rule together."
+        ),
+        relax: "allow reciprocal pairs, allow pairing across groups, and allow a repeat of the last cycle, or bring back an area that opted out".to_owned(),
+    }
 }
 
 fn infeasible_for(problem: &PairingProblem, authority: &AuthorityId) -> PairingError {
@@ -241,35 +442,54 @@ fn infeasible_for(problem: &PairingProblem, authority: &AuthorityId) -> PairingE
 }
 
 struct PairingSearch<'a> {
-    options: &'a [Vec<usize>],
+    options: &'a [Vec<(u32, usize)>],
     order: &'a [usize],
+    floor: &'a [u64],
     target: Vec<usize>,
     taken: Vec<bool>,
     no_reciprocal: bool,
     nodes: u64,
+    best: Option<(u64, Vec<usize>)>,
 }
 
 impl PairingSearch<'_> {
-    fn assign(&mut self, depth: usize) -> bool {
+    /// Place the authorities from `depth` on, having spent `spent`; true once the search should
+    /// stop (the best found cannot be beaten, or the node limit is reached).
+    fn assign(&mut self, depth: usize, spent: u64) -> bool {
         if depth == self.order.len() {
-            return true;
+            let better = self.best.as_ref().is_none_or(|(cost, _)| spent < *cost);
+            if better {
+                self.best = Some((spent, self.target.clone()));
+            }
+            // Nothing is cheaper than every authority's cheapest option.
+            return spent == self.floor[0];
         }
         self.nodes += 1;
         if self.nodes > NODE_LIMIT {
-            return false;
+            return true;
         }
         let a = self.order[depth];
-        for &b in &self.options[a] {
+        for &(cost, b) in &self.options[a] {
             if self.taken[b] || (self.no_reciprocal && self.target[b] == a) {
                 continue;
             }
+            let spent = spent + u64::from(cost);
+            if self
+                .best
+                .as_ref()
+                .is_some_and(|(best, _)| spent + self.floor[depth + 1] >= *best)
+            {
+                // Options are cheapest first: the rest of this authority's cost no less.
+                break;
+            }
             self.target[a] = b;
             self.taken[b] = true;
-            if self.assign(depth + 1) {
-                return true;
-            }
+            let stop = self.assign(depth + 1, spent);
             self.target[a] = usize::MAX;
             self.taken[b] = false;
+            if stop {
+                return true;
+            }
         }
         false
     }

@@ -6,6 +6,8 @@ mod common;
 
 mod forms;
 mod pairing;
+#[path = "pairing/preferences.rs"]
+mod pairing_preferences;
 #[path = "pairing/properties.rs"]
 mod pairing_properties;
 mod properties;

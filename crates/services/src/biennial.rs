@@ -19,7 +19,8 @@ use domain::policy::{Action, authorise};
 use domain::{AuthoritySlug, OneLine, Principal, ProgrammeActivityId, ThemeCode, limits};
 use matching::ids::AuthorityId;
 use matching::pairing::{
-    PairingCycle, PairingError, PairingProblem, PairingRules, choose_pairings,
+    PairingCycle, PairingError, PairingPreferences, PairingProblem, PairingRules,
+    choose_pairings_with,
 };
 use store::{BiennialCycle, StoredPair};
 
@@ -176,7 +177,20 @@ async fn engine_pairing(
             .map(|slug| (id(slug), name_in(&names)(slug)))
             .collect(),
     };
-    let solution = choose_pairings(&problem).map_err(|error| match error {
+    // The softer preferences: each area's NHS board from the reference data, and no pair
+    // from two cycles ago where a pairing keeping the rules avoids them.
+    let preferences = PairingPreferences {
+        nhs_boards: scheme
+            .store
+            .authorities()
+            .await?
+            .into_iter()
+            .filter(|a| areas.contains(&a.slug))
+            .map(|a| (id(&a.slug), a.nhs_board))
+            .collect(),
+        ..PairingPreferences::default()
+    };
+    let solution = choose_pairings_with(&problem, &preferences).map_err(|error| match error {
         PairingError::Infeasible { reason, relax } => Refused::Rule(format!(
             "No pairing keeps the rules. {reason} To find one: {relax}."
         )),
@@ -729,6 +743,30 @@ pub async fn draft_kloe(
     Ok(scheme
         .store
         .draft_biennial_kloe(cycle.id, challenger, &draft, principal, now)
+        .await?)
+}
+
+/// The challenging area changes one of its draft KLOEs, until the co-ordinator agrees it.
+pub async fn change_kloe(
+    scheme: Scheme<'_>,
+    principal: &Principal,
+    cycle: &BiennialCycle,
+    challenger: &AuthoritySlug,
+    kloe: BiennialKloeId,
+    answers: &KloeDraftAnswers,
+    now: DateTime<Utc>,
+) -> Result<(), Refused> {
+    authorise(
+        Some(principal),
+        &Action::DraftBiennialKloes(challenger.clone()),
+    )?;
+    let themes = theme_codes(scheme).await?;
+    let draft = answers
+        .check(cycle.details.priorities.len(), &themes)
+        .map_err(Refused::Invalid)?;
+    Ok(scheme
+        .store
+        .change_biennial_kloe(cycle.id, kloe, challenger, &draft, principal, now)
         .await?)
 }
 

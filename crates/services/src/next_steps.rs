@@ -5,7 +5,8 @@
 //! one store transaction.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::next_steps::{ActionAnswers, check_plan};
+use domain::agreed_actions::AnswerLinks;
+use domain::next_steps::{ActionAnswers, check_plan_with};
 use domain::{Action, ActionId, AuthoritySlug, Principal, ProgrammeActivityId, ThemeCode};
 use store::{PlanApplied, Store};
 
@@ -49,6 +50,16 @@ pub struct Permit<'a> {
 pub struct NextStepsOf<'a> {
     pub activity: ProgrammeActivityId,
     pub area: &'a AuthoritySlug,
+    /// What each action must name in its "Answers" (a biennial cycle's priority and KLOE);
+    /// None leaves it to the area's own words (a challenge's finding, an event's KLOE).
+    pub links: Option<&'a AnswerLinks>,
+}
+
+impl NextStepsOf<'_> {
+    /// The programme's own rule for each action, beside the next steps' checks.
+    fn rule(&self) -> impl Fn(&ActionAnswers) -> Option<domain::forms::FieldProblem> + '_ {
+        move |answers| self.links.and_then(|links| links.problem(answers))
+    }
 }
 
 async fn theme_codes(store: &Store) -> Result<Vec<ThemeCode>, Refused> {
@@ -73,7 +84,7 @@ pub async fn apply_spreadsheet(
     let principal = allowed(permit.principal, permit.action)?;
     let rows = read_plan(bytes).map_err(SpreadsheetRefused::Unreadable)?;
     let themes = theme_codes(store).await?;
-    let entries = check_plan(&rows, &themes, today).map_err(|problems| {
+    let entries = check_plan_with(&rows, &themes, today, &of.rule()).map_err(|problems| {
         SpreadsheetRefused::Problems(
             problems
                 .into_iter()
@@ -103,7 +114,9 @@ pub async fn save_next_step(
 ) -> Result<ActionId, Refused> {
     let principal = allowed(permit.principal, permit.action)?;
     let themes = theme_codes(store).await?;
-    let entry = answers.check(&themes, today).map_err(Refused::Invalid)?;
+    let entry = answers
+        .check_with(&themes, today, &of.rule())
+        .map_err(Refused::Invalid)?;
     Ok(store
         .save_next_step(of.activity, of.area, existing, &entry, principal, now)
         .await?)

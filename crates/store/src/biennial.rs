@@ -583,6 +583,19 @@ impl Store {
     ) -> Result<(), StoreError> {
         let txn = self.begin_write().await?;
         move_state(&txn, id, from, to, now).await?;
+        // Past its day, every area taking part owes its agreed actions by the actions date.
+        if matches!(to, CycleState::Held | CycleState::Actions) {
+            let cycle = load(&txn, id).await?.ok_or(StoreError::NotFound)?;
+            crate::returns::owe_each_area(
+                &txn,
+                id,
+                &cycle.areas,
+                domain::ReturnKind::BiennialActions,
+                cycle.details.actions_due,
+                now,
+            )
+            .await?;
+        }
         finish(
             txn,
             emails,
@@ -944,6 +957,62 @@ impl Store {
         audit::append(
             &txn,
             audited(by, "biennial.kloe_agreed", id, format!("KLOE {kloe_id}")),
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The challenging area rewrites one of its draft KLOEs: only `challenger`'s own, only
+    /// while the cycle takes KLOE changes, and only until the co-ordinator has agreed it (a
+    /// conditional update, so an agreement at the same moment wins). Audited.
+    pub async fn change_biennial_kloe(
+        &self,
+        id: ProgrammeActivityId,
+        kloe_id: BiennialKloeId,
+        challenger: &AuthoritySlug,
+        draft: &KloeDraft,
+        by: &Principal,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let txn = self.begin_write().await?;
+        let row = open_kloe(&txn, id, kloe_id).await?;
+        if row.challenger != challenger.as_str() {
+            return Err(StoreError::NotFound);
+        }
+        let changed = kloe::Entity::update_many()
+            .col_expr(kloe::Column::Question, Expr::value(draft.question.as_str()))
+            .col_expr(
+                kloe::Column::Priority,
+                Expr::value(i32::try_from(draft.priority).unwrap_or(i32::MAX)),
+            )
+            .col_expr(
+                kloe::Column::Themes,
+                Expr::value(
+                    draft
+                        .themes
+                        .iter()
+                        .map(ThemeCode::as_str)
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ),
+            )
+            .col_expr(kloe::Column::UpdatedAt, Expr::value(now))
+            .filter(kloe::Column::Id.eq(kloe_id.as_uuid()))
+            .filter(kloe::Column::Status.eq(KloeStatus::Draft.code()))
+            .exec(&txn)
+            .await?;
+        if changed.rows_affected != 1 {
+            return Err(StoreError::Conflict(
+                "that KLOE has been agreed, so it can no longer change",
+            ));
+        }
+        audit::append(
+            &txn,
+            audited(by, "biennial.kloe_changed", id, format!("KLOE {kloe_id}")),
             now,
         )
         .await?;

@@ -143,6 +143,48 @@ pub(crate) async fn owe_action_plan(
     Ok(())
 }
 
+/// Every area in `areas` owes a return of `kind` for `activity`, due on `due`; in the
+/// transaction of the step that makes it owed (a biennial cycle moving past its day). An area
+/// that owes one already keeps it, so moving on again changes nothing.
+pub(crate) async fn owe_each_area(
+    db: &impl ConnectionTrait,
+    activity: domain::ProgrammeActivityId,
+    areas: &[AuthoritySlug],
+    kind: ReturnKind,
+    due: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let owing: Vec<String> = owed_return::Entity::find()
+        .filter(owed_return::Column::ActivityId.eq(activity.as_uuid()))
+        .filter(owed_return::Column::Kind.eq(kind.code()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| row.authority_slug)
+        .collect();
+    for area in areas {
+        if owing.iter().any(|slug| slug == area.as_str()) {
+            continue;
+        }
+        owed_return::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            activity_id: Set(activity.as_uuid()),
+            authority_slug: Set(area.as_str().to_owned()),
+            kind: Set(kind.code().to_owned()),
+            owner_id: Set(None),
+            due_date: Set(due),
+            extended_to: Set(None),
+            extension_reason: Set(None),
+            submitted_at: Set(None),
+            submitted_by: Set(None),
+            created_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Returns `filter` asks for, by due date then area.
     pub async fn returns(&self, filter: &ReturnFilter) -> Result<Vec<OwedReturn>, StoreError> {
@@ -371,6 +413,7 @@ impl Store {
                 ReturnKind::ActionPlan
                     | ReturnKind::ThematicNextSteps
                     | ReturnKind::AnnualDevelopmentPlan
+                    | ReturnKind::BiennialActions
             )
         ) {
             let actions = action::Entity::find()
@@ -384,10 +427,13 @@ impl Store {
                 ));
             }
         }
-        // A thematic event's next steps are due by a date the whole region works to: after
-        // it (and any extension) the co-ordinator extends first.
-        if ReturnKind::parse(&row.kind) == Some(ReturnKind::ThematicNextSteps)
-            && domain::clock::uk_date(now) > row.extended_to.unwrap_or(row.due_date)
+        // A thematic event's next steps and a biennial cycle's agreed actions are due by a
+        // date the whole region works to: after it (and any extension) the co-ordinator
+        // extends first.
+        if matches!(
+            ReturnKind::parse(&row.kind),
+            Some(ReturnKind::ThematicNextSteps | ReturnKind::BiennialActions)
+        ) && domain::clock::uk_date(now) > row.extended_to.unwrap_or(row.due_date)
         {
             return Err(StoreError::Conflict(
                 "the date for this return has passed: ask the co-ordinator for an extension",

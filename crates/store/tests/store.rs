@@ -8,6 +8,8 @@ mod support;
 mod applications;
 #[path = "biennial/cycles.rs"]
 mod biennial;
+#[path = "biennial/actions.rs"]
+mod biennial_actions;
 mod events;
 mod findings;
 mod next_steps;

@@ -58,6 +58,8 @@ pub fn route_table(settings: &crate::Settings) -> Vec<Route> {
         triangulation::routes(),
         crate::pages::overview_files::routes(),
         crate::pages::programme_activities::routes(),
+        crate::pages::return_next_steps::routes(),
+        crate::pages::biennial_kloe_edit::routes(),
     ]
     .into_iter()
     .flatten()

@@ -106,6 +106,9 @@ mod events_rows;
 /// The overview downloads of events and cycles.
 #[path = "authorisation_rows/overviews.rs"]
 mod overview_rows;
+/// Next-steps returns kept on the web (agreed actions, a thematic event's next steps).
+#[path = "authorisation_rows/returns.rs"]
+mod returns_rows;
 #[path = "authorisation_rows/self_assessment.rs"]
 mod self_assessment_rows;
 /// Triad scrutiny, the development plan and evidence documents.
@@ -218,6 +221,8 @@ fn table() -> Vec<Row> {
     rows.extend(triads_rows::rows());
     rows.extend(triangulation_rows::rows());
     rows.extend(overview_rows::rows());
+    rows.extend(returns_rows::rows());
+    rows.extend(biennial_rows::change_rows());
     rows
 }
 
@@ -288,6 +293,7 @@ impl Fixtures {
             .chain(annual)
             .chain(triads)
             .chain(overview_rows::fixtures(app).await)
+            .chain(returns_rows::fixtures(app).await)
             .collect(),
         }
     }

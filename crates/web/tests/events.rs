@@ -10,6 +10,8 @@ use crate::support;
 mod creating;
 #[path = "events/kloes.rs"]
 mod kloes;
+#[path = "events/next_step_form.rs"]
+mod next_step_form;
 #[path = "events/nominating.rs"]
 mod nominating;
 #[path = "events/racing.rs"]

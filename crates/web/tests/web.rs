@@ -12,10 +12,16 @@ mod apply;
 mod authorisation;
 #[path = "biennial/pairing.rs"]
 mod biennial;
+#[path = "biennial/actions.rs"]
+mod biennial_actions;
+#[path = "biennial/kloe_edit.rs"]
+mod biennial_kloe_edit;
 #[path = "biennial/kloes.rs"]
 mod biennial_kloes;
 #[path = "biennial/opt_out.rs"]
 mod biennial_opt_out;
+#[path = "biennial/preferences.rs"]
+mod biennial_preferences;
 mod challenges;
 mod crowds;
 mod events;

@@ -834,6 +834,8 @@ struct KloeView {
     comment: Option<String>,
     /// The co-ordinator's comment field and agree button, while KLOEs are open.
     review: Option<Textarea>,
+    /// Where the challenging area changes its draft, until it is agreed.
+    change_href: Option<String>,
 }
 
 /// One direction of the pair: the KLOEs `from` asks `to`, as this visitor may see them.
@@ -1016,6 +1018,10 @@ async fn area_page(
                     .collect::<Vec<_>>()
                     .join(", "),
                 agreed: k.status == KloeStatus::Agreed,
+                change_href: (open
+                    && k.status == KloeStatus::Draft
+                    && visitor.may(&Action::DraftBiennialKloes(k.challenger.clone())))
+                .then(|| format!("/biennial/{}/kloes/{}/edit", cycle.id, k.id)),
                 comment: k.comment.clone(),
                 review: (manages && open && k.status == KloeStatus::Draft).then(|| {
                     let field = format!("comment-{}", k.id);
@@ -1057,52 +1063,9 @@ async fn area_page(
             format!("KLOEs {} will ask {}", name(from), name(area)),
         ));
     }
-    let kloe_form = (visitor.may(&Action::DraftBiennialKloes(area.clone()))
-        && open
-        && target.is_some())
-    .then(|| {
-        let priorities: Vec<(String, String)> = cycle
-            .details
-            .priorities
-            .iter()
-            .enumerate()
-            .map(|(n, p)| ((n + 1).to_string(), p.title.as_str().to_owned()))
-            .collect();
-        let options: Vec<(&str, &str)> = priorities
-            .iter()
-            .map(|(v, t)| (v.as_str(), t.as_str()))
-            .collect();
-        (
-            Textarea::new("question", "Key line of enquiry", &typed.kloe.question)
-                .hint("A question your team will pursue with the area it challenges.")
-                .limit(limits::STATEMENT)
-                .errors(errors),
-            Radios::new(
-                "priority",
-                "The priority it is about",
-                &options,
-                &typed.kloe.priority,
-            )
-            .errors(errors),
-            Checkboxes {
-                id_prefix: "themes".into(),
-                name: "themes".into(),
-                legend: "Practice themes".into(),
-                legend_classes: Some("govuk-fieldset__legend--s"),
-                hint: Some("Select all that apply.".into()),
-                error: errors.get("themes"),
-                items: theme_list
-                    .iter()
-                    .map(|t| CheckboxItem {
-                        value: t.code.as_str().to_owned(),
-                        text: t.label.clone(),
-                        hint: None,
-                        checked: typed.kloe.themes.iter().any(|x| x == t.code.as_str()),
-                    })
-                    .collect(),
-            },
-        )
-    });
+    let kloe_form =
+        (visitor.may(&Action::DraftBiennialKloes(area.clone())) && open && target.is_some())
+            .then(|| kloe_fields(cycle, &theme_list, &typed.kloe, errors));
     let support = support_rows(state, cycle, Some(area), &names).await?;
     let support_form = (visitor.may(&Action::OfferBiennialSupport(area.clone()))
         && cycle.state.may_offer_support())
@@ -1394,4 +1357,55 @@ pub async fn agree_kloe(
         AreaTyped::default(),
     )
     .await
+}
+
+/// A KLOE's fields as typed: the question, its priority and its themes; for a new draft on
+/// the area's page and a change to one (`biennial_kloe_edit`).
+pub(crate) fn kloe_fields(
+    cycle: &BiennialCycle,
+    theme_list: &[store::Theme],
+    typed: &KloeDraftAnswers,
+    errors: &FormErrors,
+) -> (Textarea, Radios, Checkboxes) {
+    let priorities: Vec<(String, String)> = cycle
+        .details
+        .priorities
+        .iter()
+        .enumerate()
+        .map(|(n, p)| ((n + 1).to_string(), p.title.as_str().to_owned()))
+        .collect();
+    let options: Vec<(&str, &str)> = priorities
+        .iter()
+        .map(|(v, t)| (v.as_str(), t.as_str()))
+        .collect();
+    (
+        Textarea::new("question", "Key line of enquiry", &typed.question)
+            .hint("A question your team will pursue with the area it challenges.")
+            .limit(limits::STATEMENT)
+            .errors(errors),
+        Radios::new(
+            "priority",
+            "The priority it is about",
+            &options,
+            &typed.priority,
+        )
+        .errors(errors),
+        Checkboxes {
+            id_prefix: "themes".into(),
+            name: "themes".into(),
+            legend: "Practice themes".into(),
+            legend_classes: Some("govuk-fieldset__legend--s"),
+            hint: Some("Select all that apply.".into()),
+            error: errors.get("themes"),
+            items: theme_list
+                .iter()
+                .map(|t| CheckboxItem {
+                    value: t.code.as_str().to_owned(),
+                    text: t.label.clone(),
+                    hint: None,
+                    checked: typed.themes.iter().any(|x| x == t.code.as_str()),
+                })
+                .collect(),
+        },
+    )
 }

@@ -40,7 +40,7 @@ use crate::visitor::Visitor;
 use crate::{AppError, AppState};
 
 const NAV: &str = "/challenges";
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 pub fn routes(_settings: &crate::Settings) -> Vec<Route> {
     // The body may be as large as the largest plan accepted, plus the form around it; the
@@ -99,6 +99,7 @@ fn host_steps(loaded: &LoadedChallenge) -> NextStepsOf<'_> {
     NextStepsOf {
         activity: loaded.record.id.into(),
         area: &loaded.record.authority,
+        links: None,
     }
 }
 
@@ -487,7 +488,7 @@ pub struct ActionForm {
     impact: String,
 }
 
-fn date_text(day: &str, month: &str, year: &str) -> String {
+pub(crate) fn date_text(day: &str, month: &str, year: &str) -> String {
     if [day, month, year].iter().all(|part| part.trim().is_empty()) {
         String::new()
     } else {
@@ -524,7 +525,7 @@ impl ActionForm {
         }
     }
 
-    fn of(entry: &ActionEntry) -> Self {
+    pub(crate) fn of(entry: &ActionEntry) -> Self {
         let answers = ActionAnswers::from_entry(entry);
         let (start_day, start_month, start_year) = date_parts(&answers.start);
         let (due_day, due_month, due_year) = date_parts(&answers.due);
@@ -693,14 +694,14 @@ pub(crate) fn action_fields(
 #[derive(Template, WebTemplate)]
 #[template(path = "pages/next_steps/action.html")]
 pub struct ActionPage {
-    chrome: Chrome,
-    summary: Option<ErrorSummary>,
-    back: String,
-    caption: String,
-    heading: &'static str,
-    action: String,
-    button: &'static str,
-    form: ActionFields,
+    pub(crate) chrome: Chrome,
+    pub(crate) summary: Option<ErrorSummary>,
+    pub(crate) back: String,
+    pub(crate) caption: String,
+    pub(crate) heading: &'static str,
+    pub(crate) action: String,
+    pub(crate) button: &'static str,
+    pub(crate) form: ActionFields,
 }
 
 async fn action_page(

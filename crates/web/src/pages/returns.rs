@@ -233,11 +233,11 @@ async fn return_page(
             .submitted
             .as_ref()
             .map(|(at, by)| format!("{} by {by}", crate::dates::date_time(*at))),
-        form_href: match owed.activity.programme {
-            domain::Programme::Thematic => Some(format!(
-                "/events/{}/next-steps/{}",
-                owed.activity.id, owed.area
-            )),
+        form_href: match owed.kind {
+            // Any programme's next steps are kept on the return's own pages.
+            domain::ReturnKind::ThematicNextSteps | domain::ReturnKind::BiennialActions => {
+                Some(format!("/returns/{}/next-steps", owed.id))
+            }
             _ => development_plan.or_else(|| {
                 owed.activity
                     .challenge

@@ -986,6 +986,7 @@ pub async fn upload_plan(
                     NextStepsOf {
                         activity: cycle.id,
                         area: &slug,
+                        links: None,
                     },
                     &bytes,
                     Utc::now(),
@@ -1105,6 +1106,7 @@ pub async fn add_step(
         NextStepsOf {
             activity: cycle.id,
             area: &slug,
+            links: None,
         },
         None,
         &form.answers(),

@@ -58,3 +58,16 @@ pub fn rows() -> Vec<Row> {
         row(Method::POST, "/biennial/{id}/kloes/{kloe}/agree",   KLOE_AGREE,                           PLANNER_CONFLICT),
     ]
 }
+
+/// Changing a KLOE draft (the challenging area's lead only: `biennial/kloe_edit.rs` proves it
+/// allowed and refused on a real draft). Here the KLOE does not exist: whoever reads the cycle
+/// finds no such KLOE (404) before the draft's own check; a reviewer is refused the cycle.
+#[rustfmt::skip]
+pub fn change_rows() -> Vec<Row> {
+    const KLOE_EDIT: &str = "/biennial/{cycle}/kloes/00000000-0000-0000-0000-000000000000/edit";
+    const MISSING: [u16; 6] = [REDIRECT, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND];
+    vec![
+        row(Method::GET,  "/biennial/{id}/kloes/{kloe}/edit", KLOE_EDIT, MISSING),
+        row(Method::POST, "/biennial/{id}/kloes/{kloe}/edit", KLOE_EDIT, MISSING),
+    ]
+}

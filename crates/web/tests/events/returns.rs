@@ -144,10 +144,12 @@ async fn every_area_owes_its_next_steps_and_the_board_sees_them_under_the_event(
         .find(|r| r.area.as_str() == "derby")
         .expect("derby's");
 
-    // The return's page leads to the event's next-steps page for the area.
+    // The return's page leads to its next steps on the web; the event's next-steps page for
+    // the area leads there too.
     let page = lead.get(&format!("/returns/{}", derby.id)).await;
     assert!(
-        page.body.contains(&format!("{path}/next-steps/derby")),
+        page.body
+            .contains(&format!("/returns/{}/next-steps", derby.id)),
         "{}",
         page.body
     );

@@ -38,3 +38,68 @@ pub async fn cycle_in_planning(store: &Store, year: i32, areas: &[&str]) -> Prog
         .await
         .expect("cycle")
 }
+
+/// A cycle for `year` past its day ("event held"): Derby, Leicester and Rutland take part,
+/// Rutland challenges Derby, and Rutland's KLOE for Derby ("How well are young people
+/// prepared for adult health services?", priority 1) was agreed and shared. Moving past the
+/// day owes every area its agreed actions. The cycle's id and Derby's return.
+pub async fn cycle_held(store: &Store, year: i32) -> (ProgrammeActivityId, domain::ReturnId) {
+    use domain::biennial::{CycleState, KloeDraftAnswers, Pair};
+    let id = cycle_in_planning(store, year, &["derby", "leicester", "rutland"]).await;
+    let coordinator = principal_of(store, "coordinator@example.org").await;
+    let slug = |a: &str| domain::AuthoritySlug::parse(a).expect("slug");
+    let pair = |a: &str, b: &str| store::StoredPair {
+        pair: Pair {
+            challenger: slug(a),
+            challenged: slug(b),
+        },
+        reason: "The engine's choice".into(),
+        overridden: None,
+    };
+    let ring = [
+        pair("derby", "leicester"),
+        pair("leicester", "rutland"),
+        pair("rutland", "derby"),
+    ];
+    let now = Utc::now();
+    store
+        .save_biennial_pairing(id, &ring, Some(1), "generated".into(), &coordinator, now)
+        .await
+        .expect("paired");
+    store
+        .publish_biennial_pairing(id, vec![], &coordinator, now)
+        .await
+        .expect("published");
+    let draft = KloeDraftAnswers {
+        question: "How well are young people prepared for adult health services?".into(),
+        priority: "1".into(),
+        themes: vec!["PFA".into()],
+    }
+    .check(1, &[ThemeCode::parse("PFA").expect("code")])
+    .expect("draft");
+    let kloe = store
+        .draft_biennial_kloe(id, &slug("rutland"), &draft, &coordinator, now)
+        .await
+        .expect("drafted");
+    store
+        .agree_biennial_kloe(id, kloe, &coordinator, now)
+        .await
+        .expect("agreed");
+    for (from, to) in [
+        (CycleState::PairingPublished, CycleState::KloesShared),
+        (CycleState::KloesShared, CycleState::Held),
+    ] {
+        store
+            .move_biennial_cycle(id, from, to, vec![], &coordinator, now)
+            .await
+            .expect("moved");
+    }
+    let owed = store
+        .returns(&store::ReturnFilter {
+            area: Some(slug("derby")),
+            programme: Some(domain::Programme::Biennial),
+        })
+        .await
+        .expect("returns");
+    (id, owed[0].id)
+}
