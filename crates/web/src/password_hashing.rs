@@ -207,7 +207,9 @@ mod tests {
             });
         }
         assert!(tasks.join_all().await.iter().all(Result::is_ok));
-        assert_eq!(hashing.peak(), 2);
+        // The bound is the invariant; how many overlapped below it depends on the machine's
+        // load (a busy one may run them one after another).
+        assert!(hashing.peak() <= 2, "{} hashes at once", hashing.peak());
         assert_eq!(hashing.finished(), 16);
     }
 
