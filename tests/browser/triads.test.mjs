@@ -2,7 +2,7 @@
 // triads are published: Derby's LA lead opens their triad, reads a partner's submitted
 // self-assessment, meets the comment form's errors, then adds a question, which the partner
 // area's own page shows; the triad page shows the recorded conversation and the requests
-// and offers; Derby's development plan lists its next steps. The board reads the triad page.
+// and offers; Derby's development plan lists its next steps on its return's next-steps page. The board reads the triad page.
 // Every page is scanned with axe and measured at 320 px. See README.md in this folder.
 
 import { test, after } from 'node:test';
@@ -71,13 +71,16 @@ test('Derby\'s lead reads a triad partner\'s submission and asks a question', as
   assert.ok(await page.getByText('Which service changed last year because of what families told you?').isVisible());
 });
 
-test('Derby\'s development plan lists its next steps with the return', async () => {
+test('Derby\'s development plan lists its next steps on its return\'s page', async () => {
   const page = await signedIn(LEAD);
-  const path = `/self-assessment/${LAST}/areas/derby/development-plan`;
-  const response = await goto(page, path);
-  await check(page, response, { who: LEAD.name, path });
-  assert.ok(await page.getByRole('table', { name: 'Next steps' }).isVisible());
-  assert.match(await page.locator('#owed').innerText(), /Submitted/);
+  const area = `/self-assessment/${LAST}/areas/derby`;
+  await goto(page, area);
+  const href = await page.getByRole('link', { name: 'Development plan' }).getAttribute('href');
+  assert.match(href, /^\/returns\/[^/]+\/next-steps$/, 'the one next-steps page every programme shares');
+  const response = await goto(page, href);
+  await check(page, response, { who: LEAD.name, path: href });
+  assert.ok(await page.getByRole('table', { name: 'Development plan' }).isVisible());
+  assert.equal(await page.getByRole('button', { name: 'Add a next step' }).count(), 0, 'submitted: settled');
 });
 
 test('the board reads a triad\'s conversation, requests and offers', async () => {

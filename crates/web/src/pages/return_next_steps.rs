@@ -1,5 +1,5 @@
 //! A next-steps return kept on the web: any programme's (a thematic event's next steps, a
-//! biennial cycle's agreed actions) listed on the return's own page, added or changed one at
+//! biennial cycle's agreed actions, an annual cycle's development plan) listed on the return's own page, added or changed one at
 //! a time with the same form as a challenge's action plan, or as the `.xlsx` template checked
 //! whole and applied all or nothing, through the same `services::next_steps` use cases. A
 //! biennial action names the cycle's priority and the KLOE it answers (`P2 K1`), listed here.
@@ -79,11 +79,25 @@ async fn load(state: &AppState, visitor: &Visitor, id: ReturnId) -> Result<OwedR
     visitor.authorise(&Action::ViewAreaReturns(owed.area.clone()))?;
     if !matches!(
         owed.kind,
-        ReturnKind::ThematicNextSteps | ReturnKind::BiennialActions
+        ReturnKind::ThematicNextSteps
+            | ReturnKind::BiennialActions
+            | ReturnKind::AnnualDevelopmentPlan
     ) {
         return Err(AppError::NotFound);
     }
     Ok(owed)
+}
+
+/// Whether the return's next steps may still change. A development plan is settled once
+/// submitted (the triad reads what was agreed); an event's next steps and a cycle's agreed
+/// actions are an improvement plan kept up after they are returned.
+fn still_open(owed: &OwedReturn) -> Result<(), &'static str> {
+    match owed.kind {
+        ReturnKind::AnnualDevelopmentPlan if owed.submitted.is_some() => {
+            Err("The development plan has been submitted")
+        }
+        _ => Ok(()),
+    }
 }
 
 fn steps_href(owed: &OwedReturn) -> String {
@@ -167,7 +181,7 @@ async fn steps_page(
     errors: &FormErrors,
     upload_problems: Vec<SheetProblem>,
 ) -> Result<StepsPage, AppError> {
-    let keeps = visitor.may(&Action::KeepNextSteps(owed.area.clone()));
+    let keeps = visitor.may(&Action::KeepNextSteps(owed.area.clone())) && still_open(owed).is_ok();
     let answering = what_it_answers(state, owed).await?;
     let href = steps_href(owed);
     let area = state
@@ -270,7 +284,11 @@ pub async fn upload_steps(
     let owed = load(&state, &visitor, id).await?;
     let keep = Action::KeepNextSteps(owed.area.clone());
     visitor.authorise(&keep)?;
-    let (message, listed) = match read_upload(multipart).await {
+    let upload = match still_open(&owed) {
+        Err(closed) => Err(closed.to_owned()),
+        Ok(()) => read_upload(multipart).await,
+    };
+    let (message, listed) = match upload {
         Err(message) => (message, Vec::new()),
         Ok(bytes) => {
             let answering = what_it_answers(&state, &owed).await?;
@@ -355,9 +373,17 @@ pub async fn show_new_step(
     State(state): State<AppState>,
     visitor: Visitor,
     Id(id): Id<ReturnId>,
-) -> Result<ActionPage, AppError> {
+) -> Result<Response, AppError> {
     let owed = load(&state, &visitor, id).await?;
     visitor.authorise(&Action::KeepNextSteps(owed.area.clone()))?;
+    if still_open(&owed).is_err() {
+        // The return's page says why.
+        return Ok(see_other(&steps_href(&owed)));
+    }
+    if still_open(&owed).is_err() {
+        // The return's page says why.
+        return Ok(see_other(&steps_href(&owed)));
+    }
     step_page(
         &state,
         &visitor,
@@ -367,13 +393,14 @@ pub async fn show_new_step(
         &FormErrors::default(),
     )
     .await
+    .map(IntoResponse::into_response)
 }
 
 pub async fn show_step(
     State(state): State<AppState>,
     visitor: Visitor,
     Id((id, action)): Id<(ReturnId, ActionId)>,
-) -> Result<ActionPage, AppError> {
+) -> Result<Response, AppError> {
     let owed = load(&state, &visitor, id).await?;
     visitor.authorise(&Action::KeepNextSteps(owed.area.clone()))?;
     let planned = load_step(&state, &owed, action).await?;
@@ -386,6 +413,7 @@ pub async fn show_step(
         &FormErrors::default(),
     )
     .await
+    .map(IntoResponse::into_response)
 }
 
 /// Check and save the form; on a problem, the form again with every answer as typed.
@@ -430,6 +458,10 @@ pub async fn add_step(
 ) -> Result<Response, AppError> {
     let owed = load(&state, &visitor, id).await?;
     visitor.authorise(&Action::KeepNextSteps(owed.area.clone()))?;
+    if still_open(&owed).is_err() {
+        // The return's page says why.
+        return Ok(see_other(&steps_href(&owed)));
+    }
     save_step(&state, &visitor, &owed, None, &form).await
 }
 
@@ -441,6 +473,10 @@ pub async fn change_step(
 ) -> Result<Response, AppError> {
     let owed = load(&state, &visitor, id).await?;
     visitor.authorise(&Action::KeepNextSteps(owed.area.clone()))?;
+    if still_open(&owed).is_err() {
+        // The return's page says why.
+        return Ok(see_other(&steps_href(&owed)));
+    }
     let planned = load_step(&state, &owed, action).await?;
     save_step(&state, &visitor, &owed, Some(planned.id), &form).await
 }

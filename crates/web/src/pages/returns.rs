@@ -214,7 +214,6 @@ async fn return_page(
         .authorise(&Action::SubmitReturn(owed.area.clone()))
         .is_ok()
         && owed.submitted.is_none();
-    let development_plan = crate::pages::triads::development_plan_href(state, &owed).await?;
     Ok(ReturnPage {
         chrome: Chrome::new(visitor, format!("{} return", owed.kind.label()), NAV)
             .with_errors(!errors.is_empty()),
@@ -235,14 +234,15 @@ async fn return_page(
             .map(|(at, by)| format!("{} by {by}", crate::dates::date_time(*at))),
         form_href: match owed.kind {
             // Any programme's next steps are kept on the return's own pages.
-            domain::ReturnKind::ThematicNextSteps | domain::ReturnKind::BiennialActions => {
+            domain::ReturnKind::ThematicNextSteps
+            | domain::ReturnKind::BiennialActions
+            | domain::ReturnKind::AnnualDevelopmentPlan => {
                 Some(format!("/returns/{}/next-steps", owed.id))
             }
-            _ => development_plan.or_else(|| {
-                owed.activity
-                    .challenge
-                    .map(|challenge| format!("/challenges/{challenge}/actions"))
-            }),
+            _ => owed
+                .activity
+                .challenge
+                .map(|challenge| format!("/challenges/{challenge}/actions")),
         },
         may_submit,
         owner,

@@ -284,6 +284,8 @@ pub struct AreaPage {
     evidence: Vec<services::triangulation::SectionEvidence>,
     /// Whether the visitor may download the data pack (`pages::triangulation`).
     may_download_pack: bool,
+    /// The development plan's return page, for the area once it owes one (`pages::triads`).
+    plan_href: Option<String>,
 }
 
 impl AreaPage {
@@ -405,7 +407,13 @@ async fn area_page(
         }
         None => Vec::new(),
     };
+    let plan_href = if may_edit {
+        crate::pages::triads::plan_href(state, &cycle, &area).await?
+    } else {
+        None
+    };
     Ok(AreaPage {
+        plan_href,
         may_download_pack: crate::pages::triangulation::may_download(visitor, &cycle, &area),
         evidence,
         chrome: Chrome::new(visitor, format!("{name}: self-assessment"), NAV)

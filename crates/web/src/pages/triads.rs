@@ -3,8 +3,9 @@
 //! them on its own page); the triad's page holds its conversation's record (date, who attended
 //! for each area, the agreed points) and the requests for help and offers of support; each
 //! area's development plan is its next steps under the cycle, the return it owes after the
-//! conversation, kept on the web form or the `.xlsx` template; and a section's evidence
-//! documents are uploaded and read here, each read audit-logged.
+//! conversation, kept on the return's next-steps page (`pages::return_next_steps`) like every
+//! programme's, linked from here; and a section's evidence documents are uploaded and read
+//! here, each read audit-logged.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -24,17 +25,12 @@ use domain::triads::{
     REGION, SUPPORT_MAX, ScrutinyKind, SupportAnswers, SupportKind, attended_field,
 };
 use domain::{Action, AuthoritySlug, DocumentId, Programme, ReturnKind};
-use services::journey::Refused;
-use services::next_steps::{self, NextStepsOf, Permit, SheetProblem, SpreadsheetRefused};
 use store::{AnnualCycle, NewEvidenceDocument, OwedReturn, StoreError};
 
 use crate::components::{
     ErrorSummary, FileUpload, Radios, Select, SelectItem, TextInput, Textarea,
 };
 use crate::forms::FormErrors;
-use crate::pages::next_steps::{
-    ActionFields, ActionForm, PROBLEMS_SHOWN, action_fields, known_themes, plan_max_bytes,
-};
 use crate::pages::self_assessments::{load, same_triad};
 use crate::pages::visit::documents::{ACCEPT, clean_file_name, read_upload, recognise};
 use crate::pages::{Chrome, see_other};
@@ -43,10 +39,8 @@ use crate::visitor::Visitor;
 use crate::{AppError, AppState, dates};
 
 const NAV: &str = "/self-assessment";
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 pub fn routes(settings: &crate::Settings) -> Vec<Route> {
-    let plan_limit = axum::extract::DefaultBodyLimit::max(plan_max_bytes() + 64 * 1024);
     let evidence_limit =
         axum::extract::DefaultBodyLimit::max(settings.pre_reading_max_bytes + 64 * 1024);
     vec![
@@ -64,31 +58,6 @@ pub fn routes(settings: &crate::Settings) -> Vec<Route> {
             Method::POST,
             "/self-assessment/{year}/areas/{area}/support",
             post(record_support),
-        ),
-        route(
-            Method::GET,
-            "/self-assessment/{year}/areas/{area}/development-plan",
-            get(show_plan),
-        ),
-        route(
-            Method::GET,
-            "/self-assessment/{year}/areas/{area}/development-plan/new",
-            get(show_new_step),
-        ),
-        route(
-            Method::POST,
-            "/self-assessment/{year}/areas/{area}/development-plan/new",
-            post(add_step),
-        ),
-        route(
-            Method::GET,
-            "/self-assessment/{year}/areas/{area}/development-plan/template.xlsx",
-            get(download_plan),
-        ),
-        route(
-            Method::POST,
-            "/self-assessment/{year}/areas/{area}/development-plan/upload",
-            post(upload_plan).layer(plan_limit),
         ),
         route(
             Method::GET,
@@ -570,8 +539,10 @@ async fn triad_page(
         }) {
             links.push((format!("{area_base}/scrutiny"), "Comments and questions"));
         }
-        if visitor.may(&Action::ViewAreaProgress(area.clone())) {
-            links.push((format!("{area_base}/development-plan"), "Development plan"));
+        if visitor.may(&Action::ViewAreaProgress(area.clone()))
+            && let Some(href) = plan_href(state, &cycle, area).await?
+        {
+            links.push((href, "Development plan"));
         }
         members.push(MemberView {
             name: name_of(&names, area),
@@ -782,28 +753,6 @@ pub async fn record_support(
 
 // ---- The development plan: the area's next steps under the cycle ---------------------------
 
-struct StepRow {
-    reference: String,
-    action: String,
-    owner: String,
-    due: String,
-    rag: &'static str,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "pages/triads/plan.html")]
-pub struct PlanPage {
-    chrome: Chrome,
-    summary: Option<ErrorSummary>,
-    title: String,
-    base: String,
-    rows: Vec<StepRow>,
-    owed: Option<(String, String, &'static str)>,
-    may_keep: bool,
-    problems: Vec<SheetProblem>,
-    upload_error: Option<String>,
-}
-
 /// The development plan the area owes for the cycle, once its triad has met.
 async fn owed_plan(
     state: &AppState,
@@ -821,315 +770,16 @@ async fn owed_plan(
         .find(|r| r.activity.id == cycle.id && r.kind == ReturnKind::AnnualDevelopmentPlan))
 }
 
-/// Where the returns pages send an area to fill in its development plan.
-pub async fn development_plan_href(
+/// Where the area's development plan is kept, once it is owed: the return's next-steps page,
+/// the one page every programme's next steps share.
+pub async fn plan_href(
     state: &AppState,
-    owed: &OwedReturn,
+    cycle: &AnnualCycle,
+    area: &AuthoritySlug,
 ) -> Result<Option<String>, AppError> {
-    if owed.kind != ReturnKind::AnnualDevelopmentPlan {
-        return Ok(None);
-    }
-    Ok(state
-        .store
-        .annual_cycles()
+    Ok(owed_plan(state, cycle, area)
         .await?
-        .into_iter()
-        .find(|c| c.id == owed.activity.id)
-        .map(|c| format!("{}/development-plan", base(&c, &owed.area))))
-}
-
-/// The plan may be changed while its return is owed and not yet in.
-fn plan_open(owed: Option<&OwedReturn>) -> bool {
-    owed.is_some_and(|r| r.submitted.is_none())
-}
-
-async fn plan_page(
-    state: &AppState,
-    visitor: &Visitor,
-    year: &str,
-    area: &str,
-    errors: &FormErrors,
-    problems: Vec<SheetProblem>,
-) -> Result<PlanPage, AppError> {
-    let (cycle, area, name) = load(state, year, area).await?;
-    visitor.authorise(&Action::ViewAreaProgress(area.clone()))?;
-    let steps = cycle_steps(state, &cycle, &area).await?;
-    let owed = owed_plan(state, &cycle, &area).await?;
-    Ok(PlanPage {
-        chrome: Chrome::new(visitor, format!("{name}: development plan"), NAV)
-            .with_errors(!errors.is_empty()),
-        summary: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
-        title: format!("{name}: {}", cycle_title(cycle.year)),
-        base: base(&cycle, &area),
-        rows: steps
-            .iter()
-            .map(|a| StepRow {
-                reference: a.entry.reference.clone(),
-                action: a.entry.action.clone(),
-                owner: a.entry.owner.clone(),
-                due: dates::date(a.entry.due),
-                rag: a.entry.rag.label(),
-            })
-            .collect(),
-        may_keep: plan_open(owed.as_ref()) && visitor.may(&Action::KeepNextSteps(area.clone())),
-        owed: owed.map(|r| {
-            let standing = r.standing(state.today());
-            (
-                format!("/returns/{}", r.id),
-                dates::date(r.extended_to.unwrap_or(r.due)),
-                standing.label(),
-            )
-        }),
-        problems,
-        upload_error: errors.get("plan"),
-    })
-}
-
-async fn cycle_steps(
-    state: &AppState,
-    cycle: &AnnualCycle,
-    area: &AuthoritySlug,
-) -> Result<Vec<store::PlannedAction>, AppError> {
-    Ok(state
-        .store
-        .next_steps(&store::NextStepFilter {
-            area: Some(area.clone()),
-            programme: Some(Programme::Annual),
-        })
-        .await?
-        .into_iter()
-        .filter(|a| a.activity.id == cycle.id)
-        .collect())
-}
-
-pub async fn show_plan(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path((year, area)): Path<(String, String)>,
-) -> Result<PlanPage, AppError> {
-    plan_page(
-        &state,
-        &visitor,
-        &year,
-        &area,
-        &FormErrors::default(),
-        Vec::new(),
-    )
-    .await
-}
-
-pub async fn download_plan(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path((year, area)): Path<(String, String)>,
-) -> Result<Response, AppError> {
-    let (cycle, slug, name) = load(&state, &year, &area).await?;
-    visitor.authorise(&Action::ViewAreaProgress(slug.clone()))?;
-    let steps = cycle_steps(&state, &cycle, &slug).await?;
-    let themes = known_themes(&state).await?;
-    let bytes = crate::action_plans::area_workbook(&name, &steps, &themes)
-        .map_err(|error| AppError::Internal(error.to_string()))?;
-    Ok((
-        [
-            (CONTENT_TYPE, XLSX.to_owned()),
-            (
-                CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"{slug}-development-plan-{}.xlsx\"",
-                    cycle.year
-                ),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
-}
-
-/// The plan's return, owed and open, and who may keep it; otherwise the refusal to show.
-async fn keeping(
-    state: &AppState,
-    visitor: &Visitor,
-    cycle: &AnnualCycle,
-    area: &AuthoritySlug,
-) -> Result<Result<(), &'static str>, AppError> {
-    visitor.authorise(&Action::KeepNextSteps(area.clone()))?;
-    let owed = owed_plan(state, cycle, area).await?;
-    Ok(match owed {
-        None => Err("The development plan is owed once the triad's conversation is recorded"),
-        Some(r) if r.submitted.is_some() => Err("The development plan has been submitted"),
-        Some(_) => Ok(()),
-    })
-}
-
-pub async fn upload_plan(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path((year, area)): Path<(String, String)>,
-    multipart: Result<Multipart, MultipartRejection>,
-) -> Result<Response, AppError> {
-    let (cycle, slug, _) = load(&state, &year, &area).await?;
-    let mut errors = FormErrors::default();
-    let mut listed = Vec::new();
-    if let Err(why) = keeping(&state, &visitor, &cycle, &slug).await? {
-        errors.add("plan", why);
-    } else {
-        match crate::pages::next_steps::read_upload(multipart).await {
-            Err(message) => errors.add("plan", message),
-            Ok(bytes) => {
-                let action = Action::KeepNextSteps(slug.clone());
-                match next_steps::apply_spreadsheet(
-                    &state.store,
-                    Permit {
-                        principal: visitor.principal.as_ref(),
-                        action: &action,
-                    },
-                    NextStepsOf {
-                        activity: cycle.id,
-                        area: &slug,
-                        links: None,
-                    },
-                    &bytes,
-                    Utc::now(),
-                    state.today(),
-                )
-                .await
-                {
-                    Ok(_) => {
-                        return Ok(see_other(&format!(
-                            "{}/development-plan",
-                            base(&cycle, &slug)
-                        )));
-                    }
-                    Err(SpreadsheetRefused::Unreadable(message)) => errors.add("plan", message),
-                    Err(SpreadsheetRefused::Problems(problems)) => {
-                        errors.add(
-                            "plan",
-                            format!(
-                                "The spreadsheet has {} problem(s), listed below: nothing was changed",
-                                problems.len()
-                            ),
-                        );
-                        listed = problems.into_iter().take(PROBLEMS_SHOWN).collect();
-                    }
-                    Err(SpreadsheetRefused::Refused(why)) => {
-                        errors.add("plan", crate::error::refused(why)?);
-                    }
-                }
-            }
-        }
-    }
-    let page = plan_page(&state, &visitor, &year, &area, &errors, listed).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "pages/next_steps/action.html")]
-pub struct StepPage {
-    chrome: Chrome,
-    summary: Option<ErrorSummary>,
-    back: String,
-    caption: String,
-    heading: &'static str,
-    action: String,
-    button: &'static str,
-    form: ActionFields,
-}
-
-async fn step_page(
-    state: &AppState,
-    visitor: &Visitor,
-    year: &str,
-    area: &str,
-    form: &ActionForm,
-    errors: &FormErrors,
-) -> Result<StepPage, AppError> {
-    let (cycle, slug, name) = load(state, year, area).await?;
-    let themes = known_themes(state).await?;
-    let href = format!("{}/development-plan", base(&cycle, &slug));
-    Ok(StepPage {
-        chrome: Chrome::new(visitor, "Add a next step", NAV).with_errors(!errors.is_empty()),
-        summary: (!errors.is_empty()).then(|| ErrorSummary::linking(errors, &["start", "due"])),
-        caption: format!("{name}: development plan"),
-        heading: "Add a next step",
-        action: format!("{href}/new"),
-        back: href,
-        button: "Add next step",
-        form: action_fields(form, &themes, errors),
-    })
-}
-
-pub async fn show_new_step(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path((year, area)): Path<(String, String)>,
-) -> Result<Response, AppError> {
-    let (cycle, slug, _) = load(&state, &year, &area).await?;
-    if keeping(&state, &visitor, &cycle, &slug).await?.is_err() {
-        // The plan page says why: not owed yet, or submitted.
-        return Ok(see_other(&format!(
-            "{}/development-plan",
-            base(&cycle, &slug)
-        )));
-    }
-    let page = step_page(
-        &state,
-        &visitor,
-        &year,
-        &area,
-        &ActionForm::default(),
-        &FormErrors::default(),
-    )
-    .await?;
-    Ok(page.into_response())
-}
-
-pub async fn add_step(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path((year, area)): Path<(String, String)>,
-    Form(form): Form<ActionForm>,
-) -> Result<Response, AppError> {
-    let (cycle, slug, _) = load(&state, &year, &area).await?;
-    if keeping(&state, &visitor, &cycle, &slug).await?.is_err() {
-        return Ok(see_other(&format!(
-            "{}/development-plan",
-            base(&cycle, &slug)
-        )));
-    }
-    let action = Action::KeepNextSteps(slug.clone());
-    let saved = next_steps::save_next_step(
-        &state.store,
-        Permit {
-            principal: visitor.principal.as_ref(),
-            action: &action,
-        },
-        NextStepsOf {
-            activity: cycle.id,
-            area: &slug,
-            links: None,
-        },
-        None,
-        &form.answers(),
-        Utc::now(),
-        state.today(),
-    )
-    .await;
-    let errors = match saved {
-        Ok(_) => {
-            return Ok(see_other(&format!(
-                "{}/development-plan",
-                base(&cycle, &slug)
-            )));
-        }
-        Err(Refused::Invalid(problems)) => FormErrors::from_problems(problems),
-        Err(why) => {
-            let mut errors = FormErrors::default();
-            errors.add("reference", crate::error::refused(why)?);
-            errors
-        }
-    };
-    let page = step_page(&state, &visitor, &year, &area, &form, &errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        .map(|owed| format!("/returns/{}/next-steps", owed.id)))
 }
 
 // ---- Evidence documents ----------------------------------------------------------------------

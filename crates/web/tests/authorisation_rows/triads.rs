@@ -5,7 +5,8 @@
 //! development plan. Derby's lead comments on Nottingham's submission (an empty form is
 //! invalid) and on no one else's; reads its triad's comments and page, not triad 2's; the
 //! board and the scheme's staff read every comment and triad page and write none. Evidence is
-//! read as the self-assessment is; the development plan as the area's progress is.
+//! read as the self-assessment is; the development plan (the return's next-steps page, shared
+//! with every programme) as the area's returns are.
 
 use super::*;
 
@@ -22,8 +23,8 @@ const KEEPERS_INVALID: [u16; 6] = [REDIRECT, INVALID, FORBIDDEN, INVALID, FORBID
 const KEEPERS_OK: [u16; 6] = [REDIRECT, OK, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN];
 const SCRUTINY: &str = "/self-assessment/{year}/areas/{area}/scrutiny";
 const SUPPORT: &str = "/self-assessment/{year}/areas/{area}/support";
-const PLAN: &str = "/self-assessment/{year}/areas/{area}/development-plan";
-const PLAN_NEW: &str = "/self-assessment/{year}/areas/{area}/development-plan/new";
+const STEPS: &str = "/returns/{id}/next-steps";
+const STEPS_NEW: &str = "/returns/{id}/next-steps/new";
 const EVIDENCE: &str = "/self-assessment/{year}/areas/{area}/evidence";
 const TRIAD: &str = "/self-assessment/{year}/triads/{triad}";
 const CONVERSATION: &str = "/self-assessment/{year}/triads/{triad}/conversation";
@@ -39,15 +40,16 @@ pub fn rows() -> Vec<Row> {
         row(Method::POST, SCRUTINY, "/self-assessment/{lastyear}/areas/leicester/scrutiny",  NO_ONE),
         row(Method::POST, SUPPORT,  "/self-assessment/{lastyear}/areas/derby/support",       KEEPERS_INVALID),
         row(Method::POST, SUPPORT,  "/self-assessment/{lastyear}/areas/nottingham/support",  COORDINATOR_POSTS),
-        row(Method::GET,  PLAN,     "/self-assessment/{lastyear}/areas/derby/development-plan", READERS),
-        row(Method::GET,  PLAN,     "/self-assessment/{lastyear}/areas/nottingham/development-plan", NOT_DERBY),
-        row(Method::GET,  PLAN_NEW, "/self-assessment/{lastyear}/areas/derby/development-plan/new", KEEPERS_OK),
-        row(Method::GET,  PLAN_NEW, "/self-assessment/{lastyear}/areas/nottingham/development-plan/new", COORDINATOR_ONLY),
-        row(Method::POST, PLAN_NEW, "/self-assessment/{lastyear}/areas/derby/development-plan/new", KEEPERS_INVALID),
-        row(Method::POST, PLAN_NEW, "/self-assessment/{lastyear}/areas/nottingham/development-plan/new", COORDINATOR_POSTS),
-        row(Method::GET,  "/self-assessment/{year}/areas/{area}/development-plan/template.xlsx", "/self-assessment/{lastyear}/areas/derby/development-plan/template.xlsx", READERS),
-        row(Method::POST, "/self-assessment/{year}/areas/{area}/development-plan/upload", "/self-assessment/{lastyear}/areas/derby/development-plan/upload", KEEPERS_INVALID),
-        row(Method::POST, "/self-assessment/{year}/areas/{area}/development-plan/upload", "/self-assessment/{lastyear}/areas/nottingham/development-plan/upload", COORDINATOR_POSTS),
+        // The development plans Derby and Nottingham owe, kept on the returns' next-steps pages.
+        row(Method::GET,  STEPS,     "/returns/{derby_plan}/next-steps", READERS),
+        row(Method::GET,  STEPS,     "/returns/{nottingham_plan}/next-steps", NOT_DERBY),
+        row(Method::GET,  STEPS_NEW, "/returns/{derby_plan}/next-steps/new", KEEPERS_OK),
+        row(Method::GET,  STEPS_NEW, "/returns/{nottingham_plan}/next-steps/new", COORDINATOR_ONLY),
+        row(Method::POST, STEPS_NEW, "/returns/{derby_plan}/next-steps/new", KEEPERS_INVALID),
+        row(Method::POST, STEPS_NEW, "/returns/{nottingham_plan}/next-steps/new", COORDINATOR_POSTS),
+        row(Method::GET,  "/returns/{id}/next-steps.xlsx", "/returns/{derby_plan}/next-steps.xlsx", READERS),
+        row(Method::POST, "/returns/{id}/next-steps/upload", "/returns/{derby_plan}/next-steps/upload", KEEPERS_INVALID),
+        row(Method::POST, "/returns/{id}/next-steps/upload", "/returns/{nottingham_plan}/next-steps/upload", COORDINATOR_POSTS),
         row(Method::GET,  EVIDENCE, "/self-assessment/{lastyear}/areas/nottingham/evidence", READERS),
         row(Method::GET,  EVIDENCE, "/self-assessment/{lastyear}/areas/leicester/evidence",  NOT_DERBY),
         row(Method::GET,  EVIDENCE, "/self-assessment/{lastyear}/areas/rutland/evidence",    NO_ONE),
@@ -147,8 +149,24 @@ pub async fn fixtures(app: &TestApp) -> Vec<(&'static str, String)> {
         )
         .await
         .expect("document");
+    let plan_of = |area: &'static str| async move {
+        app.store
+            .returns(&store::ReturnFilter {
+                area: Some(slug(area)),
+                programme: Some(domain::Programme::Annual),
+            })
+            .await
+            .expect("returns")
+            .into_iter()
+            .find(|r| r.activity.id == cycle && r.kind == domain::ReturnKind::AnnualDevelopmentPlan)
+            .expect("the development plan owed")
+            .id
+            .to_string()
+    };
     vec![
         ("{lastyear}", year.to_string()),
         ("{evidence}", document.to_string()),
+        ("{derby_plan}", plan_of("derby").await),
+        ("{nottingham_plan}", plan_of("nottingham").await),
     ]
 }

@@ -195,18 +195,27 @@ async fn triad_scrutinises_meets_and_plans(app: TestApp) {
         .iter()
         .find(|r| r.kind == ReturnKind::AnnualDevelopmentPlan)
         .expect("owed");
+    // The plan is kept on the return's next-steps page, the one every programme's share.
+    let steps = format!("/returns/{}/next-steps", plan.id);
     let return_page = derby.get(&format!("/returns/{}", plan.id)).await;
     assert!(
-        return_page
-            .body
-            .contains(&format!("{base}/derby/development-plan")),
+        return_page.body.contains(&steps),
         "the return links to its form"
+    );
+    let triad_page = derby
+        .get(&format!("/self-assessment/{year}/triads/1"))
+        .await;
+    assert!(triad_page.body.contains(&steps), "the triad links to it");
+    let area_page = derby.get(&format!("{base}/derby")).await;
+    assert!(
+        area_page.body.contains(&steps),
+        "the area's page links to it"
     );
 
     // The plan is kept on the web form and becomes Derby's next steps under the cycle.
     let added = derby
         .post(
-            &format!("{base}/derby/development-plan/new"),
+            &format!("{steps}/new"),
             &[
                 ("reference", "DER-1"),
                 ("answers", "Triad: timeliness"),
@@ -232,6 +241,24 @@ async fn triad_scrutinises_meets_and_plans(app: TestApp) {
         StatusCode::SEE_OTHER,
         "{}",
         submitted.body
+    );
+    // Submitted, the development plan is settled: no more changes, and the page says why.
+    let listed = derby.get(&steps).await;
+    assert!(listed.body.contains("Weekly panel for new requests"));
+    assert!(
+        !listed.body.contains(&format!("{steps}/new")),
+        "no add link"
+    );
+    let late = derby
+        .post(
+            &format!("{steps}/new"),
+            &[("reference", "DER-2"), ("action", "Too late")],
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::SEE_OTHER, "sent back to the list");
+    assert!(
+        !derby.get(&steps).await.body.contains("DER-2"),
+        "nothing added after submission"
     );
     let mut board = app.browser_as(Who::Board).await;
     let progress = board.get("/progress?programme=annual").await;
