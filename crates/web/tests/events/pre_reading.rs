@@ -134,3 +134,99 @@ mod pre_reading_is_uploaded_checked_listed_and_downloaded {
         pre_reading_is_uploaded_checked_listed_and_downloaded(app).await;
     }
 }
+
+/// The files go to every nominee as attachments of the KLOE email, and of a new version;
+/// once shared they can no longer be removed or added to.
+async fn pre_reading_is_attached_to_the_kloes_sent_to_nominees(app: TestApp) {
+    let path = open_event(&app, future_weekday()).await;
+    let mut lead = app.browser_as(Who::LeadOfDerby).await;
+    let page = lead
+        .post(
+            &format!("{path}/nominations"),
+            &[
+                ("name", "Ann Officer"),
+                ("role", "Head of SEND"),
+                ("organisation", "health"),
+                ("email", "ann@derby.example.org"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status.as_u16(), 303);
+    let mut coordinator = app.browser_as(Who::Coordinator).await;
+    let upload = format!("{path}/documents");
+    let page = coordinator
+        .post_multipart(&upload, &[], Some(("file", "Agenda.pdf", PDF)))
+        .await;
+    assert_eq!(page.status.as_u16(), 303, "{}", page.body);
+    let today = uk(domain::clock::uk_date(chrono::Utc::now()));
+    let kloes = |question: &'static str| {
+        vec![
+            ("kloe_1", question.to_owned()),
+            ("kloe_1_themes", "PFA".to_owned()),
+            ("share_on", today.clone()),
+        ]
+    };
+    let page = coordinator
+        .post(
+            &format!("{path}/kloes"),
+            &fields(&kloes("How well are transitions planned?")),
+        )
+        .await;
+    assert_eq!(page.status.as_u16(), 303, "{}", page.body);
+    let page = coordinator
+        .post(&format!("{path}/move"), &[("to", "kloes_shared")])
+        .await;
+    assert_eq!(page.status.as_u16(), 303, "{}", page.body);
+
+    let ann = outbox_to(&app.store, "ann@derby.example.org").await;
+    let sent = ann.last().expect("the KLOEs");
+    assert!(sent.subject.starts_with("Key lines of enquiry"));
+    assert!(
+        sent.body_text
+            .contains("The pre-reading for the event is attached")
+    );
+    let attached = sent
+        .attachments
+        .iter()
+        .find(|a| a.file_name == "Agenda.pdf")
+        .expect("the file attached");
+    assert_eq!(attached.content_type, "application/pdf");
+    assert_eq!(attached.bytes, PDF);
+
+    // Shared: the files stay as sent.
+    let event = path
+        .trim_start_matches("/events/")
+        .parse()
+        .expect("event id");
+    let file = &app.store.event_documents(event).await.expect("read")[0];
+    let page = coordinator
+        .post(&format!("{upload}/{}/delete", file.id), &[])
+        .await;
+    assert_eq!(page.status.as_u16(), 409);
+    assert!(page.body.contains("stays as it was sent"));
+    let page = coordinator
+        .post_multipart(&upload, &[], Some(("file", "Late.pdf", PDF)))
+        .await;
+    assert_eq!(page.status.as_u16(), 422);
+    let page = coordinator.get(&format!("{path}/kloes")).await;
+    assert!(!page.body.contains("Upload a pre-reading file"));
+    assert!(!page.body.contains(">Remove<"));
+
+    // A new version carries the same files.
+    let page = coordinator
+        .post(
+            &format!("{path}/kloes"),
+            &fields(&kloes("How well do partners plan transitions?")),
+        )
+        .await;
+    assert_eq!(page.status.as_u16(), 303, "{}", page.body);
+    let ann = outbox_to(&app.store, "ann@derby.example.org").await;
+    let updated = ann.last().expect("the new version");
+    assert!(updated.subject.starts_with("Updated key lines of enquiry"));
+    assert_eq!(updated.attachments.len(), 1);
+    assert_eq!(updated.attachments[0].bytes, PDF);
+}
+app_test!(
+    pre_reading_is_attached_to_the_kloes_sent_to_nominees,
+    pre_reading_is_attached_to_the_kloes_sent_to_nominees
+);
