@@ -436,5 +436,92 @@ pub async fn seed(store: &Store, now: DateTime<Utc>) -> anyhow::Result<()> {
             at(today),
         )
         .await?;
+    // A small pre-reading file, so the KLOE page lists one and the KLOE email will carry it.
+    store
+        .upload_event_document(
+            id,
+            &store::NewEventDocument {
+                file_name: "SEMH pre-reading.pdf".into(),
+                content_type: "application/pdf".into(),
+                content: one_page_pdf(&[
+                    "Emotional wellbeing and mental health: pre-reading",
+                    "Please read before the event and bring your area's figures on:",
+                    "- waiting times from referral to first support for SEMH needs;",
+                    "- the support offered in school while children wait.",
+                ]),
+            },
+            coordinator.user_id,
+            at(today),
+        )
+        .await?;
     Ok(())
+}
+
+/// A one-page PDF of plain ASCII lines in Helvetica, with a correct cross-reference table so
+/// strict readers open it: enough for the demo's pre-reading without a PDF library.
+fn one_page_pdf(lines: &[&str]) -> Vec<u8> {
+    let mut text = String::from("BT /F1 12 Tf 72 760 Td 16 TL\n");
+    for line in lines {
+        let escaped = line
+            .replace('\\', "\\\\")
+            .replace('(', "\\(")
+            .replace(')', "\\)");
+        text.push_str(&format!("({escaped}) Tj T*\n"));
+    }
+    text.push_str("ET\n");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+         /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_owned(),
+        format!("<< /Length {} >>\nstream\n{text}endstream", text.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut pdf = String::from("%PDF-1.4\n");
+    let mut offsets = Vec::new();
+    for (number, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.push_str(&format!("{} 0 obj\n{object}\nendobj\n", number + 1));
+    }
+    let xref = pdf.len();
+    pdf.push_str(&format!(
+        "xref\n0 {}\n0000000000 65535 f \n",
+        objects.len() + 1
+    ));
+    for offset in offsets {
+        pdf.push_str(&format!("{offset:010} 00000 n \n"));
+    }
+    pdf.push_str(&format!(
+        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+        objects.len() + 1
+    ));
+    pdf.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_page_pdf;
+
+    #[test]
+    fn the_demo_pre_reading_is_a_pdf_whose_cross_references_point_at_its_objects() {
+        let pdf = String::from_utf8(one_page_pdf(&["A line (with brackets)"])).expect("ascii");
+        assert!(pdf.starts_with("%PDF-1.4\n") && pdf.ends_with("%%EOF\n"));
+        let start: usize = pdf
+            .rsplit("startxref\n")
+            .next()
+            .and_then(|tail| tail.lines().next())
+            .and_then(|n| n.parse().ok())
+            .expect("startxref");
+        assert!(pdf[start..].starts_with("xref\n0 6\n"));
+        for (number, line) in pdf[start..].lines().skip(3).take(5).enumerate() {
+            let offset: usize = line[..10].parse().expect("offset");
+            assert!(
+                pdf[offset..].starts_with(&format!("{} 0 obj", number + 1)),
+                "object {}",
+                number + 1
+            );
+        }
+        assert!(pdf.contains("(A line \\(with brackets\\)) Tj"));
+    }
 }

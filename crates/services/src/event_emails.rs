@@ -9,7 +9,7 @@ use documents::ics::{Attendee, CalendarEvent, CalendarMethod, calendar};
 use domain::clock::uk_to_utc;
 use domain::events::{EventReminder, Place};
 use domain::{AuthoritySlug, EmailAddress, Role};
-use store::{EmailAttachment, NewEmail, Nomination, StaffMember, ThematicEvent};
+use store::{EmailAttachment, EventDocumentFile, NewEmail, Nomination, StaffMember, ThematicEvent};
 
 use crate::dates;
 use crate::settings::Settings;
@@ -148,12 +148,15 @@ pub fn reminder(event: &ThematicEvent, nomination: &Nomination, which: EventRemi
     )
 }
 
-/// Every nominee sent the KLOEs (`version` of them; a later one says it replaces the last).
+/// Every nominee sent the KLOEs (`version` of them; a later one says it replaces the last),
+/// with the event's pre-reading attached: nominees have no account, so a link behind sign-in
+/// would be no use to them. The store caps the files' total so the email stays deliverable.
 pub fn kloes(
     event: &ThematicEvent,
     nominations: &[Nomination],
     kloes: &[domain::challenge::Kloe],
     version: i32,
+    pre_reading: &[EventDocumentFile],
 ) -> Vec<NewEmail> {
     let list = kloes
         .iter()
@@ -161,6 +164,22 @@ pub fn kloes(
         .map(|(i, kloe)| format!("{}. {}", i + 1, kloe.question))
         .collect::<Vec<_>>()
         .join("\n\n");
+    let files = if pre_reading.is_empty() {
+        String::new()
+    } else {
+        let names = pre_reading
+            .iter()
+            .map(|file| {
+                format!(
+                    "- {} ({})",
+                    file.summary.file_name,
+                    documents::upload::Size(u64::try_from(file.summary.size_bytes).unwrap_or(0))
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        format!("The pre-reading for the event is attached:\n\n{names}\n\n")
+    };
     nominations
         .iter()
         .map(|n| {
@@ -177,17 +196,25 @@ pub fn kloes(
                      your colleagues before you come",
                 )
             };
-            NewEmail::text(
+            let mut email = NewEmail::text(
                 n.nominee.email.clone(),
                 subject,
                 format!(
-                    "Dear {name},\n\n{opening} (\"{title}\", {date}):\n\n{list}\n\n{when}\n\n{SIGN_OFF}\n",
+                    "Dear {name},\n\n{opening} (\"{title}\", {date}):\n\n{list}\n\n{files}{when}\n\n{SIGN_OFF}\n",
                     name = n.nominee.name,
                     title = event.details.title,
                     date = dates::date(event.details.date),
                     when = when_and_where(event),
                 ),
-            )
+            );
+            for file in pre_reading {
+                email = email.with_attachment(EmailAttachment {
+                    file_name: file.summary.file_name.clone(),
+                    content_type: file.summary.content_type.clone(),
+                    bytes: file.content.clone(),
+                });
+            }
+            email
         })
         .collect()
 }
@@ -400,9 +427,39 @@ mod tests {
             question: "How well are young people prepared for adult health services?".into(),
             themes: vec![ThemeCode::parse("PFA").unwrap_or_else(|| unreachable!())],
         }];
-        let first = super::kloes(&event(online()), &[nomination(false)], &kloes, 1);
+        let agenda = EventDocumentFile {
+            summary: store::EventDocument {
+                id: domain::DocumentId::new(),
+                event: event(online()).id,
+                file_name: "Agenda.pdf".into(),
+                content_type: "application/pdf".into(),
+                size_bytes: 2048,
+                uploaded_by: None,
+                uploaded_at: now(),
+            },
+            content: vec![b'%'; 2048],
+        };
+        let first = super::kloes(
+            &event(online()),
+            &[nomination(false)],
+            &kloes,
+            1,
+            std::slice::from_ref(&agenda),
+        );
         insta::assert_snapshot!(shown(&first[0]));
-        let second = super::kloes(&event(online()), &[nomination(false)], &kloes, 2);
+        assert_eq!(first[0].attachments[0].bytes, agenda.content);
+        let second = super::kloes(
+            &event(online()),
+            &[nomination(false)],
+            &kloes,
+            2,
+            std::slice::from_ref(&agenda),
+        );
+        assert_eq!(
+            second[0].attachments.len(),
+            1,
+            "a new version carries them too"
+        );
         assert!(
             second[0]
                 .subject

@@ -275,7 +275,8 @@ pub async fn save_kloes(
     let versions = scheme.store.event_kloes(event.id).await?;
     let next = versions.first().map_or(1, |v| v.version + 1);
     let nominations = scheme.store.nominations(event.id).await?;
-    let resent = event_emails::kloes(event, &nominations, &kloes, next);
+    let pre_reading = scheme.store.event_document_attachments(event.id).await?;
+    let resent = event_emails::kloes(event, &nominations, &kloes, next, &pre_reading);
     Ok(scheme
         .store
         .save_event_kloes(event.id, &kloes, share_on, resent, principal, now)
@@ -308,7 +309,14 @@ async fn share_kloes_now(
         ));
     }
     let nominations = scheme.store.nominations(event.id).await?;
-    let emails = event_emails::kloes(event, &nominations, &draft.kloes, draft.version);
+    let pre_reading = scheme.store.event_document_attachments(event.id).await?;
+    let emails = event_emails::kloes(
+        event,
+        &nominations,
+        &draft.kloes,
+        draft.version,
+        &pre_reading,
+    );
     scheme
         .store
         .share_event_kloes(event.id, emails, today, Some(principal), now)
@@ -332,7 +340,14 @@ pub async fn share_due_kloes(store: &Store, now: DateTime<Utc>) -> Result<usize,
             continue;
         };
         let nominations = store.nominations(event.id).await?;
-        let emails = event_emails::kloes(&event, &nominations, &draft.kloes, draft.version);
+        let pre_reading = store.event_document_attachments(event.id).await?;
+        let emails = event_emails::kloes(
+            &event,
+            &nominations,
+            &draft.kloes,
+            draft.version,
+            &pre_reading,
+        );
         if store
             .share_event_kloes(event.id, emails, today, None, now)
             .await?

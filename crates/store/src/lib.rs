@@ -12,6 +12,7 @@ mod challenges;
 mod connect;
 mod entity;
 mod error;
+mod event_documents;
 mod events;
 mod findings;
 mod guidance;
@@ -60,6 +61,9 @@ pub use challenges::{
 };
 pub use connect::Backend;
 pub use error::StoreError;
+pub use event_documents::{
+    EVENT_DOCUMENTS_MAX_TOTAL_BYTES, EventDocument, EventDocumentFile, NewEventDocument,
+};
 pub use events::{EventKloes, KloesSaved, Nomination, ThematicEvent};
 pub use findings::{Author, EvidenceNote, Finding, FindingComment};
 pub use guidance::{GuidanceDocument, GuidanceSummary, NewGuidance};

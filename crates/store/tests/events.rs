@@ -5,6 +5,8 @@
 
 use crate::support;
 
+#[path = "events/documents.rs"]
+mod documents;
 #[path = "events/kloes.rs"]
 mod kloes;
 #[path = "events/lifecycle.rs"]

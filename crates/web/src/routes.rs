@@ -60,6 +60,7 @@ pub fn route_table(settings: &crate::Settings) -> Vec<Route> {
         crate::pages::programme_activities::routes(),
         crate::pages::return_next_steps::routes(),
         crate::pages::biennial_kloe_edit::routes(),
+        crate::pages::event_documents::routes(settings),
     ]
     .into_iter()
     .flatten()

@@ -100,6 +100,9 @@ mod next_steps_rows;
 /// The biennial cycles.
 #[path = "authorisation_rows/biennial.rs"]
 mod biennial_rows;
+/// A thematic event's pre-reading files.
+#[path = "authorisation_rows/event_documents.rs"]
+mod event_documents_rows;
 /// Thematic events and their nominations.
 #[path = "authorisation_rows/events.rs"]
 mod events_rows;
@@ -223,6 +226,7 @@ fn table() -> Vec<Row> {
     rows.extend(overview_rows::rows());
     rows.extend(returns_rows::rows());
     rows.extend(biennial_rows::change_rows());
+    rows.extend(event_documents_rows::rows());
     rows
 }
 
@@ -294,6 +298,7 @@ impl Fixtures {
             .chain(triads)
             .chain(overview_rows::fixtures(app).await)
             .chain(returns_rows::fixtures(app).await)
+            .chain(event_documents_rows::fixtures(app).await)
             .collect(),
         }
     }

@@ -14,6 +14,8 @@ mod kloes;
 mod next_step_form;
 #[path = "events/nominating.rs"]
 mod nominating;
+#[path = "events/pre_reading.rs"]
+mod pre_reading;
 #[path = "events/racing.rs"]
 mod racing;
 #[path = "events/returns.rs"]

@@ -17,6 +17,7 @@ pub mod challenge_event;
 pub mod challenge_kloe_version;
 pub mod challenge_seat;
 pub mod challenge_visit_day;
+pub mod event_document;
 pub mod evidence_note;
 pub mod finding;
 pub mod finding_comment;

@@ -15,6 +15,7 @@ mod m0011_biennial;
 mod m0012_self_assessment;
 mod m0013_self_assessments;
 mod m0015_triads;
+mod m0016_event_documents;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_self_assessment::Migration),
             Box::new(m0013_self_assessments::Migration),
             Box::new(m0015_triads::Migration),
+            Box::new(m0016_event_documents::Migration),
         ]
     }
 }

@@ -107,7 +107,8 @@ fn time_span(event: &ThematicEvent) -> String {
     )
 }
 
-async fn load(
+/// An event the visitor may read (`ViewEvents`); also for its files' page module.
+pub(crate) async fn load(
     state: &AppState,
     visitor: &Visitor,
     id: ProgrammeActivityId,
@@ -1031,9 +1032,11 @@ pub struct KloesPage {
     slots: Vec<KloeSlot>,
     share_on: Option<TextInput>,
     shared_already: bool,
+    /// The pre-reading files sent with the KLOEs.
+    documents: crate::pages::event_documents::DocumentsSection,
 }
 
-async fn kloes_page(
+pub(crate) async fn kloes_page(
     state: &AppState,
     visitor: &Visitor,
     event: &ThematicEvent,
@@ -1155,6 +1158,14 @@ async fn kloes_page(
         }),
         slots,
         shared_already,
+        documents: crate::pages::event_documents::section(
+            state,
+            visitor,
+            event,
+            shared_already,
+            errors,
+        )
+        .await?,
     })
 }
 
