@@ -126,13 +126,7 @@ async fn last_cycle(scheme: Scheme<'_>, cycle: &BiennialCycle) -> Result<Vec<Pai
 }
 
 async fn names(scheme: Scheme<'_>) -> Result<BTreeMap<AuthoritySlug, String>, Refused> {
-    Ok(scheme
-        .store
-        .authorities()
-        .await?
-        .into_iter()
-        .map(|a| (a.slug, a.name))
-        .collect())
+    Ok(scheme.store.authority_names().await?)
 }
 
 fn name_in(names: &BTreeMap<AuthoritySlug, String>) -> impl Fn(&AuthoritySlug) -> String + '_ {

@@ -420,12 +420,7 @@ pub async fn returns_tally(
 /// the themes their next steps answer across areas, each area's next steps, and who has not
 /// returned. The co-ordinator edits it before publishing.
 pub async fn draft_overview(store: &Store, event: &ThematicEvent) -> Result<String, StoreError> {
-    let names: std::collections::BTreeMap<AuthoritySlug, String> = store
-        .authorities()
-        .await?
-        .into_iter()
-        .map(|a| (a.slug, a.name))
-        .collect();
+    let names = store.authority_names().await?;
     let name = |area: &AuthoritySlug| names.get(area).cloned().unwrap_or_else(|| area.to_string());
     let labels: std::collections::BTreeMap<ThemeCode, String> = store
         .themes()

@@ -480,13 +480,7 @@ async fn cycle_page(
     typed: &Typed,
     errors: &FormErrors,
 ) -> Result<CyclePage, AppError> {
-    let names: BTreeMap<AuthoritySlug, String> = state
-        .store
-        .authorities()
-        .await?
-        .into_iter()
-        .map(|a| (a.slug, a.name))
-        .collect();
+    let names = state.store.authority_names().await?;
     let name = |slug: &AuthoritySlug| names.get(slug).cloned().unwrap_or_else(|| slug.to_string());
     let theme_labels: BTreeMap<ThemeCode, String> = state
         .store
@@ -894,13 +888,7 @@ async fn area_page(
     typed: &AreaTyped,
     errors: &FormErrors,
 ) -> Result<AreaPage, AppError> {
-    let names: BTreeMap<AuthoritySlug, String> = state
-        .store
-        .authorities()
-        .await?
-        .into_iter()
-        .map(|a| (a.slug, a.name))
-        .collect();
+    let names = state.store.authority_names().await?;
     let name = |slug: &AuthoritySlug| names.get(slug).cloned().unwrap_or_else(|| slug.to_string());
     let theme_list = state.store.themes().await?;
     let theme_label = |code: &ThemeCode| {
