@@ -24,8 +24,9 @@ demo: assets
 test-deps: node-deps
 	scripts/install-test-deps
 
+# The URL is assigned first so that a PostgreSQL that fails to start stops here, not in the tests.
 rust-tests: assets test-deps
-	PEER_CHALLENGE_TEST_POSTGRES_URL="$$(scripts/start-test-postgres)" $(CARGO) test --workspace
+	url="$$(scripts/start-test-postgres)" && PEER_CHALLENGE_TEST_POSTGRES_URL="$$url" $(CARGO) test --workspace
 
 browser-tests: assets test-deps
 	$(CARGO) build -p peer-challenge

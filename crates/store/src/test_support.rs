@@ -48,8 +48,11 @@ pub async fn fresh_store(backend: Backend) -> TestStore {
 
 /// Create an empty PostgreSQL database and return its URL.
 pub async fn fresh_postgres_database() -> String {
-    let admin_url = std::env::var(POSTGRES_URL_VAR).unwrap_or_else(|_| {
-        panic!(
+    let admin_url = std::env::var(POSTGRES_URL_VAR)
+        .ok()
+        .filter(|url| !url.is_empty())
+        .unwrap_or_else(|| {
+            panic!(
             "{POSTGRES_URL_VAR} is not set: run the tests with `make test`, which starts PostgreSQL"
         )
     });
