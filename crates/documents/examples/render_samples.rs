@@ -15,14 +15,14 @@ use std::time::Instant;
 use chrono::{NaiveDate, NaiveTime};
 use documents::DocumentError;
 use documents::action_plan::{
-    ActionPlanRow, ActionPlanSheet, AreaActions, ExportedAction, ThemeLine, actions_export,
-    write_action_plan,
+    ActionPlanSheet, AreaActions, ExportedAction, ThemeLine, actions_export, write_action_plan,
 };
 use documents::board::{AreaProgress, BoardPack};
 use documents::chart::{ProgressChart, ProgressPoint, progress_chart};
 use documents::docx::written_report;
 use documents::pptx::{board_pack, slide_deck};
 use documents::report::{ActivityLine, Finding, KloeFindings, ReportContent, TeamLine};
+use domain::next_steps::ActionAnswers;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let folder = PathBuf::from(
@@ -288,21 +288,21 @@ fn action_plan() -> ActionPlanSheet {
         rows: RECOMMENDATIONS
             .iter()
             .enumerate()
-            .map(|(index, recommendation)| ActionPlanRow {
+            .map(|(index, recommendation)| ActionAnswers {
                 reference: format!("DER-{}", index + 1),
                 answers: (*recommendation).to_owned(),
                 theme: "EHCNA_TIMELINESS".to_owned(),
                 action: "Agree the plan with partners and report monthly to the board.".to_owned(),
                 owner: "Head of SEND".to_owned(),
                 partners: "Parent carer forum; health; schools".to_owned(),
-                start_date: Some(date(4, 1)),
-                due_date: Some(date(12, 31)),
+                start: "01/04/2027".to_owned(),
+                due: "31/12/2027".to_owned(),
                 milestones: "Plan agreed by May; first report in June".to_owned(),
                 baseline: "38% within 20 weeks".to_owned(),
                 target: "80% within 20 weeks by March 2028".to_owned(),
                 rag: rags[index % rags.len()].to_owned(),
-                progress_notes: String::new(),
-                evidence_of_impact: String::new(),
+                progress: String::new(),
+                impact: String::new(),
             })
             .collect(),
     }

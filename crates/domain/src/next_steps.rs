@@ -134,43 +134,327 @@ pub struct ActionAnswers {
     pub impact: String,
 }
 
-/// The field keys, in the order of the form and the spreadsheet's columns, with the words a
-/// person knows them by.
-pub const ACTION_FIELDS: [(&str, &str); 14] = [
-    ("reference", "Reference"),
-    ("answers", "Answers (finding or recommendation)"),
-    ("theme", "Theme"),
-    ("action", "Action"),
-    ("owner", "Owner"),
-    ("partners", "Partners"),
-    ("start", "Start date"),
-    ("due", "Due date"),
-    ("milestones", "Milestones"),
-    ("baseline", "Baseline"),
-    ("target", "Target"),
-    ("rag", "RAG status"),
-    ("progress", "Progress notes"),
-    ("impact", "Evidence of impact"),
+/// How a field's answer is typed, checked and shown: a line or lines of text within a limit,
+/// a theme code, a date, a RAG status, or progress notes one a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldShape {
+    OneLine(usize),
+    Lines(usize),
+    Theme,
+    Date,
+    Rag,
+    Progress,
+}
+
+/// How the history names a change to a field: its old and new value ("RAG Amber to Green"),
+/// the notes added or removed, or only that it changed ("owner changed").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tracked {
+    /// The history names the change from one value to the other, with these words first.
+    Transition(&'static str),
+    Notes,
+    Detail,
+}
+
+#[derive(Debug)]
+/// One field of an action: the one place that says what it is called on the form, on the
+/// spreadsheet and in the history, how it is checked, and where its answer lives. The form,
+/// the spreadsheet template, its reader, the action's page and its history are all built by
+/// going through [`ACTION_FIELDS`], so a field added there appears in each of them.
+pub struct ActionField {
+    /// The form's name and id, and the key of its problems.
+    pub key: &'static str,
+    /// What a person calls it: in messages, on the action's page, in the history.
+    pub label: &'static str,
+    /// The form's label, before "(optional)" is added to a field that is not required.
+    pub question: &'static str,
+    /// The spreadsheet's column heading, which an upload must keep.
+    pub column: &'static str,
+    pub shape: FieldShape,
+    pub required: bool,
+    /// Help under the form's label.
+    pub hint: Option<&'static str>,
+    /// What to enter, for the spreadsheet's Instructions sheet.
+    pub guidance: &'static str,
+    pub tracked: Tracked,
+    /// The answer as typed or read from a cell.
+    pub answer: fn(&ActionAnswers) -> &String,
+    pub answer_mut: fn(&mut ActionAnswers) -> &mut String,
+    /// The checked value.
+    pub value: fn(&ActionEntry) -> ActionValue<'_>,
+}
+
+/// A field's checked value, for pages and the history to show each shape its own way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActionValue<'a> {
+    Text(&'a str),
+    Theme(&'a ThemeCode),
+    Date(NaiveDate),
+    Rag(Rag),
+    Progress(&'a [ProgressNote]),
+}
+
+impl ActionValue<'_> {
+    /// As the form and the spreadsheet hold it (a date `dd/mm/yyyy`, a status as its word).
+    pub fn answer_text(self) -> String {
+        match self {
+            Self::Text(text) => text.to_owned(),
+            Self::Theme(code) => code.to_string(),
+            Self::Date(date) => uk_date(date),
+            Self::Rag(rag) => rag.label().to_owned(),
+            Self::Progress(notes) => progress_text(notes),
+        }
+    }
+
+    /// As a sentence shows it: a date as "30 September 2027".
+    pub fn in_words(self) -> String {
+        match self {
+            Self::Date(date) => date.format("%-d %B %Y").to_string(),
+            other => other.answer_text(),
+        }
+    }
+}
+
+/// Every field of an action, in the order of the form and the spreadsheet's columns.
+pub const ACTION_FIELDS: [ActionField; 14] = [
+    ActionField {
+        key: "reference",
+        label: "Reference",
+        question: "Reference",
+        column: "Reference",
+        shape: FieldShape::OneLine(REFERENCE_LIMIT),
+        required: true,
+        hint: Some("Your own short reference, unique in this plan, for example DER-3."),
+        guidance: "A short reference of your own for the action, for example DER-1. Keep it the \
+                   same when you update the plan.",
+        tracked: Tracked::Detail,
+        answer: |a| &a.reference,
+        answer_mut: |a| &mut a.reference,
+        value: |e| ActionValue::Text(&e.reference),
+    },
+    ActionField {
+        key: "answers",
+        label: "Answers (finding or recommendation)",
+        question: "Answers (finding or recommendation)",
+        column: "Answers (finding or recommendation)",
+        shape: FieldShape::Lines(LONG_LIMIT),
+        required: true,
+        hint: Some(
+            "The recommendation or finding this action answers, in its words or by its number.",
+        ),
+        guidance: "The finding or recommendation from the report that this action answers.",
+        tracked: Tracked::Detail,
+        answer: |a| &a.answers,
+        answer_mut: |a| &mut a.answers,
+        value: |e| ActionValue::Text(&e.answers),
+    },
+    ActionField {
+        key: "theme",
+        label: "Theme",
+        question: "Theme",
+        column: "Theme (code)",
+        shape: FieldShape::Theme,
+        required: true,
+        hint: None,
+        guidance: "The code of the practice theme the action belongs to: choose from the list \
+                   (the Themes sheet says what each code means).",
+        tracked: Tracked::Detail,
+        answer: |a| &a.theme,
+        answer_mut: |a| &mut a.theme,
+        value: |e| ActionValue::Theme(&e.theme),
+    },
+    ActionField {
+        key: "action",
+        label: "Action",
+        question: "Action",
+        column: "Action",
+        shape: FieldShape::Lines(LONG_LIMIT),
+        required: true,
+        hint: None,
+        guidance: "What will be done.",
+        tracked: Tracked::Detail,
+        answer: |a| &a.action,
+        answer_mut: |a| &mut a.action,
+        value: |e| ActionValue::Text(&e.action),
+    },
+    ActionField {
+        key: "owner",
+        label: "Owner",
+        question: "Owner",
+        column: "Owner",
+        shape: FieldShape::OneLine(SHORT_LIMIT),
+        required: true,
+        hint: Some("The role that answers for it, for example Head of SEND."),
+        guidance: "Who is accountable for the action: a role, not only a name.",
+        tracked: Tracked::Detail,
+        answer: |a| &a.owner,
+        answer_mut: |a| &mut a.owner,
+        value: |e| ActionValue::Text(&e.owner),
+    },
+    ActionField {
+        key: "partners",
+        label: "Partners",
+        question: "Partners",
+        column: "Partners",
+        shape: FieldShape::OneLine(SHORT_LIMIT),
+        required: false,
+        hint: None,
+        guidance: "Who else is involved: services, partners, the parent carer forum.",
+        tracked: Tracked::Detail,
+        answer: |a| &a.partners,
+        answer_mut: |a| &mut a.partners,
+        value: |e| ActionValue::Text(&e.partners),
+    },
+    ActionField {
+        key: "start",
+        label: "Start date",
+        question: "Start date",
+        column: "Start date",
+        shape: FieldShape::Date,
+        required: true,
+        hint: Some("For example, 1 4 2027"),
+        guidance: "When work starts, as dd/mm/yyyy.",
+        tracked: Tracked::Detail,
+        answer: |a| &a.start,
+        answer_mut: |a| &mut a.start,
+        value: |e| ActionValue::Date(e.start),
+    },
+    ActionField {
+        key: "due",
+        label: "Due date",
+        question: "Due date",
+        column: "Due date",
+        shape: FieldShape::Date,
+        required: true,
+        hint: Some("For example, 30 9 2027"),
+        guidance: "When the action is due to be complete, as dd/mm/yyyy.",
+        tracked: Tracked::Transition("due date"),
+        answer: |a| &a.due,
+        answer_mut: |a| &mut a.due,
+        value: |e| ActionValue::Date(e.due),
+    },
+    ActionField {
+        key: "milestones",
+        label: "Milestones",
+        question: "Milestones",
+        column: "Milestones",
+        shape: FieldShape::Lines(LONG_LIMIT),
+        required: false,
+        hint: None,
+        guidance: "The steps on the way, with their dates.",
+        tracked: Tracked::Detail,
+        answer: |a| &a.milestones,
+        answer_mut: |a| &mut a.milestones,
+        value: |e| ActionValue::Text(&e.milestones),
+    },
+    ActionField {
+        key: "baseline",
+        label: "Baseline",
+        question: "Measure: baseline",
+        column: "Baseline",
+        shape: FieldShape::OneLine(SHORT_LIMIT),
+        required: false,
+        hint: None,
+        guidance: "Where things stand now: a number or a description.",
+        tracked: Tracked::Detail,
+        answer: |a| &a.baseline,
+        answer_mut: |a| &mut a.baseline,
+        value: |e| ActionValue::Text(&e.baseline),
+    },
+    ActionField {
+        key: "target",
+        label: "Target",
+        question: "Measure: target",
+        column: "Target",
+        shape: FieldShape::OneLine(SHORT_LIMIT),
+        required: false,
+        hint: None,
+        guidance: "What success looks like, and by when.",
+        tracked: Tracked::Detail,
+        answer: |a| &a.target,
+        answer_mut: |a| &mut a.target,
+        value: |e| ActionValue::Text(&e.target),
+    },
+    ActionField {
+        key: "rag",
+        label: "RAG status",
+        question: "RAG status",
+        column: "RAG status",
+        shape: FieldShape::Rag,
+        required: true,
+        hint: None,
+        guidance: "Red, Amber, Green or Complete: choose from the list.",
+        tracked: Tracked::Transition("RAG"),
+        answer: |a| &a.rag,
+        answer_mut: |a| &mut a.rag,
+        value: |e| ActionValue::Rag(e.rag),
+    },
+    ActionField {
+        key: "progress",
+        label: "Progress notes",
+        question: "Progress notes",
+        column: "Progress notes",
+        shape: FieldShape::Progress,
+        required: false,
+        hint: Some(
+            "One note a line, each starting with its date, for example 14/05/2027: first \
+             training session held.",
+        ),
+        guidance: "What has happened since the last update.",
+        tracked: Tracked::Notes,
+        answer: |a| &a.progress,
+        answer_mut: |a| &mut a.progress,
+        value: |e| ActionValue::Progress(&e.progress),
+    },
+    ActionField {
+        key: "impact",
+        label: "Evidence of impact",
+        question: "Evidence of impact",
+        column: "Evidence of impact",
+        shape: FieldShape::Lines(LONG_LIMIT),
+        required: false,
+        hint: Some("Including what children, young people and families say."),
+        guidance: "What difference the action has made to children, young people and families, \
+                   and how you know.",
+        tracked: Tracked::Detail,
+        answer: |a| &a.impact,
+        answer_mut: |a| &mut a.impact,
+        value: |e| ActionValue::Text(&e.impact),
+    },
 ];
+
+/// The field with this key.
+pub fn action_field(key: &str) -> Option<&'static ActionField> {
+    ACTION_FIELDS.iter().find(|field| field.key == key)
+}
+
+impl ActionField {
+    /// The form's label: the question, and "(optional)" when it may be left empty.
+    pub fn form_label(&self) -> String {
+        if self.required {
+            self.question.to_owned()
+        } else {
+            format!("{} (optional)", self.question)
+        }
+    }
+
+    /// The most characters the answer may hold, for the hint that states it.
+    pub fn limit(&self) -> Option<usize> {
+        match self.shape {
+            FieldShape::OneLine(limit) | FieldShape::Lines(limit) => Some(limit),
+            FieldShape::Progress => Some(PROGRESS_LIMIT),
+            FieldShape::Theme | FieldShape::Date | FieldShape::Rag => None,
+        }
+    }
+}
 
 impl ActionAnswers {
     pub fn from_entry(entry: &ActionEntry) -> Self {
-        Self {
-            reference: entry.reference.clone(),
-            answers: entry.answers.clone(),
-            theme: entry.theme.to_string(),
-            action: entry.action.clone(),
-            owner: entry.owner.clone(),
-            partners: entry.partners.clone(),
-            start: uk_date(entry.start),
-            due: uk_date(entry.due),
-            milestones: entry.milestones.clone(),
-            baseline: entry.baseline.clone(),
-            target: entry.target.clone(),
-            rag: entry.rag.label().to_owned(),
-            progress: progress_text(&entry.progress),
-            impact: entry.impact.clone(),
+        let mut answers = Self::default();
+        for field in &ACTION_FIELDS {
+            *(field.answer_mut)(&mut answers) = (field.value)(entry).answer_text();
         }
+        answers
     }
 
     /// [`ActionAnswers::check`] with a programme's own rule as well, its problem listed with
@@ -201,40 +485,21 @@ impl ActionAnswers {
         today: NaiveDate,
     ) -> Result<ActionEntry, Vec<FieldProblem>> {
         let mut problems = Vec::new();
-        let mut text = |field: &str, value: &str, shape: Shape, required: bool| {
-            checked_text(field, value, shape, required)
+        let mut text = |key: &str| {
+            let field = action_field(key).expect("a text field of the table");
+            checked_text(field, (field.answer)(self))
                 .map_err(|problem| problems.push(problem))
                 .unwrap_or_default()
         };
-        let reference = text(
-            "reference",
-            &self.reference,
-            Shape::OneLine(REFERENCE_LIMIT),
-            true,
-        );
-        let answers = text("answers", &self.answers, Shape::Lines(LONG_LIMIT), true);
-        let action = text("action", &self.action, Shape::Lines(LONG_LIMIT), true);
-        let owner = text("owner", &self.owner, Shape::OneLine(SHORT_LIMIT), true);
-        let partners = text(
-            "partners",
-            &self.partners,
-            Shape::OneLine(SHORT_LIMIT),
-            false,
-        );
-        let milestones = text(
-            "milestones",
-            &self.milestones,
-            Shape::Lines(LONG_LIMIT),
-            false,
-        );
-        let baseline = text(
-            "baseline",
-            &self.baseline,
-            Shape::OneLine(SHORT_LIMIT),
-            false,
-        );
-        let target = text("target", &self.target, Shape::OneLine(SHORT_LIMIT), false);
-        let impact = text("impact", &self.impact, Shape::Lines(LONG_LIMIT), false);
+        let reference = text("reference");
+        let answers = text("answers");
+        let action = text("action");
+        let owner = text("owner");
+        let partners = text("partners");
+        let milestones = text("milestones");
+        let baseline = text("baseline");
+        let target = text("target");
+        let impact = text("impact");
         let theme = ThemeCode::parse(self.theme.trim().to_uppercase().as_str())
             .filter(|code| themes.contains(code));
         let start = parse_date("start", "Start date", &self.start);
@@ -297,6 +562,61 @@ impl ActionAnswers {
     }
 }
 
+impl ActionEntry {
+    /// What changed since `before`, in words for the action's history: each tracked value
+    /// from old to new, the progress notes added or removed, then the other fields by name.
+    /// `None` when nothing did.
+    pub fn changes_since(&self, before: &ActionEntry) -> Option<String> {
+        let mut changes = Vec::new();
+        let mut details = Vec::new();
+        for field in &ACTION_FIELDS {
+            let (was, now) = ((field.value)(before), (field.value)(self));
+            if was == now {
+                continue;
+            }
+            match (field.tracked, was, now) {
+                (Tracked::Transition(words), _, _) => {
+                    changes.push(format!("{words} {} to {}", was.in_words(), now.in_words()));
+                }
+                (Tracked::Notes, ActionValue::Progress(was), ActionValue::Progress(now)) => {
+                    changes.push(notes_changed(was, now));
+                }
+                _ => details.push(field.label.to_lowercase()),
+            }
+        }
+        if !details.is_empty() {
+            changes.push(format!("{} changed", in_a_list(&details)));
+        }
+        let mut summary = changes.join(", ");
+        let first = summary.get(..1)?.to_uppercase();
+        summary.replace_range(..1, &first);
+        Some(summary)
+    }
+}
+
+fn notes_changed(was: &[ProgressNote], now: &[ProgressNote]) -> String {
+    let added = now.iter().filter(|note| !was.contains(note)).count();
+    let gone = was.iter().filter(|note| !now.contains(note)).count();
+    match (added, gone) {
+        // The same notes, one of them now twice or once fewer.
+        (0, 0) => "progress notes changed".to_owned(),
+        (added, 0) => format!("{added} progress note(s) added"),
+        (0, gone) => format!("{gone} progress note(s) removed"),
+        (added, gone) => {
+            format!("progress notes changed ({added} new or edited, {gone} replaced or removed)")
+        }
+    }
+}
+
+/// "owner", "owner and target", "owner, partners and target".
+fn in_a_list(words: &[String]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// Check a whole plan, as uploaded: every row's problems, and references used twice.
 /// `rows` pairs each row's spreadsheet row number with its answers.
 pub fn check_plan(
@@ -355,10 +675,13 @@ pub fn check_plan_with(
 
 /// The label of a field key, for messages that name a spreadsheet column.
 pub fn field_label(field: &str) -> &'static str {
-    ACTION_FIELDS
-        .iter()
-        .find(|(key, _)| *key == field)
-        .map_or("", |(_, label)| label)
+    action_field(field).map_or("", |found| found.label)
+}
+
+/// The date an answer gives, typed `dd/mm/yyyy` or read from a date cell as `yyyy-mm-dd`;
+/// `None` when it gives none (the check says why).
+pub fn date_of_answer(text: &str) -> Option<NaiveDate> {
+    parse_date("", "Date", text).ok()
 }
 
 /// `14/03/2027`, as the form and the spreadsheet show a date.
@@ -376,38 +699,41 @@ pub fn progress_text(notes: &[ProgressNote]) -> String {
 }
 
 fn sort_by_form_order(problems: &mut [FieldProblem]) {
-    let position = |field: &str| ACTION_FIELDS.iter().position(|(key, _)| *key == field);
+    let position = |key: &str| ACTION_FIELDS.iter().position(|field| field.key == key);
     problems.sort_by_key(|found| position(&found.field));
 }
 
-/// Whether a field holds one line (an input, a plain cell) or several (a textarea, a cell
-/// with line breaks), and its limit.
-#[derive(Clone, Copy)]
-enum Shape {
-    OneLine(usize),
-    Lines(usize),
+/// A text field's answer checked by its shape: bounded, on one line where the form has an
+/// input, clean of control characters and of personal data, and present when required.
+fn checked_text(field: &ActionField, value: &str) -> Result<String, FieldProblem> {
+    check_text(field.key, field.label, value, field.shape, field.required)
 }
 
-fn checked_text(
-    field: &str,
+fn check_text(
+    key: &str,
+    label: &str,
     value: &str,
-    shape: Shape,
+    shape: FieldShape,
     required: bool,
 ) -> Result<String, FieldProblem> {
-    let label = field_label(field);
     let checked: Result<String, TextProblem> = match shape {
-        Shape::OneLine(limit) => OneLine::parse(label, value, limit).map(OneLine::into_string),
-        Shape::Lines(limit) => MultiLine::parse(label, value, limit).map(MultiLine::into_string),
+        FieldShape::OneLine(limit) => OneLine::parse(label, value, limit).map(OneLine::into_string),
+        FieldShape::Lines(limit) => {
+            MultiLine::parse(label, value, limit).map(MultiLine::into_string)
+        }
+        FieldShape::Theme | FieldShape::Date | FieldShape::Rag | FieldShape::Progress => {
+            unreachable!("{key} is not a text field")
+        }
     };
-    let text = checked.map_err(|found| FieldProblem::new(field, found.to_string()))?;
+    let text = checked.map_err(|found| FieldProblem::new(key, found.to_string()))?;
     if required && text.is_empty() {
         return Err(FieldProblem::new(
-            field,
+            key,
             format!("Enter the {}", label.to_lowercase()),
         ));
     }
     match find_personal_data(&text) {
-        Some(found) => Err(FieldProblem::new(field, found.message())),
+        Some(found) => Err(FieldProblem::new(key, found.message())),
         None => Ok(text),
     }
 }
@@ -463,7 +789,13 @@ fn parse_progress(text: &str, today: NaiveDate) -> Result<Vec<ProgressNote>, Fie
                 ),
             ));
         }
-        let words = checked_text("progress", words, Shape::Lines(LONG_LIMIT), true)?;
+        let words = check_text(
+            "progress",
+            field_label("progress"),
+            words,
+            FieldShape::Lines(LONG_LIMIT),
+            true,
+        )?;
         notes.push(ProgressNote { on, text: words });
     }
     notes.sort_by_key(|note| note.on);
@@ -694,6 +1026,69 @@ mod tests {
             ]
         );
         assert!(rag_by_month::<u8>(&[], day(3, 15)).is_empty());
+    }
+
+    /// The table's accessors are what the form, the spreadsheet and the history go through:
+    /// each field must reach its own answer, and every answer must be reached.
+    #[test]
+    fn every_field_reads_and_writes_its_own_answer() {
+        let mut answers = ActionAnswers::default();
+        for field in &ACTION_FIELDS {
+            *(field.answer_mut)(&mut answers) = field.key.to_owned();
+        }
+        for field in &ACTION_FIELDS {
+            assert_eq!((field.answer)(&answers), field.key);
+        }
+        let every_answer = ActionAnswers {
+            reference: "reference".into(),
+            answers: "answers".into(),
+            theme: "theme".into(),
+            action: "action".into(),
+            owner: "owner".into(),
+            partners: "partners".into(),
+            start: "start".into(),
+            due: "due".into(),
+            milestones: "milestones".into(),
+            baseline: "baseline".into(),
+            target: "target".into(),
+            rag: "rag".into(),
+            progress: "progress".into(),
+            impact: "impact".into(),
+        };
+        assert_eq!(answers, every_answer);
+    }
+
+    #[test]
+    fn the_history_names_each_change_in_words() {
+        let before = answers()
+            .check(&themes(), today())
+            .unwrap_or_else(|p| panic!("{p:?}"));
+        assert_eq!(before.changes_since(&before), None);
+        let after = ActionAnswers {
+            rag: "green".into(),
+            due: "31/10/2027".into(),
+            progress: format!("{}\n20/05/2027: Second session", answers().progress),
+            owner: "Deputy head of SEND".into(),
+            target: "90%".into(),
+            ..answers()
+        }
+        .check(&themes(), today())
+        .unwrap_or_else(|p| panic!("{p:?}"));
+        assert_eq!(
+            after.changes_since(&before).as_deref(),
+            Some(
+                "Due date 30 September 2027 to 31 October 2027, RAG Amber to Green, \
+                 1 progress note(s) added, owner and target changed"
+            )
+        );
+        let reworded = ActionEntry {
+            milestones: "Training designed by July".into(),
+            ..before.clone()
+        };
+        assert_eq!(
+            reworded.changes_since(&before).as_deref(),
+            Some("Milestones changed")
+        );
     }
 
     #[test]

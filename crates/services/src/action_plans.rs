@@ -1,6 +1,6 @@
 //! Next steps as files and pictures: an action plan to and from its spreadsheet, every area's
 //! actions as the board's workbook and slide pack, and the progress chart. The translation
-//! between the domain's actions and `documents`' plain rows lives here, once, for the pages
+//! between the domain's actions and `documents`' workbooks lives here, once, for the pages
 //! and the demo alike.
 
 use std::collections::BTreeMap;
@@ -8,13 +8,13 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use documents::DocumentError;
 use documents::action_plan::{
-    ActionPlanRow, ActionPlanSheet, AreaActions, COLUMNS, ExportedAction, ThemeLine,
-    actions_export, read_action_plan, write_action_plan,
+    ActionPlanSheet, AreaActions, ExportedAction, ThemeLine, actions_export, read_action_plan,
+    write_action_plan,
 };
 use documents::board::{AreaProgress, BoardPack};
 use documents::chart::{ProgressChart, ProgressPoint, progress_chart};
 use domain::ThemeCode;
-use domain::next_steps::{ACTION_FIELDS, ActionAnswers, progress_text};
+use domain::next_steps::{ActionAnswers, action_field};
 use domain::programme::Programme;
 use store::{ChallengeRecord, PlannedAction};
 
@@ -90,24 +90,8 @@ pub fn board_pack(
 }
 
 /// An action as a row of the plan's spreadsheet.
-fn row_of(planned: &PlannedAction) -> ActionPlanRow {
-    let entry = &planned.entry;
-    ActionPlanRow {
-        reference: entry.reference.clone(),
-        answers: entry.answers.clone(),
-        theme: entry.theme.to_string(),
-        action: entry.action.clone(),
-        owner: entry.owner.clone(),
-        partners: entry.partners.clone(),
-        start_date: Some(entry.start),
-        due_date: Some(entry.due),
-        milestones: entry.milestones.clone(),
-        baseline: entry.baseline.clone(),
-        target: entry.target.clone(),
-        rag: entry.rag.label().to_owned(),
-        progress_notes: progress_text(&entry.progress),
-        evidence_of_impact: entry.impact.clone(),
-    }
+fn row_of(planned: &PlannedAction) -> ActionAnswers {
+    ActionAnswers::from_entry(&planned.entry)
 }
 
 /// The challenge's plan as the template to fill in, holding every action so far.
@@ -135,26 +119,7 @@ pub fn read_plan(bytes: &[u8]) -> Result<Vec<(usize, ActionAnswers)>, String> {
     let rows = read_action_plan(bytes).map_err(|problem| problem.to_string())?;
     Ok(rows
         .into_iter()
-        .map(|row| {
-            let number = usize::try_from(row.row).unwrap_or(usize::MAX);
-            let answers = ActionAnswers {
-                reference: row.reference,
-                answers: row.answers,
-                theme: row.theme,
-                action: row.action,
-                owner: row.owner,
-                partners: row.partners,
-                start: row.start_date,
-                due: row.due_date,
-                milestones: row.milestones,
-                baseline: row.baseline,
-                target: row.target,
-                rag: row.rag,
-                progress: row.progress_notes,
-                impact: row.evidence_of_impact,
-            };
-            (number, answers)
-        })
+        .map(|row| (usize::try_from(row.row).unwrap_or(usize::MAX), row.answers))
         .collect())
 }
 
@@ -186,12 +151,7 @@ pub fn regional_workbook(
 /// The spreadsheet's heading for a field of [`domain::next_steps::ACTION_FIELDS`], so an
 /// upload's problems name the column as the person sees it.
 pub fn column_heading(field: &str) -> &'static str {
-    ACTION_FIELDS
-        .iter()
-        .position(|(key, _)| *key == field)
-        .and_then(|index| COLUMNS.get(index))
-        .copied()
-        .unwrap_or("")
+    action_field(field).map_or("", |found| found.column)
 }
 
 /// The progress chart: the counts at each month end, from [`domain::next_steps::rag_by_month`].

@@ -190,57 +190,6 @@ async fn target_open(
     })
 }
 
-/// What changed between two versions of an action, in words for the history.
-fn describe_change(before: &ActionEntry, after: &ActionEntry) -> Option<String> {
-    let mut changes = Vec::new();
-    if before.rag != after.rag {
-        changes.push(format!(
-            "RAG {} to {}",
-            before.rag.label(),
-            after.rag.label()
-        ));
-    }
-    if before.due != after.due {
-        changes.push(format!(
-            "due date {} to {}",
-            before.due.format("%-d %B %Y"),
-            after.due.format("%-d %B %Y")
-        ));
-    }
-    let added = after
-        .progress
-        .iter()
-        .filter(|note| !before.progress.contains(note))
-        .count();
-    let gone = before
-        .progress
-        .iter()
-        .filter(|note| !after.progress.contains(note))
-        .count();
-    match (added, gone) {
-        (0, 0) => {}
-        (added, 0) => changes.push(format!("{added} progress note(s) added")),
-        (0, gone) => changes.push(format!("{gone} progress note(s) removed")),
-        (added, gone) => changes.push(format!(
-            "progress notes changed ({added} new or edited, {gone} replaced or removed)"
-        )),
-    }
-    let rest_changed = ActionEntry {
-        rag: after.rag,
-        due: after.due,
-        progress: after.progress.clone(),
-        ..before.clone()
-    } != *after;
-    if rest_changed {
-        changes.push("details changed".to_owned());
-    }
-    (!changes.is_empty()).then(|| {
-        let mut summary = changes.join(", ");
-        summary[..1].make_ascii_uppercase();
-        summary
-    })
-}
-
 /// Write `entry` as action `id` (new when `before` is None), with its notes and a history
 /// row. Returns false when nothing changed.
 async fn write_action(
@@ -254,7 +203,7 @@ async fn write_action(
 ) -> Result<bool, StoreError> {
     let summary = match before {
         None => "Added to the plan".to_owned(),
-        Some(before) => match describe_change(before, entry) {
+        Some(before) => match entry.changes_since(before) {
             Some(summary) => summary,
             None => return Ok(false),
         },

@@ -3,6 +3,8 @@
 //! upload is checked as a whole and applied all or nothing, with every problem listed by row
 //! and column. The board and the people who run the scheme read the plan.
 
+use std::collections::BTreeMap;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::multipart::MultipartRejection;
@@ -17,8 +19,7 @@ use documents::action_plan::{MAX_ACTIONS, UPLOAD_LIMITS};
 use documents::upload::{Size, UploadProblem};
 use domain::findings::FindingKind;
 use domain::next_steps::{
-    ActionAnswers, ActionEntry, LONG_LIMIT, PROGRESS_LIMIT, REFERENCE_LIMIT, Rag, SHORT_LIMIT,
-    field_label,
+    ACTION_FIELDS, ActionAnswers, ActionEntry, ActionField, FieldShape, REFERENCE_LIMIT, Rag,
 };
 use domain::{Action, ActionId, ChallengeId, ThemeCode};
 
@@ -447,46 +448,12 @@ async fn refuse_upload_with(
 
 // ---- One action -------------------------------------------------------------------------
 
-/// The action form as posted: the dates in the GOV.UK three boxes each.
+/// The action form as posted: each answer under its field's name, a date in the GOV.UK three
+/// boxes (`due-day`, `due-month`, `due-year`). Fields come from [`ACTION_FIELDS`], so the form
+/// reads whatever the table holds.
 #[derive(Clone, Debug, Default, Deserialize)]
-pub struct ActionForm {
-    #[serde(default)]
-    reference: String,
-    #[serde(default)]
-    answers: String,
-    #[serde(default)]
-    theme: String,
-    #[serde(default)]
-    action: String,
-    #[serde(default)]
-    owner: String,
-    #[serde(default)]
-    partners: String,
-    #[serde(default, rename = "start-day")]
-    start_day: String,
-    #[serde(default, rename = "start-month")]
-    start_month: String,
-    #[serde(default, rename = "start-year")]
-    start_year: String,
-    #[serde(default, rename = "due-day")]
-    due_day: String,
-    #[serde(default, rename = "due-month")]
-    due_month: String,
-    #[serde(default, rename = "due-year")]
-    due_year: String,
-    #[serde(default)]
-    milestones: String,
-    #[serde(default)]
-    baseline: String,
-    #[serde(default)]
-    target: String,
-    #[serde(default)]
-    rag: String,
-    #[serde(default)]
-    progress: String,
-    #[serde(default)]
-    impact: String,
-}
+#[serde(transparent)]
+pub struct ActionForm(BTreeMap<String, String>);
 
 pub(crate) fn date_text(day: &str, month: &str, year: &str) -> String {
     if [day, month, year].iter().all(|part| part.trim().is_empty()) {
@@ -496,77 +463,104 @@ pub(crate) fn date_text(day: &str, month: &str, year: &str) -> String {
     }
 }
 
-fn date_parts(text: &str) -> (String, String, String) {
-    let mut parts = text.split('/').map(str::to_owned);
-    (
-        parts.next().unwrap_or_default(),
-        parts.next().unwrap_or_default(),
-        parts.next().unwrap_or_default(),
-    )
+/// The names of a date field's three boxes.
+fn date_boxes(key: &str) -> [String; 3] {
+    ["day", "month", "year"].map(|part| format!("{key}-{part}"))
 }
 
 impl ActionForm {
-    pub(crate) fn answers(&self) -> ActionAnswers {
-        ActionAnswers {
-            reference: self.reference.clone(),
-            answers: self.answers.clone(),
-            theme: self.theme.clone(),
-            action: self.action.clone(),
-            owner: self.owner.clone(),
-            partners: self.partners.clone(),
-            start: date_text(&self.start_day, &self.start_month, &self.start_year),
-            due: date_text(&self.due_day, &self.due_month, &self.due_year),
-            milestones: self.milestones.clone(),
-            baseline: self.baseline.clone(),
-            target: self.target.clone(),
-            rag: self.rag.clone(),
-            progress: self.progress.clone(),
-            impact: self.impact.clone(),
-        }
+    fn posted(&self, name: &str) -> &str {
+        self.0.get(name).map_or("", String::as_str)
     }
 
+    /// A date field's three boxes as typed.
+    fn date_parts(&self, key: &str) -> [&str; 3] {
+        let [day, month, year] = date_boxes(key);
+        [self.posted(&day), self.posted(&month), self.posted(&year)]
+    }
+
+    pub(crate) fn answers(&self) -> ActionAnswers {
+        let mut answers = ActionAnswers::default();
+        for field in &ACTION_FIELDS {
+            *(field.answer_mut)(&mut answers) = match field.shape {
+                FieldShape::Date => {
+                    let [day, month, year] = self.date_parts(field.key);
+                    date_text(day, month, year)
+                }
+                _ => self.posted(field.key).to_owned(),
+            };
+        }
+        answers
+    }
+
+    /// The form filled in with an action as it stands.
     pub(crate) fn of(entry: &ActionEntry) -> Self {
         let answers = ActionAnswers::from_entry(entry);
-        let (start_day, start_month, start_year) = date_parts(&answers.start);
-        let (due_day, due_month, due_year) = date_parts(&answers.due);
-        Self {
-            reference: answers.reference,
-            answers: answers.answers,
-            theme: answers.theme,
-            action: answers.action,
-            owner: answers.owner,
-            partners: answers.partners,
-            start_day,
-            start_month,
-            start_year,
-            due_day,
-            due_month,
-            due_year,
-            milestones: answers.milestones,
-            baseline: answers.baseline,
-            target: answers.target,
-            rag: entry.rag.code().to_owned(),
-            progress: answers.progress,
-            impact: answers.impact,
+        let mut posted = BTreeMap::new();
+        for field in &ACTION_FIELDS {
+            let answer = (field.answer)(&answers);
+            match field.shape {
+                FieldShape::Date => {
+                    let mut parts = answer.split('/');
+                    for name in date_boxes(field.key) {
+                        posted.insert(name, parts.next().unwrap_or_default().to_owned());
+                    }
+                }
+                FieldShape::Rag => {
+                    let code = Rag::parse(answer).map_or("", Rag::code);
+                    posted.insert(field.key.to_owned(), code.to_owned());
+                }
+                _ => {
+                    posted.insert(field.key.to_owned(), answer.clone());
+                }
+            }
         }
+        Self(posted)
     }
 }
 
-pub(crate) struct ActionFields {
-    pub(crate) reference: TextInput,
-    pub(crate) answers: Textarea,
-    pub(crate) theme: Select,
-    pub(crate) action: Textarea,
-    pub(crate) owner: TextInput,
-    pub(crate) partners: TextInput,
-    pub(crate) start: DateInput,
-    pub(crate) due: DateInput,
-    pub(crate) milestones: Textarea,
-    pub(crate) baseline: TextInput,
-    pub(crate) target: TextInput,
-    pub(crate) rag: Radios,
-    pub(crate) progress: Textarea,
-    pub(crate) impact: Textarea,
+/// One of the action form's inputs, rendered as its shape needs.
+pub(crate) enum ActionInput {
+    Text(TextInput),
+    Area(Textarea),
+    Choice(Select),
+    Date(DateInput),
+    Status(Radios),
+}
+
+impl std::fmt::Display for ActionInput {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let html = match self {
+            Self::Text(input) => input.render(),
+            Self::Area(input) => input.render(),
+            Self::Choice(input) => input.render(),
+            Self::Date(input) => input.render(),
+            Self::Status(input) => input.render(),
+        };
+        out.write_str(&html.map_err(|_| std::fmt::Error)?)
+    }
+}
+
+/// The action form's inputs, one per field of [`ACTION_FIELDS`] in its order.
+pub(crate) struct ActionFields(Vec<(&'static str, ActionInput)>);
+
+impl ActionFields {
+    pub(crate) fn inputs(&self) -> impl Iterator<Item = &ActionInput> {
+        self.0.iter().map(|(_, input)| input)
+    }
+
+    /// Word a text box's question for a programme that asks it differently (a next step
+    /// answers a KLOE or a priority, not a recommendation).
+    pub(crate) fn reword(&mut self, key: &str, label: &str, hint: String) {
+        for (field, input) in &mut self.0 {
+            if *field == key
+                && let ActionInput::Area(area) = input
+            {
+                area.label = label.to_owned();
+                area.hint = Some(hint.clone());
+            }
+        }
+    }
 }
 
 pub(crate) fn action_fields(
@@ -574,120 +568,87 @@ pub(crate) fn action_fields(
     themes: &[(ThemeCode, String)],
     errors: &FormErrors,
 ) -> ActionFields {
-    let mut theme_items = vec![SelectItem {
-        value: String::new(),
-        text: "Choose a theme".into(),
-        selected: form.theme.is_empty(),
-    }];
-    theme_items.extend(themes.iter().map(|(code, label)| SelectItem {
-        value: code.to_string(),
-        text: label.clone(),
-        selected: code.as_str() == form.theme.trim().to_uppercase(),
-    }));
-    let rags: Vec<(&str, &str)> = Rag::ALL
-        .iter()
-        .map(|rag| (rag.code(), rag.label()))
-        .collect();
-    let chosen_rag = Rag::parse(&form.rag).map_or("", Rag::code);
-    let textarea = |name: &str, label: &str, value: &str, hint: Option<&str>, rows: u8| {
-        let mut area = Textarea::new(name, label, value).errors(errors);
-        if let Some(hint) = hint {
-            area = area.hint(hint);
+    ActionFields(
+        ACTION_FIELDS
+            .iter()
+            .map(|field| (field.key, action_input(field, form, themes, errors)))
+            .collect(),
+    )
+}
+
+fn action_input(
+    field: &ActionField,
+    form: &ActionForm,
+    themes: &[(ThemeCode, String)],
+    errors: &FormErrors,
+) -> ActionInput {
+    let label = field.form_label();
+    let value = form.posted(field.key);
+    match field.shape {
+        FieldShape::OneLine(limit) => {
+            let mut input = TextInput::new(field.key, &label);
+            if let Some(hint) = field.hint {
+                input = input.hint(hint);
+            }
+            if limit <= REFERENCE_LIMIT {
+                input = input.classes("govuk-input--width-10");
+            }
+            ActionInput::Text(input.limit(limit).value(value).errors(errors))
         }
-        let limit = if name == "progress" {
-            PROGRESS_LIMIT
-        } else {
-            LONG_LIMIT
-        };
-        area = area.limit(limit);
-        area.rows = rows;
-        area
-    };
-    ActionFields {
-        reference: TextInput::new("reference", field_label("reference"))
-            .hint("Your own short reference, unique in this plan, for example DER-3.")
-            .limit(REFERENCE_LIMIT)
-            .classes("govuk-input--width-10")
-            .value(&form.reference)
-            .errors(errors),
-        answers: textarea(
-            "answers",
-            field_label("answers"),
-            &form.answers,
-            Some(
-                "The recommendation or finding this action answers, in its words or by its number.",
-            ),
-            2,
-        ),
-        theme: Select {
-            id: "theme".into(),
-            name: "theme".into(),
-            label: field_label("theme").into(),
-            hint: None,
-            error: errors.get("theme"),
-            items: theme_items,
-        },
-        action: textarea("action", field_label("action"), &form.action, None, 3),
-        owner: TextInput::new("owner", field_label("owner"))
-            .hint("The role that answers for it, for example Head of SEND.")
-            .limit(SHORT_LIMIT)
-            .value(&form.owner)
-            .errors(errors),
-        partners: TextInput::new("partners", "Partners (optional)")
-            .limit(SHORT_LIMIT)
-            .value(&form.partners)
-            .errors(errors),
-        start: DateInput::new(
-            "start",
-            field_label("start"),
-            (&form.start_day, &form.start_month, &form.start_year),
-        )
-        .hint("For example, 1 4 2027")
-        .errors(errors),
-        due: DateInput::new(
-            "due",
-            field_label("due"),
-            (&form.due_day, &form.due_month, &form.due_year),
-        )
-        .hint("For example, 30 9 2027")
-        .errors(errors),
-        milestones: textarea(
-            "milestones",
-            "Milestones (optional)",
-            &form.milestones,
-            None,
-            3,
-        ),
-        baseline: TextInput::new("baseline", "Measure: baseline (optional)")
-            .limit(SHORT_LIMIT)
-            .value(&form.baseline)
-            .errors(errors),
-        target: TextInput::new("target", "Measure: target (optional)")
-            .limit(SHORT_LIMIT)
-            .value(&form.target)
-            .errors(errors),
-        rag: {
-            let mut radios =
-                Radios::new("rag", field_label("rag"), &rags, chosen_rag).errors(errors);
+        FieldShape::Lines(_) | FieldShape::Progress => {
+            let mut area = Textarea::new(field.key, &label, value).errors(errors);
+            if let Some(hint) = field.hint {
+                area = area.hint(hint);
+            }
+            if let Some(limit) = field.limit() {
+                area = area.limit(limit);
+            }
+            area.rows = if field.shape == FieldShape::Progress {
+                4
+            } else {
+                3
+            };
+            ActionInput::Area(area)
+        }
+        FieldShape::Theme => {
+            let chosen = value.trim().to_uppercase();
+            let mut items = vec![SelectItem {
+                value: String::new(),
+                text: "Choose a theme".into(),
+                selected: chosen.is_empty(),
+            }];
+            items.extend(themes.iter().map(|(code, label)| SelectItem {
+                value: code.to_string(),
+                text: label.clone(),
+                selected: code.as_str() == chosen,
+            }));
+            ActionInput::Choice(Select {
+                id: field.key.into(),
+                name: field.key.into(),
+                label,
+                hint: field.hint.map(str::to_owned),
+                error: errors.get(field.key),
+                items,
+            })
+        }
+        FieldShape::Date => {
+            let [day, month, year] = form.date_parts(field.key);
+            let mut input = DateInput::new(field.key, &label, (day, month, year)).errors(errors);
+            if let Some(hint) = field.hint {
+                input = input.hint(hint);
+            }
+            ActionInput::Date(input)
+        }
+        FieldShape::Rag => {
+            let statuses: Vec<(&str, &str)> = Rag::ALL
+                .iter()
+                .map(|rag| (rag.code(), rag.label()))
+                .collect();
+            let chosen = Rag::parse(value).map_or("", Rag::code);
+            let mut radios = Radios::new(field.key, &label, &statuses, chosen).errors(errors);
             radios.legend_classes = Some("govuk-fieldset__legend--s");
-            radios
-        },
-        progress: textarea(
-            "progress",
-            "Progress notes (optional)",
-            &form.progress,
-            Some(
-                "One note a line, each starting with its date, for example 14/05/2027: first training session held.",
-            ),
-            4,
-        ),
-        impact: textarea(
-            "impact",
-            "Evidence of impact (optional)",
-            &form.impact,
-            Some("Including what children, young people and families say."),
-            3,
-        ),
+            ActionInput::Status(radios)
+        }
     }
 }
 

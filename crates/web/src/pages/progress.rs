@@ -14,7 +14,9 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
-use domain::next_steps::{ProgressNote, Rag, rag_by_month};
+use domain::next_steps::{
+    ACTION_FIELDS, ActionEntry, ActionValue, ProgressNote, Rag, rag_by_month,
+};
 use domain::programme::ActivityRef;
 use domain::{Action, ActionId, AuthoritySlug, Programme};
 use serde::Deserialize;
@@ -313,11 +315,27 @@ pub struct ActionPage {
     back: String,
     area: String,
     action: PlannedAction,
-    theme: String,
+    details: Vec<(&'static str, String)>,
     overdue: bool,
     progress: Vec<ProgressNote>,
     history: Vec<ActionChange>,
     plan_href: Option<String>,
+}
+
+/// An action's fields for its page, in the order of [`ACTION_FIELDS`], the theme by its name.
+/// Its status is the page's tag and its notes are listed under it, so those two are left out.
+fn details(entry: &ActionEntry, theme: &str) -> Vec<(&'static str, String)> {
+    ACTION_FIELDS
+        .iter()
+        .filter_map(|field| {
+            let shown = match (field.value)(entry) {
+                ActionValue::Rag(_) | ActionValue::Progress(_) => return None,
+                ActionValue::Theme(_) => theme.to_owned(),
+                value => value.in_words(),
+            };
+            Some((field.label, shown))
+        })
+        .collect()
 }
 
 pub async fn show_action(
@@ -346,7 +364,7 @@ pub async fn show_action(
         chrome: Chrome::new(&visitor, format!("Action {}", planned.entry.reference), NAV),
         back: format!("/progress/areas/{}", planned.authority),
         area,
-        theme,
+        details: details(&planned.entry, &theme),
         overdue: planned.entry.is_overdue(state.today()),
         progress: planned.entry.progress.iter().rev().cloned().collect(),
         history: history.into_iter().rev().collect(),

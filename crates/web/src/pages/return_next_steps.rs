@@ -337,13 +337,12 @@ async fn step_page(
         None => ("Add a next step", format!("{href}/new"), "Add next step"),
     };
     let mut fields = action_fields(form, &themes, errors);
-    fields.answers.label = "What it answers".into();
-    fields.answers.hint = Some(if answering.links.is_some() {
-        "Start with the priority it answers, then the KLOE if it answers one, for example P1 K2: the codes are listed on the return's page.".into()
+    let hint = if answering.links.is_some() {
+        "Start with the priority it answers, then the KLOE if it answers one, for example P1 K2: the codes are listed on the return's page."
     } else {
         "The KLOE it answers, in its words or by its number; the theme below says what it is about."
-            .into()
-    });
+    };
+    fields.reword("answers", "What it answers", hint.to_owned());
     Ok(ActionPage {
         chrome: Chrome::new(visitor, heading, NAV).with_errors(!errors.is_empty()),
         summary: (!errors.is_empty()).then(|| ErrorSummary::linking(errors, &["start", "due"])),

@@ -8,7 +8,8 @@
 
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use documents::action_plan::{ActionPlanRow, ActionPlanSheet, ThemeLine, write_action_plan};
+use documents::action_plan::{ActionPlanSheet, ThemeLine, write_action_plan};
+use domain::next_steps::ActionAnswers;
 use services::reminders::send_return_reminders;
 
 use crate::support::biennial_fixture::cycle_held;
@@ -44,16 +45,16 @@ fn workbook(rows: &[(&str, &str)]) -> Vec<u8> {
         }],
         rows: rows
             .iter()
-            .map(|(reference, answers)| ActionPlanRow {
+            .map(|(reference, answers)| ActionAnswers {
                 reference: (*reference).into(),
                 answers: (*answers).into(),
                 theme: "PFA".into(),
                 action: "Year 9 reviews name a health lead".into(),
                 owner: "Designated Clinical Officer".into(),
-                start_date: NaiveDate::from_ymd_opt(2028, 1, 1),
-                due_date: NaiveDate::from_ymd_opt(2028, 6, 30),
+                start: "01/01/2028".into(),
+                due: "30/06/2028".into(),
                 rag: "Green".into(),
-                ..ActionPlanRow::default()
+                ..ActionAnswers::default()
             })
             .collect(),
     })

@@ -3,12 +3,13 @@
 //! whole (a bad row applies nothing), submits through the returns pages, and the board sees
 //! the next steps under the event with the programme filter.
 
-use documents::action_plan::{ActionPlanRow, ActionPlanSheet, ThemeLine, write_action_plan};
+use documents::action_plan::{ActionPlanSheet, ThemeLine, write_action_plan};
 use domain::ReturnKind;
+use domain::next_steps::{ActionAnswers, uk_date};
 
 use super::*;
 
-fn workbook(rows: Vec<ActionPlanRow>) -> Vec<u8> {
+fn workbook(rows: Vec<ActionAnswers>) -> Vec<u8> {
     write_action_plan(&ActionPlanSheet {
         area: "Derby".into(),
         themes: vec![ThemeLine {
@@ -20,21 +21,21 @@ fn workbook(rows: Vec<ActionPlanRow>) -> Vec<u8> {
     .expect("workbook")
 }
 
-fn step(reference: &str, due: Option<NaiveDate>) -> ActionPlanRow {
-    ActionPlanRow {
+fn step(reference: &str, due: Option<NaiveDate>) -> ActionAnswers {
+    ActionAnswers {
         reference: reference.into(),
         answers: "KLOE 1: transitions to adult health".into(),
         theme: "PFA".into(),
         action: "Joint transition clinic with adult services".into(),
         owner: "Head of SEND".into(),
         partners: "ICB".into(),
-        start_date: Some(future_weekday()),
-        due_date: due,
+        start: uk_date(future_weekday()),
+        due: due.map(uk_date).unwrap_or_default(),
         milestones: "Clinic running by autumn".into(),
         baseline: "No joint clinic".into(),
         target: "Monthly clinic".into(),
         rag: "Green".into(),
-        ..ActionPlanRow::default()
+        ..ActionAnswers::default()
     }
 }
 
