@@ -15,7 +15,8 @@ use domain::pool::{
 };
 use domain::training::SessionPlan;
 use domain::{
-    AuthoritySlug, EmailAddress, NewPassword, PersonName, Role, RoleGrant, ThemeCode, UserId,
+    AuthoritySlug, EmailAddress, NewPassword, PasswordHash, PersonName, Role, RoleGrant, ThemeCode,
+    UserId,
 };
 use store::{ImportedMember, NewTrainingSession, NewUser, PoolFilter, SessionToken, Store};
 
@@ -28,6 +29,8 @@ pub struct DemoAccount {
     pub email: String,
     pub description: String,
 }
+
+const COORDINATOR_EMAIL: &str = "coordinator@example.org";
 
 const REVIEWERS: [&str; 6] = [
     "Priya Sharma",
@@ -43,15 +46,7 @@ pub async fn seed(
     password: &str,
     settings: &services::Settings,
 ) -> anyhow::Result<Vec<DemoAccount>> {
-    // The demo password may be on the common-password list (the default is, on purpose, so it
-    // can never be chosen for a real account); the demo sets it directly.
-    let hash = NewPassword::parse(password, password)
-        .map(|checked| checked.hash())
-        .or_else(|problem| match problem {
-            domain::PasswordProblem::TooCommon => Ok(domain::PasswordHash::for_demo(password)),
-            other => Err(other),
-        })
-        .map_err(|problem| anyhow::anyhow!("--demo-password: {problem}"))?;
+    let hash = demo_password_hash(store, password).await?;
     let now = Utc::now();
     let mut accounts = Vec::new();
     let mut add = async |email: String,
@@ -73,7 +68,7 @@ pub async fn seed(
     };
     let single = |role| RoleGrant::new(role, None).map_err(|problem| anyhow::anyhow!("{problem}"));
     add(
-        "coordinator@example.org".into(),
+        COORDINATOR_EMAIL.into(),
         "Morgan Reid",
         vec![single(Role::Coordinator)?],
         "regional SEND co-ordinator".into(),
@@ -133,6 +128,28 @@ pub async fn seed(
     crate::demo_self_assessment::seed(store, now).await?;
     crate::demo_triads::seed(store, now).await?;
     Ok(accounts)
+}
+
+/// The hash every demo account gets. Starting an existing demo again with the same password
+/// keeps the hash the accounts hold (one check of it, instead of a new hash and a write per
+/// account); a new password is hashed afresh.
+async fn demo_password_hash(store: &Store, password: &str) -> anyhow::Result<PasswordHash> {
+    let coordinator =
+        EmailAddress::parse(COORDINATOR_EMAIL).map_err(|problem| anyhow::anyhow!("{problem}"))?;
+    if let Some((_, Some(stored))) = store.credentials(&coordinator).await?
+        && stored.matches(password)
+    {
+        return Ok(stored);
+    }
+    // The demo password may be on the common-password list (the default is, on purpose, so it
+    // can never be chosen for a real account); the demo sets it directly.
+    NewPassword::parse(password, password)
+        .map(|checked| checked.hash())
+        .or_else(|problem| match problem {
+            domain::PasswordProblem::TooCommon => Ok(PasswordHash::for_demo(password)),
+            other => Err(other),
+        })
+        .map_err(|problem| anyhow::anyhow!("--demo-password: {problem}"))
 }
 
 /// Tell the person who started the demo where it is and how to sign in.

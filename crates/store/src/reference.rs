@@ -1,14 +1,15 @@
 //! The reference data shipped in the binary (`reference/*.csv`): regions, NHS boards, local
-//! authorities and SEND practice themes. Upserted after every migration, in one transaction,
-//! so the database always holds this release's facts.
+//! authorities and SEND practice themes. Upserted in one transaction whenever the database
+//! does not yet hold this release's facts (`reference_loads` records which it holds).
 
 use chrono::NaiveDate;
 use domain::{AuthorityKind, AuthoritySlug, FrameworkFamily, ThemeCode};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Set};
+use sha2::{Digest, Sha256};
 
 use crate::StoreError;
-use crate::entity::{local_authority, nhs_board, region, send_theme};
+use crate::entity::{local_authority, nhs_board, reference_load, region, send_theme};
 
 const LOCAL_AUTHORITIES_CSV: &str = include_str!("../reference/local-authorities.csv");
 const SEND_THEMES_CSV: &str = include_str!("../reference/send-themes.csv");
@@ -19,12 +20,52 @@ const INSPECTIONS_CSV: &str = include_str!("../reference/area-send-inspection-ou
 pub const REFERENCE_PUBLICATION: &str = "Education, health and care plans (SEN2)";
 pub const REFERENCE_RELEASE: &str = "Shipped reference data (2022 to 2024)";
 
+/// Load this release's reference data, unless the database already holds it: a start with
+/// nothing new reads one row and writes nothing. Instances starting at once may both load it;
+/// the upserts are idempotent and the fingerprint is recorded once.
 pub(crate) async fn upsert_all(db: &DatabaseConnection) -> Result<(), StoreError> {
+    let fingerprint = fingerprint();
+    let loaded = reference_load::Entity::find_by_id(fingerprint.clone())
+        .one(db)
+        .await?;
+    if loaded.is_some() {
+        return Ok(());
+    }
     let txn = crate::connect::begin_write(db).await?;
     upsert_places_and_themes(&txn).await?;
     upsert_evidence_base(&txn).await?;
+    reference_load::Entity::insert(reference_load::ActiveModel {
+        fingerprint: Set(fingerprint),
+        loaded_at: Set(chrono::Utc::now()),
+    })
+    .on_conflict_do_nothing_on([reference_load::Column::Fingerprint])
+    .exec_without_returning(&txn)
+    .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// The shipped files and the migrations, hashed: a release that changes either loads again.
+fn fingerprint() -> String {
+    let mut hasher = Sha256::new();
+    for part in [
+        LOCAL_AUTHORITIES_CSV,
+        SEND_THEMES_CSV,
+        EHCP_TIMELINESS_CSV,
+        INSPECTIONS_CSV,
+    ] {
+        hasher.update(part.len().to_le_bytes());
+        hasher.update(part);
+    }
+    for name in crate::migration::names() {
+        hasher.update(name.len().to_le_bytes());
+        hasher.update(name);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// The reference data every schema since m0001 holds: regions, NHS boards, authorities and

@@ -41,6 +41,7 @@ pub mod pool_member_unavailability;
 pub mod programme_activity;
 pub mod programme_activity_area;
 pub mod rate_limit;
+pub mod reference_load;
 pub mod region;
 pub mod report_comment;
 pub mod report_version;

@@ -16,6 +16,7 @@ mod m0012_self_assessment;
 mod m0013_self_assessments;
 mod m0015_triads;
 mod m0016_event_documents;
+mod m0017_reference_loads;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
@@ -42,12 +43,22 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_self_assessments::Migration),
             Box::new(m0015_triads::Migration),
             Box::new(m0016_event_documents::Migration),
+            Box::new(m0017_reference_loads::Migration),
         ]
     }
 }
 
 pub(crate) async fn run(db: &DatabaseConnection) -> Result<(), StoreError> {
     Migrator::up(db, None).await.map_err(StoreError::from)
+}
+
+/// Every migration's name, in order: part of the reference data's fingerprint, so a release
+/// with a new migration loads the reference data again.
+pub(crate) fn names() -> Vec<String> {
+    Migrator::migrations()
+        .iter()
+        .map(|migration| migration.name().to_owned())
+        .collect()
 }
 
 /// Apply only the first `count` migrations: tests build data in an older shape, then migrate.
