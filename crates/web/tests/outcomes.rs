@@ -1222,7 +1222,19 @@ async fn the_action_plan_is_kept_on_the_web_and_as_a_spreadsheet(app: TestApp) {
 
     let form = lead.get(&format!("{plan_href}/new")).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
-    assert!(form.body.contains("name=\"start-day\""));
+    // The form is built from the table of an action's fields: every one is asked, in order.
+    let mut from = 0;
+    for field in &domain::next_steps::ACTION_FIELDS {
+        let id = match field.shape {
+            domain::next_steps::FieldShape::Date => format!("{}-day", field.key),
+            _ => field.key.to_owned(),
+        };
+        let at = form.body[from..]
+            .find(&format!("name=\"{id}\""))
+            .unwrap_or_else(|| panic!("{id} is on the form, after the fields before it"));
+        from += at;
+        assert!(form.body.contains(&field.form_label()), "{}", field.key);
+    }
 
     // Due before it starts, and a theme that does not exist: both said, every answer kept.
     let bad = new_action_with(&[
