@@ -74,7 +74,7 @@ pub use outbox::{EmailAttachment, NewEmail, OutboxEmail, OutboxStatus};
 pub use pool::{HomeFilter, PoolFilter, PoolMember};
 pub use pool_import::ImportedMember;
 pub use pre_reading::{DocumentFile, DocumentKind, DocumentSummary, NewDocument};
-pub use programmes::ProgrammeActivity;
+pub use programmes::{ActivityTally, ProgrammeActivity};
 pub use reports::{ReportComment, ReportVersion, ReportedRecommendation};
 pub use retention::{
     DEFAULT_RETENTION_MONTHS, DRAFT_RETENTION_DAYS, PurgeReport, WorkingNotesPurged,
