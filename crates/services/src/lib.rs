@@ -7,6 +7,7 @@
 pub mod account_emails;
 pub mod action_plans;
 pub mod agreed_actions;
+pub mod area_programmes;
 pub mod biennial;
 pub mod biennial_emails;
 pub mod challenge_emails;

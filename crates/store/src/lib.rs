@@ -52,8 +52,8 @@ pub use audit::{AuditEntry, AuditFilter};
 pub use authorities::{Authority, Theme};
 pub use backup::ContentCounts;
 pub use biennial::{
-    BiennialCycle, BiennialKloe, BiennialMember, BiennialSummary, OptOut, PastPairing, StoredPair,
-    cycle_title,
+    AreaCycle, BiennialCycle, BiennialKloe, BiennialMember, BiennialSummary, OfferedSupport,
+    OptOut, PastPairing, StoredPair, cycle_title,
 };
 pub use case_samples::{CaseReferenceOnly, SampledCase};
 pub use challenges::{
