@@ -16,6 +16,7 @@ pub mod dashboard;
 pub mod dates;
 pub mod event_emails;
 pub mod events;
+pub mod findings;
 pub mod indicators;
 pub mod journey;
 pub mod mail;
