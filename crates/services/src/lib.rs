@@ -16,6 +16,7 @@ pub mod composition;
 pub mod dashboard;
 pub mod dates;
 pub mod event_emails;
+pub mod event_nominations;
 pub mod events;
 pub mod findings;
 pub mod indicators;

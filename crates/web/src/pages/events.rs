@@ -17,6 +17,7 @@ use domain::events::{
 };
 use domain::ids::NominationId;
 use domain::{Action, AuthoritySlug, ProgrammeActivityId};
+use services::event_nominations;
 use services::events as use_cases;
 use services::journey::Refused;
 use store::ThematicEvent;
@@ -451,14 +452,6 @@ fn name_of(names: &[(AuthoritySlug, String)], area: &AuthoritySlug) -> String {
         .map_or_else(|| area.to_string(), |(_, name)| name.clone())
 }
 
-fn may_see_nominations(visitor: &Visitor, event: &ThematicEvent) -> bool {
-    visitor.may(&Action::ManageEvents)
-        || event
-            .areas
-            .iter()
-            .any(|area| visitor.may(&Action::NominateForEvent(area.clone())))
-}
-
 async fn event_page(
     state: &AppState,
     visitor: &Visitor,
@@ -467,13 +460,9 @@ async fn event_page(
     errors: &FormErrors,
 ) -> Result<EventPage, AppError> {
     let d = &event.details;
-    let theme = state
-        .store
-        .themes()
-        .await?
-        .into_iter()
-        .find(|t| t.code == d.theme)
-        .map_or_else(|| d.theme.to_string(), |t| t.label);
+    let view =
+        event_nominations::event_view(&state.store, visitor.principal.as_ref(), event).await?;
+    let theme = view.theme;
     let mut details = vec![
         Detail {
             key: "Area of practice",
@@ -534,40 +523,29 @@ async fn event_page(
             value: crate::dates::date(d.returns_due),
         },
     ]);
-    let manages = visitor.may(&Action::ManageEvents);
     let mut moves = Vec::new();
-    if manages {
-        if let Some(next) = event.state.next() {
-            moves.push(MoveButton {
-                to: next.code(),
-                label: next.move_label(),
-                warning: false,
-            });
-        }
-        if event.state.is_live() {
-            moves.push(MoveButton {
-                to: EventState::Cancelled.code(),
-                label: EventState::Cancelled.move_label(),
-                warning: true,
-            });
-        }
+    if let Some(next) = view.next_move {
+        moves.push(MoveButton {
+            to: next.code(),
+            label: next.move_label(),
+            warning: false,
+        });
+    }
+    if view.may_cancel {
+        moves.push(MoveButton {
+            to: EventState::Cancelled.code(),
+            label: EventState::Cancelled.move_label(),
+            warning: true,
+        });
     }
     // How many each area has named: numbers only, for everyone who reads the event.
-    let nominations = state.store.nominations(event.id).await?;
-    let names = area_names(state).await?;
-    let counts = event
-        .areas
-        .iter()
-        .map(|area| AreaCount {
-            area: name_of(&names, area),
-            named: nominations
-                .iter()
-                .filter(|n| &n.area == area && !n.nominee.deputy)
-                .count(),
-            deputies: nominations
-                .iter()
-                .filter(|n| &n.area == area && n.nominee.deputy)
-                .count(),
+    let counts = view
+        .counts
+        .into_iter()
+        .map(|count| AreaCount {
+            area: count.area,
+            named: count.named,
+            deputies: count.deputies,
         })
         .collect();
     Ok(EventPage {
@@ -580,9 +558,10 @@ async fn event_page(
         tag: state_tag(event.state),
         details,
         joining_link,
-        may_edit: manages && event.state.may_edit(),
+        may_edit: view.manages && event.state.may_edit(),
         moves,
-        nominations_href: may_see_nominations(visitor, event)
+        nominations_href: view
+            .may_see_nominations
             .then(|| format!("/events/{}/nominations", event.id)),
         counts,
         overview: crate::pages::overview_files::event_downloads(visitor, event),
@@ -699,33 +678,24 @@ async fn nominations_page(
     form: &NominationForm,
     errors: &FormErrors,
 ) -> Result<NominationsPage, AppError> {
-    let manages = visitor.may(&Action::ManageEvents);
-    // The areas this visitor names for: every area for the co-ordinator, a lead's own.
-    let naming: Vec<AuthoritySlug> = event
-        .areas
-        .iter()
-        .filter(|area| visitor.may(&Action::NominateForEvent((*area).clone())))
-        .cloned()
-        .collect();
-    if !manages && naming.is_empty() {
-        return Err(AppError::Forbidden);
-    }
-    let names = area_names(state).await?;
-    let nominations = state.store.nominations(event.id).await?;
-    let today = state.today();
-    let open = event.state.takes_nominations() && today <= event.details.nominations_close;
-    let shown: Vec<&AuthoritySlug> = if manages {
-        event.areas.iter().collect()
-    } else {
-        naming.iter().collect()
-    };
-    let sections = shown
-        .iter()
+    let view = event_nominations::nominations_view(
+        &state.store,
+        visitor.principal.as_ref(),
+        event,
+        state.today(),
+    )
+    .await?;
+    let sections = view
+        .sections
+        .into_iter()
         .enumerate()
-        .map(|(index, area)| {
-            let rows: Vec<NomineeRow> = nominations
-                .iter()
-                .filter(|n| &&n.area == area)
+        .map(|(index, section)| AreaSection {
+            area: section.name,
+            caption_id: format!("area-{index}"),
+            named: section.named,
+            rows: section
+                .nominations
+                .into_iter()
                 .map(|n| NomineeRow {
                     id: n.id,
                     name: n.nominee.name.to_string(),
@@ -735,33 +705,21 @@ async fn nominations_page(
                     deputy: n.nominee.deputy,
                     attended: n.attended,
                 })
-                .collect();
-            AreaSection {
-                area: name_of(&names, area),
-                caption_id: format!("area-{index}"),
-                named: rows.iter().filter(|r| !r.deputy).count(),
-                rows,
-                may_withdraw: open && naming.contains(area),
-            }
+                .collect(),
+            may_withdraw: section.may_withdraw,
         })
         .collect();
-    let missing = event
-        .areas
-        .iter()
-        .filter(|area| !nominations.iter().any(|n| &n.area == *area))
-        .map(|area| name_of(&names, area))
-        .collect();
-    let (area_choice, area_fixed) = match naming.as_slice() {
-        [only] => (None, Some((only.to_string(), name_of(&names, only)))),
+    let (area_choice, area_fixed) = match view.naming.as_slice() {
+        [(only, name)] => (None, Some((only.to_string(), name.clone()))),
         many => {
             let mut items = vec![SelectItem {
                 value: String::new(),
                 text: "Choose an area".into(),
                 selected: form.area.is_empty(),
             }];
-            items.extend(many.iter().map(|area| SelectItem {
+            items.extend(many.iter().map(|(area, name)| SelectItem {
                 value: area.to_string(),
-                text: name_of(&names, area),
+                text: name.clone(),
                 selected: area.as_str() == form.area,
             }));
             (
@@ -795,11 +753,11 @@ async fn nominations_page(
         date: crate::dates::date(event.details.date),
         capacity: event.details.capacity,
         close: crate::dates::date(event.details.nominations_close),
-        open,
+        open: view.open,
         sections,
-        attendance: manages && event.state.may_record_attendance(),
-        manages,
-        missing,
+        attendance: view.attendance,
+        manages: view.manages,
+        missing: view.missing,
         area_choice,
         area_fixed,
         name: TextInput::new("name", "Full name")
