@@ -271,3 +271,137 @@ fn by_activity(actions: Vec<PlannedAction>, today: NaiveDate) -> Vec<ActivityAct
     }
     groups
 }
+
+#[cfg(test)]
+mod tests {
+    use domain::next_steps::ActionEntry;
+    use domain::{Role, ThemeCode};
+
+    use super::*;
+    use crate::test_accounts::{account, day, grant, made_at, slug};
+
+    fn entry(reference: &str, rag: Rag, due: NaiveDate) -> ActionEntry {
+        ActionEntry {
+            reference: reference.into(),
+            answers: "Recommendation 1".into(),
+            theme: ThemeCode::parse("PFA").expect("theme"),
+            action: format!("Action {reference}"),
+            owner: "Head of SEND".into(),
+            partners: String::new(),
+            start: day(1, 1),
+            due,
+            milestones: String::new(),
+            baseline: String::new(),
+            target: String::new(),
+            rag,
+            progress: Vec::new(),
+            impact: String::new(),
+        }
+    }
+
+    store::store_test!(
+        the_board_sees_each_area_counted_and_a_lead_is_sent_to_their_own,
+        |store: Store| async move {
+            let pm = account(
+                &store,
+                "Jo Bennett",
+                vec![grant(Role::ProjectManager, None)],
+            )
+            .await;
+            let board = account(&store, "Bo Ard", vec![grant(Role::Board, None)]).await;
+            let lead = account(&store, "Dev Lead", vec![grant(Role::LaLead, Some("derby"))]).await;
+            let reviewer = account(&store, "Rae Viewer", vec![grant(Role::Reviewer, None)]).await;
+            let areas = [slug("derby"), slug("nottingham")];
+            let first = store
+                .create_programme_activity(Programme::Thematic, "First", &areas, &pm, made_at())
+                .await
+                .expect("activity");
+            let second = store
+                .create_programme_activity(Programme::Thematic, "Second", &areas, &pm, made_at())
+                .await
+                .expect("activity");
+            for (activity, reference, rag, due) in [
+                (first, "PFA-1", Rag::Red, day(6, 1)),
+                (first, "PFA-2", Rag::Complete, day(6, 1)),
+                (second, "PFA-1", Rag::Green, day(9, 1)),
+            ] {
+                store
+                    .save_next_step(
+                        activity,
+                        &slug("derby"),
+                        None,
+                        &entry(reference, rag, due),
+                        &pm,
+                        made_at(),
+                    )
+                    .await
+                    .expect("next step");
+            }
+            let today = day(7, 1);
+
+            let ProgressView::Region(region) = progress(&store, Some(&board), None, today)
+                .await
+                .expect("the region")
+            else {
+                panic!("the board sees the region");
+            };
+            let derby = region
+                .areas
+                .iter()
+                .find(|area| area.slug == "derby")
+                .expect("Derby's summary");
+            assert_eq!(
+                (derby.total, derby.red, derby.green, derby.complete),
+                (3, 1, 1, 1)
+            );
+            // Open and past its date is overdue; a complete action never is.
+            assert_eq!(derby.overdue.len(), 1);
+            assert!(derby.overdue[0].starts_with("PFA-1: Action PFA-1"));
+            assert_eq!(region.totals.total, 3);
+
+            assert!(matches!(
+                progress(&store, Some(&lead), None, today).await,
+                Ok(ProgressView::OwnArea(area)) if area == slug("derby")
+            ));
+            assert!(matches!(
+                progress(&store, Some(&reviewer), None, today).await,
+                Err(Unreadable::Denied(_))
+            ));
+
+            let area = area_progress(&store, Some(&lead), &slug("derby"), None, today)
+                .await
+                .expect("Derby's page");
+            assert!(!area.sees_region);
+            let grouped: Vec<_> = area
+                .activities
+                .iter()
+                .map(|group| {
+                    (
+                        group.activity.id,
+                        group
+                            .actions
+                            .iter()
+                            .map(|(action, overdue)| (action.entry.reference.clone(), *overdue))
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .collect();
+            let mut expected = vec![
+                (
+                    first,
+                    vec![("PFA-1".to_owned(), true), ("PFA-2".to_owned(), false)],
+                ),
+                (second, vec![("PFA-1".to_owned(), false)]),
+            ];
+            // The store orders activities by id, so either may come first.
+            if grouped.first().map(|(id, _)| *id) == Some(second) {
+                expected.reverse();
+            }
+            assert_eq!(grouped, expected);
+            assert!(matches!(
+                area_progress(&store, Some(&lead), &slug("nottingham"), None, today).await,
+                Err(Unreadable::Denied(_))
+            ));
+        }
+    );
+}
