@@ -206,7 +206,7 @@ mod tests {
     use store::StoredPair;
 
     use super::*;
-    use crate::test_accounts::{account, day, grant, made_at, slug};
+    use crate::read_model_fixtures::{account, day, grant, made_at, slug};
 
     /// A 2027 cycle of Derby, Leicester and Rutland, paired in a ring but still in planning.
     async fn cycle_paired_in_planning(store: &Store, by: &Principal) -> ProgrammeActivityId {

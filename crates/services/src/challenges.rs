@@ -244,7 +244,7 @@ mod tests {
     use domain::challenge::{ChallengeRequest, Kloe, VisitFormat};
 
     use super::*;
-    use crate::test_accounts::{account, day, grant, made_at, slug};
+    use crate::read_model_fixtures::{account, day, grant, made_at, slug};
 
     fn request() -> ChallengeRequest {
         ChallengeRequest {

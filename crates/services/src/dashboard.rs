@@ -226,7 +226,7 @@ mod tests {
     use store::NewReturn;
 
     use super::*;
-    use crate::test_accounts::{account, day, grant, made_at, slug};
+    use crate::read_model_fixtures::{account, day, grant, made_at, slug};
 
     /// Derby owes a return of `kind` for a new thematic activity, due `due`.
     async fn owe(

@@ -190,58 +190,12 @@ pub async fn nominations_view(
 
 #[cfg(test)]
 mod tests {
-    use domain::events::{EventAnswers, NominationAnswers};
-    use domain::{EmailAddress, Role, ThemeCode};
+    use domain::events::NominationAnswers;
+    use domain::{EmailAddress, Role};
     use store::NewEmail;
 
     use super::*;
-    use crate::test_accounts::{account, day, grant, made_at, slug};
-
-    /// An open online event on 20 March 2027 for Derby and Nottingham, nominations closing on
-    /// the 13th, two places an area.
-    async fn open_event(store: &Store, by: &Principal) -> ThematicEvent {
-        let details = EventAnswers {
-            title: "EHC needs assessment timeliness".into(),
-            theme: "EHCNA_TIMELINESS".into(),
-            topic: "Meeting the 20-week timescale".into(),
-            date: "20/03/2027".into(),
-            starts: "10:00".into(),
-            ends: "12:30".into(),
-            format: "online".into(),
-            joining_link: "https://meet.example.org/ehcna".into(),
-            facilitator: "Regional SEND co-ordinator".into(),
-            capacity: "2".into(),
-            nominations_close: "13/03/2027".into(),
-            returns_due: "17/04/2027".into(),
-            ..EventAnswers::default()
-        }
-        .check(
-            &[ThemeCode::parse("EHCNA_TIMELINESS").expect("theme")],
-            Some(day(2, 1)),
-        )
-        .expect("valid event");
-        let id = store
-            .create_event(
-                &details,
-                &[slug("derby"), slug("nottingham")],
-                by,
-                made_at(),
-            )
-            .await
-            .expect("created");
-        store
-            .move_event(
-                id,
-                EventState::Draft,
-                EventState::Open,
-                vec![],
-                by,
-                made_at(),
-            )
-            .await
-            .expect("opened");
-        store.event(id).await.expect("read").expect("an event")
-    }
+    use crate::read_model_fixtures::{account, day, grant, made_at, open_event, slug};
 
     /// `who` named for `area` by `by`, as an officer or as the area's deputy.
     async fn name(

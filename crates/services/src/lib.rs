@@ -16,6 +16,7 @@ pub mod composition;
 pub mod dashboard;
 pub mod dates;
 pub mod event_emails;
+pub mod event_next_steps;
 pub mod event_nominations;
 pub mod events;
 pub mod findings;
@@ -28,6 +29,8 @@ pub mod pool_emails;
 pub mod programme_activities;
 pub mod programme_overviews;
 pub mod progress;
+#[cfg(test)]
+mod read_model_fixtures;
 pub mod reads;
 pub mod reminders;
 pub mod report_files;
@@ -35,8 +38,6 @@ pub mod scenario;
 pub mod self_assessment;
 pub mod settings;
 pub mod team;
-#[cfg(test)]
-mod test_accounts;
 pub mod training_invitations;
 pub mod triangulation;
 pub mod upkeep;

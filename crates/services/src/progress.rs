@@ -278,7 +278,7 @@ mod tests {
     use domain::{Role, ThemeCode};
 
     use super::*;
-    use crate::test_accounts::{account, day, grant, made_at, slug};
+    use crate::read_model_fixtures::{account, day, grant, made_at, slug};
 
     fn entry(reference: &str, rag: Rag, due: NaiveDate) -> ActionEntry {
         ActionEntry {

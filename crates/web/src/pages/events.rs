@@ -17,9 +17,9 @@ use domain::events::{
 };
 use domain::ids::NominationId;
 use domain::{Action, AuthoritySlug, ProgrammeActivityId};
-use services::event_nominations;
 use services::events as use_cases;
 use services::journey::Refused;
+use services::{event_next_steps, event_nominations};
 use store::ThematicEvent;
 
 use crate::components::{
@@ -433,23 +433,6 @@ pub struct EventPage {
     nominations_href: Option<String>,
     counts: Vec<AreaCount>,
     overview: Option<crate::pages::overview_files::OverviewDownloads>,
-}
-
-async fn area_names(state: &AppState) -> Result<Vec<(AuthoritySlug, String)>, AppError> {
-    Ok(state
-        .store
-        .authorities()
-        .await?
-        .into_iter()
-        .map(|a| (a.slug, a.name))
-        .collect())
-}
-
-fn name_of(names: &[(AuthoritySlug, String)], area: &AuthoritySlug) -> String {
-    names
-        .iter()
-        .find(|(slug, _)| slug == area)
-        .map_or_else(|| area.to_string(), |(_, name)| name.clone())
 }
 
 async fn event_page(
@@ -1221,23 +1204,6 @@ async fn load_area(
     Ok((event, area))
 }
 
-async fn area_plan(
-    state: &AppState,
-    event: &ThematicEvent,
-    area: &AuthoritySlug,
-) -> Result<Vec<store::PlannedAction>, AppError> {
-    Ok(state
-        .store
-        .next_steps(&store::NextStepFilter {
-            area: Some(area.clone()),
-            programme: Some(domain::Programme::Thematic),
-        })
-        .await?
-        .into_iter()
-        .filter(|a| a.activity.id == event.id)
-        .collect())
-}
-
 async fn next_steps_page(
     state: &AppState,
     visitor: &Visitor,
@@ -1246,26 +1212,19 @@ async fn next_steps_page(
     errors: &FormErrors,
     problems: Vec<SheetProblem>,
 ) -> Result<NextStepsPage, AppError> {
-    let plan = area_plan(state, event, area).await?;
-    let owed = state
-        .store
-        .returns(&store::ReturnFilter {
-            area: Some(area.clone()),
-            programme: Some(domain::Programme::Thematic),
-        })
-        .await?
-        .into_iter()
-        .find(|r| r.activity.id == event.id);
-    let names = area_names(state).await?;
+    let read =
+        event_next_steps::area_next_steps(&state.store, visitor.principal.as_ref(), event, area)
+            .await?;
     Ok(NextStepsPage {
         chrome: Chrome::new(visitor, format!("Next steps: {}", event.details.title), NAV)
             .with_errors(!errors.is_empty()),
         summary: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
         id: event.id,
         title: event.details.title.to_string(),
-        area: name_of(&names, area),
+        area: read.area_name,
         slug: area.to_string(),
-        rows: plan
+        rows: read
+            .plan
             .iter()
             .map(|a| StepRow {
                 reference: a.entry.reference.clone(),
@@ -1275,12 +1234,10 @@ async fn next_steps_page(
                 rag: a.entry.rag.label(),
             })
             .collect(),
-        may_upload: event.state == EventState::Returns
-            && owed.as_ref().is_some_and(|r| r.submitted.is_none())
-            && visitor.may(&Action::KeepNextSteps(area.clone())),
+        may_upload: read.may_upload,
         problems,
         upload_error: errors.get("plan"),
-        return_href: owed.map(|r| format!("/returns/{}", r.id)),
+        return_href: read.owed.map(|r| format!("/returns/{}", r.id)),
     })
 }
 
@@ -1307,7 +1264,9 @@ pub async fn download_next_steps(
     Id((id, area)): Id<(ProgrammeActivityId, String)>,
 ) -> Result<Response, AppError> {
     let (event, area) = load_area(&state, &visitor, id, &area).await?;
-    let plan = area_plan(&state, &event, &area).await?;
+    let read =
+        event_next_steps::area_next_steps(&state.store, visitor.principal.as_ref(), &event, &area)
+            .await?;
     let themes: Vec<(domain::ThemeCode, String)> = state
         .store
         .themes()
@@ -1315,8 +1274,7 @@ pub async fn download_next_steps(
         .into_iter()
         .map(|t| (t.code, t.label))
         .collect();
-    let names = area_names(&state).await?;
-    let bytes = crate::action_plans::area_workbook(&name_of(&names, &area), &plan, &themes)
+    let bytes = crate::action_plans::area_workbook(&read.area_name, &read.plan, &themes)
         .map_err(|error| AppError::Internal(error.to_string()))?;
     Ok((
         [
