@@ -1,13 +1,14 @@
 //! The challenge pages as read models: the list (an LA lead's own area only, the scheme's
-//! filtered by any current authority, counted by state) and one challenge's page (which moves
-//! and steps the principal is offered, how its team stands, its timeline newest first). The
-//! pages word and link what these decide.
+//! filtered by any current authority, counted by state), one challenge's page (which moves
+//! and steps the principal is offered, how its team stands, its timeline newest first) and its
+//! KLOEs page (every version, whether the principal may change or agree the draft). The pages
+//! word and link what these decide.
 
 use chrono::NaiveDate;
 use domain::challenge::{ChallengeKind, MemberStatus};
 use domain::lifecycle::{ChallengeState, next_states, transition};
 use domain::{Action, AuthoritySlug, Principal, ThemeCode, authorise};
-use store::{ChallengeEvent, ChallengeFilter, ChallengeSummary, Store, TeamMember};
+use store::{ChallengeEvent, ChallengeFilter, ChallengeSummary, KloeVersion, Store, TeamMember};
 
 use crate::journey::OnChallenge;
 use crate::reads::Unreadable;
@@ -238,6 +239,47 @@ fn standing(team: &[TeamMember]) -> TeamStanding {
     )
 }
 
+/// The KLOEs page of a challenge as the principal may see it.
+#[derive(Debug)]
+pub struct KloesView {
+    /// Every theme's code and label, for the form's checkboxes.
+    pub themes: Vec<(ThemeCode, String)>,
+    /// Every saved version, newest first.
+    pub history: Vec<KloeVersion>,
+    /// Whether the principal may change the draft now: the challenge allows it, the KLOEs are
+    /// not yet agreed and drafting them is the principal's part.
+    pub editable: bool,
+    /// Whether the principal may agree them now.
+    pub may_agree: bool,
+}
+
+/// The KLOEs page of `on` for a principal who may view the challenge.
+pub async fn kloes_view(
+    store: &Store,
+    principal: Option<&Principal>,
+    on: OnChallenge<'_>,
+) -> Result<KloesView, Unreadable> {
+    authorise(principal, &Action::ViewChallenge(on.access.clone()))?;
+    let may = |action: &Action| authorise(principal, action).is_ok();
+    let record = on.record;
+    let themes = store
+        .themes()
+        .await?
+        .into_iter()
+        .map(|theme| (theme.code, theme.label))
+        .collect();
+    let history = store.kloe_history(record.id).await?;
+    let editable = record.state.may_edit_kloes()
+        && !record.kloes_agreed()
+        && may(&Action::DraftKloes(on.access.clone()));
+    Ok(KloesView {
+        themes,
+        history,
+        editable,
+        may_agree: editable && may(&Action::AgreeKloes),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use domain::Role;
@@ -305,6 +347,52 @@ mod tests {
                     .iter()
                     .any(|(area, _)| area == &slug("nottingham"))
             );
+        }
+    );
+
+    store::store_test!(
+        the_host_drafts_the_kloes_and_only_the_coordinator_agrees_them,
+        |store: Store| async move {
+            let coordinator = account(
+                &store,
+                "Cora Ordinator",
+                vec![grant(Role::Coordinator, None)],
+            )
+            .await;
+            let lead = account(&store, "Dev Lead", vec![grant(Role::LaLead, Some("derby"))]).await;
+            let other = account(
+                &store,
+                "Ned Lead",
+                vec![grant(Role::LaLead, Some("nottingham"))],
+            )
+            .await;
+            let id = store
+                .request_challenge(&lead, &slug("derby"), &request(), made_at())
+                .await
+                .expect("requested");
+            let record = store
+                .challenge(id)
+                .await
+                .expect("read")
+                .expect("a challenge");
+            let read = |who: Principal| {
+                let store = store.clone();
+                let record = record.clone();
+                async move {
+                    let (access, _) = crate::journey::access_of(&who, &record, &[]);
+                    let on = OnChallenge {
+                        record: &record,
+                        access: &access,
+                    };
+                    kloes_view(&store, Some(&who), on).await
+                }
+            };
+            let hosts = read(lead).await.expect("the host's KLOEs");
+            assert!(hosts.editable && !hosts.may_agree);
+            assert_eq!(hosts.history.len(), 1, "the request's KLOEs are version 1");
+            let coordinators = read(coordinator).await.expect("the co-ordinator's");
+            assert!(coordinators.editable && coordinators.may_agree);
+            assert!(matches!(read(other).await, Err(Unreadable::Denied(_))));
         }
     );
 }

@@ -1145,11 +1145,8 @@ async fn kloes_page(
     banner: Option<NotificationBanner>,
 ) -> Result<KloesPage, AppError> {
     let record = &loaded.record;
-    let themes = known_themes(state).await?;
-    let history = state.store.kloe_history(record.id).await?;
-    let editable = record.state.may_edit_kloes()
-        && !record.kloes_agreed()
-        && loaded.may(visitor, &Action::DraftKloes(loaded.access.clone()));
+    let view =
+        challenges::kloes_view(&state.store, visitor.principal.as_ref(), loaded.on()).await?;
     Ok(KloesPage {
         chrome: Chrome::new(visitor, format!("KLOEs: {}", record.reference), NAV)
             .with_errors(!errors.is_empty()),
@@ -1163,14 +1160,15 @@ async fn kloes_page(
                 "A two-day challenge has two or three KLOEs, drafted by the local area lead and the co-ordinator together."
             }
         },
-        editable,
-        may_agree: editable && loaded.may(visitor, &Action::AgreeKloes),
+        editable: view.editable,
+        may_agree: view.may_agree,
         agreed: record
             .kloes_agreed
             .as_ref()
             .map(|(at, by)| format!("Agreed by {by} on {}.", dates::date_time(*at))),
-        slots: kloe_slots(answers, &themes, errors),
-        history: history
+        slots: kloe_slots(answers, &view.themes, errors),
+        history: view
+            .history
             .into_iter()
             .map(|v| VersionView {
                 version: v.version,
@@ -1188,7 +1186,6 @@ pub async fn show_kloes(
     loaded: LoadedChallenge,
     Query(notice): Query<Notice>,
 ) -> Result<KloesPage, AppError> {
-    visitor.authorise(&Action::ViewChallenge(loaded.access.clone()))?;
     let answers = KloeAnswers::from_kloes(&loaded.record.kloes);
     kloes_page(
         &state,
