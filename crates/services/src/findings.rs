@@ -152,7 +152,26 @@ pub async fn findings(
         .await?;
     let findings = store.findings(on.record.id).await?;
     let kloes = questions(on.record);
-    let sections = (1..=kloes.len())
+    let sections = by_kloe_and_kind(kloes.len(), &findings, &evidence);
+    Ok(FindingsRead {
+        open,
+        writes: open && may(&Action::WriteFindings(on.access.clone())),
+        comments: open && may(&Action::DiscussFindings(on.access.clone())),
+        evidence,
+        kloes,
+        sections,
+    })
+}
+
+/// For each of `kloe_count` KLOEs in order, its findings in each kind's part (in
+/// `FindingKind::ALL` order), each with the words of the evidence it cites that is in
+/// `evidence` (a note no longer there is left out).
+fn by_kloe_and_kind(
+    kloe_count: usize,
+    findings: &[Finding],
+    evidence: &[EvidenceNote],
+) -> Vec<Vec<(FindingKind, Vec<CitedFinding>)>> {
+    (1..=kloe_count)
         .map(|number| {
             FindingKind::ALL
                 .iter()
@@ -175,13 +194,92 @@ pub async fn findings(
                 })
                 .collect()
         })
-        .collect();
-    Ok(FindingsRead {
-        open,
-        writes: open && may(&Action::WriteFindings(on.access.clone())),
-        comments: open && may(&Action::DiscussFindings(on.access.clone())),
-        evidence,
-        kloes,
-        sections,
-    })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::findings::{EvidenceEntry, FindingEntry};
+    use domain::{ChallengeId, EvidenceId, FindingId};
+
+    use super::*;
+
+    fn note(challenge: ChallengeId, words: &str) -> EvidenceNote {
+        EvidenceNote {
+            id: EvidenceId::new(),
+            challenge,
+            author: None,
+            author_name: "Lena Lead".into(),
+            entry: EvidenceEntry {
+                activity: None,
+                kloe: Some(1),
+                case_reference: None,
+                kind: None,
+                note: words.into(),
+            },
+            recorded: true,
+            updated_at: crate::read_model_fixtures::made_at(),
+        }
+    }
+
+    fn finding(
+        challenge: ChallengeId,
+        kloe: u8,
+        kind: FindingKind,
+        cites: Vec<EvidenceId>,
+    ) -> Finding {
+        Finding {
+            id: FindingId::new(),
+            challenge,
+            entry: FindingEntry {
+                kloe,
+                kind,
+                text: format!("KLOE {kloe}, {}", kind.label()),
+                evidence: cites,
+            },
+            comments: Vec::new(),
+            updated_at: crate::read_model_fixtures::made_at(),
+        }
+    }
+
+    #[test]
+    fn each_kloe_has_every_kinds_part_and_each_finding_the_words_it_cites() {
+        let challenge = ChallengeId::new();
+        let plans = note(challenge, "Plans are late");
+        let gone = EvidenceId::new();
+        let [first_kind, second_kind, _] = FindingKind::ALL;
+        let findings = [
+            finding(challenge, 2, second_kind, vec![plans.id, gone]),
+            finding(challenge, 1, first_kind, vec![]),
+            // A finding under a KLOE the challenge no longer has is not shown.
+            finding(challenge, 3, first_kind, vec![]),
+        ];
+        let sections = by_kloe_and_kind(2, &findings, std::slice::from_ref(&plans));
+        assert_eq!(sections.len(), 2);
+        for parts in &sections {
+            assert_eq!(
+                parts.iter().map(|(kind, _)| *kind).collect::<Vec<_>>(),
+                FindingKind::ALL
+            );
+        }
+        let listed = |kloe: usize, kind: FindingKind| -> Vec<(FindingId, Vec<String>)> {
+            sections[kloe - 1]
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .map(|(_, cited)| {
+                    cited
+                        .iter()
+                        .map(|c| (c.finding.id, c.evidence.clone()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(listed(1, first_kind), [(findings[1].id, vec![])]);
+        assert!(listed(1, second_kind).is_empty());
+        // The note no longer recorded is left out of what the finding cites.
+        assert_eq!(
+            listed(2, second_kind),
+            [(findings[0].id, vec!["Plans are late".to_owned()])]
+        );
+    }
 }
