@@ -15,8 +15,8 @@ use domain::{
 use domain::{BiennialKloeId, EmailAddress, PersonName};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::entity::biennial::{cycle, kloe, opt_out, pair, priority, support_offer, team_member};
@@ -1031,6 +1031,16 @@ pub struct OfferedSupport {
     pub contact: String,
 }
 
+fn offer_of(row: &support_offer::Model) -> Result<OfferedSupport, StoreError> {
+    Ok(OfferedSupport {
+        from: slug(&row.from_slug)?,
+        to: slug(&row.to_slug)?,
+        what: row.what.clone(),
+        who: row.who.clone(),
+        contact: row.contact.clone(),
+    })
+}
+
 impl Store {
     /// `from`'s offer of support to another area taking part. Audited.
     pub async fn offer_biennial_support(
@@ -1087,13 +1097,79 @@ impl Store {
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|row| {
-                Ok(OfferedSupport {
-                    from: slug(&row.from_slug)?,
-                    to: slug(&row.to_slug)?,
-                    what: row.what,
-                    who: row.who,
-                    contact: row.contact,
+            .map(|row| offer_of(&row))
+            .collect()
+    }
+}
+
+/// A cycle an area takes part in, as the area's page reads it: only the pairs the area is in
+/// and the support it gave or received.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AreaCycle {
+    pub summary: BiennialSummary,
+    /// The pairs the area is in, by challenger, as `BiennialCycle::pairs` orders them.
+    pub pairs: Vec<Pair>,
+    /// The offers of support from or to the area, oldest first.
+    pub offers: Vec<OfferedSupport>,
+}
+
+impl Store {
+    /// Every cycle `area` takes part in, latest year first, with its pairs and offers: four
+    /// statements however many cycles there are.
+    pub async fn area_biennial_cycles(
+        &self,
+        area: &AuthoritySlug,
+    ) -> Result<Vec<AreaCycle>, StoreError> {
+        let taking_part: Vec<uuid::Uuid> = programme_activity_area::Entity::find()
+            .select_only()
+            .column(programme_activity_area::Column::ActivityId)
+            .filter(programme_activity_area::Column::AuthoritySlug.eq(area.as_str()))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let cycles: Vec<BiennialSummary> = self
+            .biennial_cycles()
+            .await?
+            .into_iter()
+            .filter(|cycle| taking_part.contains(&cycle.id.as_uuid()))
+            .collect();
+        let ids: Vec<uuid::Uuid> = cycles.iter().map(|cycle| cycle.id.as_uuid()).collect();
+        let pairs = pair::Entity::find()
+            .filter(pair::Column::CycleId.is_in(ids.clone()))
+            .filter(
+                Condition::any()
+                    .add(pair::Column::Challenger.eq(area.as_str()))
+                    .add(pair::Column::Challenged.eq(area.as_str())),
+            )
+            .order_by_asc(pair::Column::Challenger)
+            .all(&self.db)
+            .await?;
+        let offers = support_offer::Entity::find()
+            .filter(support_offer::Column::CycleId.is_in(ids))
+            .filter(
+                Condition::any()
+                    .add(support_offer::Column::FromSlug.eq(area.as_str()))
+                    .add(support_offer::Column::ToSlug.eq(area.as_str())),
+            )
+            .order_by_asc(support_offer::Column::OfferedAt)
+            .all(&self.db)
+            .await?;
+        cycles
+            .into_iter()
+            .map(|summary| {
+                let id = summary.id.as_uuid();
+                Ok(AreaCycle {
+                    pairs: pairs
+                        .iter()
+                        .filter(|row| row.cycle_id == id)
+                        .map(|row| pair_of(row).map(|stored| stored.pair))
+                        .collect::<Result<_, StoreError>>()?,
+                    offers: offers
+                        .iter()
+                        .filter(|row| row.cycle_id == id)
+                        .map(offer_of)
+                        .collect::<Result<_, StoreError>>()?,
+                    summary,
                 })
             })
             .collect()

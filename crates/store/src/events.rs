@@ -16,7 +16,7 @@ use domain::{
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 
 use crate::entity::{
@@ -948,5 +948,32 @@ impl Store {
             .one(&self.db)
             .await?
             .map(|row| row.text))
+    }
+}
+
+impl Store {
+    /// How many people `area` has named to each event it named anyone to, deputies left out
+    /// (a deputy takes no place): one grouped statement for every event at once.
+    pub async fn nominee_counts(
+        &self,
+        area: &AuthoritySlug,
+    ) -> Result<std::collections::BTreeMap<ProgrammeActivityId, usize>, StoreError> {
+        let rows: Vec<(uuid::Uuid, i64)> = thematic_nomination::Entity::find()
+            .select_only()
+            .column(thematic_nomination::Column::EventId)
+            .column_as(thematic_nomination::Column::Id.count(), "nominees")
+            .filter(thematic_nomination::Column::AuthoritySlug.eq(area.as_str()))
+            .filter(thematic_nomination::Column::Deputy.eq(false))
+            .group_by(thematic_nomination::Column::EventId)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        rows.into_iter()
+            .map(|(event, nominees)| {
+                let nominees =
+                    usize::try_from(nominees).map_err(|_| StoreError::corrupt(nominees))?;
+                Ok((ProgrammeActivityId::from_uuid(event), nominees))
+            })
+            .collect()
     }
 }

@@ -52,8 +52,8 @@ pub use audit::{AuditEntry, AuditFilter};
 pub use authorities::{Authority, Theme};
 pub use backup::ContentCounts;
 pub use biennial::{
-    BiennialCycle, BiennialKloe, BiennialMember, BiennialSummary, OptOut, PastPairing, StoredPair,
-    cycle_title,
+    AreaCycle, BiennialCycle, BiennialKloe, BiennialMember, BiennialSummary, OfferedSupport,
+    OptOut, PastPairing, StoredPair, cycle_title,
 };
 pub use case_samples::{CaseReferenceOnly, SampledCase};
 pub use challenges::{
@@ -74,7 +74,7 @@ pub use outbox::{EmailAttachment, NewEmail, OutboxEmail, OutboxStatus};
 pub use pool::{HomeFilter, PoolFilter, PoolMember};
 pub use pool_import::ImportedMember;
 pub use pre_reading::{DocumentFile, DocumentKind, DocumentSummary, NewDocument};
-pub use programmes::ProgrammeActivity;
+pub use programmes::{ActivityTally, ProgrammeActivity};
 pub use reports::{ReportComment, ReportVersion, ReportedRecommendation};
 pub use retention::{
     DEFAULT_RETENTION_MONTHS, DRAFT_RETENTION_DAYS, PurgeReport, WorkingNotesPurged,

@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::next_steps::Rag;
 use domain::programme::ActivityRef;
 use domain::{
     AuditEvent, AuditObject, AuthoritySlug, ChallengeId, Principal, Programme, ProgrammeActivityId,
@@ -15,7 +16,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::entity::{local_authority, programme_activity, programme_activity_area};
+use crate::entity::{
+    action, local_authority, owed_return, programme_activity, programme_activity_area,
+};
 use crate::{Store, StoreError, audit};
 
 /// An activity with the areas it involves.
@@ -24,6 +27,23 @@ pub struct ProgrammeActivity {
     pub activity: ActivityRef,
     pub region: String,
     pub areas: Vec<AuthoritySlug>,
+}
+
+/// What the board's list of activities counts for each one: the areas owing it a return and
+/// how many returns are owed and received, and its actions with how many are overdue.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ActivityTally {
+    /// Each area owing the activity a return, by slug.
+    pub areas_owing: Vec<AuthoritySlug>,
+    pub returns_owed: usize,
+    pub returns_received: usize,
+    pub actions: usize,
+    /// Actions open and past their due date on the day asked about.
+    pub overdue: usize,
+}
+
+fn count_of(raw: i64) -> Result<usize, StoreError> {
+    usize::try_from(raw).map_err(|_| StoreError::corrupt(raw))
 }
 
 pub(crate) fn to_ref(row: &programme_activity::Model) -> Result<ActivityRef, StoreError> {
@@ -264,4 +284,63 @@ pub(crate) async fn add_activity(
         areas,
     };
     insert_activity(db, new, now).await
+}
+
+impl Store {
+    /// Every activity's returns and actions counted in two grouped statements, however many
+    /// activities and rows there are: an activity with neither is left out.
+    pub async fn activity_tallies(
+        &self,
+        today: NaiveDate,
+    ) -> Result<BTreeMap<ProgrammeActivityId, ActivityTally>, StoreError> {
+        let mut tallies: BTreeMap<ProgrammeActivityId, ActivityTally> = BTreeMap::new();
+        let returns: Vec<(Uuid, String, i64, i64)> = owed_return::Entity::find()
+            .select_only()
+            .column(owed_return::Column::ActivityId)
+            .column(owed_return::Column::AuthoritySlug)
+            .column_as(owed_return::Column::Id.count(), "owed")
+            .column_as(owed_return::Column::SubmittedAt.count(), "received")
+            .group_by(owed_return::Column::ActivityId)
+            .group_by(owed_return::Column::AuthoritySlug)
+            .order_by_asc(owed_return::Column::AuthoritySlug)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        for (activity, area, owed, received) in returns {
+            let tally = tallies
+                .entry(ProgrammeActivityId::from_uuid(activity))
+                .or_default();
+            tally
+                .areas_owing
+                .push(AuthoritySlug::parse(&area).map_err(|_| StoreError::corrupt(&area))?);
+            tally.returns_owed += count_of(owed)?;
+            tally.returns_received += count_of(received)?;
+        }
+        // Grouped by status and due date, so whether an action is overdue stays the domain's
+        // rule (`Rag::is_overdue`) and the rows read stay few.
+        let actions: Vec<(Uuid, String, NaiveDate, i64)> = action::Entity::find()
+            .select_only()
+            .column(action::Column::ActivityId)
+            .column(action::Column::Rag)
+            .column(action::Column::DueDate)
+            .column_as(action::Column::Id.count(), "actions")
+            .group_by(action::Column::ActivityId)
+            .group_by(action::Column::Rag)
+            .group_by(action::Column::DueDate)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        for (activity, rag, due, count) in actions {
+            let rag = Rag::parse(&rag).ok_or_else(|| StoreError::corrupt(&rag))?;
+            let count = count_of(count)?;
+            let tally = tallies
+                .entry(ProgrammeActivityId::from_uuid(activity))
+                .or_default();
+            tally.actions += count;
+            if rag.is_overdue(due, today) {
+                tally.overdue += count;
+            }
+        }
+        Ok(tallies)
+    }
 }

@@ -9,6 +9,7 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use domain::Denied;
 use services::journey::Refused;
+use services::reads::Unreadable;
 use store::StoreError;
 use thiserror::Error;
 
@@ -52,6 +53,18 @@ pub fn refused(refused: Refused) -> Result<String, AppError> {
         Refused::NotFound => Err(AppError::NotFound),
         Refused::Store(error) => Err(error.into()),
         Refused::Failed(cause) => Err(AppError::Internal(cause)),
+    }
+}
+
+/// A read model's answer when it has no page to give: a refusal or a missing page is its
+/// error page, a store failure the error it was before read models.
+impl From<Unreadable> for AppError {
+    fn from(unreadable: Unreadable) -> Self {
+        match unreadable {
+            Unreadable::Denied(denied) => denied.into(),
+            Unreadable::NotFound => Self::NotFound,
+            Unreadable::Store(error) => error.into(),
+        }
     }
 }
 

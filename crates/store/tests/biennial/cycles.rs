@@ -231,3 +231,81 @@ store_test!(
         );
     }
 );
+
+store_test!(
+    an_area_s_cycles_come_with_only_its_pairs_and_offers_in_four_statements,
+    |store: Store| async move {
+        let s = scheme(&store).await;
+        let areas: Vec<_> = AREAS.iter().map(|a| slug(a)).collect();
+        let taken = store
+            .create_biennial_cycle(&details(2026), &areas, &s.pm, at(0))
+            .await
+            .expect("created");
+        store
+            .save_biennial_pairing(taken, &ring(), Some(7), "generated".into(), &s.pm, at(1))
+            .await
+            .expect("paired");
+        store
+            .publish_biennial_pairing(taken, vec![], &s.pm, at(2))
+            .await
+            .expect("published");
+        for (minute, from, to) in [
+            (3, "derby", "leicester"),
+            (4, "leicester", "rutland"),
+            (5, "nottingham", "derby"),
+        ] {
+            let offer = domain::biennial::SupportOffer {
+                to: slug(to),
+                what: domain::MultiLine::parse("what", "Our SENCo network", 500).expect("what"),
+                who: domain::OneLine::parse("who", "Sam Lee", 100).expect("who"),
+                contact: EmailAddress::parse("sam@example.org").expect("email"),
+            };
+            store
+                .offer_biennial_support(taken, &slug(from), &offer, &s.pm, at(minute))
+                .await
+                .expect("offered");
+        }
+        let without_derby: Vec<_> = areas[1..].to_vec();
+        store
+            .create_biennial_cycle(&details(2028), &without_derby, &s.pm, at(6))
+            .await
+            .expect("created");
+        let planning = store
+            .create_biennial_cycle(&details(2024), &areas, &s.pm, at(7))
+            .await
+            .expect("created");
+
+        let before = store.statements_run();
+        let derby = store
+            .area_biennial_cycles(&slug("derby"))
+            .await
+            .expect("cycles");
+        assert_eq!(store.statements_run() - before, 4);
+        assert_eq!(
+            derby
+                .iter()
+                .map(|cycle| (cycle.summary.id, cycle.summary.year))
+                .collect::<Vec<_>>(),
+            [(taken, 2026), (planning, 2024)]
+        );
+        assert_eq!(
+            derby[0].pairs,
+            [
+                stored("derby", "leicester").pair,
+                stored("rutland", "derby").pair
+            ]
+        );
+        assert_eq!(
+            derby[0]
+                .offers
+                .iter()
+                .map(|offer| (offer.from.to_string(), offer.to.to_string()))
+                .collect::<Vec<_>>(),
+            [
+                ("derby".to_owned(), "leicester".to_owned()),
+                ("nottingham".to_owned(), "derby".to_owned())
+            ]
+        );
+        assert!(derby[1].pairs.is_empty() && derby[1].offers.is_empty());
+    }
+);

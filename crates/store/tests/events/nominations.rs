@@ -326,3 +326,50 @@ store_test!(
         assert_eq!(nominations.len(), 3);
     }
 );
+
+store_test!(
+    an_area_s_nominees_are_counted_for_every_event_in_one_statement,
+    |store: Store| async move {
+        let cora = coordinator(&store).await;
+        let first = open_event(&store, &cora).await;
+        let second = open_event(&store, &cora).await;
+        let before_close = day(3, 13);
+        for (event, area, name, email, deputy) in [
+            (first, "derby", "Ann One", "ann@derby.example.org", false),
+            (first, "derby", "Di Deputy", "di@derby.example.org", true),
+            (
+                first,
+                "nottingham",
+                "Bo Two",
+                "bo@nottingham.example.org",
+                false,
+            ),
+            (second, "derby", "Cy Three", "cy@derby.example.org", false),
+        ] {
+            store
+                .nominate(
+                    event,
+                    &slug(area),
+                    &nominee(name, email, deputy),
+                    confirmation(email),
+                    before_close,
+                    &cora,
+                    at(5),
+                )
+                .await
+                .expect("named");
+        }
+        let before = store.statements_run();
+        let derby = store.nominee_counts(&slug("derby")).await.expect("counts");
+        assert_eq!(store.statements_run() - before, 1);
+        // The deputy takes no place, so is not counted.
+        assert_eq!(derby, [(first, 1), (second, 1)].into_iter().collect());
+        assert!(
+            store
+                .nominee_counts(&slug("leicestershire"))
+                .await
+                .expect("counts")
+                .is_empty()
+        );
+    }
+);

@@ -214,3 +214,70 @@ store_test!(
         assert!(due.iter().all(|item| item.authority == slug("nottingham")));
     }
 );
+
+store_test!(
+    every_activity_s_returns_and_actions_are_tallied_in_two_statements,
+    |store: Store| async move {
+        let s = scheme(&store).await;
+        let areas = [slug("derby"), slug("nottingham")];
+        let counted = store
+            .create_programme_activity(Programme::Thematic, "Counted", &areas, &s.pm, at(1))
+            .await
+            .expect("event");
+        let empty = store
+            .create_programme_activity(Programme::Thematic, "Empty", &areas, &s.pm, at(1))
+            .await
+            .expect("event");
+        for (area, reference, rag, due) in [
+            ("derby", "PFA-1", Rag::Red, day(6, 1)),
+            ("derby", "PFA-2", Rag::Complete, day(6, 1)),
+            ("derby", "PFA-3", Rag::Red, day(6, 1)),
+            ("nottingham", "PFA-1", Rag::Green, day(9, 1)),
+            ("nottingham", "PFA-2", Rag::Amber, day(6, 30)),
+        ] {
+            store
+                .save_next_step(
+                    counted,
+                    &slug(area),
+                    None,
+                    &entry(reference, rag, due),
+                    &s.pm,
+                    at(2),
+                )
+                .await
+                .expect("next step");
+        }
+        let mut owed = Vec::new();
+        for area in &areas {
+            let new = store::NewReturn {
+                activity: counted,
+                area: area.clone(),
+                kind: domain::ReturnKind::SelfAssessment,
+                owner: None,
+                due: day(9, 1),
+            };
+            owed.push(store.owe_return(&new, &s.pm, at(3)).await.expect("owed"));
+        }
+        store
+            .submit_return(owed[0], &s.pm, at(4))
+            .await
+            .expect("submitted");
+
+        let before = store.statements_run();
+        let tallies = store.activity_tallies(day(7, 1)).await.expect("tallies");
+        assert_eq!(store.statements_run() - before, 2);
+        assert_eq!(
+            tallies.get(&counted),
+            Some(&store::ActivityTally {
+                areas_owing: areas.to_vec(),
+                returns_owed: 2,
+                returns_received: 1,
+                actions: 5,
+                // Derby's two red actions past 1 June and Nottingham's amber one past 30 June;
+                // the complete one is never overdue.
+                overdue: 3,
+            })
+        );
+        assert_eq!(tallies.get(&empty), None);
+    }
+);

@@ -2,14 +2,11 @@
 //! (its nominees, its return, its next steps' progress) and the biennial cycles (whom it
 //! challenged, who challenged it, its agreed actions, the support it gave and received), each
 //! linking to the event or cycle. Each part is shown only as far as the policy lets the
-//! visitor see it.
+//! visitor see it: `services::area_programmes` reads it so.
 
 use askama::Template;
-use chrono::NaiveDate;
-use domain::biennial::CycleState;
-use domain::events::EventState;
-use domain::{Action, AuthoritySlug, Programme, ProgrammeActivityId};
-use store::{NextStepFilter, PlannedAction, ReturnFilter};
+use domain::AuthoritySlug;
+use services::area_programmes::{Returned, StepsTally};
 
 use crate::dates;
 use crate::visitor::Visitor;
@@ -55,21 +52,19 @@ pub struct CycleLine {
 }
 
 /// "3 next steps: 1 complete, 1 overdue", or that none are recorded yet.
-fn progress(steps: &[&PlannedAction], today: NaiveDate, noun: &str) -> String {
-    if steps.is_empty() {
+fn progress(steps: &StepsTally, noun: &str) -> String {
+    if steps.total == 0 {
         return format!("No {noun}s recorded yet");
     }
-    let complete = steps
-        .iter()
-        .filter(|s| s.entry.rag == domain::next_steps::Rag::Complete)
-        .count();
-    let overdue = steps.iter().filter(|s| s.entry.is_overdue(today)).count();
-    let total = if steps.len() == 1 {
+    let total = if steps.total == 1 {
         format!("1 {noun}")
     } else {
-        format!("{} {noun}s", steps.len())
+        format!("{} {noun}s", steps.total)
     };
-    format!("{total}: {complete} complete, {overdue} overdue")
+    format!(
+        "{total}: {} complete, {} overdue",
+        steps.complete, steps.overdue
+    )
 }
 
 /// The panel for `area` as `visitor` may see it.
@@ -78,142 +73,69 @@ pub async fn area_programmes(
     visitor: &Visitor,
     area: &AuthoritySlug,
 ) -> Result<AreaProgrammes, AppError> {
-    let today = state.today();
-    let sees_progress = visitor.may(&Action::ViewAreaProgress(area.clone()));
-    let sees_returns = visitor.may(&Action::ViewAreaReturns(area.clone()));
-    let steps = if sees_progress {
-        state
-            .store
-            .next_steps(&NextStepFilter {
-                area: Some(area.clone()),
-                programme: None,
+    let seen = services::area_programmes::area_programmes(
+        &state.store,
+        visitor.principal.as_ref(),
+        area,
+        state.today(),
+    )
+    .await?;
+    let events = seen.events.map(|events| {
+        events
+            .into_iter()
+            .map(|line| EventLine {
+                href: format!("/events/{}", line.event.id),
+                title: line.event.details.title.to_string(),
+                date: dates::date(line.event.details.date),
+                state: line.event.state.label(),
+                nominees: line.nominees,
+                returned: line.returned.map(|returned| match returned {
+                    Returned::NotOwedYet => "Not owed yet".to_owned(),
+                    Returned::Owed(standing) => standing.label().to_owned(),
+                }),
+                progress: line.progress.map(|steps| progress(&steps, "next step")),
             })
-            .await?
-    } else {
-        Vec::new()
-    };
-    let steps_of = |activity: ProgrammeActivityId| -> Vec<&PlannedAction> {
-        steps.iter().filter(|s| s.activity.id == activity).collect()
-    };
-    let names = state.store.authority_names().await?;
-    let name = |slug: &AuthoritySlug| names.get(slug).cloned().unwrap_or_else(|| slug.to_string());
-
-    let events = if visitor.may(&Action::ViewEvents) {
-        let returns = if sees_returns {
-            state
-                .store
-                .returns(&ReturnFilter {
-                    area: Some(area.clone()),
-                    programme: Some(Programme::Thematic),
-                })
-                .await?
-        } else {
-            Vec::new()
-        };
-        let mut lines = Vec::new();
-        for event in state.store.events().await? {
-            if !event.areas.contains(area)
-                || matches!(event.state, EventState::Draft | EventState::Cancelled)
-            {
-                continue;
-            }
-            let nominees = state
-                .store
-                .nominations(event.id)
-                .await?
-                .iter()
-                .filter(|n| &n.area == area && !n.nominee.deputy)
-                .count();
-            let returned = sees_returns.then(|| {
-                returns
+            .collect()
+    });
+    let cycles = seen.cycles.map(|cycles| {
+        cycles
+            .into_iter()
+            .map(|line| CycleLine {
+                href: format!("/biennial/{}", line.cycle.id),
+                title: store::cycle_title(line.cycle.year),
+                date: dates::date(line.cycle.event_date),
+                state: line.cycle.state.label(),
+                challenged: line.challenges,
+                challenged_by: line.challenged_by,
+                actions: line.actions.map(|(steps, actions)| {
+                    std::iter::once(progress(&steps, "agreed action"))
+                        .chain(actions.iter().map(|s| {
+                            format!(
+                                "{}: {} ({})",
+                                s.entry.reference,
+                                s.entry.action,
+                                s.entry.rag.label()
+                            )
+                        }))
+                        .collect()
+                }),
+                support_given: line
+                    .support_given
                     .iter()
-                    .find(|r| r.activity.id == event.id)
-                    .map_or_else(
-                        || "Not owed yet".to_owned(),
-                        |r| r.standing(today).label().to_owned(),
-                    )
-            });
-            lines.push(EventLine {
-                href: format!("/events/{}", event.id),
-                title: event.details.title.to_string(),
-                date: dates::date(event.details.date),
-                state: event.state.label(),
-                nominees,
-                returned,
-                progress: sees_progress.then(|| progress(&steps_of(event.id), today, "next step")),
-            });
-        }
-        Some(lines)
-    } else {
-        None
-    };
-
-    let cycles = if visitor.may(&Action::ViewBiennial) {
-        let mut lines = Vec::new();
-        for summary in state.store.biennial_cycles().await? {
-            let Some(cycle) = state.store.biennial_cycle(summary.id).await? else {
-                continue;
-            };
-            if !cycle.areas.contains(area) {
-                continue;
-            }
-            let pairing_seen =
-                cycle.state != CycleState::Planning || visitor.may(&Action::ManageBiennial);
-            let pair_with =
-                |mine: fn(&domain::biennial::Pair) -> &AuthoritySlug,
-                 theirs: fn(&domain::biennial::Pair) -> &AuthoritySlug| {
-                    pairing_seen
-                        .then(|| {
-                            cycle
-                                .pairs
-                                .iter()
-                                .find(|p| mine(&p.pair) == area)
-                                .map(|p| name(theirs(&p.pair)))
-                        })
-                        .flatten()
-                };
-            let offers = state.store.biennial_support_offers(cycle.id).await?;
-            let actions = sees_progress.then(|| {
-                let mine = steps_of(cycle.id);
-                let mut list = vec![progress(&mine, today, "agreed action")];
-                list.extend(mine.iter().map(|s| {
-                    format!(
-                        "{}: {} ({})",
-                        s.entry.reference,
-                        s.entry.action,
-                        s.entry.rag.label()
-                    )
-                }));
-                list
-            });
-            lines.push(CycleLine {
-                href: format!("/biennial/{}", cycle.id),
-                title: cycle.title.clone(),
-                date: dates::date(cycle.details.event_date),
-                state: cycle.state.label(),
-                challenged: pair_with(|p| &p.challenger, |p| &p.challenged),
-                challenged_by: pair_with(|p| &p.challenged, |p| &p.challenger),
-                actions,
-                support_given: offers
-                    .iter()
-                    .filter(|o| &o.from == area)
-                    .map(|o| format!("To {}: {}", name(&o.to), o.what))
+                    .map(|(to, offer)| format!("To {to}: {}", offer.what))
                     .collect(),
-                support_received: offers
+                support_received: line
+                    .support_received
                     .iter()
-                    .filter(|o| &o.to == area)
-                    .map(|o| format!("From {}: {}", name(&o.from), o.what))
+                    .map(|(from, offer)| format!("From {from}: {}", offer.what))
                     .collect(),
-            });
-        }
-        Some(lines)
-    } else {
-        None
-    };
+            })
+            .collect()
+    });
     Ok(AreaProgrammes {
         events,
         cycles,
-        shows_returns: sees_returns,
-        shows_progress: sees_progress,
+        shows_returns: seen.sees_returns,
+        shows_progress: seen.sees_progress,
     })
 }

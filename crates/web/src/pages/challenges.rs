@@ -17,11 +17,11 @@ use domain::challenge::{
     CANCEL_REASON_LIMIT, ChallengeKind, FOCUS_LIMIT, KLOE_LIMIT, KLOE_SLOTS, KloeAnswers, Partner,
     RequestAnswers, SeatRole, VisitAnswers, VisitFormat,
 };
-use domain::lifecycle::{ChallengeState, next_states};
+use domain::lifecycle::ChallengeState;
 use domain::policy::ChallengeAccess;
 use domain::{Action, AuthoritySlug, ChallengeId, MultiLine, Principal, ThemeCode, authorise};
 use serde::Deserialize;
-use store::{ChallengeFilter, ChallengeRecord, StoreError, TeamMember};
+use store::{ChallengeRecord, StoreError, TeamMember};
 
 use crate::components::{
     CheckboxItem, Checkboxes, DateInput, ErrorSummary, NotificationBanner, Radios, SelectItem,
@@ -34,6 +34,7 @@ use crate::route::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, dates};
 use services::challenge_emails::{self, Step};
+use services::challenges::{self, ListFilter, Outcome, TeamStanding};
 use services::journey::{self, Agreement, OnChallenge, Refused};
 
 /// Every route of a challenge: request, KLOEs, visit days, moves, for `route_table`.
@@ -222,49 +223,31 @@ pub async fn list_challenges(
     visitor: Visitor,
     Query(query): Query<ListQuery>,
 ) -> Result<ListPage, AppError> {
-    let principal = visitor.authorise(&Action::ListChallenges)?;
-    let runs_scheme = authorise(Some(principal), &Action::ComposeTeam).is_ok();
-    let own = principal.led_authorities().next().cloned();
-    let authority = if runs_scheme {
-        AuthoritySlug::parse(&query.authority).ok()
+    let list = challenges::challenge_list(
+        &state.store,
+        visitor.principal.as_ref(),
+        ListFilter {
+            state: ChallengeState::parse(&query.state),
+            authority: AuthoritySlug::parse(&query.authority).ok(),
+            kind: ChallengeKind::parse(&query.kind),
+        },
+        state.today(),
+    )
+    .await?;
+    let heading = if list.own_area_only {
+        "Your area's challenges".to_owned()
     } else {
-        own.clone()
-    };
-    let filter = ChallengeFilter {
-        state: ChallengeState::parse(&query.state),
-        authority,
-        kind: ChallengeKind::parse(&query.kind),
-    };
-    let summaries = state.store.challenges(&filter).await?;
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    for summary in &summaries {
-        let label = summary.state.label().to_owned();
-        match counts.iter_mut().find(|(l, _)| *l == label) {
-            Some((_, count)) => *count += 1,
-            None => counts.push((label, 1)),
-        }
-    }
-    let authorities = if runs_scheme {
-        state
-            .store
-            .authorities()
-            .await?
-            .into_iter()
-            .filter(|a| a.is_current(state.today()))
-            .map(|a| (a.slug.to_string(), a.name))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let heading = match (&own, runs_scheme) {
-        (Some(_), false) => "Your area's challenges".to_owned(),
-        _ => "Challenges".to_owned(),
+        "Challenges".to_owned()
     };
     Ok(ListPage {
         chrome: Chrome::new(&visitor, heading.clone(), NAV),
         heading,
-        rows: summaries.iter().map(ChallengeRow::from).collect(),
-        counts,
+        rows: list.challenges.iter().map(ChallengeRow::from).collect(),
+        counts: list
+            .counts
+            .iter()
+            .map(|(state, count)| (state.label().to_owned(), *count))
+            .collect(),
         states: select_items(
             ChallengeState::ALL
                 .iter()
@@ -273,7 +256,14 @@ pub async fn list_challenges(
             &query.state,
             "Any state",
         ),
-        authorities: select_items(authorities, &query.authority, "Any authority"),
+        authorities: select_items(
+            list.authorities
+                .into_iter()
+                .map(|(slug, name)| (slug.to_string(), name))
+                .collect(),
+            &query.authority,
+            "Any authority",
+        ),
         kinds: select_items(
             ChallengeKind::ALL
                 .iter()
@@ -282,12 +272,8 @@ pub async fn list_challenges(
             &query.kind,
             "Either kind",
         ),
-        request_href: own
-            .filter(|slug| {
-                authorise(Some(principal), &Action::RequestChallenge(slug.clone())).is_ok()
-            })
-            .map(|_| "/challenges/new".to_owned()),
-        what_if: runs_scheme,
+        request_href: list.may_request.then(|| "/challenges/new".to_owned()),
+        what_if: list.runs_scheme,
         filtered: !(query.state.is_empty() && query.authority.is_empty() && query.kind.is_empty()),
     })
 }
@@ -746,42 +732,20 @@ pub struct ChallengePage {
     state_note: Option<String>,
 }
 
-/// The pages of what the challenge found and what follows, each offered once the challenge has
-/// reached it and only to those the policy lets in.
-fn outcome_links(loaded: &LoadedChallenge, visitor: &Visitor) -> Vec<(String, &'static str)> {
-    use ChallengeState as S;
-    let state = loaded.record.state;
-    let access = &loaded.access;
-    let reached = |from: S| state >= from && state != S::Cancelled;
-    let may = |actions: &[Action]| actions.iter().any(|action| loaded.may(visitor, action));
-    let href = |page: &str| format!("{}/{page}", loaded.href());
-    let mut links = Vec::new();
-    if reached(S::Visit) {
-        if may(&[
-            Action::RecordEvidence(access.clone()),
-            Action::ViewEvidence(access.clone()),
-        ]) {
-            links.push((href("evidence"), "Evidence"));
-        }
-        if may(&[
-            Action::DiscussFindings(access.clone()),
-            Action::WriteFindings(access.clone()),
-        ]) {
-            links.push((href("findings"), "Findings"));
-        }
-    }
-    if reached(S::Reporting) && may(&[Action::ViewReports(access.clone())]) {
-        links.push((href("reports"), "Reports"));
-    }
-    if reached(S::NextSteps)
-        && may(&[
-            Action::ViewAreaProgress(loaded.record.authority.clone()),
-            Action::ManageActionPlan(access.clone()),
-        ])
-    {
-        links.push((href("actions"), "Action plan"));
-    }
-    links
+/// The outcome pages the read model offers, as links.
+fn outcome_links(loaded: &LoadedChallenge, outcomes: &[Outcome]) -> Vec<(String, &'static str)> {
+    outcomes
+        .iter()
+        .map(|outcome| {
+            let (page, text) = match outcome {
+                Outcome::Evidence => ("evidence", "Evidence"),
+                Outcome::Findings => ("findings", "Findings"),
+                Outcome::Reports => ("reports", "Reports"),
+                Outcome::ActionPlan => ("actions", "Action plan"),
+            };
+            (format!("{}/{page}", loaded.href()), text)
+        })
+        .collect()
 }
 
 fn details(record: &ChallengeRecord) -> Vec<SummaryRow> {
@@ -848,15 +812,11 @@ fn visit_rows(record: &ChallengeRecord) -> Vec<SummaryRow> {
 
 /// Beside a confirmed team's tag: how many have accepted, so "Team confirmed" is not read as
 /// "everyone is coming".
-fn state_note(loaded: &LoadedChallenge) -> Option<String> {
-    if loaded.record.state != ChallengeState::TeamConfirmed {
+fn state_note(state: ChallengeState, team: &TeamStanding) -> Option<String> {
+    if state != ChallengeState::TeamConfirmed {
         return None;
     }
-    let holding = loaded.team.iter().filter(|m| m.status.holds_seat());
-    let (accepted, total) = holding.fold((0, 0), |(accepted, total), m| {
-        let yes = m.status == domain::challenge::MemberStatus::Accepted;
-        (accepted + usize::from(yes), total + 1)
-    });
+    let (accepted, total) = (team.accepted, team.holding);
     (accepted < total).then(|| {
         format!(
             "{accepted} of {total} have accepted their invitation so far. The visit can be scheduled once everyone has."
@@ -864,22 +824,13 @@ fn state_note(loaded: &LoadedChallenge) -> Option<String> {
     })
 }
 
-fn team_summary(loaded: &LoadedChallenge) -> String {
-    let holding: Vec<&TeamMember> = loaded
-        .team
-        .iter()
-        .filter(|m| m.status.holds_seat())
-        .collect();
-    if holding.is_empty() {
+fn team_summary(team: &TeamStanding) -> String {
+    if team.holding == 0 {
         return "No team yet.".to_owned();
     }
-    let count = |status| holding.iter().filter(|m| m.status == status).count();
-    use domain::challenge::MemberStatus as M;
     format!(
         "{} proposed, {} invited, {} accepted.",
-        count(M::Proposed),
-        count(M::Invited),
-        count(M::Accepted)
+        team.proposed, team.invited, team.accepted
     )
 }
 
@@ -889,7 +840,6 @@ pub async fn show_challenge(
     loaded: LoadedChallenge,
     Query(notice): Query<Notice>,
 ) -> Result<ChallengePage, AppError> {
-    visitor.authorise(&Action::ViewChallenge(loaded.access.clone()))?;
     challenge_page(&state, &visitor, &loaded, banner(&notice.notice), None).await
 }
 
@@ -901,27 +851,20 @@ async fn challenge_page(
     refusal: Option<String>,
 ) -> Result<ChallengePage, AppError> {
     let record = &loaded.record;
-    let themes = known_themes(state).await?;
-    let events = state.store.challenge_events(record.id).await?;
-    let access = &loaded.access;
-    let moves = next_states(record.state)
-        .into_iter()
-        .filter(|to| *to != ChallengeState::TeamProposed && *to != ChallengeState::TeamConfirmed)
-        .filter(|to| {
-            loaded.may(
-                visitor,
-                &Action::MoveChallenge {
-                    access: access.clone(),
-                    from: record.state,
-                    to: *to,
-                },
-            )
-        })
-        .filter_map(|to| {
-            domain::lifecycle::transition(record.state, to).map(|t| MoveButton {
-                to: to.code(),
-                label: t.action,
-            })
+    let view = challenges::challenge_view(
+        &state.store,
+        visitor.principal.as_ref(),
+        loaded.on(),
+        loaded.membership.as_ref(),
+        &loaded.team,
+    )
+    .await?;
+    let moves = view
+        .moves
+        .iter()
+        .map(|(to, label)| MoveButton {
+            to: to.code(),
+            label,
         })
         .collect();
     let kloes_status = match &record.kloes_agreed {
@@ -931,19 +874,17 @@ async fn challenge_page(
             record.kloe_version
         ),
     };
-    let runs_scheme = loaded.may(visitor, &Action::ComposeTeam);
     let mut links = Vec::new();
     if !record.visit_days.is_empty() {
         links.push((format!("/challenges/{}/timetable", record.id), "Timetable"));
         links.push((format!("/challenges/{}/cases", record.id), "Case sample"));
     }
-    if loaded.may(visitor, &Action::ReadPreReading(access.clone())) {
+    if view.reads_pre_reading {
         links.push((
             format!("/challenges/{}/documents", record.id),
             "Pre-reading",
         ));
     }
-    let outcome_links = outcome_links(loaded, visitor);
     Ok(ChallengePage {
         chrome: Chrome::new(visitor, loaded.title(), NAV).with_errors(refusal.is_some()),
         banner,
@@ -952,18 +893,15 @@ async fn challenge_page(
         heading: loaded.title(),
         state: record.state.label(),
         tag: record.state.tag_class(),
-        state_note: state_note(loaded),
+        state_note: state_note(record.state, &view.team),
         details: details(record),
-        kloes: kloe_views(record, &themes),
+        kloes: kloe_views(record, &view.themes),
         kloes_status,
-        may_edit_kloes: record.state.may_edit_kloes()
-            && loaded.may(visitor, &Action::DraftKloes(access.clone())),
+        may_edit_kloes: view.may_edit_kloes,
         visit: visit_rows(record),
-        may_plan_visit: runs_scheme && record.state.may_plan_visit(),
-        team_summary: team_summary(loaded),
-        may_see_team_page: runs_scheme
-            || loaded.membership.is_some()
-            || loaded.may(visitor, &Action::PrepareVisit(access.clone())),
+        may_plan_visit: view.may_plan_visit,
+        team_summary: team_summary(&view.team),
+        may_see_team_page: view.may_see_team_page,
         my_seat: loaded.membership.as_ref().map(|m| {
             format!(
                 "You are on this team as {} ({}).",
@@ -976,20 +914,12 @@ async fn challenge_page(
             .as_ref()
             .is_some_and(|m| m.status == domain::challenge::MemberStatus::Invited),
         links,
-        outcome_links,
+        outcome_links: outcome_links(loaded, &view.outcomes),
         moves,
-        may_cancel: record.state.is_open()
-            && loaded.may(
-                visitor,
-                &Action::MoveChallenge {
-                    access: access.clone(),
-                    from: record.state,
-                    to: ChallengeState::Cancelled,
-                },
-            ),
-        timeline: events
+        may_cancel: view.may_cancel,
+        timeline: view
+            .timeline
             .iter()
-            .rev()
             .map(|event| EventView {
                 when: dates::date_time(event.at),
                 what: match event.from {
@@ -1022,7 +952,6 @@ pub async fn move_challenge(
     Form(form): Form<MoveForm>,
 ) -> Result<Response, AppError> {
     let Some(to) = ChallengeState::parse(&form.to) else {
-        visitor.authorise(&Action::ViewChallenge(loaded.access.clone()))?;
         let page = challenge_page(
             &state,
             &visitor,
@@ -1216,11 +1145,8 @@ async fn kloes_page(
     banner: Option<NotificationBanner>,
 ) -> Result<KloesPage, AppError> {
     let record = &loaded.record;
-    let themes = known_themes(state).await?;
-    let history = state.store.kloe_history(record.id).await?;
-    let editable = record.state.may_edit_kloes()
-        && !record.kloes_agreed()
-        && loaded.may(visitor, &Action::DraftKloes(loaded.access.clone()));
+    let view =
+        challenges::kloes_view(&state.store, visitor.principal.as_ref(), loaded.on()).await?;
     Ok(KloesPage {
         chrome: Chrome::new(visitor, format!("KLOEs: {}", record.reference), NAV)
             .with_errors(!errors.is_empty()),
@@ -1234,14 +1160,15 @@ async fn kloes_page(
                 "A two-day challenge has two or three KLOEs, drafted by the local area lead and the co-ordinator together."
             }
         },
-        editable,
-        may_agree: editable && loaded.may(visitor, &Action::AgreeKloes),
+        editable: view.editable,
+        may_agree: view.may_agree,
         agreed: record
             .kloes_agreed
             .as_ref()
             .map(|(at, by)| format!("Agreed by {by} on {}.", dates::date_time(*at))),
-        slots: kloe_slots(answers, &themes, errors),
-        history: history
+        slots: kloe_slots(answers, &view.themes, errors),
+        history: view
+            .history
             .into_iter()
             .map(|v| VersionView {
                 version: v.version,
@@ -1259,7 +1186,6 @@ pub async fn show_kloes(
     loaded: LoadedChallenge,
     Query(notice): Query<Notice>,
 ) -> Result<KloesPage, AppError> {
-    visitor.authorise(&Action::ViewChallenge(loaded.access.clone()))?;
     let answers = KloeAnswers::from_kloes(&loaded.record.kloes);
     kloes_page(
         &state,

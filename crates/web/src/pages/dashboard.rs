@@ -5,12 +5,9 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::Method;
 use axum::routing::get;
-use chrono::{NaiveDate, Utc};
-use domain::application::ApplicationStatus;
-use domain::pool::MemberStatus;
-use domain::programme::ReturnStanding;
-use domain::{Action, AuthoritySlug, Role};
-use store::{NextStepsDue, PoolFilter, ReturnFilter, WorkItem, WorkTask};
+use chrono::Utc;
+use services::dashboard::{CoordinatorWork, LeadWork, ProjectManagerWork, ReturnToSend, RoleWork};
+use store::{ActionCounts, NextStepsDue, WorkItem, WorkTask};
 
 use crate::dates;
 use crate::pages::Chrome;
@@ -60,137 +57,103 @@ pub async fn show_dashboard(
     State(state): State<AppState>,
     visitor: Visitor,
 ) -> Result<DashboardPage, AppError> {
-    let principal = visitor.authorise(&Action::ViewDashboard)?;
-    let today = state.today();
-    let mut sections = Vec::new();
-    for role in principal.roles() {
-        let section = match role {
-            Role::Coordinator => {
-                let mut section = coordinator_section(&state).await?;
-                section.todo = to_do(&state.store.scheme_work().await?);
-                section
-            }
-            Role::ProjectManager => RoleSection {
-                heading: "Project manager".into(),
-                intro: "You run the pool of reviewers and convene challenge teams.".into(),
-                todo: to_do(&state.store.scheme_work().await?),
-                tasks: pool_tasks(&state).await?,
-            },
-            Role::LaLead => {
-                let led: Vec<_> = principal.led_authorities().cloned().collect();
-                let mut section = lead_section(&state, led.clone()).await?;
-                section.todo = to_do(&state.store.lead_work(principal.user_id, &led).await?);
-                section
-                    .todo
-                    .extend(returns_to_send(&state, &led, today).await?);
-                section.todo.extend(next_steps_due(
-                    &state.store.next_steps_due(&led, today).await?,
-                ));
-                section
-            }
-            Role::Reviewer => {
-                let todo = to_do(&state.store.reviewer_work(principal.user_id, today).await?);
-                let on_a_team = state
-                    .store
-                    .seats_of_user(principal.user_id)
-                    .await?
-                    .iter()
-                    .any(|(challenge, seat)| challenge.state.is_open() && seat.status.is_on_team());
-                RoleSection {
-                    heading: "Reviewer".into(),
-                    intro: match (todo.is_empty(), on_a_team) {
-                        (false, _) => "Your challenges: what waits on you now.".into(),
-                        (true, true) => "Nothing waits on you at the moment. Your challenges are under My challenges.".into(),
-                        (true, false) => "You are not on a challenge team at the moment. The project manager will contact you when a team needs you.".into(),
-                    },
-                    todo,
-                    tasks: vec![
-                        Task::new(
-                            "My challenges",
-                            "/my-challenges",
-                            "Every challenge you have been invited to, and your answers.",
-                        ),
-                        Task::new(
-                            "My profile",
-                            "/my-profile",
-                            "Keep your contact details, areas of expertise and dates you cannot do up to date.",
-                        ),
-                    ],
-                }
-            }
-            Role::Board => RoleSection {
-                heading: "Regional board".into(),
-                intro: "You monitor every area's progress against its next steps.".into(),
-                todo: state
-                    .store
-                    .overdue_areas(today)
-                    .await?
-                    .into_iter()
-                    .map(|area| {
-                        Task::new(
-                            format!("{}: overdue actions", area.authority_name),
-                            format!("/progress/areas/{}", area.authority),
-                            match area.overdue {
-                                1 => "1 action is past its due date.".to_owned(),
-                                n => format!("{n} actions are past their due date."),
-                            },
-                        )
-                    })
-                    .collect(),
-                tasks: vec![
-                    progress_task(
-                        &state,
-                        None,
-                        "Progress across the region",
-                        "/progress".into(),
-                    )
-                    .await?,
-                    Task::new(
-                        "Local authorities",
-                        "/authorities",
-                        "The ten East Midlands authorities.",
-                    ),
-                ],
-            },
-        };
-        sections.push(section);
-    }
+    let dashboard = services::dashboard::dashboard(
+        &state.store,
+        visitor.principal.as_ref(),
+        state.today(),
+        Utc::now(),
+    )
+    .await?;
     Ok(DashboardPage {
         chrome: Chrome::new(&visitor, "Dashboard", "/dashboard"),
-        name: principal.name.clone(),
-        sections,
+        name: dashboard.name,
+        sections: dashboard.roles.into_iter().map(section).collect(),
     })
 }
 
+/// One role's part, worded and linked.
+fn section(role: RoleWork) -> RoleSection {
+    match role {
+        RoleWork::Coordinator(work) => coordinator_section(work),
+        RoleWork::ProjectManager(work) => RoleSection {
+            heading: "Project manager".into(),
+            intro: "You run the pool of reviewers and convene challenge teams.".into(),
+            todo: to_do(&work.to_do),
+            tasks: pool_tasks(&work),
+        },
+        RoleWork::LaLead(work) => lead_section(work),
+        RoleWork::Reviewer(work) => {
+            let todo = to_do(&work.to_do);
+            RoleSection {
+                heading: "Reviewer".into(),
+                intro: match (todo.is_empty(), work.on_a_team) {
+                    (false, _) => "Your challenges: what waits on you now.".into(),
+                    (true, true) => "Nothing waits on you at the moment. Your challenges are under My challenges.".into(),
+                    (true, false) => "You are not on a challenge team at the moment. The project manager will contact you when a team needs you.".into(),
+                },
+                todo,
+                tasks: vec![
+                    Task::new(
+                        "My challenges",
+                        "/my-challenges",
+                        "Every challenge you have been invited to, and your answers.",
+                    ),
+                    Task::new(
+                        "My profile",
+                        "/my-profile",
+                        "Keep your contact details, areas of expertise and dates you cannot do up to date.",
+                    ),
+                ],
+            }
+        }
+        RoleWork::Board(work) => RoleSection {
+            heading: "Regional board".into(),
+            intro: "You monitor every area's progress against its next steps.".into(),
+            todo: work
+                .overdue_areas
+                .into_iter()
+                .map(|area| {
+                    Task::new(
+                        format!("{}: overdue actions", area.authority_name),
+                        format!("/progress/areas/{}", area.authority),
+                        match area.overdue {
+                            1 => "1 action is past its due date.".to_owned(),
+                            n => format!("{n} actions are past their due date."),
+                        },
+                    )
+                })
+                .collect(),
+            tasks: vec![
+                progress_task(
+                    work.region_actions,
+                    "Progress across the region",
+                    "/progress".into(),
+                ),
+                Task::new(
+                    "Local authorities",
+                    "/authorities",
+                    "The ten East Midlands authorities.",
+                ),
+            ],
+        },
+    }
+}
+
 /// The pool's work: applications waiting for a decision, the pool itself and training demand.
-async fn pool_tasks(state: &AppState) -> Result<Vec<Task>, AppError> {
-    let to_review = state
-        .store
-        .applications(&[ApplicationStatus::Submitted])
-        .await?
-        .len();
-    let active = state
-        .store
-        .search_pool(&PoolFilter {
-            status: Some(MemberStatus::Active),
-            ..PoolFilter::default()
-        })
-        .await?
-        .len();
-    let demand = state.store.training_demand(Utc::now()).await?;
-    let applications = match to_review {
+fn pool_tasks(work: &ProjectManagerWork) -> Vec<Task> {
+    let applications = match work.applications_waiting {
         0 => "No applications are waiting for a decision.".to_owned(),
         1 => "1 application is waiting for a decision.".to_owned(),
         n => format!("{n} applications are waiting for a decision."),
     };
-    let training = match (demand.waiting, demand.longest_wait_days) {
+    let training = match (work.training.waiting, work.training.longest_wait_days) {
         (0, _) => "Nobody is waiting for training.".to_owned(),
         (waiting, Some(days)) => {
             format!("{waiting} waiting for training, the longest for {days} days.")
         }
         (waiting, None) => format!("{waiting} waiting for training."),
     };
-    Ok(vec![
+    vec![
         Task::new(
             "Applications to the pool",
             "/pool/applications",
@@ -199,141 +162,108 @@ async fn pool_tasks(state: &AppState) -> Result<Vec<Task>, AppError> {
         Task::new(
             "Reviewer pool",
             "/pool",
-            format!("{active} active members."),
+            format!("{} active members.", work.active_members),
         ),
         Task::new("Training", "/training", training),
-    ])
+    ]
 }
 
-async fn coordinator_section(state: &AppState) -> Result<RoleSection, AppError> {
-    let (accounts, awaiting) = state.store.account_counts().await?;
-    // The outbox page lists the newest 500; count the failures among what it shows.
-    let failed = state.store.failed_among_latest(500).await?;
-    let guidance = state.store.guidance_versions().await?;
+fn coordinator_section(work: CoordinatorWork) -> RoleSection {
+    let accounts = work.accounts;
     let mut tasks = vec![Task::new(
         "Staff accounts",
         "/admin/staff",
-        match awaiting {
+        match work.invitations_waiting {
             0 => format!("{accounts} accounts. Every invitation has been accepted."),
             1 => format!("{accounts} accounts. 1 invitation has not been accepted yet."),
             n => format!("{accounts} accounts. {n} invitations have not been accepted yet."),
         },
     )];
-    if failed > 0 {
+    if work.failed_emails > 0 {
         tasks.push(Task::new(
             "Emails that could not be sent",
             "/admin/outbox",
-            format!("{failed} need checking."),
+            format!("{} need checking.", work.failed_emails),
         ));
     }
     tasks.push(Task::new(
         "Guidance document",
         "/admin/guidance",
-        if guidance.is_empty() {
-            "Not published yet: publish it so the public can download it."
-        } else {
+        if work.guidance_published {
             "Published."
+        } else {
+            "Not published yet: publish it so the public can download it."
         },
     ));
-    tasks.push(
-        progress_task(
-            state,
-            None,
-            "Progress across the region",
-            "/progress".into(),
-        )
-        .await?,
-    );
+    tasks.push(progress_task(
+        work.region_actions,
+        "Progress across the region",
+        "/progress".into(),
+    ));
     tasks.push(Task::new(
         "Audit log",
         "/admin/audit",
         "Every change, who made it and when.",
     ));
-    Ok(RoleSection {
+    RoleSection {
         heading: "Regional SEND co-ordinator".into(),
         intro: "You run the scheme across the region.".into(),
-        todo: Vec::new(),
+        todo: to_do(&work.to_do),
         tasks,
-    })
+    }
 }
 
-async fn lead_section(state: &AppState, led: Vec<AuthoritySlug>) -> Result<RoleSection, AppError> {
-    let authorities = state.store.authorities().await?;
+fn lead_section(work: LeadWork) -> RoleSection {
     let mut tasks = Vec::new();
-    for authority in authorities
-        .iter()
-        .filter(|authority| led.contains(&authority.slug))
-    {
+    for (authority, counts) in work.areas {
         tasks.push(Task::new(
             authority.name.clone(),
             format!("/authorities/{}", authority.slug),
             format!("Your local area, with {}.", authority.nhs_board),
         ));
-        tasks.push(
-            progress_task(
-                state,
-                Some(&authority.slug),
-                &format!("{}: next steps", authority.name),
-                format!("/progress/areas/{}", authority.slug),
-            )
-            .await?,
-        );
+        tasks.push(progress_task(
+            counts,
+            &format!("{}: next steps", authority.name),
+            format!("/progress/areas/{}", authority.slug),
+        ));
     }
     tasks.push(Task::new(
         "Request a challenge",
         "/challenges/new",
         "Ask for a one-day or two-day peer challenge for your area.",
     ));
-    Ok(RoleSection {
+    let mut todo = to_do(&work.to_do);
+    todo.extend(returns_to_send(&work.returns_to_send));
+    todo.extend(next_steps_due(&work.next_steps_due));
+    RoleSection {
         heading: "Local area lead".into(),
         intro: "You request challenges for your area and keep its next steps up to date.".into(),
-        todo: Vec::new(),
+        todo,
         tasks,
-    })
+    }
 }
 
 /// The next steps to watch: how many actions are open and how many of those are overdue.
-async fn progress_task(
-    state: &AppState,
-    area: Option<&AuthoritySlug>,
-    title: &str,
-    href: String,
-) -> Result<Task, AppError> {
-    let counts = state.store.action_counts(area, state.today()).await?;
+fn progress_task(counts: ActionCounts, title: &str, href: String) -> Task {
     let summary = match (counts.open, counts.overdue) {
         (0, _) => "No open actions.".to_owned(),
         (open, 0) => format!("{open} open action(s), none overdue."),
         (open, overdue) => format!("{open} open action(s), {overdue} overdue."),
     };
-    Ok(Task::new(title.to_owned(), href, summary))
+    Task::new(title.to_owned(), href, summary)
 }
 
-/// The returns the lead's areas have not yet sent, from every programme, soonest first.
-async fn returns_to_send(
-    state: &AppState,
-    areas: &[AuthoritySlug],
-    today: NaiveDate,
-) -> Result<Vec<Task>, AppError> {
-    let mut owed = Vec::new();
-    for area in areas {
-        let filter = ReturnFilter {
-            area: Some(area.clone()),
-            programme: None,
-        };
-        owed.extend(state.store.returns(&filter).await?);
-    }
-    owed.sort_by_key(|owed| owed.extended_to.unwrap_or(owed.due));
-    Ok(owed
-        .iter()
-        .filter_map(|owed| {
-            let detail = match owed.standing(today) {
-                ReturnStanding::Submitted => return None,
-                ReturnStanding::Outstanding(due) => format!("Due by {}.", dates::date(due)),
-                ReturnStanding::Overdue(due) => {
-                    format!("Overdue: it was due by {}.", dates::date(due))
-                }
+/// The returns the lead's areas have not yet sent, each linked to where it is sent.
+fn returns_to_send(owed: &[ReturnToSend]) -> Vec<Task> {
+    owed.iter()
+        .map(|to_send| {
+            let owed = &to_send.owed;
+            let detail = if to_send.overdue {
+                format!("Overdue: it was due by {}.", dates::date(to_send.due))
+            } else {
+                format!("Due by {}.", dates::date(to_send.due))
             };
-            Some(Task::new(
+            Task::new(
                 format!(
                     "Send your {}: {}",
                     owed.kind.label().to_lowercase(),
@@ -341,9 +271,9 @@ async fn returns_to_send(
                 ),
                 format!("/returns/{}", owed.id),
                 detail,
-            ))
+            )
         })
-        .collect())
+        .collect()
 }
 
 /// Each activity whose next steps have actions due, linked to where they are updated: a

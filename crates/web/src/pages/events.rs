@@ -19,6 +19,7 @@ use domain::ids::NominationId;
 use domain::{Action, AuthoritySlug, ProgrammeActivityId};
 use services::events as use_cases;
 use services::journey::Refused;
+use services::{event_next_steps, event_nominations};
 use store::ThematicEvent;
 
 use crate::components::{
@@ -434,31 +435,6 @@ pub struct EventPage {
     overview: Option<crate::pages::overview_files::OverviewDownloads>,
 }
 
-async fn area_names(state: &AppState) -> Result<Vec<(AuthoritySlug, String)>, AppError> {
-    Ok(state
-        .store
-        .authorities()
-        .await?
-        .into_iter()
-        .map(|a| (a.slug, a.name))
-        .collect())
-}
-
-fn name_of(names: &[(AuthoritySlug, String)], area: &AuthoritySlug) -> String {
-    names
-        .iter()
-        .find(|(slug, _)| slug == area)
-        .map_or_else(|| area.to_string(), |(_, name)| name.clone())
-}
-
-fn may_see_nominations(visitor: &Visitor, event: &ThematicEvent) -> bool {
-    visitor.may(&Action::ManageEvents)
-        || event
-            .areas
-            .iter()
-            .any(|area| visitor.may(&Action::NominateForEvent(area.clone())))
-}
-
 async fn event_page(
     state: &AppState,
     visitor: &Visitor,
@@ -467,13 +443,9 @@ async fn event_page(
     errors: &FormErrors,
 ) -> Result<EventPage, AppError> {
     let d = &event.details;
-    let theme = state
-        .store
-        .themes()
-        .await?
-        .into_iter()
-        .find(|t| t.code == d.theme)
-        .map_or_else(|| d.theme.to_string(), |t| t.label);
+    let view =
+        event_nominations::event_view(&state.store, visitor.principal.as_ref(), event).await?;
+    let theme = view.theme;
     let mut details = vec![
         Detail {
             key: "Area of practice",
@@ -534,40 +506,29 @@ async fn event_page(
             value: crate::dates::date(d.returns_due),
         },
     ]);
-    let manages = visitor.may(&Action::ManageEvents);
     let mut moves = Vec::new();
-    if manages {
-        if let Some(next) = event.state.next() {
-            moves.push(MoveButton {
-                to: next.code(),
-                label: next.move_label(),
-                warning: false,
-            });
-        }
-        if event.state.is_live() {
-            moves.push(MoveButton {
-                to: EventState::Cancelled.code(),
-                label: EventState::Cancelled.move_label(),
-                warning: true,
-            });
-        }
+    if let Some(next) = view.next_move {
+        moves.push(MoveButton {
+            to: next.code(),
+            label: next.move_label(),
+            warning: false,
+        });
+    }
+    if view.may_cancel {
+        moves.push(MoveButton {
+            to: EventState::Cancelled.code(),
+            label: EventState::Cancelled.move_label(),
+            warning: true,
+        });
     }
     // How many each area has named: numbers only, for everyone who reads the event.
-    let nominations = state.store.nominations(event.id).await?;
-    let names = area_names(state).await?;
-    let counts = event
-        .areas
-        .iter()
-        .map(|area| AreaCount {
-            area: name_of(&names, area),
-            named: nominations
-                .iter()
-                .filter(|n| &n.area == area && !n.nominee.deputy)
-                .count(),
-            deputies: nominations
-                .iter()
-                .filter(|n| &n.area == area && n.nominee.deputy)
-                .count(),
+    let counts = view
+        .counts
+        .into_iter()
+        .map(|count| AreaCount {
+            area: count.area,
+            named: count.named,
+            deputies: count.deputies,
         })
         .collect();
     Ok(EventPage {
@@ -580,9 +541,10 @@ async fn event_page(
         tag: state_tag(event.state),
         details,
         joining_link,
-        may_edit: manages && event.state.may_edit(),
+        may_edit: view.manages && event.state.may_edit(),
         moves,
-        nominations_href: may_see_nominations(visitor, event)
+        nominations_href: view
+            .may_see_nominations
             .then(|| format!("/events/{}/nominations", event.id)),
         counts,
         overview: crate::pages::overview_files::event_downloads(visitor, event),
@@ -699,33 +661,24 @@ async fn nominations_page(
     form: &NominationForm,
     errors: &FormErrors,
 ) -> Result<NominationsPage, AppError> {
-    let manages = visitor.may(&Action::ManageEvents);
-    // The areas this visitor names for: every area for the co-ordinator, a lead's own.
-    let naming: Vec<AuthoritySlug> = event
-        .areas
-        .iter()
-        .filter(|area| visitor.may(&Action::NominateForEvent((*area).clone())))
-        .cloned()
-        .collect();
-    if !manages && naming.is_empty() {
-        return Err(AppError::Forbidden);
-    }
-    let names = area_names(state).await?;
-    let nominations = state.store.nominations(event.id).await?;
-    let today = state.today();
-    let open = event.state.takes_nominations() && today <= event.details.nominations_close;
-    let shown: Vec<&AuthoritySlug> = if manages {
-        event.areas.iter().collect()
-    } else {
-        naming.iter().collect()
-    };
-    let sections = shown
-        .iter()
+    let view = event_nominations::nominations_view(
+        &state.store,
+        visitor.principal.as_ref(),
+        event,
+        state.today(),
+    )
+    .await?;
+    let sections = view
+        .sections
+        .into_iter()
         .enumerate()
-        .map(|(index, area)| {
-            let rows: Vec<NomineeRow> = nominations
-                .iter()
-                .filter(|n| &&n.area == area)
+        .map(|(index, section)| AreaSection {
+            area: section.name,
+            caption_id: format!("area-{index}"),
+            named: section.named,
+            rows: section
+                .nominations
+                .into_iter()
                 .map(|n| NomineeRow {
                     id: n.id,
                     name: n.nominee.name.to_string(),
@@ -735,33 +688,21 @@ async fn nominations_page(
                     deputy: n.nominee.deputy,
                     attended: n.attended,
                 })
-                .collect();
-            AreaSection {
-                area: name_of(&names, area),
-                caption_id: format!("area-{index}"),
-                named: rows.iter().filter(|r| !r.deputy).count(),
-                rows,
-                may_withdraw: open && naming.contains(area),
-            }
+                .collect(),
+            may_withdraw: section.may_withdraw,
         })
         .collect();
-    let missing = event
-        .areas
-        .iter()
-        .filter(|area| !nominations.iter().any(|n| &n.area == *area))
-        .map(|area| name_of(&names, area))
-        .collect();
-    let (area_choice, area_fixed) = match naming.as_slice() {
-        [only] => (None, Some((only.to_string(), name_of(&names, only)))),
+    let (area_choice, area_fixed) = match view.naming.as_slice() {
+        [(only, name)] => (None, Some((only.to_string(), name.clone()))),
         many => {
             let mut items = vec![SelectItem {
                 value: String::new(),
                 text: "Choose an area".into(),
                 selected: form.area.is_empty(),
             }];
-            items.extend(many.iter().map(|area| SelectItem {
+            items.extend(many.iter().map(|(area, name)| SelectItem {
                 value: area.to_string(),
-                text: name_of(&names, area),
+                text: name.clone(),
                 selected: area.as_str() == form.area,
             }));
             (
@@ -795,11 +736,11 @@ async fn nominations_page(
         date: crate::dates::date(event.details.date),
         capacity: event.details.capacity,
         close: crate::dates::date(event.details.nominations_close),
-        open,
+        open: view.open,
         sections,
-        attendance: manages && event.state.may_record_attendance(),
-        manages,
-        missing,
+        attendance: view.attendance,
+        manages: view.manages,
+        missing: view.missing,
         area_choice,
         area_fixed,
         name: TextInput::new("name", "Full name")
@@ -1263,23 +1204,6 @@ async fn load_area(
     Ok((event, area))
 }
 
-async fn area_plan(
-    state: &AppState,
-    event: &ThematicEvent,
-    area: &AuthoritySlug,
-) -> Result<Vec<store::PlannedAction>, AppError> {
-    Ok(state
-        .store
-        .next_steps(&store::NextStepFilter {
-            area: Some(area.clone()),
-            programme: Some(domain::Programme::Thematic),
-        })
-        .await?
-        .into_iter()
-        .filter(|a| a.activity.id == event.id)
-        .collect())
-}
-
 async fn next_steps_page(
     state: &AppState,
     visitor: &Visitor,
@@ -1288,26 +1212,19 @@ async fn next_steps_page(
     errors: &FormErrors,
     problems: Vec<SheetProblem>,
 ) -> Result<NextStepsPage, AppError> {
-    let plan = area_plan(state, event, area).await?;
-    let owed = state
-        .store
-        .returns(&store::ReturnFilter {
-            area: Some(area.clone()),
-            programme: Some(domain::Programme::Thematic),
-        })
-        .await?
-        .into_iter()
-        .find(|r| r.activity.id == event.id);
-    let names = area_names(state).await?;
+    let read =
+        event_next_steps::area_next_steps(&state.store, visitor.principal.as_ref(), event, area)
+            .await?;
     Ok(NextStepsPage {
         chrome: Chrome::new(visitor, format!("Next steps: {}", event.details.title), NAV)
             .with_errors(!errors.is_empty()),
         summary: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
         id: event.id,
         title: event.details.title.to_string(),
-        area: name_of(&names, area),
+        area: read.area_name,
         slug: area.to_string(),
-        rows: plan
+        rows: read
+            .plan
             .iter()
             .map(|a| StepRow {
                 reference: a.entry.reference.clone(),
@@ -1317,12 +1234,10 @@ async fn next_steps_page(
                 rag: a.entry.rag.label(),
             })
             .collect(),
-        may_upload: event.state == EventState::Returns
-            && owed.as_ref().is_some_and(|r| r.submitted.is_none())
-            && visitor.may(&Action::KeepNextSteps(area.clone())),
+        may_upload: read.may_upload,
         problems,
         upload_error: errors.get("plan"),
-        return_href: owed.map(|r| format!("/returns/{}", r.id)),
+        return_href: read.owed.map(|r| format!("/returns/{}", r.id)),
     })
 }
 
@@ -1349,7 +1264,9 @@ pub async fn download_next_steps(
     Id((id, area)): Id<(ProgrammeActivityId, String)>,
 ) -> Result<Response, AppError> {
     let (event, area) = load_area(&state, &visitor, id, &area).await?;
-    let plan = area_plan(&state, &event, &area).await?;
+    let read =
+        event_next_steps::area_next_steps(&state.store, visitor.principal.as_ref(), &event, &area)
+            .await?;
     let themes: Vec<(domain::ThemeCode, String)> = state
         .store
         .themes()
@@ -1357,8 +1274,7 @@ pub async fn download_next_steps(
         .into_iter()
         .map(|t| (t.code, t.label))
         .collect();
-    let names = area_names(&state).await?;
-    let bytes = crate::action_plans::area_workbook(&name_of(&names, &area), &plan, &themes)
+    let bytes = crate::action_plans::area_workbook(&read.area_name, &read.plan, &themes)
         .map_err(|error| AppError::Internal(error.to_string()))?;
     Ok((
         [

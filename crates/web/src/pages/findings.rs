@@ -18,7 +18,8 @@ use domain::{Action, ChallengeId, EvidenceId, FindingId, Principal};
 
 use crate::extract::Id;
 use serde::Deserialize;
-use store::{Activity, Author, EvidenceNote, Finding, StoreError};
+use services::findings::{self, CitedFinding, EvidenceChoices};
+use store::{Author, EvidenceNote, Finding, StoreError};
 
 use crate::components::{
     CheckboxItem, Checkboxes, ErrorSummary, NotificationBanner, Radios, Select, SelectItem,
@@ -157,43 +158,15 @@ impl EvidenceForm {
     }
 }
 
-/// What the evidence form may offer on this challenge.
-struct EvidenceChoices {
-    activities: Vec<Activity>,
-    kloes: Vec<String>,
-    cases: Vec<domain::case_sample::CaseReference>,
-}
-
+/// What the evidence form may offer the visitor on this challenge.
 async fn evidence_choices(
     state: &AppState,
     loaded: &LoadedChallenge,
 ) -> Result<EvidenceChoices, AppError> {
-    Ok(EvidenceChoices {
-        activities: own_activities_first(state.store.timetable(loaded.record.id).await?, loaded),
-        kloes: loaded
-            .record
-            .kloes
-            .iter()
-            .map(|k| k.question.clone())
-            .collect(),
-        cases: state
-            .store
-            .case_references(loaded.record.id)
-            .await?
-            .into_iter()
-            .map(|case| case.reference)
-            .collect(),
-    })
-}
-
-/// The visitor's own activities first, each part still in timetable order: a reviewer
-/// recording on a phone between sessions finds the one they were just in near the top of
-/// the list instead of scrolling past the whole team's day.
-fn own_activities_first(mut activities: Vec<Activity>, loaded: &LoadedChallenge) -> Vec<Activity> {
-    if let Some(seat) = &loaded.membership {
-        activities.sort_by_key(|activity| !activity.reviewers.contains(&seat.id));
-    }
-    activities
+    Ok(
+        findings::evidence_choices(&state.store, &loaded.record, loaded.membership.as_ref())
+            .await?,
+    )
 }
 
 struct EvidenceFields {
@@ -390,29 +363,23 @@ async fn evidence_page(
     banner: Option<NotificationBanner>,
 ) -> Result<EvidencePage, AppError> {
     let href = evidence_href(loaded);
-    let open = findings_open(loaded);
-    let records = loaded.may(visitor, &Action::RecordEvidence(loaded.access.clone()));
-    let choices = evidence_choices(state, loaded).await?;
-    let own = if records {
-        state
-            .store
-            .own_evidence(loaded.record.id, principal.user_id)
-            .await?
-            .iter()
-            .map(|note| note_row(note, open.then(|| format!("{href}/{}", note.id))))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let team = if loaded.may(visitor, &Action::ViewEvidence(loaded.access.clone())) {
-        let notes = state
-            .store
-            .evidence(loaded.record.id, Some(principal.user_id), Utc::now())
-            .await?;
-        Some(notes.iter().map(|note| note_row(note, None)).collect())
-    } else {
-        None
-    };
+    let read = findings::evidence(
+        &state.store,
+        Some(principal),
+        loaded.on(),
+        loaded.membership.as_ref(),
+        Utc::now(),
+    )
+    .await?;
+    let open = read.open;
+    let own = read
+        .own
+        .iter()
+        .map(|note| note_row(note, open.then(|| format!("{href}/{}", note.id))))
+        .collect();
+    let team = read
+        .team
+        .map(|notes| notes.iter().map(|note| note_row(note, None)).collect());
     Ok(EvidencePage {
         chrome: Chrome::new(visitor, "Evidence", NAV).with_errors(!errors.is_empty()),
         banner,
@@ -421,7 +388,7 @@ async fn evidence_page(
         caption: loaded.title(),
         heading: "Evidence",
         action: href,
-        form: (records && open).then(|| evidence_fields(form, &choices, errors)),
+        form: (read.records && open).then(|| evidence_fields(form, &read.choices, errors)),
         own,
         team,
         closed: !open,
@@ -435,11 +402,8 @@ pub async fn show_evidence(
     loaded: LoadedChallenge,
     Query(notice): Query<Notice>,
 ) -> Result<EvidencePage, AppError> {
-    let action = Action::RecordEvidence(loaded.access.clone());
-    let principal = match visitor.authorise(&action) {
-        Ok(principal) => principal,
-        Err(_) => visitor.authorise(&Action::ViewEvidence(loaded.access.clone()))?,
-    };
+    // The read model lets in those who record evidence here or read the team's.
+    let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
     let form = EvidenceForm::default();
     evidence_page(
         &state,
@@ -822,42 +786,25 @@ async fn findings_page(
     banner: Option<NotificationBanner>,
 ) -> Result<FindingsPage, AppError> {
     let href = findings_href(loaded);
-    let open = findings_open(loaded);
-    let writes = open && loaded.may(visitor, &Action::WriteFindings(loaded.access.clone()));
-    let comments = open && loaded.may(visitor, &Action::DiscussFindings(loaded.access.clone()));
-    let evidence = state
-        .store
-        .evidence(loaded.record.id, Some(principal.user_id), Utc::now())
-        .await?;
-    let findings = state.store.findings(loaded.record.id).await?;
-    let kloes: Vec<String> = loaded
-        .record
-        .kloes
-        .iter()
-        .map(|k| k.question.clone())
-        .collect();
-    let sections = kloes
-        .iter()
+    let read = findings::findings(&state.store, Some(principal), loaded.on(), Utc::now()).await?;
+    let (open, writes, comments) = (read.open, read.writes, read.comments);
+    let sections = read
+        .sections
+        .into_iter()
+        .zip(&read.kloes)
         .enumerate()
-        .map(|(index, question)| KloeSection {
+        .map(|(index, (parts, question))| KloeSection {
             number: index + 1,
             question: question.clone(),
-            parts: FindingKind::ALL
-                .iter()
-                .map(|kind| {
-                    let rows = findings
-                        .iter()
-                        .filter(|f| usize::from(f.entry.kloe) == index + 1 && f.entry.kind == *kind)
-                        .map(|finding| FindingRow {
+            parts: parts
+                .into_iter()
+                .map(|(kind, cited)| {
+                    let rows = cited
+                        .into_iter()
+                        .map(|CitedFinding { finding, evidence }| FindingRow {
                             id: finding.id.to_string(),
                             text: finding.entry.text.clone(),
-                            evidence: finding
-                                .entry
-                                .evidence
-                                .iter()
-                                .filter_map(|id| evidence.iter().find(|note| note.id == *id))
-                                .map(|note| note.entry.note.clone())
-                                .collect(),
+                            evidence,
                             comments: finding
                                 .comments
                                 .iter()
@@ -891,7 +838,7 @@ async fn findings_page(
         caption: loaded.title(),
         action: href,
         kloes: sections,
-        form: writes.then(|| finding_fields(form, &kloes, &evidence, errors)),
+        form: writes.then(|| finding_fields(form, &read.kloes, &read.evidence, errors)),
         closed: !open,
         writer: (!writes).then(|| {
             if loaded.record.kind.led_by_coordinator() {
@@ -917,12 +864,13 @@ pub async fn show_findings(
     loaded: LoadedChallenge,
     Query(notice): Query<Notice>,
 ) -> Result<FindingsPage, AppError> {
-    let principal = discussing(&visitor, &loaded)?;
+    // The read model lets in those who write the findings or discuss them.
+    let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
     findings_page(
         &state,
         &visitor,
         &loaded,
-        &principal,
+        principal,
         &FindingForm::default(),
         None,
         &FormErrors::default(),

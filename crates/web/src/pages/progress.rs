@@ -4,8 +4,6 @@
 //! sees the same pages for their own area only. Next steps come from every programme; the
 //! region and area pages filter by programme with a plain GET form.
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -13,14 +11,11 @@ use axum::http::Method;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use chrono::NaiveDate;
-use domain::next_steps::{
-    ACTION_FIELDS, ActionEntry, ActionValue, ProgressNote, Rag, rag_by_month,
-};
-use domain::programme::ActivityRef;
-use domain::{Action, ActionId, AuthoritySlug, Programme};
+use domain::next_steps::{ACTION_FIELDS, ActionEntry, ActionValue, ProgressNote, Rag};
+use domain::{ActionId, AuthoritySlug, Programme};
 use serde::Deserialize;
-use store::{ActionChange, Authority, NextStepFilter, PlannedAction};
+use services::progress::{self, ActivityActions, ProgressView};
+use store::{ActionChange, PlannedAction};
 
 use crate::action_plans::{AreaSummary, board_pack, progress_svg, regional_workbook};
 use crate::components::SelectItem;
@@ -65,14 +60,6 @@ impl ProgrammeQuery {
             .unwrap_or_default()
     }
 
-    /// Every area's next steps of the chosen programme.
-    fn filter(&self) -> NextStepFilter {
-        NextStepFilter {
-            area: None,
-            programme: self.programme(),
-        }
-    }
-
     /// "-thematic" in a download's file name when filtered, so two files do not look alike.
     fn file_part(&self) -> String {
         self.programme()
@@ -97,58 +84,6 @@ impl ProgrammeQuery {
     }
 }
 
-/// The region's current authorities (not the county Northamptonshire was before 2021).
-async fn current_authorities(state: &AppState) -> Result<Vec<Authority>, AppError> {
-    Ok(state
-        .store
-        .authorities()
-        .await?
-        .into_iter()
-        .filter(|authority| authority.valid_to.is_none())
-        .collect())
-}
-
-fn summarise(area: &Authority, actions: &[PlannedAction], today: NaiveDate) -> AreaSummary {
-    let mine: Vec<&PlannedAction> = actions
-        .iter()
-        .filter(|a| a.authority == area.slug)
-        .collect();
-    let count = |rag: Rag| mine.iter().filter(|a| a.entry.rag == rag).count();
-    AreaSummary {
-        slug: area.slug.to_string(),
-        name: area.name.clone(),
-        total: mine.len(),
-        red: count(Rag::Red),
-        amber: count(Rag::Amber),
-        green: count(Rag::Green),
-        complete: count(Rag::Complete),
-        overdue: mine
-            .iter()
-            .filter(|a| a.entry.is_overdue(today))
-            .map(|a| {
-                format!(
-                    "{}: {} (due {})",
-                    a.entry.reference,
-                    a.entry.action,
-                    crate::dates::date(a.entry.due)
-                )
-            })
-            .collect(),
-    }
-}
-
-/// The chart of the actions' RAG status at each month end, from their history.
-async fn chart(state: &AppState, filter: &NextStepFilter, title: &str) -> Result<String, AppError> {
-    let changes: Vec<(ActionId, NaiveDate, Rag)> = state
-        .store
-        .next_step_rag_changes(filter)
-        .await?
-        .into_iter()
-        .map(|(action, at, rag)| (action, at.date_naive(), rag))
-        .collect();
-    Ok(progress_svg(&rag_by_month(&changes, state.today()), title))
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "pages/progress/region.html")]
 pub struct RegionPage {
@@ -169,36 +104,31 @@ pub async fn show_region(
     visitor: Visitor,
     Query(query): Query<ProgrammeQuery>,
 ) -> Result<Response, AppError> {
-    let principal = visitor.authorise(&Action::ViewProgress)?;
-    if visitor.authorise(&Action::ViewRegionalProgress).is_err() {
+    let region = match progress::progress(
+        &state.store,
+        visitor.principal.as_ref(),
+        query.programme(),
+        state.today(),
+    )
+    .await?
+    {
+        ProgressView::Region(region) => region,
         // An LA lead's progress is their own area's.
-        return match principal.led_authorities().next() {
-            Some(slug) => Ok(see_other(&format!(
+        ProgressView::OwnArea(slug) => {
+            return Ok(see_other(&format!(
                 "/progress/areas/{slug}{}",
                 query.suffix()
-            ))),
-            None => Err(AppError::Forbidden),
-        };
-    }
-    let filter = query.filter();
-    let actions = state.store.next_steps(&filter).await?;
-    let today = state.today();
-    let areas: Vec<AreaSummary> = current_authorities(&state)
-        .await?
-        .iter()
-        .map(|area| summarise(area, &actions, today))
-        .collect();
-    let totals = AreaSummary::total_of(&areas);
+            )));
+        }
+    };
     Ok(RegionPage {
         chrome: Chrome::new(&visitor, "Progress across the region", NAV),
-        chart: chart(
-            &state,
-            &filter,
+        chart: progress_svg(
+            &region.months,
             "Actions across the region by RAG status, month by month",
-        )
-        .await?,
-        areas,
-        totals,
+        ),
+        areas: region.areas,
+        totals: region.totals,
         filter_action: "/progress".into(),
         programmes: query.items(),
         suffix: query.suffix(),
@@ -226,32 +156,28 @@ struct ActivityGroup {
     rows: Vec<ActionRow>,
 }
 
-/// The area's actions grouped by the activity they answer, in the order they came.
-fn group_by_activity(actions: &[PlannedAction], today: NaiveDate) -> Vec<ActivityGroup> {
-    let mut groups: Vec<(ActivityRef, Vec<ActionRow>)> = Vec::new();
-    for planned in actions {
-        let row = ActionRow {
-            href: format!("/progress/actions/{}", planned.id),
-            reference: planned.entry.reference.clone(),
-            action: planned.entry.action.clone(),
-            owner: planned.entry.owner.clone(),
-            due: crate::dates::date(planned.entry.due),
-            rag: planned.entry.rag,
-            overdue: planned.entry.is_overdue(today),
-        };
-        match groups.iter_mut().find(|(a, _)| a.id == planned.activity.id) {
-            Some((_, rows)) => rows.push(row),
-            None => groups.push((planned.activity.clone(), vec![row])),
-        }
-    }
-    groups
+/// The area's actions by the activity they answer, each group captioned uniquely on the page.
+fn activity_groups(activities: Vec<ActivityActions>) -> Vec<ActivityGroup> {
+    activities
         .into_iter()
         .enumerate()
-        .map(|(n, (activity, rows))| ActivityGroup {
-            heading: activity.title,
-            programme: activity.programme.label(),
+        .map(|(n, group)| ActivityGroup {
+            heading: group.activity.title,
+            programme: group.activity.programme.label(),
             caption_id: format!("actions-caption-{n}"),
-            rows,
+            rows: group
+                .actions
+                .into_iter()
+                .map(|(planned, overdue)| ActionRow {
+                    href: format!("/progress/actions/{}", planned.id),
+                    reference: planned.entry.reference,
+                    action: planned.entry.action,
+                    owner: planned.entry.owner,
+                    due: crate::dates::date(planned.entry.due),
+                    rag: planned.entry.rag,
+                    overdue,
+                })
+                .collect(),
         })
         .collect()
 }
@@ -276,35 +202,26 @@ pub async fn show_area(
     Query(query): Query<ProgrammeQuery>,
 ) -> Result<AreaPage, AppError> {
     let slug = AuthoritySlug::parse(&slug).map_err(|_| AppError::NotFound)?;
-    visitor.authorise(&Action::ViewAreaProgress(slug.clone()))?;
-    let area = state
-        .store
-        .authority(&slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let filter = NextStepFilter {
-        area: Some(slug.clone()),
-        programme: query.programme(),
-    };
-    let actions = state.store.next_steps(&filter).await?;
-    let today = state.today();
+    let area = progress::area_progress(
+        &state.store,
+        visitor.principal.as_ref(),
+        &slug,
+        query.programme(),
+        state.today(),
+    )
+    .await?;
     Ok(AreaPage {
-        chrome: Chrome::new(&visitor, format!("Progress: {}", area.name), NAV),
-        back: visitor
-            .authorise(&Action::ViewRegionalProgress)
-            .is_ok()
-            .then_some("/progress"),
-        summary: summarise(&area, &actions, today),
-        groups: group_by_activity(&actions, today),
-        chart: chart(
-            &state,
-            &filter,
-            &format!("{}: actions by RAG status, month by month", area.name),
-        )
-        .await?,
+        chrome: Chrome::new(&visitor, format!("Progress: {}", area.area.name), NAV),
+        back: area.sees_region.then_some("/progress"),
+        summary: area.summary,
+        groups: activity_groups(area.activities),
+        chart: progress_svg(
+            &area.months,
+            &format!("{}: actions by RAG status, month by month", area.area.name),
+        ),
         filter_action: format!("/progress/areas/{slug}"),
         programmes: query.items(),
-        name: area.name,
+        name: area.area.name,
     })
 }
 
@@ -343,37 +260,25 @@ pub async fn show_action(
     visitor: Visitor,
     Id(id): Id<ActionId>,
 ) -> Result<ActionPage, AppError> {
-    let planned = state.store.action(id).await?.ok_or(AppError::NotFound)?;
-    visitor.authorise(&Action::ViewAreaProgress(planned.authority.clone()))?;
-    let area = state
-        .store
-        .authority(&planned.authority)
-        .await?
-        .map_or_else(|| planned.authority.to_string(), |a| a.name);
-    let theme = state
-        .store
-        .themes()
-        .await?
-        .into_iter()
-        .find(|theme| theme.code == planned.entry.theme)
-        .map_or_else(|| planned.entry.theme.to_string(), |theme| theme.label);
-    let history = state.store.action_history(id).await?;
-    // Those who keep the area's next steps are sent on to the plan; others only read it here.
-    let keeps_plan = visitor.may(&Action::KeepNextSteps(planned.authority.clone()));
+    let seen =
+        progress::action_progress(&state.store, visitor.principal.as_ref(), id, state.today())
+            .await?;
     Ok(ActionPage {
-        chrome: Chrome::new(&visitor, format!("Action {}", planned.entry.reference), NAV),
-        back: format!("/progress/areas/{}", planned.authority),
-        area,
-        details: details(&planned.entry, &theme),
-        overdue: planned.entry.is_overdue(state.today()),
-        progress: planned.entry.progress.iter().rev().cloned().collect(),
-        history: history.into_iter().rev().collect(),
-        plan_href: planned
-            .activity
-            .challenge
-            .filter(|_| keeps_plan)
+        chrome: Chrome::new(
+            &visitor,
+            format!("Action {}", seen.action.entry.reference),
+            NAV,
+        ),
+        back: format!("/progress/areas/{}", seen.action.authority),
+        area: seen.area_name,
+        details: details(&seen.action.entry, &seen.theme),
+        overdue: seen.overdue,
+        progress: seen.progress,
+        history: seen.history,
+        plan_href: seen
+            .kept_in_plan
             .map(|challenge| format!("/challenges/{challenge}/actions")),
-        action: planned,
+        action: seen.action,
     })
 }
 
@@ -399,13 +304,9 @@ pub async fn download_workbook(
     visitor: Visitor,
     Query(query): Query<ProgrammeQuery>,
 ) -> Result<Response, AppError> {
-    visitor.authorise(&Action::ViewRegionalProgress)?;
-    let actions = state.store.next_steps(&query.filter()).await?;
-    let names: BTreeMap<String, String> = current_authorities(&state)
-        .await?
-        .into_iter()
-        .map(|area| (area.slug.to_string(), area.name))
-        .collect();
+    let (actions, names) =
+        progress::region_actions(&state.store, visitor.principal.as_ref(), query.programme())
+            .await?;
     let bytes = regional_workbook(&actions, &names)
         .map_err(|error| AppError::Internal(error.to_string()))?;
     Ok(attachment(
@@ -420,24 +321,15 @@ pub async fn download_board_pack(
     visitor: Visitor,
     Query(query): Query<ProgrammeQuery>,
 ) -> Result<Response, AppError> {
-    visitor.authorise(&Action::ViewRegionalProgress)?;
-    let filter = query.filter();
-    let actions = state.store.next_steps(&filter).await?;
     let today = state.today();
-    let areas: Vec<AreaSummary> = current_authorities(&state)
-        .await?
-        .iter()
-        .map(|area| summarise(area, &actions, today))
-        .collect();
-    let changes: Vec<(ActionId, NaiveDate, Rag)> = state
-        .store
-        .next_step_rag_changes(&filter)
-        .await?
-        .into_iter()
-        .map(|(action, at, rag)| (action, at.date_naive(), rag))
-        .collect();
-    let months = rag_by_month(&changes, today);
-    let bytes = board_pack(&areas, months, query.programme(), today)
+    let region = progress::region_progress(
+        &state.store,
+        visitor.principal.as_ref(),
+        query.programme(),
+        today,
+    )
+    .await?;
+    let bytes = board_pack(&region.areas, region.months, query.programme(), today)
         .map_err(|error| AppError::Internal(error.to_string()))?;
     let name = format!("board-pack{}-{today}.pptx", query.file_part());
     Ok(attachment(PPTX, &name, bytes))

@@ -1,12 +1,15 @@
 //! The statements a signed-in page sends to the database, counted by the store: the board's and
 //! the co-ordinator's progress and dashboard pages stay within a fixed number of queries, and
-//! that number does not grow with the challenges or actions the region holds (no query per row).
+//! that number does not grow with the challenges or actions the region holds (no query per row);
+//! an area's page and the board's list of events and cycles do not grow with those either.
 
 use axum::http::StatusCode;
 use domain::lifecycle::ChallengeState;
 
+use super::support::biennial_fixture::cycle_in_planning;
 use super::support::challenge_fixture::challenge_in;
 use super::support::findings_fixture::next_steps_challenge;
+use super::support::overview_fixture::open_event;
 use super::support::{Browser, TestApp, Who};
 
 /// The statements one GET of `path` sends, after checking it answers 200.
@@ -59,5 +62,33 @@ crate::app_test!(
         challenge_in(&app.store, "leicestershire", ChallengeState::Scoping).await;
         let more = counts(&app).await;
         assert_eq!(few, more, "statements grew with the rows");
+    }
+);
+
+/// The board's statements for an area's page (with its events and cycles panel) and for the
+/// list of events and cycles.
+async fn programme_counts(app: &TestApp) -> Vec<(&'static str, u64)> {
+    let mut browser = app.browser_as(Who::Board).await;
+    let mut counts = Vec::new();
+    for path in ["/authorities/derby", "/progress/programmes"] {
+        counts.push((path, statements_of(app, &mut browser, path).await));
+    }
+    counts
+}
+
+crate::app_test!(
+    the_programme_pages_send_the_same_statements_however_many_events_and_cycles,
+    |app: TestApp| async move {
+        open_event(&app.store, "Preparing for adulthood").await;
+        cycle_in_planning(&app.store, 2026, &["derby", "leicester", "rutland"]).await;
+        let few = programme_counts(&app).await;
+
+        // Before the read models: the area's panel read each event's nominations and each
+        // cycle whole with its offers, one activity at a time.
+        open_event(&app.store, "Early help").await;
+        open_event(&app.store, "Alternative provision").await;
+        cycle_in_planning(&app.store, 2028, &["derby", "nottingham", "rutland"]).await;
+        let more = programme_counts(&app).await;
+        assert_eq!(few, more, "statements grew with the events and cycles");
     }
 );

@@ -1,0 +1,363 @@
+//! The signed-in home page as a read model: for each role the principal holds, what waits on
+//! them now and the figures of the pages they keep coming back to. The page words and links
+//! each part; what counts (which returns are still to send, whether a reviewer is on a team,
+//! which roles see which part) is decided here.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::application::ApplicationStatus;
+use domain::pool::MemberStatus;
+use domain::programme::ReturnStanding;
+use domain::{Action, AuthoritySlug, Principal, Role, authorise};
+use store::{
+    ActionCounts, Authority, NextStepsDue, OverdueArea, OwedReturn, PoolFilter, ReturnFilter,
+    Store, TrainingDemand, WorkItem,
+};
+
+use crate::reads::Unreadable;
+
+/// The dashboard of one principal: a part per role, in the order the principal holds them.
+#[derive(Debug)]
+pub struct Dashboard {
+    pub name: String,
+    pub roles: Vec<RoleWork>,
+}
+
+/// One role's part of the dashboard.
+#[derive(Debug)]
+pub enum RoleWork {
+    Coordinator(CoordinatorWork),
+    ProjectManager(ProjectManagerWork),
+    LaLead(LeadWork),
+    Reviewer(ReviewerWork),
+    Board(BoardWork),
+}
+
+/// The co-ordinator runs the scheme: its to-do list, accounts, mail, guidance and the region.
+#[derive(Debug)]
+pub struct CoordinatorWork {
+    pub to_do: Vec<WorkItem>,
+    pub accounts: usize,
+    /// Accounts whose invitation has not been accepted yet.
+    pub invitations_waiting: usize,
+    /// Failures among the newest emails the outbox page lists.
+    pub failed_emails: usize,
+    pub guidance_published: bool,
+    pub region_actions: ActionCounts,
+}
+
+/// The outbox page lists the newest 500 emails; the dashboard counts the failures among those.
+const OUTBOX_PAGE_EMAILS: u64 = 500;
+
+/// The project manager runs the pool: its to-do list, applications, members and training.
+#[derive(Debug)]
+pub struct ProjectManagerWork {
+    pub to_do: Vec<WorkItem>,
+    pub applications_waiting: usize,
+    pub active_members: usize,
+    pub training: TrainingDemand,
+}
+
+/// An LA lead's areas and what they owe.
+#[derive(Debug)]
+pub struct LeadWork {
+    pub to_do: Vec<WorkItem>,
+    /// The returns the lead's areas have not sent yet, soonest first.
+    pub returns_to_send: Vec<ReturnToSend>,
+    pub next_steps_due: Vec<NextStepsDue>,
+    /// Each area the lead leads, in the region's order, with its open and overdue actions.
+    pub areas: Vec<(Authority, ActionCounts)>,
+}
+
+/// A return not sent yet: due by `due` (its extended date if it has one), overdue once past.
+#[derive(Debug)]
+pub struct ReturnToSend {
+    pub owed: OwedReturn,
+    pub due: NaiveDate,
+    pub overdue: bool,
+}
+
+/// A reviewer's to-do list, and whether they are on an open challenge's team at all.
+#[derive(Debug)]
+pub struct ReviewerWork {
+    pub to_do: Vec<WorkItem>,
+    pub on_a_team: bool,
+}
+
+/// The board watches the region: the areas with overdue actions and the region's counts.
+#[derive(Debug)]
+pub struct BoardWork {
+    pub overdue_areas: Vec<OverdueArea>,
+    pub region_actions: ActionCounts,
+}
+
+/// The principal's dashboard on `today` (`now` for how long people have waited for training).
+pub async fn dashboard(
+    store: &Store,
+    principal: Option<&Principal>,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Dashboard, Unreadable> {
+    authorise(principal, &Action::ViewDashboard)?;
+    let principal = principal.ok_or(domain::Denied::SignInRequired)?;
+    let mut roles = Vec::new();
+    for role in principal.roles() {
+        roles.push(match role {
+            Role::Coordinator => RoleWork::Coordinator(coordinator_work(store, today).await?),
+            Role::ProjectManager => {
+                RoleWork::ProjectManager(project_manager_work(store, now).await?)
+            }
+            Role::LaLead => RoleWork::LaLead(lead_work(store, principal, today).await?),
+            Role::Reviewer => {
+                RoleWork::Reviewer(ReviewerWork {
+                    to_do: store.reviewer_work(principal.user_id, today).await?,
+                    on_a_team: store.seats_of_user(principal.user_id).await?.iter().any(
+                        |(challenge, seat)| challenge.state.is_open() && seat.status.is_on_team(),
+                    ),
+                })
+            }
+            Role::Board => RoleWork::Board(BoardWork {
+                overdue_areas: store.overdue_areas(today).await?,
+                region_actions: store.action_counts(None, today).await?,
+            }),
+        });
+    }
+    Ok(Dashboard {
+        name: principal.name.clone(),
+        roles,
+    })
+}
+
+async fn coordinator_work(store: &Store, today: NaiveDate) -> Result<CoordinatorWork, Unreadable> {
+    let (accounts, invitations_waiting) = store.account_counts().await?;
+    let failed_emails = store.failed_among_latest(OUTBOX_PAGE_EMAILS).await?;
+    let guidance_published = !store.guidance_versions().await?.is_empty();
+    let region_actions = store.action_counts(None, today).await?;
+    Ok(CoordinatorWork {
+        to_do: store.scheme_work().await?,
+        accounts,
+        invitations_waiting,
+        failed_emails,
+        guidance_published,
+        region_actions,
+    })
+}
+
+async fn project_manager_work(
+    store: &Store,
+    now: DateTime<Utc>,
+) -> Result<ProjectManagerWork, Unreadable> {
+    let to_do = store.scheme_work().await?;
+    let applications_waiting = store
+        .applications(&[ApplicationStatus::Submitted])
+        .await?
+        .len();
+    let active_members = store
+        .search_pool(&PoolFilter {
+            status: Some(MemberStatus::Active),
+            ..PoolFilter::default()
+        })
+        .await?
+        .len();
+    Ok(ProjectManagerWork {
+        to_do,
+        applications_waiting,
+        active_members,
+        training: store.training_demand(now).await?,
+    })
+}
+
+async fn lead_work(
+    store: &Store,
+    principal: &Principal,
+    today: NaiveDate,
+) -> Result<LeadWork, Unreadable> {
+    let led: Vec<AuthoritySlug> = principal.led_authorities().cloned().collect();
+    let mut areas = Vec::new();
+    for authority in store.authorities().await? {
+        if led.contains(&authority.slug) {
+            let counts = store.action_counts(Some(&authority.slug), today).await?;
+            areas.push((authority, counts));
+        }
+    }
+    Ok(LeadWork {
+        to_do: store.lead_work(principal.user_id, &led).await?,
+        returns_to_send: returns_to_send(store, &led, today).await?,
+        next_steps_due: store.next_steps_due(&led, today).await?,
+        areas,
+    })
+}
+
+/// The returns `areas` have not yet sent, from every programme, soonest first.
+async fn returns_to_send(
+    store: &Store,
+    areas: &[AuthoritySlug],
+    today: NaiveDate,
+) -> Result<Vec<ReturnToSend>, Unreadable> {
+    let mut owed = Vec::new();
+    for area in areas {
+        let filter = ReturnFilter {
+            area: Some(area.clone()),
+            programme: None,
+        };
+        owed.extend(store.returns(&filter).await?);
+    }
+    Ok(still_to_send(owed, today))
+}
+
+/// Of `owed`, those not submitted, soonest due first (by the extended date where there is one).
+fn still_to_send(mut owed: Vec<OwedReturn>, today: NaiveDate) -> Vec<ReturnToSend> {
+    owed.sort_by_key(|owed| owed.extended_to.unwrap_or(owed.due));
+    owed.into_iter()
+        .filter_map(|owed| {
+            let (due, overdue) = match owed.standing(today) {
+                ReturnStanding::Submitted => return None,
+                ReturnStanding::Outstanding(due) => (due, false),
+                ReturnStanding::Overdue(due) => (due, true),
+            };
+            Some(ReturnToSend { owed, due, overdue })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::Programme;
+    use domain::programme::ReturnKind;
+    use store::NewReturn;
+
+    use super::*;
+    use crate::read_model_fixtures::{account, day, grant, made_at, slug};
+
+    /// Derby owes a return of `kind` for a new thematic activity, due `due`.
+    async fn owe(
+        store: &Store,
+        by: &Principal,
+        title: &str,
+        kind: ReturnKind,
+        due: NaiveDate,
+    ) -> OwedReturn {
+        let activity = store
+            .create_programme_activity(Programme::Thematic, title, &[slug("derby")], by, made_at())
+            .await
+            .expect("activity");
+        let new = NewReturn {
+            activity,
+            area: slug("derby"),
+            kind,
+            owner: None,
+            due,
+        };
+        let id = store.owe_return(&new, by, made_at()).await.expect("owed");
+        store
+            .owed_return(id)
+            .await
+            .expect("read")
+            .expect("a return")
+    }
+
+    store::store_test!(
+        a_lead_sends_what_is_not_submitted_soonest_first_overdue_past_any_extension,
+        |store: Store| async move {
+            let pm = account(
+                &store,
+                "Jo Bennett",
+                vec![grant(Role::ProjectManager, None)],
+            )
+            .await;
+            let lead = account(&store, "Dev Lead", vec![grant(Role::LaLead, Some("derby"))]).await;
+            let later = owe(&store, &pm, "Later", ReturnKind::SelfAssessment, day(9, 10)).await;
+            let extended = owe(
+                &store,
+                &pm,
+                "Extended",
+                ReturnKind::SelfAssessment,
+                day(6, 1),
+            )
+            .await;
+            store
+                .extend_return(extended.id, day(9, 5), "a new director", &pm, made_at())
+                .await
+                .expect("extended");
+            let late = owe(&store, &pm, "Late", ReturnKind::SelfAssessment, day(6, 15)).await;
+            let sent = owe(&store, &pm, "Sent", ReturnKind::SelfAssessment, day(5, 1)).await;
+            store
+                .submit_return(sent.id, &lead, made_at())
+                .await
+                .expect("submitted");
+
+            let today = day(7, 1);
+            let board = dashboard(&store, Some(&lead), today, made_at())
+                .await
+                .expect("dashboard");
+            let [RoleWork::LaLead(work)] = board.roles.as_slice() else {
+                panic!("an LA lead sees the lead's part only: {:?}", board.roles);
+            };
+            let sending: Vec<_> = work
+                .returns_to_send
+                .iter()
+                .map(|r| (r.owed.id, r.due, r.overdue))
+                .collect();
+            assert_eq!(
+                sending,
+                [
+                    (late.id, day(6, 15), true),
+                    (extended.id, day(9, 5), false),
+                    (later.id, day(9, 10), false),
+                ]
+            );
+            assert_eq!(
+                work.areas
+                    .iter()
+                    .map(|(area, _)| area.slug.to_string())
+                    .collect::<Vec<_>>(),
+                ["derby"]
+            );
+        }
+    );
+
+    store::store_test!(
+        each_role_held_has_its_part_in_order_and_nobody_signed_out_has_one,
+        |store: Store| async move {
+            let both = account(
+                &store,
+                "Sam Both",
+                vec![grant(Role::Board, None), grant(Role::Reviewer, None)],
+            )
+            .await;
+            let today = day(7, 1);
+            let seen = dashboard(&store, Some(&both), today, made_at())
+                .await
+                .expect("dashboard");
+            assert_eq!(seen.name, "Sam Both");
+            let parts: Vec<_> = seen
+                .roles
+                .iter()
+                .map(|part| match part {
+                    RoleWork::Coordinator(_) => "coordinator",
+                    RoleWork::ProjectManager(_) => "project manager",
+                    RoleWork::LaLead(_) => "lead",
+                    RoleWork::Reviewer(work) => {
+                        assert!(!work.on_a_team, "a reviewer with no seat is on no team");
+                        "reviewer"
+                    }
+                    RoleWork::Board(_) => "board",
+                })
+                .collect();
+            let expected: Vec<_> = both
+                .roles()
+                .into_iter()
+                .map(|role| match role {
+                    Role::Board => "board",
+                    Role::Reviewer => "reviewer",
+                    other => panic!("{other:?} was not granted"),
+                })
+                .collect();
+            assert_eq!(expected.len(), 2);
+            assert_eq!(parts, expected);
+            assert!(matches!(
+                dashboard(&store, None, today, made_at()).await,
+                Err(Unreadable::Denied(domain::Denied::SignInRequired))
+            ));
+        }
+    );
+}
