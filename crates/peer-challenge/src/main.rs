@@ -29,6 +29,11 @@ use domain::{AuthoritySlug, EmailAddress, NewPassword, PersonName, Role, RoleGra
 
 use crate::config::Config;
 
+/// Freed memory goes back to the system soon after (see `Cargo.toml`): an idle server stays
+/// small however many sign-ins it has checked.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "peer-challenge",
