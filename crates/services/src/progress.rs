@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use domain::next_steps::{ProgressNote, Rag, rag_by_month};
 use domain::programme::ActivityRef;
 use domain::{Action, ActionId, AuthoritySlug, ChallengeId, Principal, Programme, authorise};
-use store::{ActionChange, Authority, NextStepFilter, PlannedAction, Store};
+use store::{ActionChange, ActionStanding, Authority, NextStepFilter, PlannedAction, Store};
 
 use crate::action_plans::AreaSummary;
 use crate::dates::date;
@@ -67,11 +67,11 @@ pub async fn region_progress(
         area: None,
         programme,
     };
-    let actions = store.next_steps(&filter).await?;
+    let standings = store.next_step_standings(&filter).await?;
     let areas: Vec<AreaSummary> = current_authorities(store)
         .await?
         .iter()
-        .map(|area| summarise(area, &actions, today))
+        .map(|area| summarise(area, &standings, today))
         .collect();
     Ok(RegionProgress {
         totals: AreaSummary::total_of(&areas),
@@ -137,7 +137,11 @@ pub async fn area_progress(
     };
     let actions = store.next_steps(&filter).await?;
     Ok(AreaProgress {
-        summary: summarise(&authority, &actions, today),
+        summary: summarise(
+            &authority,
+            &actions.iter().map(ActionStanding::from).collect::<Vec<_>>(),
+            today,
+        ),
         months: months(store, &filter, today).await?,
         activities: by_activity(actions, today),
         area: authority,
@@ -224,12 +228,12 @@ async fn months(
 }
 
 /// `area`'s share of `actions`: how many in each RAG status, and the overdue ones by name.
-fn summarise(area: &Authority, actions: &[PlannedAction], today: NaiveDate) -> AreaSummary {
-    let mine: Vec<&PlannedAction> = actions
+fn summarise(area: &Authority, actions: &[ActionStanding], today: NaiveDate) -> AreaSummary {
+    let mine: Vec<&ActionStanding> = actions
         .iter()
         .filter(|a| a.authority == area.slug)
         .collect();
-    let count = |rag: Rag| mine.iter().filter(|a| a.entry.rag == rag).count();
+    let count = |rag: Rag| mine.iter().filter(|a| a.rag == rag).count();
     AreaSummary {
         slug: area.slug.to_string(),
         name: area.name.clone(),
@@ -240,15 +244,8 @@ fn summarise(area: &Authority, actions: &[PlannedAction], today: NaiveDate) -> A
         complete: count(Rag::Complete),
         overdue: mine
             .iter()
-            .filter(|a| a.entry.is_overdue(today))
-            .map(|a| {
-                format!(
-                    "{}: {} (due {})",
-                    a.entry.reference,
-                    a.entry.action,
-                    date(a.entry.due)
-                )
-            })
+            .filter(|a| a.rag.is_overdue(a.due, today))
+            .map(|a| format!("{}: {} (due {})", a.reference, a.action, date(a.due)))
             .collect(),
     }
 }

@@ -69,7 +69,9 @@ pub use findings::{Author, EvidenceNote, Finding, FindingComment};
 pub use guidance::{GuidanceDocument, GuidanceSummary, NewGuidance};
 pub use indicators::{ImportSummary, IndicatorRelease, PublishedValue};
 pub use inspections::RecordedInspection;
-pub use next_steps::{ActionChange, ActionCounts, NextStepFilter, PlanApplied, PlannedAction};
+pub use next_steps::{
+    ActionChange, ActionCounts, ActionStanding, NextStepFilter, PlanApplied, PlannedAction,
+};
 pub use outbox::{EmailAttachment, NewEmail, OutboxEmail, OutboxStatus};
 pub use pool::{HomeFilter, PoolFilter, PoolMember};
 pub use pool_import::ImportedMember;

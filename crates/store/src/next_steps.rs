@@ -46,6 +46,29 @@ pub struct ActionChange {
     pub summary: String,
 }
 
+/// Where an action stands, for counts and the overdue list: what the region's page needs of
+/// each action, read without its other fields, notes or history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionStanding {
+    pub authority: AuthoritySlug,
+    pub reference: String,
+    pub action: String,
+    pub rag: Rag,
+    pub due: NaiveDate,
+}
+
+impl From<&PlannedAction> for ActionStanding {
+    fn from(planned: &PlannedAction) -> Self {
+        Self {
+            authority: planned.authority.clone(),
+            reference: planned.entry.reference.clone(),
+            action: planned.entry.action.clone(),
+            rag: planned.entry.rag,
+            due: planned.entry.due,
+        }
+    }
+}
+
 /// Which next steps the board asks for: one area's or all, one programme's or all.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NextStepFilter {
@@ -587,8 +610,13 @@ impl Store {
         &self,
         filter: &NextStepFilter,
     ) -> Result<Vec<(ActionId, DateTime<Utc>, Rag)>, StoreError> {
-        // One statement: the board's chart asks this on every view of the progress page.
+        // One statement of three columns: the board's chart asks this on every view of the
+        // progress page.
         action_history::Entity::find()
+            .select_only()
+            .column(action_history::Column::ActionId)
+            .column(action_history::Column::At)
+            .column(action_history::Column::Rag)
             .filter(
                 action_history::Column::ActionId.in_subquery(
                     filtered(filter)
@@ -598,12 +626,44 @@ impl Store {
                 ),
             )
             .order_by_asc(action_history::Column::At)
+            .into_tuple::<(Uuid, DateTime<Utc>, String)>()
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|row| {
-                let rag = Rag::parse(&row.rag).ok_or_else(|| StoreError::corrupt(&row.rag))?;
-                Ok((ActionId::from_uuid(row.action_id), row.at, rag))
+            .map(|(action, at, rag)| {
+                let rag = Rag::parse(&rag).ok_or_else(|| StoreError::corrupt(&rag))?;
+                Ok((ActionId::from_uuid(action), at, rag))
+            })
+            .collect()
+    }
+
+    /// Where each action the filter selects stands, by area then reference, in one statement
+    /// of five columns: the region's counts and overdue list on every view of its page.
+    pub async fn next_step_standings(
+        &self,
+        filter: &NextStepFilter,
+    ) -> Result<Vec<ActionStanding>, StoreError> {
+        filtered(filter)
+            .select_only()
+            .column(action::Column::AuthoritySlug)
+            .column(action::Column::Reference)
+            .column(action::Column::Action)
+            .column(action::Column::Rag)
+            .column(action::Column::DueDate)
+            .order_by_asc(action::Column::AuthoritySlug)
+            .order_by_asc(action::Column::Reference)
+            .into_tuple::<(String, String, String, String, NaiveDate)>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|(authority, reference, action, rag, due)| {
+                Ok(ActionStanding {
+                    authority: AuthoritySlug::parse(&authority).map_err(StoreError::corrupt)?,
+                    rag: Rag::parse(&rag).ok_or_else(|| StoreError::corrupt(&rag))?,
+                    reference,
+                    action,
+                    due,
+                })
             })
             .collect()
     }

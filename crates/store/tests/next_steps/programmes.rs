@@ -3,7 +3,7 @@
 //! board's reads filtering by programme and area.
 
 use domain::Programme;
-use store::{NextStepFilter, StoreError};
+use store::{ActionStanding, NextStepFilter, StoreError};
 
 use super::*;
 
@@ -126,6 +126,26 @@ store_test!(
                 .len(),
             2
         );
+        // The region's counts read only where each action stands: the same actions, the
+        // same standing, as reading them whole.
+        for filter in [
+            NextStepFilter::default(),
+            NextStepFilter {
+                area: None,
+                programme: Some(Programme::Thematic),
+            },
+            filter,
+        ] {
+            let whole = store.next_steps(&filter).await.expect("actions");
+            let mut expected: Vec<ActionStanding> =
+                whole.iter().map(ActionStanding::from).collect();
+            expected
+                .sort_by(|a, b| (&a.authority, &a.reference).cmp(&(&b.authority, &b.reference)));
+            assert_eq!(
+                store.next_step_standings(&filter).await.expect("standings"),
+                expected
+            );
+        }
 
         let activity = store
             .programme_activity(event)
