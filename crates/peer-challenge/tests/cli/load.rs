@@ -269,6 +269,18 @@ impl Load {
 
     pub fn finish(self) -> Tally {
         self.stop.store(true, Ordering::Relaxed);
+        self.join()
+    }
+
+    /// The tally once the server has been killed: no stop is asked for, so every writer goes
+    /// on until its next request fails. (Asking them to stop raced with the kill: a writer
+    /// between two requests could see the stop first, on a busy machine, and never meet the
+    /// dead server.)
+    pub fn finish_after_kill(self) -> Tally {
+        self.join()
+    }
+
+    fn join(self) -> Tally {
         for writer in self.writers {
             writer.join().expect("a writer thread");
         }
