@@ -229,6 +229,7 @@ pub async fn generate_pairing(
         .store
         .save_biennial_pairing(
             cycle.id,
+            &cycle.pairs,
             &pairs,
             Some(seed),
             format!("pairing of {} areas drawn with seed {seed}", pairs.len()),
@@ -340,7 +341,15 @@ pub async fn swap_pairs(
     };
     scheme
         .store
-        .save_biennial_pairing(cycle.id, &pairs, None, summary, principal, now)
+        .save_biennial_pairing(
+            cycle.id,
+            &cycle.pairs,
+            &pairs,
+            None,
+            summary,
+            principal,
+            now,
+        )
         .await?;
     Ok(())
 }
@@ -397,7 +406,7 @@ pub async fn publish_pairing(
     );
     scheme
         .store
-        .publish_biennial_pairing(cycle.id, emails, principal, now)
+        .publish_biennial_pairing(cycle.id, &cycle.pairs, emails, principal, now)
         .await?;
     Ok(())
 }

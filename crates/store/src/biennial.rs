@@ -194,7 +194,10 @@ async fn cycle_in(
     allowed: fn(CycleState) -> bool,
     refusal: &'static str,
 ) -> Result<cycle::Model, StoreError> {
+    // Held for the transaction: on PostgreSQL another change to the cycle waits for this one
+    // to commit, then reads what it left (SQLite's writers take turns anyway).
     let row = cycle::Entity::find_by_id(id.as_uuid())
+        .lock_exclusive()
         .one(db)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -202,6 +205,34 @@ async fn cycle_in(
         Ok(row)
     } else {
         Err(StoreError::Conflict(refusal))
+    }
+}
+
+/// Refused unless the cycle's pairing is still `seen`, the pairing the caller read and made
+/// its change or its emails from: someone else's change since is never overwritten or
+/// published unseen. Call it after [`cycle_in`], which holds the cycle for the transaction.
+async fn pairing_as_seen(
+    db: &impl ConnectionTrait,
+    id: ProgrammeActivityId,
+    seen: &[StoredPair],
+) -> Result<(), StoreError> {
+    let mut stored: Vec<StoredPair> = pair::Entity::find()
+        .filter(pair::Column::CycleId.eq(id.as_uuid()))
+        .all(db)
+        .await?
+        .iter()
+        .map(pair_of)
+        .collect::<Result<_, _>>()?;
+    let mut seen = seen.to_vec();
+    for pairs in [&mut stored, &mut seen] {
+        pairs.sort_by(|a, b| a.pair.challenger.cmp(&b.pair.challenger));
+    }
+    if stored == seen {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict(
+            "the pairing has changed since the page was opened: look at it again",
+        ))
     }
 }
 
@@ -495,10 +526,13 @@ impl Store {
 
     /// A pairing for a cycle in planning, replacing any before: the engine's (with its seed)
     /// or one changed by hand (`seed` None keeps the seed it was drawn with). Audited with
-    /// `summary`, which names an override and its reason when there is one.
+    /// `summary`, which names an override and its reason when there is one. `seen` is the
+    /// pairing the change was made from: refused if it has changed since (two swaps at once
+    /// never lose one).
     pub async fn save_biennial_pairing(
         &self,
         id: ProgrammeActivityId,
+        seen: &[StoredPair],
         pairs: &[StoredPair],
         seed: Option<u64>,
         summary: String,
@@ -513,6 +547,7 @@ impl Store {
             "the pairing is fixed once published",
         )
         .await?;
+        pairing_as_seen(&txn, id, seen).await?;
         write_pairs(&txn, id, pairs).await?;
         let action = if seed.is_some() {
             "biennial.pairing_generated"
@@ -531,20 +566,26 @@ impl Store {
     }
 
     /// Publishes the pairing (planning → pairing published) with the emails telling each area.
+    /// `seen` is the pairing the emails were written from: refused if it has changed since, so
+    /// what the areas are told is what is published.
     pub async fn publish_biennial_pairing(
         &self,
         id: ProgrammeActivityId,
+        seen: &[StoredPair],
         emails: Vec<NewEmail>,
         by: &Principal,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let txn = self.begin_write().await?;
-        let has_pairs = pair::Entity::find()
-            .filter(pair::Column::CycleId.eq(id.as_uuid()))
-            .one(&txn)
-            .await?
-            .is_some();
-        if !has_pairs {
+        cycle_in(
+            &txn,
+            id,
+            CycleState::may_change_pairing,
+            "the cycle has moved on since the page was opened",
+        )
+        .await?;
+        pairing_as_seen(&txn, id, seen).await?;
+        if seen.is_empty() {
             return Err(StoreError::Conflict("there is no pairing to publish yet"));
         }
         move_state(

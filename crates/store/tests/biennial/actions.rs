@@ -73,11 +73,11 @@ store_test!(
             stored("rutland", "derby"),
         ];
         store
-            .save_biennial_pairing(id, &ring, Some(1), "generated".into(), &s.pm, at(1))
+            .save_biennial_pairing(id, &[], &ring, Some(1), "generated".into(), &s.pm, at(1))
             .await
             .expect("paired");
         store
-            .publish_biennial_pairing(id, vec![], &s.pm, at(2))
+            .publish_biennial_pairing(id, &ring, vec![], &s.pm, at(2))
             .await
             .expect("published");
         let owed = |store: Store| async move {

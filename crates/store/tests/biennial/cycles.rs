@@ -75,7 +75,7 @@ store_test!(
             .await
             .expect("updated");
         store
-            .save_biennial_pairing(id, &ring(), Some(7), "generated".into(), &s.pm, at(3))
+            .save_biennial_pairing(id, &[], &ring(), Some(7), "generated".into(), &s.pm, at(3))
             .await
             .expect("paired");
         let cycle = store
@@ -93,12 +93,12 @@ store_test!(
             "Derby challenges Leicester",
         );
         store
-            .publish_biennial_pairing(id, vec![email.clone()], &s.pm, at(4))
+            .publish_biennial_pairing(id, &ring(), vec![email.clone()], &s.pm, at(4))
             .await
             .expect("published");
         assert_conflict(
             store
-                .publish_biennial_pairing(id, vec![email], &s.pm, at(5))
+                .publish_biennial_pairing(id, &ring(), vec![email], &s.pm, at(5))
                 .await,
         );
         assert_eq!(store.outbox_emails(10).await.expect("outbox").len(), 1);
@@ -110,7 +110,7 @@ store_test!(
         );
         assert_conflict(
             store
-                .save_biennial_pairing(id, &ring(), Some(8), "again".into(), &s.pm, at(6))
+                .save_biennial_pairing(id, &ring(), &ring(), Some(8), "again".into(), &s.pm, at(6))
                 .await,
         );
         assert_conflict(
@@ -198,7 +198,7 @@ store_test!(
             .await
             .expect("created");
         store
-            .save_biennial_pairing(id, &ring(), Some(1), "generated".into(), &s.pm, at(1))
+            .save_biennial_pairing(id, &[], &ring(), Some(1), "generated".into(), &s.pm, at(1))
             .await
             .expect("paired");
         store
@@ -226,7 +226,7 @@ store_test!(
         assert!(cycle.pairs.is_empty());
         assert_conflict(
             store
-                .publish_biennial_pairing(id, vec![], &s.pm, at(4))
+                .publish_biennial_pairing(id, &[], vec![], &s.pm, at(4))
                 .await,
         );
     }
@@ -242,11 +242,19 @@ store_test!(
             .await
             .expect("created");
         store
-            .save_biennial_pairing(taken, &ring(), Some(7), "generated".into(), &s.pm, at(1))
+            .save_biennial_pairing(
+                taken,
+                &[],
+                &ring(),
+                Some(7),
+                "generated".into(),
+                &s.pm,
+                at(1),
+            )
             .await
             .expect("paired");
         store
-            .publish_biennial_pairing(taken, vec![], &s.pm, at(2))
+            .publish_biennial_pairing(taken, &ring(), vec![], &s.pm, at(2))
             .await
             .expect("published");
         for (minute, from, to) in [
@@ -307,5 +315,100 @@ store_test!(
             ]
         );
         assert!(derby[1].pairs.is_empty() && derby[1].offers.is_empty());
+    }
+);
+
+/// The ring with Derby and Nottingham swapping whom they challenge.
+fn swapped() -> Vec<StoredPair> {
+    vec![
+        stored("derby", "rutland"),
+        stored("leicester", "nottingham"),
+        stored("nottingham", "leicester"),
+        stored("rutland", "derby"),
+    ]
+}
+
+store_test!(
+    a_pairing_changed_since_it_was_read_is_neither_saved_over_nor_published,
+    |store: Store| async move {
+        let s = scheme(&store).await;
+        let areas: Vec<_> = AREAS.iter().map(|a| slug(a)).collect();
+        let id = store
+            .create_biennial_cycle(&details(2026), &areas, &s.pm, at(0))
+            .await
+            .expect("created");
+        store
+            .save_biennial_pairing(id, &[], &ring(), Some(1), "drawn".into(), &s.pm, at(1))
+            .await
+            .expect("paired");
+        // A page opened before the pairing was drawn: its change would overwrite it unseen.
+        assert_conflict(
+            store
+                .save_biennial_pairing(id, &[], &swapped(), None, "swap".into(), &s.pm, at(2))
+                .await,
+        );
+        // Emails written from another pairing than the one stored are never sent.
+        assert_conflict(
+            store
+                .publish_biennial_pairing(id, &swapped(), vec![], &s.pm, at(3))
+                .await,
+        );
+        let cycle = store
+            .biennial_cycle(id)
+            .await
+            .expect("read")
+            .expect("cycle");
+        assert_eq!((cycle.state, cycle.pairs), (CycleState::Planning, ring()));
+        store
+            .publish_biennial_pairing(id, &ring(), vec![], &s.pm, at(4))
+            .await
+            .expect("published as read");
+    }
+);
+
+store_test!(
+    a_swap_and_the_publishing_asked_at_once_never_both_happen,
+    |store: Store| async move {
+        let s = scheme(&store).await;
+        let areas: Vec<_> = AREAS.iter().map(|a| slug(a)).collect();
+        for round in 0..6 {
+            let id = store
+                .create_biennial_cycle(&details(2030 + round), &areas, &s.pm, at(0))
+                .await
+                .expect("created");
+            store
+                .save_biennial_pairing(id, &[], &ring(), Some(1), "drawn".into(), &s.pm, at(1))
+                .await
+                .expect("paired");
+            // Both read the ring; whichever commits first changes what the other read.
+            let (read, change) = (ring(), swapped());
+            let (swap, publish) = tokio::join!(
+                store.save_biennial_pairing(id, &read, &change, None, "swap".into(), &s.pm, at(2)),
+                store.publish_biennial_pairing(id, &read, vec![], &s.pm, at(2)),
+            );
+            let cycle = store
+                .biennial_cycle(id)
+                .await
+                .expect("read")
+                .expect("cycle");
+            match (swap, publish) {
+                (Ok(()), Err(refused)) => {
+                    assert_conflict::<()>(Err(refused));
+                    assert_eq!(
+                        (cycle.state, cycle.pairs),
+                        (CycleState::Planning, swapped())
+                    );
+                }
+                (Err(refused), Ok(())) => {
+                    assert_conflict::<()>(Err(refused));
+                    assert_eq!(
+                        (cycle.state, cycle.pairs),
+                        (CycleState::PairingPublished, ring()),
+                        "what is published is what the emails were written from"
+                    );
+                }
+                (swap, publish) => panic!("round {round}: swap {swap:?}, publish {publish:?}"),
+            }
+        }
     }
 );

@@ -63,11 +63,19 @@ pub async fn cycle_held(store: &Store, year: i32) -> (ProgrammeActivityId, domai
     ];
     let now = Utc::now();
     store
-        .save_biennial_pairing(id, &ring, Some(1), "generated".into(), &coordinator, now)
+        .save_biennial_pairing(
+            id,
+            &[],
+            &ring,
+            Some(1),
+            "generated".into(),
+            &coordinator,
+            now,
+        )
         .await
         .expect("paired");
     store
-        .publish_biennial_pairing(id, vec![], &coordinator, now)
+        .publish_biennial_pairing(id, &ring, vec![], &coordinator, now)
         .await
         .expect("published");
     let draft = KloeDraftAnswers {
