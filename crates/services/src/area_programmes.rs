@@ -243,7 +243,17 @@ mod tests {
         })
         .collect();
         store
-            .save_biennial_pairing(id, &[], &ring, Some(1), "generated".into(), by, made_at())
+            .save_biennial_pairing(
+                id,
+                &store::PairingChange {
+                    seen: &[],
+                    pairs: &ring,
+                    seed: Some(1),
+                    summary: "generated".into(),
+                },
+                by,
+                made_at(),
+            )
             .await
             .expect("paired");
         id

@@ -229,10 +229,12 @@ pub async fn generate_pairing(
         .store
         .save_biennial_pairing(
             cycle.id,
-            &cycle.pairs,
-            &pairs,
-            Some(seed),
-            format!("pairing of {} areas drawn with seed {seed}", pairs.len()),
+            &store::PairingChange {
+                seen: &cycle.pairs,
+                pairs: &pairs,
+                seed: Some(seed),
+                summary: format!("pairing of {} areas drawn with seed {seed}", pairs.len()),
+            },
             principal,
             now,
         )
@@ -343,10 +345,12 @@ pub async fn swap_pairs(
         .store
         .save_biennial_pairing(
             cycle.id,
-            &cycle.pairs,
-            &pairs,
-            None,
-            summary,
+            &store::PairingChange {
+                seen: &cycle.pairs,
+                pairs: &pairs,
+                seed: None,
+                summary,
+            },
             principal,
             now,
         )

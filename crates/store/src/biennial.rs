@@ -63,6 +63,17 @@ pub struct StoredPair {
     pub overridden: Option<String>,
 }
 
+/// A pairing to save: the pairing it was made from (`seen`, empty for the first), the new one,
+/// the seed it was drawn with (None when changed by hand: the drawn seed is kept) and the words
+/// for the audit log.
+#[derive(Clone, Debug)]
+pub struct PairingChange<'a> {
+    pub seen: &'a [StoredPair],
+    pub pairs: &'a [StoredPair],
+    pub seed: Option<u64>,
+    pub summary: String,
+}
+
 /// A row of the cycles list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BiennialSummary {
@@ -526,19 +537,22 @@ impl Store {
 
     /// A pairing for a cycle in planning, replacing any before: the engine's (with its seed)
     /// or one changed by hand (`seed` None keeps the seed it was drawn with). Audited with
-    /// `summary`, which names an override and its reason when there is one. `seen` is the
-    /// pairing the change was made from: refused if it has changed since (two swaps at once
-    /// never lose one).
+    /// the change's summary, which names an override and its reason when there is one.
+    /// Refused if the pairing has changed since the one the change was made from (two swaps
+    /// at once never lose one).
     pub async fn save_biennial_pairing(
         &self,
         id: ProgrammeActivityId,
-        seen: &[StoredPair],
-        pairs: &[StoredPair],
-        seed: Option<u64>,
-        summary: String,
+        change: &PairingChange<'_>,
         by: &Principal,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let PairingChange {
+            seen,
+            pairs,
+            seed,
+            summary,
+        } = change;
         let txn = self.begin_write().await?;
         let row = cycle_in(
             &txn,
@@ -560,7 +574,7 @@ impl Store {
             active.updated_at = Set(now);
             active.update(&txn).await?;
         }
-        audit::append(&txn, audited(by, action, id, summary), now).await?;
+        audit::append(&txn, audited(by, action, id, summary.clone()), now).await?;
         txn.commit().await?;
         Ok(())
     }

@@ -53,7 +53,7 @@ pub use authorities::{Authority, Theme};
 pub use backup::ContentCounts;
 pub use biennial::{
     AreaCycle, BiennialCycle, BiennialKloe, BiennialMember, BiennialSummary, OfferedSupport,
-    OptOut, PastPairing, StoredPair, cycle_title,
+    OptOut, PairingChange, PastPairing, StoredPair, cycle_title,
 };
 pub use case_samples::{CaseReferenceOnly, SampledCase};
 pub use challenges::{

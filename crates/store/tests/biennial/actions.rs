@@ -73,7 +73,17 @@ store_test!(
             stored("rutland", "derby"),
         ];
         store
-            .save_biennial_pairing(id, &[], &ring, Some(1), "generated".into(), &s.pm, at(1))
+            .save_biennial_pairing(
+                id,
+                &store::PairingChange {
+                    seen: &[],
+                    pairs: &ring,
+                    seed: Some(1),
+                    summary: "generated".into(),
+                },
+                &s.pm,
+                at(1),
+            )
             .await
             .expect("paired");
         store

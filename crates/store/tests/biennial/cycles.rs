@@ -75,7 +75,17 @@ store_test!(
             .await
             .expect("updated");
         store
-            .save_biennial_pairing(id, &[], &ring(), Some(7), "generated".into(), &s.pm, at(3))
+            .save_biennial_pairing(
+                id,
+                &store::PairingChange {
+                    seen: &[],
+                    pairs: &ring(),
+                    seed: Some(7),
+                    summary: "generated".into(),
+                },
+                &s.pm,
+                at(3),
+            )
             .await
             .expect("paired");
         let cycle = store
@@ -110,7 +120,17 @@ store_test!(
         );
         assert_conflict(
             store
-                .save_biennial_pairing(id, &ring(), &ring(), Some(8), "again".into(), &s.pm, at(6))
+                .save_biennial_pairing(
+                    id,
+                    &store::PairingChange {
+                        seen: &ring(),
+                        pairs: &ring(),
+                        seed: Some(8),
+                        summary: "again".into(),
+                    },
+                    &s.pm,
+                    at(6),
+                )
                 .await,
         );
         assert_conflict(
@@ -198,7 +218,17 @@ store_test!(
             .await
             .expect("created");
         store
-            .save_biennial_pairing(id, &[], &ring(), Some(1), "generated".into(), &s.pm, at(1))
+            .save_biennial_pairing(
+                id,
+                &store::PairingChange {
+                    seen: &[],
+                    pairs: &ring(),
+                    seed: Some(1),
+                    summary: "generated".into(),
+                },
+                &s.pm,
+                at(1),
+            )
             .await
             .expect("paired");
         store
@@ -244,10 +274,12 @@ store_test!(
         store
             .save_biennial_pairing(
                 taken,
-                &[],
-                &ring(),
-                Some(7),
-                "generated".into(),
+                &store::PairingChange {
+                    seen: &[],
+                    pairs: &ring(),
+                    seed: Some(7),
+                    summary: "generated".into(),
+                },
                 &s.pm,
                 at(1),
             )
@@ -338,13 +370,33 @@ store_test!(
             .await
             .expect("created");
         store
-            .save_biennial_pairing(id, &[], &ring(), Some(1), "drawn".into(), &s.pm, at(1))
+            .save_biennial_pairing(
+                id,
+                &store::PairingChange {
+                    seen: &[],
+                    pairs: &ring(),
+                    seed: Some(1),
+                    summary: "drawn".into(),
+                },
+                &s.pm,
+                at(1),
+            )
             .await
             .expect("paired");
         // A page opened before the pairing was drawn: its change would overwrite it unseen.
         assert_conflict(
             store
-                .save_biennial_pairing(id, &[], &swapped(), None, "swap".into(), &s.pm, at(2))
+                .save_biennial_pairing(
+                    id,
+                    &store::PairingChange {
+                        seen: &[],
+                        pairs: &swapped(),
+                        seed: None,
+                        summary: "swap".into(),
+                    },
+                    &s.pm,
+                    at(2),
+                )
                 .await,
         );
         // Emails written from another pairing than the one stored are never sent.
@@ -377,13 +429,29 @@ store_test!(
                 .await
                 .expect("created");
             store
-                .save_biennial_pairing(id, &[], &ring(), Some(1), "drawn".into(), &s.pm, at(1))
+                .save_biennial_pairing(
+                    id,
+                    &store::PairingChange {
+                        seen: &[],
+                        pairs: &ring(),
+                        seed: Some(1),
+                        summary: "drawn".into(),
+                    },
+                    &s.pm,
+                    at(1),
+                )
                 .await
                 .expect("paired");
             // Both read the ring; whichever commits first changes what the other read.
             let (read, change) = (ring(), swapped());
+            let swap = store::PairingChange {
+                seen: &read,
+                pairs: &change,
+                seed: None,
+                summary: "swap".into(),
+            };
             let (swap, publish) = tokio::join!(
-                store.save_biennial_pairing(id, &read, &change, None, "swap".into(), &s.pm, at(2)),
+                store.save_biennial_pairing(id, &swap, &s.pm, at(2)),
                 store.publish_biennial_pairing(id, &read, vec![], &s.pm, at(2)),
             );
             let cycle = store

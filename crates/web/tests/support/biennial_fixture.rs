@@ -65,10 +65,12 @@ pub async fn cycle_held(store: &Store, year: i32) -> (ProgrammeActivityId, domai
     store
         .save_biennial_pairing(
             id,
-            &[],
-            &ring,
-            Some(1),
-            "generated".into(),
+            &store::PairingChange {
+                seen: &[],
+                pairs: &ring,
+                seed: Some(1),
+                summary: "generated".into(),
+            },
             &coordinator,
             now,
         )

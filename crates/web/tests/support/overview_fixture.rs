@@ -183,7 +183,17 @@ pub async fn published_cycle(
         })
         .collect();
     store
-        .save_biennial_pairing(id, &[], &pairs, Some(7), "drawn".into(), &coordinator, now)
+        .save_biennial_pairing(
+            id,
+            &store::PairingChange {
+                seen: &[],
+                pairs: &pairs,
+                seed: Some(7),
+                summary: "drawn".into(),
+            },
+            &coordinator,
+            now,
+        )
         .await
         .expect("pairing");
     store
