@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::application::ApplicationStatus;
 use domain::pool::MemberStatus;
-use domain::programme::ReturnStanding;
+use domain::programme::{ActivityRef, ReturnKind, ReturnStanding};
 use domain::{Action, AuthoritySlug, Principal, Role, authorise};
 use store::{
     ActionCounts, Authority, NextStepsDue, OverdueArea, OwedReturn, PoolFilter, ReturnFilter,
@@ -43,6 +43,18 @@ pub struct CoordinatorWork {
     pub failed_emails: usize,
     pub guidance_published: bool,
     pub region_actions: ActionCounts,
+    /// Returns past their date (extended or not) and not sent, by activity: the co-ordinator
+    /// chases them, whatever the programme.
+    pub overdue_returns: Vec<OverdueReturns>,
+}
+
+/// One activity's return of one kind that areas have not sent by its date.
+#[derive(Debug, PartialEq, Eq)]
+pub struct OverdueReturns {
+    pub activity: ActivityRef,
+    pub kind: ReturnKind,
+    /// The areas that have not sent it, by name, longest overdue first.
+    pub areas: Vec<String>,
 }
 
 /// The outbox page lists the newest 500 emails; the dashboard counts the failures among those.
@@ -139,7 +151,46 @@ async fn coordinator_work(store: &Store, today: NaiveDate) -> Result<Coordinator
         failed_emails,
         guidance_published,
         region_actions,
+        overdue_returns: overdue_returns(store, today).await?,
     })
+}
+
+/// Every programme's returns that are overdue on `today`, gathered by activity and kind in the
+/// order of their (extended) dates, the longest overdue first.
+async fn overdue_returns(
+    store: &Store,
+    today: NaiveDate,
+) -> Result<Vec<OverdueReturns>, Unreadable> {
+    let names = store.authority_names().await?;
+    let mut late: Vec<(NaiveDate, OwedReturn)> = store
+        .returns(&ReturnFilter::default())
+        .await?
+        .into_iter()
+        .filter_map(|owed| match owed.standing(today) {
+            ReturnStanding::Overdue(due) => Some((due, owed)),
+            ReturnStanding::Outstanding(_) | ReturnStanding::Submitted => None,
+        })
+        .collect();
+    late.sort_by_key(|(due, owed)| (*due, owed.activity.title.clone()));
+    let mut gathered: Vec<OverdueReturns> = Vec::new();
+    for (_, owed) in late {
+        let area = names
+            .get(&owed.area)
+            .cloned()
+            .unwrap_or_else(|| owed.area.to_string());
+        match gathered
+            .iter_mut()
+            .find(|seen| seen.activity.id == owed.activity.id && seen.kind == owed.kind)
+        {
+            Some(seen) => seen.areas.push(area),
+            None => gathered.push(OverdueReturns {
+                activity: owed.activity,
+                kind: owed.kind,
+                areas: vec![area],
+            }),
+        }
+    }
+    Ok(gathered)
 }
 
 async fn project_manager_work(
@@ -222,7 +273,6 @@ fn still_to_send(mut owed: Vec<OwedReturn>, today: NaiveDate) -> Vec<ReturnToSen
 #[cfg(test)]
 mod tests {
     use domain::Programme;
-    use domain::programme::ReturnKind;
     use store::NewReturn;
 
     use super::*;
@@ -311,6 +361,95 @@ mod tests {
                     .map(|(area, _)| area.slug.to_string())
                     .collect::<Vec<_>>(),
                 ["derby"]
+            );
+        }
+    );
+
+    store::store_test!(
+        the_coordinator_chases_every_programme_s_overdue_returns_by_activity,
+        |store: Store| async move {
+            let coordinator = account(
+                &store,
+                "Cora Ordinator",
+                vec![grant(Role::Coordinator, None)],
+            )
+            .await;
+            let lead = account(&store, "Dev Lead", vec![grant(Role::LaLead, Some("derby"))]).await;
+            let late = owe(
+                &store,
+                &coordinator,
+                "Late",
+                ReturnKind::ThematicNextSteps,
+                day(6, 1),
+            )
+            .await;
+            let later = owe(
+                &store,
+                &coordinator,
+                "Later",
+                ReturnKind::SelfAssessment,
+                day(6, 20),
+            )
+            .await;
+            let extended = owe(
+                &store,
+                &coordinator,
+                "Extended",
+                ReturnKind::SelfAssessment,
+                day(6, 1),
+            )
+            .await;
+            store
+                .extend_return(
+                    extended.id,
+                    day(9, 5),
+                    "a new director",
+                    &coordinator,
+                    made_at(),
+                )
+                .await
+                .expect("extended");
+            let sent = owe(
+                &store,
+                &coordinator,
+                "Sent",
+                ReturnKind::SelfAssessment,
+                day(5, 1),
+            )
+            .await;
+            store
+                .submit_return(sent.id, &lead, made_at())
+                .await
+                .expect("submitted");
+            let _not_yet = owe(
+                &store,
+                &coordinator,
+                "Not yet",
+                ReturnKind::SelfAssessment,
+                day(8, 1),
+            )
+            .await;
+
+            let seen = dashboard(&store, Some(&coordinator), day(7, 1), made_at())
+                .await
+                .expect("dashboard");
+            let [RoleWork::Coordinator(work)] = seen.roles.as_slice() else {
+                panic!("the co-ordinator's part only: {:?}", seen.roles);
+            };
+            assert_eq!(
+                work.overdue_returns,
+                [
+                    OverdueReturns {
+                        activity: late.activity,
+                        kind: ReturnKind::ThematicNextSteps,
+                        areas: vec!["Derby".into()],
+                    },
+                    OverdueReturns {
+                        activity: later.activity,
+                        kind: ReturnKind::SelfAssessment,
+                        areas: vec!["Derby".into()],
+                    },
+                ]
             );
         }
     );

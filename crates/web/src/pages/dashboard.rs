@@ -205,10 +205,18 @@ fn coordinator_section(work: CoordinatorWork) -> RoleSection {
         "/admin/audit",
         "Every change, who made it and when.",
     ));
+    let mut todo = to_do(&work.to_do);
+    todo.extend(work.overdue_returns.iter().map(|late| {
+        Task::new(
+            format!("{}: {} overdue", late.activity.title, late.kind.label()),
+            "/returns",
+            format!("Not sent yet by {}.", late.areas.join(", ")),
+        )
+    }));
     RoleSection {
         heading: "Regional SEND co-ordinator".into(),
         intro: "You run the scheme across the region.".into(),
-        todo: to_do(&work.to_do),
+        todo,
         tasks,
     }
 }

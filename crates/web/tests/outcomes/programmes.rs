@@ -196,3 +196,66 @@ app_test!(
     a_leads_dashboard_lists_returns_and_next_steps_from_every_programme,
     a_leads_dashboard_lists_returns_and_next_steps_from_every_programme
 );
+
+/// The co-ordinator's to-do list has every programme's returns that are past their date:
+/// here a thematic event's next steps Derby has not sent, gone once Derby has more time.
+async fn the_coordinators_dashboard_chases_overdue_returns_from_every_programme(app: TestApp) {
+    let derby = AuthoritySlug::parse("derby").expect("slug");
+    let coordinator = principal_of(&app.store, COORDINATOR).await;
+    let event = app
+        .store
+        .create_programme_activity(
+            Programme::Thematic,
+            "Preparing for adulthood event",
+            std::slice::from_ref(&derby),
+            &coordinator,
+            Utc::now(),
+        )
+        .await
+        .expect("event");
+    let owed = app
+        .store
+        .owe_return(
+            &store::NewReturn {
+                activity: event,
+                area: derby.clone(),
+                kind: domain::ReturnKind::ThematicNextSteps,
+                owner: None,
+                due: app.state.today() - chrono::Duration::days(3),
+            },
+            &coordinator,
+            Utc::now(),
+        )
+        .await
+        .expect("owed");
+
+    let mut browser = app.browser_as(Who::Coordinator).await;
+    let page = browser.get("/dashboard").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let chase = element_around(
+        &page,
+        "li",
+        "Preparing for adulthood event: Next steps overdue",
+    );
+    assert!(chase.contains("href=\"/returns\""), "{chase}");
+    assert!(chase.contains("Not sent yet by Derby."), "{chase}");
+
+    // Given more time, Derby's return is outstanding again, not overdue.
+    app.store
+        .extend_return(
+            owed,
+            app.state.today() + chrono::Duration::days(14),
+            "a new head of service",
+            &coordinator,
+            Utc::now(),
+        )
+        .await
+        .expect("extended");
+    let page = browser.get("/dashboard").await;
+    assert!(!page.body.contains("Next steps overdue"), "{}", page.body);
+}
+
+app_test!(
+    the_coordinators_dashboard_chases_overdue_returns_from_every_programme,
+    the_coordinators_dashboard_chases_overdue_returns_from_every_programme
+);
