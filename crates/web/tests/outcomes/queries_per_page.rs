@@ -93,3 +93,18 @@ crate::app_test!(
         assert_eq!(few, more, "statements grew with the events and cycles");
     }
 );
+
+// The returns list names each row's area: from one map of the areas' names, not a statement
+// per row (it read each area on its own before: 1 more statement for every return listed).
+crate::app_test!(
+    the_returns_list_sends_the_same_statements_however_many_returns,
+    |app: TestApp| async move {
+        next_steps_challenge(&app.store, "leicester").await;
+        let mut browser = app.browser_as(Who::Coordinator).await;
+        let one = statements_of(&app, &mut browser, "/returns").await;
+        next_steps_challenge(&app.store, "nottingham").await;
+        next_steps_challenge(&app.store, "derby").await;
+        let three = statements_of(&app, &mut browser, "/returns").await;
+        assert_eq!(one, three, "statements grew with the returns");
+    }
+);
