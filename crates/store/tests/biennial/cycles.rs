@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use domain::biennial::{CycleAnswers, CycleState, Pair};
-use domain::{EmailAddress, Programme, ThemeCode};
+use domain::{EmailAddress, Programme, ProgrammeActivityId, ThemeCode};
 use store::{NewEmail, Store, StoredPair, store_test};
 
 use crate::support::challenge_walk::{assert_conflict, at, audit_of, scheme, slug};
@@ -360,29 +360,31 @@ fn swapped() -> Vec<StoredPair> {
     ]
 }
 
+/// A cycle of `year` in planning with the ring drawn.
+async fn ring_drawn(store: &Store, by: &domain::Principal, year: i32) -> ProgrammeActivityId {
+    let areas: Vec<_> = AREAS.iter().map(|a| slug(a)).collect();
+    let id = store
+        .create_biennial_cycle(&details(year), &areas, by, at(0))
+        .await
+        .expect("created");
+    let drawn = store::PairingChange {
+        seen: &[],
+        pairs: &ring(),
+        seed: Some(1),
+        summary: "drawn".into(),
+    };
+    store
+        .save_biennial_pairing(id, &drawn, by, at(1))
+        .await
+        .expect("paired");
+    id
+}
+
 store_test!(
     a_pairing_changed_since_it_was_read_is_neither_saved_over_nor_published,
     |store: Store| async move {
         let s = scheme(&store).await;
-        let areas: Vec<_> = AREAS.iter().map(|a| slug(a)).collect();
-        let id = store
-            .create_biennial_cycle(&details(2026), &areas, &s.pm, at(0))
-            .await
-            .expect("created");
-        store
-            .save_biennial_pairing(
-                id,
-                &store::PairingChange {
-                    seen: &[],
-                    pairs: &ring(),
-                    seed: Some(1),
-                    summary: "drawn".into(),
-                },
-                &s.pm,
-                at(1),
-            )
-            .await
-            .expect("paired");
+        let id = ring_drawn(&store, &s.pm, 2026).await;
         // A page opened before the pairing was drawn: its change would overwrite it unseen.
         assert_conflict(
             store
@@ -422,26 +424,8 @@ store_test!(
     a_swap_and_the_publishing_asked_at_once_never_both_happen,
     |store: Store| async move {
         let s = scheme(&store).await;
-        let areas: Vec<_> = AREAS.iter().map(|a| slug(a)).collect();
         for round in 0..6 {
-            let id = store
-                .create_biennial_cycle(&details(2030 + round), &areas, &s.pm, at(0))
-                .await
-                .expect("created");
-            store
-                .save_biennial_pairing(
-                    id,
-                    &store::PairingChange {
-                        seen: &[],
-                        pairs: &ring(),
-                        seed: Some(1),
-                        summary: "drawn".into(),
-                    },
-                    &s.pm,
-                    at(1),
-                )
-                .await
-                .expect("paired");
+            let id = ring_drawn(&store, &s.pm, 2030 + round).await;
             // Both read the ring; whichever commits first changes what the other read.
             let (read, change) = (ring(), swapped());
             let swap = store::PairingChange {
