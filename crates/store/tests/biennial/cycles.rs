@@ -47,6 +47,26 @@ fn ring() -> Vec<StoredPair> {
     ]
 }
 
+/// A cycle of `year` in planning with the ring drawn.
+async fn ring_drawn(store: &Store, by: &domain::Principal, year: i32) -> ProgrammeActivityId {
+    let areas: Vec<_> = AREAS.iter().map(|a| slug(a)).collect();
+    let id = store
+        .create_biennial_cycle(&details(year), &areas, by, at(0))
+        .await
+        .expect("created");
+    let drawn = store::PairingChange {
+        seen: &[],
+        pairs: &ring(),
+        seed: Some(1),
+        summary: "drawn".into(),
+    };
+    store
+        .save_biennial_pairing(id, &drawn, by, at(1))
+        .await
+        .expect("paired");
+    id
+}
+
 store_test!(
     a_cycle_is_planned_paired_published_and_moved,
     |store: Store| async move {
@@ -212,25 +232,7 @@ store_test!(
     an_opt_out_while_planning_clears_the_pairing,
     |store: Store| async move {
         let s = scheme(&store).await;
-        let areas: Vec<_> = AREAS.iter().map(|a| slug(a)).collect();
-        let id = store
-            .create_biennial_cycle(&details(2026), &areas, &s.pm, at(0))
-            .await
-            .expect("created");
-        store
-            .save_biennial_pairing(
-                id,
-                &store::PairingChange {
-                    seen: &[],
-                    pairs: &ring(),
-                    seed: Some(1),
-                    summary: "generated".into(),
-                },
-                &s.pm,
-                at(1),
-            )
-            .await
-            .expect("paired");
+        let id = ring_drawn(&store, &s.pm, 2026).await;
         store
             .opt_out_of_biennial(
                 id,
@@ -267,24 +269,7 @@ store_test!(
     |store: Store| async move {
         let s = scheme(&store).await;
         let areas: Vec<_> = AREAS.iter().map(|a| slug(a)).collect();
-        let taken = store
-            .create_biennial_cycle(&details(2026), &areas, &s.pm, at(0))
-            .await
-            .expect("created");
-        store
-            .save_biennial_pairing(
-                taken,
-                &store::PairingChange {
-                    seen: &[],
-                    pairs: &ring(),
-                    seed: Some(7),
-                    summary: "generated".into(),
-                },
-                &s.pm,
-                at(1),
-            )
-            .await
-            .expect("paired");
+        let taken = ring_drawn(&store, &s.pm, 2026).await;
         store
             .publish_biennial_pairing(taken, &ring(), vec![], &s.pm, at(2))
             .await
@@ -358,26 +343,6 @@ fn swapped() -> Vec<StoredPair> {
         stored("nottingham", "leicester"),
         stored("rutland", "derby"),
     ]
-}
-
-/// A cycle of `year` in planning with the ring drawn.
-async fn ring_drawn(store: &Store, by: &domain::Principal, year: i32) -> ProgrammeActivityId {
-    let areas: Vec<_> = AREAS.iter().map(|a| slug(a)).collect();
-    let id = store
-        .create_biennial_cycle(&details(year), &areas, by, at(0))
-        .await
-        .expect("created");
-    let drawn = store::PairingChange {
-        seen: &[],
-        pairs: &ring(),
-        seed: Some(1),
-        summary: "drawn".into(),
-    };
-    store
-        .save_biennial_pairing(id, &drawn, by, at(1))
-        .await
-        .expect("paired");
-    id
 }
 
 store_test!(
