@@ -6,12 +6,13 @@
 
 use std::future::Future;
 
-use domain::self_assessment::{CycleTimetable, propose_triads};
+use domain::self_assessment::propose_triads;
 use domain::self_assessment_form::SelfAssessmentAnswers;
-use domain::{AuthoritySlug, Principal, ProgrammeActivityId, Role, RoleGrant};
+use domain::{AuthoritySlug, Principal, ProgrammeActivityId};
 use store::{ReturnFilter, Store, StoreError, store_test};
 
-use crate::support::challenge_walk::{account, at, audit_of, slug};
+use crate::support::annual;
+use crate::support::challenge_walk::{at, audit_of, slug};
 
 const AT_ONCE: usize = 8;
 
@@ -43,18 +44,8 @@ where
 async fn annual_cycle_with_a_draft(
     store: &Store,
 ) -> (ProgrammeActivityId, AuthoritySlug, Principal) {
-    let coordinator = account(
-        store,
-        "Cora Ordinator",
-        RoleGrant::new(Role::Coordinator, None).expect("grant"),
-    )
-    .await;
-    let lead = account(
-        store,
-        "Lee Derby",
-        RoleGrant::new(Role::LaLead, Some(slug("derby"))).expect("grant"),
-    )
-    .await;
+    let coordinator = annual::coordinator(store).await;
+    let lead = annual::lead_of_derby(store).await;
     let areas: Vec<_> = [
         "derby",
         "derbyshire",
@@ -67,11 +58,7 @@ async fn annual_cycle_with_a_draft(
     .map(slug)
     .collect();
     let triads = propose_triads(&areas, &[]);
-    let timetable = CycleTimetable::usual(2026).expect("timetable");
-    let cycle = store
-        .create_annual_cycle(2026, timetable, &areas, &triads, &coordinator, at(0))
-        .await
-        .expect("cycle");
+    let cycle = annual::cycle_2026(store, &coordinator, &areas, &triads).await;
     store
         .publish_triads(cycle, &coordinator, vec![], at(1))
         .await

@@ -6,9 +6,10 @@ use crate::support;
 
 use domain::self_assessment::{CycleTimetable, propose_triads};
 use domain::self_assessment_form::{SelfAssessmentAnswers, SelfAssessmentStatus, SignOff};
-use domain::{Programme, ReturnKind, Role, RoleGrant};
+use domain::{Programme, ReturnKind};
 use store::{ReturnFilter, Store, store_test};
-use support::challenge_walk::{account, assert_conflict, at, day, slug};
+use support::annual;
+use support::challenge_walk::{assert_conflict, at, day, slug};
 
 fn answers(summary: &str) -> SelfAssessmentAnswers {
     SelfAssessmentAnswers {
@@ -20,18 +21,8 @@ fn answers(summary: &str) -> SelfAssessmentAnswers {
 store_test!(
     a_self_assessment_is_owed_saved_submitted_signed_and_versioned,
     |store: Store| async move {
-        let coordinator = account(
-            &store,
-            "Cora Ordinator",
-            RoleGrant::new(Role::Coordinator, None).expect("grant"),
-        )
-        .await;
-        let lead = account(
-            &store,
-            "Lee Derby",
-            RoleGrant::new(Role::LaLead, Some(slug("derby"))).expect("grant"),
-        )
-        .await;
+        let coordinator = annual::coordinator(&store).await;
+        let lead = annual::lead_of_derby(&store).await;
         let areas: Vec<_> = [
             "derby",
             "derbyshire",
@@ -45,10 +36,7 @@ store_test!(
         .collect();
         let triads = propose_triads(&areas, &[]);
         let timetable = CycleTimetable::usual(2026).expect("timetable");
-        let cycle = store
-            .create_annual_cycle(2026, timetable, &areas, &triads, &coordinator, at(0))
-            .await
-            .expect("cycle");
+        let cycle = annual::cycle_2026(&store, &coordinator, &areas, &triads).await;
         store
             .publish_triads(cycle, &coordinator, vec![], at(1))
             .await

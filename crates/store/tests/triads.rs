@@ -12,9 +12,10 @@ use domain::self_assessment_form::SelfAssessmentAnswers;
 use domain::triads::{
     CommentSection, Conversation, ScrutinyComment, ScrutinyKind, Support, SupportKind,
 };
-use domain::{MultiLine, OneLine, Programme, ReturnKind, Role, RoleGrant, ThemeCode};
+use domain::{MultiLine, OneLine, Programme, ReturnKind, ThemeCode};
 use store::{AuditFilter, NewEvidenceDocument, ReturnFilter, Store, store_test};
-use support::challenge_walk::{account, assert_conflict, at, day, slug};
+use support::annual;
+use support::challenge_walk::{assert_conflict, at, day, slug};
 
 fn comment(text: &str) -> ScrutinyComment {
     ScrutinyComment {
@@ -46,18 +47,8 @@ fn plan_entry() -> ActionEntry {
 store_test!(
     a_triad_scrutinises_meets_and_owes_its_development_plans,
     |store: Store| async move {
-        let coordinator = account(
-            &store,
-            "Cora Ordinator",
-            RoleGrant::new(Role::Coordinator, None).expect("grant"),
-        )
-        .await;
-        let derby_lead = account(
-            &store,
-            "Lee Derby",
-            RoleGrant::new(Role::LaLead, Some(slug("derby"))).expect("grant"),
-        )
-        .await;
+        let coordinator = annual::coordinator(&store).await;
+        let derby_lead = annual::lead_of_derby(&store).await;
         let (derby, nottingham, rutland) = (slug("derby"), slug("nottingham"), slug("rutland"));
         let areas = vec![
             derby.clone(),
@@ -69,10 +60,7 @@ store_test!(
         ];
         let triads = vec![areas[..3].to_vec(), areas[3..].to_vec()];
         let timetable = CycleTimetable::usual(2026).expect("timetable");
-        let cycle = store
-            .create_annual_cycle(2026, timetable, &areas, &triads, &coordinator, at(0))
-            .await
-            .expect("cycle");
+        let cycle = annual::cycle_2026(&store, &coordinator, &areas, &triads).await;
 
         // Nothing to scrutinise until Nottingham submits.
         assert_conflict(
@@ -278,27 +266,13 @@ store_test!(
 store_test!(
     reading_a_self_assessments_evidence_document_is_audit_logged,
     |store: Store| async move {
-        let coordinator = account(
-            &store,
-            "Cora Ordinator",
-            RoleGrant::new(Role::Coordinator, None).expect("grant"),
-        )
-        .await;
+        let coordinator = annual::coordinator(&store).await;
         let areas: Vec<_> = ["derby", "nottingham", "rutland"]
             .into_iter()
             .map(slug)
             .collect();
-        let cycle = store
-            .create_annual_cycle(
-                2026,
-                CycleTimetable::usual(2026).expect("timetable"),
-                &areas,
-                std::slice::from_ref(&areas),
-                &coordinator,
-                at(0),
-            )
-            .await
-            .expect("cycle");
+        let cycle =
+            annual::cycle_2026(&store, &coordinator, &areas, std::slice::from_ref(&areas)).await;
         let derby = slug("derby");
         let id = store
             .upload_self_assessment_document(
@@ -352,27 +326,13 @@ store_test!(
 store_test!(
     people_recording_one_triads_conversation_at_once_owe_each_plan_once,
     |store: Store| async move {
-        let coordinator = account(
-            &store,
-            "Cora Ordinator",
-            RoleGrant::new(Role::Coordinator, None).expect("grant"),
-        )
-        .await;
+        let coordinator = annual::coordinator(&store).await;
         let areas: Vec<_> = ["derby", "nottingham", "rutland"]
             .into_iter()
             .map(slug)
             .collect();
-        let cycle = store
-            .create_annual_cycle(
-                2026,
-                CycleTimetable::usual(2026).expect("timetable"),
-                &areas,
-                std::slice::from_ref(&areas),
-                &coordinator,
-                at(0),
-            )
-            .await
-            .expect("cycle");
+        let cycle =
+            annual::cycle_2026(&store, &coordinator, &areas, std::slice::from_ref(&areas)).await;
         store
             .publish_triads(cycle, &coordinator, vec![], at(1))
             .await

@@ -3,4 +3,5 @@
 
 #![allow(dead_code)]
 
+pub mod annual;
 pub mod challenge_walk;
