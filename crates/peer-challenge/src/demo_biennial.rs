@@ -262,30 +262,13 @@ pub async fn seed(store: &Store, settings: &Settings, now: DateTime<Utc>) -> any
     let first = cycles::create_cycle(scheme, &by, &past, at(day(2024, 5, 13)?))
         .await
         .map_err(failed("planning 2024"))?;
-    walk_to(
-        scheme,
-        &by,
-        first,
-        CycleState::PairingPublished,
-        at(day(2024, 6, 10)?),
-    )
-    .await?;
-    walk_to(
-        scheme,
-        &by,
-        first,
-        CycleState::KloesShared,
-        at(day(2024, 10, 3)?),
-    )
-    .await?;
-    walk_to(
-        scheme,
-        &by,
-        first,
-        CycleState::Actions,
-        at(day(2024, 10, 18)?),
-    )
-    .await?;
+    for (state, on) in [
+        (CycleState::PairingPublished, day(2024, 6, 10)?),
+        (CycleState::KloesShared, day(2024, 10, 3)?),
+        (CycleState::Actions, day(2024, 10, 18)?),
+    ] {
+        walk_to(scheme, &by, first, state, at(on)).await?;
+    }
     agree_actions(store, first).await?;
     walk_to(
         scheme,
