@@ -330,7 +330,7 @@ fn upload_problems(page: &Page) -> Vec<(String, String, String)> {
         .expect("a table of problems");
     let table = &page.body[at..at + page.body[at..].find("</table>").expect("table ends")];
     let cells: Vec<String> = table
-        .split("<td class=\"govuk-table__cell\">")
+        .split("class=\"govuk-table__cell\">")
         .skip(1)
         .map(|cell| cell[..cell.find("</td>").expect("cell ends")].to_owned())
         .collect();

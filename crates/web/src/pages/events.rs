@@ -1184,7 +1184,7 @@ pub struct NextStepsPage {
     slug: String,
     rows: Vec<StepRow>,
     may_upload: bool,
-    problems: Vec<SheetProblem>,
+    upload_problems: Vec<SheetProblem>,
     upload_error: Option<String>,
     return_href: Option<String>,
 }
@@ -1235,7 +1235,7 @@ async fn next_steps_page(
             })
             .collect(),
         may_upload: read.may_upload,
-        problems,
+        upload_problems: problems,
         upload_error: errors.get("plan"),
         return_href: read.owed.map(|r| format!("/returns/{}", r.id)),
     })
