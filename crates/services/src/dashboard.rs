@@ -14,16 +14,17 @@ use store::{
 };
 
 use crate::reads::Unreadable;
+use crate::view_cache::{ViewCache, ViewKey};
 
 /// The dashboard of one principal: a part per role, in the order the principal holds them.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Dashboard {
     pub name: String,
     pub roles: Vec<RoleWork>,
 }
 
 /// One role's part of the dashboard.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum RoleWork {
     Coordinator(CoordinatorWork),
     ProjectManager(ProjectManagerWork),
@@ -33,7 +34,7 @@ pub enum RoleWork {
 }
 
 /// The co-ordinator runs the scheme: its to-do list, accounts, mail, guidance and the region.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct CoordinatorWork {
     pub to_do: Vec<WorkItem>,
     pub accounts: usize,
@@ -49,7 +50,7 @@ pub struct CoordinatorWork {
 }
 
 /// One activity's return of one kind that areas have not sent by its date.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OverdueReturns {
     pub activity: ActivityRef,
     pub kind: ReturnKind,
@@ -61,7 +62,7 @@ pub struct OverdueReturns {
 const OUTBOX_PAGE_EMAILS: u64 = 500;
 
 /// The project manager runs the pool: its to-do list, applications, members and training.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ProjectManagerWork {
     pub to_do: Vec<WorkItem>,
     pub applications_waiting: usize,
@@ -70,7 +71,7 @@ pub struct ProjectManagerWork {
 }
 
 /// An LA lead's areas and what they owe.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct LeadWork {
     pub to_do: Vec<WorkItem>,
     /// The returns the lead's areas have not sent yet, soonest first.
@@ -81,7 +82,7 @@ pub struct LeadWork {
 }
 
 /// A return not sent yet: due by `due` (its extended date if it has one), overdue once past.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ReturnToSend {
     pub owed: OwedReturn,
     pub due: NaiveDate,
@@ -89,28 +90,46 @@ pub struct ReturnToSend {
 }
 
 /// A reviewer's to-do list, and whether they are on an open challenge's team at all.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ReviewerWork {
     pub to_do: Vec<WorkItem>,
     pub on_a_team: bool,
 }
 
 /// The board watches the region: the areas with overdue actions and the region's counts.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct BoardWork {
     pub overdue_areas: Vec<OverdueArea>,
     pub region_actions: ActionCounts,
 }
 
-/// The principal's dashboard on `today` (`now` for how long people have waited for training).
+/// The principal's dashboard on `today` (`now` for how long people have waited for training),
+/// kept until the data changes or the minute turns.
 pub async fn dashboard(
     store: &Store,
+    views: &ViewCache,
     principal: Option<&Principal>,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Dashboard, Unreadable> {
     authorise(principal, &Action::ViewDashboard)?;
     let principal = principal.ok_or(domain::Denied::SignInRequired)?;
+    let key = ViewKey::Dashboard {
+        user: principal.user_id,
+        today,
+        minute: now.timestamp().div_euclid(60),
+    };
+    views
+        .get_or_load(store, key, read_dashboard(store, principal, today, now))
+        .await
+}
+
+async fn read_dashboard(
+    store: &Store,
+    principal: &Principal,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Dashboard, Unreadable> {
     let mut roles = Vec::new();
     for role in principal.roles() {
         roles.push(match role {
@@ -336,7 +355,7 @@ mod tests {
                 .expect("submitted");
 
             let today = day(7, 1);
-            let board = dashboard(&store, Some(&lead), today, made_at())
+            let board = dashboard(&store, &ViewCache::default(), Some(&lead), today, made_at())
                 .await
                 .expect("dashboard");
             let [RoleWork::LaLead(work)] = board.roles.as_slice() else {
@@ -430,9 +449,15 @@ mod tests {
             )
             .await;
 
-            let seen = dashboard(&store, Some(&coordinator), day(7, 1), made_at())
-                .await
-                .expect("dashboard");
+            let seen = dashboard(
+                &store,
+                &ViewCache::default(),
+                Some(&coordinator),
+                day(7, 1),
+                made_at(),
+            )
+            .await
+            .expect("dashboard");
             let [RoleWork::Coordinator(work)] = seen.roles.as_slice() else {
                 panic!("the co-ordinator's part only: {:?}", seen.roles);
             };
@@ -464,7 +489,7 @@ mod tests {
             )
             .await;
             let today = day(7, 1);
-            let seen = dashboard(&store, Some(&both), today, made_at())
+            let seen = dashboard(&store, &ViewCache::default(), Some(&both), today, made_at())
                 .await
                 .expect("dashboard");
             assert_eq!(seen.name, "Sam Both");
@@ -494,9 +519,41 @@ mod tests {
             assert_eq!(expected.len(), 2);
             assert_eq!(parts, expected);
             assert!(matches!(
-                dashboard(&store, None, today, made_at()).await,
+                dashboard(&store, &ViewCache::default(), None, today, made_at()).await,
                 Err(Unreadable::Denied(domain::Denied::SignInRequired))
             ));
+        }
+    );
+
+    store::store_test!(
+        a_kept_dashboard_is_its_owners_and_sees_a_new_account_at_once,
+        |store: Store| async move {
+            let coordinator =
+                account(&store, "Co Ordinator", vec![grant(Role::Coordinator, None)]).await;
+            let board = account(&store, "Bo Ard", vec![grant(Role::Board, None)]).await;
+            let views = ViewCache::default();
+            let accounts = |seen: &Dashboard| match seen.roles.as_slice() {
+                [RoleWork::Coordinator(work)] => work.accounts,
+                other => panic!("the co-ordinator's part only: {other:?}"),
+            };
+            let look = async |who: &Principal| {
+                dashboard(&store, &views, Some(who), day(7, 1), made_at())
+                    .await
+                    .expect("dashboard")
+            };
+
+            assert_eq!(accounts(&look(&coordinator).await), 2);
+            let before = store.statements_run();
+            assert_eq!(accounts(&look(&coordinator).await), 2);
+            assert_eq!(store.statements_run() - before, 1, "kept: one read");
+            // The board's dashboard is the board's, not the co-ordinator's kept one.
+            assert!(matches!(
+                look(&board).await.roles.as_slice(),
+                [RoleWork::Board(_)]
+            ));
+
+            account(&store, "New Person", vec![grant(Role::Reviewer, None)]).await;
+            assert_eq!(accounts(&look(&coordinator).await), 3);
         }
     );
 }

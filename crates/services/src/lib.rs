@@ -41,6 +41,7 @@ pub mod team;
 pub mod training_invitations;
 pub mod triangulation;
 pub mod upkeep;
+pub mod view_cache;
 
 pub use settings::{
     ContactSettings, MailSettings, MailTransport, ReminderSettings, Secret, Settings, SmtpSecurity,

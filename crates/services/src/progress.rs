@@ -12,9 +12,10 @@ use domain::programme::ActivityRef;
 use domain::{Action, ActionId, AuthoritySlug, ChallengeId, Principal, Programme, authorise};
 use store::{ActionChange, ActionStanding, Authority, NextStepFilter, PlannedAction, Store};
 
-use crate::action_plans::AreaSummary;
+use crate::action_plans::{AreaSummary, progress_svg};
 use crate::dates::date;
 use crate::reads::Unreadable;
+use crate::view_cache::{ViewCache, ViewKey};
 
 /// Each month end's count of actions by RAG status, as `rag_by_month` gives them.
 pub type Months = Vec<(NaiveDate, [usize; 4])>;
@@ -29,16 +30,23 @@ pub enum ProgressView {
 
 /// The region's next steps of a programme (or all): each current area's summary, the totals
 /// and the months for the chart.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct RegionProgress {
     pub areas: Vec<AreaSummary>,
     pub totals: AreaSummary,
     pub months: Months,
+    /// The months drawn as the page's chart (an `<svg>`, or a sentence when there are none),
+    /// drawn once for as long as the view is kept.
+    pub chart: String,
 }
+
+/// The region's chart's title, which the page shows and a screen reader reads.
+const REGION_CHART_TITLE: &str = "Actions across the region by RAG status, month by month";
 
 /// The region's next steps for `/progress`, or the lead's own area to go to.
 pub async fn progress(
     store: &Store,
+    views: &ViewCache,
     principal: Option<&Principal>,
     programme: Option<Programme>,
     today: NaiveDate,
@@ -51,18 +59,31 @@ pub async fn progress(
             .ok_or(Unreadable::Denied(domain::Denied::Forbidden));
     }
     Ok(ProgressView::Region(
-        region_progress(store, principal, programme, today).await?,
+        region_progress(store, views, principal, programme, today).await?,
     ))
 }
 
-/// The region's next steps, for those who may see the region (the page and the board pack).
+/// The region's next steps, for those who may see the region (the page and the board pack),
+/// kept until the data changes.
 pub async fn region_progress(
     store: &Store,
+    views: &ViewCache,
     principal: Option<&Principal>,
     programme: Option<Programme>,
     today: NaiveDate,
 ) -> Result<RegionProgress, Unreadable> {
     authorise(principal, &Action::ViewRegionalProgress)?;
+    let key = ViewKey::RegionProgress { programme, today };
+    views
+        .get_or_load(store, key, read_region_progress(store, programme, today))
+        .await
+}
+
+async fn read_region_progress(
+    store: &Store,
+    programme: Option<Programme>,
+    today: NaiveDate,
+) -> Result<RegionProgress, Unreadable> {
     let filter = NextStepFilter {
         area: None,
         programme,
@@ -73,10 +94,12 @@ pub async fn region_progress(
         .iter()
         .map(|area| summarise(area, &standings, today))
         .collect();
+    let months = months(store, &filter, today).await?;
     Ok(RegionProgress {
         totals: AreaSummary::total_of(&areas),
         areas,
-        months: months(store, &filter, today).await?,
+        chart: progress_svg(&months, REGION_CHART_TITLE),
+        months,
     })
 }
 
@@ -336,9 +359,10 @@ mod tests {
             }
             let today = day(7, 1);
 
-            let ProgressView::Region(region) = progress(&store, Some(&board), None, today)
-                .await
-                .expect("the region")
+            let ProgressView::Region(region) =
+                progress(&store, &ViewCache::default(), Some(&board), None, today)
+                    .await
+                    .expect("the region")
             else {
                 panic!("the board sees the region");
             };
@@ -357,11 +381,11 @@ mod tests {
             assert_eq!(region.totals.total, 3);
 
             assert!(matches!(
-                progress(&store, Some(&lead), None, today).await,
+                progress(&store, &ViewCache::default(), Some(&lead), None, today).await,
                 Ok(ProgressView::OwnArea(area)) if area == slug("derby")
             ));
             assert!(matches!(
-                progress(&store, Some(&reviewer), None, today).await,
+                progress(&store, &ViewCache::default(), Some(&reviewer), None, today).await,
                 Err(Unreadable::Denied(_))
             ));
 
@@ -399,6 +423,88 @@ mod tests {
                 area_progress(&store, Some(&lead), &slug("nottingham"), None, today).await,
                 Err(Unreadable::Denied(_))
             ));
+        }
+    );
+
+    store::store_test!(
+        a_kept_region_is_answered_with_one_read_until_an_action_changes,
+        |store: Store| async move {
+            let pm = account(
+                &store,
+                "Jo Bennett",
+                vec![grant(Role::ProjectManager, None)],
+            )
+            .await;
+            let board = account(&store, "Bo Ard", vec![grant(Role::Board, None)]).await;
+            let reviewer = account(&store, "Rae Viewer", vec![grant(Role::Reviewer, None)]).await;
+            let activity = store
+                .create_programme_activity(
+                    Programme::Thematic,
+                    "First",
+                    &[slug("derby")],
+                    &pm,
+                    made_at(),
+                )
+                .await
+                .expect("activity");
+            let save = |reference: &'static str, rag: Rag| {
+                let (store, pm) = (store.clone(), pm.clone());
+                async move {
+                    store
+                        .save_next_step(
+                            activity,
+                            &slug("derby"),
+                            None,
+                            &entry(reference, rag, day(9, 1)),
+                            &pm,
+                            made_at(),
+                        )
+                        .await
+                        .expect("next step")
+                }
+            };
+            save("PFA-1", Rag::Red).await;
+            let views = ViewCache::default();
+            let today = day(7, 1);
+            let reds = |region: &RegionProgress| (region.totals.total, region.totals.red);
+
+            let first = region_progress(&store, &views, Some(&board), None, today)
+                .await
+                .expect("the region");
+            assert_eq!(reds(&first), (1, 1));
+            let before = store.statements_run();
+            let again = region_progress(&store, &views, Some(&board), None, today)
+                .await
+                .expect("the region again");
+            assert_eq!(reds(&again), (1, 1));
+            assert_eq!(
+                store.statements_run() - before,
+                1,
+                "a kept view costs the data version's read alone"
+            );
+
+            // Kept for whoever may see it, never for whoever may not.
+            assert!(matches!(
+                region_progress(&store, &views, Some(&reviewer), None, today).await,
+                Err(Unreadable::Denied(_))
+            ));
+            // Another programme is another view.
+            let biennial = region_progress(
+                &store,
+                &views,
+                Some(&board),
+                Some(Programme::Biennial),
+                today,
+            )
+            .await
+            .expect("the biennial region");
+            assert_eq!(reds(&biennial), (0, 0));
+
+            save("PFA-2", Rag::Red).await;
+            let changed = region_progress(&store, &views, Some(&board), None, today)
+                .await
+                .expect("the region after a change");
+            assert_eq!(reds(&changed), (2, 2), "a change is seen at once");
         }
     );
 }

@@ -10,6 +10,7 @@ mod biennial;
 mod case_samples;
 mod challenges;
 mod connect;
+mod data_version;
 mod entity;
 mod error;
 mod event_documents;
@@ -60,6 +61,7 @@ pub use challenges::{
     ChallengeEvent, ChallengeFilter, ChallengeRecord, ChallengeSummary, KloeVersion,
 };
 pub use connect::Backend;
+pub use data_version::DataVersion;
 pub use error::StoreError;
 pub use event_documents::{
     EVENT_DOCUMENTS_MAX_TOTAL_BYTES, EventDocument, EventDocumentFile, NewEventDocument,

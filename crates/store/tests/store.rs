@@ -10,6 +10,7 @@ mod applications;
 mod biennial;
 #[path = "biennial/actions.rs"]
 mod biennial_actions;
+mod data_version;
 mod events;
 mod findings;
 mod next_steps;

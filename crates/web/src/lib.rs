@@ -27,12 +27,15 @@ pub use password_hashing::{HashPermit, PasswordHashing};
 pub use routes::router;
 pub use services::Settings;
 // The pages reach the moved modules by their old paths, so each page's imports stay as they were.
+use services::view_cache::ViewCache;
 use services::{action_plans, composition, dates, report_files};
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub store: Store,
+    /// Read models kept between requests until the data changes.
+    pub views: Arc<ViewCache>,
     pub settings: Arc<Settings>,
     /// Signs form tokens; shared by every instance through the database.
     form_key: Arc<Vec<u8>>,
@@ -57,6 +60,7 @@ impl AppState {
         );
         Ok(Self {
             store,
+            views: Arc::new(ViewCache::default()),
             settings: Arc::new(settings),
             form_key: Arc::new(form_key),
             metrics,

@@ -17,6 +17,7 @@ mod m0013_self_assessments;
 mod m0015_triads;
 mod m0016_event_documents;
 mod m0017_reference_loads;
+mod m0018_data_version;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_triads::Migration),
             Box::new(m0016_event_documents::Migration),
             Box::new(m0017_reference_loads::Migration),
+            Box::new(m0018_data_version::Migration),
         ]
     }
 }

@@ -59,6 +59,7 @@ pub async fn show_dashboard(
 ) -> Result<DashboardPage, AppError> {
     let dashboard = services::dashboard::dashboard(
         &state.store,
+        &state.views,
         visitor.principal.as_ref(),
         state.today(),
         Utc::now(),

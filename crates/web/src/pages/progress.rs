@@ -106,6 +106,7 @@ pub async fn show_region(
 ) -> Result<Response, AppError> {
     let region = match progress::progress(
         &state.store,
+        &state.views,
         visitor.principal.as_ref(),
         query.programme(),
         state.today(),
@@ -123,10 +124,7 @@ pub async fn show_region(
     };
     Ok(RegionPage {
         chrome: Chrome::new(&visitor, "Progress across the region", NAV),
-        chart: progress_svg(
-            &region.months,
-            "Actions across the region by RAG status, month by month",
-        ),
+        chart: region.chart,
         areas: region.areas,
         totals: region.totals,
         filter_action: "/progress".into(),
@@ -324,6 +322,7 @@ pub async fn download_board_pack(
     let today = state.today();
     let region = progress::region_progress(
         &state.store,
+        &state.views,
         visitor.principal.as_ref(),
         query.programme(),
         today,
