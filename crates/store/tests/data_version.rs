@@ -2,9 +2,10 @@
 //! happens on every request (a session's last-seen time) or at a sign-in does not.
 
 use chrono::Duration;
+use domain::Role;
 use store::{SessionPolicy, Store, store_test};
 
-use crate::{at, coordinator};
+use crate::{at, coordinator, new_user, password, role};
 
 store_test!(
     every_table_but_the_untracked_moves_the_data_version,
@@ -51,5 +52,29 @@ store_test!(
             .expect("lookup")
             .expect("live");
         assert_eq!(store.data_version().await.expect("version"), created);
+    }
+);
+
+store_test!(
+    writers_at_once_all_commit_and_move_the_data_version,
+    |store: Store| async move {
+        let before = store.data_version().await.expect("version");
+        let hash = password("a long demo passphrase");
+        let mut writers = tokio::task::JoinSet::new();
+        for n in 0..8 {
+            let (store, hash) = (store.clone(), hash.clone());
+            writers.spawn(async move {
+                let user = new_user(
+                    &format!("writer{n}@example.org"),
+                    vec![role(Role::Reviewer)],
+                );
+                store.ensure_user(&user, &hash, at(9, 0)).await
+            });
+        }
+        for written in writers.join_all().await {
+            written.expect("every writer commits: none waits on the counter for ever");
+        }
+        let after = store.data_version().await.expect("version");
+        assert!(after > before, "{before:?} then {after:?}");
     }
 );
