@@ -1,7 +1,6 @@
 //! The data version: every table but the untracked moves it, on both databases, and what
 //! happens on every request (a session's last-seen time) or at a sign-in does not.
 
-use chrono::Duration;
 use domain::Role;
 use store::{SessionPolicy, Store, store_test};
 
@@ -32,10 +31,7 @@ store_test!(
         let id = coordinator(&store).await;
         let created = store.data_version().await.expect("version");
         assert!(created > before, "a new account is a change");
-        let policy = SessionPolicy {
-            idle_timeout: Duration::minutes(30),
-            absolute_timeout: Duration::hours(2),
-        };
+        let policy = SessionPolicy::default();
         let token = store
             .start_session(id, policy, at(9, 0))
             .await
