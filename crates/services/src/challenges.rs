@@ -144,12 +144,7 @@ pub async fn challenge_view(
     authorise(principal, &Action::ViewChallenge(access.clone()))?;
     let may = |action: &Action| authorise(principal, action).is_ok();
     let record = on.record;
-    let themes = store
-        .themes()
-        .await?
-        .into_iter()
-        .map(|theme| (theme.code, theme.label))
-        .collect();
+    let themes = store.theme_labels().await?;
     let events = store.challenge_events(record.id).await?;
     let may_move = |to: ChallengeState| {
         may(&Action::MoveChallenge {
@@ -262,12 +257,7 @@ pub async fn kloes_view(
     authorise(principal, &Action::ViewChallenge(on.access.clone()))?;
     let may = |action: &Action| authorise(principal, action).is_ok();
     let record = on.record;
-    let themes = store
-        .themes()
-        .await?
-        .into_iter()
-        .map(|theme| (theme.code, theme.label))
-        .collect();
+    let themes = store.theme_labels().await?;
     let history = store.kloe_history(record.id).await?;
     let editable = record.state.may_edit_kloes()
         && !record.kloes_agreed()

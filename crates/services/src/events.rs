@@ -422,12 +422,8 @@ pub async fn returns_tally(
 pub async fn draft_overview(store: &Store, event: &ThematicEvent) -> Result<String, StoreError> {
     let names = store.authority_names().await?;
     let name = |area: &AuthoritySlug| names.get(area).cloned().unwrap_or_else(|| area.to_string());
-    let labels: std::collections::BTreeMap<ThemeCode, String> = store
-        .themes()
-        .await?
-        .into_iter()
-        .map(|t| (t.code, t.label))
-        .collect();
+    let labels: std::collections::BTreeMap<ThemeCode, String> =
+        store.theme_labels().await?.into_iter().collect();
     let owed: Vec<_> = store
         .returns(&store::ReturnFilter {
             area: None,

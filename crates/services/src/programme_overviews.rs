@@ -113,12 +113,7 @@ impl Returns {
         programme: Programme,
     ) -> Result<Self, StoreError> {
         let names = store.authority_names().await?;
-        let themes = store
-            .themes()
-            .await?
-            .into_iter()
-            .map(|t| (t.code, t.label))
-            .collect();
+        let themes = store.theme_labels().await?.into_iter().collect();
         let owed = store
             .returns(&ReturnFilter {
                 area: None,

@@ -125,4 +125,15 @@ impl Store {
             .map(|a| (a.slug, a.name))
             .collect())
     }
+
+    /// Every SEND practice theme's label by its code, in the themes' published order, for
+    /// pages and documents that name themes.
+    pub async fn theme_labels(&self) -> Result<Vec<(ThemeCode, String)>, StoreError> {
+        Ok(self
+            .themes()
+            .await?
+            .into_iter()
+            .map(|theme| (theme.code, theme.label))
+            .collect())
+    }
 }
