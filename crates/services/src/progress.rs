@@ -126,49 +126,85 @@ pub async fn region_actions(
 }
 
 /// One area's next steps of a programme (or all).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct AreaProgress {
     pub area: Authority,
     pub summary: AreaSummary,
     /// The area's actions by the activity they answer, in the store's order.
     pub activities: Vec<ActivityActions>,
     pub months: Months,
+    /// The months drawn as the page's chart (an `<svg>`, or a sentence when there are none),
+    /// drawn once for as long as the view is kept.
+    pub chart: String,
     /// Whether the principal may go back to the region's page.
     pub sees_region: bool,
 }
 
 /// One activity's actions on an area's page, each with whether it is overdue.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ActivityActions {
     pub activity: ActivityRef,
     pub actions: Vec<(PlannedAction, bool)>,
 }
 
-/// The area's next steps for `/progress/areas/{slug}`; `NotFound` for no such area.
+/// The area's next steps for `/progress/areas/{slug}`, kept until the data changes;
+/// `NotFound` for no such area.
 pub async fn area_progress(
     store: &Store,
+    views: &ViewCache,
     principal: Option<&Principal>,
     area: &AuthoritySlug,
     programme: Option<Programme>,
     today: NaiveDate,
 ) -> Result<AreaProgress, Unreadable> {
     authorise(principal, &Action::ViewAreaProgress(area.clone()))?;
+    let key = ViewKey::AreaProgress {
+        area: area.clone(),
+        programme,
+        today,
+    };
+    let kept = views
+        .get_or_load(
+            store,
+            key,
+            read_area_progress(store, area, programme, today),
+        )
+        .await?;
+    // Whose page it is not part of the kept view: the same view serves the board and the lead.
+    Ok(AreaProgress {
+        sees_region: authorise(principal, &Action::ViewRegionalProgress).is_ok(),
+        ..kept
+    })
+}
+
+/// The area's page as kept: `sees_region` is the asker's, set by `area_progress`.
+async fn read_area_progress(
+    store: &Store,
+    area: &AuthoritySlug,
+    programme: Option<Programme>,
+    today: NaiveDate,
+) -> Result<AreaProgress, Unreadable> {
     let authority = store.authority(area).await?.ok_or(Unreadable::NotFound)?;
     let filter = NextStepFilter {
         area: Some(area.clone()),
         programme,
     };
     let actions = store.next_steps(&filter).await?;
+    let months = months(store, &filter, today).await?;
     Ok(AreaProgress {
         summary: summarise(
             &authority,
             &actions.iter().map(ActionStanding::from).collect::<Vec<_>>(),
             today,
         ),
-        months: months(store, &filter, today).await?,
+        chart: progress_svg(
+            &months,
+            &format!("{}: actions by RAG status, month by month", authority.name),
+        ),
+        months,
         activities: by_activity(actions, today),
         area: authority,
-        sees_region: authorise(principal, &Action::ViewRegionalProgress).is_ok(),
+        sees_region: false,
     })
 }
 
@@ -389,9 +425,16 @@ mod tests {
                 Err(Unreadable::Denied(_))
             ));
 
-            let area = area_progress(&store, Some(&lead), &slug("derby"), None, today)
-                .await
-                .expect("Derby's page");
+            let area = area_progress(
+                &store,
+                &ViewCache::default(),
+                Some(&lead),
+                &slug("derby"),
+                None,
+                today,
+            )
+            .await
+            .expect("Derby's page");
             assert!(!area.sees_region);
             let grouped: Vec<_> = area
                 .activities
@@ -420,7 +463,15 @@ mod tests {
             }
             assert_eq!(grouped, expected);
             assert!(matches!(
-                area_progress(&store, Some(&lead), &slug("nottingham"), None, today).await,
+                area_progress(
+                    &store,
+                    &ViewCache::default(),
+                    Some(&lead),
+                    &slug("nottingham"),
+                    None,
+                    today
+                )
+                .await,
                 Err(Unreadable::Denied(_))
             ));
         }
@@ -505,6 +556,61 @@ mod tests {
                 .await
                 .expect("the region after a change");
             assert_eq!(reds(&changed), (2, 2), "a change is seen at once");
+        }
+    );
+
+    store::store_test!(
+        a_kept_area_page_is_read_once_and_each_asker_is_told_where_they_may_go_back,
+        |store: Store| async move {
+            let pm = account(
+                &store,
+                "Jo Bennett",
+                vec![grant(Role::ProjectManager, None)],
+            )
+            .await;
+            let board = account(&store, "Bo Ard", vec![grant(Role::Board, None)]).await;
+            let lead = account(&store, "Dev Lead", vec![grant(Role::LaLead, Some("derby"))]).await;
+            let other = account(
+                &store,
+                "Not Ts",
+                vec![grant(Role::LaLead, Some("nottingham"))],
+            )
+            .await;
+            let activity = store
+                .create_programme_activity(
+                    Programme::Thematic,
+                    "First",
+                    &[slug("derby")],
+                    &pm,
+                    made_at(),
+                )
+                .await
+                .expect("activity");
+            store
+                .save_next_step(
+                    activity,
+                    &slug("derby"),
+                    None,
+                    &entry("PFA-1", Rag::Red, day(9, 1)),
+                    &pm,
+                    made_at(),
+                )
+                .await
+                .expect("next step");
+            let views = ViewCache::default();
+            let today = day(7, 1);
+            let derby = async |who: &Principal| {
+                area_progress(&store, &views, Some(who), &slug("derby"), None, today).await
+            };
+
+            let for_lead = derby(&lead).await.expect("the lead's area");
+            assert!(!for_lead.sees_region);
+            let before = store.statements_run();
+            let for_board = derby(&board).await.expect("the board's view of it");
+            assert_eq!(store.statements_run() - before, 1, "kept: one read");
+            assert!(for_board.sees_region, "the board goes back to the region");
+            assert_eq!(for_board.summary, for_lead.summary);
+            assert!(matches!(derby(&other).await, Err(Unreadable::Denied(_))));
         }
     );
 }

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::NaiveDate;
-use domain::{Programme, UserId};
+use domain::{AuthoritySlug, Programme, UserId};
 use store::{DataVersion, Store};
 
 use crate::reads::Unreadable;
@@ -26,6 +26,12 @@ const MOST_VIEWS: usize = 1024;
 pub(crate) enum ViewKey {
     /// The region's next steps of a programme (or all) as on a day.
     RegionProgress {
+        programme: Option<Programme>,
+        today: NaiveDate,
+    },
+    /// An area's next steps of a programme (or all) as on a day.
+    AreaProgress {
+        area: AuthoritySlug,
         programme: Option<Programme>,
         today: NaiveDate,
     },

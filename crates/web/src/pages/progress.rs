@@ -17,7 +17,7 @@ use serde::Deserialize;
 use services::progress::{self, ActivityActions, ProgressView};
 use store::{ActionChange, PlannedAction};
 
-use crate::action_plans::{AreaSummary, board_pack, progress_svg, regional_workbook};
+use crate::action_plans::{AreaSummary, board_pack, regional_workbook};
 use crate::components::SelectItem;
 use crate::extract::Id;
 use crate::pages::{Chrome, see_other};
@@ -202,6 +202,7 @@ pub async fn show_area(
     let slug = AuthoritySlug::parse(&slug).map_err(|_| AppError::NotFound)?;
     let area = progress::area_progress(
         &state.store,
+        &state.views,
         visitor.principal.as_ref(),
         &slug,
         query.programme(),
@@ -213,10 +214,7 @@ pub async fn show_area(
         back: area.sees_region.then_some("/progress"),
         summary: area.summary,
         groups: activity_groups(area.activities),
-        chart: progress_svg(
-            &area.months,
-            &format!("{}: actions by RAG status, month by month", area.area.name),
-        ),
+        chart: area.chart,
         filter_action: format!("/progress/areas/{slug}"),
         programmes: query.items(),
         name: area.area.name,
