@@ -323,10 +323,13 @@ function decodeBody(message) {
 }
 
 /**
- * The emails the demo's outbox worker has written for `to`, waiting (polling the folder, up to
- * `timeoutMs`) until at least `count` have arrived. Returns { subject, body } objects.
+ * The emails the demo's outbox worker has written for `to` (only those whose subject starts with
+ * `subject`, when given), waiting (polling the folder, up to `timeoutMs`) until at least `count`
+ * have arrived. Returns { subject, body } objects. Give `subject` whenever the person may have
+ * had other emails already: the outbox delivers in the background, so an earlier email can be
+ * there before the one the test is waiting for.
  */
-export async function emailsTo(to, { count = 1, timeoutMs = 20_000 } = {}) {
+export async function emailsTo(to, { count = 1, subject = '', timeoutMs = 20_000 } = {}) {
   const folder = path.join(demo.dataDir, 'outbox');
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -334,9 +337,10 @@ export async function emailsTo(to, { count = 1, timeoutMs = 20_000 } = {}) {
       .filter((name) => name.endsWith('.eml'))
       .map((name) => fs.readFileSync(path.join(folder, name), 'utf8'))
       .filter((message) => new RegExp(`^To: .*${to.replace(/[.]/g, '\\.')}`, 'mi').test(message))
-      .map((message) => ({ subject: (message.match(/^Subject: (.*)$/m) ?? [])[1] ?? '', body: decodeBody(message) }));
+      .map((message) => ({ subject: (message.match(/^Subject: (.*)$/m) ?? [])[1] ?? '', body: decodeBody(message) }))
+      .filter((email) => email.subject.startsWith(subject));
     if (found.length >= count) return found;
-    if (Date.now() > deadline) assert.fail(`expected ${count} email(s) to ${to} in ${folder}, found ${found.length}`);
+    if (Date.now() > deadline) assert.fail(`expected ${count} email(s) to ${to} titled "${subject}…" in ${folder}, found ${found.length}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
