@@ -15,8 +15,8 @@ use domain::{
 use domain::{BiennialKloeId, EmailAddress, PersonName};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 use crate::entity::biennial::{cycle, kloe, opt_out, pair, priority, support_offer, team_member};
@@ -250,7 +250,7 @@ async fn pairing_as_seen(
 /// The tail of a change that tells people: its emails queued and its audit entry written in
 /// its own transaction, then committed.
 async fn finish(
-    txn: DatabaseTransaction,
+    txn: crate::WriteTransaction,
     emails: Vec<NewEmail>,
     event: AuditEvent,
     now: DateTime<Utc>,

@@ -4,11 +4,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use async_trait::async_trait;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, ExecResult, QueryResult, SqliteTransactionMode, Statement, TransactionOptions,
+    TransactionTrait,
 };
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::StoreError;
 
@@ -62,15 +65,79 @@ pub(crate) async fn connect(
     Ok((db, backend))
 }
 
-/// Begin a transaction that will write. On SQLite it takes the write lock at once (`BEGIN
-/// IMMEDIATE`): a deferred transaction that reads and then writes cannot wait for the lock
-/// (SQLite answers "database is locked" at once, whatever the busy timeout, because its
-/// snapshot may be stale), whereas one that asks first simply waits its turn. PostgreSQL
-/// ignores the mode and keeps its row-level locking.
-pub(crate) async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..TransactionOptions::default()
-    })
-    .await
+/// Writers' turns on one SQLite database, in the order they asked. SQLite lets one
+/// transaction write at a time; without this queue the others would poll for the lock
+/// (SQLite's busy handler sleeps 1, 2, 5 … up to 100 ms between tries), so under a burst of
+/// writes a writer could sleep through many turns and wait hundreds of milliseconds while the
+/// lock sat free. PostgreSQL needs no queue: its locks are per row and its waiters are woken.
+/// The busy timeout still covers writers in other processes (a backup, the command line).
+#[derive(Clone, Debug)]
+pub(crate) struct WriteQueue(Option<Arc<Semaphore>>);
+
+impl WriteQueue {
+    pub(crate) fn for_backend(backend: Backend) -> Self {
+        Self((backend == Backend::Sqlite).then(|| Arc::new(Semaphore::new(1))))
+    }
+}
+
+/// A transaction that will write, holding its writer's turn (on SQLite) until it commits or is
+/// dropped (and so rolled back). Every write transaction starts here (`Store::begin_write`).
+#[derive(Debug)]
+pub(crate) struct WriteTransaction {
+    txn: DatabaseTransaction,
+    _turn: Option<OwnedSemaphorePermit>,
+}
+
+impl WriteTransaction {
+    /// Begin: wait for this process's turn to write, then, on SQLite, take the write lock at
+    /// once (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes cannot wait
+    /// for the lock (SQLite answers "database is locked" at once, whatever the busy timeout,
+    /// because its snapshot may be stale), whereas one that asks first simply waits its turn.
+    /// PostgreSQL ignores the mode and keeps its row-level locking.
+    pub(crate) async fn begin(db: &DatabaseConnection, queue: &WriteQueue) -> Result<Self, DbErr> {
+        let turn = match &queue.0 {
+            Some(semaphore) => Some(
+                Arc::clone(semaphore)
+                    .acquire_owned()
+                    .await
+                    .map_err(|_| DbErr::Custom("the write queue is closed".into()))?,
+            ),
+            None => None,
+        };
+        let txn = db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..TransactionOptions::default()
+            })
+            .await?;
+        Ok(Self { txn, _turn: turn })
+    }
+
+    /// Commit, then give the turn to the next writer.
+    pub(crate) async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+}
+
+#[async_trait]
+impl ConnectionTrait for WriteTransaction {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
 }

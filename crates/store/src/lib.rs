@@ -105,6 +105,7 @@ pub use work::{NextStepsDue, OverdueArea, WorkItem, WorkTask};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use connect::WriteTransaction;
 use sea_orm::DatabaseConnection;
 
 /// The application database. Cheap to clone: it wraps a connection pool.
@@ -115,6 +116,7 @@ pub struct Store {
     /// Statements sent since connecting, by every clone: the instrument that keeps a page's
     /// queries per request in sight (`statements_run`).
     statements: Arc<AtomicU64>,
+    writers: connect::WriteQueue,
 }
 
 impl Store {
@@ -134,19 +136,21 @@ impl Store {
             db,
             backend,
             statements,
+            writers: connect::WriteQueue::for_backend(backend),
         })
     }
 
     /// Apply pending migrations, then upsert the reference data.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         migration::run(&self.db).await?;
-        reference::upsert_all(&self.db).await
+        reference::upsert_all(self).await
     }
 
     /// Begin a transaction that will write: every write transaction starts here, so on
-    /// SQLite it queues for the write lock instead of failing (see `connect::begin_write`).
-    pub(crate) async fn begin_write(&self) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
-        connect::begin_write(&self.db).await
+    /// SQLite it queues for the write lock in turn instead of failing or polling (see
+    /// `connect::WriteQueue`).
+    pub(crate) async fn begin_write(&self) -> Result<WriteTransaction, sea_orm::DbErr> {
+        WriteTransaction::begin(&self.db, &self.writers).await
     }
 
     /// How many statements this store has sent to the database so far. The difference across

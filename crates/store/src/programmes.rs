@@ -74,7 +74,7 @@ pub(crate) async fn refs(
 /// Hold `id`'s activity for the rest of the writing transaction `txn`, so that writers
 /// checking its rules against its rows (an area's places, a person named once, a return
 /// submitted once) take turns. SQLite's writers take turns already (`BEGIN IMMEDIATE`, see
-/// `connect::begin_write`) and the lock clause is left out there; PostgreSQL's read committed
+/// `connect::WriteTransaction`) and the lock clause is left out there; PostgreSQL's read committed
 /// transactions would otherwise each see the rows as they were before the other's commit.
 pub(crate) async fn lock_activity(
     txn: &impl ConnectionTrait,

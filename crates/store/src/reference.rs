@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use domain::{AuthorityKind, AuthoritySlug, FrameworkFamily, ThemeCode};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Set};
+use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use sha2::{Digest, Sha256};
 
 use crate::StoreError;
@@ -23,7 +23,8 @@ pub const REFERENCE_RELEASE: &str = "Shipped reference data (2022 to 2024)";
 /// Load this release's reference data, unless the database already holds it: a start with
 /// nothing new reads one row and writes nothing. Instances starting at once may both load it;
 /// the upserts are idempotent and the fingerprint is recorded once.
-pub(crate) async fn upsert_all(db: &DatabaseConnection) -> Result<(), StoreError> {
+pub(crate) async fn upsert_all(store: &crate::Store) -> Result<(), StoreError> {
+    let db = &store.db;
     let fingerprint = fingerprint();
     let loaded = reference_load::Entity::find_by_id(fingerprint.clone())
         .one(db)
@@ -31,7 +32,7 @@ pub(crate) async fn upsert_all(db: &DatabaseConnection) -> Result<(), StoreError
     if loaded.is_some() {
         return Ok(());
     }
-    let txn = crate::connect::begin_write(db).await?;
+    let txn = store.begin_write().await?;
     upsert_places_and_themes(&txn).await?;
     upsert_evidence_base(&txn).await?;
     reference_load::Entity::insert(reference_load::ActiveModel {

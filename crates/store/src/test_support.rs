@@ -139,9 +139,7 @@ pub async fn store_before_programmes(backend: Backend) -> TestStore {
     crate::migration::run_first(&store.db, 7)
         .await
         .expect("migrations up to m0007");
-    let txn = crate::connect::begin_write(&store.db)
-        .await
-        .expect("a transaction");
+    let txn = store.begin_write().await.expect("a transaction");
     crate::reference::upsert_places_and_themes(&txn)
         .await
         .expect("reference data");
@@ -296,4 +294,20 @@ pub async fn seed_m0005_next_steps(
             .await;
         }
     }
+}
+
+/// A writer's turn held open by a test, so that others queue behind it: `release` commits
+/// (nothing) and lets the next writer begin.
+#[derive(Debug)]
+pub struct HeldWriteTurn(crate::WriteTransaction);
+
+impl HeldWriteTurn {
+    pub async fn release(self) {
+        self.0.commit().await.expect("the held turn ends");
+    }
+}
+
+/// Take a writer's turn and hold it until `release`.
+pub async fn hold_write_turn(store: &Store) -> HeldWriteTurn {
+    HeldWriteTurn(store.begin_write().await.expect("a writer's turn"))
 }

@@ -24,6 +24,7 @@ mod self_assessments;
 mod training;
 mod triads;
 mod visit;
+mod write_turns;
 
 use chrono::{Duration, TimeZone, Utc};
 use domain::{AuthoritySlug, EmailAddress, NewPassword, PersonName, Role, RoleGrant, UserId};

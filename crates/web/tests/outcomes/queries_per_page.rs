@@ -6,6 +6,7 @@
 use axum::http::StatusCode;
 use domain::lifecycle::ChallengeState;
 
+use super::challenge_on_the_day;
 use super::support::biennial_fixture::cycle_in_planning;
 use super::support::challenge_fixture::challenge_in;
 use super::support::findings_fixture::next_steps_challenge;
@@ -113,5 +114,39 @@ crate::app_test!(
         next_steps_challenge(&app.store, "derby").await;
         let three = statements_of(&app, &mut browser, "/returns").await;
         assert_eq!(one, three, "statements grew with the returns");
+    }
+);
+
+// A reviewer's evidence note during the visit, the write people make most: the statements
+// its POST sends (the browser's first POST also fetches a form token, so the second counts).
+crate::app_test!(
+    an_evidence_note_sends_a_fixed_few_statements,
+    |app: TestApp| async move {
+        let (challenge, activity) = challenge_on_the_day(&app.store).await;
+        let evidence = format!("/challenges/{challenge}/evidence");
+        let mut author = app.browser_as(Who::Coordinator).await;
+        author.get(&evidence).await;
+        let mut counts = Vec::new();
+        for n in 0..2 {
+            let before = app.store.statements_run();
+            let page = author
+                .post(
+                    &evidence,
+                    &[
+                        ("activity", &activity.to_string()),
+                        ("kloe", "1"),
+                        ("kind", "strength"),
+                        ("note", &format!("The SENCO walked us through plan {n}")),
+                        ("save", "record"),
+                    ],
+                )
+                .await;
+            assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+            counts.push(app.store.statements_run() - before);
+        }
+        assert!(
+            counts[1] <= 15,
+            "an evidence note sent {counts:?} statements"
+        );
     }
 );
