@@ -1,7 +1,7 @@
 //! Opening the database with the settings each backend needs to be safe.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -21,9 +21,49 @@ pub enum Backend {
     Postgres,
 }
 
+/// The statements a store sends: counted always (`Store::statements_run`); their SQL also kept
+/// while a test records them (`test_support::tables_read`).
+#[derive(Debug, Default)]
+pub(crate) struct StatementLog {
+    count: AtomicU64,
+    recording: AtomicBool,
+    recorded: Mutex<Vec<String>>,
+}
+
+impl StatementLog {
+    fn sent(&self, sql: &str) {
+        self.count.fetch_add(1, Ordering::Relaxed);
+        if self.recording.load(Ordering::Relaxed) {
+            self.recorded_sql().push(sql.to_owned());
+        }
+    }
+
+    pub(crate) fn count(&self) -> u64 {
+        self.count.load(Ordering::Relaxed)
+    }
+
+    /// Start keeping each statement's SQL, forgetting any kept before.
+    #[cfg(feature = "test-support")]
+    pub(crate) fn record(&self) {
+        self.recorded_sql().clear();
+        self.recording.store(true, Ordering::Relaxed);
+    }
+
+    /// Stop keeping SQL and hand over what was kept.
+    #[cfg(feature = "test-support")]
+    pub(crate) fn take(&self) -> Vec<String> {
+        self.recording.store(false, Ordering::Relaxed);
+        std::mem::take(&mut *self.recorded_sql())
+    }
+
+    fn recorded_sql(&self) -> std::sync::MutexGuard<'_, Vec<String>> {
+        self.recorded.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
 pub(crate) async fn connect(
     url: &str,
-    statements: Arc<AtomicU64>,
+    statements: Arc<StatementLog>,
 ) -> Result<(DatabaseConnection, Backend), StoreError> {
     let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Backend::Postgres
@@ -59,9 +99,7 @@ pub(crate) async fn connect(
         }
     }
     let mut db = Database::connect(options).await?;
-    db.set_metric_callback(move |_| {
-        statements.fetch_add(1, Ordering::Relaxed);
-    });
+    db.set_metric_callback(move |info| statements.sent(&info.statement.sql));
     Ok((db, backend))
 }
 

@@ -1,7 +1,8 @@
 //! The data version: a number that every committed change to the scheme's data moves, on every
 //! instance, whoever made it. Triggers in the database keep it (migration m0018), so a read
 //! model kept between requests is still true for as long as the version it was read at is the
-//! current one.
+//! current one. Each table also has its own version (m0019), so a view that reads a few tables
+//! (a `ReadSet`) is kept while writes elsewhere go on.
 
 use sea_orm::{ConnectionTrait, Statement};
 
@@ -12,9 +13,10 @@ use crate::{Backend, Store, StoreError};
 /// change on almost every request; the audit log's rows are written in the transaction of the
 /// change they record, which moves the version itself, or record a sign-in or sign-out, which
 /// changes nothing a page keeps. Everything else is tracked, including every table a later
-/// migration adds (`migration::m0018_data_version::track`).
+/// migration adds (`migration::m0019_table_versions::track`).
 pub(crate) const UNTRACKED_TABLES: &[&str] = &[
     "data_version",
+    "table_versions",
     "seaql_migrations",
     "sessions",
     "sign_in_throttle",
@@ -26,6 +28,35 @@ pub(crate) const UNTRACKED_TABLES: &[&str] = &[
 /// the same version saw the same data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DataVersion(i64);
+
+/// The tables a kept view reads, named for the store's reads that read them: the version of a
+/// read set moves whenever a change to one of its tables commits, and only then. A store test
+/// runs each read named here and checks it reads no other table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ReadSet {
+    /// A challenge as its pages load it (`Store::challenge`, `Store::team`) and its
+    /// evidence choices (`Store::timetable`, `Store::case_references`).
+    Challenge,
+}
+
+impl ReadSet {
+    pub fn tables(self) -> &'static [&'static str] {
+        match self {
+            Self::Challenge => &[
+                "activities",
+                "activity_reviewers",
+                "case_samples",
+                "challenge_kloe_versions",
+                "challenge_seats",
+                "challenge_visit_days",
+                "challenges",
+                "local_authorities",
+                "pool_members",
+                "team_members",
+            ],
+        }
+    }
+}
 
 impl Store {
     /// The current data version: one single-row read.
@@ -41,20 +72,46 @@ impl Store {
         Ok(DataVersion(row.try_get("", "version")?))
     }
 
-    /// The tables no trigger keeps the data version for, by name: the store's tests check
-    /// that they are exactly the untracked ones, so a new table cannot be forgotten.
+    /// The current version of `set`: the sum of its tables' versions, each of which only
+    /// grows, so it moves exactly when one of them changes. One single-row read.
+    pub async fn read_set_version(&self, set: ReadSet) -> Result<DataVersion, StoreError> {
+        let names = set
+            .tables()
+            .iter()
+            .map(|table| format!("'{table}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(
+                self.db.get_database_backend(),
+                format!(
+                    "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) AS version \
+                     FROM table_versions WHERE name IN ({names})"
+                ),
+            ))
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("no read set version".into()))?;
+        Ok(DataVersion(row.try_get("", "version")?))
+    }
+
+    /// The tables no trigger keeps the data version (or their own version) for, by name: the
+    /// store's tests check that they are exactly the untracked ones, so a new table cannot be
+    /// forgotten.
     pub async fn tables_without_data_version(&self) -> Result<Vec<String>, StoreError> {
         let sql = match self.backend {
             Backend::Sqlite => {
                 "SELECT name FROM sqlite_master WHERE type = 'table' \
                  AND name NOT LIKE 'sqlite_%' \
-                 AND name NOT IN (SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' \
-                                  AND name LIKE 'data_version_%') ORDER BY name"
+                 AND (name NOT IN (SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' \
+                                   AND name LIKE 'data_version_%') \
+                      OR name NOT IN (SELECT name FROM table_versions)) ORDER BY name"
             }
             Backend::Postgres => {
                 "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() \
-                 AND tablename NOT IN (SELECT event_object_table FROM information_schema.triggers \
-                                       WHERE trigger_name LIKE 'data_version_%') \
+                 AND (tablename NOT IN (SELECT event_object_table FROM information_schema.triggers \
+                                        WHERE trigger_name LIKE 'data_version_%') \
+                      OR tablename NOT IN (SELECT name FROM table_versions)) \
                  ORDER BY tablename"
             }
         };

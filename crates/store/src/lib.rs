@@ -61,7 +61,7 @@ pub use challenges::{
     ChallengeEvent, ChallengeFilter, ChallengeRecord, ChallengeSummary, KloeVersion,
 };
 pub use connect::Backend;
-pub use data_version::DataVersion;
+pub use data_version::{DataVersion, ReadSet};
 pub use error::StoreError;
 pub use event_documents::{
     EVENT_DOCUMENTS_MAX_TOTAL_BYTES, EventDocument, EventDocumentFile, NewEventDocument,
@@ -103,7 +103,6 @@ pub use users::{NewUser, StaffMember};
 pub use work::{NextStepsDue, OverdueArea, WorkItem, WorkTask};
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use connect::WriteTransaction;
 use sea_orm::DatabaseConnection;
@@ -115,7 +114,7 @@ pub struct Store {
     backend: Backend,
     /// Statements sent since connecting, by every clone: the instrument that keeps a page's
     /// queries per request in sight (`statements_run`).
-    statements: Arc<AtomicU64>,
+    statements: Arc<connect::StatementLog>,
     writers: connect::WriteQueue,
 }
 
@@ -130,7 +129,7 @@ impl Store {
 
     /// Connect without migrating.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let statements = Arc::new(AtomicU64::new(0));
+        let statements = Arc::new(connect::StatementLog::default());
         let (db, backend) = connect::connect(url, Arc::clone(&statements)).await?;
         Ok(Self {
             db,
@@ -156,7 +155,7 @@ impl Store {
     /// How many statements this store has sent to the database so far. The difference across
     /// a request is that request's queries.
     pub fn statements_run(&self) -> u64 {
-        self.statements.load(Ordering::Relaxed)
+        self.statements.count()
     }
 
     pub fn backend(&self) -> Backend {

@@ -311,3 +311,35 @@ impl HeldWriteTurn {
 pub async fn hold_write_turn(store: &Store) -> HeldWriteTurn {
     HeldWriteTurn(store.begin_write().await.expect("a writer's turn"))
 }
+
+/// What `read` returns, and the tables its statements named (after `FROM` or `JOIN`): the
+/// store's tests check that a kept view's reads stay within its `ReadSet`. Run nothing else
+/// against the store meanwhile.
+pub async fn tables_read<T>(
+    store: &Store,
+    read: impl Future<Output = T>,
+) -> (T, std::collections::BTreeSet<String>) {
+    store.statements.record();
+    let answer = read.await;
+    let tables = store
+        .statements
+        .take()
+        .iter()
+        .flat_map(|sql| tables_named(sql))
+        .collect();
+    (answer, tables)
+}
+
+/// The quoted names after each `FROM` and `JOIN` of `sql` (SeaORM quotes every table).
+fn tables_named(sql: &str) -> Vec<String> {
+    let mut tables = Vec::new();
+    for keyword in ["FROM \"", "JOIN \""] {
+        for (at, _) in sql.match_indices(keyword) {
+            let rest = &sql[at + keyword.len()..];
+            if let Some(end) = rest.find('"') {
+                tables.push(rest[..end].to_owned());
+            }
+        }
+    }
+    tables
+}

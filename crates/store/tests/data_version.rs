@@ -17,9 +17,11 @@ store_test!(
                 "rate_limits",
                 "seaql_migrations",
                 "sessions",
-                "sign_in_throttle"
+                "sign_in_throttle",
+                "table_versions"
             ],
-            "a table a page can read must move the data version: call `track` for it in its migration"
+            "a table a page can read must move the data version and its own: call \
+             `m0019_table_versions::track` for it in its migration"
         );
     }
 );

@@ -12,8 +12,12 @@ use domain::{
     ActivityId, AuthoritySlug, CaseId, ChallengeId, DocumentId, EmailAddress, NewPassword,
     PersonName, Principal, Role, RoleGrant, TeamMemberId,
 };
+use std::collections::BTreeSet;
+
+use store::test_support::tables_read;
 use store::{
-    AuditFilter, DocumentKind, NewDocument, NewTeamMember, NewUser, Store, StoreError, store_test,
+    AuditFilter, DocumentKind, NewDocument, NewTeamMember, NewUser, ReadSet, Store, StoreError,
+    store_test,
 };
 
 fn now() -> DateTime<Utc> {
@@ -677,5 +681,82 @@ store_test!(
             store.delete_case(unknown, CaseId::new(), by, now()).await,
             Err(StoreError::NotFound)
         ));
+    }
+);
+
+// A challenge's pages are kept while only other tables change (a team recording evidence
+// during the visit): the challenge's read set names every table its reads touch, and its
+// version moves with a change to one of them and not with a change elsewhere.
+store_test!(
+    the_challenge_read_set_names_every_table_its_reads_touch,
+    |store: Store| async move {
+        let f = fixture(&store).await;
+        let by = f.pm.user_id;
+        store
+            .add_activity(
+                f.challenge,
+                &plan(11, (at(9, 30), at(12, 0)), "Case sampling", &f.team),
+                by,
+                now(),
+            )
+            .await
+            .expect("added");
+        store
+            .add_case(f.challenge, &case("NOT-2027-01"), by, now())
+            .await
+            .expect("added");
+        let ((), tables) = tables_read(&store, async {
+            store.challenge(f.challenge).await.expect("challenge");
+            store.team(f.challenge).await.expect("team");
+            store.timetable(f.challenge).await.expect("timetable");
+            store.case_references(f.challenge).await.expect("cases");
+        })
+        .await;
+        let named: BTreeSet<String> = ReadSet::Challenge
+            .tables()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(tables, named, "the tables the challenge's reads touch");
+
+        let before = store
+            .read_set_version(ReadSet::Challenge)
+            .await
+            .expect("version");
+        let data = store.data_version().await.expect("version");
+        let user = crate::new_user("elsewhere@example.org", vec![crate::role(Role::Reviewer)]);
+        store
+            .ensure_user(&user, &crate::password("a long demo passphrase"), now())
+            .await
+            .expect("an account elsewhere");
+        assert!(
+            store.data_version().await.expect("version") > data,
+            "the data version moves"
+        );
+        assert_eq!(
+            store
+                .read_set_version(ReadSet::Challenge)
+                .await
+                .expect("version"),
+            before,
+            "a change elsewhere leaves the challenge's version"
+        );
+        store
+            .add_pool_member(
+                &profile("Cara Diaz", ReviewerType::LaOfficer),
+                None,
+                None,
+                now(),
+            )
+            .await
+            .expect("a reviewer joins the pool");
+        assert!(
+            store
+                .read_set_version(ReadSet::Challenge)
+                .await
+                .expect("version")
+                > before,
+            "a pool member is read as a team member's name"
+        );
     }
 );

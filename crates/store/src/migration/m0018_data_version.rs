@@ -58,7 +58,7 @@ impl MigrationTrait for Migration {
 
 /// Moves the counter once per transaction: the transaction-local setting remembers that it
 /// has, so a transaction that writes ten thousand rows still writes the counter once.
-const POSTGRES_BUMP_FUNCTION: &str = "\
+pub(super) const POSTGRES_BUMP_FUNCTION: &str = "\
 CREATE OR REPLACE FUNCTION bump_data_version() RETURNS trigger AS $$ \
 BEGIN \
   IF coalesce(current_setting('peer_challenge.data_version_moved', true), '') <> 'yes' THEN \
@@ -69,7 +69,7 @@ BEGIN \
 END; $$ LANGUAGE plpgsql";
 
 /// Every table of the schema whose changes move the data version: all but the untracked.
-async fn tracked_tables(manager: &SchemaManager<'_>) -> Result<Vec<String>, DbErr> {
+pub(super) async fn tracked_tables(manager: &SchemaManager<'_>) -> Result<Vec<String>, DbErr> {
     let backend = manager.get_database_backend();
     let sql = match backend {
         DbBackend::Postgres => {
@@ -95,9 +95,9 @@ async fn tracked_tables(manager: &SchemaManager<'_>) -> Result<Vec<String>, DbEr
     Ok(tables)
 }
 
-/// Make every change to `table` move the data version. A migration that creates a table the
-/// scheme's pages read calls this for it (the store's tests fail until it does).
-pub(crate) async fn track(manager: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
+/// Make every change to `table` move the data version, as m0018 left it (m0019 adds each
+/// table's own version: a later migration calls `m0019_table_versions::track`).
+async fn track(manager: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
     for statement in track_statements(manager.get_database_backend(), table) {
         manager
             .get_connection()
@@ -107,7 +107,7 @@ pub(crate) async fn track(manager: &SchemaManager<'_>, table: &str) -> Result<()
     Ok(())
 }
 
-fn track_statements(backend: DbBackend, table: &str) -> Vec<String> {
+pub(super) fn track_statements(backend: DbBackend, table: &str) -> Vec<String> {
     match backend {
         DbBackend::Postgres => vec![format!(
             "CREATE CONSTRAINT TRIGGER data_version_{table} \
@@ -127,7 +127,7 @@ fn track_statements(backend: DbBackend, table: &str) -> Vec<String> {
     }
 }
 
-fn untrack_statements(backend: DbBackend, table: &str) -> Vec<String> {
+pub(super) fn untrack_statements(backend: DbBackend, table: &str) -> Vec<String> {
     match backend {
         DbBackend::Postgres => vec![format!(
             "DROP TRIGGER IF EXISTS data_version_{table} ON {table}"

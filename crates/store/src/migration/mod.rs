@@ -18,6 +18,7 @@ mod m0015_triads;
 mod m0016_event_documents;
 mod m0017_reference_loads;
 mod m0018_data_version;
+pub(crate) mod m0019_table_versions;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_event_documents::Migration),
             Box::new(m0017_reference_loads::Migration),
             Box::new(m0018_data_version::Migration),
+            Box::new(m0019_table_versions::Migration),
         ]
     }
 }
