@@ -7,7 +7,9 @@ use chrono::{DateTime, Utc};
 use domain::case_sample::CaseReference;
 use domain::findings::FindingKind;
 use domain::{Action, Principal, authorise};
-use store::{Activity, ChallengeRecord, EvidenceNote, Finding, Store, TeamMember};
+use store::{
+    Activity, CaseReferenceOnly, ChallengeRecord, EvidenceNote, Finding, Store, TeamMember,
+};
 
 use crate::journey::OnChallenge;
 use crate::reads::Unreadable;
@@ -22,22 +24,19 @@ pub struct EvidenceChoices {
     pub cases: Vec<CaseReference>,
 }
 
-/// The challenge's evidence choices for the visitor whose seat is `membership`.
-pub async fn evidence_choices(
-    store: &Store,
+/// The evidence choices on a challenge (its `record`, `timetable` and sampled `cases`, as
+/// `challenge_view` keeps them) for the visitor whose seat is `membership`.
+pub fn evidence_choices(
     record: &ChallengeRecord,
+    timetable: &[Activity],
+    cases: &[CaseReferenceOnly],
     membership: Option<&TeamMember>,
-) -> Result<EvidenceChoices, Unreadable> {
-    Ok(EvidenceChoices {
-        activities: own_activities_first(store.timetable(record.id).await?, membership),
+) -> EvidenceChoices {
+    EvidenceChoices {
+        activities: own_activities_first(timetable.to_vec(), membership),
         kloes: questions(record),
-        cases: store
-            .case_references(record.id)
-            .await?
-            .into_iter()
-            .map(|case| case.reference)
-            .collect(),
-    })
+        cases: cases.iter().map(|case| case.reference.clone()).collect(),
+    }
 }
 
 /// The visitor's own activities first, each part still in timetable order: a reviewer
@@ -71,12 +70,13 @@ pub struct EvidenceRead {
     pub team: Option<Vec<EvidenceNote>>,
 }
 
-/// The evidence page of `on` for a principal who records or reads evidence there.
+/// The evidence page of `on` for a principal who records or reads evidence there, offering
+/// `choices` on the form.
 pub async fn evidence(
     store: &Store,
     principal: Option<&Principal>,
     on: OnChallenge<'_>,
-    membership: Option<&TeamMember>,
+    choices: EvidenceChoices,
     now: DateTime<Utc>,
 ) -> Result<EvidenceRead, Unreadable> {
     let may = |action: &Action| authorise(principal, action).is_ok();
@@ -86,7 +86,6 @@ pub async fn evidence(
         authorise(principal, &Action::ViewEvidence(on.access.clone()))?;
     }
     let principal = principal.ok_or(domain::Denied::SignInRequired)?;
-    let choices = evidence_choices(store, on.record, membership).await?;
     let own = if records {
         store.own_evidence(on.record.id, principal.user_id).await?
     } else {

@@ -11,6 +11,7 @@ pub mod area_programmes;
 pub mod biennial;
 pub mod biennial_emails;
 pub mod challenge_emails;
+pub mod challenge_view;
 pub mod challenges;
 pub mod composition;
 pub mod dashboard;

@@ -3,22 +3,26 @@
 //! few figures, and nearly every request finds the data as the last one left it. A kept view
 //! is keyed on what it was read for (the programme, the principal, the day) and on the data
 //! version it was read at (`Store::data_version`, which every committed change moves, on every
-//! instance): one single-row read tells whether it is still true.
+//! instance): one single-row read tells whether it is still true. A view that reads only a few
+//! tables (a challenge with its team and timetable, `ReadSet::Challenge`) is keyed on those
+//! tables' version instead, so the evidence a team records during a visit leaves it kept.
 //!
-//! Keep a view only after authorising: the cache answers whoever asks with the same key.
+//! Keep a view only after authorising, or keep one that any principal may read and authorise
+//! on it: the cache answers whoever asks with the same key.
 
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::NaiveDate;
-use domain::{AuthoritySlug, Programme, UserId};
-use store::{DataVersion, Store};
+use domain::{AuthoritySlug, ChallengeId, Programme, UserId};
+use store::{DataVersion, ReadSet, Store};
 
 use crate::reads::Unreadable;
 
-/// How many views one generation keeps at most: enough for every signed-in person's dashboard
-/// in a region, few enough that the memory stays small (a view is a few kilobytes).
+/// How many views are kept at most: enough for every signed-in person's dashboard and every
+/// challenge under way in a region, few enough that the memory stays small (a view is a few
+/// kilobytes).
 const MOST_VIEWS: usize = 1024;
 
 /// What a view was read for. Each kind holds one type of view.
@@ -41,33 +45,45 @@ pub(crate) enum ViewKey {
         today: NaiveDate,
         minute: i64,
     },
+    /// A challenge with its team, timetable and sampled cases.
+    Challenge { id: ChallengeId },
 }
 
-/// The views read at the newest data version seen.
+impl ViewKey {
+    /// The tables the view reads, when it reads only a few: it is then kept while other
+    /// tables change. None for a view over the whole scheme's data.
+    fn read_set(&self) -> Option<ReadSet> {
+        match self {
+            Self::Challenge { .. } => Some(ReadSet::Challenge),
+            Self::RegionProgress { .. } | Self::AreaProgress { .. } | Self::Dashboard { .. } => {
+                None
+            }
+        }
+    }
+}
+
+/// The views kept, each with the version it was read at.
 #[derive(Default)]
 pub struct ViewCache {
-    generation: Mutex<Generation>,
+    views: Mutex<HashMap<ViewKey, Kept>>,
 }
 
-#[derive(Default)]
-struct Generation {
-    version: Option<DataVersion>,
-    views: HashMap<ViewKey, Arc<dyn Any + Send + Sync>>,
+struct Kept {
+    version: DataVersion,
+    view: Arc<dyn Any + Send + Sync>,
 }
 
 impl std::fmt::Debug for ViewCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let generation = self.lock();
         f.debug_struct("ViewCache")
-            .field("version", &generation.version)
-            .field("views", &generation.views.len())
+            .field("views", &self.lock().len())
             .finish()
     }
 }
 
 impl ViewCache {
-    /// The view under `key` if one was read at the current data version, or else `load`'s
-    /// answer, kept for the next request.
+    /// The view under `key` if one was read at the current version of what it reads, or else
+    /// `load`'s answer, kept for the next request.
     pub(crate) async fn get_or_load<V>(
         &self,
         store: &Store,
@@ -77,7 +93,10 @@ impl ViewCache {
     where
         V: Clone + Send + Sync + 'static,
     {
-        let version = store.data_version().await?;
+        let version = match key.read_set() {
+            Some(set) => store.read_set_version(set).await?,
+            None => store.data_version().await?,
+        };
         if let Some(view) = self.kept(&key, version) {
             return Ok(view);
         }
@@ -89,34 +108,27 @@ impl ViewCache {
     }
 
     fn kept<V: Clone + 'static>(&self, key: &ViewKey, version: DataVersion) -> Option<V> {
-        let generation = self.lock();
-        if generation.version != Some(version) {
-            return None;
-        }
-        generation.views.get(key)?.downcast_ref::<V>().cloned()
+        let views = self.lock();
+        let kept = views.get(key).filter(|kept| kept.version == version)?;
+        kept.view.downcast_ref::<V>().cloned()
     }
 
     fn keep<V: Send + Sync + 'static>(&self, key: ViewKey, version: DataVersion, view: V) {
-        let mut generation = self.lock();
-        match generation.version {
+        let mut views = self.lock();
+        match views.get(&key) {
             // Another request has already read newer data: this view is not worth keeping.
-            Some(current) if current > version => return,
-            Some(current) if current == version => {}
-            _ => {
-                generation.version = Some(version);
-                generation.views.clear();
-            }
+            Some(kept) if kept.version > version => return,
+            Some(_) => {}
+            // Full: start again rather than track which views are least used.
+            None if views.len() >= MOST_VIEWS => views.clear(),
+            None => {}
         }
-        if generation.views.len() >= MOST_VIEWS {
-            generation.views.clear();
-        }
-        generation.views.insert(key, Arc::new(view));
+        let view = Arc::new(view);
+        views.insert(key, Kept { version, view });
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Generation> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<ViewKey, Kept>> {
         // A panic while holding the lock leaves at worst a view too many: still sound.
-        self.generation
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        self.views.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

@@ -3,6 +3,8 @@
 //! visit's days and seats, and moves along the lifecycle. The team lives in `team.rs`; the
 //! timetable, case sample and pre-reading in `visit.rs`.
 
+use std::sync::Arc;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{FromRequestParts, Query, RawPathParams, State};
@@ -21,7 +23,7 @@ use domain::lifecycle::ChallengeState;
 use domain::policy::ChallengeAccess;
 use domain::{Action, AuthoritySlug, ChallengeId, MultiLine, Principal, ThemeCode, authorise};
 use serde::Deserialize;
-use store::{ChallengeRecord, StoreError, TeamMember};
+use store::{Activity, CaseReferenceOnly, ChallengeRecord, StoreError, TeamMember};
 
 use crate::components::{
     CheckboxItem, Checkboxes, DateInput, ErrorSummary, NotificationBanner, Radios, SelectItem,
@@ -34,7 +36,9 @@ use crate::route::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, dates};
 use services::challenge_emails::{self, Step};
+use services::challenge_view::{ChallengeView, challenge_view};
 use services::challenges::{self, ListFilter, Outcome, TeamStanding};
+use services::findings::{self, EvidenceChoices};
 use services::journey::{self, Agreement, OnChallenge, Refused};
 
 /// Every route of a challenge: request, KLOEs, visit days, moves, for `route_table`.
@@ -69,6 +73,9 @@ pub struct LoadedChallenge {
     /// The visitor's own seat, when they have been invited to the team.
     pub membership: Option<TeamMember>,
     pub team: Vec<TeamMember>,
+    /// The timetable and the sampled cases, as kept with the challenge (`challenge_view`).
+    pub timetable: Arc<Vec<Activity>>,
+    pub cases: Arc<Vec<CaseReferenceOnly>>,
 }
 
 /// Load a challenge for `visitor`. Anonymous visitors are sent to sign in first (so nothing,
@@ -79,14 +86,22 @@ pub async fn load_challenge(
     id: ChallengeId,
 ) -> Result<LoadedChallenge, AppError> {
     let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
-    let record = state.store.challenge(id).await?.ok_or(AppError::NotFound)?;
-    let team = state.store.team(id).await?;
+    let ChallengeView {
+        record,
+        team,
+        timetable,
+        cases,
+    } = challenge_view(&state.store, &state.views, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let (access, membership) = journey::access_of(principal, &record, &team);
     Ok(LoadedChallenge {
         record,
         access,
         membership,
         team,
+        timetable,
+        cases,
     })
 }
 
@@ -121,6 +136,16 @@ impl LoadedChallenge {
 
     pub fn href(&self) -> String {
         format!("/challenges/{}", self.record.id)
+    }
+
+    /// What the evidence form offers the visitor.
+    pub fn evidence_choices(&self) -> EvidenceChoices {
+        findings::evidence_choices(
+            &self.record,
+            &self.timetable,
+            &self.cases,
+            self.membership.as_ref(),
+        )
     }
 
     /// The challenge as the use cases take it.

@@ -159,16 +159,6 @@ impl EvidenceForm {
 }
 
 /// What the evidence form may offer the visitor on this challenge.
-async fn evidence_choices(
-    state: &AppState,
-    loaded: &LoadedChallenge,
-) -> Result<EvidenceChoices, AppError> {
-    Ok(
-        findings::evidence_choices(&state.store, &loaded.record, loaded.membership.as_ref())
-            .await?,
-    )
-}
-
 struct EvidenceFields {
     activity: Select,
     kloe: Radios,
@@ -367,7 +357,7 @@ async fn evidence_page(
         &state.store,
         Some(principal),
         loaded.on(),
-        loaded.membership.as_ref(),
+        loaded.evidence_choices(),
         Utc::now(),
     )
     .await?;
@@ -441,7 +431,7 @@ async fn save_note(
     if !findings_open(loaded) {
         return Ok(Saved::Refused);
     }
-    let choices = evidence_choices(state, loaded).await?;
+    let choices = loaded.evidence_choices();
     let activity_ids: Vec<_> = choices.activities.iter().map(|a| a.id).collect();
     let context = EvidenceContext {
         activities: &activity_ids,
@@ -550,16 +540,15 @@ pub struct NotePage {
     draft: bool,
 }
 
-async fn note_page(
-    state: &AppState,
+fn note_page(
     visitor: &Visitor,
     loaded: &LoadedChallenge,
     note: &EvidenceNote,
     form: &EvidenceForm,
     errors: &FormErrors,
-) -> Result<NotePage, AppError> {
-    let choices = evidence_choices(state, loaded).await?;
-    Ok(NotePage {
+) -> NotePage {
+    let choices = loaded.evidence_choices();
+    NotePage {
         chrome: Chrome::new(visitor, "Your evidence", NAV).with_errors(!errors.is_empty()),
         summary: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
         back: evidence_href(loaded),
@@ -567,7 +556,7 @@ async fn note_page(
         action: format!("{}/{}", evidence_href(loaded), note.id),
         form: evidence_fields(form, &choices, errors),
         draft: !note.recorded,
-    })
+    }
 }
 
 async fn own_note(
@@ -598,16 +587,7 @@ pub async fn show_note(
         )));
     }
     let form = EvidenceForm::from_answers(EvidenceAnswers::from_entry(&note.entry));
-    Ok(note_page(
-        &state,
-        &visitor,
-        &loaded,
-        &note,
-        &form,
-        &FormErrors::default(),
-    )
-    .await?
-    .into_response())
+    Ok(note_page(&visitor, &loaded, &note, &form, &FormErrors::default()).into_response())
 }
 
 pub async fn change_note(
@@ -624,7 +604,7 @@ pub async fn change_note(
             evidence_href(&loaded)
         ))),
         Saved::Problems(errors) => {
-            let page = note_page(&state, &visitor, &loaded, &note, &form, &errors).await?;
+            let page = note_page(&visitor, &loaded, &note, &form, &errors);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Saved::Refused => refused_note(&state, &visitor, &loaded, &form).await,

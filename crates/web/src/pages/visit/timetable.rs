@@ -233,17 +233,15 @@ fn banner(notice: &str) -> Option<NotificationBanner> {
 }
 
 pub async fn show_timetable(
-    State(state): State<AppState>,
     visitor: Visitor,
     loaded: LoadedChallenge,
     Query(notice): Query<Notice>,
 ) -> Result<TimetablePage, AppError> {
-    let _id = loaded.record.id;
     visitor.authorise(&Action::ViewChallenge(loaded.access.clone()))?;
-    let activities = state.store.timetable(loaded.record.id).await?;
-    let clashes = clashes_of(&loaded, &activities);
+    let activities = &loaded.timetable;
+    let clashes = clashes_of(&loaded, activities);
     let editable = may_change(&loaded, &visitor);
-    let (days, clashes) = day_views(&loaded, &activities, &clashes, editable);
+    let (days, clashes) = day_views(&loaded, activities, &clashes, editable);
     Ok(TimetablePage {
         chrome: Chrome::new(&visitor, "Timetable", NAV),
         banner: banner(&notice.notice),
@@ -273,14 +271,13 @@ pub struct PrintablePage {
 /// The timetable on its own: no navigation, no links to change it, each day on its own page
 /// when printed (see the print rules in `application.scss`).
 pub async fn show_printable(
-    State(state): State<AppState>,
     visitor: Visitor,
     loaded: LoadedChallenge,
 ) -> Result<PrintablePage, AppError> {
     visitor.authorise(&Action::ViewChallenge(loaded.access.clone()))?;
-    let activities = state.store.timetable(loaded.record.id).await?;
-    let clashes = clashes_of(&loaded, &activities);
-    let (days, links) = day_views(&loaded, &activities, &clashes, false);
+    let activities = &loaded.timetable;
+    let clashes = clashes_of(&loaded, activities);
+    let (days, links) = day_views(&loaded, activities, &clashes, false);
     Ok(PrintablePage {
         back: timetable_href(&loaded),
         caption: caption(&loaded),
