@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use domain::{AuditEvent, UserId};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use crate::entity::{audit_log, user};
@@ -40,7 +40,7 @@ pub(crate) async fn append(
     event: AuditEvent,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    audit_log::ActiveModel {
+    let entry = audit_log::ActiveModel {
         at: Set(at),
         actor_user_id: Set(event.actor.map(|id| id.as_uuid())),
         action: Set(event.action.to_owned()),
@@ -48,9 +48,11 @@ pub(crate) async fn append(
         object_id: Set(event.object.id),
         summary: Set(event.summary),
         ..Default::default()
-    }
-    .insert(db)
-    .await?;
+    };
+    // Nothing reads the row back: no RETURNING to decode.
+    audit_log::Entity::insert(entry)
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }
 

@@ -7,10 +7,12 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use domain::case_sample::CaseReference;
 use domain::findings::{EvidenceEntry, EvidenceKind, FindingEntry, FindingKind};
+use domain::lifecycle::ChallengeState;
 use domain::{
     ActivityId, AuditEvent, AuditObject, ChallengeId, EvidenceId, FindingCommentId, FindingId,
     UserId,
 };
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait, PaginatorTrait,
     QueryFilter, QueryOrder, Set,
@@ -112,6 +114,75 @@ fn to_note(row: evidence_note::Model) -> Result<EvidenceNote, StoreError> {
     })
 }
 
+/// A new evidence note as `save_evidence` writes it.
+struct NewNote<'a> {
+    id: EvidenceId,
+    challenge: ChallengeId,
+    entry: &'a EvidenceEntry,
+    record: bool,
+    author: Author<'a>,
+    now: DateTime<Utc>,
+}
+
+/// Insert `note` if its challenge is in the visit or reporting, checked in the same statement
+/// (`INSERT … SELECT … WHERE EXISTS`): a reviewer records note after note during a visit, and
+/// each statement is a round trip to the database's thread. False when nothing was written.
+async fn insert_while_open(
+    db: &impl ConnectionTrait,
+    note: &NewNote<'_>,
+) -> Result<bool, StoreError> {
+    use evidence_note::Column;
+    let open_states: Vec<&str> = ChallengeState::ALL
+        .into_iter()
+        .filter(|state| state.may_record_evidence())
+        .map(ChallengeState::code)
+        .collect();
+    let open = Query::select()
+        .expr(Expr::val(1))
+        .from(challenge::Entity)
+        .and_where(challenge::Column::Id.eq(note.challenge.as_uuid()))
+        .and_where(challenge::Column::State.is_in(open_states))
+        .to_owned();
+    let entry = note.entry;
+    let values = Query::select()
+        .exprs([
+            Expr::val(note.id.as_uuid()),
+            Expr::val(note.challenge.as_uuid()),
+            Expr::val(Some(note.author.user.as_uuid())),
+            Expr::val(note.author.name.to_owned()),
+            Expr::val(entry.activity.map(|id| id.as_uuid())),
+            Expr::val(entry.kloe.map(i32::from)),
+            Expr::val(entry.case_reference.as_ref().map(|r| r.to_string())),
+            Expr::val(entry.kind.map(|kind| kind.code().to_owned())),
+            Expr::val(entry.note.clone()),
+            Expr::val(if note.record { RECORDED } else { DRAFT }.to_owned()),
+            Expr::val(note.now),
+            Expr::val(note.now),
+        ])
+        .and_where(Expr::exists(open))
+        .to_owned();
+    let insert = Query::insert()
+        .into_table(evidence_note::Entity)
+        .columns([
+            Column::Id,
+            Column::ChallengeId,
+            Column::AuthorId,
+            Column::AuthorName,
+            Column::ActivityId,
+            Column::Kloe,
+            Column::CaseReference,
+            Column::Kind,
+            Column::Note,
+            Column::Status,
+            Column::CreatedAt,
+            Column::UpdatedAt,
+        ])
+        .select_from(values)
+        .map_err(|error| StoreError::Corrupt(error.to_string()))?
+        .to_owned();
+    Ok(db.execute(&insert).await?.rows_affected() == 1)
+}
+
 fn evidence_event(
     by: UserId,
     action: &'static str,
@@ -140,17 +211,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<EvidenceId, StoreError> {
         let txn = self.begin_write().await?;
-        findings_open(&txn, challenge).await?;
-        let fields = |model: &mut evidence_note::ActiveModel| {
-            model.activity_id = Set(entry.activity.map(|id| id.as_uuid()));
-            model.kloe = Set(entry.kloe.map(i32::from));
-            model.case_reference = Set(entry.case_reference.as_ref().map(|r| r.to_string()));
-            model.kind = Set(entry.kind.map(|kind| kind.code().to_owned()));
-            model.note = Set(entry.note.clone());
-            model.updated_at = Set(now);
-        };
         let id = match existing {
             Some(id) => {
+                findings_open(&txn, challenge).await?;
                 let row = own_note(&txn, challenge, id, author.user).await?;
                 // The team reads a recorded note: it never goes back to being a draft, and
                 // only a complete entry (checked by the caller) may replace it.
@@ -161,24 +224,33 @@ impl Store {
                 }
                 let status = if record { RECORDED } else { DRAFT };
                 let mut model: evidence_note::ActiveModel = row.into();
-                fields(&mut model);
+                model.activity_id = Set(entry.activity.map(|id| id.as_uuid()));
+                model.kloe = Set(entry.kloe.map(i32::from));
+                model.case_reference = Set(entry.case_reference.as_ref().map(|r| r.to_string()));
+                model.kind = Set(entry.kind.map(|kind| kind.code().to_owned()));
+                model.note = Set(entry.note.clone());
+                model.updated_at = Set(now);
                 model.status = Set(status.to_owned());
                 model.update(&txn).await?;
                 id
             }
             None => {
                 let id = EvidenceId::new();
-                let mut model = evidence_note::ActiveModel {
-                    id: Set(id.as_uuid()),
-                    challenge_id: Set(challenge.as_uuid()),
-                    author_id: Set(Some(author.user.as_uuid())),
-                    author_name: Set(author.name.to_owned()),
-                    status: Set(if record { RECORDED } else { DRAFT }.to_owned()),
-                    created_at: Set(now),
-                    ..Default::default()
+                let note = NewNote {
+                    id,
+                    challenge,
+                    entry,
+                    record,
+                    author,
+                    now,
                 };
-                fields(&mut model);
-                model.insert(&txn).await?;
+                if !insert_while_open(&txn, &note).await? {
+                    // Nothing written: say whether the challenge is missing or closed.
+                    findings_open(&txn, challenge).await?;
+                    return Err(StoreError::Conflict(
+                        "Evidence and findings can be changed only during the visit and while reporting",
+                    ));
+                }
                 id
             }
         };
