@@ -12,6 +12,7 @@ use domain::{
     ActivityId, AuditEvent, AuditObject, ChallengeId, EvidenceId, FindingCommentId, FindingId,
     UserId,
 };
+use sea_orm::Value;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait, PaginatorTrait,
@@ -64,6 +65,10 @@ pub struct FindingComment {
     pub created_at: DateTime<Utc>,
 }
 
+/// What a change to evidence or findings is told outside the visit and reporting.
+const FINDINGS_CLOSED: &str =
+    "Evidence and findings can be changed only during the visit and while reporting";
+
 /// Evidence and findings are written on the visit and while reporting, and not after.
 async fn findings_open(
     db: &impl ConnectionTrait,
@@ -76,9 +81,7 @@ async fn findings_open(
     if state_of(&row.state)?.may_record_evidence() {
         Ok(())
     } else {
-        Err(StoreError::Conflict(
-            "Evidence and findings can be changed only during the visit and while reporting",
-        ))
+        Err(StoreError::Conflict(FINDINGS_CLOSED))
     }
 }
 
@@ -114,6 +117,28 @@ fn to_note(row: evidence_note::Model) -> Result<EvidenceNote, StoreError> {
     })
 }
 
+/// The columns an evidence entry fills, with their values: the same for a new note and a
+/// changed one.
+fn entry_values(entry: &EvidenceEntry) -> [(evidence_note::Column, Value); 5] {
+    use evidence_note::Column;
+    [
+        (
+            Column::ActivityId,
+            entry.activity.map(|id| id.as_uuid()).into(),
+        ),
+        (Column::Kloe, entry.kloe.map(i32::from).into()),
+        (
+            Column::CaseReference,
+            entry.case_reference.as_ref().map(|r| r.to_string()).into(),
+        ),
+        (
+            Column::Kind,
+            entry.kind.map(|kind| kind.code().to_owned()).into(),
+        ),
+        (Column::Note, entry.note.clone().into()),
+    ]
+}
+
 /// A new evidence note as `save_evidence` writes it.
 struct NewNote<'a> {
     id: EvidenceId,
@@ -143,40 +168,25 @@ async fn insert_while_open(
         .and_where(challenge::Column::Id.eq(note.challenge.as_uuid()))
         .and_where(challenge::Column::State.is_in(open_states))
         .to_owned();
-    let entry = note.entry;
+    let status = if note.record { RECORDED } else { DRAFT };
+    let mut columns = vec![
+        (Column::Id, note.id.as_uuid().into()),
+        (Column::ChallengeId, note.challenge.as_uuid().into()),
+        (Column::AuthorId, Some(note.author.user.as_uuid()).into()),
+        (Column::AuthorName, note.author.name.to_owned().into()),
+        (Column::Status, status.to_owned().into()),
+        (Column::CreatedAt, note.now.into()),
+        (Column::UpdatedAt, note.now.into()),
+    ];
+    columns.extend(entry_values(note.entry));
+    let (names, values): (Vec<Column>, Vec<Value>) = columns.into_iter().unzip();
     let values = Query::select()
-        .exprs([
-            Expr::val(note.id.as_uuid()),
-            Expr::val(note.challenge.as_uuid()),
-            Expr::val(Some(note.author.user.as_uuid())),
-            Expr::val(note.author.name.to_owned()),
-            Expr::val(entry.activity.map(|id| id.as_uuid())),
-            Expr::val(entry.kloe.map(i32::from)),
-            Expr::val(entry.case_reference.as_ref().map(|r| r.to_string())),
-            Expr::val(entry.kind.map(|kind| kind.code().to_owned())),
-            Expr::val(entry.note.clone()),
-            Expr::val(if note.record { RECORDED } else { DRAFT }.to_owned()),
-            Expr::val(note.now),
-            Expr::val(note.now),
-        ])
+        .exprs(values.into_iter().map(Expr::val))
         .and_where(Expr::exists(open))
         .to_owned();
     let insert = Query::insert()
         .into_table(evidence_note::Entity)
-        .columns([
-            Column::Id,
-            Column::ChallengeId,
-            Column::AuthorId,
-            Column::AuthorName,
-            Column::ActivityId,
-            Column::Kloe,
-            Column::CaseReference,
-            Column::Kind,
-            Column::Note,
-            Column::Status,
-            Column::CreatedAt,
-            Column::UpdatedAt,
-        ])
+        .columns(names)
         .select_from(values)
         .map_err(|error| StoreError::Corrupt(error.to_string()))?
         .to_owned();
@@ -224,11 +234,9 @@ impl Store {
                 }
                 let status = if record { RECORDED } else { DRAFT };
                 let mut model: evidence_note::ActiveModel = row.into();
-                model.activity_id = Set(entry.activity.map(|id| id.as_uuid()));
-                model.kloe = Set(entry.kloe.map(i32::from));
-                model.case_reference = Set(entry.case_reference.as_ref().map(|r| r.to_string()));
-                model.kind = Set(entry.kind.map(|kind| kind.code().to_owned()));
-                model.note = Set(entry.note.clone());
+                for (column, value) in entry_values(entry) {
+                    model.set(column, value);
+                }
                 model.updated_at = Set(now);
                 model.status = Set(status.to_owned());
                 model.update(&txn).await?;
@@ -247,9 +255,7 @@ impl Store {
                 if !insert_while_open(&txn, &note).await? {
                     // Nothing written: say whether the challenge is missing or closed.
                     findings_open(&txn, challenge).await?;
-                    return Err(StoreError::Conflict(
-                        "Evidence and findings can be changed only during the visit and while reporting",
-                    ));
+                    return Err(StoreError::Conflict(FINDINGS_CLOSED));
                 }
                 id
             }
