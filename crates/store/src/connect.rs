@@ -65,6 +65,18 @@ pub(crate) async fn connect(
     url: &str,
     statements: Arc<StatementLog>,
 ) -> Result<(DatabaseConnection, Backend), StoreError> {
+    let (options, backend) = connect_options(url)?;
+    let mut db = Database::connect(options).await?;
+    db.set_metric_callback(move |info| statements.sent(&info.statement.sql));
+    Ok((db, backend))
+}
+
+/// How long a pooled PostgreSQL connection may sit idle before it is checked on checkout: long
+/// enough that a busy app never pays for the check, short of the minutes after which firewalls
+/// and proxies drop quiet connections.
+const POSTGRES_IDLE_BEFORE_CHECK: Duration = Duration::from_secs(30);
+
+fn connect_options(url: &str) -> Result<(ConnectOptions, Backend), StoreError> {
     let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Backend::Postgres
     } else if url.starts_with("sqlite:") {
@@ -83,9 +95,13 @@ pub(crate) async fn connect(
         Backend::Sqlite => {
             // One writer at a time is SQLite's nature; a busy timeout turns contention into
             // waiting rather than errors. FULL sync: a council's data survives a power cut.
+            // No check on checkout: the database is a file in this process, so a pooled
+            // connection cannot have been dropped, and the check (a round trip to the
+            // connection's thread) cost every statement two thread switches.
             options
                 .max_connections(8)
                 .min_connections(1)
+                .test_before_acquire(false)
                 .map_sqlx_sqlite_opts(|opts| {
                     opts.journal_mode(SqliteJournalMode::Wal)
                         .synchronous(SqliteSynchronous::Full)
@@ -95,12 +111,13 @@ pub(crate) async fn connect(
                 });
         }
         Backend::Postgres => {
-            options.max_connections(16).min_connections(1);
+            options
+                .max_connections(16)
+                .min_connections(1)
+                .test_before_acquire_if_idle_for(POSTGRES_IDLE_BEFORE_CHECK);
         }
     }
-    let mut db = Database::connect(options).await?;
-    db.set_metric_callback(move |info| statements.sent(&info.statement.sql));
-    Ok((db, backend))
+    Ok((options, backend))
 }
 
 /// Writers' turns on one SQLite database, in the order they asked. SQLite lets one
@@ -177,5 +194,36 @@ impl ConnectionTrait for WriteTransaction {
 
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
         self.txn.query_all_raw(stmt).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_connections_are_not_checked_on_checkout() {
+        let (options, backend) =
+            connect_options("sqlite:/tmp/peer-challenge.db").expect("a SQLite URL");
+        assert_eq!(backend, Backend::Sqlite);
+        assert!(!options.get_test_before_acquire());
+        assert_eq!(options.get_test_before_acquire_if_idle_for(), None);
+    }
+
+    #[test]
+    fn postgres_connections_are_checked_only_after_idling() {
+        let (options, backend) =
+            connect_options("postgres://peer@localhost/peer").expect("a PostgreSQL URL");
+        assert_eq!(backend, Backend::Postgres);
+        assert!(!options.get_test_before_acquire());
+        assert_eq!(
+            options.get_test_before_acquire_if_idle_for(),
+            Some(POSTGRES_IDLE_BEFORE_CHECK)
+        );
+    }
+
+    #[test]
+    fn other_urls_are_refused() {
+        assert!(connect_options("mysql://localhost/peer").is_err());
     }
 }
