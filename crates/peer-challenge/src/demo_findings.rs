@@ -165,7 +165,7 @@ pub async fn record_findings(
                 note: note.to_owned(),
             };
             let id = store
-                .save_evidence(record.id, None, &entry, true, author, at)
+                .save_evidence(record.id, None, &entry, true, author, None, at)
                 .await?;
             notes.push((kind, id));
         }

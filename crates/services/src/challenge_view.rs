@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use domain::ChallengeId;
-use store::{Activity, CaseReferenceOnly, ChallengeRecord, Store, TeamMember};
+use store::{Activity, CaseReferenceOnly, ChallengeRecord, DataVersion, Store, TeamMember};
 
 use crate::reads::Unreadable;
 use crate::view_cache::{ViewCache, ViewKey};
@@ -24,16 +24,29 @@ pub struct ChallengeView {
     pub cases: Arc<Vec<CaseReferenceOnly>>,
 }
 
-/// The challenge `id` as kept, or read afresh when one of its tables has changed; None when
-/// there is no such challenge.
+/// The challenge `id` as kept, or read afresh when one of its tables has changed, with the
+/// version of `ReadSet::Challenge` it is kept at; None when there is no such challenge.
 pub async fn challenge_view(
     store: &Store,
     views: &ViewCache,
     id: ChallengeId,
-) -> Result<Option<ChallengeView>, Unreadable> {
-    views
-        .get_or_load(store, ViewKey::Challenge { id }, read(store, id))
-        .await
+) -> Result<Option<(ChallengeView, DataVersion)>, Unreadable> {
+    let (view, version) = views
+        .get_or_load_at(store, ViewKey::Challenge { id }, read(store, id))
+        .await?;
+    Ok(view.map(|view| (view, version)))
+}
+
+/// The challenge `id` as last kept, with the version it is kept at, without reading anything:
+/// possibly out of date, so only for a write that carries the version and is refused
+/// (`StoreError::Stale`) if it has moved, as `Store::save_evidence` does. During a visit the
+/// team records note after note, and this spares each the read of the version.
+pub fn last_kept_challenge_view(
+    views: &ViewCache,
+    id: ChallengeId,
+) -> Option<(ChallengeView, DataVersion)> {
+    let (view, version) = views.last_kept::<Option<ChallengeView>>(&ViewKey::Challenge { id })?;
+    Some((view?, version))
 }
 
 async fn read(store: &Store, id: ChallengeId) -> Result<Option<ChallengeView>, Unreadable> {
@@ -83,7 +96,7 @@ mod tests {
             .await
             .expect("read")
             .expect("the challenge");
-        (store.statements_run() - before, view)
+        (store.statements_run() - before, view.0)
     }
 
     store::store_test!(
@@ -132,7 +145,20 @@ mod tests {
                 )
                 .await
                 .expect("visit planned");
+            // As last kept, read from nothing: the version it carries is no longer current,
+            // which is how a write that carries it knows to be refused.
+            let before = store.statements_run();
+            let (stale, kept_at) = last_kept_challenge_view(&views, id).expect("kept");
+            assert_eq!(store.statements_run(), before, "nothing read");
+            assert_eq!(stale.record.state, ChallengeState::Requested);
+            let now_at = store
+                .read_set_version(store::ReadSet::Challenge)
+                .await
+                .expect("version");
+            assert_ne!(kept_at, now_at);
             let (count, planned) = read_counted(&store, &views, id).await;
+            let (_, kept_at) = last_kept_challenge_view(&views, id).expect("kept again");
+            assert_eq!(kept_at, now_at);
             assert!(count > 1, "read again after the change");
             assert_eq!(first.record.state, ChallengeState::Requested);
             assert_eq!(planned.record.state, ChallengeState::Scoping);

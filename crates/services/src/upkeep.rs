@@ -188,6 +188,7 @@ fn failure(error: StoreError) -> String {
         }
         StoreError::Conflict(what) => format!("A conflicting change: {what}"),
         StoreError::NotFound => "Something the job needed was not found".to_owned(),
+        StoreError::Stale => "Something the job read changed while it ran".to_owned(),
         StoreError::Corrupt(_) => {
             "Stored data could not be read (the server log has the details)".to_owned()
         }

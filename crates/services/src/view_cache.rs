@@ -93,18 +93,40 @@ impl ViewCache {
     where
         V: Clone + Send + Sync + 'static,
     {
+        Ok(self.get_or_load_at(store, key, load).await?.0)
+    }
+
+    /// As `get_or_load`, with the version the view is kept at: the view is at least as new.
+    pub(crate) async fn get_or_load_at<V>(
+        &self,
+        store: &Store,
+        key: ViewKey,
+        load: impl Future<Output = Result<V, Unreadable>>,
+    ) -> Result<(V, DataVersion), Unreadable>
+    where
+        V: Clone + Send + Sync + 'static,
+    {
         let version = match key.read_set() {
             Some(set) => store.read_set_version(set).await?,
             None => store.data_version().await?,
         };
         if let Some(view) = self.kept(&key, version) {
-            return Ok(view);
+            return Ok((view, version));
         }
         // Read after the version: what `load` sees is at least as new as the key says, so a
         // change made meanwhile can only make the kept view newer than its key, never older.
         let view = load.await?;
         self.keep(key, version, view.clone());
-        Ok(view)
+        Ok((view, version))
+    }
+
+    /// The view last kept under `key` and the version it is kept at, without asking the store
+    /// whether that is still current: only for a write that checks the version itself in its
+    /// own statement, and reads afresh (`get_or_load_at`) whenever it finds it has moved.
+    pub(crate) fn last_kept<V: Clone + 'static>(&self, key: &ViewKey) -> Option<(V, DataVersion)> {
+        let views = self.lock();
+        let kept = views.get(key)?;
+        Some((kept.view.downcast_ref::<V>().cloned()?, kept.version))
     }
 
     fn kept<V: Clone + 'static>(&self, key: &ViewKey, version: DataVersion) -> Option<V> {

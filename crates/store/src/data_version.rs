@@ -4,6 +4,7 @@
 //! current one. Each table also has its own version (m0019), so a view that reads a few tables
 //! (a `ReadSet`) is kept while writes elsewhere go on.
 
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, Statement};
 
 use crate::{Backend, Store, StoreError};
@@ -58,6 +59,36 @@ impl ReadSet {
     }
 }
 
+/// The version of `set`: the sum of its tables' versions, each of which only grows, so it
+/// moves exactly when one of them changes.
+fn read_set_version_query(set: ReadSet) -> SelectStatement {
+    Query::select()
+        .expr_as(
+            Expr::cust("CAST(COALESCE(SUM(version), 0) AS BIGINT)"),
+            Alias::new("version"),
+        )
+        .from(Alias::new("table_versions"))
+        .and_where(Expr::col(Alias::new("name")).is_in(set.tables().iter().copied()))
+        .to_owned()
+}
+
+pub(crate) async fn read_set_version_on(
+    db: &impl ConnectionTrait,
+    set: ReadSet,
+) -> Result<DataVersion, StoreError> {
+    let row = db
+        .query_one(&read_set_version_query(set))
+        .await?
+        .ok_or_else(|| StoreError::Corrupt("no read set version".into()))?;
+    Ok(DataVersion(row.try_get("", "version")?))
+}
+
+/// A condition true while `set` is still at `version`: a write that carries it changes
+/// nothing once what it was checked against has changed, with no read of its own.
+pub(crate) fn read_set_still_at(set: ReadSet, version: DataVersion) -> Expr {
+    Expr::SubQuery(None, Box::new(read_set_version_query(set).into())).eq(version.0)
+}
+
 impl Store {
     /// The current data version: one single-row read.
     pub async fn data_version(&self) -> Result<DataVersion, StoreError> {
@@ -72,27 +103,9 @@ impl Store {
         Ok(DataVersion(row.try_get("", "version")?))
     }
 
-    /// The current version of `set`: the sum of its tables' versions, each of which only
-    /// grows, so it moves exactly when one of them changes. One single-row read.
+    /// The current version of `set`: one single-row read.
     pub async fn read_set_version(&self, set: ReadSet) -> Result<DataVersion, StoreError> {
-        let names = set
-            .tables()
-            .iter()
-            .map(|table| format!("'{table}'"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let row = self
-            .db
-            .query_one_raw(Statement::from_string(
-                self.db.get_database_backend(),
-                format!(
-                    "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) AS version \
-                     FROM table_versions WHERE name IN ({names})"
-                ),
-            ))
-            .await?
-            .ok_or_else(|| StoreError::Corrupt("no read set version".into()))?;
-        Ok(DataVersion(row.try_get("", "version")?))
+        read_set_version_on(&self.db, set).await
     }
 
     /// The tables no trigger keeps the data version (or their own version) for, by name: the

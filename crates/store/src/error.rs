@@ -12,6 +12,10 @@ pub enum StoreError {
     Conflict(&'static str),
     #[error("not found")]
     NotFound,
+    /// What the change was checked against (a kept reading, at a version) changed before it
+    /// was written: nothing was written, and it is for the caller to check again afresh.
+    #[error("changed since it was read")]
+    Stale,
     /// A stored value no longer parses into its domain type: a bug or a hand edit.
     #[error("stored data is not valid: {0}")]
     Corrupt(String),

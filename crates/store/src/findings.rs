@@ -21,8 +21,9 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::challenges::state_of;
+use crate::data_version::{read_set_still_at, read_set_version_on};
 use crate::entity::{challenge, evidence_note, finding, finding_comment, finding_evidence};
-use crate::{Store, StoreError, audit};
+use crate::{DataVersion, ReadSet, Store, StoreError, audit};
 
 const DRAFT: &str = "draft";
 const RECORDED: &str = "recorded";
@@ -146,12 +147,14 @@ struct NewNote<'a> {
     entry: &'a EvidenceEntry,
     record: bool,
     author: Author<'a>,
+    checked_at: Option<DataVersion>,
     now: DateTime<Utc>,
 }
 
-/// Insert `note` if its challenge is in the visit or reporting, checked in the same statement
-/// (`INSERT … SELECT … WHERE EXISTS`): a reviewer records note after note during a visit, and
-/// each statement is a round trip to the database's thread. False when nothing was written.
+/// Insert `note` if its challenge is in the visit or reporting and, when the note was checked
+/// against a reading of the challenge, that reading is still current, both checked in the same
+/// statement (`INSERT … SELECT … WHERE`): a reviewer records note after note during a visit,
+/// and each statement is a round trip to the database's thread. False when nothing was written.
 async fn insert_while_open(
     db: &impl ConnectionTrait,
     note: &NewNote<'_>,
@@ -180,10 +183,13 @@ async fn insert_while_open(
     ];
     columns.extend(entry_values(note.entry));
     let (names, values): (Vec<Column>, Vec<Value>) = columns.into_iter().unzip();
-    let values = Query::select()
+    let mut values = Query::select()
         .exprs(values.into_iter().map(Expr::val))
         .and_where(Expr::exists(open))
         .to_owned();
+    if let Some(version) = note.checked_at {
+        values.and_where(read_set_still_at(ReadSet::Challenge, version));
+    }
     let insert = Query::insert()
         .into_table(evidence_note::Entity)
         .columns(names)
@@ -209,8 +215,11 @@ fn evidence_event(
 
 impl Store {
     /// Save a note: a new one (`existing` None) or the author's own, as a draft or recorded.
-    /// A recorded note stays recorded (`Conflict` if asked to become a draft). `NotFound` for someone else's note, `Conflict` outside
-    /// the visit and reporting.
+    /// A recorded note stays recorded (`Conflict` if asked to become a draft). `NotFound` for
+    /// someone else's note, `Conflict` outside the visit and reporting. `checked_at`: the
+    /// version of `ReadSet::Challenge` the entry was checked at (its activity, KLOE and case
+    /// against the challenge as then read); `Stale`, with nothing written, if it has moved.
+    #[allow(clippy::too_many_arguments)]
     pub async fn save_evidence(
         &self,
         challenge: ChallengeId,
@@ -218,12 +227,18 @@ impl Store {
         entry: &EvidenceEntry,
         record: bool,
         author: Author<'_>,
+        checked_at: Option<DataVersion>,
         now: DateTime<Utc>,
     ) -> Result<EvidenceId, StoreError> {
         let txn = self.begin_write().await?;
         let id = match existing {
             Some(id) => {
                 findings_open(&txn, challenge).await?;
+                if let Some(version) = checked_at
+                    && read_set_version_on(&txn, ReadSet::Challenge).await? != version
+                {
+                    return Err(StoreError::Stale);
+                }
                 let row = own_note(&txn, challenge, id, author.user).await?;
                 // The team reads a recorded note: it never goes back to being a draft, and
                 // only a complete entry (checked by the caller) may replace it.
@@ -250,12 +265,18 @@ impl Store {
                     entry,
                     record,
                     author,
+                    checked_at,
                     now,
                 };
                 if !insert_while_open(&txn, &note).await? {
-                    // Nothing written: say whether the challenge is missing or closed.
+                    // Nothing written: say whether the challenge is missing or closed, and
+                    // otherwise it has changed since the entry was checked.
                     findings_open(&txn, challenge).await?;
-                    return Err(StoreError::Conflict(FINDINGS_CLOSED));
+                    return Err(if checked_at.is_some() {
+                        StoreError::Stale
+                    } else {
+                        StoreError::Conflict(FINDINGS_CLOSED)
+                    });
                 }
                 id
             }

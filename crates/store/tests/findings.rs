@@ -12,7 +12,7 @@ use domain::findings::{
 };
 use domain::lifecycle::{ChallengeState, TransitionRefused, check_transition};
 use domain::{ChallengeId, EvidenceId, ReportVersionId};
-use store::{ReportComment, ReportVersion, Store, store_test};
+use store::{ReadSet, ReportComment, ReportVersion, Store, StoreError, store_test};
 use support::challenge_walk::{
     Reviewer, Walk, advance, agree_report, assert_conflict, assert_not_found, at, audit_of,
     author_of, challenge_in, first_visit_day, now, scheme_with_host,
@@ -54,6 +54,7 @@ async fn record(
             &evidence_entry(kloe, note),
             true,
             by.author(),
+            None,
             now(),
         )
         .await
@@ -105,6 +106,60 @@ async fn version(store: &Store, challenge: ChallengeId, id: ReportVersionId) -> 
 }
 
 store_test!(
+    a_note_checked_against_a_reading_of_the_challenge_since_changed_is_not_written,
+    |store: Store| async move {
+        let s = scheme_with_host(&store).await;
+        let challenge = challenge_in(&store, &s, ONE_DAY, ChallengeState::Visit).await;
+        let version = || store.read_set_version(ReadSet::Challenge);
+        let read_at = version().await.expect("version");
+        let entry = evidence_entry(1, "Families helped write the plans");
+        let author = s.asha.author();
+        let save = |existing, read_at| {
+            store.save_evidence(
+                challenge,
+                existing,
+                &entry,
+                true,
+                author,
+                Some(read_at),
+                now(),
+            )
+        };
+        // Notes do not move the reading: the team records one after another against it.
+        let first = save(None, read_at).await.expect("nothing changed since");
+        let second = save(None, read_at).await.expect("still nothing");
+
+        // Any change to what the reading read (here a new challenge) and both a new note and
+        // a change to one are refused, with nothing written.
+        challenge_in(&store, &s, TWO_DAY, ChallengeState::Requested).await;
+        assert!(matches!(save(None, read_at).await, Err(StoreError::Stale)));
+        assert!(matches!(
+            save(Some(first), read_at).await,
+            Err(StoreError::Stale)
+        ));
+        let own = store
+            .own_evidence(challenge, s.asha.user())
+            .await
+            .expect("own");
+        assert_eq!(
+            own.iter().map(|n| n.id).collect::<Vec<_>>(),
+            [first, second]
+        );
+        assert_eq!(audit_of(&store, "evidence.recorded").await.len(), 2);
+
+        // Checked again against a fresh reading, it is written.
+        let fresh = version().await.expect("version");
+        save(None, fresh)
+            .await
+            .expect("saved against a fresh reading");
+        save(Some(first), fresh)
+            .await
+            .expect("changed against a fresh reading");
+        assert_eq!(audit_of(&store, "evidence.recorded").await.len(), 4);
+    }
+);
+
+store_test!(
     a_draft_is_seen_only_by_its_author_until_it_is_recorded,
     |store: Store| async move {
         let s = scheme_with_host(&store).await;
@@ -119,7 +174,7 @@ store_test!(
             note: "The plan was written before the family was asked".into(),
         };
         let draft = store
-            .save_evidence(challenge, None, &entry, false, s.asha.author(), at(1))
+            .save_evidence(challenge, None, &entry, false, s.asha.author(), None, at(1))
             .await
             .expect("draft saved");
 
@@ -171,6 +226,7 @@ store_test!(
                     &takeover,
                     true,
                     s.ben.author(),
+                    None,
                     at(3),
                 )
                 .await,
@@ -188,7 +244,15 @@ store_test!(
 
         // Recorded, the team reads it.
         let recorded = store
-            .save_evidence(challenge, Some(draft), &entry, true, s.asha.author(), at(4))
+            .save_evidence(
+                challenge,
+                Some(draft),
+                &entry,
+                true,
+                s.asha.author(),
+                None,
+                at(4),
+            )
             .await
             .expect("recorded");
         assert_eq!(recorded, draft, "recording keeps the note");
@@ -217,6 +281,7 @@ store_test!(
                     &edited,
                     false,
                     s.asha.author(),
+                    None,
                     at(6),
                 )
                 .await,
@@ -234,6 +299,7 @@ store_test!(
                 &edited,
                 true,
                 s.asha.author(),
+                None,
                 at(6),
             )
             .await
@@ -317,7 +383,7 @@ store_test!(
         let strength = finding(1, FindingKind::Strength, "Strong co-production", &[]);
         assert_conflict(
             store
-                .save_evidence(challenge, None, &entry, true, s.asha.author(), now())
+                .save_evidence(challenge, None, &entry, true, s.asha.author(), None, now())
                 .await,
         );
         assert_conflict(store.add_finding(challenge, &strength, by, now()).await);
@@ -364,12 +430,12 @@ store_test!(
         let user = s.asha.user();
         assert_conflict(
             store
-                .save_evidence(challenge, None, &entry, true, author, now())
+                .save_evidence(challenge, None, &entry, true, author, None, now())
                 .await,
         );
         assert_conflict(
             store
-                .save_evidence(challenge, Some(note), &entry, true, author, now())
+                .save_evidence(challenge, Some(note), &entry, true, author, None, now())
                 .await,
         );
         assert_conflict(store.delete_evidence(challenge, note, user, now()).await);
@@ -474,6 +540,7 @@ store_test!(
                 &evidence_entry(1, "Half a thought"),
                 false,
                 s.asha.author(),
+                None,
                 now(),
             )
             .await

@@ -604,7 +604,7 @@ async fn finished_challenge(store: &Store, s: &Scheme, finalised: DateTime<Utc>)
         note: "Young people chair their own reviews".into(),
     };
     let evidence = store
-        .save_evidence(challenge, None, &note, true, s.asha.author(), now())
+        .save_evidence(challenge, None, &note, true, s.asha.author(), None, now())
         .await
         .expect("recorded");
     step(

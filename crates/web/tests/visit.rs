@@ -968,69 +968,93 @@ app_test!(
     }
 );
 
-app_test!(
-    the_evidence_form_offers_the_reviewers_own_activities_first,
-    |app: TestApp| async move {
-        let fixture = challenge_in(&app.store, "nottingham", ChallengeState::TeamConfirmed).await;
-        let riley = seat_the_reviewer(
-            &app.store,
-            &fixture,
-            ReviewerType::LaOfficer,
-            SeatRole::LaOfficer,
+/// A Nottingham challenge on its visit day with the test reviewer (Riley) on the team, seat
+/// accepted: the morning's activity is the rest of the team's, the afternoon's Riley's.
+struct RileyOnTheDay {
+    fixture: ChallengeFixture,
+    riley: TeamMemberId,
+    morning: ActivityId,
+    afternoon: ActivityId,
+}
+
+async fn riley_on_the_day(app: &TestApp) -> RileyOnTheDay {
+    let fixture = challenge_in(&app.store, "nottingham", ChallengeState::TeamConfirmed).await;
+    let riley = seat_the_reviewer(
+        &app.store,
+        &fixture,
+        ReviewerType::LaOfficer,
+        SeatRole::LaOfficer,
+    )
+    .await;
+    let reviewer = principal_of(&app.store, "reviewer1@example.org").await;
+    app.store
+        .respond_to_invitation(
+            &reviewer,
+            riley,
+            &domain::challenge::InvitationResponse::Accept,
+            None,
+            Utc::now(),
         )
-        .await;
-        let reviewer = principal_of(&app.store, "reviewer1@example.org").await;
+        .await
+        .expect("accept");
+    // The morning's activity is the rest of the team's; the afternoon's is Riley's.
+    let morning = add_visit_fixtures(&app.store, fixture.challenge, &fixture.team)
+        .await
+        .activity;
+    let day = visit_day(&app.store, &fixture).await;
+    let afternoon = app
+        .store
+        .add_activity(
+            fixture.challenge,
+            &domain::timetable::ActivityPlan {
+                day,
+                starts: NaiveTime::from_hms_opt(14, 0, 0).expect("time"),
+                ends: NaiveTime::from_hms_opt(15, 30, 0).expect("time"),
+                kind: domain::timetable::ActivityKind::FocusGroupParents,
+                title: "Focus group with parents".into(),
+                place: "Room 4".into(),
+                kloe: Some(1),
+                reviewers: vec![riley],
+            },
+            fixture.coordinator.user_id,
+            Utc::now(),
+        )
+        .await
+        .expect("activity");
+    for (from, to) in [
+        (ChallengeState::TeamConfirmed, ChallengeState::Scheduled),
+        (ChallengeState::Scheduled, ChallengeState::Visit),
+    ] {
         app.store
-            .respond_to_invitation(
-                &reviewer,
-                riley,
-                &domain::challenge::InvitationResponse::Accept,
+            .move_challenge(
+                &fixture.coordinator,
+                fixture.challenge,
+                from,
+                to,
                 None,
                 Utc::now(),
             )
             .await
-            .expect("accept");
-        // The morning's activity is the rest of the team's; the afternoon's is Riley's.
-        let morning = add_visit_fixtures(&app.store, fixture.challenge, &fixture.team)
-            .await
-            .activity;
-        let day = visit_day(&app.store, &fixture).await;
-        let afternoon = app
-            .store
-            .add_activity(
-                fixture.challenge,
-                &domain::timetable::ActivityPlan {
-                    day,
-                    starts: NaiveTime::from_hms_opt(14, 0, 0).expect("time"),
-                    ends: NaiveTime::from_hms_opt(15, 30, 0).expect("time"),
-                    kind: domain::timetable::ActivityKind::FocusGroupParents,
-                    title: "Focus group with parents".into(),
-                    place: "Room 4".into(),
-                    kloe: Some(1),
-                    reviewers: vec![riley],
-                },
-                fixture.coordinator.user_id,
-                Utc::now(),
-            )
-            .await
-            .expect("activity");
-        for (from, to) in [
-            (ChallengeState::TeamConfirmed, ChallengeState::Scheduled),
-            (ChallengeState::Scheduled, ChallengeState::Visit),
-        ] {
-            app.store
-                .move_challenge(
-                    &fixture.coordinator,
-                    fixture.challenge,
-                    from,
-                    to,
-                    None,
-                    Utc::now(),
-                )
-                .await
-                .expect("move on");
-        }
+            .expect("move on");
+    }
 
+    RileyOnTheDay {
+        fixture,
+        riley,
+        morning,
+        afternoon,
+    }
+}
+
+app_test!(
+    the_evidence_form_offers_the_reviewers_own_activities_first,
+    |app: TestApp| async move {
+        let RileyOnTheDay {
+            fixture,
+            morning,
+            afternoon,
+            ..
+        } = riley_on_the_day(&app).await;
         let mut browser = app.browser_as(Who::Reviewer).await;
         let page = browser
             .get(&format!("/challenges/{}/evidence", fixture.challenge))
@@ -1044,6 +1068,90 @@ app_test!(
         assert!(
             position(afternoon) < position(morning),
             "the reviewer's own activity comes before the team's earlier one"
+        );
+    }
+);
+
+// Each note is first saved against the challenge as last kept, without reading its version
+// (the note's INSERT checks it): a kept challenge out of date must neither refuse what a
+// fresh reading allows nor allow what it refuses.
+app_test!(
+    evidence_is_checked_against_the_challenge_as_it_now_stands,
+    |app: TestApp| async move {
+        let RileyOnTheDay {
+            fixture,
+            riley,
+            afternoon,
+            ..
+        } = riley_on_the_day(&app).await;
+        let challenge = fixture.challenge;
+        let evidence = format!("/challenges/{challenge}/evidence");
+        let mut browser = app.browser_as(Who::Reviewer).await;
+        browser.get(&evidence).await;
+        let mut note = async |activity: ActivityId, text: &str| {
+            browser
+                .post(
+                    &evidence,
+                    &[
+                        ("activity", &activity.to_string()),
+                        ("kloe", "1"),
+                        ("kind", "strength"),
+                        ("note", text),
+                        ("save", "record"),
+                    ],
+                )
+                .await
+                .status
+        };
+        assert_eq!(
+            note(afternoon, "Parents said plans reflect them").await,
+            StatusCode::SEE_OTHER
+        );
+
+        // An activity added since the challenge was kept is offered and saved.
+        let day = visit_day(&app.store, &fixture).await;
+        let evening = app
+            .store
+            .add_activity(
+                challenge,
+                &domain::timetable::ActivityPlan {
+                    day,
+                    starts: NaiveTime::from_hms_opt(16, 0, 0).expect("time"),
+                    ends: NaiveTime::from_hms_opt(17, 0, 0).expect("time"),
+                    kind: domain::timetable::ActivityKind::FocusGroupParents,
+                    title: "Evening drop-in for parents".into(),
+                    place: "Room 4".into(),
+                    kloe: Some(1),
+                    reviewers: vec![riley],
+                },
+                fixture.coordinator.user_id,
+                Utc::now(),
+            )
+            .await
+            .expect("activity");
+        assert_eq!(
+            note(evening, "The drop-in was full").await,
+            StatusCode::SEE_OTHER
+        );
+
+        // Taken off the team, Riley records nothing more, though the challenge as last kept
+        // still has them on it.
+        app.store
+            .remove_team_member(&fixture.coordinator, riley, Utc::now())
+            .await
+            .expect("removed");
+        assert_eq!(
+            note(afternoon, "Written after leaving the team").await,
+            StatusCode::FORBIDDEN
+        );
+        let user = principal_of(&app.store, "reviewer1@example.org")
+            .await
+            .user_id;
+        let own = app.store.own_evidence(challenge, user).await.expect("own");
+        let notes: Vec<_> = own.iter().map(|n| n.entry.note.as_str()).collect();
+        assert_eq!(
+            notes,
+            ["Parents said plans reflect them", "The drop-in was full"]
         );
     }
 );

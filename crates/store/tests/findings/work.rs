@@ -185,6 +185,7 @@ async fn the_visit_and_reporting_wait_until_done(store: Store) {
             },
             true,
             scheme.asha.author(),
+            None,
             now(),
         )
         .await

@@ -23,7 +23,7 @@ use domain::lifecycle::ChallengeState;
 use domain::policy::ChallengeAccess;
 use domain::{Action, AuthoritySlug, ChallengeId, MultiLine, Principal, ThemeCode, authorise};
 use serde::Deserialize;
-use store::{Activity, CaseReferenceOnly, ChallengeRecord, StoreError, TeamMember};
+use store::{Activity, CaseReferenceOnly, ChallengeRecord, DataVersion, StoreError, TeamMember};
 
 use crate::components::{
     CheckboxItem, Checkboxes, DateInput, ErrorSummary, NotificationBanner, Radios, SelectItem,
@@ -36,7 +36,7 @@ use crate::route::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, dates};
 use services::challenge_emails::{self, Step};
-use services::challenge_view::{ChallengeView, challenge_view};
+use services::challenge_view::{ChallengeView, challenge_view, last_kept_challenge_view};
 use services::challenges::{self, ListFilter, Outcome, TeamStanding};
 use services::findings::{self, EvidenceChoices};
 use services::journey::{self, Agreement, OnChallenge, Refused};
@@ -76,6 +76,9 @@ pub struct LoadedChallenge {
     /// The timetable and the sampled cases, as kept with the challenge (`challenge_view`).
     pub timetable: Arc<Vec<Activity>>,
     pub cases: Arc<Vec<CaseReferenceOnly>>,
+    /// The version of `ReadSet::Challenge` all this was read at: a write checked against it
+    /// carries it, and is refused if it has moved since.
+    pub read_at: DataVersion,
 }
 
 /// Load a challenge for `visitor`. Anonymous visitors are sent to sign in first (so nothing,
@@ -86,29 +89,31 @@ pub async fn load_challenge(
     id: ChallengeId,
 ) -> Result<LoadedChallenge, AppError> {
     let principal = visitor.principal.as_ref().ok_or(AppError::SignInRequired)?;
-    let ChallengeView {
-        record,
-        team,
-        timetable,
-        cases,
-    } = challenge_view(&state.store, &state.views, id)
+    let (view, read_at) = challenge_view(&state.store, &state.views, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (access, membership) = journey::access_of(principal, &record, &team);
-    Ok(LoadedChallenge {
-        record,
-        access,
-        membership,
-        team,
-        timetable,
-        cases,
-    })
+    Ok(LoadedChallenge::of(principal, view, read_at))
 }
 
-/// The challenge named by the path's `{id}`, loaded for the visitor: a handler that takes a
-/// `LoadedChallenge` never sees the raw id. Sign-in comes before parsing, so an anonymous
-/// visitor learns nothing from a malformed id either.
-impl FromRequestParts<AppState> for LoadedChallenge {
+/// The challenge as last kept for `visitor`, read from nothing, so possibly out of date: only
+/// for a write that carries `read_at` (see `last_kept_challenge_view`). None when nothing is
+/// kept or nobody is signed in.
+pub fn last_kept_challenge(
+    state: &AppState,
+    visitor: &Visitor,
+    id: ChallengeId,
+) -> Option<LoadedChallenge> {
+    let principal = visitor.principal.as_ref()?;
+    let (view, read_at) = last_kept_challenge_view(&state.views, id)?;
+    Some(LoadedChallenge::of(principal, view, read_at))
+}
+
+/// The `{id}` of a challenge's path, for a signed-in visitor: sign-in comes before parsing, so
+/// an anonymous visitor learns nothing from a malformed id either, and a malformed id (or one
+/// that is not UTF-8 once decoded) names nothing: a 404.
+pub struct ChallengePath(pub ChallengeId);
+
+impl FromRequestParts<AppState> for ChallengePath {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
@@ -116,20 +121,50 @@ impl FromRequestParts<AppState> for LoadedChallenge {
         if visitor.principal.is_none() {
             return Err(AppError::SignInRequired);
         }
-        // A parameter that is not UTF-8 once decoded names nothing either.
         let params = RawPathParams::from_request_parts(parts, state)
             .await
             .map_err(|_| AppError::NotFound)?;
-        let id = params
+        params
             .iter()
             .find(|(name, _)| *name == "id")
             .and_then(|(_, raw)| raw.parse::<ChallengeId>().ok())
-            .ok_or(AppError::NotFound)?;
+            .map(Self)
+            .ok_or(AppError::NotFound)
+    }
+}
+
+/// The challenge named by the path's `{id}`, loaded for the visitor: a handler that takes a
+/// `LoadedChallenge` never sees the raw id.
+impl FromRequestParts<AppState> for LoadedChallenge {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let ChallengePath(id) = ChallengePath::from_request_parts(parts, state).await?;
+        let visitor = Visitor::from_request_parts(parts, state).await?;
         load_challenge(state, &visitor, id).await
     }
 }
 
 impl LoadedChallenge {
+    fn of(principal: &Principal, view: ChallengeView, read_at: DataVersion) -> Self {
+        let ChallengeView {
+            record,
+            team,
+            timetable,
+            cases,
+        } = view;
+        let (access, membership) = journey::access_of(principal, &record, &team);
+        Self {
+            record,
+            access,
+            membership,
+            team,
+            timetable,
+            cases,
+            read_at,
+        }
+    }
+
     pub fn may(&self, visitor: &Visitor, action: &Action) -> bool {
         authorise(visitor.principal.as_ref(), action).is_ok()
     }

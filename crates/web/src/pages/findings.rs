@@ -26,7 +26,9 @@ use crate::components::{
     Textarea,
 };
 use crate::forms::FormErrors;
-use crate::pages::challenges::LoadedChallenge;
+use crate::pages::challenges::{
+    ChallengePath, LoadedChallenge, last_kept_challenge, load_challenge,
+};
 use crate::pages::{Chrome, Notice, see_other};
 use crate::route::{Route, route};
 use crate::visitor::Visitor;
@@ -456,11 +458,18 @@ async fn save_note(
             &entry,
             records,
             author(principal),
+            Some(loaded.read_at),
             Utc::now(),
         )
         .await
     {
         Ok(_) => Ok(Saved::Notice(if records { "recorded" } else { "draft" })),
+        // The timetable, team or cases changed after the answers were checked against them.
+        Err(StoreError::Stale) => {
+            let mut errors = FormErrors::default();
+            errors.add("note", CHANGED_WHILE_SAVING);
+            Ok(Saved::Problems(errors))
+        }
         // Closed between loading the challenge and saving: the same as closed before.
         Err(StoreError::Conflict(_)) if !still_open(state, loaded).await? => Ok(Saved::Refused),
         Err(StoreError::Conflict(message)) => {
@@ -472,6 +481,8 @@ async fn save_note(
         Err(other) => Err(other.into()),
     }
 }
+
+const CHANGED_WHILE_SAVING: &str = "The challenge's timetable, team or cases changed as you saved, so your note was not saved: check your answers and save it again";
 
 /// Whether the challenge is still in the visit or reporting, read afresh.
 async fn still_open(state: &AppState, loaded: &LoadedChallenge) -> Result<bool, AppError> {
@@ -510,15 +521,21 @@ async fn refused_note(
 pub async fn add_evidence(
     State(state): State<AppState>,
     visitor: Visitor,
-    loaded: LoadedChallenge,
+    ChallengePath(id): ChallengePath,
     Form(form): Form<EvidenceForm>,
 ) -> Result<Response, AppError> {
+    // During a visit the team records note after note: each is first saved against the
+    // challenge as last kept, whose version the note's own INSERT checks (no read of its own),
+    // and anything but a saved note is decided again on a fresh reading.
+    if let Some(kept) = last_kept_challenge(&state, &visitor, id)
+        && let Ok(Saved::Notice(notice)) = save_note(&state, &visitor, &kept, None, &form).await
+    {
+        return Ok(saved(&kept, notice));
+    }
+    let loaded = load_challenge(&state, &visitor, id).await?;
     let principal = visitor.authorise(&Action::RecordEvidence(loaded.access.clone()))?;
     match save_note(&state, &visitor, &loaded, None, &form).await? {
-        Saved::Notice(notice) => Ok(see_other(&format!(
-            "{}?notice={notice}",
-            evidence_href(&loaded)
-        ))),
+        Saved::Notice(notice) => Ok(saved(&loaded, notice)),
         Saved::Problems(errors) => {
             let page =
                 evidence_page(&state, &visitor, &loaded, principal, &form, &errors, None).await?;
@@ -526,6 +543,11 @@ pub async fn add_evidence(
         }
         Saved::Refused => refused_note(&state, &visitor, &loaded, &form).await,
     }
+}
+
+/// Back to the evidence page, with the banner for `notice`.
+fn saved(loaded: &LoadedChallenge, notice: &str) -> Response {
+    see_other(&format!("{}?notice={notice}", evidence_href(loaded)))
 }
 
 #[derive(Template, WebTemplate)]
@@ -599,10 +621,7 @@ pub async fn change_note(
 ) -> Result<Response, AppError> {
     let note = own_note(&state, &visitor, &loaded, note).await?;
     match save_note(&state, &visitor, &loaded, Some(&note), &form).await? {
-        Saved::Notice(notice) => Ok(see_other(&format!(
-            "{}?notice={notice}",
-            evidence_href(&loaded)
-        ))),
+        Saved::Notice(notice) => Ok(saved(&loaded, notice)),
         Saved::Problems(errors) => {
             let page = note_page(&visitor, &loaded, &note, &form, &errors);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())

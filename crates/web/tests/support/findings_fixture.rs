@@ -50,7 +50,7 @@ pub async fn reporting_challenge(store: &Store, host: &str) -> FindingsFixture {
         note: "Plans are written with families".into(),
     };
     let note = store
-        .save_evidence(challenge, None, &entry, true, author, now)
+        .save_evidence(challenge, None, &entry, true, author, None, now)
         .await
         .expect("evidence");
     let finding = store
