@@ -61,14 +61,28 @@ impl StatementLog {
     }
 }
 
+/// Open the database: the pool every read (and PostgreSQL's writes) uses, and the queue every
+/// write transaction takes its turn from.
 pub(crate) async fn connect(
     url: &str,
     statements: Arc<StatementLog>,
-) -> Result<(DatabaseConnection, Backend), StoreError> {
+) -> Result<(DatabaseConnection, WriteQueue, Backend), StoreError> {
     let (options, backend) = connect_options(url)?;
-    let mut db = Database::connect(options).await?;
-    db.set_metric_callback(move |info| statements.sent(&info.statement.sql));
-    Ok((db, backend))
+    let counted = |mut db: DatabaseConnection| {
+        let statements = Arc::clone(&statements);
+        db.set_metric_callback(move |info| statements.sent(&info.statement.sql));
+        db
+    };
+    let writers = match backend {
+        Backend::Sqlite => {
+            let mut writer = options.clone();
+            writer.max_connections(1).min_connections(1);
+            WriteQueue::sqlite(counted(Database::connect(writer).await?))
+        }
+        Backend::Postgres => WriteQueue(None),
+    };
+    let db = counted(Database::connect(options).await?);
+    Ok((db, writers, backend))
 }
 
 /// How long a pooled PostgreSQL connection may sit idle before it is checked on checkout: long
@@ -120,18 +134,37 @@ fn connect_options(url: &str) -> Result<(ConnectOptions, Backend), StoreError> {
     Ok((options, backend))
 }
 
-/// Writers' turns on one SQLite database, in the order they asked. SQLite lets one
-/// transaction write at a time; without this queue the others would poll for the lock
-/// (SQLite's busy handler sleeps 1, 2, 5 … up to 100 ms between tries), so under a burst of
-/// writes a writer could sleep through many turns and wait hundreds of milliseconds while the
-/// lock sat free. PostgreSQL needs no queue: its locks are per row and its waiters are woken.
-/// The busy timeout still covers writers in other processes (a backup, the command line).
+/// Writers' turns on one SQLite database, in the order they asked, on one connection kept for
+/// writing. SQLite lets one transaction write at a time; without this queue the others would
+/// poll for the lock (SQLite's busy handler sleeps 1, 2, 5 … up to 100 ms between tries), so
+/// under a burst of writes a writer could sleep through many turns and wait hundreds of
+/// milliseconds while the lock sat free. The one connection keeps its page cache from one
+/// write to the next (SQLite empties a connection's cache when another connection has written
+/// since its last transaction; writers taking pooled connections in turn emptied it every time).
+/// PostgreSQL needs no queue: its locks are per row and its waiters are woken. The busy timeout
+/// still covers writers in other processes (a backup, the command line).
 #[derive(Clone, Debug)]
-pub(crate) struct WriteQueue(Option<Arc<Semaphore>>);
+pub(crate) struct WriteQueue(Option<SqliteWriter>);
+
+#[derive(Clone, Debug)]
+pub(crate) struct SqliteWriter {
+    turn: Arc<Semaphore>,
+    connection: DatabaseConnection,
+}
 
 impl WriteQueue {
-    pub(crate) fn for_backend(backend: Backend) -> Self {
-        Self((backend == Backend::Sqlite).then(|| Arc::new(Semaphore::new(1))))
+    fn sqlite(connection: DatabaseConnection) -> Self {
+        Self(Some(SqliteWriter {
+            turn: Arc::new(Semaphore::new(1)),
+            connection,
+        }))
+    }
+
+    pub(crate) async fn close(self) -> Result<(), DbErr> {
+        match self.0 {
+            Some(writer) => writer.connection.close().await,
+            None => Ok(()),
+        }
     }
 }
 
@@ -150,14 +183,17 @@ impl WriteTransaction {
     /// because its snapshot may be stale), whereas one that asks first simply waits its turn.
     /// PostgreSQL ignores the mode and keeps its row-level locking.
     pub(crate) async fn begin(db: &DatabaseConnection, queue: &WriteQueue) -> Result<Self, DbErr> {
-        let turn = match &queue.0 {
-            Some(semaphore) => Some(
-                Arc::clone(semaphore)
-                    .acquire_owned()
-                    .await
-                    .map_err(|_| DbErr::Custom("the write queue is closed".into()))?,
+        let (turn, db) = match &queue.0 {
+            Some(writer) => (
+                Some(
+                    Arc::clone(&writer.turn)
+                        .acquire_owned()
+                        .await
+                        .map_err(|_| DbErr::Custom("the write queue is closed".into()))?,
+                ),
+                &writer.connection,
             ),
-            None => None,
+            None => (None, db),
         };
         let txn = db
             .begin_with_options(TransactionOptions {

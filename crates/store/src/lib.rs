@@ -130,12 +130,12 @@ impl Store {
     /// Connect without migrating.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let statements = Arc::new(connect::StatementLog::default());
-        let (db, backend) = connect::connect(url, Arc::clone(&statements)).await?;
+        let (db, writers, backend) = connect::connect(url, Arc::clone(&statements)).await?;
         Ok(Self {
             db,
             backend,
             statements,
-            writers: connect::WriteQueue::for_backend(backend),
+            writers,
         })
     }
 
@@ -168,6 +168,7 @@ impl Store {
     }
 
     pub async fn close(self) -> Result<(), StoreError> {
+        self.writers.close().await?;
         self.db.close().await.map_err(StoreError::from)
     }
 }
