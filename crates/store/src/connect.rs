@@ -160,9 +160,13 @@ impl WriteQueue {
         }))
     }
 
+    /// Turn away writers still waiting, and close the writing connection.
     pub(crate) async fn close(self) -> Result<(), DbErr> {
         match self.0 {
-            Some(writer) => writer.connection.close().await,
+            Some(writer) => {
+                writer.turn.close();
+                writer.connection.close().await
+            }
             None => Ok(()),
         }
     }

@@ -167,8 +167,10 @@ impl Store {
         self.db.ping().await.is_ok()
     }
 
+    /// Close the pool and the writing connection, both even if one fails.
     pub async fn close(self) -> Result<(), StoreError> {
-        self.writers.close().await?;
-        self.db.close().await.map_err(StoreError::from)
+        let writers = self.writers.close().await;
+        let pool = self.db.close().await;
+        writers.and(pool).map_err(StoreError::from)
     }
 }

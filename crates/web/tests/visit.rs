@@ -1134,6 +1134,14 @@ app_test!(
             StatusCode::SEE_OTHER
         );
 
+        // A change elsewhere in what the challenge is read from (another area's request)
+        // leaves the kept challenge out of date: the note is saved once, on a fresh reading.
+        challenge_in(&app.store, "derby", ChallengeState::Requested).await;
+        assert_eq!(
+            note(afternoon, "The SENCO knew every plan").await,
+            StatusCode::SEE_OTHER
+        );
+
         // Taken off the team, Riley records nothing more, though the challenge as last kept
         // still has them on it.
         app.store
@@ -1151,7 +1159,23 @@ app_test!(
         let notes: Vec<_> = own.iter().map(|n| n.entry.note.as_str()).collect();
         assert_eq!(
             notes,
-            ["Parents said plans reflect them", "The drop-in was full"]
+            [
+                "Parents said plans reflect them",
+                "The drop-in was full",
+                "The SENCO knew every plan"
+            ]
         );
+        let recorded = app
+            .store
+            .audit_entries(
+                &AuditFilter {
+                    action: Some("evidence.recorded".into()),
+                    ..AuditFilter::default()
+                },
+                10,
+            )
+            .await
+            .expect("audit");
+        assert_eq!(recorded.len(), 3, "one audit entry a note");
     }
 );

@@ -36,7 +36,7 @@ use crate::route::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState, dates};
 use services::challenge_emails::{self, Step};
-use services::challenge_view::{ChallengeView, challenge_view, last_kept_challenge_view};
+use services::challenge_view::{ChallengeView, challenge_view};
 use services::challenges::{self, ListFilter, Outcome, TeamStanding};
 use services::findings::{self, EvidenceChoices};
 use services::journey::{self, Agreement, OnChallenge, Refused};
@@ -95,19 +95,6 @@ pub async fn load_challenge(
     Ok(LoadedChallenge::of(principal, view, read_at))
 }
 
-/// The challenge as last kept for `visitor`, read from nothing, so possibly out of date: only
-/// for a write that carries `read_at` (see `last_kept_challenge_view`). None when nothing is
-/// kept or nobody is signed in.
-pub fn last_kept_challenge(
-    state: &AppState,
-    visitor: &Visitor,
-    id: ChallengeId,
-) -> Option<LoadedChallenge> {
-    let principal = visitor.principal.as_ref()?;
-    let (view, read_at) = last_kept_challenge_view(&state.views, id)?;
-    Some(LoadedChallenge::of(principal, view, read_at))
-}
-
 /// The `{id}` of a challenge's path, for a signed-in visitor: sign-in comes before parsing, so
 /// an anonymous visitor learns nothing from a malformed id either, and a malformed id (or one
 /// that is not UTF-8 once decoded) names nothing: a 404.
@@ -146,7 +133,8 @@ impl FromRequestParts<AppState> for LoadedChallenge {
 }
 
 impl LoadedChallenge {
-    fn of(principal: &Principal, view: ChallengeView, read_at: DataVersion) -> Self {
+    /// The visitor's challenge from `view`, read at `read_at`.
+    pub(crate) fn of(principal: &Principal, view: ChallengeView, read_at: DataVersion) -> Self {
         let ChallengeView {
             record,
             team,

@@ -18,6 +18,7 @@ use domain::{Action, ChallengeId, EvidenceId, FindingId, Principal};
 
 use crate::extract::Id;
 use serde::Deserialize;
+use services::challenge_view::last_kept_challenge_view;
 use services::findings::{self, CitedFinding, EvidenceChoices};
 use store::{Author, EvidenceNote, Finding, StoreError};
 
@@ -26,9 +27,7 @@ use crate::components::{
     Textarea,
 };
 use crate::forms::FormErrors;
-use crate::pages::challenges::{
-    ChallengePath, LoadedChallenge, last_kept_challenge, load_challenge,
-};
+use crate::pages::challenges::{ChallengePath, LoadedChallenge, load_challenge};
 use crate::pages::{Chrome, Notice, see_other};
 use crate::route::{Route, route};
 use crate::visitor::Visitor;
@@ -417,7 +416,15 @@ enum Saved {
     Problems(FormErrors),
     /// Recording has closed (perhaps while they typed): the text is shown back with why.
     Refused,
+    /// Something the answers were checked against changed before the note was written:
+    /// nothing was saved, and they are checked again on a fresh reading.
+    Moved,
 }
+
+/// How many fresh readings a note is checked against before its author is asked to save it
+/// again: the version a note carries covers every challenge's teams and timetables, so another
+/// challenge's change can land between a reading and the write.
+const FRESH_READINGS: usize = 3;
 
 /// Check and save a note (new when `existing` is None). A note once recorded is always
 /// checked in full, whichever button was pressed: the team reads it.
@@ -464,12 +471,7 @@ async fn save_note(
         .await
     {
         Ok(_) => Ok(Saved::Notice(if records { "recorded" } else { "draft" })),
-        // The timetable, team or cases changed after the answers were checked against them.
-        Err(StoreError::Stale) => {
-            let mut errors = FormErrors::default();
-            errors.add("note", CHANGED_WHILE_SAVING);
-            Ok(Saved::Problems(errors))
-        }
+        Err(StoreError::Stale) => Ok(Saved::Moved),
         // Closed between loading the challenge and saving: the same as closed before.
         Err(StoreError::Conflict(_)) if !still_open(state, loaded).await? => Ok(Saved::Refused),
         Err(StoreError::Conflict(message)) => {
@@ -482,7 +484,47 @@ async fn save_note(
     }
 }
 
-const CHANGED_WHILE_SAVING: &str = "The challenge's timetable, team or cases changed as you saved, so your note was not saved: check your answers and save it again";
+const CHANGED_WHILE_SAVING: &str = "A timetable, team or case sample changed as you saved, so your note was not saved: check your answers and save it again";
+
+/// Save a note against `loaded`, a fresh reading, and against fresh readings again while what
+/// was read moves under it, a few times at most. Gives the reading the outcome came from.
+async fn save_on_fresh_readings(
+    state: &AppState,
+    visitor: &Visitor,
+    mut loaded: LoadedChallenge,
+    existing: Option<&EvidenceNote>,
+    form: &EvidenceForm,
+) -> Result<(LoadedChallenge, Saved), AppError> {
+    let mut reading = 1;
+    loop {
+        let outcome = save_note(state, visitor, &loaded, existing, form).await?;
+        if !matches!(outcome, Saved::Moved) || reading == FRESH_READINGS {
+            return Ok((loaded, outcome));
+        }
+        loaded = load_challenge(state, visitor, loaded.record.id).await?;
+        reading += 1;
+    }
+}
+
+/// What the form says when what a note was checked against kept moving as it was saved.
+fn changed_while_saving() -> FormErrors {
+    let mut errors = FormErrors::default();
+    errors.add("note", CHANGED_WHILE_SAVING);
+    errors
+}
+
+/// The challenge as last kept for `visitor`, read from nothing and so possibly out of date:
+/// only for saving a note, whose write carries `read_at` and is refused if it has moved (see
+/// `last_kept_challenge_view`). None when nothing is kept.
+fn last_kept_challenge(
+    state: &AppState,
+    visitor: &Visitor,
+    id: ChallengeId,
+) -> Option<LoadedChallenge> {
+    let principal = visitor.principal.as_ref()?;
+    let (view, read_at) = last_kept_challenge_view(&state.views, id)?;
+    Some(LoadedChallenge::of(principal, view, read_at))
+}
 
 /// Whether the challenge is still in the visit or reporting, read afresh.
 async fn still_open(state: &AppState, loaded: &LoadedChallenge) -> Result<bool, AppError> {
@@ -525,24 +567,28 @@ pub async fn add_evidence(
     Form(form): Form<EvidenceForm>,
 ) -> Result<Response, AppError> {
     // During a visit the team records note after note: each is first saved against the
-    // challenge as last kept, whose version the note's own INSERT checks (no read of its own),
-    // and anything but a saved note is decided again on a fresh reading.
-    if let Some(kept) = last_kept_challenge(&state, &visitor, id)
-        && let Ok(Saved::Notice(notice)) = save_note(&state, &visitor, &kept, None, &form).await
-    {
-        return Ok(saved(&kept, notice));
+    // challenge as last kept, whose version the note's own INSERT checks (no read of its own).
+    // A refusal, a denial or problems with the answers are decided again on a fresh reading;
+    // any other error is the request's.
+    if let Some(kept) = last_kept_challenge(&state, &visitor, id) {
+        match save_note(&state, &visitor, &kept, None, &form).await {
+            Ok(Saved::Notice(notice)) => return Ok(saved(&kept, notice)),
+            Ok(Saved::Problems(_) | Saved::Refused | Saved::Moved)
+            | Err(AppError::Forbidden | AppError::NotFound) => {}
+            Err(other) => return Err(other),
+        }
     }
     let loaded = load_challenge(&state, &visitor, id).await?;
+    let (loaded, outcome) = save_on_fresh_readings(&state, &visitor, loaded, None, &form).await?;
+    let errors = match outcome {
+        Saved::Notice(notice) => return Ok(saved(&loaded, notice)),
+        Saved::Refused => return refused_note(&state, &visitor, &loaded, &form).await,
+        Saved::Problems(errors) => errors,
+        Saved::Moved => changed_while_saving(),
+    };
     let principal = visitor.authorise(&Action::RecordEvidence(loaded.access.clone()))?;
-    match save_note(&state, &visitor, &loaded, None, &form).await? {
-        Saved::Notice(notice) => Ok(saved(&loaded, notice)),
-        Saved::Problems(errors) => {
-            let page =
-                evidence_page(&state, &visitor, &loaded, principal, &form, &errors, None).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-        Saved::Refused => refused_note(&state, &visitor, &loaded, &form).await,
-    }
+    let page = evidence_page(&state, &visitor, &loaded, principal, &form, &errors, None).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 /// Back to the evidence page, with the banner for `notice`.
@@ -620,14 +666,16 @@ pub async fn change_note(
     Form(form): Form<EvidenceForm>,
 ) -> Result<Response, AppError> {
     let note = own_note(&state, &visitor, &loaded, note).await?;
-    match save_note(&state, &visitor, &loaded, Some(&note), &form).await? {
-        Saved::Notice(notice) => Ok(saved(&loaded, notice)),
-        Saved::Problems(errors) => {
-            let page = note_page(&visitor, &loaded, &note, &form, &errors);
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-        Saved::Refused => refused_note(&state, &visitor, &loaded, &form).await,
-    }
+    let (loaded, outcome) =
+        save_on_fresh_readings(&state, &visitor, loaded, Some(&note), &form).await?;
+    let errors = match outcome {
+        Saved::Notice(notice) => return Ok(saved(&loaded, notice)),
+        Saved::Refused => return refused_note(&state, &visitor, &loaded, &form).await,
+        Saved::Problems(errors) => errors,
+        Saved::Moved => changed_while_saving(),
+    };
+    let page = note_page(&visitor, &loaded, &note, &form, &errors);
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 // ---- Findings ---------------------------------------------------------------------------
