@@ -968,6 +968,36 @@ app_test!(
     }
 );
 
+/// A session with parents on the first visit day, in Room 4 on KLOE 1, for `reviewer`:
+/// `(start hour, minute, end hour, minute)`.
+async fn parents_activity(
+    store: &Store,
+    fixture: &ChallengeFixture,
+    reviewer: TeamMemberId,
+    (start_hour, start_minute, end_hour, end_minute): (u32, u32, u32, u32),
+    title: &str,
+) -> ActivityId {
+    let time = |hour, minute| NaiveTime::from_hms_opt(hour, minute, 0).expect("time");
+    store
+        .add_activity(
+            fixture.challenge,
+            &domain::timetable::ActivityPlan {
+                day: visit_day(store, fixture).await,
+                starts: time(start_hour, start_minute),
+                ends: time(end_hour, end_minute),
+                kind: domain::timetable::ActivityKind::FocusGroupParents,
+                title: title.into(),
+                place: "Room 4".into(),
+                kloe: Some(1),
+                reviewers: vec![reviewer],
+            },
+            fixture.coordinator.user_id,
+            Utc::now(),
+        )
+        .await
+        .expect("activity")
+}
+
 /// A Nottingham challenge on its visit day with the test reviewer (Riley) on the team, seat
 /// accepted: the morning's activity is the rest of the team's, the afternoon's Riley's.
 struct RileyOnTheDay {
@@ -1001,26 +1031,14 @@ async fn riley_on_the_day(app: &TestApp) -> RileyOnTheDay {
     let morning = add_visit_fixtures(&app.store, fixture.challenge, &fixture.team)
         .await
         .activity;
-    let day = visit_day(&app.store, &fixture).await;
-    let afternoon = app
-        .store
-        .add_activity(
-            fixture.challenge,
-            &domain::timetable::ActivityPlan {
-                day,
-                starts: NaiveTime::from_hms_opt(14, 0, 0).expect("time"),
-                ends: NaiveTime::from_hms_opt(15, 30, 0).expect("time"),
-                kind: domain::timetable::ActivityKind::FocusGroupParents,
-                title: "Focus group with parents".into(),
-                place: "Room 4".into(),
-                kloe: Some(1),
-                reviewers: vec![riley],
-            },
-            fixture.coordinator.user_id,
-            Utc::now(),
-        )
-        .await
-        .expect("activity");
+    let afternoon = parents_activity(
+        &app.store,
+        &fixture,
+        riley,
+        (14, 0, 15, 30),
+        "Focus group with parents",
+    )
+    .await;
     for (from, to) in [
         (ChallengeState::TeamConfirmed, ChallengeState::Scheduled),
         (ChallengeState::Scheduled, ChallengeState::Visit),
@@ -1109,26 +1127,14 @@ app_test!(
         );
 
         // An activity added since the challenge was kept is offered and saved.
-        let day = visit_day(&app.store, &fixture).await;
-        let evening = app
-            .store
-            .add_activity(
-                challenge,
-                &domain::timetable::ActivityPlan {
-                    day,
-                    starts: NaiveTime::from_hms_opt(16, 0, 0).expect("time"),
-                    ends: NaiveTime::from_hms_opt(17, 0, 0).expect("time"),
-                    kind: domain::timetable::ActivityKind::FocusGroupParents,
-                    title: "Evening drop-in for parents".into(),
-                    place: "Room 4".into(),
-                    kloe: Some(1),
-                    reviewers: vec![riley],
-                },
-                fixture.coordinator.user_id,
-                Utc::now(),
-            )
-            .await
-            .expect("activity");
+        let evening = parents_activity(
+            &app.store,
+            &fixture,
+            riley,
+            (16, 0, 17, 0),
+            "Evening drop-in for parents",
+        )
+        .await;
         assert_eq!(
             note(evening, "The drop-in was full").await,
             StatusCode::SEE_OTHER
