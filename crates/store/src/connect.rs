@@ -160,6 +160,27 @@ impl WriteQueue {
         }))
     }
 
+    /// Wait for the turn to write and hand over the connection to write on: the one kept for
+    /// writing on SQLite, `pool` on PostgreSQL. For work that manages its own transactions
+    /// (the migrations); everything else writes through `WriteTransaction`.
+    pub(crate) async fn turn<'a>(
+        &'a self,
+        pool: &'a DatabaseConnection,
+    ) -> Result<(Option<OwnedSemaphorePermit>, &'a DatabaseConnection), DbErr> {
+        match &self.0 {
+            Some(writer) => Ok((
+                Some(
+                    Arc::clone(&writer.turn)
+                        .acquire_owned()
+                        .await
+                        .map_err(|_| DbErr::Custom("the write queue is closed".into()))?,
+                ),
+                &writer.connection,
+            )),
+            None => Ok((None, pool)),
+        }
+    }
+
     /// Turn away writers still waiting, and close the writing connection.
     pub(crate) async fn close(self) -> Result<(), DbErr> {
         match self.0 {
@@ -187,18 +208,7 @@ impl WriteTransaction {
     /// because its snapshot may be stale), whereas one that asks first simply waits its turn.
     /// PostgreSQL ignores the mode and keeps its row-level locking.
     pub(crate) async fn begin(db: &DatabaseConnection, queue: &WriteQueue) -> Result<Self, DbErr> {
-        let (turn, db) = match &queue.0 {
-            Some(writer) => (
-                Some(
-                    Arc::clone(&writer.turn)
-                        .acquire_owned()
-                        .await
-                        .map_err(|_| DbErr::Custom("the write queue is closed".into()))?,
-                ),
-                &writer.connection,
-            ),
-            None => (None, db),
-        };
+        let (turn, db) = queue.turn(db).await?;
         let txn = db
             .begin_with_options(TransactionOptions {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),

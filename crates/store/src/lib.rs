@@ -139,9 +139,17 @@ impl Store {
         })
     }
 
-    /// Apply pending migrations, then upsert the reference data.
+    /// Apply pending migrations, then upsert the reference data. The migrations take the write
+    /// turn and, on SQLite, run on the connection kept for writing: they write, and their
+    /// dozen statements in a row would otherwise open several reading connections (the pool
+    /// gives a connection back on a task of its own, so a query straight after another often
+    /// finds none free), each keeping its own copy of the schema for as long as the server
+    /// runs.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        migration::run(&self.db).await?;
+        {
+            let (_turn, db) = self.writers.turn(&self.db).await?;
+            migration::run(db).await?;
+        }
         reference::upsert_all(self).await
     }
 
