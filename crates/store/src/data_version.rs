@@ -1,5 +1,5 @@
 //! The data version: a number that every committed change to the scheme's data moves, on every
-//! instance, whoever made it. Triggers in the database keep it (migration m0018), so a read
+//! instance, whoever made it. Triggers in the database keep it (migrations m0018 to m0020), so a read
 //! model kept between requests is still true for as long as the version it was read at is the
 //! current one. Each table also has its own version (m0019), so a view that reads a few tables
 //! (a `ReadSet`) is kept while writes elsewhere go on.
@@ -14,7 +14,7 @@ use crate::{Backend, Store, StoreError};
 /// change on almost every request; the audit log's rows are written in the transaction of the
 /// change they record, which moves the version itself, or record a sign-in or sign-out, which
 /// changes nothing a page keeps. Everything else is tracked, including every table a later
-/// migration adds (`migration::m0019_table_versions::track`).
+/// migration adds (`migration::m0020_sqlite_table_versions_only::track`).
 pub(crate) const UNTRACKED_TABLES: &[&str] = &[
     "data_version",
     "table_versions",
@@ -90,14 +90,19 @@ pub(crate) fn read_set_still_at(set: ReadSet, version: DataVersion) -> Expr {
 }
 
 impl Store {
-    /// The current data version: one single-row read.
+    /// The current data version: one read. On SQLite the sum of the table versions, which
+    /// only grow (m0020: a changed row moves one version, not two); on PostgreSQL the
+    /// `data_version` row its trigger moves once per transaction (m0018).
     pub async fn data_version(&self) -> Result<DataVersion, StoreError> {
+        let sql = match self.backend {
+            Backend::Sqlite => {
+                "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) AS version FROM table_versions"
+            }
+            Backend::Postgres => "SELECT version FROM data_version WHERE id = 1",
+        };
         let row = self
             .db
-            .query_one_raw(Statement::from_string(
-                self.db.get_database_backend(),
-                "SELECT version FROM data_version WHERE id = 1",
-            ))
+            .query_one_raw(Statement::from_string(self.db.get_database_backend(), sql))
             .await?
             .ok_or_else(|| StoreError::Corrupt("the data version row is missing".into()))?;
         Ok(DataVersion(row.try_get("", "version")?))

@@ -96,7 +96,7 @@ pub(super) async fn tracked_tables(manager: &SchemaManager<'_>) -> Result<Vec<St
 }
 
 /// Make every change to `table` move the data version, as m0018 left it (m0019 adds each
-/// table's own version: a later migration calls `m0019_table_versions::track`).
+/// table's own version; a later migration calls `m0020_sqlite_table_versions_only::track`).
 async fn track(manager: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
     for statement in track_statements(manager.get_database_backend(), table) {
         manager

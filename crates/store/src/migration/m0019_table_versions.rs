@@ -71,10 +71,9 @@ BEGIN \
   RETURN NULL; \
 END; $$ LANGUAGE plpgsql";
 
-/// Make every change to `table` move the data version and the table's own version. A
-/// migration that creates a table the scheme's pages read calls this for it (the store's
-/// tests fail until it does).
-pub(crate) async fn track(manager: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
+/// Make every change to `table` move the data version and the table's own version, as m0019
+/// left them (a later migration calls `m0020_sqlite_table_versions_only::track`).
+pub(super) async fn track(manager: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
     let backend = manager.get_database_backend();
     let db = manager.get_connection();
     db.execute_unprepared(&format!(

@@ -18,7 +18,8 @@ mod m0015_triads;
 mod m0016_event_documents;
 mod m0017_reference_loads;
 mod m0018_data_version;
-pub(crate) mod m0019_table_versions;
+mod m0019_table_versions;
+pub(crate) mod m0020_sqlite_table_versions_only;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_reference_loads::Migration),
             Box::new(m0018_data_version::Migration),
             Box::new(m0019_table_versions::Migration),
+            Box::new(m0020_sqlite_table_versions_only::Migration),
         ]
     }
 }
