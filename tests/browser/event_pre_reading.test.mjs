@@ -1,7 +1,8 @@
 // A thematic event's pre-reading through the real pages: the co-ordinator opens the coming demo
 // event's KLOE page, sees its pre-reading PDF, meets the upload's error (a program renamed .pdf),
-// uploads a plain-text file and sees it listed with a remove button; Derby's LA lead and the board
-// see both files to download and no upload. Every page is scanned with axe and measured at 320 px.
+// uploads a plain-text file and sees it listed with a link to remove it; Derby's LA lead and the
+// board see both files to download and no upload; the co-ordinator then removes the text file
+// through its confirmation page. Every page is scanned with axe and measured at 320 px.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -37,7 +38,7 @@ test('the co-ordinator uploads pre-reading on the coming event\'s KLOE page', as
   journey.kloes = `${href}/kloes`;
   let response = await goto(page, journey.kloes);
   await check(page, response, { who: COORDINATOR.name, path: journey.kloes });
-  assert.equal(await page.getByRole('link', { name: 'SEMH pre-reading.pdf' }).count(), 1);
+  assert.equal(await page.getByRole('link', { name: 'SEMH pre-reading.pdf', exact: true }).count(), 1);
 
   await page.getByLabel('Upload a pre-reading file').setInputFiles({
     name: 'Agenda.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ\x90\x00 not a pdf'),
@@ -52,8 +53,8 @@ test('the co-ordinator uploads pre-reading on the coming event\'s KLOE page', as
   });
   response = await submit(page, page.getByRole('button', { name: 'Upload the file' }));
   await check(page, response, { who: COORDINATOR.name, path: journey.kloes, label: 'uploaded' });
-  assert.equal(await page.getByRole('link', { name: 'Questions to bring.txt' }).count(), 1);
-  assert.equal(await page.getByRole('button', { name: 'Remove Questions to bring.txt' }).count(), 1);
+  assert.equal(await page.getByRole('link', { name: 'Questions to bring.txt', exact: true }).count(), 1);
+  assert.equal(await page.getByRole('link', { name: 'Remove Questions to bring.txt' }).count(), 1);
 });
 
 test('Derby\'s LA lead and the board see the files, with no upload', async () => {
@@ -61,11 +62,27 @@ test('Derby\'s LA lead and the board see the files, with no upload', async () =>
     const page = await signedIn(role);
     const response = await goto(page, journey.kloes);
     await check(page, response, { who: role.name, path: journey.kloes });
-    assert.equal(await page.getByRole('link', { name: 'SEMH pre-reading.pdf' }).count(), 1);
-    assert.equal(await page.getByRole('link', { name: 'Questions to bring.txt' }).count(), 1);
+    assert.equal(await page.getByRole('link', { name: 'SEMH pre-reading.pdf', exact: true }).count(), 1);
+    assert.equal(await page.getByRole('link', { name: 'Questions to bring.txt', exact: true }).count(), 1);
     assert.equal(await page.getByLabel('Upload a pre-reading file').count(), 0);
-    const download = await page.request.get(url(await page.getByRole('link', { name: 'SEMH pre-reading.pdf' }).getAttribute('href')));
+    const download = await page.request.get(url(await page.getByRole('link', { name: 'SEMH pre-reading.pdf', exact: true }).getAttribute('href')));
     assert.equal(download.status(), 200);
     assert.match((await download.body()).subarray(0, 8).toString(), /^%PDF-1\.4/);
   }
+});
+
+test('the co-ordinator removes a file after confirming', async () => {
+  const page = await signedIn(COORDINATOR);
+  await goto(page, journey.kloes);
+  let response = await submit(page, page.getByRole('link', { name: 'Remove Questions to bring.txt' }));
+  const confirm = new URL(page.url()).pathname;
+  await check(page, response, { who: COORDINATOR.name, path: confirm });
+  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Are you sure you want to remove this file?');
+  assert.match(await page.locator('.govuk-summary-list').textContent(), /Questions to bring\.txt/);
+
+  response = await submit(page, page.getByRole('button', { name: 'Remove file' }));
+  await check(page, response, { who: COORDINATOR.name, path: journey.kloes, label: 'removed' });
+  assert.equal(new URL(page.url()).pathname, journey.kloes);
+  assert.equal(await page.getByRole('link', { name: 'Questions to bring.txt', exact: true }).count(), 0);
+  assert.equal(await page.getByRole('link', { name: 'SEMH pre-reading.pdf', exact: true }).count(), 1);
 });

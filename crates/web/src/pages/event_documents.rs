@@ -1,9 +1,9 @@
 //! A thematic event's pre-reading files, on its KLOE page. The co-ordinator uploads them
 //! (checked exactly as a challenge's pre-reading is: `visit::documents::recognise`, which reads
 //! the file within bounds through `documents::upload` and refuses words that identify a child)
-//! and removes them until the KLOEs are first shared; the files then go to every nominee as
-//! attachments of the KLOE email. Staff, the board and LA leads download them behind sign-in,
-//! each download audit-logged by the store call that reads it.
+//! and removes them (after a confirmation page) until the KLOEs are first shared; the files
+//! then go to every nominee as attachments of the KLOE email. Staff, the board and LA leads
+//! download them behind sign-in, each download audit-logged by the store call that reads it.
 
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
@@ -11,16 +11,21 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum_extra::extract::Form;
 use chrono::Utc;
 use documents::upload::{Size, UploadProblem};
 use domain::clock::uk_date;
 use domain::{Action, DocumentId, ProgrammeActivityId};
-use store::{EVENT_DOCUMENTS_MAX_TOTAL_BYTES, NewEventDocument, StoreError, ThematicEvent};
+use store::{
+    EVENT_DOCUMENTS_MAX_TOTAL_BYTES, EventDocument, NewEventDocument, StoreError, ThematicEvent,
+};
 
 use crate::components::FileUpload;
 use crate::extract::Id;
 use crate::forms::FormErrors;
-use crate::pages::events::{kloes_page, load as load_event};
+use crate::pages::Chrome;
+use crate::pages::delete::{DeleteForm, DeletePage};
+use crate::pages::events::{NAV, kloes_page, load as load_event};
 use crate::pages::public::human_size;
 use crate::pages::see_other;
 use crate::pages::visit::documents::{ACCEPT, clean_file_name, read_upload, recognise};
@@ -45,6 +50,11 @@ pub fn routes(settings: &crate::Settings) -> Vec<Route> {
             get(download_document),
         ),
         route(
+            Method::GET,
+            "/events/{id}/documents/{document}/delete",
+            get(show_delete_document),
+        ),
+        route(
             Method::POST,
             "/events/{id}/documents/{document}/delete",
             post(delete_document),
@@ -58,8 +68,8 @@ pub struct DocumentRow {
     pub name: String,
     pub size: String,
     pub uploaded: String,
-    /// The removal form's address, while the co-ordinator may still remove it.
-    pub delete_action: Option<String>,
+    /// The removal's confirmation page, while the co-ordinator may still remove it.
+    pub remove_href: Option<String>,
 }
 
 /// The KLOE page's pre-reading: the files, and the co-ordinator's upload form until shared.
@@ -98,14 +108,8 @@ pub async fn section(
             href: format!("{base}/{}", document.id),
             name: document.file_name.clone(),
             size: human_size(document.size_bytes),
-            uploaded: {
-                let day = dates::date(uk_date(document.uploaded_at));
-                match &document.uploaded_by {
-                    Some(name) => format!("{day} by {name}"),
-                    None => day,
-                }
-            },
-            delete_action: editable.then(|| format!("{base}/{}/delete", document.id)),
+            uploaded: uploaded(document),
+            remove_href: editable.then(|| format!("{base}/{}/delete", document.id)),
         })
         .collect();
     let room = Size(u64::try_from(room_left(state, held)).unwrap_or(u64::MAX)).to_string();
@@ -124,6 +128,15 @@ pub async fn section(
             accept: Some(ACCEPT),
         }),
     })
+}
+
+/// "6 March 2027 by Sam Okafor": when a file came, and from whom while their account lasts.
+fn uploaded(document: &EventDocument) -> String {
+    let day = dates::date(uk_date(document.uploaded_at));
+    match &document.uploaded_by {
+        Some(name) => format!("{day} by {name}"),
+        None => day,
+    }
 }
 
 fn kloes_href(id: ProgrammeActivityId) -> String {
@@ -229,14 +242,74 @@ pub async fn download_document(
         .into_response())
 }
 
-/// Remove a file: a POST form on the KLOE page, refused once the KLOEs have been shared.
-pub async fn delete_document(
+/// One of the event's files, or not found.
+async fn load_document(
+    state: &AppState,
+    event: &ThematicEvent,
+    id: DocumentId,
+) -> Result<EventDocument, AppError> {
+    state
+        .store
+        .event_documents(event.id)
+        .await?
+        .into_iter()
+        .find(|document| document.id == id)
+        .ok_or(AppError::NotFound)
+}
+
+/// "Are you sure you want to remove this file?", while the KLOEs are unshared; once they are,
+/// the KLOE page (which then offers no removal).
+pub async fn show_delete_document(
     State(state): State<AppState>,
     visitor: Visitor,
     Id((id, document)): Id<(ProgrammeActivityId, DocumentId)>,
 ) -> Result<Response, AppError> {
+    visitor.authorise(&Action::ManageEvents)?;
+    let event = load_event(&state, &visitor, id).await?;
+    let document = load_document(&state, &event, document).await?;
+    let shared = state
+        .store
+        .event_kloes(event.id)
+        .await?
+        .iter()
+        .any(|version| version.shared_at.is_some());
+    if shared {
+        return Ok(see_other(&kloes_href(event.id)));
+    }
+    let page = DeletePage {
+        chrome: Chrome::new(&visitor, "Remove a pre-reading file", NAV),
+        caption: event.details.title.to_string(),
+        heading: "Are you sure you want to remove this file?".into(),
+        details: vec![
+            ("File".into(), document.file_name.clone()),
+            ("Size".into(), human_size(document.size_bytes)),
+            ("Uploaded".into(), uploaded(&document)),
+        ],
+        warning: "The nominees will not get it with the KLOEs. You cannot undo this.",
+        action: format!("/events/{}/documents/{}/delete", event.id, document.id),
+        back: kloes_href(event.id),
+        button: "Remove file",
+    };
+    Ok(page.into_response())
+}
+
+/// Remove a file, once confirmed (an unconfirmed post goes to the confirmation); refused once
+/// the KLOEs have been shared.
+pub async fn delete_document(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Id((id, document)): Id<(ProgrammeActivityId, DocumentId)>,
+    Form(form): Form<DeleteForm>,
+) -> Result<Response, AppError> {
     let principal = visitor.authorise(&Action::ManageEvents)?.clone();
     let event = load_event(&state, &visitor, id).await?;
+    let document = load_document(&state, &event, document).await?.id;
+    if !form.confirmed() {
+        return Ok(see_other(&format!(
+            "/events/{}/documents/{document}/delete",
+            event.id
+        )));
+    }
     match state
         .store
         .delete_event_document(event.id, document, principal.user_id, Utc::now())

@@ -33,7 +33,7 @@ use crate::route::{Route, route};
 use crate::visitor::Visitor;
 use crate::{AppError, AppState};
 
-const NAV: &str = "/events";
+pub(crate) const NAV: &str = "/events";
 
 pub fn routes() -> Vec<Route> {
     vec![

@@ -11,6 +11,7 @@ pub mod biennial;
 pub mod biennial_kloe_edit;
 pub mod challenges;
 pub mod dashboard;
+pub mod delete;
 pub mod event_documents;
 pub mod events;
 pub mod findings;

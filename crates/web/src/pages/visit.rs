@@ -7,17 +7,13 @@ mod cases;
 pub(crate) mod documents;
 mod timetable;
 
-use askama::Template;
-use askama_web::WebTemplate;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::routing::{get, post};
 use domain::Action;
-use serde::Deserialize;
 
 use crate::AppError;
 use crate::components::NotificationBanner;
-use crate::pages::Chrome;
 use crate::pages::Notice;
 use crate::pages::challenges::LoadedChallenge;
 use crate::route::{Route, route};
@@ -147,33 +143,6 @@ fn closed_banner(notice: &str) -> Option<NotificationBanner> {
 /// "PC-2027-004: Nottingham, two-day peer challenge": the caption over every heading.
 fn caption(loaded: &LoadedChallenge) -> String {
     loaded.title()
-}
-
-/// The confirmation before something is deleted: the delete button posts `confirm=yes`, and
-/// a post without it comes back here, so nothing is deleted by a stray request.
-#[derive(Template, WebTemplate)]
-#[template(path = "pages/visit/delete.html")]
-pub struct DeletePage {
-    chrome: Chrome,
-    caption: String,
-    heading: String,
-    details: Vec<(String, String)>,
-    warning: &'static str,
-    action: String,
-    back: String,
-    button: &'static str,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct DeleteForm {
-    #[serde(default)]
-    confirm: String,
-}
-
-impl DeleteForm {
-    fn confirmed(&self) -> bool {
-        self.confirm == "yes"
-    }
 }
 
 /// What a confirmed delete answers: the list with a notice, or with the "closed" notice when the

@@ -1,8 +1,9 @@
 //! An event's pre-reading files, walked against an open event (`{files_event}`) holding one
 //! file (`{event_file}`). Everyone who reads events downloads them (staff, LA leads, the
 //! board); reviewers see nothing of events; only the co-ordinator uploads and removes. The
-//! upload posts an empty form (invalid for the co-ordinator); the removal names no file of
-//! the event (a 404 for the co-ordinator), so the walk leaves the file for the others.
+//! upload posts an empty form (invalid for the co-ordinator); the removal's confirmation is
+//! the co-ordinator's alone, and the walk's post does not confirm (the co-ordinator is sent to
+//! the confirmation), so the file stays for the others.
 
 use super::*;
 
@@ -10,17 +11,19 @@ const READERS: [u16; 6] = [REDIRECT, OK, OK, OK, FORBIDDEN, OK];
 const COORDINATOR_INVALID: [u16; 6] = [
     REDIRECT, INVALID, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
 ];
-const COORDINATOR_NOT_FOUND: [u16; 6] = [
-    REDIRECT, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
+const COORDINATOR: [u16; 6] = [REDIRECT, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN];
+const UNCONFIRMED_REMOVAL: [u16; 6] = [
+    REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
 ];
-const REMOVE: &str = "/events/{files_event}/documents/00000000-0000-0000-0000-000000000000/delete";
+const REMOVE: &str = "/events/{files_event}/documents/{event_file}/delete";
 
 #[rustfmt::skip]
 pub fn rows() -> Vec<Row> {
     vec![
         row(Method::POST, "/events/{id}/documents",                   "/events/{files_event}/documents",              COORDINATOR_INVALID),
         row(Method::GET,  "/events/{id}/documents/{document}",        "/events/{files_event}/documents/{event_file}", READERS),
-        row(Method::POST, "/events/{id}/documents/{document}/delete", REMOVE,                                         COORDINATOR_NOT_FOUND),
+        row(Method::GET,  "/events/{id}/documents/{document}/delete", REMOVE,                                         COORDINATOR),
+        row(Method::POST, "/events/{id}/documents/{document}/delete", REMOVE,                                         UNCONFIRMED_REMOVAL),
     ]
 }
 

@@ -101,9 +101,31 @@ async fn pre_reading_is_uploaded_checked_listed_and_downloaded(app: TestApp) {
         .expect("audit");
     assert_eq!(downloads.len(), 2);
 
-    // Removed by the co-ordinator while the KLOEs are unshared.
-    let page = coordinator.post(&format!("{href}/delete"), &[]).await;
+    // Removed by the co-ordinator while the KLOEs are unshared, after saying they are sure: a
+    // post without the confirmation's button goes to the confirmation and removes nothing.
+    let confirm = format!("{href}/delete");
+    let kloes = coordinator.get(&format!("{path}/kloes")).await;
+    assert!(
+        kloes.body.contains(&format!("href=\"{confirm}\"")),
+        "the list links to it"
+    );
+    let page = coordinator.get(&confirm).await;
+    assert_eq!(page.status.as_u16(), 200);
+    assert!(
+        page.body
+            .contains("Are you sure you want to remove this file?")
+    );
+    assert!(page.body.contains("Agenda (draft).pdf"));
+    let page = coordinator.post(&confirm, &[]).await;
     assert_eq!(page.status.as_u16(), 303);
+    assert_eq!(page.location(), Some(confirm.as_str()));
+    assert_eq!(
+        app.store.event_documents(event).await.expect("read").len(),
+        1
+    );
+    let page = coordinator.post(&confirm, &[("confirm", "yes")]).await;
+    assert_eq!(page.status.as_u16(), 303);
+    assert_eq!(page.location(), Some(format!("{path}/kloes").as_str()));
     assert!(
         app.store
             .event_documents(event)
@@ -199,9 +221,11 @@ async fn pre_reading_is_attached_to_the_kloes_sent_to_nominees(app: TestApp) {
         .parse()
         .expect("event id");
     let file = &app.store.event_documents(event).await.expect("read")[0];
-    let page = coordinator
-        .post(&format!("{upload}/{}/delete", file.id), &[])
-        .await;
+    let confirm = format!("{upload}/{}/delete", file.id);
+    let page = coordinator.get(&confirm).await;
+    assert_eq!(page.status.as_u16(), 303, "nothing to confirm once shared");
+    assert_eq!(page.location(), Some(format!("{path}/kloes").as_str()));
+    let page = coordinator.post(&confirm, &[("confirm", "yes")]).await;
     assert_eq!(page.status.as_u16(), 409);
     assert!(page.body.contains("stays as it was sent"));
     let page = coordinator

@@ -17,15 +17,14 @@ use crate::extract::Id;
 use serde::Deserialize;
 use store::{SampledCase, StoreError};
 
-use super::{
-    DeleteForm, DeletePage, NAV, Notice, after_delete, caption, closed_banner, may_change,
-};
+use super::{NAV, Notice, after_delete, caption, closed_banner, may_change};
 use crate::components::{
     ErrorSummary, NotificationBanner, RadioItem, Radios, Select, SelectItem, TextInput, Textarea,
 };
 use crate::forms::FormErrors;
 use crate::pages::Chrome;
 use crate::pages::challenges::LoadedChallenge;
+use crate::pages::delete::{DeleteForm, DeletePage};
 use crate::pages::see_other;
 use crate::visitor::Visitor;
 use crate::{AppError, AppState};

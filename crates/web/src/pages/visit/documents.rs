@@ -22,13 +22,12 @@ use domain::clock::uk_date;
 use domain::personal_data::{PersonalData, find_personal_data_among};
 use store::{DocumentKind, DocumentSummary, NewDocument, StoreError};
 
-use super::{
-    DeleteForm, DeletePage, NAV, Notice, after_delete, caption, closed_banner, may_change,
-};
+use super::{NAV, Notice, after_delete, caption, closed_banner, may_change};
 use crate::components::{ErrorSummary, FileUpload, NotificationBanner, RadioItem, Radios};
 use crate::forms::FormErrors;
 use crate::pages::Chrome;
 use crate::pages::challenges::LoadedChallenge;
+use crate::pages::delete::{DeleteForm, DeletePage};
 use crate::pages::public::human_size;
 use crate::pages::see_other;
 use crate::visitor::Visitor;
