@@ -250,10 +250,8 @@ async fn load_document(
 ) -> Result<EventDocument, AppError> {
     state
         .store
-        .event_documents(event.id)
+        .event_document(event.id, id)
         .await?
-        .into_iter()
-        .find(|document| document.id == id)
         .ok_or(AppError::NotFound)
 }
 

@@ -210,11 +210,10 @@ async fn cases_page(
             })
             .collect()
     } else {
-        state
-            .store
-            .case_references(loaded.record.id)
-            .await?
-            .into_iter()
+        // The references are part of the challenge as loaded (kept between requests).
+        loaded
+            .cases
+            .iter()
             .map(|case| CaseRow {
                 reference: case.reference.to_string(),
                 delete_href: delete_href(case.id),
