@@ -67,9 +67,12 @@ test('the co-ordinator plans a cycle, meeting the form\'s errors first', async (
   await page.getByLabel('Venue', { exact: true }).fill('East Midlands Conference Centre, Nottingham');
   await page.getByLabel('KLOEs due').fill('05/10/2028');
   await page.getByRole('group', { name: 'Practice themes for priority 1' }).getByRole('checkbox', { name: /^Preparation for adulthood/ }).check();
+  assert.ok(await page.getByRole('radio', { name: 'No preference' }).isChecked(), 'no triad preference until one is chosen');
+  await page.getByRole('radio', { name: 'Prefer an area outside its triad' }).check();
   response = await submit(page, page.getByRole('button', { name: 'Save the cycle' }));
   await check(page, response, { who: COORDINATOR.name, path: '/biennial/id', label: 'planned' });
   assert.match(await page.locator('main h1').innerText(), /Biennial peer challenge 2028/);
+  assert.match(await page.locator('main .govuk-summary-list').first().innerText(), /This year's triads\s+Prefer an area outside its triad/);
   journey.href = new URL(page.url()).pathname;
 });
 

@@ -111,6 +111,46 @@ pub struct CycleDetails {
     pub priorities: Vec<Priority>,
     /// Whether two areas may challenge each other (A→B with B→A).
     pub allow_reciprocal: bool,
+    /// How the pairing treats the year's triads.
+    pub triads: TriadPairing,
+}
+
+/// How the pairing treats the triads of the cycle's year (the annual programme's groups of three
+/// or four areas that already challenge each other): a preference the engine keeps where a
+/// pairing that keeps the rules allows, never a rule.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TriadPairing {
+    #[default]
+    NoPreference,
+    /// Each area challenges one outside its triad: a fresh pair of eyes.
+    OutsideTriad,
+    /// Each area challenges one of its triad.
+    WithinTriad,
+}
+
+impl TriadPairing {
+    pub const ALL: [Self; 3] = [Self::NoPreference, Self::OutsideTriad, Self::WithinTriad];
+
+    /// How it is stored and posted.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::NoPreference => "any",
+            Self::OutsideTriad => "outside",
+            Self::WithinTriad => "within",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|choice| choice.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NoPreference => "No preference",
+            Self::OutsideTriad => "Prefer an area outside its triad",
+            Self::WithinTriad => "Prefer an area in its triad",
+        }
+    }
 }
 
 /// A cycle's details as typed on the form (dates dd/mm/yyyy), kept as typed for the page
@@ -146,6 +186,9 @@ pub struct CycleAnswers {
     /// "yes" when two areas may challenge each other.
     #[serde(default)]
     pub reciprocal: String,
+    /// A `TriadPairing` code; none posted is no preference.
+    #[serde(default)]
+    pub triads: String,
     /// The areas ticked to take part (on creation only; checked against the region's by the
     /// use case, which knows them).
     #[serde(default)]
@@ -163,6 +206,7 @@ impl CycleAnswers {
             kloes_due: day(details.kloes_due),
             actions_due: day(details.actions_due),
             reciprocal: if details.allow_reciprocal { "yes" } else { "" }.to_owned(),
+            triads: details.triads.code().to_owned(),
             ..Self::default()
         };
         for (slot, priority) in details.priorities.iter().enumerate() {
@@ -310,26 +354,40 @@ impl CycleAnswers {
                 themes: chosen,
             });
         }
+        let triads = match self.triads.as_str() {
+            "" => Some(TriadPairing::NoPreference),
+            code => TriadPairing::parse(code),
+        };
+        if triads.is_none() {
+            problems.push(FieldProblem::new(
+                "triads",
+                "Select how the pairing treats this year's triads",
+            ));
+        }
         if priorities.is_empty() && !problems.iter().any(|p| p.field.starts_with("priority")) {
             problems.push(FieldProblem::new(
                 "priority_1",
                 "Enter at least one priority agreed for the event",
             ));
         }
-        match (year, event_date, venue, kloes_due, actions_due) {
-            (Some(year), Some(event_date), Some(venue), Some(kloes_due), Some(actions_due))
-                if problems.is_empty() =>
-            {
-                Ok(CycleDetails {
-                    year,
-                    event_date,
-                    venue,
-                    kloes_due,
-                    actions_due,
-                    priorities,
-                    allow_reciprocal: self.reciprocal == "yes",
-                })
-            }
+        match (year, event_date, venue, kloes_due, actions_due, triads) {
+            (
+                Some(year),
+                Some(event_date),
+                Some(venue),
+                Some(kloes_due),
+                Some(actions_due),
+                Some(triads),
+            ) if problems.is_empty() => Ok(CycleDetails {
+                year,
+                event_date,
+                venue,
+                kloes_due,
+                actions_due,
+                priorities,
+                allow_reciprocal: self.reciprocal == "yes",
+                triads,
+            }),
             _ => Err(problems),
         }
     }
@@ -845,7 +903,30 @@ mod tests {
         assert_eq!(details.year, 2026);
         assert_eq!(details.priorities.len(), 1);
         assert!(!details.allow_reciprocal);
+        assert_eq!(details.triads, TriadPairing::NoPreference);
         assert_eq!(CycleAnswers::of(&details).check(&themes()), Ok(details));
+    }
+
+    #[test]
+    fn the_triad_preference_is_one_of_its_codes() {
+        for choice in TriadPairing::ALL {
+            let details = CycleAnswers {
+                triads: choice.code().into(),
+                ..answers()
+            }
+            .check(&themes())
+            .expect("valid");
+            assert_eq!(details.triads, choice);
+            assert_eq!(CycleAnswers::of(&details).triads, choice.code());
+        }
+        let problems = CycleAnswers {
+            triads: "sometimes".into(),
+            ..answers()
+        }
+        .check(&themes())
+        .expect_err("not a choice");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].field, "triads");
     }
 
     #[test]

@@ -124,9 +124,11 @@ pub async fn seed(
     seed_pool(store, &reviewer_accounts, project_manager, now).await?;
     crate::demo_challenges::seed(store, settings, now).await?;
     crate::demo_events::seed(store, now).await?;
-    crate::demo_biennial::seed(store, settings, now).await?;
+    // The year's triads come before the biennial cycles: the 2026 cycle's pairing prefers areas
+    // outside their triad.
     crate::demo_self_assessment::seed(store, now).await?;
     crate::demo_triads::seed(store, now).await?;
+    crate::demo_biennial::seed(store, settings, now).await?;
     Ok(accounts)
 }
 

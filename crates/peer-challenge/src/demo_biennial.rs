@@ -13,7 +13,7 @@
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::biennial::SupportOfferAnswers;
-use domain::biennial::{CycleAnswers, CycleState, KloeDraftAnswers, MemberAnswers};
+use domain::biennial::{CycleAnswers, CycleState, KloeDraftAnswers, MemberAnswers, TriadPairing};
 use domain::next_steps::ActionAnswers;
 use domain::{Action, EmailAddress, Principal, Programme, ProgrammeActivityId, ReturnKind};
 use services::Settings;
@@ -297,6 +297,10 @@ pub async fn seed(store: &Store, settings: &Settings, now: DateTime<Utc>) -> any
         ],
         &areas,
     );
+    let current = CycleAnswers {
+        triads: TriadPairing::OutsideTriad.code().into(),
+        ..current
+    };
     let second = cycles::create_cycle(scheme, &by, &current, now)
         .await
         .map_err(failed("planning 2026"))?;

@@ -12,14 +12,14 @@ use chrono::{DateTime, Utc};
 use domain::BiennialKloeId;
 use domain::biennial::{
     CycleAnswers, CycleDetails, CycleState, KloeDraftAnswers, KloeStatus, MemberAnswers, Pair,
-    SupportOfferAnswers, check_move, pairing_breaches, repair_after_opt_out, swap,
+    SupportOfferAnswers, TriadPairing, check_move, pairing_breaches, repair_after_opt_out, swap,
 };
 use domain::forms::FieldProblem;
 use domain::policy::{Action, authorise};
 use domain::{AuthoritySlug, OneLine, Principal, ProgrammeActivityId, ThemeCode, limits};
 use matching::ids::AuthorityId;
 use matching::pairing::{
-    PairingCycle, PairingError, PairingPreferences, PairingProblem, PairingRules,
+    GroupRule, PairingCycle, PairingError, PairingPreferences, PairingProblem, PairingRules,
     choose_pairings_with,
 };
 use store::{BiennialCycle, StoredPair};
@@ -133,6 +133,34 @@ fn name_in(names: &BTreeMap<AuthoritySlug, String>) -> impl Fn(&AuthoritySlug) -
     |slug| names.get(slug).cloned().unwrap_or_else(|| slug.to_string())
 }
 
+/// The triads of the cycle's year among `areas`, as the annual programme holds them (drafted or
+/// published), when the cycle has a preference about them; none when it has none or the year
+/// has no triads yet (the preference then has nothing to act on).
+async fn triad_groups(
+    scheme: Scheme<'_>,
+    cycle: &BiennialCycle,
+    areas: &[AuthoritySlug],
+) -> Result<Vec<Vec<AuthorityId>>, Refused> {
+    if cycle.details.triads == TriadPairing::NoPreference {
+        return Ok(Vec::new());
+    }
+    let triads = match scheme.store.annual_cycle(cycle.details.year).await? {
+        Some(annual) => annual.triads,
+        None => return Ok(Vec::new()),
+    };
+    Ok(triads
+        .iter()
+        .map(|triad| {
+            triad
+                .iter()
+                .filter(|slug| areas.contains(slug))
+                .map(|slug| AuthorityId::new(slug.as_str()))
+                .collect::<Vec<_>>()
+        })
+        .filter(|group| !group.is_empty())
+        .collect())
+}
+
 /// The engine's pairing of `areas` for `cycle`, with its reasons, or the rule that binds and
 /// what would relax it.
 async fn engine_pairing(
@@ -160,7 +188,7 @@ async fn engine_pairing(
                     .collect(),
             })
             .collect(),
-        groups: Vec::new(),
+        groups: triad_groups(scheme, cycle, areas).await?,
         rules: PairingRules {
             no_reciprocal: !cycle.details.allow_reciprocal,
             ..PairingRules::default()
@@ -182,6 +210,11 @@ async fn engine_pairing(
             .filter(|a| areas.contains(&a.slug))
             .map(|a| (id(&a.slug), a.nhs_board))
             .collect(),
+        groups: match cycle.details.triads {
+            TriadPairing::OutsideTriad if !problem.groups.is_empty() => GroupRule::AcrossGroups,
+            TriadPairing::WithinTriad if !problem.groups.is_empty() => GroupRule::WithinGroups,
+            _ => GroupRule::Any,
+        },
         ..PairingPreferences::default()
     };
     let solution = choose_pairings_with(&problem, &preferences).map_err(|error| match error {

@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::biennial::{
     CycleDetails, CycleState, KloeDraft, KloeStatus, Pair, Priority, SupportOffer, TeamMember,
-    TeamPartner,
+    TeamPartner, TriadPairing,
 };
 use domain::{
     AuditEvent, AuditObject, AuthoritySlug, OneLine, Principal, Programme, ProgrammeActivityId,
@@ -331,6 +331,8 @@ async fn load(
             actions_due: row.actions_due,
             priorities,
             allow_reciprocal: row.allow_reciprocal,
+            triads: TriadPairing::parse(&row.triad_pairing)
+                .ok_or_else(|| StoreError::corrupt(&row.triad_pairing))?,
         },
         areas: activity.areas,
         opt_outs,
@@ -397,6 +399,7 @@ impl Store {
             kloes_due: Set(details.kloes_due),
             actions_due: Set(details.actions_due),
             allow_reciprocal: Set(details.allow_reciprocal),
+            triad_pairing: Set(details.triads.code().to_owned()),
             state: Set(CycleState::Planning.code().to_owned()),
             pairing_seed: Set(None),
             updated_at: Set(now),
@@ -456,6 +459,7 @@ impl Store {
         active.kloes_due = Set(details.kloes_due);
         active.actions_due = Set(details.actions_due);
         active.allow_reciprocal = Set(details.allow_reciprocal);
+        active.triad_pairing = Set(details.triads.code().to_owned());
         active.updated_at = Set(now);
         active.update(&txn).await?;
         crate::entity::programme_activity::Entity::update_many()

@@ -16,6 +16,8 @@ pub mod cycle {
         pub kloes_due: Date,
         pub actions_due: Date,
         pub allow_reciprocal: bool,
+        /// A `domain::TriadPairing` code (m0021).
+        pub triad_pairing: String,
         pub state: String,
         pub pairing_seed: Option<i64>,
         pub updated_at: DateTimeUtc,

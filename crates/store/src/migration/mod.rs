@@ -20,6 +20,7 @@ mod m0017_reference_loads;
 mod m0018_data_version;
 mod m0019_table_versions;
 pub(crate) mod m0020_sqlite_table_versions_only;
+mod m0021_biennial_triad_pairing;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0018_data_version::Migration),
             Box::new(m0019_table_versions::Migration),
             Box::new(m0020_sqlite_table_versions_only::Migration),
+            Box::new(m0021_biennial_triad_pairing::Migration),
         ]
     }
 }

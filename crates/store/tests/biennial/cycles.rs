@@ -1,10 +1,10 @@
 //! Biennial cycles on both databases: a cycle made with its areas and priorities, its details
-//! changed only while planning, a pairing saved and published with its emails in the same
+//! (the triad preference among them) changed only while planning, a pairing saved and published with its emails in the same
 //! transaction (a second publish refused), moves made only from the state they start at, an
 //! opt-out after publishing replacing the pairing, and the history the engine reads.
 
 use chrono::NaiveDate;
-use domain::biennial::{CycleAnswers, CycleState, Pair};
+use domain::biennial::{CycleAnswers, CycleState, Pair, TriadPairing};
 use domain::{EmailAddress, Programme, ProgrammeActivityId, ThemeCode};
 use store::{NewEmail, Store, StoredPair, store_test};
 
@@ -90,6 +90,7 @@ store_test!(
         assert_eq!(activity.areas, areas);
         let mut changed = details(2026);
         changed.event_date = NaiveDate::from_ymd_opt(2026, 10, 20).expect("date");
+        changed.triads = TriadPairing::OutsideTriad;
         store
             .update_biennial_cycle(id, &changed, &s.pm, at(2))
             .await

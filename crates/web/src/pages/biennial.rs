@@ -16,7 +16,7 @@ use axum_extra::extract::Form;
 use chrono::Utc;
 use domain::biennial::{
     CycleAnswers, CycleState, KloeDraftAnswers, KloeStatus, MemberAnswers, PRIORITY_SLOTS,
-    SupportOfferAnswers, TeamPartner,
+    SupportOfferAnswers, TeamPartner, TriadPairing,
 };
 use domain::{Action, AuthoritySlug, BiennialKloeId, ProgrammeActivityId, ThemeCode, limits};
 use services::biennial::{self as cycles, CommentAnswers, OptOutAnswers, SwapAnswers};
@@ -151,8 +151,26 @@ pub struct CycleFormPage {
     actions_due: TextInput,
     priorities: Vec<PrioritySlot>,
     reciprocal: Checkboxes,
+    triads: Radios,
     /// Only when a cycle is made: afterwards areas leave by opting out.
     areas: Option<Checkboxes>,
+}
+
+/// How the pairing treats the year's triads: no preference until the co-ordinator says.
+fn triad_radios(answers: &CycleAnswers, errors: &FormErrors) -> Radios {
+    let options: Vec<(&str, &str)> = TriadPairing::ALL
+        .iter()
+        .map(|choice| (choice.code(), choice.label()))
+        .collect();
+    let selected = match answers.triads.as_str() {
+        "" => TriadPairing::NoPreference.code(),
+        code => code,
+    };
+    let mut radios = Radios::new("triads", "This year's triads", &options, selected)
+        .hint("The annual programme's groups of three or four areas, which already challenge each other. A preference is kept where a pairing that keeps the rules allows.")
+        .errors(errors);
+    radios.legend_classes = Some("govuk-fieldset__legend--s");
+    radios
 }
 
 fn date_input(name: &str, label: &str, value: &str, errors: &FormErrors) -> TextInput {
@@ -278,6 +296,7 @@ async fn cycle_form(
                 checked: answers.reciprocal == "yes",
             }],
         },
+        triads: triad_radios(answers, errors),
         areas,
     })
 }
@@ -423,6 +442,7 @@ pub struct CyclePage {
     kloes_due: String,
     actions_due: String,
     reciprocal: &'static str,
+    triads: &'static str,
     priorities: Vec<PriorityView>,
     /// Each area taking part: its name and its page in this cycle.
     areas: Vec<(String, String)>,
@@ -602,6 +622,7 @@ async fn cycle_page(
         } else {
             "Not allowed"
         },
+        triads: cycle.details.triads.label(),
         priorities: cycle
             .details
             .priorities
