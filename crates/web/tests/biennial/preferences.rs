@@ -7,7 +7,7 @@
 use axum::http::StatusCode;
 
 use crate::support::biennial_fixture::cycle_in_planning;
-use crate::support::{TestApp, Who};
+use crate::support::{Browser, TestApp, Who};
 
 const SIX: [&str; 6] = [
     "derby",
@@ -26,22 +26,32 @@ fn board(slug: &str) -> &'static str {
     }
 }
 
+/// The co-ordinator generates the pairing with `seed`; the six pairs saved.
+async fn generate(
+    app: &TestApp,
+    coordinator: &mut Browser<'_>,
+    id: domain::ProgrammeActivityId,
+    seed: &str,
+) -> Vec<store::StoredPair> {
+    let page = coordinator
+        .post(&format!("/biennial/{id}/pairing"), &[("seed", seed)])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let cycle = app
+        .store
+        .biennial_cycle(id)
+        .await
+        .expect("read")
+        .expect("cycle");
+    assert_eq!(cycle.pairs.len(), 6);
+    cycle.pairs
+}
+
 async fn generated_pairs_cross_nhs_boards(app: TestApp) {
     let id = cycle_in_planning(&app.store, 2026, &SIX).await;
     let mut coordinator = app.browser_as(Who::Coordinator).await;
     for seed in ["1", "2", "3", "4"] {
-        let page = coordinator
-            .post(&format!("/biennial/{id}/pairing"), &[("seed", seed)])
-            .await;
-        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-        let cycle = app
-            .store
-            .biennial_cycle(id)
-            .await
-            .expect("read")
-            .expect("cycle");
-        assert_eq!(cycle.pairs.len(), 6);
-        for stored in &cycle.pairs {
+        for stored in generate(&app, &mut coordinator, id, seed).await {
             assert_ne!(
                 board(stored.pair.challenger.as_str()),
                 board(stored.pair.challenged.as_str()),
@@ -120,18 +130,7 @@ async fn generated_pairs_leave_the_triads(app: TestApp) {
     assert!(shown.body.contains("Prefer an area outside its triad"));
 
     for seed in ["1", "2", "3"] {
-        let page = browser
-            .post(&format!("{path}/pairing"), &[("seed", seed)])
-            .await;
-        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-        let cycle = app
-            .store
-            .biennial_cycle(id)
-            .await
-            .expect("read")
-            .expect("cycle");
-        assert_eq!(cycle.pairs.len(), 6);
-        for stored in &cycle.pairs {
+        for stored in generate(&app, &mut browser, id, seed).await {
             let (challenger, challenged) = (
                 stored.pair.challenger.as_str(),
                 stored.pair.challenged.as_str(),
