@@ -105,6 +105,9 @@ pub struct PairingPreferences {
     /// Let a pair from two cycles ago recur at no cost (avoided by default).
     #[serde(default)]
     pub allow_two_cycles_ago: bool,
+    /// What the groups are called in the reasons ("triad"); "group" when not given.
+    #[serde(default)]
+    pub group_name: Option<String>,
 }
 
 /// What a softer preference costs when a pair breaks it: an NHS board shared outweighs a
@@ -304,13 +307,14 @@ pub fn choose_pairings_with(
                 _ => String::new(),
             };
             let same_group = indexed.group_of[a] == indexed.group_of[b];
+            let noun = preferences.group_name.as_deref().unwrap_or("group");
             let group = match (problem.rules.groups, preferences.groups, same_group) {
-                (GroupRule::WithinGroups, _, _) => "; both are in the same group this year".to_owned(),
-                (GroupRule::AcrossGroups, _, _) => "; they are in different groups this year".to_owned(),
-                (GroupRule::Any, GroupRule::WithinGroups, true) => "; in the same group, as preferred".to_owned(),
-                (GroupRule::Any, GroupRule::WithinGroups, false) => "; in different groups, against the preference for the same group (no better pairing kept the other preferences)".to_owned(),
-                (GroupRule::Any, GroupRule::AcrossGroups, false) => "; in different groups, as preferred".to_owned(),
-                (GroupRule::Any, GroupRule::AcrossGroups, true) => "; in the same group, against the preference for different groups (no better pairing kept the other preferences)".to_owned(),
+                (GroupRule::WithinGroups, _, _) => format!("; both are in the same {noun} this year"),
+                (GroupRule::AcrossGroups, _, _) => format!("; they are in different {noun}s this year"),
+                (GroupRule::Any, GroupRule::WithinGroups, true) => format!("; in the same {noun}, as preferred"),
+                (GroupRule::Any, GroupRule::WithinGroups, false) => format!("; in different {noun}s, against the preference for the same {noun} (no better pairing kept the other preferences)"),
+                (GroupRule::Any, GroupRule::AcrossGroups, false) => format!("; in different {noun}s, as preferred"),
+                (GroupRule::Any, GroupRule::AcrossGroups, true) => format!("; in the same {noun}, against the preference for different {noun}s (no better pairing kept the other preferences)"),
                 (GroupRule::Any, GroupRule::Any, _) => String::new(),
             };
             let reciprocal = if target[b] == a {

@@ -215,6 +215,7 @@ async fn engine_pairing(
             TriadPairing::WithinTriad if !problem.groups.is_empty() => GroupRule::WithinGroups,
             _ => GroupRule::Any,
         },
+        group_name: Some("triad".to_owned()),
         ..PairingPreferences::default()
     };
     let solution = choose_pairings_with(&problem, &preferences).map_err(|error| match error {

@@ -137,7 +137,11 @@ async fn generated_pairs_leave_the_triads(app: TestApp) {
             );
             assert_ne!(triad_of(challenger), triad_of(challenged), "seed {seed}");
             assert_ne!(board(challenger), board(challenged), "seed {seed}");
-            assert!(stored.reason.contains("as preferred"), "{}", stored.reason);
+            assert!(
+                stored.reason.contains("in different triads, as preferred"),
+                "{}",
+                stored.reason
+            );
         }
     }
 }
