@@ -137,22 +137,15 @@ impl Assignment {
 
     /// A team's cost as the team search counts it, with loads as they are now (own picks cleared).
     fn team_cost(&self, model: &Model<'_>, challenge: usize, picks: &[Pick]) -> i128 {
-        let c = &model.challenges[challenge];
-        let w = &model.weights;
-        let mut mask = c.pinned_mask;
-        let mut flags = c.pinned_flags;
-        let mut cost = 0i128;
         let mut load = self.load.clone();
+        let mut cost = team_cost_without_load(model, challenge, picks);
         for pick in picks {
             let r = pick.reviewer as usize;
             let facts = &model.reviewers[r];
-            cost += pick.fixed + w.load * i128::from(marginal_load_cost(facts.base + load[r]));
+            cost += model.weights.load * i128::from(marginal_load_cost(facts.base + load[r]));
             load[r] += 1;
-            mask |= pick.mask;
-            flags |= pick.flags;
         }
-        cost + w.uncovered * i128::from((c.full_mask() & !mask).count_ones())
-            + if unpaired(flags) { w.unpaired } else { 0 }
+        cost
     }
 
     /// The objective level by level, computed from scratch.
@@ -191,6 +184,23 @@ impl Assignment {
         b.scalar = b.scalar_with(&model.weights);
         b
     }
+}
+
+/// A team's cost as the team search counts it, leaving out the load: its members' fixed costs
+/// (changes, depth, travel) plus the coverage and pairing penalties.
+pub(crate) fn team_cost_without_load(model: &Model<'_>, challenge: usize, picks: &[Pick]) -> i128 {
+    let c = &model.challenges[challenge];
+    let w = &model.weights;
+    let mut mask = c.pinned_mask;
+    let mut flags = c.pinned_flags;
+    let mut cost = 0i128;
+    for pick in picks {
+        cost += pick.fixed;
+        mask |= pick.mask;
+        flags |= pick.flags;
+    }
+    cost + w.uncovered * i128::from((c.full_mask() & !mask).count_ones())
+        + if unpaired(flags) { w.unpaired } else { 0 }
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub mod infeasibility;
 pub mod instances;
 pub mod json_format;
 mod local_search;
+mod master;
 mod mip;
 mod model;
 pub mod objective;
