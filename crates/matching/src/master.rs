@@ -31,20 +31,22 @@ use std::collections::{BTreeMap, BTreeSet};
 /// How many solves in a row a team may go unused before the master forgets it.
 const UNUSED_SOLVES_KEPT: u32 = 10;
 
-/// Clarabel's optimality and feasibility tolerance for the master.
-const MASTER_TOLERANCE: f64 = 1e-4;
+/// From this many teams on, the master is solved for speed rather than precision: its linear
+/// systems are factorised with faer's supernodal LDL instead of QDLDL, and Clarabel stops at a
+/// tolerance of 1e-4 instead of its default 1e-8. Measured: on the stress instance QDLDL took 17 s a
+/// solve at 10,200 teams (the factorisation was 63 % of the run), faer at 1e-4 under 5 s at 13,600;
+/// below it, QDLDL is quicker (0.1-0.2 s a solve on national, faer 0.1-0.7 s) and the default
+/// tolerance is what proves the regional instance's travel and pairing levels (at 1e-4 the duals
+/// leave a travel unit open). The bound is evaluated exactly at the duals either way, so the looser
+/// tolerance can only weaken it.
+const LARGE_PROGRAMME: usize = 5_000;
 
-/// Above this many teams the master's linear systems are factorised with faer's supernodal method
-/// (measured on the stress instance: 8 s a solve at 11,600 teams, where QDLDL took 17 s at
-/// 10,200); below it QDLDL, which is quicker on small systems (0.1-0.2 s a solve on national,
-/// faer 0.1-0.7 s).
-const SUPERNODAL_FROM: usize = 5_000;
-
-fn factorisation(columns: usize) -> &'static str {
-    if columns >= SUPERNODAL_FROM {
-        "faer"
+/// Clarabel's linear solver and tolerance for a master of `columns` teams.
+fn precision(columns: usize) -> (&'static str, f64) {
+    if columns >= LARGE_PROGRAMME {
+        ("faer", 1e-4)
     } else {
-        "qdldl"
+        ("qdldl", 1e-8)
     }
 }
 
@@ -68,6 +70,8 @@ pub(crate) struct Master {
     known: BTreeSet<(usize, Vec<u32>)>,
     /// Each challenge's convexity dual from the last solve, in objective units (`None` before it).
     team_value: Option<Vec<i128>>,
+    /// The unit of the last solve, in objective units.
+    unit: i128,
     solves: u32,
 }
 
@@ -84,6 +88,7 @@ impl Master {
             columns: Vec::new(),
             known: BTreeSet::new(),
             team_value: None,
+            unit: 1,
             solves: 0,
         }
     }
@@ -99,7 +104,7 @@ impl Master {
         priced_cost: Option<i128>,
     ) -> bool {
         if let (Some(values), Some(priced)) = (&self.team_value, priced_cost)
-            && priced >= values[challenge] - model.weights.load / 1000
+            && priced >= values[challenge] - self.unit / 1000
         {
             return false;
         }
@@ -130,6 +135,7 @@ impl Master {
         unit: i128,
         seconds: f64,
     ) -> Option<MasterPrices> {
+        self.unit = unit;
         let unit = unit as f64;
         self.forget_unused();
         let mut baseline: Vec<Option<i128>> = vec![None; model.challenges.len()];
@@ -230,15 +236,14 @@ impl Master {
             }
         }
 
-        // The bound is evaluated exactly at the duals, so they need not be exact: a looser
-        // tolerance than Clarabel's default (1e-8) saves interior-point iterations.
+        let (method, tolerance) = precision(self.columns.len());
         programme
             .settings()
             .time_limit(seconds.max(0.0))
-            .tol_gap_abs(MASTER_TOLERANCE)
-            .tol_gap_rel(MASTER_TOLERANCE)
-            .tol_feas(MASTER_TOLERANCE)
-            .direct_solve_method(factorisation(self.columns.len()).to_owned())
+            .tol_gap_abs(tolerance)
+            .tol_gap_rel(tolerance)
+            .tol_feas(tolerance)
+            .direct_solve_method(method.to_owned())
             // One thread: the same input always gives the same duals, and so the same teams.
             .max_threads(1);
         let mut solution = programme.solve().ok()?;

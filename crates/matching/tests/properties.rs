@@ -336,3 +336,22 @@ fn the_prices_prove_the_depth_level_on_a_contested_problem() {
         depth.value, depth.max_improvement
     );
 }
+
+/// The regional instance (the scheme's own size) is proven optimal at every level, the lowest
+/// included: the master's duals, solved to Clarabel's default tolerance and judged in the unit of
+/// the level still open, close what the old prices left (the load level 3 % open) and what a looser
+/// tolerance left (a travel unit).
+#[test]
+fn the_regional_instance_is_proven_optimal_at_every_level() {
+    let mut problem = instances::generate(instances::InstanceSize::Regional, 1);
+    problem.options.time_limit_seconds = 30.0;
+    let solution = solve(&problem).unwrap();
+    let open: Vec<_> = solution
+        .proof
+        .levels
+        .iter()
+        .filter(|level| !level.proven_optimal)
+        .collect();
+    assert!(open.is_empty(), "levels left open: {open:?}");
+    assert_eq!(solution.status, SolveStatus::Optimal);
+}
