@@ -12,9 +12,10 @@
 //!
 //! The programme is solved in floating point (Clarabel, an interior-point method: its duals sit in the
 //! middle of the optimal face, which keeps consecutive prices steady); the bound is then evaluated
-//! exactly in integers, so rounding can only weaken it, never make it wrong. Costs are counted in units
-//! of the load level, less each challenge's cheapest known team: the levels above are then whole
-//! multiples of a large weight, the load level is counted exactly and the levels below are fractions.
+//! exactly in integers, so rounding can only weaken it, never make it wrong. Costs are counted in the
+//! unit the caller gives (the weight of the first level the bound leaves open, never coarser than the
+//! load level's), less each challenge's cheapest known team: the levels above are then whole multiples
+//! of a large number, the open level is counted exactly and the levels below are fractions.
 
 use crate::assignment::team_cost_without_load;
 use crate::dual::Dual;
@@ -155,6 +156,7 @@ impl Master {
         let challenges_holding = |columns: &[usize]| {
             let mut challenges: Vec<usize> =
                 columns.iter().map(|&j| self.columns[j].challenge).collect();
+            challenges.sort_unstable();
             challenges.dedup();
             challenges.len() as u32
         };
@@ -173,7 +175,7 @@ impl Master {
             .map(|column| column.cost - baseline[column.challenge])
             .collect::<Vec<_>>();
         holding.retain(|&r, columns| {
-            if challenges_holding(columns) > 1 {
+            if challenges_holding(columns) > 1 || model.reviewers[r as usize].spare == 0 {
                 return true;
             }
             seat_price[r as usize] = seat_cost(r, 1);
@@ -213,17 +215,14 @@ impl Master {
         }
 
         let mut programme = vars.minimise(objective).using(clarabel);
-        let mut one_team = Vec::with_capacity(model.challenges.len());
-        for c in 0..model.challenges.len() {
-            let teams: Expression = self
-                .columns
-                .iter()
-                .zip(&chosen)
-                .filter(|(column, _)| column.challenge == c)
-                .map(|(_, &x)| Expression::from(x))
-                .sum();
-            one_team.push(programme.add_constraint(teams.eq(1.0)));
+        let mut teams_of: Vec<Expression> = vec![Expression::from(0.0); model.challenges.len()];
+        for (column, &x) in self.columns.iter().zip(&chosen) {
+            teams_of[column.challenge] += x;
         }
+        let one_team: Vec<ConstraintReference> = teams_of
+            .into_iter()
+            .map(|teams| programme.add_constraint(teams.eq(1.0)))
+            .collect();
         let mut cap_rows: Vec<(u32, ConstraintReference)> = Vec::new();
         let mut day_rows: Vec<(u32, u32, ConstraintReference)> = Vec::new();
         for (&r, columns) in &holding {
@@ -276,9 +275,7 @@ impl Master {
             day_price,
         })
     }
-}
 
-impl Master {
     /// Drops the teams no solve has used lately: the programme's size, and so each solve's time,
     /// then follows the teams that matter rather than every team ever priced (on the stress
     /// instance a master of every team took 15 s a solve by the sixth round). The last solution's
