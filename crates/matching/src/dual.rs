@@ -1,8 +1,10 @@
 //! The Lagrangian lower bound. Each reviewer's load ties the challenges together (the yearly cap, the
 //! convex load cost, one visit per day); pricing a reviewer's seats (λ) and their days (μ) splits the
 //! problem into one exact team search per challenge plus a one-line choice of load per reviewer. Any
-//! prices give a valid bound; [`crate::ascent`] and subgradient steps move them towards the best one.
+//! prices give a valid bound; the master programme's duals ([`crate::master`]) set them, and
+//! [`crate::ascent`] with subgradient steps move them when it cannot.
 
+use crate::master::MasterPrices;
 use crate::model::{ChallengeModel, Model};
 use crate::objective::{load_cost, marginal_load_cost};
 use crate::team::{Pick, TeamSearch};
@@ -16,7 +18,7 @@ const INITIAL_STEP_SCALE: f64 = 0.1;
 #[derive(Debug)]
 pub(crate) struct Dual {
     pub seat_price: Vec<i128>,
-    /// Per reviewer, sorted (day, price) pairs; only days where they were over-booked get a price.
+    /// Per reviewer, sorted (day, price) pairs; only days some teams would share get a price.
     pub day_price: Vec<Vec<(u32, i128)>>,
     step_scale: f64,
     best_bound: Option<i128>,
@@ -88,19 +90,16 @@ impl Dual {
         search: &TeamSearch<'_>,
     ) -> Result<DualRound, usize> {
         self.rounds += 1;
-        let w = &model.weights;
         let floor = self.extra_floor();
-        let mut bound: i128 = 0;
         let mut seats_taken = vec![0u32; model.reviewers.len()];
         let mut day_use: Vec<(u32, u32)> = Vec::new();
         let mut teams = Vec::with_capacity(model.challenges.len());
         let mut costs = Vec::with_capacity(model.challenges.len());
+        let mut bound = fixed_terms(model);
         for (c, challenge) in model.challenges.iter().enumerate() {
             let extra = |r: u32| Some(self.extra(challenge, r));
             let answer = search.best_team(challenge, &extra, floor).ok_or(c)?;
-            bound += answer.lower_bound
-                + w.depth * i128::from(challenge.pinned_depth_shortfall)
-                + w.travel * i128::from(challenge.pinned_travel);
+            bound += answer.lower_bound;
             for pick in &answer.picks {
                 seats_taken[pick.reviewer as usize] += 1;
                 for &day in &challenge.days {
@@ -114,7 +113,6 @@ impl Dual {
         let mut seat_gradient = vec![0f64; model.reviewers.len()];
         let mut teams_feasible = true;
         for (r, facts) in model.reviewers.iter().enumerate() {
-            bound += w.load * i128::from(load_cost(facts.base) - load_cost(facts.current));
             let (best, best_load) = best_load_choice(model, r, self.seat_price[r]);
             bound += best;
             seat_gradient[r] = f64::from(seats_taken[r]) - f64::from(best_load);
@@ -200,6 +198,17 @@ impl Dual {
         }
     }
 
+    /// Replaces every price with the master programme's.
+    pub(crate) fn set_prices(&mut self, prices: &MasterPrices) {
+        self.seat_price.clone_from(&prices.seat_price);
+        for days in &mut self.day_price {
+            days.clear();
+        }
+        for &(r, day, price) in &prices.day_price {
+            self.set_day_price(r, day, price);
+        }
+    }
+
     /// Sets the price of reviewer `r` on `day` (dropping it at zero).
     pub(crate) fn set_day_price(&mut self, r: u32, day: u32, price: i128) {
         let prices = &mut self.day_price[r as usize];
@@ -216,6 +225,25 @@ impl Dual {
             .binary_search_by_key(&day, |(d, _)| *d)
             .map_or(0, |k| prices[k].1)
     }
+}
+
+/// The objective's terms no choice changes: the pinned members' depth shortfall and travel, and each
+/// reviewer's load cost from their current load to their base (current plus pins).
+pub(crate) fn fixed_terms(model: &Model<'_>) -> i128 {
+    let w = &model.weights;
+    let pinned: i128 = model
+        .challenges
+        .iter()
+        .map(|c| {
+            w.depth * i128::from(c.pinned_depth_shortfall) + w.travel * i128::from(c.pinned_travel)
+        })
+        .sum();
+    let base_load: i128 = model
+        .reviewers
+        .iter()
+        .map(|facts| w.load * i128::from(load_cost(facts.base) - load_cost(facts.current)))
+        .sum();
+    pinned + base_load
 }
 
 /// The reviewer's side of the Lagrangian at seat price `price`: min over extra load L of

@@ -7,8 +7,8 @@
 //! every reviewer's cap and days, paying their convex load cost", and its duals price each reviewer
 //! (and reviewer-day) at what the combination says they are worth. Pricing the teams at those duals
 //! (one exact team search per challenge, [`crate::dual::Dual::evaluate`]) both gives a valid bound and
-//! proposes the teams the master lacks; when none is missing, the bound equals the master's optimum,
-//! the best any prices can give.
+//! proposes the teams the master lacks; when none is missing, the bound equals the master's optimum
+//! (to the programme's tolerance), the best any prices can give.
 //!
 //! The programme is solved in floating point (Clarabel, an interior-point method: its duals sit in the
 //! middle of the optimal face, which keeps consecutive prices steady); the bound is then evaluated
@@ -18,11 +18,11 @@
 //! of a large number, the open level is counted exactly and the levels below are fractions.
 
 use crate::assignment::team_cost_without_load;
-use crate::dual::Dual;
+use crate::dual::unit_load_cost;
 use crate::model::Model;
-use crate::objective::marginal_load_cost;
 use crate::team::Pick;
 use good_lp::constraint::ConstraintReference;
+use good_lp::solvers::clarabel::{ClarabelProblem, ClarabelSolution};
 use good_lp::{
     DualValues, Expression, ProblemVariables, Solution, SolutionWithDual, SolverModel, Variable,
     clarabel, variable,
@@ -42,38 +42,48 @@ const UNUSED_SOLVES_KEPT: u32 = 10;
 /// tolerance can only weaken it.
 const LARGE_PROGRAMME: usize = 5_000;
 
-/// Clarabel's linear solver and tolerance for a master of `columns` teams.
-fn precision(columns: usize) -> (&'static str, f64) {
-    if columns >= LARGE_PROGRAMME {
-        ("faer", 1e-4)
-    } else {
-        ("qdldl", 1e-8)
-    }
-}
-
 /// A team's weight in the master's solution above which it counts as used (an interior-point
 /// solution gives every team a trace of weight).
 const USED: f64 = 1e-4;
 
+/// The cost, in the programme's unit above the dearest known team, of leaving a challenge without
+/// a team. Every challenge has this choice, so the programme is always feasible (before a first
+/// complete set of teams is found, the known ones may clash on every combination); any real team
+/// is cheaper, so it is chosen only while none fits.
+const NO_TEAM_PENALTY: f64 = 1e6;
+
+/// The highest price the master may set, so that a wild dual cannot overflow a team's cost.
+const MAX_PRICE: i128 = i128::MAX >> 24;
+
 /// A known team and its cost without the load (which the master counts per reviewer).
 struct Column {
     challenge: usize,
+    /// (reviewer, seat group) for each member, sorted: the same people in other seats may cost
+    /// differently (a change from the previous team, say).
+    seats: Vec<(u32, usize)>,
     /// Reviewers on the team, sorted.
     members: Vec<u32>,
     cost: i128,
-    /// The last solve that used it (0: none yet).
+    /// The last solve that used it (or the solve count when it was added).
     last_used: u32,
 }
 
 /// The teams found so far, and the master programme's last duals.
 pub(crate) struct Master {
     columns: Vec<Column>,
-    known: BTreeSet<(usize, Vec<u32>)>,
+    /// The known teams, by challenge and seats.
+    known: BTreeSet<(usize, Vec<(u32, usize)>)>,
     /// Each challenge's convexity dual from the last solve, in objective units (`None` before it).
     team_value: Option<Vec<i128>>,
     /// The unit of the last solve, in objective units.
     unit: i128,
     solves: u32,
+    /// Solve to Clarabel's default tolerance whatever the size (once a looser one left the bound
+    /// short of the programme's optimum).
+    precise: bool,
+    /// The last solve's optimum in objective units, without the terms no choice changes
+    /// ([`crate::dual::fixed_terms`]).
+    optimum: Option<i128>,
 }
 
 /// What one solve of the master gives: the prices.
@@ -81,6 +91,15 @@ pub(crate) struct MasterPrices {
     pub seat_price: Vec<i128>,
     /// (reviewer, day, price), positive prices only.
     pub day_price: Vec<(u32, u32, i128)>,
+}
+
+/// The programme being built: its variables' roles and the rows whose duals are read back.
+struct Formulation {
+    chosen: Vec<Variable>,
+    one_team: Vec<ConstraintReference>,
+    cap_rows: Vec<(u32, ConstraintReference)>,
+    day_rows: Vec<(u32, u32, ConstraintReference)>,
+    objective: Expression,
 }
 
 impl Master {
@@ -91,6 +110,8 @@ impl Master {
             team_value: None,
             unit: 1,
             solves: 0,
+            precise: false,
+            optimum: None,
         }
     }
 
@@ -109,13 +130,16 @@ impl Master {
         {
             return false;
         }
-        let mut members: Vec<u32> = picks.iter().map(|p| p.reviewer).collect();
-        members.sort_unstable();
-        if !self.known.insert((challenge, members.clone())) {
+        let mut seats: Vec<(u32, usize)> = picks.iter().map(|p| (p.reviewer, p.group)).collect();
+        seats.sort_unstable();
+        if !self.known.insert((challenge, seats.clone())) {
             return false;
         }
+        let mut members: Vec<u32> = seats.iter().map(|&(r, _)| r).collect();
+        members.dedup();
         self.columns.push(Column {
             challenge,
+            seats,
             members,
             cost: team_cost_without_load(model, challenge, picks),
             last_used: self.solves,
@@ -128,114 +152,56 @@ impl Master {
         self.team_value.is_some()
     }
 
-    /// Solves the master over the known teams. `None` when some challenge has no known team yet or
-    /// the solver fails (the caller falls back to subgradient steps).
-    pub(crate) fn solve(
-        &mut self,
-        model: &Model<'_>,
-        unit: i128,
-        seconds: f64,
-    ) -> Option<MasterPrices> {
-        self.unit = unit;
-        let unit = unit as f64;
+    /// Clarabel's linear solver and tolerance for the next solve (see [`LARGE_PROGRAMME`]).
+    fn precision(&self) -> (&'static str, f64) {
+        let large = self.columns.len() >= LARGE_PROGRAMME;
+        let method = if large { "faer" } else { "qdldl" };
+        let tolerance = if large && !self.precise { 1e-4 } else { 1e-8 };
+        (method, tolerance)
+    }
+
+    /// Whether the bound a round evaluated at the last solve's prices (`bound`, without the terms no
+    /// choice changes) has reached that solve's optimum, within half a unit. When no team would
+    /// lower the programme it has, unless the duals were too loose; then [`Self::solve_precisely`].
+    pub(crate) fn bound_reaches_optimum(&self, bound: i128) -> bool {
+        self.optimum
+            .is_none_or(|optimum| bound >= optimum - self.unit / 2)
+    }
+
+    /// Whether the next solve is to Clarabel's default tolerance already.
+    pub(crate) fn is_precise(&self) -> bool {
+        self.precision().1 <= 1e-8
+    }
+
+    /// Solves to Clarabel's default tolerance from now on, whatever the size.
+    pub(crate) fn solve_precisely(&mut self) {
+        self.precise = true;
+    }
+
+    /// The unit it counts in, in objective units.
+    pub(crate) fn unit(&self) -> i128 {
+        self.unit
+    }
+
+    /// Counts in `unit` (objective units) from the next solve on. A change of unit drops the last
+    /// duals: offered teams are then judged only by whether they are new.
+    pub(crate) fn count_in(&mut self, unit: i128) {
+        let unit = unit.max(1);
+        if unit != self.unit {
+            self.unit = unit;
+            self.team_value = None;
+            self.optimum = None;
+        }
+    }
+
+    /// Solves the master over the known teams within `seconds`. `None` if Clarabel fails; the
+    /// caller then moves the prices itself.
+    pub(crate) fn solve(&mut self, model: &Model<'_>, seconds: f64) -> Option<MasterPrices> {
         self.forget_unused();
-        let mut baseline: Vec<Option<i128>> = vec![None; model.challenges.len()];
-        for column in &self.columns {
-            let b = &mut baseline[column.challenge];
-            *b = Some(b.map_or(column.cost, |b| b.min(column.cost)));
-        }
-        let baseline: Vec<i128> = baseline.into_iter().collect::<Option<_>>()?;
-
-        // Per reviewer on any known team: the columns holding them, and how many challenges those are.
-        let mut holding: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
-        for (j, column) in self.columns.iter().enumerate() {
-            for &r in &column.members {
-                holding.entry(r).or_default().push(j);
-            }
-        }
-        let challenges_holding = |columns: &[usize]| {
-            let mut challenges: Vec<usize> =
-                columns.iter().map(|&j| self.columns[j].challenge).collect();
-            challenges.sort_unstable();
-            challenges.dedup();
-            challenges.len() as u32
-        };
-        let seat_cost = |r: u32, n: u32| {
-            model.weights.load
-                * i128::from(marginal_load_cost(model.reviewers[r as usize].base + n - 1))
-        };
-        // A reviewer held by one challenge's teams only takes one seat, within any cap, at their
-        // first seat's load cost: that cost joins their teams' and their price is that cost (the
-        // programme with a row for them would give the same optimum with that dual). Most
-        // reviewers are such, and the programme has no row or variable for them.
-        let mut seat_price = vec![0i128; model.reviewers.len()];
-        let mut cost = self
-            .columns
-            .iter()
-            .map(|column| column.cost - baseline[column.challenge])
-            .collect::<Vec<_>>();
-        holding.retain(|&r, columns| {
-            if challenges_holding(columns) > 1 || model.reviewers[r as usize].spare == 0 {
-                return true;
-            }
-            seat_price[r as usize] = seat_cost(r, 1);
-            for &j in columns.iter() {
-                cost[j] += seat_price[r as usize];
-            }
-            false
-        });
-
-        let mut vars = ProblemVariables::new();
-        let chosen: Vec<Variable> = self
-            .columns
-            .iter()
-            .map(|_| vars.add(variable().min(0.0)))
-            .collect();
-        let mut objective: Expression = cost
-            .iter()
-            .zip(&chosen)
-            .map(|(&cost, &x)| (cost as f64 / unit) * x)
-            .sum();
-        // Every other reviewer gets one variable per further seat, priced at that seat's load cost
-        // (convex, so the programme fills them in turn). Seats beyond one more than the challenges
-        // holding them cannot be used, and the next seat's cost alone caps their price as all the
-        // rest would (the costs rise), so the duals stay those of the full programme.
-        let mut seats: BTreeMap<u32, Expression> = BTreeMap::new();
-        for (&r, columns) in &holding {
-            let usable = model.reviewers[r as usize]
-                .spare
-                .min(challenges_holding(columns) + 1);
-            let mut taken = Expression::from(0.0);
-            for n in 1..=usable {
-                let seat = vars.add(variable().min(0.0).max(1.0));
-                objective += (seat_cost(r, n) as f64 / unit) * seat;
-                taken += seat;
-            }
-            seats.insert(r, taken);
-        }
-
-        let mut programme = vars.minimise(objective).using(clarabel);
-        let mut teams_of: Vec<Expression> = vec![Expression::from(0.0); model.challenges.len()];
-        for (column, &x) in self.columns.iter().zip(&chosen) {
-            teams_of[column.challenge] += x;
-        }
-        let one_team: Vec<ConstraintReference> = teams_of
-            .into_iter()
-            .map(|teams| programme.add_constraint(teams.eq(1.0)))
-            .collect();
-        let mut cap_rows: Vec<(u32, ConstraintReference)> = Vec::new();
-        let mut day_rows: Vec<(u32, u32, ConstraintReference)> = Vec::new();
-        for (&r, columns) in &holding {
-            let sits: Expression = columns.iter().map(|&j| Expression::from(chosen[j])).sum();
-            let row = programme.add_constraint((sits - seats[&r].clone()).leq(0.0));
-            cap_rows.push((r, row));
-            for (day, on_day) in days_shared(model, &self.columns, columns) {
-                let sits: Expression = on_day.iter().map(|&j| Expression::from(chosen[j])).sum();
-                day_rows.push((r, day, programme.add_constraint(sits.leq(1.0))));
-            }
-        }
-
-        let (method, tolerance) = precision(self.columns.len());
+        let baseline = self.baseline(model);
+        let (seat_price, cost) = self.fold_single_challenge_reviewers(model, &baseline);
+        let (mut programme, formulation) = self.formulate(model, cost);
+        let (method, tolerance) = self.precision();
         programme
             .settings()
             .time_limit(seconds.max(0.0))
@@ -245,65 +211,207 @@ impl Master {
             .direct_solve_method(method.to_owned())
             // One thread: the same input always gives the same duals, and so the same teams.
             .max_threads(1);
-        let mut solution = programme.solve().ok()?;
+        let solution = programme.solve().ok()?;
+        Some(self.read_back(model, solution, formulation, seat_price, &baseline))
+    }
+
+    /// Each challenge's cheapest known team (its cost without the load), `None` for a challenge with
+    /// none yet (the no-team choice then costs the penalty above nothing).
+    fn baseline(&self, model: &Model<'_>) -> Vec<i128> {
+        let mut baseline: Vec<Option<i128>> = vec![None; model.challenges.len()];
+        for column in &self.columns {
+            let b = &mut baseline[column.challenge];
+            *b = Some(b.map_or(column.cost, |b| b.min(column.cost)));
+        }
+        baseline.into_iter().map(|b| b.unwrap_or(0)).collect()
+    }
+
+    /// A reviewer held by one challenge's teams only takes one seat, within any cap, at their
+    /// first seat's load cost: that cost joins their teams' and their price is that cost (the
+    /// programme with a row for them has the same optimum, and this price among its duals). Most
+    /// reviewers are such, and the programme has no row or variable for them. Returns the prices
+    /// so set (zero elsewhere) and each team's cost above its challenge's baseline.
+    fn fold_single_challenge_reviewers(
+        &self,
+        model: &Model<'_>,
+        baseline: &[i128],
+    ) -> (Vec<i128>, Vec<i128>) {
+        let mut seat_price = vec![0i128; model.reviewers.len()];
+        let mut cost: Vec<i128> = self
+            .columns
+            .iter()
+            .map(|column| column.cost - baseline[column.challenge])
+            .collect();
+        for (r, columns) in self.holding() {
+            if self.challenges_holding(&columns) == 1 && model.reviewers[r as usize].spare > 0 {
+                seat_price[r as usize] = unit_load_cost(model, r as usize, 1);
+                for j in columns {
+                    cost[j] += seat_price[r as usize];
+                }
+            }
+        }
+        (seat_price, cost)
+    }
+
+    /// Per reviewer on any known team, the teams holding them.
+    fn holding(&self) -> BTreeMap<u32, Vec<usize>> {
+        let mut holding: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        for (j, column) in self.columns.iter().enumerate() {
+            for &r in &column.members {
+                holding.entry(r).or_default().push(j);
+            }
+        }
+        holding
+    }
+
+    /// How many different challenges the teams `columns` are for.
+    fn challenges_holding(&self, columns: &[usize]) -> u32 {
+        let challenges: BTreeSet<usize> =
+            columns.iter().map(|&j| self.columns[j].challenge).collect();
+        challenges.len() as u32
+    }
+
+    /// The programme: one team (or none, at a penalty) per challenge; every reviewer held by more
+    /// than one challenge's teams within their cap and on one challenge a day, paying their load.
+    fn formulate(&self, model: &Model<'_>, cost: Vec<i128>) -> (ClarabelProblem, Formulation) {
+        let unit = self.unit as f64;
+        let mut vars = ProblemVariables::new();
+        let chosen: Vec<Variable> = cost.iter().map(|_| vars.add(variable().min(0.0))).collect();
+        let mut objective: Expression = cost
+            .iter()
+            .zip(&chosen)
+            .map(|(&cost, &x)| (cost as f64 / unit) * x)
+            .sum();
+        let dearest = cost.iter().copied().max().unwrap_or(0) as f64 / unit;
+        let mut teams_of: Vec<Expression> = vec![Expression::from(0.0); model.challenges.len()];
+        for (column, &x) in self.columns.iter().zip(&chosen) {
+            teams_of[column.challenge] += x;
+        }
+        for teams in &mut teams_of {
+            let none = vars.add(variable().min(0.0));
+            objective += (dearest + NO_TEAM_PENALTY) * none;
+            *teams += none;
+        }
+        // Every reviewer held by more than one challenge gets one variable per further seat,
+        // priced at that seat's load cost (convex, so the programme fills them in turn). Seats
+        // beyond one more than the challenges holding them cannot be used, and the next seat's
+        // cost alone caps their price as all the rest would (the costs rise), so the duals stay
+        // those of the full programme.
+        let shared: Vec<(u32, Vec<usize>)> = self
+            .holding()
+            .into_iter()
+            .filter(|(r, columns)| {
+                self.challenges_holding(columns) > 1 || model.reviewers[*r as usize].spare == 0
+            })
+            .collect();
+        let mut seats: BTreeMap<u32, Expression> = BTreeMap::new();
+        for (r, columns) in &shared {
+            let usable = model.reviewers[*r as usize]
+                .spare
+                .min(self.challenges_holding(columns) + 1);
+            let mut taken = Expression::from(0.0);
+            for n in 1..=usable {
+                let seat = vars.add(variable().min(0.0).max(1.0));
+                objective += (unit_load_cost(model, *r as usize, n) as f64 / unit) * seat;
+                taken += seat;
+            }
+            seats.insert(*r, taken);
+        }
+
+        let mut programme = vars.minimise(objective.clone()).using(clarabel);
+        let one_team = teams_of
+            .into_iter()
+            .map(|teams| programme.add_constraint(teams.eq(1.0)))
+            .collect();
+        let mut cap_rows = Vec::new();
+        let mut day_rows = Vec::new();
+        for (r, columns) in &shared {
+            let sits: Expression = columns.iter().map(|&j| Expression::from(chosen[j])).sum();
+            let row = programme.add_constraint((sits - seats[r].clone()).leq(0.0));
+            cap_rows.push((*r, row));
+            for (day, on_day) in days_shared(model, &self.columns, columns) {
+                let sits: Expression = on_day.iter().map(|&j| Expression::from(chosen[j])).sum();
+                day_rows.push((*r, day, programme.add_constraint(sits.leq(1.0))));
+            }
+        }
+        let formulation = Formulation {
+            chosen,
+            one_team,
+            cap_rows,
+            day_rows,
+            objective,
+        };
+        (programme, formulation)
+    }
+
+    /// The prices from a solution's duals, and which teams it used.
+    fn read_back(
+        &mut self,
+        model: &Model<'_>,
+        mut solution: ClarabelSolution,
+        formulation: Formulation,
+        mut seat_price: Vec<i128>,
+        baseline: &[i128],
+    ) -> MasterPrices {
+        let unit = self.unit as f64;
         self.solves += 1;
-        for (column, &x) in self.columns.iter_mut().zip(&chosen) {
+        for (column, &x) in self.columns.iter_mut().zip(&formulation.chosen) {
             if solution.value(x) > USED {
                 column.last_used = self.solves;
             }
         }
+        self.optimum = Some(
+            (solution.eval(&formulation.objective) * unit).round() as i128
+                + baseline.iter().sum::<i128>(),
+        );
         let duals = solution.compute_dual();
         // A `≤` row of a minimisation has a non-positive dual: its negation is the price.
-        let price = |d: f64| ((-d).max(0.0) * unit).round() as i128;
-        for (r, row) in cap_rows {
+        let price = |d: f64| ((-d).max(0.0) * unit).round().min(MAX_PRICE as f64) as i128;
+        for (r, row) in formulation.cap_rows {
             seat_price[r as usize] = price(duals.dual(row));
         }
-        let day_price = day_rows
+        // No reviewer is priced below their first seat's load cost: up to it the price costs the
+        // reviewer's side of the bound nothing and only makes teams dearer, so the bound can only
+        // gain (it matters for reviewers on no known team, and interior duals of unused ones).
+        for (r, p) in seat_price.iter_mut().enumerate() {
+            if model.reviewers[r].spare > 0 {
+                *p = (*p).max(unit_load_cost(model, r, 1));
+            }
+        }
+        let day_price = formulation
+            .day_rows
             .into_iter()
             .map(|(r, day, row)| (r, day, price(duals.dual(row))))
             .filter(|&(_, _, p)| p > 0)
             .collect();
         self.team_value = Some(
-            one_team
+            formulation
+                .one_team
                 .into_iter()
                 .enumerate()
                 .map(|(c, row)| (duals.dual(row) * unit).round() as i128 + baseline[c])
                 .collect(),
         );
-        Some(MasterPrices {
+        MasterPrices {
             seat_price,
             day_price,
-        })
+        }
     }
 
     /// Drops the teams no solve has used lately: the programme's size, and so each solve's time,
     /// then follows the teams that matter rather than every team ever priced (on the stress
     /// instance a master of every team took 15 s a solve by the sixth round). The last solution's
-    /// teams are always kept, so the programme stays feasible; a dropped team the prices want
-    /// again is offered again.
+    /// teams are always kept; a dropped team the prices want again is offered again.
     fn forget_unused(&mut self) {
         let solves = self.solves;
         let known = &mut self.known;
         self.columns.retain(|column| {
             let keep = solves - column.last_used <= UNUSED_SOLVES_KEPT;
             if !keep {
-                known.remove(&(column.challenge, column.members.clone()));
+                known.remove(&(column.challenge, column.seats.clone()));
             }
             keep
         });
-    }
-}
-
-impl Dual {
-    /// Replaces every price with the master's.
-    pub(crate) fn set_prices(&mut self, prices: &MasterPrices) {
-        self.seat_price.clone_from(&prices.seat_price);
-        for days in &mut self.day_price {
-            days.clear();
-        }
-        for &(r, day, price) in &prices.day_price {
-            self.set_day_price(r, day, price);
-        }
     }
 }
 

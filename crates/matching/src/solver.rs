@@ -5,7 +5,7 @@
 
 use crate::ascent::ascend;
 use crate::assignment::Assignment;
-use crate::dual::Dual;
+use crate::dual::{Dual, DualRound, fixed_terms};
 use crate::explain::build_teams_until;
 use crate::infeasibility::{Infeasibility, diagnose_pins, diagnose_unfilled};
 use crate::local_search::eject_and_improve;
@@ -51,8 +51,12 @@ pub enum SolveError {
     Infeasible(#[from] Infeasibility),
 }
 
-/// Most subgradient rounds; with the step halving this is rarely reached.
+/// Most bound rounds (each one evaluation of the bound, or one repair at final prices).
 const MAX_DUAL_ROUNDS: u32 = 400;
+/// Repairs from the relaxed teams once the master's prices are final, each in another seeded order.
+const REPAIRS_AT_FINAL_PRICES: u32 = 8;
+/// Failed master solves after which the ascent and subgradient steps take over for good.
+const MAX_MASTER_FAILURES: u32 = 3;
 const SMALL_PROBLEM_DUAL_ROUNDS: u32 = 25;
 /// Team-search nodes before a single challenge search gives up on proving its optimum.
 const NODE_LIMIT: u64 = 200_000;
@@ -121,60 +125,59 @@ pub fn solve_with_progress(
 
     let deadline = started + std::time::Duration::from_secs_f64(search_limit.max(0.0));
     let mut dual = Dual::new(&model);
-    // The master programme sets the prices; the ascent and subgradient steps only if it fails.
-    let mut master = Some(Master::new());
-    if let Some(master) = master.as_mut().filter(|_| best.is_complete()) {
-        for (c, picks) in best.picks.iter().enumerate() {
-            master.offer(&model, c, picks, None);
-        }
-    }
+    // The master programme sets the prices; the ascent and subgradient steps only in a round where
+    // it fails, and in every round once it has failed MAX_MASTER_FAILURES times.
+    let mut master = Master::new();
+    let mut master_failures = 0u32;
+    offer_teams(&mut master, &model, &best);
     let mut rng = ChaCha8Rng::seed_from_u64(problem.options.seed);
     let mut hit_time_limit = false;
-    // Exact price raises first; subgradient steps once they stall.
+    // Without the master: exact price raises first, subgradient steps once they stall.
     let mut ascending = true;
     let mut previous_bound = i128::MIN;
     let mut last_primal_seconds = 0.0;
+    // Once no team would lower the master, its prices are final: the rounds left only repair.
+    let mut final_round: Option<DualRound> = None;
+    let mut repairs_at_final_prices = 0u32;
+    let mut rounds = 0u32;
     // Small problems go to the exact MIP soon; the bound only needs to prove the levels it easily can.
     let max_rounds = if model.candidate_pairs as usize <= problem.options.mip_max_pairs {
         SMALL_PROBLEM_DUAL_ROUNDS
     } else {
         MAX_DUAL_ROUNDS
     };
-    while dual.rounds < max_rounds && !dual.converged() {
+    while rounds < max_rounds && repairs_at_final_prices < REPAIRS_AT_FINAL_PRICES {
         if time_left() <= 0.0 {
             hit_time_limit = true;
             break;
         }
-        let mut round = match dual.evaluate(&model, &search) {
-            Ok(round) => round,
-            Err(challenge) => return Err(diagnose_unfilled(&model, &[challenge], true).into()),
+        rounds += 1;
+        let prices_final = final_round.is_some();
+        let mut round = match final_round.take() {
+            Some(round) => round,
+            None => match dual.evaluate(&model, &search) {
+                Ok(round) => round,
+                Err(challenge) => {
+                    return Err(diagnose_unfilled(&model, &[challenge], true).into());
+                }
+            },
         };
-        // No team the master lacks: its optimum is reached, and so is the best bound prices give.
-        let mut master_optimal = false;
-        if let Some(programme) = master.as_mut() {
-            let mut new_teams = false;
-            for (c, picks) in round.teams.iter().enumerate() {
-                new_teams |= programme.offer(&model, c, picks, Some(round.costs[c]));
-            }
-            master_optimal = !new_teams && programme.has_prices();
-            if !master_optimal {
-                // Counted in units of the first level the bound leaves open, or of the load
-                // level while a level above it is open: finer units let the interior-point
-                // method's tolerance blur the load level, which then floods the master with
-                // teams differing only below it (measured: 3x slower solves on national).
-                let unit = best_value
-                    .zip(dual.best_bound())
-                    .map_or(model.weights.load, |(_, bound)| {
-                        open_level_weight(&model.weights, &best.breakdown(&model), bound)
-                    })
-                    .min(model.weights.load.max(1));
-                match programme.solve(&model, unit, time_left()) {
-                    Some(prices) => dual.set_prices(&prices),
-                    None => master = None,
+        let mut step = MasterStep::Failed;
+        if !prices_final && master_failures < MAX_MASTER_FAILURES {
+            let unit = master_unit(&model.weights, &best, best_value, dual.best_bound(), &model);
+            step = master_step(&mut master, &model, &mut dual, &round, unit, time_left());
+            if matches!(step, MasterStep::Failed) {
+                master_failures += 1;
+                if time_left() <= 0.0 {
+                    hit_time_limit = true;
+                    break;
                 }
             }
         }
-        if master.is_none() {
+        if !prices_final && matches!(step, MasterStep::Failed) {
+            if master_failures >= MAX_MASTER_FAILURES && dual.converged() {
+                break;
+            }
             // The ascent stalls once a sweep no longer moves the bound by half a depth point.
             if ascending
                 && dual.rounds > 1
@@ -190,10 +193,11 @@ pub fn solve_with_progress(
                 dual.subgradient_step(&model, &round, best_value);
             }
         }
+        let now_final = prices_final || matches!(step, MasterStep::Final);
         let primal_due = round.teams_feasible
             || dual.rounds % PRIMAL_EVERY == 1
-            || (ascending && master.is_none())
-            || master_optimal;
+            || (ascending && matches!(step, MasterStep::Failed))
+            || now_final;
         // A repair that cannot finish in time would only overrun the limit.
         if primal_due && time_left() > last_primal_seconds {
             let primal_started = Instant::now();
@@ -212,6 +216,7 @@ pub fn solve_with_progress(
                 if best_value.is_none_or(|b| value < b) {
                     best = candidate;
                     best_value = Some(value);
+                    offer_teams(&mut master, &model, &best);
                 }
             }
             last_primal_seconds = primal_started.elapsed().as_secs_f64();
@@ -231,8 +236,16 @@ pub fn solve_with_progress(
             gap,
             elapsed_ms: elapsed_ms(),
         });
-        if master_optimal || gap.is_some_and(|g| g <= problem.options.gap_tolerance) {
+        if gap.is_some_and(|g| g <= problem.options.gap_tolerance) {
             break;
+        }
+        // Final prices stay final unless the repair's teams leave a finer level open than the
+        // one the master counted in: then the next round prices again in that level's unit.
+        let finer_level_open =
+            master_unit(&model.weights, &best, best_value, bound, &model) < master.unit();
+        if now_final && !finer_level_open {
+            repairs_at_final_prices += 1;
+            final_round = Some(round);
         }
     }
 
@@ -314,6 +327,81 @@ pub fn solve_with_progress(
             elapsed_ms: elapsed_ms(),
         },
     })
+}
+
+/// How one round went with the master programme.
+enum MasterStep {
+    /// Solved: the prices are its duals.
+    Priced,
+    /// No team would lower it and the bound has reached its optimum: the prices are final.
+    Final,
+    /// Clarabel failed (or ran out of time): the prices are to be moved another way.
+    Failed,
+}
+
+/// Offers the round's relaxed teams to the master and, unless none would lower it, solves it and
+/// sets the prices. If none would but the bound falls short of its optimum (duals too loose), it is
+/// solved again to full precision.
+fn master_step(
+    master: &mut Master,
+    model: &Model<'_>,
+    dual: &mut Dual,
+    round: &DualRound,
+    unit: i128,
+    seconds: f64,
+) -> MasterStep {
+    // In a finer unit than the last solve's, its duals no longer judge teams well enough: teams
+    // gaining only at the newly open level would be turned away.
+    master.count_in(unit);
+    let mut new_teams = false;
+    for (c, picks) in round.teams.iter().enumerate() {
+        new_teams |= master.offer(model, c, picks, Some(round.costs[c]));
+    }
+    if !new_teams && master.has_prices() {
+        if master.bound_reaches_optimum(round.bound - fixed_terms(model)) || master.is_precise() {
+            return MasterStep::Final;
+        }
+        master.solve_precisely();
+    }
+    match master.solve(model, seconds) {
+        Some(prices) => {
+            dual.set_prices(&prices);
+            MasterStep::Priced
+        }
+        None => MasterStep::Failed,
+    }
+}
+
+/// Offers every team of `assignment` to the master (an incumbent's teams keep it feasible with
+/// real teams, and let it see them).
+fn offer_teams(master: &mut Master, model: &Model<'_>, assignment: &Assignment) {
+    for (c, picks) in assignment.picks.iter().enumerate() {
+        if assignment.filled[c] {
+            master.offer(model, c, picks, None);
+        }
+    }
+}
+
+/// The unit the master counts in: the weight of the first level the bound leaves open, but never
+/// coarser than the lowest weighted level from the load level down. Coarser units let the
+/// interior-point method's tolerance blur the load level, which then floods the master with teams
+/// differing only below it (measured: 3x slower solves on national).
+fn master_unit(
+    w: &Weights,
+    best: &Assignment,
+    best_value: Option<i128>,
+    bound: Option<i128>,
+    model: &Model<'_>,
+) -> i128 {
+    let finest_coarse = [w.load, w.travel, w.unpaired]
+        .into_iter()
+        .find(|&weight| weight > 0)
+        .unwrap_or(1);
+    let open = match (best_value, bound) {
+        (Some(_), Some(bound)) => open_level_weight(w, &best.breakdown(model), bound),
+        _ => finest_coarse,
+    };
+    open.min(finest_coarse).max(1)
 }
 
 /// The weight of the first level `bound` does not prove optimal for `breakdown` (the lowest level's
